@@ -1,0 +1,3 @@
+"""Chart builders: pure functions from tidy DataFrames to altair charts."""
+
+__all__: list[str] = []

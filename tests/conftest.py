@@ -1,0 +1,82 @@
+"""Shared fixtures: the ../shared data folder and a headless Chromium.
+
+Under CI=true a skipped shared-data or browser test fails the run, so a
+missing install can never pass as green.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_GUARDED_MARKERS = ("shared", "browser")
+_guarded_skips: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def repo_dir() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_dir(request: pytest.FixtureRequest) -> Path:
+    """The read-only ../shared folder; skip cleanly when it is absent."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"shared data not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """A session-wide headless Debian Chromium driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium not installed at /usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        pytest.skip("playwright not installed")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that use the shared or browser fixture get the matching marker."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "shared_dir" in fixtures:
+            item.add_marker(pytest.mark.shared)
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and any(m in report.keywords for m in _GUARDED_MARKERS):
+        _guarded_skips.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CI", "").lower() == "true" and _guarded_skips:
+        print("\nCI=true: shared-data or browser tests were skipped:")
+        for nodeid in _guarded_skips:
+            print(f"  {nodeid}")
+        session.exitstatus = 1
