@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-_AREAS = ("ledger", "report", "incidents", "estimate", "extract")
+_AREAS = ("ledger", "report", "incidents", "match", "estimate", "extract")
 
 for _area in _AREAS:
     try:
