@@ -16,6 +16,13 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+
+@app.callback()
+def _root() -> None:
+    """casualty-kit: cited casualty claims, scope-aware comparison, offline reports."""
+
+
 _AREAS = ("ledger", "report", "incidents", "match", "estimate", "extract")
 
 for _area in _AREAS:
