@@ -49,7 +49,7 @@ class Range:
         if self.best is not None:
             best = _num(self.best, "best")
             if not low <= best <= high:
-                raise RangeError(f"best ({self.best}) lies outside [{self.low}, {self.high}]")
+                raise RangeError(f"best ({best:g}) lies outside [{low:g}, {high:g}]")
             object.__setattr__(self, "best", best)
 
     # -- construction -----------------------------------------------------
@@ -117,7 +117,7 @@ class Range:
         """
         o = Range.of(other)
         if o.low <= 0 <= o.high:
-            raise RangeError(f"cannot divide by a range that includes zero: [{o.low}, {o.high}]")
+            raise RangeError(f"cannot divide by a range that includes zero: [{o.low:g}, {o.high:g}]")
         quotients = [self.low / o.low, self.low / o.high, self.high / o.low, self.high / o.high]
         best = self.best / o.best if self.best is not None and o.best is not None else None
         return Range(min(quotients), max(quotients), best)

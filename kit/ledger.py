@@ -366,7 +366,7 @@ def _check_frame(
     problems += _cross_checks(typed, gazetteer, known_ids or set())
     bad = {(p.file, p.line) for p in problems}
     ok = [(f, line) not in bad for f, line in zip(typed[FILE], typed[LINE], strict=True)]
-    return _finish(typed[ok]), sorted(problems, key=lambda p: (p.file, p.line, CLAIM_COLUMNS.index(p.field) if p.field in CLAIM_COLUMNS else 99))
+    return _finish(typed.loc[pd.Series(ok, index=typed.index, dtype=bool)]), sorted(problems, key=lambda p: (p.file, p.line, CLAIM_COLUMNS.index(p.field) if p.field in CLAIM_COLUMNS else 99))
 
 
 def load_claims(
