@@ -1,0 +1,429 @@
+"""Read incident CSVs fast while keeping every row's physical line number.
+
+pyarrow parses the file (multi-threaded); rows it cannot parse (wrong number of
+fields) are kept as rejections instead of stopping the load, and each record is
+mapped back to the line where it starts so a user can open the file there.
+Vectorised checks collect the first problem per row; `finish()` assembles the
+loaded frame and the rejected rows so that rows in = loaded + rejected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from kit._incident_schema import (
+    INCIDENT_COLUMNS,
+    IncidentFileError,
+    LoadedIncidents,
+    Problem,
+    empty_incidents,
+    empty_rejected,
+    validate_incidents,
+)
+
+_HXL_CELL = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z0-9_]+)*$", re.IGNORECASE)
+
+
+def display_name(path: Path) -> str:
+    """The path as the user typed it, relative to cwd when possible, for `file:line` messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@dataclass
+class Table:
+    """A parsed CSV: all-string cells, the line each record starts on, and rows that could not be parsed."""
+
+    file: str
+    data: pd.DataFrame
+    lines: np.ndarray
+    header_line: int
+    delimiter: str
+    bad: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, field, message, raw)
+    bad_lines: set[int] = field(default_factory=set)  # lines with encoding problems
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def col(self, name: str) -> pd.Series:
+        """A column as stripped strings (blank = "")."""
+        return self.data[name].str.strip()
+
+    def raw(self, idx: np.ndarray) -> list[str]:
+        """The rejected records as delimiter-joined text (for the `raw` column)."""
+        sub = self.data.iloc[idx]
+        return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
+
+
+def _decode(raw: bytes, encoding: str, name: str) -> tuple[bytes, set[int]]:
+    """UTF-8 bytes for pyarrow plus the lines whose bytes were not valid in `encoding`."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    enc = encoding.lower().replace("_", "-")
+    if enc in ("utf-8", "utf8"):
+        try:
+            raw.decode("utf-8")
+            return raw, set()
+        except UnicodeDecodeError:
+            pass
+        bad: set[int] = set()
+        for i, line in enumerate(raw.split(b"\n"), start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                bad.add(i)
+        return raw.decode("utf-8", errors="replace").encode("utf-8"), bad
+    try:
+        return raw.decode(encoding).encode("utf-8"), set()
+    except LookupError as exc:
+        raise IncidentFileError(name, 0, "encoding", f"unknown text encoding {encoding!r}") from exc
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise IncidentFileError(name, line, "encoding", f"not valid {encoding} text") from exc
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def _data_line_numbers(data: bytes, first_data_line: int) -> np.ndarray:
+    """1-based numbers of the non-empty physical lines from `first_data_line` on (vectorised)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(arr == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(arr)]))
+    length = ends - starts
+    cr_only = (length == 1) & (arr[np.minimum(starts, max(len(arr) - 1, 0))] == 13) if len(arr) else length == 1
+    nonempty = (length > 0) & ~cr_only
+    numbers = np.arange(1, len(starts) + 1)
+    return numbers[nonempty & (numbers >= first_data_line)]
+
+
+def _record_lines_slow(text: str, delimiter: str, skip: int) -> list[int]:
+    """Start line of every non-blank record, via the csv module (only for files with quoted newlines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    out: list[int] = []
+    prev = 0
+    for i, row in enumerate(reader):
+        start = prev + 1
+        prev = reader.line_num
+        if i < skip or not row:
+            continue
+        out.append(start)
+    return out
+
+
+def read_table(
+    path: str | Path,
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    required: Sequence[str] = (),
+    rename: Callable[[str], str] | None = None,
+) -> Table:
+    """Parse a delimited file into strings; whole-file problems raise IncidentFileError.
+
+    `rename` maps raw header cells to the names the loader uses (e.g. dropping
+    the Dutch `(UNCLASS)` suffix). An HDX HXL hashtag row under the header is
+    recognised and skipped.
+    """
+    p = Path(path)
+    name = display_name(p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise IncidentFileError(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}") from exc
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise IncidentFileError(name, 0, "(file)", "file is empty (no header row)")
+    if b"\x00" in raw:
+        raise IncidentFileError(name, 0, "(file)", "file contains NUL bytes; it is not a text CSV file")
+    data, bad_lines = _decode(raw, encoding, name)
+    if 1 in bad_lines:
+        raise IncidentFileError(name, 1, "(header)", f"header is not valid {encoding} text")
+    first_nl = data.find(b"\n")
+    header_text = (data if first_nl < 0 else data[:first_nl]).decode("utf-8").rstrip("\r")
+    cells = _split_line(header_text, delimiter)
+    header = [rename(c.strip()) if rename else c.strip() for c in cells]
+    if len(header) == 1 and required and len(required) > 1:
+        raise IncidentFileError(
+            name, 1, "(header)",
+            f"only one column found; is the delimiter {delimiter!r} right? (header: {header_text[:80]!r})",
+        )
+    dupes = sorted({h for h in header if header.count(h) > 1 and h})
+    if dupes:
+        raise IncidentFileError(name, 1, ", ".join(dupes), "column appears more than once in the header")
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise IncidentFileError(name, 1, ", ".join(missing), "required column missing from the header")
+    header = [h or f"_unnamed_{i}" for i, h in enumerate(header)]
+
+    skip = 1
+    second_end = data.find(b"\n", first_nl + 1) if first_nl >= 0 else -1
+    if first_nl >= 0:
+        second = data[first_nl + 1 : second_end if second_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+        tags = [c.strip() for c in _split_line(second, delimiter)]
+        if any(tags) and all(_HXL_CELL.match(t) for t in tags if t):
+            skip = 2  # HDX's HXL hashtag row (e.g. #date+start) is metadata, not a record
+
+    invalid: list[tuple[int | None, int, int, str]] = []
+
+    def _handler(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    quoted = b'"' in data
+
+    def _parse(threads: bool) -> pa.Table:
+        invalid.clear()
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(column_names=header, skip_rows=skip, use_threads=threads, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=_handler
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={h: pa.string() for h in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+
+    try:
+        table = _parse(True)
+        if any(number is None for number, *_ in invalid):
+            table = _parse(False)  # single-threaded parsing reports the line of each bad row
+    except (pa.ArrowInvalid, pa.ArrowException) as exc:
+        msg = str(exc).splitlines()[0]
+        m = re.search(r"[Rr]ow #(\d+)", msg)
+        raise IncidentFileError(name, int(m.group(1)) if m else 0, "(file)", f"cannot parse as CSV: {msg}") from exc
+    frame = table.to_pandas()
+    for h in header:
+        if frame[h].dtype != object and str(frame[h].dtype) != "str":
+            frame[h] = frame[h].astype(str)
+
+    bad = [
+        (int(number or 0), "(row)", f"expected {exp} fields, found {act}" + (" (an unquoted delimiter?)" if act > exp else ""), text)
+        for number, exp, act, text in invalid
+    ]
+    bad_numbers = {b[0] for b in bad}
+    if len(frame):
+        blank = (frame.apply(lambda s: s.str.strip() == "")).all(axis=1).to_numpy()
+    else:
+        blank = np.zeros(0, bool)
+    candidates = _data_line_numbers(data, skip + 1)
+    candidates = candidates[~np.isin(candidates, list(bad_numbers))] if bad_numbers else candidates
+    if len(candidates) != len(frame):
+        text = data.decode("utf-8")
+        slow = np.asarray(_record_lines_slow(text, delimiter, skip), dtype=np.int64)
+        candidates = slow[~np.isin(slow, list(bad_numbers))] if bad_numbers else slow
+        if len(candidates) != len(frame):  # pragma: no cover - parser disagreement
+            candidates = np.arange(skip + 1, skip + 1 + len(frame))
+    if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
+        frame = frame.loc[~blank].reset_index(drop=True)
+        candidates = candidates[~blank]
+    return Table(
+        file=name,
+        data=frame,
+        lines=np.asarray(candidates, dtype=np.int64),
+        header_line=1,
+        delimiter=delimiter,
+        bad=bad,
+        bad_lines=bad_lines,
+    )
+
+
+class Checks:
+    """First problem per row, collected with vectorised masks."""
+
+    def __init__(self, n: int) -> None:
+        self.bad = np.zeros(n, dtype=bool)
+        self.field = np.empty(n, dtype=object)
+        self.message = np.empty(n, dtype=object)
+
+    def reject(self, mask: pd.Series | np.ndarray, field: str, message: str | pd.Series) -> None:
+        """Mark rows in `mask` (not already rejected) with field and message."""
+        m = np.asarray(mask, dtype=bool) & ~self.bad
+        if not m.any():
+            return
+        self.bad |= m
+        self.field[m] = field
+        self.message[m] = message if isinstance(message, str) else np.asarray(message, dtype=object)[m]
+
+    # parsing helpers that register their own rejections -------------------------------------
+
+    def number(
+        self,
+        s: pd.Series,
+        field: str,
+        *,
+        decimal: str = ".",
+        thousands: str | None = None,
+        count: bool = False,
+        lo: float | None = None,
+        hi: float | None = None,
+    ) -> pd.Series:
+        """Parse numbers (blank -> NA); bad, negative (counts), fractional (counts) or out-of-range values are rejected."""
+        values, bad = parse_numbers(s, decimal=decimal, thousands=thousands)
+        quoted = "'" + s.astype(str) + "'"
+        self.reject(bad, field, quoted + " is not a number")
+        if count:
+            self.reject((values < 0).fillna(False), field, quoted + " is negative; a count cannot be below 0")
+            self.reject((values % 1 != 0).fillna(False), field, quoted + " is not a whole number")
+        if lo is not None and hi is not None:
+            out = ((values < lo) | (values > hi)).fillna(False)
+            self.reject(out, field, quoted + f" is out of range ({lo:g} to {hi:g})")
+        return values
+
+    def dates(self, s: pd.Series, field: str, formats: Sequence[str], expect: str) -> pd.Series:
+        """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected."""
+        out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+        todo = s != ""
+        for fmt in formats:
+            if not todo.any():
+                break
+            parsed = pd.to_datetime(s.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
+            hit = todo & parsed.notna()
+            out = out.where(~hit, parsed)
+            todo = todo & ~hit
+        self.reject(todo, field, "'" + s.astype(str) + f"' is not a date (expected {expect})")
+        return out
+
+    def ordered(self, low: pd.Series, high: pd.Series, field: str, what: str = "low", other: str = "high") -> None:
+        """Reject rows where low > high (both given)."""
+        bad = (low > high).fillna(False)
+        msg = f"{what} " + low.astype(str) + f" is greater than {other} " + high.astype(str)
+        self.reject(bad, field, msg)
+
+    def vocabulary(self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None) -> pd.Series:
+        """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
+        keyed = s.str.strip().str.lower()
+        lookup = {str(k).strip().lower(): v for k, v in mapping.items()}
+        out = keyed.map(lookup)
+        unknown = out.isna() & ~((keyed == "") & (blank is not None))
+        allowed = ", ".join(sorted({str(k) for k in mapping}))
+        self.reject(unknown.to_numpy(), field, "unknown code '" + s.astype(str) + f"' (expected one of: {allowed})")
+        if blank is not None:
+            out = out.where(keyed != "", blank)
+        return out.fillna("unknown").astype(str)
+
+
+_NUMBER_OK = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = None) -> tuple[pd.Series, np.ndarray]:
+    """Strings to nullable floats; returns (values, bad) where bad marks non-blank text that is not a finite number.
+
+    `decimal=","` reads Dutch-style `36,7461`; `thousands` is removed first.
+    Blank stays NA: a source that gave no value never becomes 0.
+    """
+    t = s.astype(str).str.strip()
+    blank = (t == "").to_numpy()
+    if thousands:
+        t = t.str.replace(thousands, "", regex=False)
+    if decimal != ".":
+        bad_dot = t.str.contains(".", regex=False).to_numpy()  # a dot is not a number in a comma-decimal file
+        t = t.str.replace(decimal, ".", regex=False)
+    else:
+        bad_dot = np.zeros(len(t), bool)
+    ok = t.str.match(_NUMBER_OK).fillna(False).to_numpy() & ~bad_dot
+    values = pd.to_numeric(t.where(ok & ~blank), errors="coerce").astype("Float64")
+    finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
+    bad = ~blank & ~(ok & finite)
+    values = values.where(~pd.Series(bad, index=values.index))
+    return values, bad
+
+
+def finish(
+    table: Table,
+    columns: Mapping[str, object],
+    checks: Checks,
+    *,
+    unmapped: list[Problem] | None = None,
+    extras: Sequence[str] = (),
+    id_field: str = "source_id",
+) -> LoadedIncidents:
+    """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract."""
+    n = len(table)
+    frame = pd.DataFrame({c: columns[c] for c in (*INCIDENT_COLUMNS, *extras) if c in columns}, index=range(n))
+    frame["source_file"] = table.file
+    frame["source_line"] = table.lines
+
+    # encoding-damaged lines
+    if table.bad_lines:
+        checks.reject(np.isin(table.lines, list(table.bad_lines)), "(encoding)", "line is not valid UTF-8 text (save the file as UTF-8)")
+    # duplicate ids among the rows that survived the other checks
+    ids = frame["source_id"]
+    blank_id = (ids == "").to_numpy()
+    checks.reject(blank_id, id_field, "missing source id")
+    alive = ~checks.bad
+    dup = np.zeros(n, bool)
+    if alive.any():
+        live_ids = ids[alive]
+        d = live_ids.duplicated(keep="first").to_numpy()
+        if d.any():
+            first_line = pd.Series(table.lines[alive], index=live_ids.index).groupby(live_ids.values).transform("first")
+            dup_idx = live_ids.index[d]
+            dup[dup_idx] = True
+            msgs = np.empty(n, dtype=object)
+            msgs[dup_idx] = ("duplicate source id '" + ids[dup_idx].astype(str) + "' (first at line " + first_line[dup_idx].astype(str) + ")").to_numpy()
+            checks.reject(dup, id_field, pd.Series(msgs))
+
+    bad_idx = np.flatnonzero(checks.bad)
+    parts = []
+    if len(bad_idx):
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_file": table.file,
+                    "line": table.lines[bad_idx],
+                    "field": checks.field[bad_idx].astype(str),
+                    "message": checks.message[bad_idx].astype(str),
+                    "raw": table.raw(bad_idx),
+                }
+            )
+        )
+    if table.bad:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "source_file": table.file,
+                    "line": [b[0] for b in table.bad],
+                    "field": [b[1] for b in table.bad],
+                    "message": [b[2] for b in table.bad],
+                    "raw": [b[3] for b in table.bad],
+                }
+            )
+        )
+    rejected = (
+        pd.concat(parts, ignore_index=True).sort_values("line", kind="stable", ignore_index=True)
+        if parts
+        else empty_rejected()
+    )
+    rejected["line"] = rejected["line"].astype("int64")
+    for c in ("source_file", "field", "message", "raw"):
+        rejected[c] = rejected[c].astype(str)
+
+    loaded = frame.loc[~checks.bad].reset_index(drop=True) if len(bad_idx) else frame
+    if not len(loaded):
+        base = empty_incidents()
+        for c in extras:
+            if c in frame.columns:
+                base[c] = frame[c].iloc[:0].reset_index(drop=True)
+        loaded = base
+    rows_in = n + len(table.bad)
+    bad_lines = set(rejected["line"].tolist())
+    kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
+    validate_incidents(loaded)
+    return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped)

@@ -1,0 +1,53 @@
+"""Incident records from monitors, event datasets and strike logs, in one schema.
+
+Headline totals hide where sources part ways; the questions are incident-level
+(which alleged incidents coincide with a declared strike, in which months and
+governorates the gap opens). This module turns each source's export into one
+frame (`INCIDENT_COLUMNS`, contract `IncidentSchema`) with every row's file and
+line, and returns rejected rows with reasons instead of dropping them.
+
+Conventions (see also each loader's docstring):
+- counts are nullable: NA means the source gave no value, never 0;
+- `date_start`/`date_end` bound the window the source allows; NaT only with
+  `date_precision == "unknown"`;
+- governorates are gazetteer ids; a name the gazetteer does not know (or that
+  names several governorates) leaves the field empty and is listed on
+  `LoadedIncidents.unmapped` as a warning (the row is kept, not rejected);
+- `rows_in == len(frame) + len(rejected)` for every load.
+"""
+
+from __future__ import annotations
+
+from kit._incident_loaders import (
+    AIRWARS_PRECISION,
+    COALITION_PATTERN,
+    load_airwars,
+)
+from kit._incident_schema import (
+    DATE_PRECISIONS,
+    EXTRA_COLUMNS,
+    INCIDENT_COLUMNS,
+    LOCATION_PRECISIONS,
+    REJECTED_COLUMNS,
+    IncidentFileError,
+    IncidentSchema,
+    LoadedIncidents,
+    empty_incidents,
+    validate_incidents,
+)
+
+__all__ = [
+    "AIRWARS_PRECISION",
+    "COALITION_PATTERN",
+    "DATE_PRECISIONS",
+    "EXTRA_COLUMNS",
+    "INCIDENT_COLUMNS",
+    "LOCATION_PRECISIONS",
+    "REJECTED_COLUMNS",
+    "IncidentFileError",
+    "IncidentSchema",
+    "LoadedIncidents",
+    "empty_incidents",
+    "load_airwars",
+    "validate_incidents",
+]
