@@ -187,14 +187,19 @@ def gap_over_time(
     claimant_a: str,
     claimant_b: str,
     dates: Iterable[str | pd.Timestamp] | None = None,
+    *,
+    gazetteer: Gazetteer | None = None,
     **scope: object,
 ) -> pd.DataFrame:
     """What a and b had each said on every date both had spoken, and the gap.
 
     Gap and ratio are intervals; `stale_days` says how far apart the two
     figures' period ends are, since a cumulative total from last year set
-    against one from this month overstates the gap.
+    against one from this month overstates the gap. With a gazetteer each
+    date also gets the scope verdict and its reasons, so charts can flag the
+    dates where the two latest figures are not comparable.
     """
+    by_id = claims.set_index("claim_id", drop=False)
     sa = as_of(claims, claimant_a, **scope)
     sb = as_of(claims, claimant_b, **scope)
     if dates is None:
@@ -219,10 +224,18 @@ def gap_over_time(
             "gap_low": gap.low, "gap_high": gap.high,
             "ratio_low": None if ratio is None else ratio.low, "ratio_high": None if ratio is None else ratio.high,
             "stale_days": abs((ra_["period_end_date"] - rb_["period_end_date"]).days),
+            **_verdict(by_id, ra_["claim_id"], rb_["claim_id"], gazetteer),
         })
     cols = ["date", "claimant_a", "claimant_b", "a_claim", "b_claim", "a_low", "a_high", "b_low", "b_high",
-            "gap_low", "gap_high", "ratio_low", "ratio_high", "stale_days"]
+            "gap_low", "gap_high", "ratio_low", "ratio_high", "stale_days", "verdict", "reasons"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def _verdict(by_id: pd.DataFrame, a: str, b: str, gazetteer: Gazetteer | None) -> dict[str, str]:
+    if gazetteer is None:
+        return {"verdict": "not checked", "reasons": "no gazetteer given"}
+    c = compare_scopes(by_id.loc[a], by_id.loc[b], gazetteer)
+    return {"verdict": c.verdict, "reasons": "; ".join(c.reasons)}
 
 
 def admission_lag(claims: pd.DataFrame, belligerent: str, monitor: str, **scope: object) -> pd.DataFrame:
