@@ -93,7 +93,7 @@ _SETTLEMENTS: list[tuple[str, str, str, str, list[str], float, float, str]] = [
     ("sy-deir-ez-zor-city", "Deir ez-Zor city", "city", "sy-deir-ez-zor", ["Deir ez-Zor City", "Deir Ezzor city", "Deir al-Zour city", "مدينة دير الزور"], 35.336, 40.141, "Deir_ez-Zor"),
     ("sy-abu-kamal", "Abu Kamal", "city", "sy-deir-ez-zor", ["Al-Bukamal", "Albu Kamal", "Abu Kamal city", "البوكمال"], 34.453, 40.918, "Abu_Kamal"),
     ("sy-hajin", "Hajin", "city", "sy-deir-ez-zor", ["Hajeen", "هجين"], 34.693, 40.835, "Hajin"),
-    ("sy-aleppo-city", "Aleppo city", "city", "sy-aleppo", ["Aleppo City", "Halab city", "مدينة حلب"], 36.202, 37.134, "Aleppo"),
+    ("sy-aleppo-city", "Aleppo city", "city", "sy-aleppo", ["Aleppo City", "Halab city", "مدينة حلب"], 36.202, 37.167, "Aleppo"),
     ("sy-manbij", "Manbij", "city", "sy-aleppo", ["Menbij", "Manbej", "منبج"], 36.528, 37.955, "Manbij"),
     ("sy-kobani", "Kobani", "city", "sy-aleppo", ["Kobane", "Ayn al-Arab", "Ain al-Arab", "Kobanî", "عين العرب"], 36.891, 38.354, "Kobani"),
 ]
