@@ -122,13 +122,18 @@ def select_scope(
     unit: str | None = "persons",
     since: str | pd.Timestamp | None = None,
     start_tolerance_days: int = 62,
+    exclude_grades: Sequence[str] = ("all alleged",),
 ) -> pd.DataFrame:
     """Claims of one scope: the same outcome, victims, unit, place set and start.
 
     `since` keeps cumulative figures that start within `start_tolerance_days`
     of that date, so a monthly count never slips into a cumulative series.
+    `exclude_grades` keeps a monitor's "all alleged" totals out of a series of
+    likely deaths: the two measure different things.
     """
     out = claims
+    if exclude_grades:
+        out = out[~out["grade"].isin(list(exclude_grades))]
     if claimant is not None:
         names = [claimant] if isinstance(claimant, str) else list(claimant)
         out = out[out["claimant"].isin(names)]
@@ -149,15 +154,24 @@ def as_of(
     claims: pd.DataFrame,
     claimant: str | Sequence[str],
     dates: Iterable[str | pd.Timestamp] | None = None,
+    *,
+    include_repeats: bool = False,
+    include_untraced: bool = False,
     **scope: object,
 ) -> pd.DataFrame:
     """The latest figure the claimant had published on each date (a step function).
 
     A claim counts from `known_from` (the last day of its publication date's
     precision: a figure dated only "2017-05" counts from 31 May). Undated
-    claims are left out of the series, not guessed into it.
+    claims are left out of the series, not guessed into it, and so are rows
+    that repeat another claim (`cites`) and figures attributed to the
+    claimant that could not be traced to it (`untraced`), unless asked for.
     """
     chosen = select_scope(claims, claimant=claimant, **scope)  # type: ignore[arg-type]
+    if not include_repeats and "cites" in chosen:
+        chosen = chosen[chosen["cites"].fillna("") == ""]
+    if not include_untraced:
+        chosen = chosen[chosen["source_status"] != "untraced"]
     chosen = chosen[chosen["known_from"].notna()].sort_values(["known_from", "period_end_date", "claim_id"])
     if dates is None:
         when = sorted(set(chosen["known_from"]))

@@ -204,6 +204,11 @@ def compare_scopes(
         else:
             caveats.append(text + "; the gap measures the methods as much as the events")
 
+    ga, gb = str(_get(a, "grade")), str(_get(b, "grade"))
+    if ga and gb and ga != gb:
+        differences.append("grade")
+        caveats.append(f"different grades: {ga} vs {gb}")
+
     for row, name in ((a, na), (b, nb)):
         q = _get(row, "qualifier")
         if q in _FLOOR_QUALIFIERS:

@@ -127,13 +127,16 @@ def test_as_of_is_a_step_function_of_publication_dates(founding) -> None:
 
 
 def test_month_precision_publication_counts_from_the_month_end(founding) -> None:
-    series = as_of(founding.reset_index(drop=True), "Airwars", ["2017-05-15", "2017-05-31"], places=["iq", "sy"], since="2014-08")
+    series = as_of(founding.reset_index(drop=True), "Airwars", ["2017-05-15", "2017-05-31"], places=["iq", "sy"],
+                   since="2014-08", include_untraced=True)
     assert list(series["claim_id"]) == ["airwars-1004", "airwars-3164"]
+    traced_only = as_of(founding.reset_index(drop=True), "Airwars", ["2017-05-31"], places=["iq", "sy"], since="2014-08")
+    assert list(traced_only["claim_id"]) == ["airwars-1004"]
 
 
 def test_gap_over_time_is_an_interval_with_staleness(founding, gaz) -> None:
     gap = gap_over_time(founding.reset_index(drop=True), "Airwars", "CJTF-OIR", places=["iq", "sy"], since="2014-08",
-                        gazetteer=gaz)
+                        gazetteer=gaz, include_untraced=True)
     first = gap.iloc[0]
     assert (first["a_claim"], first["b_claim"]) == ("airwars-1004", "cjtf-188")
     assert (first["gap_low"], first["gap_high"]) == (1004 - 188, 1419 - 188)
