@@ -1,0 +1,235 @@
+"""Escaping helpers for every place where data text lands in a report.
+
+Ledger rows, incident descriptions and URLs come from outside; a report is
+opened by readers who must be able to trust that it runs nothing but charts.
+So data is escaped by default and only text that was built here (marked with
+markupsafe's ``__html__`` protocol) passes through unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+from markupsafe import Markup
+
+__all__ = ["safe_url", "safe_link", "escape_text", "escape_markdown", "html_table", "md"]
+
+_ALLOWED_SCHEMES = ("http", "https")
+# ASCII control characters and whitespace hidden inside a scheme ("java\tscript:")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is an absolute http(s) URL with a host, else None.
+
+    Why: ``javascript:`` and ``data:`` URLs run code when clicked; a link is
+    only ever emitted for a URL that survives this check.
+    """
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    if not text or _CONTROL.search(text):
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _ALLOWED_SCHEMES or not parts.netloc:
+        return None
+    return text
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return False
+
+
+def _plain(value: object) -> str:
+    """A readable string for a cell value (dates without midnight, tuples joined)."""
+    if _is_missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp | datetime):
+        ts = pd.Timestamp(value)
+        return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, tuple | list):
+        return "; ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def escape_text(value: object) -> Markup:
+    """HTML-escape any value; values already marked safe (``__html__``) pass through."""
+    if hasattr(value, "__html__"):
+        return Markup(value)
+    return Markup(html.escape(_plain(value), quote=True))
+
+
+def safe_link(url: object, text: object = None) -> Markup:
+    """An ``<a>`` for an http(s) URL, else the escaped text (or URL) without a link.
+
+    Why: hostile or broken URLs must stay visible as text for the reader to
+    judge, but must never become clickable.
+    """
+    label = _plain(url) if text is None or _is_missing(text) else text
+    checked = safe_url(url)
+    if checked is None:
+        return escape_text(label)
+    href = html.escape(checked, quote=True)
+    return Markup(
+        f'<a href="{href}" rel="noopener noreferrer nofollow" target="_blank">{escape_text(label)}</a>'
+    )
+
+
+def escape_markdown(value: object) -> str:
+    """Escape a value for Markdown: HTML entities, Markdown syntax, one line.
+
+    Why: Markdown renderers pass raw HTML through, so a ledger note with
+    ``<script>`` would run; line breaks could also open headings or lists.
+    """
+    if hasattr(value, "__html__"):
+        return str(Markup(value))
+    text = " ".join(_plain(value).splitlines())
+    # quote=False: entities like &#x27; would contain "#", which is escaped next
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+class _HTML:
+    """Minimal display object: IPython renders ``_repr_html_``; ``str()`` gives the HTML."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+    def __html__(self) -> str:
+        return self.data
+
+    def __str__(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<kit HTML, {len(self.data)} chars>"
+
+
+_TABLE_CSS = (
+    "<style>.kit-table{border-collapse:collapse;font-size:0.9em;margin:0.5em 0}"
+    ".kit-table th,.kit-table td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;"
+    "max-width:40em;overflow-wrap:anywhere;text-align:start}"
+    ".kit-table th{background:#f3f3f3}.kit-table caption{text-align:start;font-weight:bold}</style>"
+)
+
+
+def html_table(
+    df: pd.DataFrame,
+    link_columns: Sequence[str] | Mapping[str, str] = (),
+    *,
+    columns: Sequence[str] | None = None,
+    caption: str | None = None,
+    max_chars: int | None = 500,
+    index: bool = False,
+) -> _HTML:
+    """An escaped HTML table of `df` for reports.
+
+    `link_columns` names URL columns rendered through `safe_link`; a mapping
+    ``{url_column: text_column}`` uses another column as the link text. Cells
+    longer than `max_chars` are cut with an ellipsis and keep the full text in
+    a ``title`` attribute (escaped). Every cell has ``dir="auto"`` so Arabic or
+    Hebrew text reads right to left without reordering its neighbours.
+    """
+    links: Mapping[str, str | None] = (
+        dict(link_columns) if isinstance(link_columns, Mapping) else {c: None for c in link_columns}
+    )
+    shown = list(columns) if columns is not None else [c for c in df.columns if c not in links.values() or c in links]
+    missing = [c for c in [*shown, *links, *(v for v in links.values() if v)] if c not in df.columns]
+    if missing:
+        raise KeyError(f"html_table: columns not in the frame: {', '.join(map(str, missing))}")
+    out: list[str] = [_TABLE_CSS, '<table class="kit-table">']
+    if caption:
+        out.append(f"<caption>{escape_text(caption)}</caption>")
+    head = (["<th></th>"] if index else []) + [f'<th dir="auto">{escape_text(c)}</th>' for c in shown]
+    out.append("<thead><tr>" + "".join(head) + "</tr></thead><tbody>")
+    for idx, row in df.iterrows():
+        cells = [f'<th dir="auto">{escape_text(idx)}</th>'] if index else []
+        for col in shown:
+            value = row[col]
+            if col in links:
+                text_col = links[col]
+                label = row[text_col] if text_col else value
+                cell = safe_link(value, _cut(label, max_chars)[0])
+                title = ""
+            else:
+                shortened, was_cut = _cut(value, max_chars)
+                cell = escape_text(shortened)
+                title = f' title="{escape_text(value)}"' if was_cut else ""
+            cells.append(f'<td dir="auto"{title}>{cell}</td>')
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return _HTML("".join(out))
+
+
+def _cut(value: object, max_chars: int | None) -> tuple[object, bool]:
+    if max_chars is None or hasattr(value, "__html__"):
+        return value, False
+    text = _plain(value)
+    if len(text) <= max_chars:
+        return value, False
+    return text[: max_chars - 1] + "\u2026", True
+
+
+class _Markdown:
+    """Display object for Markdown text (IPython uses ``_repr_markdown_``)."""
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def _repr_markdown_(self) -> str:
+        return self.data
+
+    def __str__(self) -> str:
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"<kit Markdown, {len(self.data)} chars>"
+
+
+def md(template: str, /, *args: object, **values: object) -> _Markdown:
+    """Markdown from a trusted `template` with data values escaped.
+
+    ``md("**{claimant}** said {low:,}", claimant=row.claimant, low=row.low)``
+    escapes every string value for HTML and Markdown; numbers keep their
+    format spec; values from `safe_link` stay links.
+    """
+    return _Markdown(template.format(*map(_md_value, args), **{k: _md_value(v) for k, v in values.items()}))
+
+
+class _MdValue:
+    """Wraps a value so ``format`` specs on numbers still work after escaping."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if spec and isinstance(value, int | float) and not isinstance(value, bool):
+            return escape_markdown(format(value, spec))
+        return escape_markdown(value)
+
+
+def _md_value(value: object) -> _MdValue:
+    return _MdValue(value)
+
