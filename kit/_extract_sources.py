@@ -1,0 +1,199 @@
+"""Who said it: known claimants and outlets, and the phrases that attribute a figure.
+
+The registry gives a canonical claimant name (as the ledger spells it), its
+type and the method it usually works by, so a draft row can fill those fields
+with a stated confidence. Outlets (news media) relay figures; when the text
+names no other source an outlet's own investigation is the claimant.
+Names not in the registry are still found as capitalised names before an
+attribution verb; their type is then left for the reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["KNOWN_SOURCES", "Attribution", "Source", "find_attributions"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A claimant or outlet as the ledger names it."""
+
+    name: str
+    claimant_type: str  # '' when unknown
+    method: str  # usual method; '' when it depends on the text
+    is_outlet: bool = False
+    aliases: tuple[str, ...] = ()
+
+
+KNOWN_SOURCES: tuple[Source, ...] = (
+    Source("CJTF-OIR", "belligerent", "acknowledged_after_investigation", False, (
+        "CJTF-OIR", "CJTF OIR", "Combined Joint Task Force", "Combined Joint Task Force-Operation Inherent Resolve",
+        "Combined Joint Task Force – Operation Inherent Resolve", "Operation Inherent Resolve task force",
+        "US-led coalition", "U.S.-led coalition", "US-led Coalition", "U.S.-led Coalition", "the coalition",
+        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition",
+    )),
+    Source("US Department of Defense", "belligerent", "official_statement", False, (
+        "Pentagon", "the Pentagon", "US Department of Defense", "U.S. Department of Defense", "Department of Defense",
+        "US military", "U.S. military", "CENTCOM", "US Central Command", "U.S. Central Command",
+    )),
+    Source("Airwars", "monitor", "graded_open_source_monitoring", False, ("Airwars", "Airwars monitoring group")),
+    Source("Amnesty International", "ngo", "field_investigation", False, ("Amnesty International", "Amnesty")),
+    Source("Human Rights Watch", "ngo", "field_investigation", False, ("Human Rights Watch", "HRW")),
+    Source("Syrian Network for Human Rights", "monitor", "documented_enumeration", False, (
+        "Syrian Network for Human Rights", "SNHR",
+    )),
+    Source("Syrian Observatory for Human Rights", "monitor", "documented_enumeration", False, (
+        "Syrian Observatory for Human Rights", "SOHR", "Syrian Observatory", "the Observatory",
+    )),
+    Source("Iraq Body Count", "monitor", "documented_enumeration", False, ("Iraq Body Count", "IBC")),
+    Source("UNAMI", "un_body", "documented_enumeration", False, (
+        "UNAMI", "UN Assistance Mission for Iraq", "United Nations Assistance Mission for Iraq",
+    )),
+    Source("OHCHR", "un_body", "documented_enumeration", False, (
+        "OHCHR", "UN human rights office", "UN Human Rights Office", "Office of the High Commissioner for Human Rights",
+    )),
+    Source("United Nations", "un_body", "", False, ("United Nations", "the UN", "UN")),
+    Source("Netherlands Ministry of Defence", "belligerent", "official_statement", False, (
+        "Dutch Ministry of Defence", "Dutch defence ministry", "Netherlands Ministry of Defence", "Dutch MoD",
+    )),
+    Source("UK Ministry of Defence", "belligerent", "official_statement", False, (
+        "UK Ministry of Defence", "British Ministry of Defence", "Ministry of Defence", "MoD",
+    )),
+    Source("Russian Ministry of Defence", "belligerent", "official_statement", False, (
+        "Russian Defence Ministry", "Russian Ministry of Defence", "Russian defence ministry",
+    )),
+    Source("Government of Iraq", "government", "official_statement", False, (
+        "Iraqi government", "Iraqi Prime Minister", "Iraqi prime minister", "Iraq's health ministry",
+        "Iraqi health ministry", "Iraqi Ministry of Health",
+    )),
+    Source("HRDAG", "academic", "statistical_estimate", False, ("Human Rights Data Analysis Group", "HRDAG")),
+    Source("The New York Times", "media_investigation", "field_investigation", True, (
+        "The New York Times", "New York Times", "the Times", "NYT",
+    )),
+    Source("Associated Press", "media_investigation", "field_investigation", True, (
+        "Associated Press", "the Associated Press", "AP",
+    )),
+    Source("The Guardian", "media_investigation", "", True, ("The Guardian", "the Guardian", "Guardian")),
+    Source("Reuters", "media_investigation", "", True, ("Reuters",)),
+    Source("AFP", "media_investigation", "", True, ("AFP", "Agence France-Presse")),
+    Source("BBC", "media_investigation", "", True, ("BBC", "BBC News")),
+    Source("ABC News", "media_investigation", "", True, ("ABC News", "ABC")),
+    Source("CNN", "media_investigation", "", True, ("CNN",)),
+    Source("Al Jazeera", "media_investigation", "", True, ("Al Jazeera", "Al-Jazeera")),
+    Source("The Washington Post", "media_investigation", "", True, ("The Washington Post", "Washington Post")),
+    Source("The National", "media_investigation", "", True, ("The National",)),
+    Source("Sputnik", "media_investigation", "", True, ("Sputnik", "Sputnik News")),
+    Source("RT", "media_investigation", "", True, ("RT",)),
+    Source("Anadolu Agency", "media_investigation", "", True, ("Anadolu Agency", "Anadolu")),
+    Source("Middle East Eye", "media_investigation", "", True, ("Middle East Eye",)),
+)
+
+_VERBS = (
+    "estimated|estimates|estimate|reported|reports|report|acknowledged|acknowledges|acknowledge|admitted|admits|"
+    "admit|conceded|concedes|concede|said|says|say|put|puts|documented|documents|document|recorded|records|record|"
+    "counted|counts|count|found|finds|assessed|assesses|assess|announced|announces|confirmed|confirms|stated|states|"
+    "told|tallied|tallies|claimed|claims|believes|believed|calculated|calculates|listed|lists|logged|logs|"
+    "identified|identifies|verified|verifies|accepted|accepts|tracked|tracks|registered|registers|"
+    "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
+    "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says"
+)
+_AUX = r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
+_ORG_GENERIC = r"(?-i:(?:[A-Z][\w&’'.-]*)(?:\s+(?:of|for|on|the|and|de|[A-Z][\w&’'.-]*))*?\s*[A-Z][\w&-]*|[A-Z]{2,}[\w-]*)"
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """A phrase naming who produced or relayed a figure."""
+
+    start: int  # span of the whole attribution phrase
+    end: int
+    name_start: int  # span of the name itself
+    name_end: int
+    name: str  # canonical name (registry) or the text as written
+    kind: str  # according | verb | possessive | data_by | told | said_by
+    source: Source | None
+    verb: str = ""
+
+    @property
+    def is_outlet(self) -> bool:
+        return bool(self.source and self.source.is_outlet)
+
+
+def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
+    index: dict[str, Source] = {}
+    for src in KNOWN_SOURCES:
+        for alias in (src.name, *src.aliases):
+            index.setdefault(alias.lower(), src)
+    # case-sensitive for short acronyms and "the coalition" style aliases keep their case
+    pattern = "|".join(re.escape(a) for a in sorted({a for s in KNOWN_SOURCES for a in (s.name, *s.aliases)},
+                                                    key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), index
+
+
+_KNOWN_RE, _KNOWN = _alias_index()
+# an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
+_ASIDE = r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?)?"
+_ORG = rf"(?P<org>{_KNOWN_RE.pattern}|{_ORG_GENERIC})"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("according", re.compile(
+        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*"
+        r"(?:(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|"
+        r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
+        r"(?:(?i:the)\s+)?)?" + _ORG)),
+    ("data_by", re.compile(
+        r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
+        r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
+        r"produced)\s+)?(?i:by|from)\s+(?:(?i:the)\s+)?" + _ORG)),
+    ("possessive", re.compile(
+        _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent)\s+)*"
+        r"(?i:data|figures?|estimates?|tally|count|report|database|monitoring|investigation|assessment|records|"
+        r"research|statement|toll)\b")),
+    ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
+    ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated)\s+(?:(?i:the)\s+)?" + _ORG +
+                           r"(?=\s*[.,;]|\s*$)")),
+    ("verb", re.compile(_ORG + r"(?:\s+(?:monitoring\s+group|group|researchers|investigators|officials|spokesman|"
+                        r"spokesperson|team))?" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    ("verb", re.compile(rf"(?P<org>{_KNOWN_RE.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,3}}"
+                        + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
+)
+_NOT_NAMES = re.compile(
+    r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
+    r"Their|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
+    r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza)$"
+)
+
+
+def _canonical(raw: str) -> tuple[str, Source | None]:
+    clean = re.sub(r"\s+", " ", raw).strip()
+    src = _KNOWN.get(clean.lower())
+    if src is None and clean.lower().startswith("the "):
+        src = _KNOWN.get(clean[4:].lower())
+    return (src.name if src else clean), src
+
+
+def find_attributions(text: str) -> list[Attribution]:
+    """Attribution phrases in `text`, left to right, one per name span."""
+    found: list[Attribution] = []
+    seen: set[tuple[int, int]] = set()
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            s, e = m.start("org"), m.end("org")
+            raw = m.group("org")
+            # strip a leading sentence word from a generic name ("However Airwars")
+            raw_stripped = re.sub(r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+"
+                                  r"(?=[A-Z])", "", raw)
+            s += len(raw) - len(raw_stripped)
+            raw = raw_stripped
+            name, src = _canonical(raw)
+            if src is None and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw):
+                continue
+            if (s, e) in seen:
+                continue
+            seen.add((s, e))
+            verb = m.groupdict().get("verb") or ""
+            found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
+    return sorted(found, key=lambda a: a.name_start)
