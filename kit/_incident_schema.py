@@ -211,7 +211,7 @@ class LoadedIncidents:
 def _quoted_name(message: str) -> str:
     """The name a warning is about: the leading '...' of its message (names may contain quotes)."""
     m = re.match(r"^'(.*)' (?:is not|names)", message)
-    return m.group(1) if m else message
+    return m.group(1) if m else "(blank)"
 
 
 def empty_rejected() -> pd.DataFrame:

@@ -19,10 +19,23 @@ Conventions (see also each loader's docstring):
 from __future__ import annotations
 
 from kit._incident_loaders import (
+    ACLED_GEO_PREC,
+    ACLED_TIME_PREC,
     AIRWARS_PRECISION,
     COALITION_PATTERN,
+    FORMATS,
+    UCDP_DATE_PREC,
+    UCDP_WHERE_PREC,
+    load_acled,
     load_airwars,
+    load_incidents,
+    load_mapped,
+    load_nl_mod,
+    load_ucdp,
+    parse_dutch_dates,
+    read_mapping,
 )
+from kit._incident_read import parse_numbers
 from kit._incident_schema import (
     DATE_PRECISIONS,
     EXTRA_COLUMNS,
@@ -37,8 +50,13 @@ from kit._incident_schema import (
 )
 
 __all__ = [
+    "ACLED_GEO_PREC",
+    "ACLED_TIME_PREC",
     "AIRWARS_PRECISION",
     "COALITION_PATTERN",
+    "FORMATS",
+    "UCDP_DATE_PREC",
+    "UCDP_WHERE_PREC",
     "DATE_PRECISIONS",
     "EXTRA_COLUMNS",
     "INCIDENT_COLUMNS",
@@ -48,6 +66,14 @@ __all__ = [
     "IncidentSchema",
     "LoadedIncidents",
     "empty_incidents",
+    "load_acled",
     "load_airwars",
+    "load_incidents",
+    "load_mapped",
+    "load_nl_mod",
+    "load_ucdp",
+    "parse_dutch_dates",
+    "parse_numbers",
+    "read_mapping",
     "validate_incidents",
 ]
