@@ -309,6 +309,7 @@ def claims_range_chart(
     comparability: Mapping[str, tuple[str, str]] | None = None,
     gazetteer: Any = None,
     interactive: bool = True,
+    controls: bool | None = None,
     log_scale: bool | None = None,
     links: bool = True,
     value_columns: tuple[str, str, str] = ("low", "best", "high"),
@@ -324,7 +325,9 @@ def claims_range_chart(
     With `interactive`, the chart carries offline Vega-Lite controls: `claimant`
     and `method` dropdowns, an `until` publication-year slider, `legend_pick`
     legend isolation, `hover` highlighting and a `pick` click selection (read by
-    `kit.widgets.ClaimExplorer`). `links` adds an href to each claim's http(s) URL.
+    `kit.widgets.ClaimExplorer`). `controls=False` keeps the selections but drops
+    the bound dropdowns/slider (live widgets replace them); it defaults to
+    `interactive`. `links` adds an href to each claim's http(s) URL.
     `log_scale=None` picks a log axis when figures span more than 50×.
     """
     t = claims_chart_frame(
@@ -411,13 +414,15 @@ def claims_range_chart(
         spec=layer,
         columns=1,
     ).resolve_scale(y="independent")
-    if interactive:
+    if controls is None:
+        controls = interactive
+    if controls:
         claimants = sorted(set(t["claimant"]))
         methods = sorted(m for m in dict.fromkeys(t["method"]) if m)
         years = t["year"].dropna()
         y_min = int(years.min()) if len(years) else 2014
         y_max = int(years.max()) if len(years) else 2014
-        controls = [
+        bound = [
             _select_param("claimant", "Claimant ", claimants),
             _select_param("method", "Method ", methods, [METHOD_LABELS.get(m, m) for m in methods]),
             alt.param(name="until", value=y_max,
@@ -429,7 +434,7 @@ def claims_range_chart(
             " && (method == null || datum.method == method)"
             " && (!isValid(datum.year) || datum.year <= until)"
         )
-        chart = chart.add_params(*controls)
+        chart = chart.add_params(*bound)
     if title:
         chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
     return chart
@@ -489,6 +494,7 @@ def as_of_chart(
     log_scale: bool = False,
     at: pd.Timestamp | str | None = None,
     bind_at: bool = True,
+    declare_at: bool = True,
     width: int = 560,
     height: int = 260,
     title: str | None = None,
@@ -499,7 +505,8 @@ def as_of_chart(
     high, published, url, relay_chain). A point marks each new publication,
     with its provenance in the tooltip and a link to its http(s) URL. With
     `at`, a vertical rule marks that date through the `at` param (a slider when
-    `bind_at`, set from Python by `kit.widgets.GapExplorer` otherwise).
+    `bind_at`, set from Python by `kit.widgets.GapExplorer` otherwise);
+    `declare_at=False` draws the rule but leaves declaring `at` to a composed chart.
     """
     s = _as_of_table(series)
     _check_rows(s, "as_of_chart")
@@ -545,7 +552,9 @@ def as_of_chart(
         rule = alt.Chart(alt.InlineData(values=[{}])).mark_rule(color="black", strokeDash=[2, 2]).encode(
             x=alt.X(datum=alt.ExprRef(expr="at"), type="temporal"),
         )
-        chart = alt.layer(*layers, rule).add_params(param).properties(width=width, height=height)
+        chart = alt.layer(*layers, rule).properties(width=width, height=height)
+        if declare_at:
+            chart = chart.add_params(param)
     if title:
         chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
     return chart
@@ -563,6 +572,7 @@ def gap_chart(
     show_mid: bool = False,
     at: pd.Timestamp | str | None = None,
     bind_at: bool = True,
+    declare_at: bool = True,
     width: int = 560,
     height: int = 200,
 ) -> alt.LayerChart | alt.VConcatChart:
@@ -606,6 +616,11 @@ def gap_chart(
     g["gap_mid"] = (g["gap_low"] + g["gap_high"]) / 2
     if has_ratio:
         g["ratio_mid"] = (g["ratio_low"] + g["ratio_high"]) / 2
+    if "verdict" in g.columns:
+        g["verdict_text"] = [
+            short_text(f"{VERDICT_LABELS.get(str(v), v)}" + (f": {r}" if short_text(r) else ""), 400)
+            for v, r in zip(g["verdict"], _col(g, "reasons"), strict=True)
+        ]
     data = inline_data(g)
     x = alt.X("date:T", title="date")
     tooltip = [
@@ -615,6 +630,8 @@ def gap_chart(
         alt.Tooltip("gap_text:N", title=f"gap {a_name} − {b_name}"),
         alt.Tooltip("ratio_text:N", title=f"ratio {a_name} / {b_name}"),
     ]
+    if "verdict_text" in g.columns:
+        tooltip.append(alt.Tooltip("verdict_text:N", title="scope"))
 
     def panel(lo: str, hi: str, mid: str, ref: float, title: str, name: str) -> alt.LayerChart:
         base = alt.Chart(data).encode(x=x)
@@ -651,7 +668,7 @@ def gap_chart(
         panels.append(panel("ratio_low", "ratio_high", "ratio_mid", 1.0,
                             f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
     chart: alt.LayerChart | alt.VConcatChart = panels[0] if len(panels) == 1 else alt.vconcat(*panels)
-    if at is not None:
+    if at is not None and declare_at:
         chart = chart.add_params(_at_param(g["date"], at, bind_at))
     return chart
 

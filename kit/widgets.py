@@ -1,0 +1,721 @@
+"""Live explorers: ipywidgets controls driving altair charts, the same call rendering statically.
+
+An investigator in JupyterLab picks sources, place, period and an anchor claim
+and sees at once what is comparable to it; clicking a mark shows where the
+number came from. Under `kit render` (``KIT_RENDER`` set) the same explorer
+displays the chart builders' static charts whose Vega-Lite params run in the
+browser, because widgets need a kernel that an offline report does not have.
+
+All filtering and aggregation happens here in pandas/DuckDB, so a chart never
+receives more than a bounded number of rows (`kit.charts._claims.MAX_CHART_ROWS`).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import ipywidgets as W
+import pandas as pd
+
+from kit.charts._base import VERDICT_LABELS, format_figure, format_range, safe_url, short_text
+from kit.charts._claims import MAX_CHART_ROWS, as_of_chart, claims_chart_frame, claims_range_chart, gap_chart
+
+__all__ = [
+    "ClaimExplorer",
+    "GapExplorer",
+    "IncidentExplorer",
+    "is_rendering",
+]
+
+_RENDER_ENV = "KIT_RENDER"
+_ALL = "(all)"
+
+
+def is_rendering() -> bool:
+    """True inside `kit render`: explorers then show static charts, not widgets."""
+    try:
+        from kit._report_renderer import RENDER_ENV
+    except ImportError:  # pragma: no cover - report module absent
+        RENDER_ENV = _RENDER_ENV
+    return bool(os.environ.get(RENDER_ENV))
+
+
+class _Explorer:
+    """Shared display logic: widgets live, the static chart under `kit render`."""
+
+    widget: W.Widget
+
+    def static_chart(self) -> alt.TopLevelMixin:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def display(self) -> None:
+        """Show the explorer: widgets live, the equivalent static chart in a report."""
+        from IPython.display import display
+
+        display(self.static_chart() if is_rendering() else self.widget)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        if is_rendering():
+            return self.static_chart()._repr_mimebundle_(**kwargs)
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _e(value: object) -> str:
+    """HTML-escaped display text (quotes too: values may land in attributes)."""
+    return html.escape(short_text(value, 2000), quote=True)
+
+
+def _link(url: object) -> str:
+    ok = safe_url(url)
+    if not ok:
+        return f"{_e(url)} <i>(not an http/https link)</i>" if short_text(url) else "<i>none</i>"
+    return f'<a href="{html.escape(ok, quote=True)}" target="_blank" rel="noopener noreferrer">{_e(ok)}</a>'
+
+
+def _claims_frame(claims: Any) -> pd.DataFrame:
+    frame = getattr(claims, "claims", claims)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"expected the claims DataFrame or a LoadResult, got {type(claims).__name__}")
+    missing = [c for c in ("claim_id", "claimant", "low", "high") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"claims frame lacks column(s) {', '.join(missing)}")
+    return frame.reset_index(drop=True)
+
+
+def _period_bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each claim's period as timestamps; an open end runs to the publication date."""
+    start = pd.to_datetime(frame.get("period_start_date", pd.Series(pd.NaT, index=frame.index)), errors="coerce")
+    end = pd.to_datetime(frame.get("period_end_date", pd.Series(pd.NaT, index=frame.index)), errors="coerce")
+    known = pd.to_datetime(frame.get("known_from", pd.Series(pd.NaT, index=frame.index)), errors="coerce")
+    return start, end.fillna(known)
+
+
+# =========================================================================== ClaimExplorer
+class ClaimExplorer(_Explorer):
+    """Filter claims, anchor on one, see what compares to it and where each figure came from.
+
+    Attributes for code and tests: `frame` (the filtered claims with
+    `comparability`, `comparability_reason` and, in ratio mode, `ratio_low/high`),
+    `chart_frame` (exactly what the chart inlines), `chart` (the altair chart),
+    `jchart` (the `alt.JupyterChart`, created on first use), `card` (the
+    provenance card), `status`, and the control widgets (`claimants`, `country`,
+    `governorate`, `city`, `wider`, `period`, `outcome`, `victims`, `methods`,
+    `anchor`, `metric`).
+    """
+
+    def __init__(
+        self,
+        claims: Any,
+        gazetteer: Any = None,
+        *,
+        anchor: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self.claims = _claims_frame(claims)
+        if gazetteer is None:
+            from kit.gazetteer import load_gazetteer
+
+            gazetteer = load_gazetteer()
+        self.gazetteer = gazetteer
+        self.title = title
+        self._verdicts: dict[tuple[str, str], tuple[str, str]] = {}
+        self._jchart: alt.JupyterChart | None = None
+        self._last_pick: dict[str, tuple[str, ...]] = {}
+        c = self.claims
+        self._start, self._end = _period_bounds(c)
+
+        claimants = sorted(c["claimant"].dropna().unique())
+        self.claimants = W.SelectMultiple(options=claimants, value=tuple(claimants), description="Claimants",
+                                          rows=min(8, max(3, len(claimants))))
+        countries = [(self.gazetteer.name(p), p) for p in self._kind_children(None)]
+        self.country = W.Dropdown(options=[(_ALL, "")] + countries, value="", description="Country")
+        self.governorate = W.Dropdown(options=[(_ALL, "")], value="", description="Governorate")
+        self.city = W.Dropdown(options=[(_ALL, "")], value="", description="City / area")
+        self.wider = W.Checkbox(value=False, description="include claims about a wider area")
+        months = self._months()
+        self.period = W.SelectionRangeSlider(options=[(m.strftime("%Y-%m"), m) for m in months],
+                                             index=(0, len(months) - 1), description="Period",
+                                             layout=W.Layout(width="520px"))
+        self.outcome = W.Dropdown(options=[_ALL, *sorted(c.get("outcome", pd.Series(dtype=str)).dropna().unique())],
+                                  value=_ALL, description="Outcome")
+        self.victims = W.Dropdown(options=[_ALL, *sorted(c.get("victims", pd.Series(dtype=str)).dropna().unique())],
+                                  value=_ALL, description="Victims")
+        methods = sorted(c.get("method", pd.Series(dtype=str)).dropna().unique())
+        self.methods = W.SelectMultiple(options=methods, value=tuple(methods), description="Methods",
+                                        rows=min(7, max(3, len(methods))))
+        self.anchor = W.Dropdown(options=[("(no anchor)", "")] + self._anchor_options(), value=anchor or "",
+                                 description="Anchor")
+        self.metric = W.ToggleButtons(options=[("figures", "absolute"), ("ratio to anchor", "ratio")],
+                                      value="absolute", description="Show")
+        self.card = W.HTML(value=self._card_html(None))
+        self.status = W.HTML()
+        self._box = W.VBox()
+
+        self.country.observe(self._on_country, names="value")
+        self.governorate.observe(self._on_governorate, names="value")
+        for w in (self.claimants, self.city, self.wider, self.period, self.outcome, self.victims,
+                  self.methods, self.anchor, self.metric):
+            w.observe(self._refresh, names="value")
+        self._refresh()
+
+    # -- building blocks ------------------------------------------------------
+    def _kind_children(self, parent: str | None) -> list[str]:
+        f = self.gazetteer.frame
+        if parent is None:
+            return list(f.loc[f["kind"] == "country", "place_id"])
+        return list(self.gazetteer.children(parent))
+
+    def _months(self) -> list[pd.Timestamp]:
+        dates = pd.concat([self._start, self._end]).dropna()
+        if dates.empty:
+            return [pd.Timestamp("2014-01-01"), pd.Timestamp("2014-02-01")]
+        months = list(pd.date_range(dates.min().to_period("M").to_timestamp(),
+                                    dates.max().to_period("M").to_timestamp(), freq="MS"))
+        return months if len(months) > 1 else [months[0], months[0] + pd.offsets.MonthBegin()]
+
+    def _anchor_options(self) -> list[tuple[str, str]]:
+        c = self.claims
+        return [
+            (short_text(f"{r.claimant} · {format_range(r.low, r.high)} · {r.claim_id}", 90), r.claim_id)
+            for r in c.sort_values("claimant").itertuples(index=False)
+        ]
+
+    def _on_country(self, change: dict[str, Any]) -> None:
+        country = change["new"]
+        options = [(_ALL, "")]
+        if country:
+            options += sorted((self.gazetteer.name(p), p) for p in self._kind_children(country))
+        with self.governorate.hold_trait_notifications():
+            self.governorate.options = options
+            self.governorate.value = ""
+        self._refresh()
+
+    def _on_governorate(self, change: dict[str, Any]) -> None:
+        gov = change["new"]
+        options = [(_ALL, "")]
+        if gov:
+            options += sorted((self.gazetteer.name(p), p) for p in self.gazetteer.descendants(gov))
+        with self.city.hold_trait_notifications():
+            self.city.options = options
+            self.city.value = ""
+        self._refresh()
+
+    @property
+    def place(self) -> str | None:
+        """The most specific place picked, or None for all places."""
+        return self.city.value or self.governorate.value or self.country.value or None
+
+    # -- filtering ------------------------------------------------------------
+    def _filtered(self) -> pd.DataFrame:
+        c = self.claims
+        keep = c["claimant"].isin(self.claimants.value)
+        if "method" in c:
+            keep &= c["method"].isin(self.methods.value)
+        if self.outcome.value != _ALL:
+            keep &= c["outcome"] == self.outcome.value
+        if self.victims.value != _ALL:
+            keep &= c["victims"] == self.victims.value
+        lo, hi = self.period.value
+        hi_end = hi + pd.offsets.MonthEnd(0)
+        overlaps = (self._start.isna() | (self._start <= hi_end)) & (self._end.isna() | (self._end >= lo))
+        keep &= overlaps
+        place = self.place
+        if place:
+            wanted = {"same", "within", "overlaps"} | ({"contains"} if self.wider.value else set())
+            places = c["places_list"] if "places_list" in c else c["places"].map(lambda s: tuple(str(s).split(";")))
+            rel = [self._relation(tuple(p), place) in wanted for p in places]
+            keep &= pd.Series(rel, index=c.index)
+        out = c[keep].copy()
+        anchor = self.anchor.value
+        if anchor and anchor not in set(out["claim_id"]):
+            out = pd.concat([c[c["claim_id"] == anchor], out])  # the anchor stays visible
+        return out
+
+    def _relation(self, places: tuple[str, ...], place: str) -> str:
+        try:
+            return str(self.gazetteer.relation(places, (place,)))
+        except KeyError:
+            return "unknown"
+
+    def _verdict(self, anchor_id: str, claim_id: str) -> tuple[str, str]:
+        key = (anchor_id, claim_id)
+        if key not in self._verdicts:
+            from kit.scope import compare_scopes
+
+            rows = self.claims.set_index("claim_id", drop=False)
+            result = compare_scopes(rows.loc[anchor_id], rows.loc[claim_id], self.gazetteer)
+            self._verdicts[key] = (str(result.verdict), "; ".join(map(str, result.reasons)))
+        return self._verdicts[key]
+
+    def _with_anchor(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+        notes: list[str] = []
+        anchor = self.anchor.value
+        frame = frame.copy()
+        if not anchor:
+            frame["comparability"] = ""
+            frame["comparability_reason"] = ""
+            if self.metric.value == "ratio":
+                notes.append("pick an anchor claim to see ratios; showing figures")
+            return frame, notes
+        verdicts = [("anchor", "") if cid == anchor else self._verdict(anchor, cid) for cid in frame["claim_id"]]
+        frame["comparability"] = [v for v, _ in verdicts]
+        frame["comparability_reason"] = [r for _, r in verdicts]
+        if self.metric.value == "ratio":
+            from kit.compare import ratio_range
+            from kit.interval import RangeError
+
+            a_row = self.claims.set_index("claim_id", drop=False).loc[anchor]
+            dropped = frame["comparability"] == "not_comparable"
+            if dropped.any():
+                notes.append(f"{int(dropped.sum())} claim(s) not comparable to the anchor are left out of the ratio view")
+            frame = frame[~dropped].copy()
+            lows, highs = [], []
+            for _, row in frame.iterrows():
+                if row["claim_id"] == anchor:
+                    lows.append(1.0)
+                    highs.append(1.0)
+                    continue
+                try:
+                    r = ratio_range(row, a_row)
+                    lows.append(r.low)
+                    highs.append(r.high)
+                except (RangeError, ZeroDivisionError) as exc:
+                    lows.append(None)
+                    highs.append(None)
+                    notes.append(f"no ratio for {row['claim_id']}: {exc}")
+            frame["ratio_low"] = pd.array(lows, dtype="Float64")
+            frame["ratio_high"] = pd.array(highs, dtype="Float64")
+            frame["ratio_best"] = pd.array([None] * len(frame), dtype="Float64")
+        return frame, notes
+
+    def _refresh(self, _change: object = None) -> None:
+        frame, notes = self._with_anchor(self._filtered())
+        self.frame = frame
+        ratio = self.metric.value == "ratio" and bool(self.anchor.value)
+        kwargs: dict[str, Any] = dict(anchor=self.anchor.value or None, gazetteer=self.gazetteer)
+        if self.anchor.value:
+            kwargs["comparability"] = dict(zip(frame["claim_id"],
+                                               zip(frame["comparability"], frame["comparability_reason"], strict=True),
+                                               strict=True))
+        if ratio:
+            kwargs.update(value_columns=("ratio_low", "ratio_best", "ratio_high"),
+                          x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
+        self._chart_kwargs = kwargs
+        chart_input = frame.drop(columns=["comparability", "comparability_reason"])
+        if frame.empty:
+            self.chart_frame = frame
+            self.chart = alt.Chart(alt.InlineData(values=[{"m": "no claims match these filters"}])).mark_text(
+                size=14).encode(text="m:N").properties(width=520, height=60)
+        else:
+            self.chart_frame = claims_chart_frame(chart_input, **{k: v for k, v in kwargs.items()
+                                                                  if k not in ("x_title", "log_scale")})
+            self.chart = claims_range_chart(chart_input, controls=False, links=False, title=self.title, **kwargs)
+        self._chart_input = chart_input
+        n = len(frame)
+        msg = f"<b>{n}</b> of {len(self.claims)} claims shown"
+        if self.anchor.value:
+            counts = frame["comparability"].value_counts()
+            msg += " · vs anchor: " + ", ".join(
+                f"{VERDICT_LABELS.get(k, k)} {int(v)}" for k, v in counts.items() if k != "anchor")
+        self.status.value = msg + "".join(f"<br><i>{_e(n_)}</i>" for n_ in notes)
+        if self._jchart is not None:
+            self._jchart.chart = self.chart
+        self._render_box()
+
+    # -- live chart and provenance card ----------------------------------------
+    @property
+    def jchart(self) -> alt.JupyterChart:
+        """The live chart widget; created on first use so reports never carry widget state."""
+        if self._jchart is None:
+            self._jchart = alt.JupyterChart(self.chart)
+            self._jchart.observe(self._on_selection, names="_vl_selections")
+        return self._jchart
+
+    @property
+    def widget(self) -> W.VBox:  # type: ignore[override]
+        self.jchart  # noqa: B018 - ensure the chart widget exists
+        self._render_box()
+        return self._box
+
+    def _render_box(self) -> None:
+        if self._jchart is None:
+            return
+        place = W.VBox([self.country, self.governorate, self.city, self.wider])
+        filters = W.HBox([W.VBox([self.claimants, self.methods]), W.VBox([place, self.outcome, self.victims])])
+        self._box.children = [filters, self.period, W.HBox([self.anchor, self.metric]), self.status,
+                              W.HBox([self._jchart, self.card])]
+
+    def _on_selection(self, change: dict[str, Any]) -> None:
+        """A click in the chart (pick on ranges, pick_point on points) fills the card."""
+        picked: str | None = None
+        for name in ("pick", "pick_point"):
+            sel = (change["new"] or {}).get(name) or {}
+            value = sel.get("value") or {}
+            points = value.get("vlPoint", {}).get("or", []) if isinstance(value, dict) else []
+            ids = tuple(str(p.get("claim_id")) for p in points if p.get("claim_id") is not None)
+            if ids and ids != self._last_pick.get(name):
+                picked = ids[-1]
+            self._last_pick[name] = ids
+        if picked is not None:
+            self.show_claim(picked)
+
+    def show_claim(self, claim_id: str) -> None:
+        """Fill the provenance card with one claim (also what a chart click does)."""
+        self.card.value = self._card_html(claim_id)
+
+    def _card_html(self, claim_id: str | None) -> str:
+        if claim_id is None:
+            return "<div style='max-width:340px'><i>Click a claim in the chart to see where it came from.</i></div>"
+        rows = self.claims[self.claims["claim_id"] == claim_id]
+        if rows.empty:
+            return f"<div><i>unknown claim {_e(claim_id)}</i></div>"
+        r = rows.iloc[0]
+        relay = short_text(r.get("relay_chain")) or "(read at the claimant's own publication)"
+        period = f"{short_text(r.get('period_start')) or '?'} – {short_text(r.get('period_end')) or 'publication'}"
+        qual = short_text(r.get("qualifier"))
+        figure = format_range(r["low"], r["high"], r.get("best"))
+        if qual and qual != "none":
+            figure = f"{qual.replace('_', ' ')} {figure}"
+        items = [
+            ("Claimant", f"{_e(r['claimant'])} ({_e(r.get('claimant_type'))})"),
+            ("Figure", f"{_e(figure)} {_e(r.get('unit'))}: {_e(r.get('victims'))} {_e(r.get('outcome'))}"),
+            ("Relay chain", _e(relay)),
+            ("Source status", _e(r.get("source_status"))),
+            ("Published", _e(r.get("published") or "unknown")),
+            ("Period", _e(period)),
+            ("Places", _e(self._place_label(r))),
+            ("Method", _e(short_text(r.get("method")).replace("_", " "))),
+            ("Grade", _e(r.get("grade") or "–")),
+            ("URL", _link(r.get("url"))),
+            ("Note", _e(r.get("note") or "–")),
+        ]
+        anchor = self.anchor.value
+        if anchor:
+            if anchor == claim_id:
+                items.append(("Vs anchor", "this is the anchor claim"))
+            else:
+                verdict, reason = self._verdict(anchor, claim_id)
+                text = f"<b>{_e(VERDICT_LABELS.get(verdict, verdict))}</b>" + (f": {_e(reason)}" if reason else "")
+                hit = self.frame[self.frame["claim_id"] == claim_id]
+                if "ratio_low" in hit and len(hit) and pd.notna(hit["ratio_low"].iloc[0]):
+                    text += f"<br>ratio to anchor: {_e(format_range(hit['ratio_low'].iloc[0], hit['ratio_high'].iloc[0], digits=2))}×"
+                items.append(("Vs anchor", text))
+        body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{k}</th>"
+                       f"<td style='word-break:break-word'>{v}</td></tr>" for k, v in items)
+        return (f"<div class='kit-provenance' style='max-width:380px'><b>{_e(claim_id)}</b>"
+                f"<table>{body}</table></div>")
+
+    def _place_label(self, row: pd.Series) -> str:
+        places = row.get("places_list") or tuple(str(row.get("places") or "").split(";"))
+        try:
+            return self.gazetteer.label(places)
+        except (KeyError, AttributeError):
+            return ";".join(places)
+
+    def static_chart(self) -> alt.FacetChart | alt.Chart:
+        """The current view with offline Vega-Lite controls and links (for reports)."""
+        if self.frame.empty:
+            return self.chart
+        return claims_range_chart(self._chart_input, controls=True, links=True, title=self.title,
+                                  **self._chart_kwargs)
+
+
+# =========================================================================== GapExplorer
+class GapExplorer(_Explorer):
+    """Two claimants in one scope: their as-of series, the gap over time, and a date slider.
+
+    The slider says what each side had said by that date and, when one side is
+    a belligerent, the admission lag (how long before an admission the other
+    side had already documented as many). Attributes: `series`, `gap`, `lag`,
+    `chart`, `jchart`, `date` (slider), `summary` (HTML), `at` (current date).
+    """
+
+    def __init__(
+        self,
+        claims: Any,
+        claimant_a: str,
+        claimant_b: str,
+        *,
+        gazetteer: Any = None,
+        metric: str = "both",
+        **scope: Any,
+    ) -> None:
+        from kit.compare import admission_lag, as_of, gap_over_time
+
+        self.claims = _claims_frame(claims)
+        self.claimant_a, self.claimant_b = claimant_a, claimant_b
+        self.scope = scope
+        self.metric = metric
+        parts = [as_of(self.claims, name, **scope) for name in (claimant_a, claimant_b)]
+        parts = [p for p in parts if not p.empty]
+        if not parts:
+            raise ValueError(f"neither {claimant_a!r} nor {claimant_b!r} has a dated claim in this scope ({scope})")
+        self.series = pd.concat(parts, ignore_index=True)
+        self.gap = gap_over_time(self.claims, claimant_a, claimant_b, gazetteer=gazetteer, **scope)
+        types = self.claims.drop_duplicates("claimant").set_index("claimant").get("claimant_type", pd.Series(dtype=str))
+        self.belligerent = next((n for n in (claimant_b, claimant_a) if types.get(n) == "belligerent"), None)
+        other = claimant_a if self.belligerent == claimant_b else claimant_b
+        self.lag = (admission_lag(self.claims, self.belligerent, other, **scope)
+                    if self.belligerent else pd.DataFrame())
+        dates = sorted(set(pd.to_datetime(self.series["date"])))
+        weekly = pd.date_range(dates[0], dates[-1], freq="7D")
+        options = sorted(set(dates) | set(weekly))
+        self.date = W.SelectionSlider(options=[(d.strftime("%Y-%m-%d"), d) for d in options], value=options[-1],
+                                      description="As of", layout=W.Layout(width="560px"))
+        self.summary = W.HTML()
+        self._jchart: alt.JupyterChart | None = None
+        self.chart = self._build(options[-1], bind=False)
+        self.date.observe(self._on_date, names="value")
+        self._on_date({"new": self.date.value})
+
+    @property
+    def at(self) -> pd.Timestamp:
+        return pd.Timestamp(self.date.value)
+
+    def _build(self, at: pd.Timestamp, *, bind: bool) -> alt.VConcatChart:
+        top = as_of_chart(self.series, at=at, bind_at=bind, declare_at=False,
+                          title=f"What {self.claimant_a} and {self.claimant_b} had said by each date")
+        panels: list[Any] = [top]
+        if not self.gap.empty:
+            panels.append(gap_chart(self.gap, labels=(self.claimant_a, self.claimant_b), metric=self.metric,  # type: ignore[arg-type]
+                                    at=at, bind_at=bind, declare_at=False))
+        from kit.charts._claims import _at_param
+
+        return alt.vconcat(*panels).add_params(_at_param(pd.to_datetime(self.series["date"]), at, bind))
+
+    def _said_by(self, claimant: str, at: pd.Timestamp) -> pd.Series | None:
+        s = self.series[(self.series["claimant"] == claimant) & (pd.to_datetime(self.series["date"]) <= at)]
+        return None if s.empty else s.sort_values("date").iloc[-1]
+
+    def _on_date(self, change: dict[str, Any]) -> None:
+        at = pd.Timestamp(change["new"])
+        lines = [f"<b>As of {at:%Y-%m-%d}</b>"]
+        said = {}
+        for name in (self.claimant_a, self.claimant_b):
+            row = self._said_by(name, at)
+            said[name] = row
+            if row is None:
+                lines.append(f"{_e(name)}: no figure published yet in this scope")
+            else:
+                lines.append(f"{_e(name)}: {_e(format_range(row['low'], row['high'], row.get('best')))} "
+                             f"({_e(row['claim_id'])}, published {_e(row.get('published'))}; "
+                             f"via {_e(short_text(row.get('relay_chain')) or 'own publication')})")
+        g = self.gap[pd.to_datetime(self.gap["date"]) <= at] if not self.gap.empty else self.gap
+        if len(g):
+            last = g.iloc[-1]
+            text = f"gap {_e(format_range(last['gap_low'], last['gap_high']))}"
+            if pd.notna(last.get("ratio_low")):
+                text += f"; ratio {_e(format_range(last['ratio_low'], last['ratio_high'], digits=2))}×"
+            if "verdict" in last and str(last["verdict"]) not in ("", "not checked"):
+                text += f" · scope: {_e(VERDICT_LABELS.get(str(last['verdict']), last['verdict']))}"
+            lines.append(text)
+        if self.belligerent and not self.lag.empty:
+            done = self.lag[pd.to_datetime(self.lag["admitted_on"]) <= at]
+            if len(done):
+                r = done.iloc[-1]
+                if pd.isna(r["lag_days"]):
+                    lag = "the other side had not published as many in this scope"
+                elif r["lag_days"] >= 0:
+                    lag = f"{int(r['lag_days'])} days after {_e(r['monitor_claim'])} had documented as many"
+                else:
+                    lag = f"{-int(r['lag_days'])} days before {_e(r['monitor_claim'])} documented as many"
+                lines.append(f"admission lag: {_e(self.belligerent)} admitted {_e(format_figure(r['admitted_low']))} "
+                             f"on {pd.Timestamp(r['admitted_on']):%Y-%m-%d}, {lag}")
+        elif not self.belligerent:
+            lines.append("<i>admission lag: neither side is a belligerent in the ledger</i>")
+        self.said = said
+        self.summary.value = "<br>".join(lines)
+        if self._jchart is not None:
+            self._jchart.params.at = float(at.timestamp() * 1000)
+
+    @property
+    def jchart(self) -> alt.JupyterChart:
+        if self._jchart is None:
+            self._jchart = alt.JupyterChart(self.chart)
+            self._jchart.params.at = float(self.at.timestamp() * 1000)
+        return self._jchart
+
+    @property
+    def widget(self) -> W.VBox:  # type: ignore[override]
+        return W.VBox([self.date, self.summary, self.jchart])
+
+    def static_chart(self) -> alt.VConcatChart:
+        """Both charts with the date as an offline Vega-Lite slider (`at`)."""
+        return self._build(self.at, bind=True)
+
+
+# =========================================================================== IncidentExplorer
+_INCIDENT_DEFAULTS = {
+    "date": "date_start",
+    "low": "civilians_killed_low",
+    "high": "civilians_killed_high",
+    "group": "source",
+}
+
+
+class IncidentExplorer(_Explorer):
+    """Monthly civilian-death ranges per source from up to millions of incident rows.
+
+    The constructor builds one pre-aggregated cube (month × group × filter
+    columns, summed low/high and counts) with DuckDB; each control change
+    filters and re-groups that cube, so an update touches thousands of rows,
+    not millions, and the chart inlines at most `MAX_CHART_ROWS`.
+    """
+
+    def __init__(
+        self,
+        incidents: pd.DataFrame,
+        *,
+        filters: Sequence[str] = ("governorate", "grade"),
+        date: str = _INCIDENT_DEFAULTS["date"],
+        low: str = _INCIDENT_DEFAULTS["low"],
+        high: str = _INCIDENT_DEFAULTS["high"],
+        group: str = _INCIDENT_DEFAULTS["group"],
+        title: str | None = None,
+    ) -> None:
+        missing = [c for c in (date, low, high, group, *filters) if c not in incidents.columns]
+        if missing:
+            raise ValueError(f"incident frame lacks column(s) {', '.join(missing)}")
+        self.incidents = incidents
+        self.cols = {"date": date, "low": low, "high": high, "group": group}
+        self.filter_cols = list(filters)
+        self.title = title
+        self.cube = self._cube(incidents)
+        groups = sorted(self.cube["group"].dropna().unique())
+        self.groups = W.SelectMultiple(options=groups, value=tuple(groups), description=group.title(),
+                                       rows=min(6, max(2, len(groups))))
+        self.filter_widgets: dict[str, W.SelectMultiple] = {}
+        for col in self.filter_cols:
+            values = sorted(self.cube[col].dropna().astype(str).unique())
+            self.filter_widgets[col] = W.SelectMultiple(options=values, value=tuple(values),
+                                                        description=col.replace("_", " ").title(),
+                                                        rows=min(6, max(2, len(values))))
+        months = sorted(self.cube["month"].dropna().unique())
+        self.period = W.SelectionRangeSlider(options=[(pd.Timestamp(m).strftime("%Y-%m"), pd.Timestamp(m))
+                                                      for m in months],
+                                             index=(0, len(months) - 1), description="Period",
+                                             layout=W.Layout(width="520px"))
+        self.status = W.HTML()
+        self._jchart: alt.JupyterChart | None = None
+        self.last_update_ms = 0.0
+        for w in (self.groups, self.period, *self.filter_widgets.values()):
+            w.observe(self._refresh, names="value")
+        self._refresh()
+
+    def _cube(self, incidents: pd.DataFrame) -> pd.DataFrame:
+        """month × group × filters with summed ranges: computed once, in DuckDB."""
+        import duckdb
+
+        c = self.cols
+        dims = ", ".join(f'CAST("{f}" AS VARCHAR) AS "{f}"' for f in self.filter_cols)
+        keys = ", ".join(f'"{f}"' for f in self.filter_cols)
+        sql = f"""
+            SELECT date_trunc('month', CAST("{c['date']}" AS TIMESTAMP)) AS month,
+                   CAST("{c['group']}" AS VARCHAR) AS "group"{', ' + dims if dims else ''},
+                   SUM(COALESCE("{c['low']}", 0))::DOUBLE AS low,
+                   SUM(COALESCE("{c['high']}", "{c['low']}", 0))::DOUBLE AS high,
+                   COUNT(*)::BIGINT AS incidents
+            FROM incidents
+            WHERE "{c['date']}" IS NOT NULL
+            GROUP BY ALL
+        """
+        con = duckdb.connect()
+        try:
+            con.register("incidents", incidents)
+            cube = con.execute(sql).df()
+        finally:
+            con.close()
+        for f in self.filter_cols:
+            cube[f] = cube[f].astype("category")
+        cube["group"] = cube["group"].astype("category")
+        return cube
+
+    def selection(self) -> dict[str, Any]:
+        """The current control values, in the form `aggregate_raw` also accepts."""
+        lo, hi = self.period.value
+        return {"groups": tuple(self.groups.value), "period": (lo, hi),
+                "filters": {k: tuple(w.value) for k, w in self.filter_widgets.items()}}
+
+    def aggregate(self, selection: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Monthly totals per group for a selection, from the pre-aggregated cube."""
+        return _aggregate(self.cube, "month", "group", self.selection() if selection is None else selection)
+
+    def aggregate_raw(self, selection: dict[str, Any] | None = None) -> pd.DataFrame:
+        """The same totals straight from the incident rows: the benchmark's baseline."""
+        c = self.cols
+        raw = self.incidents
+        frame = pd.DataFrame({
+            "month": pd.to_datetime(raw[c["date"]], errors="coerce").dt.to_period("M").dt.to_timestamp(),
+            "group": raw[c["group"]].astype(str),
+            "low": pd.to_numeric(raw[c["low"]], errors="coerce").fillna(0),
+            "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(0),
+            **{f: raw[f].astype(str) for f in self.filter_cols},
+        })
+        frame["incidents"] = 1
+        return _aggregate(frame, "month", "group", self.selection() if selection is None else selection)
+
+    def _refresh(self, _change: object = None) -> None:
+        t0 = time.perf_counter()
+        self.frame = self.aggregate()
+        self.chart = _monthly_range_chart(self.frame, self.cols["group"], self.title)
+        if self._jchart is not None:
+            self._jchart.chart = self.chart
+        self.last_update_ms = (time.perf_counter() - t0) * 1000
+        self.status.value = (f"{len(self.incidents):,} incidents → {len(self.frame):,} chart rows "
+                             f"({int(self.frame['incidents'].sum()) if len(self.frame) else 0:,} incidents selected)")
+
+    @property
+    def jchart(self) -> alt.JupyterChart:
+        if self._jchart is None:
+            self._jchart = alt.JupyterChart(self.chart)
+        return self._jchart
+
+    @property
+    def widget(self) -> W.VBox:  # type: ignore[override]
+        return W.VBox([W.HBox([self.groups, *self.filter_widgets.values()]), self.period, self.status, self.jchart])
+
+    def static_chart(self) -> alt.LayerChart:
+        return self.chart
+
+
+def _aggregate(frame: pd.DataFrame, month: str, group: str, selection: dict[str, Any]) -> pd.DataFrame:
+    keep = frame[group].isin(selection["groups"])
+    lo, hi = selection["period"]
+    keep &= (frame[month] >= pd.Timestamp(lo)) & (frame[month] <= pd.Timestamp(hi))
+    for col, values in selection["filters"].items():
+        keep &= frame[col].isin(values)
+    out = (frame.loc[keep, [month, group, "low", "high", "incidents"]]
+           .groupby([month, group], observed=True, sort=True).sum().reset_index())
+    out[group] = out[group].astype(str)
+    if len(out) > MAX_CHART_ROWS:
+        raise ValueError(f"aggregation produced {len(out):,} rows (> {MAX_CHART_ROWS:,}); narrow the selection")
+    return out
+
+
+def _monthly_range_chart(monthly: pd.DataFrame, group_title: str, title: str | None) -> alt.LayerChart:
+    """Monthly low–high bands per group (a small chart over pre-aggregated rows)."""
+    from kit.charts._base import inline_data
+
+    m = monthly.copy()
+    m["range_text"] = [format_range(lo, hi) for lo, hi in zip(m["low"], m["high"], strict=True)]
+    data = inline_data(m, ["month", "group", "low", "high", "incidents", "range_text"])
+    pick = alt.selection_point(name="legend_pick", fields=["group"], bind="legend")
+    base = alt.Chart(data).encode(x=alt.X("month:T", title="month"),
+                                  color=alt.Color("group:N", title=group_title))
+    band = base.mark_area(opacity=0.3, interpolate="step-after").encode(
+        y=alt.Y("low:Q", title="civilians killed per month (summed min–max)"), y2="high:Q",
+        opacity=alt.when(pick).then(alt.value(0.3)).otherwise(alt.value(0.03)),
+    )
+    line = base.mark_line(interpolate="step-after").encode(
+        y="high:Q", opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.1)),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
+                 alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
+    ).add_params(pick)
+    chart = alt.layer(band, line).properties(width=560, height=240)
+    return chart.properties(title=short_text(title, 200)) if title else chart
+
