@@ -21,10 +21,12 @@ __all__ = [
     "IncomparableError",
     "PairComparison",
     "admission_lag",
+    "against_anchor",
     "as_of",
     "compare_claims",
     "gap_over_time",
     "gap_range",
+    "published_until",
     "ratio_range",
     "reporting_lag",
     "select_scope",
@@ -109,6 +111,23 @@ def compare_claims(a: Mapping[str, object] | pd.Series, b: Mapping[str, object] 
         return PairComparison(scope, ra, rb, None, None)
     ratio = ra / rb if rb.low > 0 else None
     return PairComparison(scope, ra, rb, ratio, ra - rb)
+
+
+def published_until(claims: pd.DataFrame, until: str | pd.Timestamp | None) -> pd.DataFrame:
+    """Claims certainly public by `until` (YYYY, YYYY-MM or a date; empty = all).
+
+    A partial date means its last day ("2017-05" keeps claims known by 31 May
+    2017); undated claims are dropped when a cut-off is given.
+    """
+    if until is None or (isinstance(until, str) and not until.strip()):
+        return claims
+    if isinstance(until, str):
+        from kit.ledger import parse_partial_date
+
+        cutoff = parse_partial_date(until.strip())[1]
+    else:
+        cutoff = pd.Timestamp(until)
+    return claims[claims["known_from"].notna() & (claims["known_from"] <= cutoff)]
 
 
 def select_scope(
@@ -278,3 +297,44 @@ def admission_lag(claims: pd.DataFrame, belligerent: str, monitor: str, **scope:
 def reporting_lag(claims: pd.DataFrame) -> pd.Series:
     """Days from the end of the period a figure covers to its publication."""
     return (claims["known_from"] - claims["period_end_date"]).dt.days.rename("reporting_lag_days")
+
+
+def against_anchor(
+    claims: pd.DataFrame,
+    anchor: str,
+    gazetteer: Gazetteer,
+    *,
+    known_by: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """Every claim set against one anchor claim: verdict first, intervals only if comparable.
+
+    `known_by` keeps the claims already published by that date, to answer
+    "what could an author have compared this figure with on the day?".
+    Sorted comparable first, then by publication date.
+    """
+    by_id = claims.set_index("claim_id", drop=False)
+    if anchor not in by_id.index:
+        raise KeyError(f"unknown anchor claim {anchor!r}")
+    base = by_id.loc[anchor]
+    others = claims[claims["claim_id"] != anchor]
+    if known_by is not None:
+        others = others[others["known_from"].notna() & (others["known_from"] <= pd.Timestamp(known_by))]
+    rows = []
+    for row in others.to_dict("records"):
+        pair = compare_claims(row, base, gazetteer)
+        rows.append({
+            "claim_id": row["claim_id"], "claimant": row["claimant"], "published": row["published"],
+            "low": row["low"], "high": row["high"], "method": row["method"], "url": row["url"],
+            "relay_chain": row["relay_chain"], "verdict": pair.scope.verdict,
+            "reasons": "; ".join(pair.scope.reasons),
+            "ratio_low": None if pair.ratio is None else pair.ratio.low,
+            "ratio_high": None if pair.ratio is None else pair.ratio.high,
+            "gap_low": None if pair.gap is None else pair.gap.low,
+            "gap_high": None if pair.gap is None else pair.gap.high,
+        })
+    cols = ["claim_id", "claimant", "published", "low", "high", "method", "url", "relay_chain", "verdict",
+            "reasons", "ratio_low", "ratio_high", "gap_low", "gap_high"]
+    out = pd.DataFrame(rows, columns=cols)
+    order = {"comparable": 0, "comparable_with_caveats": 1, "not_comparable": 2}
+    out["_order"] = out["verdict"].map(order)
+    return out.sort_values(["_order", "published", "claim_id"]).drop(columns="_order").reset_index(drop=True)

@@ -41,7 +41,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PlaceRelation = Literal["same", "contains", "within", "overlaps", "disjoint"]
 
 _ARTICLES = re.compile(r"^(al|ar|as|ad|ash|at|az|an|el|a)\s+")
-_SUFFIXES = re.compile(r"\s+(governorate|province|muhafazat|city|district)$")
+_SUFFIXES = re.compile(r"\s+(governorate|province|muhafazat)$")
 
 
 def normalise_name(name: str) -> str:
