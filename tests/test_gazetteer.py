@@ -22,7 +22,7 @@ def gaz() -> Gazetteer:
         ("Ar Raqqah", "sy-raqqa"), ("Raqqa", "sy-raqqa"), ("Ar-Raqqa", "sy-raqqa"),
         ("Deir Ezzor", "sy-deir-ez-zor"), ("Deir ez-Zor", "sy-deir-ez-zor"), ("Deir-ez-Zor", "sy-deir-ez-zor"),
         ("Hassakah", "sy-hasakah"), ("Al-Hasakah", "sy-hasakah"), ("Idlib", "sy-idlib"), ("Idleb", "sy-idlib"),
-        ("Mosul", "iq-mosul"), ("Iraq", "iq"), ("Syria", "sy"),
+        ("Mosul", "iq-mosul"), ("Iraq", "iq"), ("Syria", "sy"), ("Raqqa city", "sy-raqqa-city"),
     ],
 )
 def test_every_spelling_resolves_to_one_id(gaz: Gazetteer, spelling: str, place: str) -> None:

@@ -1,0 +1,38 @@
+"""`kit validate`: one line per problem, exit 1 on any, 0 on the project's own data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kit.cli import app
+from kit.ledger import CLAIM_COLUMNS
+
+runner = CliRunner()
+
+
+def test_project_data_validates(repo_dir: Path) -> None:
+    result = runner.invoke(app, ["validate", str(repo_dir / "data" / "claims"), str(repo_dir / "data" / "places.csv")])
+    assert result.exit_code == 0, result.output
+    assert "0 rejected" in result.output
+
+
+def test_problems_print_one_line_each_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    row = ["x", "X", "monitor", "", "primary", "2017", "ftp://x", "5", "", "1", "none", "persons", "killed",
+           "civilians", "all", "iq", "2014", "2015", "official_statement", "", "", "n"]
+    bad.write_text(",".join(CLAIM_COLUMNS) + "\n" + ",".join(row) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(bad)])
+    assert result.exit_code == 1
+    lines = [ln for ln in result.output.splitlines() if ln.startswith(str(bad))]
+    assert lines == [
+        f"{bad}:2: url: 'ftp://x' is not an http:// or https:// URL (other schemes are refused)",
+        f"{bad}:2: low: low is greater than high",
+    ]
+
+
+def test_missing_path_is_named(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2
+    assert "nope.csv:0: (file): no such file or folder" in result.output

@@ -1,0 +1,38 @@
+"""Reader tables word figures, periods and intervals without losing the range."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import kit
+
+
+def test_figure_text_keeps_qualifier_range_and_best() -> None:
+    assert kit.figure_text({"low": 352, "high": 352, "best": None, "qualifier": "at_least"}) == "at least 352"
+    assert kit.figure_text({"low": 8106, "high": 12980, "best": None, "qualifier": "none"}) == "8,106–12,980"
+    assert kit.figure_text({"low": 9000, "high": 11000, "best": 10000, "qualifier": "none"}) == "9,000–11,000 (best 10,000)"
+    assert kit.figure_text({"low": 31, "high": 31, "best": None, "qualifier": "more_than", "unit": "ratio"}) == "more than 31×"
+
+
+def test_claims_table_and_anchor_table_on_the_ledger() -> None:
+    ledger = kit.load_claims()
+    gaz = kit.load_gazetteer()
+    claims = ledger.claims
+    article = claims[claims["relay_chain"].str.contains("Inside Syria", regex=False)]
+    table = kit.claims_table(article, gaz)
+    assert set(table["place"]) == {"Iraq + Syria", "Syria"}
+    amnesty = table[table["claimant"] == "Amnesty International"].iloc[0]
+    assert (amnesty["figure"], amnesty["period"]) == ("804–1,213", "23 Sep 2014 – Aug 2016")
+    anchor = article.loc[article["low"] == 352, "claim_id"].iloc[0]
+    shown = kit.format_anchor_table(kit.against_anchor(claims, anchor, gaz, known_by="2017-05-31"))
+    not_comp = shown[shown["verdict"] == "not comparable"]
+    assert (not_comp["ratio to anchor"] == "—").all(), "no ratio is printed for an incomparable pair"
+    comp = shown[shown["verdict"] != "not comparable"]
+    assert comp["ratio to anchor"].str.endswith("×").all()
+
+
+def test_published_until_uses_the_last_day_of_the_precision() -> None:
+    claims = kit.load_claims().claims
+    may = kit.published_until(claims, "2017-05")
+    assert may["known_from"].max() <= pd.Timestamp("2017-05-31")
+    assert kit.published_until(claims, "") is claims
