@@ -175,10 +175,15 @@ def load_operations(path: str | Path | None = None) -> tuple[Operation, ...]:
 _OPERATION_WORDS = r"(?:operation|campaign|intervention|air\s+war|air\s+campaign|war|offensive|battle|siege|bombing|strikes)"
 _SINCE_OPERATION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning|launch|outset)\s+of\s+)?(?:the\s+|its\s+)?"
-    rf"(?P<what>(?:[\w'‘’\"“”.-]+\s+){{0,4}}?{_OPERATION_WORDS}\b"
+    rf"(?P<what>(?:[\w'‘’\"“”.-]+\s+){{0,4}}?{_OPERATION_WORDS}s?\b"
     r"(?:\s+(?:for|of|on|in|against)\s+(?-i:[A-Z][\w-]*))?(?:\s+(?-i:[A-Z][\w-]*)){0,3})"
     r"(?:\s+(?:began|started|was\s+launched|commenced))?"
-    r"(?:\s+in\s+(?P<date>(?:[0-3]?\d\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:19|20)\d{2}))?",
+    r"(?:\s+(?:in|on)\s+(?P<date>(?:[0-3]?\d\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:19|20)\d{2}))?",
+    re.IGNORECASE,
+)
+_IN_OPERATION = re.compile(
+    r"\b(?:in|during|throughout)\s+the\s+(?:[\w-]+\s+){0,2}?(?:battle|offensive|siege|campaign|operation)\s+"
+    r"(?:for|to\s+(?:retake|recapture|liberate|take|capture)|of|on|in|against)\s+(?-i:[A-Z][\w-]+)",
     re.IGNORECASE,
 )
 _RANGE_BEFORE = re.compile(r"(?:\b(?:between|from)\s+)$", re.IGNORECASE)
@@ -252,7 +257,12 @@ def find_periods(
         date_text = m.group("date")
         year = re.search(r"(19|20)\d{2}", date_text).group(0) if date_text else None
         op, conf, note = _choose_operation(m.group("what"), year, text, published, ops, default_operation)
-        if op is not None:
+        stated = find_dates(date_text, published)[-1] if date_text and find_dates(date_text, published) else None
+        if op is not None and stated is not None and stated.precision != "year":
+            # a stated day or month is more faithful than the operation's recorded start
+            out.append(PeriodMention(m.start(), m.end(), m.group(0), "operation", stated.value, "", 0.9,
+                                     "the start date stated in the text", op.operation_id))
+        elif op is not None:
             start = op.start
             if date_text and not op.start.startswith(year or ""):
                 start, conf, note = year or "", 0.6, "stated year; no operation in data/operations.csv starts then"
@@ -265,6 +275,15 @@ def find_periods(
         else:
             continue
         taken.append((m.start(), m.end()))
+    for m in _IN_OPERATION.finditer(text):
+        if not free(m.start(), m.end()):
+            continue
+        named = [o for o in ops if _names(o, m.group(0)) and o.end]
+        if named:
+            op = min(named, key=lambda o: len(_KEY_WORDS.findall(o.name)))
+            out.append(PeriodMention(m.start(), m.end(), m.group(0), "operation", op.start, op.end, 0.75,
+                                     f"period of {op.name} (data/operations.csv)", op.operation_id))
+            taken.append((m.start(), m.end()))
     dates = [d for d in find_dates(text, published) if free(d.start, d.end)]
     used: set[int] = set()
     for i, d in enumerate(dates[:-1]):

@@ -32,7 +32,8 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "CJTF-OIR", "CJTF OIR", "Combined Joint Task Force", "Combined Joint Task Force-Operation Inherent Resolve",
         "Combined Joint Task Force – Operation Inherent Resolve", "Operation Inherent Resolve task force",
         "US-led coalition", "U.S.-led coalition", "US-led Coalition", "U.S.-led Coalition", "the coalition",
-        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition",
+        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition", "the alliance",
+        "the Alliance",
     )),
     Source("US Department of Defense", "belligerent", "official_statement", False, (
         "Pentagon", "the Pentagon", "US Department of Defense", "U.S. Department of Defense", "Department of Defense",
@@ -100,7 +101,8 @@ _VERBS = (
     "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says"
 )
 _AUX = r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
-_ORG_GENERIC = r"(?-i:(?:[A-Z][\w&’'.-]*)(?:\s+(?:of|for|on|the|and|de|[A-Z][\w&’'.-]*))*?\s*[A-Z][\w&-]*|[A-Z]{2,}[\w-]*)"
+_CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+)?"
+_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|on|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,14 +129,16 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
         for alias in (src.name, *src.aliases):
             index.setdefault(alias.lower(), src)
     # case-sensitive for short acronyms and "the coalition" style aliases keep their case
-    pattern = "|".join(re.escape(a) for a in sorted({a for s in KNOWN_SOURCES for a in (s.name, *s.aliases)},
-                                                    key=len, reverse=True))
+    names = {a for s in KNOWN_SOURCES for a in (s.name, *s.aliases)}
+    names |= {a[0].upper() + a[1:] for a in names if a[:1].islower()}  # "The coalition" opening a sentence
+    pattern = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), index
 
 
 _KNOWN_RE, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
-_ASIDE = r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?)?"
+_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
+          r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
 _ORG = rf"(?P<org>{_KNOWN_RE.pattern}|{_ORG_GENERIC})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
@@ -145,9 +149,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
-        r"produced)\s+)?(?i:by|from)\s+(?:(?i:the)\s+)?" + _ORG)),
+        r"produced)\s+(?:(?i:today|yesterday|earlier|on\s+\w+|this\s+week|last\s+week)\s+)?)?(?i:by|from)\s+"
+        r"(?:(?i:the)\s+)?" + _ORG)),
+    ("finding", re.compile(
+        r"\b(?i:an?|the)\s+" + _ORG + r"\s+(?i:investigation|analysis|review|tally|count|study|survey|report)\s+"
+        r"(?:(?i:has|had)\s+)?(?i:found|finds|shows|showed|revealed|reveals|concluded|concludes|estimated)\b")),
+    ("headline", re.compile(r"(?m)^\s*" + _ORG + r":\s")),
+    ("verb", re.compile(
+        r"(?P<org>(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|city|"
+        r"Iraqi|Syrian|Kurdish|US|U\.S\.|Western|rescue)\s+)*(?:officials?|residents|witnesses|medics|doctors|"
+        r"activists|sources|rescuers|rescue\s+workers|police|survivors|relatives)))\s+"
+        r"(?P<verb>(?i:said|say|says|told|reported|report|reports|estimated|estimate|counted|described))\b")),
     ("possessive", re.compile(
-        _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent)\s+)*"
+        _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|January|February|"
+        r"March|April|May|June|July|August|September|October|November|December|\d{4})\s+)*"
         r"(?i:data|figures?|estimates?|tally|count|report|database|monitoring|investigation|assessment|records|"
         r"research|statement|toll)\b")),
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
@@ -164,6 +179,12 @@ _NOT_NAMES = re.compile(
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
     r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza)$"
+)
+
+
+_GENERIC_PEOPLE = re.compile(
+    r"(?i:\b(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|rescue\s+workers|police|"
+    r"survivors|relatives)$)"
 )
 
 
@@ -189,8 +210,12 @@ def find_attributions(text: str) -> list[Attribution]:
             s += len(raw) - len(raw_stripped)
             raw = raw_stripped
             name, src = _canonical(raw)
-            if src is None and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw):
+            generic = bool(_GENERIC_PEOPLE.search(raw))
+            if src is None and not generic and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw):
                 continue
+            if generic and src is None:
+                name = re.sub(r"\s+", " ", raw).strip()
+                name = name[0].lower() + name[1:] if name[:2].istitle() and name[1:2].islower() else name
             if (s, e) in seen:
                 continue
             seen.add((s, e))

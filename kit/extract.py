@@ -277,7 +277,7 @@ def _check_text(text: str | bytes, file: str) -> str:
 
 
 # -- structure: sentences, paragraphs, clauses ------------------------------
-_CLAUSE_BREAK = re.compile(r";|\s—\s|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\s+(?=\w+['’]s\b)",
+_CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+as\s+(?!a\b|many\b|much\b|well\b)|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\s+(?=\w+['’]s\b)",
                            re.IGNORECASE)
 
 
@@ -319,6 +319,21 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
     return sentences, sorted(cues, key=lambda c: c.start)
 
 
+def _split_at_attributions(text: str, sentences: list[_Sentence], attributions: list[Attribution]) -> list[_Sentence]:
+    """"X estimates 7,309 and SOHR has recorded 3,833": "and <source>" starts a new clause."""
+    out: list[_Sentence] = []
+    for sent in sentences:
+        cuts = sorted({a.start for a in attributions if sent.start < a.start < sent.end
+                       and re.search(r"\band\s+(?:the\s+)?$", text[max(sent.start, a.start - 10):a.start])})
+        if not cuts:
+            out.append(sent)
+            continue
+        bounds = sorted({b for c in sent.clauses for b in c} | set(cuts))
+        clauses = tuple((a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a)
+        out.append(_Sentence(sent.start, sent.end, sent.paragraph, clauses))
+    return out
+
+
 def _clause_of(sentence: _Sentence, pos: int) -> tuple[int, int]:
     for a, b in sentence.clauses:
         if a <= pos < b:
@@ -337,7 +352,37 @@ def _words_after(text: str, end: int) -> list[str]:
     return [w.lower() for w in m.groups() if w] if m else []
 
 
-def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[_Cue]) -> bool:
+_NP_STOP = {"of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "were", "was", "have",
+            "has", "had", "are", "is", "be", "been", "who", "which", "that", "including", "among", "during", "since",
+            "as", "a", "the", "this", "these", "those", "it", "they", "their", "its"}
+_NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%-]*)")
+
+
+def _head_noun(text: str, end: int) -> str:
+    """The last word of the noun phrase right after a figure ("47 civilian casualty reports" -> "reports")."""
+    head, pos = "", end
+    for _ in range(5):
+        m = _NP_WORDS.match(text, pos)
+        if not m:
+            break
+        word = m.group(1).lower()
+        if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS):
+            break
+        head, pos = word, m.end()
+    return head
+
+
+_CORRECTION = re.compile(
+    r"\b(?:earlier\s+version|incorrectly|erroneously|mistakenly|misstated|was\s+wrong|has\s+been\s+corrected|"
+    r"should\s+have\s+said|was\s+corrected)\b", re.IGNORECASE)
+_CORRECT_FIGURE = re.compile(r"\b(?:correct|corrected|revised|updated|new|latest|final)\s+(?:figure|total|toll|number|"
+                             r"count|tally)\b", re.IGNORECASE)
+
+
+def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[_Cue],
+                        previous: _Sentence | None = None, attributed: bool = False) -> bool:
+    if _head_noun(text, q.end) in _NOT_CASUALTY_UNITS:
+        return False
     after = _words_after(text, q.end)
     first = after[0] if after else ""
     if first in ("%", "percent", "per"):
@@ -359,7 +404,13 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[
     outcome_sentence = [c for c in cues if c.kind == "OUTCOME" and sentence.start <= c.start < sentence.end]
     if outcome_here:
         return True
-    return bool(outcome_sentence and victims_after)
+    if outcome_sentence and victims_after:
+        return True
+    if outcome_sentence and attributed:
+        return True  # "..., while Airwars estimates between 7,309 and 11,691"
+    # "The correct figure is 817": a figure named in the previous sentence's terms
+    return bool(previous and _CORRECT_FIGURE.search(text, sentence.start, sentence.end)
+                and any(c.kind == "OUTCOME" and previous.start <= c.start < previous.end for c in cues))
 
 
 def _nearest(items: list[Any], pos: tuple[int, int], key_start: str = "start", key_end: str = "end") -> Any:
@@ -380,6 +431,7 @@ _PLACE_CANDIDATE = re.compile(
     r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*(?:[ \t]+(?:al-|ar-|as-|ad-|el-|ez-|az-)?(?:al|el|ez|ad|as|ar|az|ash|city|"
     r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)){0,3})"
 )
+_DATELINE = re.compile(r"(?m)^\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]+)?\s*\([^()\n]{1,30}\)\s*[-–—]")
 _ISIS_NAME = re.compile(r"Islamic State(?: of Iraq and (?:Syria|the Levant|al-Sham))?|ISIS|ISIL|IS\b")
 
 
@@ -444,7 +496,8 @@ _PERPETRATORS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("syrian-government", re.compile(r"\b(?:Syrian\s+(?:government|regime|army)|regime)\s*(?:forces|strikes|troops)?",
                                      re.IGNORECASE)),
     ("isis", re.compile(r"\bby\s+(?:the\s+)?(?:ISIS|ISIL|IS|Daesh|Islamic State)\b")),
-    ("all", re.compile(r"\ball\s+(?:sides|parties|actors|perpetrators)\b", re.IGNORECASE)),
+    ("all", re.compile(r"\ball\s+(?:sides|parties|actors|perpetrators)\b|\bacts\s+of\s+terrorism,\s+violence\s+and\s+"
+                       r"armed\s+conflict\b", re.IGNORECASE)),
 )
 
 
@@ -498,6 +551,9 @@ class _Context:
     cues: list[_Cue]
     attributions: list[Attribution]
     blocked: list[tuple[int, int]]
+    publisher_source: Source | None = None
+    figures: dict[int, list[Quantity]] = field(default_factory=dict)
+    last_period: PeriodMention | None = None
     periods: dict[int, list[PeriodMention]] = field(default_factory=dict)
     places: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
 
@@ -507,8 +563,8 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     sent = ctx.sentences[si]
     clause = _clause_of(sent, q.start)
     in_sentence = [a for a in ctx.attributions if sent.start <= a.name_start < sent.end]
-    claimants = [a for a in in_sentence if not a.is_outlet and a.kind != "told"]
-    outlets = [a for a in in_sentence if a.is_outlet or a.kind == "told"]
+    claimants = [a for a in in_sentence if (not a.is_outlet or a.kind == "finding") and a.kind != "told"]
+    outlets = [a for a in in_sentence if (a.is_outlet and a.kind != "finding") or a.kind == "told"]
     same_clause = [a for a in claimants if clause[0] <= a.name_start < clause[1]]
     before = [a for a in same_clause if a.name_end <= q.start]
     after = [a for a in same_clause if a.name_start >= q.end]
@@ -531,11 +587,17 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         if previous:
             chosen, conf = previous[-1], 0.5
     relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
+    if chosen is None and ctx.publisher_source is not None and not relays:
+        return None, 0.0, []  # the publisher's own figure: filled by the caller
     if chosen is None and relays:
         # no other source named: the outlet's own reporting is the claimant
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+_SAME_PERIOD = re.compile(r"\b(?:over|in|during|for|across)\s+the\s+same\s+(?:period|time|timeframe|months|years)\b",
+                          re.IGNORECASE)
 
 
 def _period_for(ctx: _Context, si: int, q: Quantity) -> tuple[PeriodMention | None, float]:
@@ -547,12 +609,14 @@ def _period_for(ctx: _Context, si: int, q: Quantity) -> tuple[PeriodMention | No
         return _nearest(here, q.span), 1.0
     if mentions:
         return _nearest(mentions, q.span), 0.7
+    if _SAME_PERIOD.search(ctx.text, sent.start, sent.end) and ctx.last_period is not None:
+        return ctx.last_period, 0.7
     for sj in range(si - 1, -1, -1):
         if ctx.sentences[sj].paragraph != sent.paragraph:
             break
-        carried = [p for p in ctx.periods.get(sj, []) if p.kind in ("since", "operation")]
+        carried = ctx.periods.get(sj, [])
         if carried:
-            return carried[-1], 0.5
+            return carried[-1], 0.5 if carried[-1].kind in ("since", "operation") else 0.45
     return None, 0.0
 
 
@@ -563,8 +627,12 @@ def _places_for(ctx: _Context, si: int, q: Quantity) -> tuple[list[tuple[str, in
     here = [p for p in found if clause[0] <= p[1] < clause[1]]
     if here:
         return here, 0.85
+    others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
+    free = [p for p in found if not any(_clause_of(sent, f.start) == _clause_of(sent, p[1]) for f in others)]
+    if free:
+        return free, 0.65
     if found:
-        return found, 0.65
+        return [], 0.0  # places of another figure's clause are not this figure's
     for sj in range(si - 1, -1, -1):
         if ctx.sentences[sj].paragraph != sent.paragraph:
             break
@@ -599,15 +667,26 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     if q.qualifier_text.lower() in ("only", "just", "a mere"):
         notes.append(f"stated as '{q.qualifier_text} {q.text}'")
     row["unit"], conf["unit"], spans["unit"] = "persons", 0.8, [q.span]
+    if _CORRECTION.search(text, sent.start, sent.end):
+        notes.append("the text says this figure was stated in error (corrected or withdrawn): check before use")
+        for col in ("low", "high", "best"):
+            conf[col] = min(conf[col], 0.3)
 
     # outcome and victims: nearest cue in the clause, else the sentence
+    previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
     for kind, col in (("OUTCOME", "outcome"), ("VICTIM", "victims")):
         pool = [c for c in ctx.cues if c.kind == kind and clause[0] <= c.start < clause[1]]
         c_conf = 0.85
         if not pool:
             pool = [c for c in ctx.cues if c.kind == kind and sent.start <= c.start < sent.end]
             c_conf = 0.6
-        cue = _nearest(pool, q.span)
+        if not pool and previous is not None and _CORRECT_FIGURE.search(text, sent.start, sent.end):
+            pool = [c for c in ctx.cues if c.kind == kind and previous.start <= c.start < previous.end]
+            c_conf = 0.45
+        # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
+        forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
+                   and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
+        cue = forward[0] if forward else _nearest(pool, q.span)
         if cue is not None:
             directly_after = cue.start >= q.end and not text[q.end:cue.start].strip(" \t\n-–")
             row[col] = cue.value
@@ -633,8 +712,19 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
             method = src.method
         if method:
             row["method"], conf["method"] = method, 0.6 if chosen.verb not in _ACK_VERBS else 0.75
+    if chosen is None and ctx.publisher_source is not None and not relays:
+        src = ctx.publisher_source
+        row["claimant"], conf["claimant"] = src.name, 0.6
+        notes.append("no source named for this figure: read as the publisher's own")
+        if src.claimant_type:
+            row["claimant_type"], conf["claimant_type"] = src.claimant_type, 0.6
+        if src.method:
+            row["method"], conf["method"] = src.method, 0.5
+        chosen_name = src.name
+    else:
+        chosen_name = chosen.name if chosen is not None else ""
     chain = [a.name for a in reversed(relays)]
-    if ctx.publisher and (chosen is None or ctx.publisher != chosen.name):
+    if ctx.publisher and ctx.publisher != chosen_name:
         chain.append(ctx.publisher)
     chain = list(dict.fromkeys(chain))
     if chain:
@@ -642,7 +732,7 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
         conf["relay_chain"] = 0.8 if relays else 0.6
         spans["relay_chain"] = [(a.name_start, a.name_end) for a in relays]
         row["source_status"], conf["source_status"] = "relayed", 0.7
-    elif ctx.publisher and chosen is not None and ctx.publisher == chosen.name:
+    elif ctx.publisher and chosen_name and ctx.publisher == chosen_name:
         row["source_status"], conf["source_status"] = "primary", 0.7
 
     # perpetrator: in the clause, the sentence, the paragraph, else the claimant's own actions
@@ -680,6 +770,7 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
             notes.append(period.note)
         if not period.period_end:
             notes.append("cumulative figure: period runs to the publication date")
+        ctx.last_period = period
 
     # publication and URL: from the caller, never from the text
     row["published"], conf["published"] = ctx.published, 0.6
@@ -736,7 +827,15 @@ def extract_claims(
     from kit._extract_sources import _KNOWN_RE
 
     blocked += [(m.start(), m.end()) for m in _KNOWN_RE.finditer(text)]
-    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cues, attributions, blocked)
+    blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    from kit._extract_sources import _canonical
+
+    publisher_name, publisher_source = _canonical(publisher) if publisher else ("", None)
+    if publisher_source is not None:
+        publisher = publisher_name
+    sentences = _split_at_attributions(text, sentences, attributions)
+    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cues, attributions, blocked,
+                   publisher_source if publisher_source is not None and not publisher_source.is_outlet else None)
     doc_operation: Operation | None = None
     by_id = {o.operation_id: o for o in ops}
     quantities = find_quantities(text)
@@ -755,15 +854,22 @@ def extract_claims(
                 doc_operation = by_id.get(p.operation_id)
         ctx.places[si] = _find_places(text, sent.start, sent.end, gaz, blocked)
         period_spans = [(p.start, p.end) for p in ctx.periods[si]]
+        previous = sentences[si - 1] if si and sentences[si - 1].paragraph == sent.paragraph else None
+        figures: list[Quantity] = []
         while qi < len(quantities) and quantities[qi].start < sent.end:
             q = quantities[qi]
             qi += 1
             if q.start < sent.start:
                 continue
             in_date = any(s <= q.start < e or s < q.end <= e for s, e in date_spans + period_spans)
-            if in_date or not _is_casualty_figure(q, text, sent, cues):
+            clause = _clause_of(sent, q.start)
+            attributed = any(clause[0] <= a.name_start < q.start and a.kind in ("verb", "according")
+                             for a in attributions)
+            if in_date or not _is_casualty_figure(q, text, sent, cues, previous, attributed):
                 continue
-            drafts.append(_draft(ctx, si, q))
+            figures.append(q)
+        ctx.figures[si] = figures
+        drafts.extend(_draft(ctx, si, q) for q in figures)
     seen: dict[str, int] = {}
     for d in drafts:
         base_id = d.row["claim_id"]
