@@ -57,6 +57,7 @@ __all__ = [
     "TwoListEstimate",
     "chao_lower_bound",
     "chapman",
+    "describe",
     "dumps",
     "estimate",
     "estimate_file",
@@ -65,6 +66,7 @@ __all__ = [
     "histories_from_matches",
     "lincoln_petersen",
     "loglinear",
+    "model_table",
     "pairwise_two_list",
     "read_histories",
 ]
@@ -689,6 +691,11 @@ def _fit_model(
             "not identified: a zero or near-zero cell pushes a parameter to the boundary, "
             "so the unobserved cell is effectively unbounded"
         )
+    if estimable and unobserved < 1e-6 * max(h.n, 1) and min(h.counts) == 0:
+        estimable = False
+        notes.append(
+            "not identified: a zero cell forces the unobserved cell to 0, which is a boundary, not an estimate"
+        )
     if not converged:
         notes.append("the model did not converge")
     se = math.sqrt(unobserved + unobserved**2 * var_b0) if estimable and var_b0 >= 0 else None
@@ -827,9 +834,9 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
             out.append(
                 EstimateWarning(
                     "list_contains_others",
-                    f"List {name} contains every unit seen on the other lists. The other lists then say nothing "
-                    f"about what {name} missed: an estimate near {h.n:,} reflects that, not evidence that {name} "
-                    "is complete.",
+                    f"List {name} contains every unit seen on the other lists, so the other lists say nothing "
+                    f"about what {name} missed. Formulas return the documented {h.n:,} (or nothing); that is a "
+                    f"property of these data, not evidence that {name} is complete, so no estimate is given.",
                 )
             )
     empty = [h.describe_cell(p) for p, c in zip(h.patterns, h.counts) if c == 0]
@@ -947,7 +954,21 @@ def estimate(
                 method, model = "loglinear", chosen.name
                 est, se, interval, interval_method = chosen.estimate, chosen.se, chosen.interval, chosen.interval_method
         assumptions = ("closed_population", "perfect_matching", "dependence_modelled", "chao_lower_bound")
-    if est is None and not any(w.code in ("zero_overlap", "no_data", "no_model") for w in warns):
+    if any(w.code == "list_contains_others" for w in warns):
+        # One list holds every unit: the overlap cannot show what it missed, whatever a formula returns.
+        method = model = interval_method = None
+        est = se = None
+        interval = None
+        chao_est = replace(
+            chao_est,
+            lower_bound=None,
+            se=None,
+            interval=None,
+            note="lists are nested: units 'seen twice' are shared by construction, so Chao's bound is not meaningful",
+        )
+    if est is None and not any(
+        w.code in ("zero_overlap", "no_data", "no_model", "list_contains_others") for w in warns
+    ):
         warns.append(EstimateWarning("undefined", "No estimate could be made from this table."))
     return EstimateResult(
         histories=h,
@@ -1073,3 +1094,72 @@ def estimate_file(
 def dumps(data: dict[str, object]) -> str:
     """Stable JSON text: sorted keys, two-space indent, floats already rounded to 3 decimals, no NaN."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+# -- reading aids for notebooks and reports ---------------------------------------
+
+
+def describe(result: EstimateResult) -> str:
+    """One plain-language paragraph: the number, its interval, how it was made and what it rests on.
+
+    Notebooks print this next to every estimate so the figure never travels
+    without its method and assumptions.
+    """
+    h = result.histories
+    lists = ", ".join(f"{name} ({count:,})" for name, count in h.list_totals().items())
+    head = f"{h.n:,} distinct units are documented on {h.t} lists: {lists}."
+    if result.estimate is None or result.interval is None:
+        reasons = " ".join(w.message for w in result.warnings)
+        return f"{head} No estimate of the undocumented can be made from these data. {reasons}".strip()
+    pct = f"{result.level * 100:g}%"
+    how = (
+        f"the log-linear model {result.model} (chosen by {result.criterion.upper()})"
+        if result.method == "loglinear"
+        else "Chapman's two-list estimator"
+    )
+    dependence = (
+        "Dependence between pairs of lists is modelled by the terms of that model."
+        if result.method == "loglinear"
+        else "The two lists are assumed independent; positively dependent lists bias this low."
+    )
+    spread = ""
+    if result.loglinear is not None and result.loglinear.model_range is not None:
+        mr = result.loglinear.model_range
+        spread = f" Across all {len(result.loglinear.models)} fitted models the estimate runs from {mr.low:,.0f} to {mr.high:,.0f}."
+    return (
+        f"{head} Estimated total: {result.estimate:,.0f} ({pct} {result.interval_method} interval "
+        f"{result.interval.low:,.0f}–{result.interval.high:,.0f}), from {how}, i.e. about "
+        f"{result.estimate - h.n:,.0f} units no list recorded. {dependence} Assumes a closed population "
+        f"(same period, place and definition for every list) and perfect matching across lists.{spread}"
+    )
+
+
+def model_table(loglinear_result: LoglinearResult, *, criterion: str = "aic") -> pd.DataFrame:
+    """The models as a reader's table, best AIC first: fit, N, interval and which criterion chose it."""
+    frame = loglinear_result.to_frame()
+    chosen = loglinear_result.chosen_aic if criterion == "aic" else loglinear_result.chosen_bic
+
+    def interval(row: pd.Series) -> str:
+        if row["low"] is None or pd.isna(row["low"]):
+            return ""
+        high = "∞" if row["high"] is None or pd.isna(row["high"]) else f"{row['high']:,.0f}"
+        return f"{row['low']:,.0f}–{high} ({row['interval_method']})"
+
+    out = pd.DataFrame(
+        {
+            "model": frame["model"],
+            "deviance": frame["deviance"].map(lambda v: f"{v:.2f}"),
+            "df": frame["df"],
+            "AIC": frame["aic"].map(lambda v: f"{v:.2f}"),
+            "ΔAIC": frame["delta_aic"].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.2f}"),
+            "BIC": frame["bic"].map(lambda v: f"{v:.2f}"),
+            "N̂": frame["estimate"].map(lambda v: "not identified" if v is None or pd.isna(v) else f"{v:,.0f}"),
+            "interval": frame.apply(interval, axis=1),
+            "chosen": [
+                " ".join(x for x, flag in (("AIC", a), ("BIC", b)) if flag)
+                for a, b in zip(frame["chosen_aic"], frame["chosen_bic"])
+            ],
+        }
+    )
+    out.attrs["chosen"] = chosen
+    return out

@@ -73,7 +73,7 @@ def estimate_chart_frame(result: EstimateResult) -> pd.DataFrame:
             note="a lower bound under unequal catchability; it ignores which lists saw a unit",
         ))
     frame = pd.DataFrame(rows)
-    frame["value_text"] = frame["value"].map(lambda v: format_figure(v))
+    frame["value_text"] = frame["value"].map(lambda v: format_figure(round(float(v))))
     return frame
 
 
@@ -179,10 +179,11 @@ def model_comparison_chart(
     base = (
         alt.Chart(inline_data(frame))
         .transform_filter(alt.datum.delta_aic <= max_delta)
-        .encode(y=alt.Y("model:N", sort=order, title=None), tooltip=tooltip)
+        .encode(y=alt.Y("model:N", sort=order, title=None, axis=alt.Axis(labelLimit=420)), tooltip=tooltip)
     )
     rule = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("low:Q", title="estimated total N̂ with interval"), x2="high:Q", color=color
+        x=alt.X("low:Q", title="estimated total N̂ with interval", scale=alt.Scale(zero=False)), x2="high:Q",
+        color=color,
     )
     point = base.mark_point(filled=True, size=70).encode(
         x="estimate:Q",
