@@ -48,6 +48,7 @@ __all__ = [
     "MatchResult",
     "SCORE_WEIGHTS",
     "append_decisions",
+    "collapse_strikes",
     "load_decisions",
     "match_incidents",
 ]
@@ -273,6 +274,50 @@ def append_decisions(path: str | Path, rows: Iterable[dict[str, object]]) -> Non
             if not out["decided_at"]:
                 out["decided_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
             writer.writerow(out)
+
+
+def collapse_strikes(frame: pd.DataFrame, *, km: float = 1.0) -> pd.DataFrame:
+    """One row per strike for logs that list one row per munition (the Dutch MoD log).
+
+    Rows of the same source and dates whose coordinates fall in the same
+    `km`-sized grid cell (or, without coordinates, the same place name and
+    governorate) become one row: the first row's fields, `strike_count` summed
+    (a blank count counts as 1) and `merged_ids` listing every source_id, so no
+    row disappears from view. Matching munitions one-to-one against incidents
+    would otherwise leave all but one munition of a strike "unmatched".
+    """
+    if frame.empty:
+        out = frame.copy()
+        out["merged_ids"] = pd.Series(dtype="string")
+        return out
+    f = frame.reset_index(drop=True)
+    step = max(km, 1e-6) / _KM_PER_DEG
+    lat = pd.to_numeric(f["lat"], errors="coerce")
+    lon = pd.to_numeric(f["lon"], errors="coerce")
+    cell = np.where(
+        lat.notna() & lon.notna(),
+        (np.floor(lat.fillna(0) / step)).astype(np.int64).astype(str) + ":" + (np.floor(lon.fillna(0) / step)).astype(np.int64).astype(str),
+        "place:" + _text(f, "place_name") + "|" + _text(f, "governorate"),
+    )
+    key = pd.DataFrame(
+        {
+            "s": _text(f, "source"),
+            "d0": f["date_start"].astype("string").fillna(""),
+            "d1": f["date_end"].astype("string").fillna(""),
+            "cell": cell,
+        }
+    )
+    group = key.groupby(["s", "d0", "d1", "cell"], sort=False).ngroup().to_numpy()
+    counts = (
+        pd.to_numeric(f["strike_count"], errors="coerce").fillna(1)
+        if "strike_count" in f.columns
+        else pd.Series(np.ones(len(f)))
+    )
+    first = ~pd.Series(group).duplicated().to_numpy()
+    out = f[first].reset_index(drop=True)
+    out["strike_count"] = pd.array(counts.groupby(group, sort=False).sum().to_numpy().astype(np.int64), dtype="Int64")
+    out["merged_ids"] = pd.Series(f["source_id"].astype(str).groupby(group, sort=False).agg(";".join).to_numpy(), dtype="string")
+    return out
 
 
 # --------------------------------------------------------------------------
