@@ -602,6 +602,7 @@ class IncidentExplorer(_Explorer):
                                              layout=W.Layout(width="520px"))
         self.status = W.HTML()
         self._jchart: alt.JupyterChart | None = None
+        self._template: dict[str, Any] | None = None
         self.last_update_ms = 0.0
         for w in (self.groups, self.period, *self.filter_widgets.values()):
             w.observe(self._refresh, names="value")
@@ -660,14 +661,28 @@ class IncidentExplorer(_Explorer):
         return _aggregate(frame, "month", "group", self.selection() if selection is None else selection)
 
     def _refresh(self, _change: object = None) -> None:
+        """Re-aggregate and push only the new rows: the spec's structure never changes.
+
+        The chart is built and validated once (`_template`); an update swaps the
+        named dataset in a copy of that spec and assigns it to the live widget,
+        so no altair validation runs per control change.
+        """
         t0 = time.perf_counter()
         self.frame = self.aggregate()
-        self.chart = _monthly_range_chart(self.frame, self.cols["group"], self.title)
+        self.records = _monthly_records(self.frame)
+        if self._template is None:
+            self._template = _monthly_range_chart(self.records, self.cols["group"], self.title).to_dict()
+        self.spec = {**self._template, "datasets": {_MONTHLY_DATA: self.records}}
         if self._jchart is not None:
-            self._jchart.chart = self.chart
+            self._jchart.spec = self.spec
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         self.status.value = (f"{len(self.incidents):,} incidents → {len(self.frame):,} chart rows "
                              f"({int(self.frame['incidents'].sum()) if len(self.frame) else 0:,} incidents selected)")
+
+    @property
+    def chart(self) -> alt.LayerChart:
+        """The current view as an altair chart (built on demand; the live path uses `spec`)."""
+        return _monthly_range_chart(self.records, self.cols["group"], self.title)
 
     @property
     def jchart(self) -> alt.JupyterChart:
@@ -697,17 +712,25 @@ def _aggregate(frame: pd.DataFrame, month: str, group: str, selection: dict[str,
     return out
 
 
-def _monthly_range_chart(monthly: pd.DataFrame, group_title: str, title: str | None) -> alt.LayerChart:
-    """Monthly low–high bands per group (a small chart over pre-aggregated rows)."""
-    from kit.charts._base import inline_data
+_MONTHLY_DATA = "kit_monthly"
 
-    m = monthly.copy()
-    m["range_text"] = [format_range(lo, hi) for lo, hi in zip(m["low"], m["high"], strict=True)]
-    data = inline_data(m, ["month", "group", "low", "high", "incidents", "range_text"])
+
+def _monthly_records(monthly: pd.DataFrame) -> list[dict[str, Any]]:
+    """Pre-aggregated rows as the JSON records the chart's named dataset holds."""
+    return [
+        {"month": pd.Timestamp(m).strftime("%Y-%m-%d"), "group": str(g), "low": float(lo), "high": float(hi),
+         "incidents": int(n), "range_text": format_range(lo, hi)}
+        for m, g, lo, hi, n in zip(monthly["month"], monthly["group"], monthly["low"], monthly["high"],
+                                   monthly["incidents"], strict=True)
+    ]
+
+
+def _monthly_range_chart(records: list[dict[str, Any]], group_title: str, title: str | None) -> alt.LayerChart:
+    """Monthly low–high bands per group over a named inline dataset (swappable live)."""
     pick = alt.selection_point(name="legend_pick", fields=["group"], bind="legend")
-    base = alt.Chart(data).encode(x=alt.X("month:T", title="month"),
-                                  color=alt.Color("group:N", title=group_title))
-    band = base.mark_area(opacity=0.3, interpolate="step-after").encode(
+    base = alt.Chart(alt.NamedData(name=_MONTHLY_DATA)).encode(
+        x=alt.X("month:T", title="month"), color=alt.Color("group:N", title=group_title))
+    band = base.mark_area(interpolate="step-after").encode(
         y=alt.Y("low:Q", title="civilians killed per month (summed min–max)"), y2="high:Q",
         opacity=alt.when(pick).then(alt.value(0.3)).otherwise(alt.value(0.03)),
     )
@@ -716,6 +739,5 @@ def _monthly_range_chart(monthly: pd.DataFrame, group_title: str, title: str | N
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
                  alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
     ).add_params(pick)
-    chart = alt.layer(band, line).properties(width=560, height=240)
+    chart = alt.layer(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
     return chart.properties(title=short_text(title, 200)) if title else chart
-

@@ -165,11 +165,20 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def inline_data(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> alt.InlineData:
-    """Plain JSON records embedded in the spec, so a chart opened from file:// has its data."""
+def inline_data(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The columns a chart needs, as plain JSON-able values, for altair's default transformer.
+
+    The default transformer inlines the rows into the spec's `datasets` (never
+    `data.url`, which a report opened from file:// cannot fetch) and refuses
+    more than 5,000 rows. Tuples become "a > b" text and infinities become
+    missing, so no value can break JSON serialisation.
+    """
     cols = list(columns) if columns is not None else list(frame.columns)
-    records = [
-        {c: _jsonable(v) for c, v in zip(cols, row, strict=True)}
-        for row in frame[cols].itertuples(index=False, name=None)
-    ]
-    return alt.InlineData(values=records)
+    out = pd.DataFrame(index=range(len(frame)))
+    for col in cols:
+        values = frame[col].tolist()
+        if pd.api.types.is_datetime64_any_dtype(frame[col]):
+            out[col] = [None if pd.isna(v) else _jsonable(pd.Timestamp(v)) for v in values]
+        else:
+            out[col] = pd.Series([_jsonable(v) for v in values], dtype=object)
+    return out
