@@ -279,10 +279,23 @@ def check_parameters(
             f"{where}: unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
             f" (this notebook takes: {', '.join(declared) or 'none'})"
         )
-    coerced = {k: _coerce(where, declared[k], v) for k, v in overrides.items()}
+    problems: list[str] = []
+    coerced: dict[str, Any] = {}
+    for key, value in overrides.items():
+        try:
+            coerced[key] = _coerce(where, declared[key], value)
+        except ParameterError as exc:
+            problems.append(str(exc))
     effective = {k: coerced.get(k, p.default) for k, p in declared.items()}
     for key, value in effective.items():
-        _check_domain(where, key, value)
+        if key in overrides and key not in coerced:
+            continue
+        try:
+            _check_domain(where, key, value)
+        except ParameterError as exc:
+            problems.append(str(exc))
+    if problems:  # every bad parameter at once, so one fix-and-retry is enough
+        raise ParameterError("\n".join(problems))
     return effective, coerced
 
 
@@ -513,8 +526,11 @@ def _display_path(path: Path) -> str:
     try:
         root = repo_root()
     except FileNotFoundError:
-        return path.name
-    return os.path.relpath(path, root)
+        return str(path)
+    resolved = path.resolve()
+    if resolved.is_relative_to(root) or resolved.is_relative_to(root.parent / "shared"):
+        return os.path.relpath(resolved, root)
+    return str(resolved)
 
 
 def _hash_file(path: Path) -> str:

@@ -1,0 +1,162 @@
+"""`kit render`: execute notebooks into offline HTML reports (one per scope) and an index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+__all__ = ["register"]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.2f} MB" if n >= 100_000 else f"{n / 1000:.0f} KB"
+
+
+def _scope(parameters: dict[str, object]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in parameters.items()) or "defaults"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `render` command to the kit CLI."""
+
+    @app.command("render")
+    def render_command(
+        notebook: Annotated[
+            Path | None, typer.Argument(help="Notebook to render (.ipynb, or a jupytext .py/.md).", show_default=False)
+        ] = None,
+        param: Annotated[
+            list[str] | None,
+            typer.Option("-p", "--param", help="Parameter as key=value (repeatable); checked before executing."),
+        ] = None,
+        out: Annotated[Path, typer.Option("--out", help="Output folder for reports and index.html.")] = Path("reports"),
+        name: Annotated[
+            str | None, typer.Option("--name", help="Report file name without .html (default: notebook name).")
+        ] = None,
+        report_set: Annotated[
+            Path | None,
+            typer.Option("--set", help="Render every report of a report set YAML (e.g. notebooks/reports.yaml)."),
+        ] = None,
+        export_images: Annotated[
+            bool, typer.Option("--export-images", help="Also write each chart as SVG and PNG next to the report.")
+        ] = False,
+        timeout: Annotated[
+            int | None, typer.Option("--timeout", help="Seconds a single cell may run (default: no limit).")
+        ] = None,
+    ) -> None:
+        """Execute notebooks and write self-contained offline HTML reports plus OUT/index.html.
+
+        Exit codes: 0 all rendered; 1 a notebook failed (no partial report is
+        left); 2 bad arguments, report set or parameters (nothing executed).
+        """
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from kit import report as kr
+
+        console = Console(stderr=True, highlight=False, soft_wrap=True)
+        if (notebook is None) == (report_set is None):
+            console.print("kit render: give either a NOTEBOOK or --set FILE (not both)", markup=False)
+            raise typer.Exit(2)
+        if report_set is not None and (param or name):
+            console.print("kit render: -p and --name apply to a single NOTEBOOK, not to --set", markup=False)
+            raise typer.Exit(2)
+
+        # Everything that can be checked without a kernel is checked here, before any execution.
+        try:
+            if report_set is not None:
+                specs = kr.load_report_set(report_set)
+                problems = []
+                for spec in specs:
+                    try:
+                        kr.check_parameters(spec.notebook, spec.parameters, label=spec.label)
+                    except kr.ReportError as exc:
+                        problems.append(str(exc))
+                if problems:
+                    raise kr.ParameterError("\n".join(problems))
+            else:
+                assert notebook is not None
+                overrides = kr.parse_cli_parameters(param or [])
+                if not notebook.is_file():
+                    raise kr.ReportError(f"{notebook}: notebook not found")
+                kr.check_parameters(notebook, overrides)
+                specs = [kr.ReportSpec(notebook.resolve(), name or notebook.stem, overrides, origin=str(notebook))]
+        except kr.ReportError as exc:
+            console.print(f"kit render: {exc}", markup=False)
+            console.print("nothing was executed", markup=False)
+            raise typer.Exit(2) from None
+
+        failures: list[tuple[kr.ReportSpec, kr.ReportError]] = []
+        results: list[kr.RenderResult] = []
+        columns = (
+            SpinnerColumn(),
+            TextColumn("{task.description}", markup=False),
+            TextColumn("{task.fields[status]}", markup=False),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=False) as progress:
+            tasks = {
+                spec.name: progress.add_task(
+                    f"{spec.name} [{_scope(dict(spec.parameters))}]", total=1, status="waiting", start=False
+                )
+                for spec in specs
+            }
+
+            def status(spec: kr.ReportSpec, message: str) -> None:
+                task = tasks[spec.name]
+                progress.start_task(task)
+                progress.update(task, status=message)
+
+            def on_result(spec: kr.ReportSpec, outcome: kr.RenderResult | kr.ReportError) -> None:
+                task = tasks[spec.name]
+                if isinstance(outcome, kr.ReportError):
+                    progress.update(task, status="FAILED", completed=1)
+                else:
+                    progress.update(
+                        task, status=f"done: {outcome.charts} chart(s), {_size(outcome.size)}", completed=1
+                    )
+
+            try:
+                if report_set is not None:
+                    results, failures = kr.render_set(
+                        report_set,
+                        out_dir=out,
+                        export_images=export_images,
+                        timeout=timeout,
+                        status=status,
+                        on_result=on_result,
+                    )
+                else:
+                    spec = specs[0]
+                    try:
+                        result = kr.render(
+                            spec,
+                            out_dir=out,
+                            export_images=export_images,
+                            timeout=timeout,
+                            status=lambda m: status(spec, m),
+                        )
+                        results.append(result)
+                        on_result(spec, result)
+                    except kr.ReportError as exc:
+                        failures.append((spec, exc))
+                        on_result(spec, exc)
+            except kr.ReportError as exc:
+                console.print(f"kit render: {exc}", markup=False)
+                raise typer.Exit(2) from None
+
+        for result in results:
+            line = f"wrote {result.path} ({result.charts} chart(s), {_size(result.size)}, {result.seconds:.1f} s)"
+            typer.echo(line)
+            for image in result.images:
+                typer.echo(f"  {image}")
+            for text in result.stderr:
+                console.print(f"  note: {result.name} wrote to stderr (not in the report): {text[:300]}", markup=False)
+        if results:
+            typer.echo(f"wrote {out / 'index.html'}")
+        for spec, exc in failures:
+            console.print(f"FAILED {spec.name}: {exc}", markup=False)
+        if failures:
+            console.print(f"{len(failures)} report(s) failed; no partial report was written for them", markup=False)
+            raise typer.Exit(1)
