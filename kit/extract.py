@@ -245,6 +245,7 @@ def parse_published(published: dt.date | dt.datetime | str) -> tuple[str, dt.dat
         raise ExtractInputError("published", f"{text[:40]!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
     year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)
     try:
+        dt.date(year, month, day or 1)
         if not day:
             nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
             base = nxt - dt.timedelta(days=1)
@@ -474,6 +475,11 @@ def _find_places(text: str, start: int, end: int, gaz: Gazetteer | None,
     return found
 
 
+_DEMONYMS = {"iraqi": "iq", "syrian": "sy"}
+_DEMONYM = re.compile(r"\b(Iraqi|Syrian)\s+(?:civilian\s+)?(?:civilians|toll|death\s+toll|deaths|casualties|victims|"
+                      r"children|women|people|dead)\b")
+
+
 def _most_specific(ids: Iterable[str], gaz: Gazetteer | None) -> list[str]:
     ids = sorted(set(ids))
     if gaz is None:
@@ -586,6 +592,12 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
                     and any(s.paragraph == para and s.start <= a.name_start < s.end for s in ctx.sentences)]
         if previous:
             chosen, conf = previous[-1], 0.5
+        else:
+            # the only source the whole text names (e.g. in its headline)
+            named = {a.name for a in ctx.attributions if not a.is_outlet and a.kind != "told"}
+            if len(named) == 1 and ctx.publisher_source is None:
+                chosen = next(a for a in ctx.attributions if a.name in named)
+                conf = 0.4
     relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
     if chosen is None and ctx.publisher_source is not None and not relays:
         return None, 0.0, []  # the publisher's own figure: filled by the caller
@@ -683,6 +695,10 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
         if not pool and previous is not None and _CORRECT_FIGURE.search(text, sent.start, sent.end):
             pool = [c for c in ctx.cues if c.kind == kind and previous.start <= c.start < previous.end]
             c_conf = 0.45
+        # a cue after a later figure belongs to that figure ("3,048, including 925 children");
+        # a cue before both is shared ("deaths of 3,037 civilians, including 924 children")
+        others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
+        pool = [c for c in pool if not (c.start >= q.end and any(q.end <= f.start < c.start for f in others))]
         # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
@@ -753,6 +769,12 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
 
     # places
     found, pl_conf = _places_for(ctx, si, q)
+    if not found:
+        demonyms = [(pid, m.start(), m.end()) for m in _DEMONYM.finditer(text, clause[0], clause[1])
+                    for pid in [_DEMONYMS[m.group(1).lower()]] if ctx.gaz is None or pid in ctx.gaz]
+        if demonyms:
+            found, pl_conf = demonyms, 0.5
+            notes.append("place read from an adjective ('" + text[demonyms[0][1]:demonyms[0][2]] + "')")
     ids = _most_specific((p[0] for p in found), ctx.gaz)
     if ids:
         row["places"], conf["places"] = ";".join(ids), pl_conf
@@ -812,7 +834,10 @@ def extract_claims(
     too large or binary, or a bad date; a text without figures gives no drafts.
     """
     text = _check_text(text, file)
-    pub_text, base = parse_published(published)
+    try:
+        pub_text, base = parse_published(published)
+    except ExtractInputError as exc:
+        raise ExtractInputError(exc.field, exc.message, file=file) from None
     gaz = gazetteer if gazetteer is not None else _default_gazetteer()
     ops = load_operations() if operations is None else operations
     if publisher is None:
