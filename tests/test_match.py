@@ -334,7 +334,7 @@ def _brute_force(a: pd.DataFrame, b: pd.DataFrame, days: int, km: float) -> set[
     return found
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_rows, _rows, st.integers(0, 3), st.sampled_from([1.0, 5.0]))
 def test_blocking_finds_exactly_the_all_pairs_candidates(ra: list, rb: list, days: int, km: float) -> None:
     a, b = _random_frame(ra, "a"), _random_frame(rb, "b")
@@ -432,3 +432,66 @@ def test_cli_match_reports_bad_format(tmp_path: Path) -> None:
     assert res.exit_code != 0
     assert "format" in res.output and "Traceback" not in res.output
     assert np.all([not (tmp_path / "o" / n).exists() for n in ("matched.csv",)])
+
+
+# -- review widget ---------------------------------------------------------------------
+
+
+def test_review_widget_records_decisions_that_survive_a_rerun(tmp_path: Path) -> None:
+    from kit.review import MatchReview
+
+    a = frame(rec("A1", "2016-03-04", low=1, high=3), rec("A2", "2016-03-01", prec="month", north_km=None))
+    b = frame(B("B1", "2016-03-04"), B("B2", "2016-03-12"))
+    first = match_incidents(a, b)
+    assert pairs_of(first) == {("A1", "B1")}
+    path = tmp_path / "decisions.csv"
+    w = MatchReview(first, path, reviewer="ana", show="all")
+    labels = [label for label, _ in w.pairs.options]
+    assert len(labels) == len(first.candidates)
+    # the matched pair: both records side by side with the reasons
+    w.pairs.value = int(first.candidates.index[(first.candidates["id_a"] == "A1") & (first.candidates["id_b"] == "B1")][0])
+    assert "A1" in w.detail.value and "B1" in w.detail.value
+    assert "<li>same day</li>" in w.detail.value and "https://example.org/A1" in w.detail.value
+    w.note.value = "different strike"
+    w.reject.click()
+    assert "Saved: reject A1 ↔ B1" in w.message.value
+    # the weak month-precision pair A2-B2 (below threshold): accept it
+    k = int(first.candidates.index[(first.candidates["id_a"] == "A2") & (first.candidates["id_b"] == "B2")][0])
+    assert first.candidates.loc[k, "status"] == "below_threshold"
+    w.pairs.value = k
+    w.accept.click()
+    log = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert log[["id_a", "id_b", "decision", "reviewer"]].values.tolist() == [
+        ["A1", "B1", "reject", "ana"], ["A2", "B2", "accept", "ana"],
+    ]
+    assert log["note"].tolist() == ["different strike", ""]
+    # the widget's filter now hides decided pairs
+    w.show.value = "undecided"
+    assert all("[" not in label for label, _ in w.pairs.options)
+    w.show.value = "decided"
+    assert len(w.pairs.options) == 2
+    # rerun: the human decisions are applied
+    second = match_incidents(a, b, decisions=path)
+    assert pairs_of(second) == {("A2", "B2")}
+    assert reason(second, "A1", "B1").startswith("rejected by ana (different strike)")
+    # a new widget on the rerun shows the earlier decisions
+    w2 = MatchReview(second, path, show="decided")
+    assert len(w2.pairs.options) == 2
+    shown = []
+    for _, value in w2.pairs.options:
+        w2.pairs.value = value
+        shown.append(w2.detail.value)
+    assert any("Reviewer decision:</b> reject by ana" in text for text in shown)
+    assert any("Reviewer decision:</b> accept by ana" in text for text in shown)
+
+
+def test_review_widget_escapes_record_text(tmp_path: Path) -> None:
+    from kit.review import MatchReview
+
+    a = frame(rec("A1", "2016-03-04"))
+    a.loc[0, "place_name"] = "<script>alert(1)</script>"
+    a.loc[0, "url"] = "javascript:alert(1)"
+    b = frame(B("B1", "2016-03-04"))
+    w = MatchReview(match_incidents(a, b), tmp_path / "d.csv", show="all")
+    assert "<script>" not in w.detail.value and "&lt;script&gt;" in w.detail.value
+    assert "javascript:" not in w.detail.value and "A: no link" in w.detail.value
