@@ -1,0 +1,253 @@
+"""Rendered reports opened in headless Debian Chromium with every non-file request blocked.
+
+One session fixture renders every report of notebooks/reports.yaml plus the
+hostile fixture report once; each test opens one report. Checks: no request
+leaves the file, no console or page error, every chart drawn with aria-labelled
+marks, bound controls and legend clicks change the drawn marks, hostile text
+shows literally and runs nothing. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kit.report as kr
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[1]
+REPORT_SET = REPO / "notebooks" / "reports.yaml"
+HOSTILE_NB = REPO / "tests" / "fixtures" / "hostile" / "hostile_report.ipynb"
+ARTIFACTS = REPO / "tests" / "artifacts"
+HOSTILE = "hostile_report"
+SCRIPT = "<script>window.__injected=1</script>"
+_SPECS = kr.load_report_set(REPORT_SET)
+REPORTS = [s.name for s in _SPECS] + [HOSTILE]
+FOUNDING = [s.name for s in _SPECS if s.notebook.name == "01_founding_article.ipynb"]
+
+# Every drawn mark item (points, rules, bars, areas...) carries role="graphics-symbol" and an aria-label.
+_MARKS_JS = """el => Array.from(el.querySelectorAll('svg.marks [role="graphics-symbol"]')).map(m =>
+  ['aria-label','transform','d','x','y','x2','y2','width','height','opacity','fill-opacity','stroke-opacity','fill']
+    .map(a => m.getAttribute(a)).join('|')).join('\\n')"""
+_OPACITY_JS = """el => Array.from(el.querySelectorAll('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]'))
+  .map(m => [m.getAttribute('opacity'), m.getAttribute('fill-opacity'), m.getAttribute('stroke-opacity')].join('|')).join('\\n')"""
+_SETTLED_JS = """() => {
+  const charts = document.querySelectorAll('.kit-chart');
+  return Array.from(charts).every(c => c.querySelector('svg.marks') || c.classList.contains('kit-chart-error'));
+}"""
+
+
+@dataclass
+class Rendered:
+    """The rendered report set: output folder, what rendered and what failed."""
+
+    out: Path
+    results: dict[str, kr.RenderResult] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Render notebooks/reports.yaml and the hostile fixture once for the whole session."""
+    out = tmp_path_factory.mktemp("reports")
+    state = Rendered(out)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        results, failures = kr.render_set(REPORT_SET, out_dir=out)
+        state.results.update({r.name: r for r in results})
+        state.failures.update({spec.name: str(exc) for spec, exc in failures})
+        try:
+            state.results[HOSTILE] = kr.render(HOSTILE_NB, out_dir=out)
+        except kr.ReportError as exc:
+            state.failures[HOSTILE] = str(exc)
+    return state
+
+
+@dataclass
+class Opened:
+    page: Any
+    blocked: list[str]
+    errors: list[str]
+    charts: int
+
+
+@pytest.fixture
+def open_report(browser: Any, rendered: Rendered) -> Iterator[Any]:
+    """Open a rendered report by name with every non-file:/data: request aborted and recorded."""
+    contexts: list[Any] = []
+
+    def _open(name: str) -> Opened:
+        if name in rendered.failures:
+            pytest.fail(f"report {name} did not render: {rendered.failures[name]}")
+        path = rendered.results[name].path if name in rendered.results else rendered.out / f"{name}.html"
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        blocked: list[str] = []
+        errors: list[str] = []
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+        page.goto(path.as_uri())
+        page.wait_for_function(_SETTLED_JS, timeout=30_000)
+        return Opened(page, blocked, errors, page.locator(".kit-chart").count())
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+def _marks(chart: Any) -> str:
+    return str(chart.evaluate(_MARKS_JS))
+
+
+def _wait_change(page: Any, chart: Any, before: str, js: str = _MARKS_JS) -> bool:
+    """Poll until the chart's marks differ from `before` (vega re-renders asynchronously)."""
+    handle = chart.element_handle()
+    try:
+        page.wait_for_function(f"([el, before]) => ({js})(el) !== before", arg=[handle, before], timeout=3_000)
+    except Exception:  # playwright TimeoutError: no change
+        return False
+    return True
+
+
+def test_every_report_rendered(rendered: Rendered) -> None:
+    assert rendered.failures == {}
+    assert set(rendered.results) == set(REPORTS)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_draws_every_chart_offline(name: str, open_report: Any) -> None:
+    opened = open_report(name)
+    page = opened.page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert opened.blocked == []
+    assert opened.errors == []
+    assert page.locator(".kit-chart-error").count() == 0
+    assert opened.charts >= 1
+    assert page.locator(".vega-embed svg.marks").count() == opened.charts
+    for i in range(opened.charts):
+        chart = page.locator(".kit-chart").nth(i)
+        assert chart.locator('svg.marks [role="graphics-symbol"][aria-label]').count() > 0, f"chart {i} has no marks"
+    assert page.evaluate("(window.__kitViews || []).length") == opened.charts
+    footer = page.inner_text("footer.kit-footer")
+    assert "casualty-kit" in footer and "sha256" in footer and "2023-11-14T22:13:20Z" in footer
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_bound_controls_change_drawn_marks(name: str, open_report: Any) -> None:
+    opened = open_report(name)
+    page = opened.page
+    changed: list[str] = []
+    unchanged: list[str] = []
+    for i in range(opened.charts):
+        chart = page.locator(".kit-chart").nth(i)
+        for j in range(chart.locator(".vega-bind select").count()):
+            select = chart.locator(".vega-bind select").nth(j)
+            options = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+            current = select.input_value()
+            moved = False
+            for value in [o for o in options if o != current]:
+                before = _marks(chart)
+                select.select_option(value)
+                if _wait_change(page, chart, before):
+                    moved = True
+                    break
+            (changed if moved else unchanged).append(f"chart {i} select {j}")
+            select.select_option(current)
+        for j in range(chart.locator(".vega-bind input[type=range]").count()):
+            slider = chart.locator(".vega-bind input[type=range]").nth(j)
+            moved = False
+            for end in ("max", "min"):
+                before = _marks(chart)
+                slider.evaluate(
+                    f"el => {{ el.value = el.{end}; el.dispatchEvent(new Event('input', {{bubbles: true}})); }}"
+                )
+                if _wait_change(page, chart, before):
+                    moved = True
+                    break
+            (changed if moved else unchanged).append(f"chart {i} slider {j}")
+    assert unchanged == [], f"controls that changed nothing: {unchanged}"
+    if name in FOUNDING or name == HOSTILE:
+        assert page.locator(".vega-bind select").count() >= 1, "expected at least one dropdown"
+        assert page.locator(".vega-bind input[type=range]").count() >= 1, "expected at least one slider"
+    assert opened.errors == [] and opened.blocked == []
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_legend_click_isolates(name: str, open_report: Any) -> None:
+    opened = open_report(name)
+    page = opened.page
+    legend_charts = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.kit-chart')).map((c, i) => {
+             const s = c.nextElementSibling; return s && /"bind":"legend"/.test(s.textContent) ? i : -1;
+           }).filter(i => i >= 0)"""
+    )
+    if name in FOUNDING or name == HOSTILE:
+        assert legend_charts, "expected a chart with a legend-bound selection"
+    if not legend_charts:
+        pytest.skip(f"{name} has no legend-bound selection")
+    for i in legend_charts:
+        chart = page.locator(".kit-chart").nth(i)
+        symbols = chart.locator("g.role-legend-symbol path")
+        assert symbols.count() > 0, f"chart {i}: no legend symbols"
+        before = str(chart.evaluate(_OPACITY_JS))
+        symbols.first.click()
+        assert _wait_change(page, chart, before, _OPACITY_JS), f"chart {i}: legend click changed no opacity"
+    assert opened.errors == [] and opened.blocked == []
+
+
+def test_hostile_report_runs_nothing_and_shows_text_literally(open_report: Any) -> None:
+    opened = open_report(HOSTILE)
+    page = opened.page
+    text = page.inner_text("body")
+    assert SCRIPT in text
+    assert '" onerror="window.__injected=1' in text
+    assert "المرصد السوري لحقوق الإنسان" in text
+    assert "javascript:window.__injected=1" in text  # shown, never linked
+    assert page.locator('a[href^="javascript:" i], a[href^="data:" i], a[href^="vbscript:" i]').count() == 0
+    hrefs = page.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert all(re.match(r"^(https?://|#)", h) for h in hrefs), hrefs
+    assert page.locator("img").count() == 0
+    # tooltips: hover every mark of the first chart; vega-tooltip must escape the hostile HTML
+    chart = page.locator(".kit-chart").first
+    marks = chart.locator('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]')
+    seen = []
+    for k in range(marks.count()):
+        marks.nth(k).hover(force=True)
+        page.wait_for_timeout(50)
+        seen.append(page.evaluate("(document.getElementById('vg-tooltip-element') || {}).innerText || ''"))
+    assert any(SCRIPT in t for t in seen), "hostile tooltip text should show literally"
+    assert page.locator("#vg-tooltip-element script, #vg-tooltip-element img").count() == 0
+    assert page.evaluate("typeof window.__injected") == "undefined"
+    assert opened.errors == [] and opened.blocked == []
+
+
+def test_index_links_every_report_offline(browser: Any, rendered: Rendered) -> None:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        blocked: list[str] = []
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else (blocked.append(r.request.url), r.abort()))
+        page.goto((rendered.out / "index.html").as_uri())
+        hrefs = page.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert sorted(hrefs) == sorted(f"{n}.html" for n in REPORTS)
+        assert blocked == []
+    finally:
+        context.close()
+
