@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kit._incident_places import GazetteerLike, PlaceResolver, default_gazetteer, resolve_governorates
-from kit._incident_read import Checks, Table, display_name, finish, read_table
+from kit._incident_read import Checks, Table, display_name, finish, per_unique, read_table, regex_ok
 from kit._incident_schema import (
     EXTRA_COLUMNS,
     INCIDENT_COLUMNS,
@@ -72,13 +72,16 @@ def _coordinates(checks: Checks, table: Table, lat_col: str, lon_col: str, decim
 
 
 def _coalition(actors: pd.Series, pattern: str) -> pd.Series:
-    return actors.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool)
+    return per_unique(actors, lambda u: u.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool)).astype(bool)
 
 
 def _actors(s: pd.Series, sep: str) -> pd.Series:
     """Actor lists joined with ';' as the schema wants, names untouched."""
-    parts = s.str.split(sep, regex=False)
-    return parts.map(lambda xs: ";".join(x.strip() for x in xs if x.strip())).astype(str)
+
+    def join(u: pd.Series) -> pd.Series:
+        return u.str.split(sep, regex=False).map(lambda xs: ";".join(x.strip() for x in xs if x.strip())).astype(str)
+
+    return per_unique(s, join)
 
 
 def _window_end(start: pd.Series, end: pd.Series) -> pd.Series:
@@ -133,16 +136,15 @@ def load_airwars(
     out["source_id"] = t.col("airwars_id")
     out["source_code"] = t.col("incident_code")
     url = t.col("airwars_url")
-    c.reject(~url.str.match(r"^(https?://\S+)?$").to_numpy(), "airwars_url", "'" + url + "' is not an http(s) URL")
+    c.reject(~regex_ok(url, r"^(https?://\S+)?$"), "airwars_url", "'{0}' is not an http(s) URL", url)
     out["url"] = url
     start = c.dates(t.col("date"), "date", ["%Y-%m-%d"], "YYYY-MM-DD")
     end = c.dates(t.col("date_end"), "date_end", ["%Y-%m-%d"], "YYYY-MM-DD")
     dtype_ = t.col("date_type")
-    c.reject(~dtype_.isin(["date", "date_range", ""]).to_numpy(), "date_type", "unknown date_type '" + dtype_ + "' (expected date or date_range)")
+    c.reject(~dtype_.isin(["date", "date_range", ""]).to_numpy(), "date_type", "unknown date_type '{0}' (expected date or date_range)", dtype_)
     c.reject((start.isna() & end.notna()).to_numpy(), "date", "date_end is given but date is blank")
     end = _window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), "date_end",
-             "date_end " + t.col("date_end") + " is before date " + t.col("date"))
+    c.reject((end < start).fillna(False).to_numpy(), "date_end", "date_end {0} is before date {1}", t.col("date_end"), t.col("date"))
     precision = np.where(start.isna(), "unknown", np.where((dtype_ == "date_range") | (end > start).fillna(False), "range", "day"))
     out["date_start"], out["date_end"], out["date_precision"] = start, end, pd.Series(precision, dtype=str)
     out["lat"], out["lon"] = _coordinates(c, t, "latitude", "longitude")
@@ -151,7 +153,7 @@ def load_airwars(
     actors = t.col("military_actor")
     out["perpetrators"] = _actors(actors, ",")
     ca = t.col("coalition_alleged").str.lower()
-    c.reject(~ca.isin(["true", "false", ""]).to_numpy(), "coalition_alleged", "'" + t.col("coalition_alleged") + "' is not True or False")
+    c.reject(~ca.isin(["true", "false", ""]).to_numpy(), "coalition_alleged", "'{0}' is not True or False", t.col("coalition_alleged"))
     out["coalition_alleged"] = (ca == "true") | ((ca == "") & _coalition(actors, coalition_pattern))
     for ours, theirs in (("civilians_killed", "civilians_killed"), ("injured", "civilians_injured")):
         lo = c.number(t.col(f"{theirs}_min"), f"{theirs}_min", count=True)
@@ -236,7 +238,7 @@ def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> Loa
     out["url"] = _blank_str(n)
     raw_date = t.col("Employment date")
     start, bad = parse_dutch_dates(raw_date)
-    c.reject(bad, "Employment date", "'" + raw_date + "' is not a date (expected D-Mon-YY, e.g. 7-Oct-14 or 2-mei-15)")
+    c.reject(bad, "Employment date", "'{0}' is not a date (expected D-Mon-YY, e.g. 7-Oct-14 or 2-mei-15)", raw_date)
     c.reject((raw_date == "").to_numpy(), "Employment date", "date is blank")
     out["date_start"], out["date_end"] = start, start
     out["date_precision"] = pd.Series(np.where(start.isna(), "unknown", "day"), dtype=str)
@@ -306,8 +308,7 @@ def load_ucdp(
     end = c.dates(t.col("date_end"), "date_end", _UCDP_DATE_FORMATS, "YYYY-MM-DD")
     c.reject(start.isna().to_numpy(), "date_start", "date_start is blank")
     end = _window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), "date_end",
-             "date_end " + t.col("date_end") + " is before date_start " + t.col("date_start"))
+    c.reject((end < start).fillna(False).to_numpy(), "date_end", "date_end {0} is before date_start {1}", t.col("date_end"), t.col("date_start"))
     out["date_start"], out["date_end"] = start, end
     out["date_precision"] = c.vocabulary(t.col("date_prec"), "date_prec", UCDP_DATE_PREC)
     out["location_precision"] = c.vocabulary(t.col("where_prec"), "where_prec", UCDP_WHERE_PREC)
@@ -333,7 +334,7 @@ def load_ucdp(
     out["deaths_low"], out["deaths_best"], out["deaths_high"] = low, best, high
     out["event_clarity"] = _opt(t, "event_clarity")
     c.reject(~out["event_clarity"].isin(["", "1", "2"]).to_numpy(), "event_clarity",
-             "unknown code '" + out["event_clarity"] + "' (expected 1 or 2)")
+             "unknown code '{0}' (expected 1 or 2)", out["event_clarity"])
     out["grade"] = _blank_str(n)
     out["belligerent_verdict"] = _blank_str(n)
     out["strike_count"] = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
@@ -550,7 +551,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     out: dict[str, Any] = {"source": pd.Series([m["source"]] * n, dtype=str)}
     out["source_id"] = get("source_id")
     url = get("url")
-    c.reject(~url.str.match(r"^(https?://\S+)?$").to_numpy(), label("url"), "'" + url + "' is not an http(s) URL")
+    c.reject(~regex_ok(url, r"^(https?://\S+)?$"), label("url"), "'{0}' is not an http(s) URL", url)
     out["url"] = url
     fmts = m["date_format"]
     expect = " or ".join(fmts)
@@ -563,12 +564,12 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     dp = get("date_precision", "").str.lower()
     dp = dp.where(dp != "", pd.Series(np.where((end > start).fillna(False), "range", "day"), dtype=str))
     c.reject(~dp.isin(DATE_PRECISIONS).to_numpy(), label("date_precision"),
-             "'" + dp + f"' is not a date precision ({', '.join(DATE_PRECISIONS)}); add it under values:")
+             "'{0}' is not a date precision (" + ", ".join(DATE_PRECISIONS) + "); map it under values:", dp)
     out["date_precision"] = dp.where(dp.isin(DATE_PRECISIONS), "unknown")
     lp = get("location_precision", "unknown").str.lower()
     lp = lp.where(lp != "", "unknown")
     c.reject(~lp.isin(LOCATION_PRECISIONS).to_numpy(), label("location_precision"),
-             "'" + lp + f"' is not a location precision ({', '.join(LOCATION_PRECISIONS)}); add it under values:")
+             "'{0}' is not a location precision (" + ", ".join(LOCATION_PRECISIONS) + "); map it under values:", lp)
     out["location_precision"] = lp.where(lp.isin(LOCATION_PRECISIONS), "unknown")
     if "lat" in by_field or "lon" in by_field:
         lat = c.number(get("lat"), label("lat"), decimal=m["decimal"], thousands=m["thousands"], lo=-90, hi=90)
@@ -584,7 +585,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
         ca = get("coalition_alleged").str.lower()
         truthy, falsy = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
         c.reject(~ca.isin(truthy | falsy).to_numpy(), label("coalition_alleged"),
-                 "'" + ca + "' is not true/false; add it under values:")
+                 "'{0}' is not true/false; map it under values:", ca)
         out["coalition_alleged"] = ca.isin(truthy)
     else:
         out["coalition_alleged"] = _coalition(out["perpetrators"], m["coalition_pattern"])

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kit._incident_schema import (
@@ -98,10 +99,24 @@ def _split_line(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter), [])
 
 
-def _data_line_numbers(data: bytes, first_data_line: int) -> np.ndarray:
-    """1-based numbers of the non-empty physical lines from `first_data_line` on (vectorised)."""
+def _newlines(data: bytes) -> tuple[np.ndarray, bool]:
+    """Positions of every newline, and whether any newline sits inside a quoted field.
+
+    An odd number of quotes before a newline means the newline is inside quotes
+    (escaped quotes come in pairs); only then does pyarrow need its slower
+    newlines-in-values mode and do records stop being one line each.
+    """
     arr = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(arr == 10)
+    if b'"' not in data:
+        return nl, False
+    quotes = np.flatnonzero(arr == 34)
+    return nl, bool((np.searchsorted(quotes, nl) % 2 == 1).any())
+
+
+def _data_line_numbers(data: bytes, nl: np.ndarray, first_data_line: int) -> np.ndarray:
+    """1-based numbers of the non-empty physical lines from `first_data_line` on (vectorised)."""
+    arr = np.frombuffer(data, dtype=np.uint8)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [len(arr)]))
     length = ends - starts
@@ -183,7 +198,7 @@ def read_table(
         invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
-    quoted = b'"' in data
+    nl, multiline = _newlines(data)
 
     def _parse(threads: bool) -> pa.Table:
         invalid.clear()
@@ -191,7 +206,7 @@ def read_table(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=skip, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=_handler
+                delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=_handler
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.string() for h in header},
@@ -222,7 +237,7 @@ def read_table(
         blank = (frame.apply(lambda s: s.str.strip() == "")).all(axis=1).to_numpy()
     else:
         blank = np.zeros(0, bool)
-    candidates = _data_line_numbers(data, skip + 1)
+    candidates = _data_line_numbers(data, nl, skip + 1)
     candidates = candidates[~np.isin(candidates, list(bad_numbers))] if bad_numbers else candidates
     if len(candidates) != len(frame):
         text = data.decode("utf-8")
@@ -252,14 +267,23 @@ class Checks:
         self.field = np.empty(n, dtype=object)
         self.message = np.empty(n, dtype=object)
 
-    def reject(self, mask: pd.Series | np.ndarray, field: str, message: str | pd.Series) -> None:
-        """Mark rows in `mask` (not already rejected) with field and message."""
+    def reject(self, mask: pd.Series | np.ndarray, field: str, message: str, *values: pd.Series) -> None:
+        """Mark rows in `mask` (not already rejected) with field and message.
+
+        `message` may hold `{0}`, `{1}`... filled from `values` (positional Series)
+        only for the rejected rows, so clean million-row files pay nothing for it.
+        """
         m = np.asarray(mask, dtype=bool) & ~self.bad
         if not m.any():
             return
         self.bad |= m
-        self.field[m] = field
-        self.message[m] = message if isinstance(message, str) else np.asarray(message, dtype=object)[m]
+        idx = np.flatnonzero(m)
+        self.field[idx] = field
+        if values:
+            cols = [v.iloc[idx].tolist() for v in values]
+            self.message[idx] = [message.format(*row) for row in zip(*cols, strict=True)]
+        else:
+            self.message[idx] = message
 
     # parsing helpers that register their own rejections -------------------------------------
 
@@ -276,35 +300,37 @@ class Checks:
     ) -> pd.Series:
         """Parse numbers (blank -> NA); bad, negative (counts), fractional (counts) or out-of-range values are rejected."""
         values, bad = parse_numbers(s, decimal=decimal, thousands=thousands)
-        quoted = "'" + s.astype(str) + "'"
-        self.reject(bad, field, quoted + " is not a number")
+        self.reject(bad, field, "'{0}' is not a number", s)
         if count:
-            self.reject((values < 0).fillna(False), field, quoted + " is negative; a count cannot be below 0")
-            self.reject((values % 1 != 0).fillna(False), field, quoted + " is not a whole number")
+            self.reject((values < 0).fillna(False), field, "'{0}' is negative; a count cannot be below 0", s)
+            self.reject((values % 1 != 0).fillna(False), field, "'{0}' is not a whole number", s)
         if lo is not None and hi is not None:
             out = ((values < lo) | (values > hi)).fillna(False)
-            self.reject(out, field, quoted + f" is out of range ({lo:g} to {hi:g})")
+            self.reject(out, field, "'{0}' is out of range (" + f"{lo:g} to {hi:g})", s)
         return values
 
     def dates(self, s: pd.Series, field: str, formats: Sequence[str], expect: str) -> pd.Series:
         """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected."""
-        out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
-        todo = s != ""
-        for fmt in formats:
-            if not todo.any():
-                break
-            parsed = pd.to_datetime(s.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
-            hit = todo & parsed.notna()
-            out = out.where(~hit, parsed)
-            todo = todo & ~hit
-        self.reject(todo, field, "'" + s.astype(str) + f"' is not a date (expected {expect})")
+        def parse(u: pd.Series) -> pd.Series:
+            out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
+            todo = u != ""
+            for fmt in formats:
+                if not todo.any():
+                    break
+                parsed = pd.to_datetime(u.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
+                hit = todo & parsed.notna()
+                out = out.where(~hit, parsed)
+                todo = todo & ~hit
+            return out
+
+        out = per_unique(s, parse)
+        self.reject((s != "").to_numpy() & out.isna().to_numpy(), field, "'{0}' is not a date (expected " + _brace(expect) + ")", s)
         return out
 
     def ordered(self, low: pd.Series, high: pd.Series, field: str, what: str = "low", other: str = "high") -> None:
         """Reject rows where low > high (both given)."""
         bad = (low > high).fillna(False)
-        msg = f"{what} " + low.astype(str) + f" is greater than {other} " + high.astype(str)
-        self.reject(bad, field, msg)
+        self.reject(bad, field, _brace(what) + " {0:g} is greater than " + _brace(other) + " {1:g}", low, high)
 
     def vocabulary(self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None) -> pd.Series:
         """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
@@ -313,34 +339,65 @@ class Checks:
         out = keyed.map(lookup)
         unknown = out.isna() & ~((keyed == "") & (blank is not None))
         allowed = ", ".join(sorted({str(k) for k in mapping}))
-        self.reject(unknown.to_numpy(), field, "unknown code '" + s.astype(str) + f"' (expected one of: {allowed})")
+        self.reject(unknown.to_numpy(), field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
         if blank is not None:
             out = out.where(keyed != "", blank)
         return out.fillna("unknown").astype(str)
 
 
+def _brace(text: str) -> str:
+    """Escape literal braces for str.format."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
 _NUMBER_OK = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Apply an expensive string function once per distinct value (actors, dates, codes repeat a lot)."""
+    codes, uniques = pd.factorize(s)
+    done = fn(pd.Series(uniques, dtype=s.dtype if len(uniques) else str)).reset_index(drop=True)
+    return pd.Series(done.take(codes).to_numpy() if len(codes) else done.iloc[:0].to_numpy(), index=s.index, dtype=done.dtype)
+
+
+def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each value matches `pattern` (RE2 via pyarrow: no per-row Python on million-row files)."""
+    arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+    return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _numbers_slow(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    ok = t.str.match(_NUMBER_OK).fillna(False).to_numpy()
+    values = pd.to_numeric(t.where(ok), errors="coerce").astype("Float64")
+    return values, ok
 
 
 def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = None) -> tuple[pd.Series, np.ndarray]:
     """Strings to nullable floats; returns (values, bad) where bad marks non-blank text that is not a finite number.
 
     `decimal=","` reads Dutch-style `36,7461`; `thousands` is removed first.
-    Blank stays NA: a source that gave no value never becomes 0.
+    Blank stays NA: a source that gave no value never becomes 0. Clean columns
+    take one pyarrow cast; a column with bad cells falls back to a regex check.
     """
     t = s.astype(str).str.strip()
     blank = (t == "").to_numpy()
     if thousands:
         t = t.str.replace(thousands, "", regex=False)
+    bad_dot = np.zeros(len(t), bool)
     if decimal != ".":
         bad_dot = t.str.contains(".", regex=False).to_numpy()  # a dot is not a number in a comma-decimal file
         t = t.str.replace(decimal, ".", regex=False)
-    else:
-        bad_dot = np.zeros(len(t), bool)
-    ok = t.str.match(_NUMBER_OK).fillna(False).to_numpy() & ~bad_dot
-    values = pd.to_numeric(t.where(ok & ~blank), errors="coerce").astype("Float64")
-    finite = np.isfinite(values.to_numpy(dtype="float64", na_value=np.nan))
-    bad = ~blank & ~(ok & finite)
+    arr = pa.array(t.where(~blank, None).astype(object), type=pa.string(), from_pandas=True)
+    try:
+        floats = pc.cast(arr, pa.float64())
+        values = pd.Series(pd.array(floats.to_numpy(zero_copy_only=False), dtype="Float64"), index=s.index)
+        values = values.where(~pd.Series(blank, index=s.index))
+        ok = ~blank
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        values, ok = _numbers_slow(t)
+        values.index = s.index
+    raw = values.to_numpy(dtype="float64", na_value=np.nan)
+    bad = ~blank & ~(ok & np.isfinite(raw) & ~bad_dot)
     values = values.where(~pd.Series(bad, index=values.index))
     return values, bad
 
@@ -359,6 +416,7 @@ def finish(
     frame = pd.DataFrame({c: columns[c] for c in (*INCIDENT_COLUMNS, *extras) if c in columns}, index=range(n))
     frame["source_file"] = table.file
     frame["source_line"] = table.lines
+    frame = frame[[*INCIDENT_COLUMNS, *(c for c in extras if c in frame.columns)]]
 
     # encoding-damaged lines
     if table.bad_lines:
@@ -376,9 +434,9 @@ def finish(
             first_line = pd.Series(table.lines[alive], index=live_ids.index).groupby(live_ids.values).transform("first")
             dup_idx = live_ids.index[d]
             dup[dup_idx] = True
-            msgs = np.empty(n, dtype=object)
-            msgs[dup_idx] = ("duplicate source id '" + ids[dup_idx].astype(str) + "' (first at line " + first_line[dup_idx].astype(str) + ")").to_numpy()
-            checks.reject(dup, id_field, pd.Series(msgs))
+            first = pd.Series(np.zeros(n, dtype=np.int64))
+            first[dup_idx] = first_line[dup_idx].to_numpy()
+            checks.reject(dup, id_field, "duplicate source id '{0}' (first at line {1})", ids, first)
 
     bad_idx = np.flatnonzero(checks.bad)
     parts = []

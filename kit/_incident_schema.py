@@ -8,8 +8,10 @@ the same vocabularies, and every row keeps the file and line it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -84,6 +86,13 @@ def _le(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a.isna() | b.isna() | (a <= b)).astype(bool)
 
 
+def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Evaluate a per-value predicate once per distinct value and broadcast it back."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    ok = np.asarray(pred(pd.Series(uniques, dtype=object).astype(str)).fillna(False), dtype=bool)
+    return pd.Series(ok[codes] if len(codes) else np.zeros(0, bool), index=s.index)
+
+
 class IncidentSchema(pa.DataFrameModel):
     """The incident contract: one row per incident (or strike) as one source records it.
 
@@ -91,18 +100,18 @@ class IncidentSchema(pa.DataFrameModel):
     `date_start`/`date_end` are NaT only when `date_precision` is `unknown`.
     """
 
-    source: Series[str] = pa.Field(str_matches=r"^[a-z0-9][a-z0-9._-]*$")
+    source: Series[str]
     source_id: Series[str] = pa.Field(str_length={"min_value": 1})
-    url: Series[str] = pa.Field(str_matches=r"^(https?://\S+)?$")
+    url: Series[str]
     date_start: Series[pd.Timestamp] = pa.Field(nullable=True)
     date_end: Series[pd.Timestamp] = pa.Field(nullable=True)
-    date_precision: Series[str] = pa.Field(isin=list(DATE_PRECISIONS))
-    country: Series[str] = pa.Field(isin=list(COUNTRY_IDS))
-    governorate: Series[str] = pa.Field(str_matches=r"^((iq|sy)-[a-z0-9-]+)?$")
+    date_precision: Series[str]
+    country: Series[str]
+    governorate: Series[str]
     place_name: Series[str]
     lat: Series[float] = pa.Field(nullable=True, ge=-90, le=90)
     lon: Series[float] = pa.Field(nullable=True, ge=-180, le=180)
-    location_precision: Series[str] = pa.Field(isin=list(LOCATION_PRECISIONS))
+    location_precision: Series[str]
     perpetrators: Series[str]
     coalition_alleged: Series[bool]
     civilians_killed_low: Series[pd.Float64Dtype] = pa.Field(nullable=True, ge=0)
@@ -119,6 +128,31 @@ class IncidentSchema(pa.DataFrameModel):
     class Config:
         strict = False  # documented EXTRA_COLUMNS may follow
         unique = ["source", "source_id"]
+
+    # vocabulary and pattern checks run once per distinct value: columns repeat a few values a million times
+    @pa.check("source", name="slug")
+    def _source_slug(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.str.match(r"^[a-z0-9][a-z0-9._-]*$"))
+
+    @pa.check("url", name="http_or_empty")
+    def _url(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.str.match(r"^(https?://\S+)?$"))
+
+    @pa.check("date_precision", name="date_precision_vocabulary")
+    def _date_precision(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.isin(DATE_PRECISIONS))
+
+    @pa.check("location_precision", name="location_precision_vocabulary")
+    def _location_precision(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.isin(LOCATION_PRECISIONS))
+
+    @pa.check("country", name="country_id")
+    def _country(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.isin(COUNTRY_IDS))
+
+    @pa.check("governorate", name="governorate_id")
+    def _governorate(cls, s: pd.Series) -> pd.Series:
+        return _per_unique_ok(s, lambda u: u.str.match(r"^((iq|sy)-[a-z0-9-]+)?$"))
 
     @pa.dataframe_check
     def _end_not_before_start(cls, df: pd.DataFrame) -> pd.Series:

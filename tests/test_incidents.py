@@ -1,0 +1,574 @@
+"""Incident schema and loaders: real shared files, written fixtures, malformed input, parsers.
+
+Every malformed case asserts the exact `file:line: field: message` and that no
+row is lost (rows in = loaded + rejected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kit.cli import app
+from kit.gazetteer import load_gazetteer
+from kit.incidents import (
+    INCIDENT_COLUMNS,
+    IncidentFileError,
+    IncidentSchema,
+    LoadedIncidents,
+    empty_incidents,
+    load_acled,
+    load_airwars,
+    load_incidents,
+    load_mapped,
+    load_nl_mod,
+    load_ucdp,
+    parse_dutch_dates,
+    parse_numbers,
+    read_mapping,
+    validate_incidents,
+)
+
+FIX = Path(__file__).parent / "fixtures" / "incidents"
+AIRWARS = Path("data/airwars_syria/airwars_syria_incidents.csv")
+NL_MOD = Path("data/nl_mod_oir/nl_mod_oir_airstrikes_20230330.csv")
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return load_gazetteer()
+
+
+def _accounted(r: LoadedIncidents) -> None:
+    assert r.rows_in == r.rows_loaded + r.rows_rejected == len(r.frame) + len(r.rejected)
+    assert list(r.frame.columns[: len(INCIDENT_COLUMNS)]) == list(INCIDENT_COLUMNS)
+    assert list(r.rejected.columns) == ["source_file", "line", "field", "message", "raw"]
+
+
+def _messages(r: LoadedIncidents) -> list[str]:
+    """Problems without the file part: `line: field: message`."""
+    return [f"{p.line}: {p.field}: {p.message}" for p in r.problems]
+
+
+# --- real shared files ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def airwars(shared_dir: Path, gaz) -> LoadedIncidents:
+    return load_airwars(shared_dir / AIRWARS, gaz)
+
+
+@pytest.fixture(scope="module")
+def nl_mod(shared_dir: Path, gaz) -> LoadedIncidents:
+    return load_nl_mod(shared_dir / NL_MOD, gaz)
+
+
+def test_airwars_real_rows_accounted_and_two_source_errors_reported(airwars: LoadedIncidents) -> None:
+    _accounted(airwars)
+    assert airwars.rows_in == 8114
+    assert _messages(airwars) == [
+        "4772: longitude: '4239.00416' is out of range (-180 to 180)",
+        "5393: date_end: date_end 2017-02-04 is before date 2017-04-03",
+    ]
+    # SOURCES.md: 2,187 incidents name the US-led Coalition (one is among the rejected rows)
+    rejected_coalition = airwars.rejected["raw"].str.contains("U.S.-led Coalition,True").sum()
+    assert int(airwars.frame["coalition_alleged"].sum()) + int(rejected_coalition) == 2187
+    assert rejected_coalition == 1
+
+
+def test_airwars_real_confirmed_totals_match_sources_md(airwars: LoadedIncidents) -> None:
+    f = airwars.frame
+    confirmed = f[f["coalition_alleged"] & (f["grade"] == "Confirmed")]
+    assert len(confirmed) == 214
+    assert confirmed["civilians_killed_low"].sum() == 1085
+    assert confirmed["civilians_killed_high"].sum() == 2431
+    weak = f[f["coalition_alleged"] & (f["grade"] == "Weak")]
+    assert (len(weak), weak["civilians_killed_low"].sum(), weak["civilians_killed_high"].sum()) == (274, 703, 830)
+
+
+def test_airwars_real_blank_counts_stay_na_and_dates_precisions(airwars: LoadedIncidents) -> None:
+    f = airwars.frame
+    assert f["civilians_killed_best"].isna().all()  # Airwars publishes min/max, no best
+    assert f["civilians_killed_low"].isna().sum() > 1000  # blank is "no value", never 0
+    assert (f["civilians_killed_low"] == 0).sum() < f["civilians_killed_low"].isna().sum()
+    assert f["date_precision"].value_counts().to_dict() == {"day": 7961, "range": 149, "unknown": 2}
+    unknown = f[f["date_precision"] == "unknown"]
+    assert unknown["date_start"].isna().all() and unknown["date_end"].isna().all()
+    assert (f["source"] == "airwars").all() and f["source_id"].is_unique
+    assert f["url"].str.startswith("https://airwars.org/").all()
+    assert set(f["location_precision"]) <= {"village", "unknown", "town", "city", "neighbourhood", "exact", "street", "district", "governorate"}
+
+
+def test_airwars_real_governorates_resolved_and_unmapped_reported(airwars: LoadedIncidents) -> None:
+    f = airwars.frame
+    assert (f["country"] == "sy").all()
+    # every spelling of Deir ez-Zor / Raqqa / Hasakah lands on one id
+    assert f.loc[f["governorate"].str.startswith("sy-deir"), "governorate"].unique().tolist() == ["sy-deir-ez-zor"]
+    names = airwars.unmapped_names()
+    assert names.iloc[0].to_dict() == {"field": "region", "name": "Hattai", "rows": 12}
+    assert "Al-Hasakah and Deir Ezzor" in set(names["name"])  # names two governorates: left empty, reported
+    msgs = {p.message for p in airwars.unmapped}
+    assert (
+        "'Al-Hasakah and Deir Ezzor' names more than one governorate (sy-deir-ez-zor, sy-hasakah); governorate left empty"
+        in msgs
+    )
+    # rows with an unmapped name are kept, with the governorate empty
+    lines = {p.line for p in airwars.unmapped}
+    assert (f.loc[f["source_line"].isin(lines), "governorate"] == "").all()
+    assert len(lines) == len(airwars.unmapped)
+
+
+def test_nl_mod_real_rows_countries_and_dates(nl_mod: LoadedIncidents) -> None:
+    _accounted(nl_mod)
+    f = nl_mod.frame
+    assert (nl_mod.rows_in, nl_mod.rows_rejected) == (2188, 0)
+    assert f["country"].value_counts().to_dict() == {"iq": 1853, "sy": 331, "": 4}
+    assert f["date_start"].notna().all() and (f["date_precision"] == "day").all()
+    spans = f.groupby("country")["date_start"].agg(["min", "max"])
+    assert spans.loc["iq"].tolist() == [pd.Timestamp("2014-10-07"), pd.Timestamp("2018-10-25")]
+    assert spans.loc["sy"].tolist() == [pd.Timestamp("2016-02-15"), pd.Timestamp("2018-12-31")]
+    assert not (f["date_start"].dt.year == 2017).any()  # SOURCES.md: no 2017 rows
+    assert f["lat"].between(30, 38).all() and f["lon"].between(38, 46).all()  # decimal commas read
+    assert (f["strike_count"] == 1).all() and f["civilians_killed_low"].isna().all() and f["injured_high"].isna().all()
+
+
+def test_nl_mod_real_blank_country_and_border_province_reported_not_guessed(nl_mod: LoadedIncidents) -> None:
+    f = nl_mod.frame
+    blank_country = [p for p in nl_mod.unmapped if p.field == "Country"]
+    assert len(blank_country) == 4
+    assert blank_country[0].message == "country is blank; left empty (not inferred from coordinates)"
+    border = [p for p in nl_mod.unmapped if "Ninewa & Dahuk" in p.message]
+    assert len(border) == 3 and border[0].line == 2
+    assert f.loc[f["source_line"] == 2, "governorate"].item() == ""
+    # spelling variants with trailing spaces and capitals resolve
+    assert f.loc[f["governorate"] == "iq-ninewa"].shape[0] > 800
+    hawija = f[(f["date_start"] == "2015-06-02") & f["notes"].str.contains("Hawija|27925", regex=True)]
+    # the log puts Hawija ("Hawiyjah") in Salah ad Din; we keep the source's province, not our geography
+    assert len(hawija) >= 1 and set(hawija["governorate"]) == {"iq-salah-al-din"}
+    assert set(hawija["place_name"]) == {"Hawiyjah"}
+
+
+def test_cli_validate_real_airwars_prints_counts_and_each_rejected_row(shared_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["incidents", "validate", str(shared_dir / AIRWARS), "--format", "airwars"])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("8114 row(s) in, 8112 loaded, 2 rejected (format airwars)")
+    assert lines[1].endswith("airwars_syria_incidents.csv:4772: longitude: '4239.00416' is out of range (-180 to 180)")
+    assert len(lines) == 3
+
+
+# --- fixtures written here ----------------------------------------------------------------
+
+
+def test_airwars_fixture_maps_every_field(gaz) -> None:
+    r = load_airwars(FIX / "airwars_small.csv", gaz)
+    _accounted(r)
+    f = r.frame.set_index("source_id")
+    a = f.loc["990001"]
+    assert (a["source_code"], a["governorate"], a["location_precision"], a["perpetrators"]) == (
+        "CS9001", "sy-raqqa", "neighbourhood", "U.S.-led Coalition"
+    )
+    assert (a["civilians_killed_low"], a["civilians_killed_high"], a["injured_low"], a["injured_high"]) == (10, 14, 3, 5)
+    b = f.loc["990002"]
+    assert (b["date_precision"], b["date_start"], b["date_end"]) == ("range", pd.Timestamp("2017-03-20"), pd.Timestamp("2017-03-22"))
+    assert b["perpetrators"] == "Russian Military;U.S.-led Coalition"
+    assert b["governorate"] == "sy-deir-ez-zor"  # from region, governorate blank
+    assert b["civilians_killed_low"] == 2 and pd.isna(b["civilians_killed_high"])
+    c = f.loc["990003"]
+    assert c["date_precision"] == "unknown" and pd.isna(c["date_start"])
+    assert c["governorate"] == ""
+    assert [str(p).split(":", 1)[1] for p in r.unmapped] == [
+        "4: governorate: 'Nowhereville' is not a governorate in the gazetteer in sy; governorate left empty"
+    ]
+
+
+@pytest.mark.parametrize("name, first_line", [("ucdp_ged.csv", 2), ("ucdp_ged_hdx.csv", 3)])
+def test_ucdp_with_and_without_hxl_row(name: str, first_line: int, gaz) -> None:
+    r = load_ucdp(FIX / name, gaz)
+    _accounted(r)
+    assert (r.rows_in, r.rows_rejected) == (6, 0)  # the HXL tag row is not a record
+    f = r.frame.set_index("source_id")
+    assert f["source_line"].tolist() == list(range(first_line, first_line + 6))
+    e = f.loc["900001"]
+    assert (e["date_precision"], e["location_precision"], e["governorate"], e["country"]) == ("day", "exact", "sy-raqqa", "sy")
+    assert e["civilians_killed_best"] == 12 and pd.isna(e["civilians_killed_low"]) and pd.isna(e["civilians_killed_high"])
+    assert (e["deaths_low"], e["deaths_best"], e["deaths_high"]) == (10, 12, 15)
+    assert e["perpetrators"] == "Government of United States of America" and e["coalition_alleged"]
+    assert f.loc["900002", "date_precision"] == "week" and f.loc["900002", "location_precision"] == "city"
+    assert f.loc["900002", "perpetrators"] == "Government of Iraq;IS"
+    assert f.loc["900003", "date_precision"] == "month" and pd.isna(f.loc["900003", "civilians_killed_best"])
+    assert f.loc["900004", "governorate"] == "iq-kirkuk"
+    assert (f.loc["900005", "date_precision"], f.loc["900005", "location_precision"]) == ("range", "country")
+    assert np.isnan(f.loc["900005", "lat"])
+    assert [p.message for p in r.unmapped] == [
+        "'Nowhere Province' is not a governorate in the gazetteer in iq; governorate left empty"
+    ]
+
+
+def test_ucdp_hxl_and_plain_give_the_same_incidents(gaz) -> None:
+    a = load_ucdp(FIX / "ucdp_ged.csv", gaz).frame.drop(columns=["source_file", "source_line"])
+    b = load_ucdp(FIX / "ucdp_ged_hdx.csv", gaz).frame.drop(columns=["source_file", "source_line"])
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_acled_fatalities_convention_and_precisions(gaz) -> None:
+    r = load_acled(FIX / "acled.csv", gaz)
+    _accounted(r)
+    f = r.frame.set_index("source_id")
+    civ = f.loc["SYR900001"]  # civilians targeted: fatalities count as civilians too
+    assert (civ["deaths_best"], civ["civilians_killed_best"], civ["coalition_alleged"]) == (12, 12, True)
+    assert pd.isna(civ["injured_low"]) and pd.isna(civ["civilians_killed_low"])
+    battle = f.loc["IRQ900002"]  # a battle: all deaths, not civilians
+    assert battle["deaths_best"] == 25 and pd.isna(battle["civilians_killed_best"])
+    assert (battle["date_precision"], battle["date_start"], battle["date_end"]) == (
+        "week", pd.Timestamp("2017-03-14"), pd.Timestamp("2017-03-20")
+    )
+    month = f.loc["SYR900003"]
+    assert (month["date_start"], month["date_end"]) == (pd.Timestamp("2017-10-01"), pd.Timestamp("2017-10-31"))
+    assert month["civilians_killed_best"] == 0  # a reported zero stays zero
+    assert (month["location_precision"], month["governorate"]) == ("governorate", "sy-deir-ez-zor")
+    assert f.loc["IRQ900004", "perpetrators"] == "Military Forces of the Netherlands;Coalition"
+    assert "conservative" in battle["notes"]
+
+
+def test_mapping_yaml_reads_a_generic_export(gaz) -> None:
+    r = load_incidents(FIX / "monitor.csv", str(FIX / "monitor.yaml"), gaz)
+    _accounted(r)
+    f = r.frame.set_index("source_id")
+    assert (f["source"] == "example-monitor").all()
+    m1, m2 = f.loc["M-001"], f.loc["M-002"]
+    assert (m1["lat"], m1["lon"], m1["governorate"]) == (35.95, 39.01, "sy-raqqa")
+    assert m1["perpetrators"] == "Coalition;Unknown" and m1["coalition_alleged"]
+    assert (m2["civilians_killed_low"], m2["civilians_killed_high"]) == (1200, 1500)  # thousands '.' removed
+    assert (m2["location_precision"], m2["date_precision"]) == ("town", "range")  # values: approx -> town
+    assert m2["governorate"] == "iq-ninewa"
+    assert f.loc["M-004", "location_precision"] == "unknown" and f.loc["M-004", "governorate"] == ""
+    assert [p.line for p in r.unmapped] == [5]
+
+
+def test_validate_incidents_catches_contract_breaches() -> None:
+    frame = load_acled(FIX / "acled.csv").frame
+    validate_incidents(frame)
+    broken = frame.copy()
+    broken.loc[0, "url"] = "ftp://x"
+    broken.loc[1, "date_precision"] = "fortnight"
+    broken.loc[2, "civilians_killed_low"] = 50.0  # > best 0
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        validate_incidents(broken)
+    text = str(info.value)
+    assert "http_or_empty" in text and "date_precision_vocabulary" in text and "_civilians_ordered" in text
+    with pytest.raises(IncidentFileError, match=r"\(frame\):0: grade: required incident column\(s\) missing"):
+        validate_incidents(frame.drop(columns=["grade"]))
+    assert IncidentSchema.validate(empty_incidents()).empty
+
+
+# --- malformed input: rows rejected with exact messages, nothing lost ------------------------
+
+
+def test_malformed_airwars_each_row_rejected_with_reason(gaz) -> None:
+    r = load_airwars(FIX / "malformed_airwars.csv", gaz)
+    _accounted(r)
+    assert (r.rows_in, r.rows_loaded) == (15, 1)
+    assert _messages(r) == [
+        "3: date: '2017-02-30' is not a date (expected YYYY-MM-DD)",
+        "4: civilians_killed_min: civilians_killed_min 9 is greater than civilians_killed_max 4",
+        "5: civilians_injured_min: '-1' is negative; a count cannot be below 0",
+        "6: latitude: '95.1' is out of range (-90 to 90)",
+        "7: latitude: latitude and longitude must be given together",
+        "8: geolocation_precision: unknown code 'roughly_here' (expected one of: city, country, district, "
+        "exact_location, exact_location_coalition, exact_location_other, nearby_landmark, neighbourhood_area, "
+        "province_governorate, street, subdistrict, town, village, within_100m, within_1m)",
+        "9: airwars_url: 'ftp://airwars.org/x17' is not an http(s) URL",
+        "10: airwars_id: duplicate source id '990001' (first at line 2)",
+        "11: coalition_alleged: 'maybe' is not True or False",
+        "12: date_end: date_end 2017-05-01 is before date 2017-05-03",
+        "13: civilians_killed_min: '2.5' is not a whole number",
+        "14: civilians_killed_min: 'a few' is not a number",
+        "15: airwars_id: missing source id",
+        "16: (row): expected 52 fields, found 7",
+    ]
+    assert r.rejected.loc[r.rejected["line"] == 16, "raw"].item().startswith("1,CS9099,990099")
+    assert r.rejected.loc[r.rejected["line"] == 3, "raw"].item().split(",")[2] == "990011"
+
+
+def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    p = tmp_path / name
+    if isinstance(text, bytes):
+        p.write_bytes(text)
+    else:
+        p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _ucdp_text(*edits: tuple[int, str, str]) -> str:
+    """The UCDP fixture with cells replaced: (data row index, column, new value)."""
+    df = pd.read_csv(FIX / "ucdp_ged.csv", dtype=str, keep_default_na=False)
+    for i, col, val in edits:
+        df.loc[i, col] = val
+    return df.to_csv(index=False, lineterminator="\n")
+
+
+@pytest.mark.parametrize(
+    "edits, expected",
+    [
+        ([(0, "where_prec", "9")], "2: where_prec: unknown code '9' (expected one of: 1, 2, 3, 4, 5, 6, 7)"),
+        ([(1, "date_prec", "0")], "3: date_prec: unknown code '0' (expected one of: 1, 2, 3, 4, 5)"),
+        ([(0, "low", "20")], "2: low: low 20 is greater than best 12"),
+        ([(2, "best", "twelve")], "4: best: 'twelve' is not a number"),
+        ([(3, "deaths_civilians", "-3")], "5: deaths_civilians: '-3' is negative; a count cannot be below 0"),
+        ([(0, "date_start", "14/06/2017")], "2: date_start: '14/06/2017' is not a date (expected YYYY-MM-DD)"),
+        ([(1, "date_end", "2017-03-01")], "3: date_end: date_end 2017-03-01 is before date_start 2017-03-17"),
+        ([(0, "event_clarity", "3")], "2: event_clarity: unknown code '3' (expected 1 or 2)"),
+        ([(5, "id", "900001")], "7: id: duplicate source id '900001' (first at line 2)"),
+    ],
+)
+def test_malformed_ucdp_rows(tmp_path: Path, gaz, edits: list, expected: str) -> None:
+    r = load_ucdp(_write(tmp_path, "ged.csv", _ucdp_text(*edits)), gaz)
+    _accounted(r)
+    assert (r.rows_in, r.rows_loaded) == (6, 5)
+    assert _messages(r) == [expected]
+
+
+def test_malformed_acled_rows(tmp_path: Path, gaz) -> None:
+    df = pd.read_csv(FIX / "acled.csv", dtype=str, keep_default_na=False)
+    df.loc[0, "time_precision"] = "4"
+    df.loc[1, "fatalities"] = "2.5"
+    df.loc[2, "geo_precision"] = ""
+    df.loc[3, "event_date"] = "31 June 2017"
+    r = load_acled(_write(tmp_path, "acled.csv", df.to_csv(index=False, lineterminator="\n")), gaz)
+    _accounted(r)
+    assert r.rows_loaded == 0
+    assert _messages(r) == [
+        "2: time_precision: unknown code '4' (expected one of: 1, 2, 3)",
+        "3: fatalities: '2.5' is not a whole number",
+        "4: geo_precision: unknown code '' (expected one of: 1, 2, 3)",
+        "5: event_date: '31 June 2017' is not a date (expected YYYY-MM-DD or '14 June 2017')",
+    ]
+
+
+def test_malformed_nl_mod_rows(tmp_path: Path, gaz) -> None:
+    header = ";".join(
+        f"{c} (UNCLASS)" for c in ["Employment date", "Time begin (Z)", "Position MGRS", "Position LAT", "Position LONG",
+                                   "Town", "Province", "Country"]
+    ).replace("Country (UNCLASS)", "Country (UNDCLASS)")
+    rows = [
+        "7-Oct-14;06:20;38SKF 703 698;36,74615732;42,42718297;Gursur;Ninawah ;Iraq ",
+        "2-mei-15;06:20;38SKF 703 698;36,7;42,4;X;Anbar;Iraq",
+        "31-feb-15;06:20;38SKF 703 698;36,7;42,4;X;Anbar;Iraq",
+        "7-Okx-14;06:20;38SKF 703 698;36,7;42,4;X;Anbar;Iraq",
+        "8-okt-14;06:20;38SKF 703 698;36.746;42,4;X;Anbar;Iraq",
+        ";06:20;38SKF 703 698;36,7;42,4;X;Anbar;Iraq",
+        "9-mrt-16;06:20;38SKF 703 698;36,7;42,4;X;Anbar;Iraq;extra",
+    ]
+    r = load_nl_mod(_write(tmp_path, "nl.csv", "\n".join([header, *rows]) + "\n"), gaz)
+    _accounted(r)
+    assert r.rows_loaded == 2
+    assert r.frame["date_start"].tolist() == [pd.Timestamp("2014-10-07"), pd.Timestamp("2015-05-02")]
+    assert r.frame["governorate"].tolist() == ["iq-ninewa", "iq-anbar"]
+    assert _messages(r) == [
+        "4: Employment date: '31-feb-15' is not a date (expected D-Mon-YY, e.g. 7-Oct-14 or 2-mei-15)",
+        "5: Employment date: '7-Okx-14' is not a date (expected D-Mon-YY, e.g. 7-Oct-14 or 2-mei-15)",
+        "6: Position LAT: '36.746' is not a number",
+        "7: Employment date: date is blank",
+        "8: (row): expected 8 fields, found 9 (an unquoted delimiter?)",
+    ]
+
+
+def test_encoding_problem_rejects_only_that_line(tmp_path: Path, gaz) -> None:
+    text = (FIX / "acled.csv").read_bytes().split(b"\n")
+    text[2] = text[2].replace(b"Mosul", b"Mos\xe9l")  # a Latin-1 byte in a UTF-8 file
+    r = load_acled(_write(tmp_path, "acled.csv", b"\n".join(text)), gaz)
+    _accounted(r)
+    assert (r.rows_in, r.rows_loaded) == (4, 3)
+    assert _messages(r) == ["3: (encoding): line is not valid UTF-8 text (save the file as UTF-8)"]
+
+
+def test_line_numbers_survive_blank_lines_and_quoted_newlines(tmp_path: Path, gaz) -> None:
+    lines = (FIX / "acled.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Fixture: reported strike", 'Fixture: reported\nstrike')  # quoted notes field
+    lines.insert(3, "")  # a blank line between records
+    lines[-1] = lines[-1].replace(",70,", ",-70,")
+    r = load_acled(_write(tmp_path, "acled.csv", "\n".join(lines) + "\n"), gaz)
+    _accounted(r)
+    assert r.frame["source_line"].tolist() == [2, 4, 6]
+    assert _messages(r) == ["7: fatalities: '-70' is negative; a count cannot be below 0"]
+    assert "reported\nstrike" in r.frame["notes"].iloc[0]
+
+
+def test_header_only_file_loads_nothing_without_error(tmp_path: Path, gaz) -> None:
+    header = (FIX / "acled.csv").read_text(encoding="utf-8").splitlines()[0]
+    r = load_acled(_write(tmp_path, "acled.csv", header + "\n"), gaz)
+    _accounted(r)
+    assert r.rows_in == 0 and r.frame.empty
+    validate_incidents(r.frame)
+
+
+@pytest.mark.parametrize(
+    "loader, name, content, expected",
+    [
+        (load_airwars, "empty.csv", "", "empty.csv:0: (file): file is empty (no header row)"),
+        (load_ucdp, "blank.csv", "\n\n  \n", "blank.csv:0: (file): file is empty (no header row)"),
+        (
+            load_ucdp, "nohigh.csv", "id,date_start,date_end,date_prec,where_prec,country,latitude,longitude,deaths_civilians,best,low\n1,2017-01-01,2017-01-01,1,1,Iraq,33,44,1,1,1\n",
+            "nohigh.csv:1: high: required column missing from the header",
+        ),
+        (
+            load_acled, "semi.csv", "event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;longitude;geo_precision;fatalities\n",
+            "semi.csv:1: (header): only one column found; is the delimiter ',' right? (header: 'event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;')",
+        ),
+        (
+            load_airwars, "dupe.csv", "airwars_id,airwars_id,date\n1,2,2017-01-01\n",
+            "dupe.csv:1: airwars_id: column appears more than once in the header",
+        ),
+        (load_acled, "nul.csv", b"event_id_cnty\x00,x\n", "nul.csv:0: (file): file contains NUL bytes; it is not a text CSV file"),
+    ],
+)
+def test_whole_file_errors_are_clear(tmp_path: Path, gaz, loader, name: str, content, expected: str) -> None:
+    path = _write(tmp_path, name, content)
+    with pytest.raises(IncidentFileError) as info:
+        loader(path, gaz)
+    assert str(info.value).endswith(expected)
+    assert info.value.problems[0].field == expected.split(": ")[1]
+
+
+def test_missing_file_and_unknown_format(tmp_path: Path, gaz) -> None:
+    with pytest.raises(IncidentFileError, match=r"nope\.csv:0: \(file\): cannot read file: No such file or directory"):
+        load_ucdp(tmp_path / "nope.csv", gaz)
+    with pytest.raises(IncidentFileError, match=r"x\.csv:0: format: unknown format 'ibc' \(expected airwars, ucdp, acled, nl-mod or a mapping \.yaml file\)"):
+        load_incidents(tmp_path / "x.csv", "ibc", gaz)
+
+
+@pytest.mark.parametrize(
+    "yaml_text, expected",
+    [
+        ("source: x\ncolumns: {Ref: source_id, Date: when}\n", "m.yaml:0: columns: not a schema field: Date -> when (allowed: source_id, url, date_start,"),
+        ("source: Bad Name\ncolumns: {Ref: source_id}\n", "m.yaml:0: source: source must be a lowercase slug like 'my-monitor', got 'Bad Name'"),
+        ("source: x\ncolumns: {Ref: source_id}\n", "m.yaml:0: columns: no column is mapped to date_start"),
+        ("source: x\ncolumns: [Ref\n", "m.yaml:3: (yaml): not valid YAML: expected ',' or ']', but got '<stream end>'"),
+        ("source: x\ncolums: {}\n", "m.yaml:0: colums: unknown key (allowed: actor_separator, coalition_pattern, columns, date_format, decimal, defaults, delimiter, description, encoding, source, thousands, values)"),
+        ("source: x\ndate_format: dd/mm/yyyy\ncolumns: {Ref: source_id, D: date_start}\n", "m.yaml:0: date_format: date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'"),
+    ],
+)
+def test_mapping_yaml_errors(tmp_path: Path, yaml_text: str, expected: str) -> None:
+    path = _write(tmp_path, "m.yaml", yaml_text)
+    with pytest.raises(IncidentFileError) as info:
+        read_mapping(path)
+    assert expected in str(info.value)
+    assert str(info.value).startswith(str(path)[: -len("m.yaml")])
+
+
+def test_mapping_rows_with_unmapped_vocabulary_are_rejected(tmp_path: Path, gaz) -> None:
+    text = (FIX / "monitor.csv").read_text(encoding="utf-8").replace(";approx;", ";roughly;").replace("02/06/2015", "2015-06-02")
+    r = load_mapped(_write(tmp_path, "monitor.csv", text), FIX / "monitor.yaml", gaz)
+    _accounted(r)
+    assert _messages(r) == [
+        "3: Accuracy: 'roughly' is not a location precision (exact, street, neighbourhood, village, town, city, "
+        "district, governorate, country, unknown); map it under values:",
+        "4: Date: '2015-06-02' is not a date (expected %d/%m/%Y)",
+    ]
+
+
+# --- CLI ------------------------------------------------------------------------------------
+
+
+def test_cli_validate_ok_and_warnings(gaz) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["incidents", "validate", str(FIX / "monitor.csv"), "--format", str(FIX / "monitor.yaml")])
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout.strip().endswith("4 row(s) in, 4 loaded, 0 rejected (format " + str(FIX / "monitor.yaml") + ")")
+    assert "Province: 'Tarheem' (1 row(s))" in ok.stderr
+
+
+def test_cli_validate_rejects_and_file_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    bad = runner.invoke(app, ["incidents", "validate", str(FIX / "malformed_airwars.csv"), "-f", "airwars"])
+    assert bad.exit_code == 1
+    out = bad.stdout.splitlines()
+    assert out[0].endswith("15 row(s) in, 1 loaded, 14 rejected (format airwars)") and len(out) == 15
+    assert out[-1].endswith("malformed_airwars.csv:16: (row): expected 52 fields, found 7")
+    empty = _write(tmp_path, "e.csv", "")
+    err = runner.invoke(app, ["incidents", "validate", str(empty), "-f", "ucdp"])
+    assert err.exit_code == 1 and err.stderr.strip().endswith("e.csv:0: (file): file is empty (no header row)")
+    fmt = runner.invoke(app, ["incidents", "validate", str(empty), "-f", "ibc"])
+    assert fmt.exit_code == 2 and "unknown format 'ibc'" in fmt.stderr
+
+
+# --- parsers (hypothesis) -------------------------------------------------------------------
+
+_MONTHS = {
+    1: ["jan", "Jan", "JAN"], 2: ["feb", "Feb"], 3: ["mrt", "Mar", "maa", "MRT"], 4: ["apr", "Apr"],
+    5: ["mei", "May", "MEI"], 6: ["jun", "Jun"], 7: ["jul", "Jul"], 8: ["aug", "Aug"], 9: ["sep", "Sep", "sept"],
+    10: ["okt", "Oct", "OKT", "oct"], 11: ["nov", "Nov"], 12: ["dec", "Dec"],
+}
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)), data=st.data())
+def test_dutch_dates_roundtrip(day: dt.date, data: st.DataObject) -> None:
+    month = data.draw(st.sampled_from(_MONTHS[day.month]))
+    year = data.draw(st.sampled_from([f"{day.year % 100:02d}", str(day.year)]))
+    pad = data.draw(st.sampled_from(["", " "]))
+    text = f"{pad}{day.day}-{month}-{year}{pad}"
+    parsed, bad = parse_dutch_dates(pd.Series([text], dtype=str))
+    assert not bad[0]
+    assert parsed.iloc[0] == pd.Timestamp(day)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12))
+def test_dutch_dates_never_crash_and_bad_means_nat(text: str) -> None:
+    parsed, bad = parse_dutch_dates(pd.Series([text], dtype=str))
+    if text.strip() == "":
+        assert not bad[0] and pd.isna(parsed.iloc[0])
+    else:
+        assert bad[0] == pd.isna(parsed.iloc[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), comma=st.booleans())
+def test_numbers_roundtrip_with_dot_or_comma_decimals(value: float, comma: bool) -> None:
+    text = repr(value)
+    if "e" in text:
+        text = f"{value:.6f}"
+    expected = float(text)
+    if comma:
+        text = text.replace(".", ",")
+    values, bad = parse_numbers(pd.Series([text, ""], dtype=str), decimal="," if comma else ".")
+    assert not bad.any()
+    assert values.iloc[0] == pytest.approx(expected)
+    assert pd.isna(values.iloc[1])  # blank is no value, never 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.integers(min_value=0, max_value=10**9))
+def test_numbers_with_thousands_separators(value: int) -> None:
+    text = f"{value:,}".replace(",", ".")  # 1.234.567 in a comma-decimal file
+    values, bad = parse_numbers(pd.Series([text], dtype=str), decimal=",", thousands=".")
+    assert not bad[0] and values.iloc[0] == value
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=8), min_size=1, max_size=5))
+def test_numbers_bad_exactly_when_not_a_finite_number(texts: list[str]) -> None:
+    values, bad = parse_numbers(pd.Series(texts, dtype=str))
+    for text, v, b in zip(texts, values, bad, strict=True):
+        t = text.strip()
+        try:
+            f = float(t)
+            ok = np.isfinite(f) and not any(c in t.lower() for c in ("_", "n", "i"))
+        except ValueError:
+            ok = False
+        if t == "":
+            assert not b and pd.isna(v)
+        else:
+            assert b == (not ok), (text, v, b)
+            if ok:
+                assert v == pytest.approx(float(t))
