@@ -152,33 +152,34 @@ def method_color_scale(methods: Iterable[str] = ()) -> alt.Scale:
 
 
 def _jsonable(value: Any) -> Any:
-    if _is_missing(value):
+    """One cell as a strict-JSON value (no NaN, no Infinity, no numpy or pandas scalars)."""
+    if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
     if isinstance(value, (tuple, list)):
         return " > ".join(str(v) for v in value)
-    if hasattr(value, "item"):  # numpy scalar
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
         value = value.item()
-    if isinstance(value, float) and math.isinf(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     return value
 
 
-def inline_data(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """The columns a chart needs, as plain JSON-able values, for altair's default transformer.
+def inline_data(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """`{"values": [records]}`: rows embedded in the spec as plain JSON values.
 
-    The default transformer inlines the rows into the spec's `datasets` (never
-    `data.url`, which a report opened from file:// cannot fetch) and refuses
-    more than 5,000 rows. Tuples become "a > b" text and infinities become
-    missing, so no value can break JSON serialisation.
+    Never `data.url` (a report opened from file:// cannot fetch it). Built
+    by hand rather than by altair's DataFrame path, which turns None in text
+    columns into NaN (invalid JSON for a strict encoder), and as a plain dict
+    so altair does not jsonschema-check every record. Tuples become "a > b"
+    text, missing values and infinities become null. Callers bound the rows.
     """
     cols = list(columns) if columns is not None else list(frame.columns)
-    out = pd.DataFrame(index=range(len(frame)))
+    series = []
     for col in cols:
         values = frame[col].tolist()
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
-            out[col] = [None if pd.isna(v) else _jsonable(pd.Timestamp(v)) for v in values]
-        else:
-            out[col] = pd.Series([_jsonable(v) for v in values], dtype=object)
-    return out
+            values = [None if pd.isna(v) else pd.Timestamp(v) for v in values]
+        series.append([_jsonable(v) for v in values])
+    return {"values": [dict(zip(cols, row, strict=True)) for row in zip(*series, strict=True)] if cols else []}

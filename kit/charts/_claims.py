@@ -231,8 +231,8 @@ def claims_chart_frame(
     t["method_label"] = t["method"].map(lambda m: METHOD_LABELS.get(m, m))
     t["grade"] = _col(claims, "grade").map(lambda v: short_text(v, 60))
     t["note"] = _col(claims, "note").map(lambda v: short_text(v, 280))
-    urls = _col(claims, "url").map(safe_url)
-    t["url"] = urls
+    urls = [safe_url(v) for v in _col(claims, "url")]  # a list: string dtypes would turn None into NA
+    t["url"] = pd.Series(urls, index=t.index, dtype=object)
     t["url_text"] = [u if u else "(no http/https link)" for u in urls]
 
     # comparability to the anchor
@@ -275,6 +275,12 @@ def claims_chart_frame(
     t["_pub"] = pub
     t = t.sort_values(["scope_label", "_pub", "claim_id"], na_position="last", kind="stable")
     t["order"] = range(len(t))
+    # facet order: the anchor's scope first, then the scopes with most claims
+    sizes = t["scope_label"].map(t["scope_label"].value_counts())
+    anchor_scope = set(t.loc[t["comparability"] == "anchor", "scope_label"])
+    rank_key = pd.DataFrame({"a": ~t["scope_label"].isin(anchor_scope), "n": -sizes, "s": t["scope_label"]})
+    ordered = list(dict.fromkeys(rank_key.sort_values(["a", "n", "s"])["s"]))
+    t["scope_rank"] = t["scope_label"].map({s_: i for i, s_ in enumerate(ordered)})
     base = [f"{c} · {p}" for c, p in zip(t["claimant"], t["published"], strict=True)]
     counts = pd.Series(base).value_counts()
     t["label"] = [b if counts[b] == 1 else f"{b} · {cid}" for b, cid in zip(base, t["claim_id"], strict=True)]
@@ -408,7 +414,7 @@ def claims_range_chart(
     layer = alt.layer(rule, marks, best_tick, notes).properties(width=width, height=alt.Step(20))
     chart = alt.FacetChart(
         data=data,
-        facet=alt.Facet("scope_label:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left",
+        facet=alt.Facet("scope_label:N", title=None, sort=alt.EncodingSortField("scope_rank", op="min"), header=alt.Header(labelAngle=0, labelAlign="left",
                                                                      labelAnchor="start", labelOrient="top",
                                                                      labelFontWeight="bold", labelLimit=700)),
         spec=layer,
@@ -466,7 +472,7 @@ def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
     s["figure_text"] = [format_range(lo, hi, b) for lo, hi, b in zip(s["low"], s["high"], s["best"], strict=True)]
     s["published"] = _col(s, "published").map(lambda v: short_text(v, 20) or "unknown")
     s["relay_text"] = _col(s, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
-    s["url"] = _col(s, "url").map(safe_url)
+    s["url"] = pd.Series([safe_url(v) for v in _col(s, "url")], index=s.index, dtype=object)
     s["url_text"] = [u if u else "(no http/https link)" for u in s["url"]]
     s["period_text"] = s.apply(_period_text, axis=1) if len(s) else ""
     return s

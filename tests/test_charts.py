@@ -1,0 +1,418 @@
+"""Claim chart builders, tested on their Vega-Lite dicts (and compiled to Vega by vl-convert)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert as vlc
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kit.charts._base import format_range, inline_data, safe_url, short_text
+from kit.charts._claims import (
+    MAX_CHART_ROWS,
+    as_of_chart,
+    claims_chart_frame,
+    claims_range_chart,
+    comparability_matrix_chart,
+    gap_chart,
+)
+from kit.compare import as_of, gap_over_time
+from kit.gazetteer import load_gazetteer
+from kit.ledger import load_claims
+from kit.scope import comparability_matrix
+
+CLAIMS_CSV = """\
+claim_id,claimant,claimant_type,relay_chain,source_status,published,url,low,best,high,qualifier,unit,outcome,victims,perpetrator,places,period_start,period_end,method,grade,cites,note
+cjtf-2017-01,CJTF-OIR,belligerent,Sputnik,relayed,2017-01-02,https://sputniknews.com/middleeast/201701021049203995/,188,,188,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-11-30,acknowledged_after_investigation,,,Cumulative admissions.
+cjtf-2017-04,CJTF-OIR,belligerent,ABC News > WRTA,relayed,2017-04-30,http://wrta.com/us-coalition-strikes/,352,,352,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-03-31,acknowledged_after_investigation,,,Cumulative admissions.
+airwars-2017-04,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars,3164,,3164,more_than,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-04-27,graded_open_source_monitoring,Fair;Confirmed,,Likely deaths.
+airwars-2017-01,Airwars,monitor,,primary,2017-01-10,https://airwars.org/news/2016-review,2300,2500,2700,about,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-12-31,graded_open_source_monitoring,Fair;Confirmed,,Yearly review.
+airwars-2017-03,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars-march,1782,,1782,none,persons,killed,civilians,us-led-coalition,iq;sy,2017-03,2017-03,graded_open_source_monitoring,,,March only.
+amnesty-2016,Amnesty International,ngo,,primary,2016-10-26,https://www.amnesty.org/en/latest/news/2016/10/syria,300,,300,at_least,persons,killed,civilians,us-led-coalition,sy,2014-09-23,2016-08-31,field_investigation,,,Eleven strikes.
+ap-mosul-2017,AP,media_investigation,,primary,2017-12-21,https://apnews.com/mosul,9000,,11000,about,persons,killed,civilians,all,iq-mosul,2016-10-17,2017-07-10,documented_enumeration,,,Morgue lists.
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Any:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def claims(tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> pd.DataFrame:
+    path = tmp_path_factory.mktemp("ledger") / "claims.csv"
+    path.write_text(CLAIMS_CSV, encoding="utf-8")
+    result = load_claims(path, gazetteer=gazetteer)
+    assert result.ok, [str(p) for p in result.problems]
+    return result.claims
+
+
+# --------------------------------------------------------------------------- spec helpers
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from _walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _walk(v)
+
+
+def _marks(spec: dict[str, Any]) -> list[str]:
+    out = []
+    for d in _walk(spec):
+        mark = d.get("mark")
+        if mark is not None:
+            out.append(mark if isinstance(mark, str) else mark["type"])
+    return out
+
+
+def _params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for d in _walk(spec) for p in d.get("params", []) if isinstance(p, dict) and "name" in p}
+
+
+def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in _walk(spec) if "mark" in d]
+
+
+def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for values in spec.get("datasets", {}).values():
+        rows += values
+    return rows
+
+
+def _assert_inline_and_valid(spec: dict[str, Any]) -> None:
+    for d in _walk(spec):
+        data = d.get("data")
+        if isinstance(data, dict):
+            assert "url" not in data, f"data.url found: {data}"
+    text = json.dumps(spec, allow_nan=False)  # strict JSON, as the report renderer writes it
+    assert "javascript:" not in text.lower()
+    assert "data:text" not in text.lower()
+    vlc.vegalite_to_vega(spec)  # compiles: e.g. no duplicate selection signals
+
+
+# --------------------------------------------------------------------------- claims range chart
+def test_range_chart_marks_encodings_and_tooltips(claims: pd.DataFrame) -> None:
+    spec = claims_range_chart(claims).to_dict()
+    _assert_inline_and_valid(spec)
+    assert spec["facet"]["field"] == "scope_label"
+    assert {"rule", "point", "tick", "text"} <= set(_marks(spec))
+    by_mark = {u["mark"]["type"]: u for u in _units(spec)}
+    rule = by_mark["rule"]["encoding"]
+    assert rule["x"]["field"] == "low" and rule["x2"]["field"] == "high"
+    assert rule["color"]["field"] == "method"
+    assert rule["href"]["field"] == "url"
+    assert by_mark["point"]["encoding"]["href"]["field"] == "url"
+    assert by_mark["tick"]["encoding"]["x"]["field"] == "best"
+    tips = {t["field"] for t in rule["tooltip"]}
+    assert {"claimant", "relay_text", "published", "period_text", "url_text", "figure_text"} <= tips
+    # log scale chosen automatically: the figures span 188 .. 11,000
+    assert rule["x"]["scale"]["type"] == "log"
+
+
+def test_range_chart_named_params_and_bindings(claims: pd.DataFrame) -> None:
+    spec = claims_range_chart(claims).to_dict()
+    params = _params(spec)
+    assert {"claimant", "method", "until", "legend_pick", "hover", "pick", "hover_point", "pick_point"} <= set(params)
+    assert params["claimant"]["bind"]["input"] == "select"
+    assert params["claimant"]["bind"]["options"] == [None, "AP", "Airwars", "Amnesty International", "CJTF-OIR"]
+    assert params["method"]["bind"]["input"] == "select"
+    assert params["until"]["bind"]["input"] == "range"
+    assert (params["until"]["bind"]["min"], params["until"]["bind"]["max"], params["until"]["value"]) == (2016, 2017, 2017)
+    assert params["legend_pick"]["bind"] == "legend"
+    assert params["legend_pick"]["select"]["fields"] == ["method"]
+    assert params["hover"]["select"]["on"] == "pointerover"
+    filters = [t["filter"] for t in spec.get("transform", []) if isinstance(t.get("filter"), str)]
+    assert any("datum.claimant == claimant" in f and "datum.year <= until" in f for f in filters)
+
+
+def test_range_chart_without_controls_keeps_selections(claims: pd.DataFrame) -> None:
+    spec = claims_range_chart(claims, controls=False, links=False).to_dict()
+    params = _params(spec)
+    assert "claimant" not in params and "until" not in params
+    assert {"pick", "pick_point", "legend_pick"} <= set(params)
+    assert "href" not in json.dumps(spec)
+    static = claims_range_chart(claims, interactive=False).to_dict()
+    assert _params(static) == {}
+
+
+def test_range_chart_data_keeps_ranges(claims: pd.DataFrame) -> None:
+    spec = claims_range_chart(claims).to_dict()
+    rows = {r["claim_id"]: r for r in _rows(spec)}
+    assert len(rows) == len(claims)
+    ap = rows["ap-mosul-2017"]
+    assert (ap["low"], ap["high"], ap["kind"]) == (9000, 11000, "range")
+    assert ap["figure_text"] == "about 9,000–11,000"
+    aw = rows["airwars-2017-01"]
+    assert (aw["best"], aw["mark_at"]) == (2500, 2500)
+    cj = rows["cjtf-2017-04"]
+    assert (cj["low"], cj["high"], cj["kind"], cj["mark_at"]) == (352, 352, "point", 352)
+    assert cj["qualifier_mark"] == "≥ →"
+    assert cj["relay_text"] == "ABC News > WRTA"
+    assert rows["airwars-2017-01"]["relay_text"] == "(claimant's own publication)"
+    # grouped by scope: Mosul and Syria-only claims get their own facet rows
+    assert rows["ap-mosul-2017"]["scope_label"] != rows["cjtf-2017-04"]["scope_label"]
+    assert rows["amnesty-2016"]["scope_label"] != rows["cjtf-2017-04"]["scope_label"]
+
+
+def test_range_chart_flags_claims_not_comparable_to_anchor(claims: pd.DataFrame, gazetteer: Any) -> None:
+    spec = claims_range_chart(claims, anchor="cjtf-2017-04", gazetteer=gazetteer).to_dict()
+    rows = {r["claim_id"]: r for r in _rows(spec)}
+    assert rows["cjtf-2017-04"]["comparability"] == "anchor"
+    assert "anchor" in rows["cjtf-2017-04"]["annotation"]
+    ap = rows["ap-mosul-2017"]
+    assert ap["comparability"] == "not_comparable"
+    assert "not comparable to anchor" in ap["annotation"]
+    assert ap["comparability_reason"]  # the reason travels to the tooltip
+    assert rows["airwars-2017-04"]["comparability"] in ("comparable", "comparable_with_caveats")
+    text = json.dumps(spec)
+    assert "datum.comparability === 'not_comparable'" in text
+    # hollow marks for not comparable claims
+    point = next(u for u in _units(spec) if u["mark"]["type"] == "point")
+    cond = point["encoding"]["fill"]["condition"]
+    assert (cond[0] if isinstance(cond, list) else cond)["value"] == "white"
+    with pytest.raises(ValueError, match="comparability"):
+        claims_range_chart(claims, anchor="cjtf-2017-04")
+    with pytest.raises(ValueError, match="not among"):
+        claims_range_chart(claims, anchor="no-such-claim", gazetteer=gazetteer)
+
+
+def test_range_chart_scope_labels_mapping_and_column(claims: pd.DataFrame) -> None:
+    labels = {cid: ("coalition" if cid.startswith("cjtf") else "others") for cid in claims["claim_id"]}
+    rows = _rows(claims_range_chart(claims, scope_labels=labels).to_dict())
+    assert {r["scope_label"] for r in rows} == {"coalition", "others"}
+    framed = claims.assign(my_scope="one")
+    assert {r["scope_label"] for r in _rows(claims_range_chart(framed, scope_labels="my_scope").to_dict())} == {"one"}
+
+
+def test_range_chart_drops_unsafe_links_and_escapes_nothing_into_code(claims: pd.DataFrame) -> None:
+    hostile = claims.copy()
+    hostile.loc[0, "url"] = "javascript:alert(1)"
+    hostile.loc[1, "url"] = "data:text/html,<script>alert(1)</script>"
+    hostile.loc[2, "url"] = 'https://ok.example/"onmouseover=alert(1)'
+    hostile.loc[3, "claimant"] = "<img src=x onerror=alert(1)>"
+    hostile.loc[4, "note"] = "x" * 5000
+    spec = claims_range_chart(hostile).to_dict()
+    _assert_inline_and_valid(spec)
+    rows = {r["claim_id"]: r for r in _rows(spec)}
+    assert rows[hostile.loc[0, "claim_id"]]["url"] is None
+    assert rows[hostile.loc[1, "claim_id"]]["url"] is None
+    assert rows[hostile.loc[2, "claim_id"]]["url"] is None
+    assert rows[hostile.loc[3, "claim_id"]]["claimant"] == "<img src=x onerror=alert(1)>"  # text, shown literally
+    assert len(rows[hostile.loc[4, "claim_id"]]["note"]) == 280
+
+
+def test_range_chart_ratio_columns_and_linear_scale(claims: pd.DataFrame) -> None:
+    framed = claims.assign(r_lo=claims["low"] / 352, r_hi=claims["high"] / 352, r_best=None)
+    spec = claims_range_chart(framed, value_columns=("r_lo", "r_best", "r_hi"), x_title="ratio", log_scale=False).to_dict()
+    rows = {r["claim_id"]: r for r in _rows(spec)}
+    assert rows["ap-mosul-2017"]["low"] == pytest.approx(9000 / 352)
+    assert rows["ap-mosul-2017"]["figure_text"] == "about 9,000–11,000"  # the stated figure stays in the tooltip
+    rule = next(u for u in _units(spec) if u["mark"]["type"] == "rule")
+    assert rule["encoding"]["x"]["title"] == "ratio"
+    assert rule["encoding"]["x"]["scale"].get("type") is None
+
+
+def test_range_chart_refuses_unaggregated_data() -> None:
+    big = pd.DataFrame({"claim_id": [f"c{i}" for i in range(MAX_CHART_ROWS + 1)], "claimant": "x", "low": 1, "high": 2})
+    with pytest.raises(ValueError, match="aggregate first"):
+        claims_range_chart(big)
+
+
+def test_range_chart_minimal_frame_without_derived_columns() -> None:
+    frame = pd.DataFrame({"claim_id": ["a", "b"], "claimant": ["X", "Y"], "low": [1, 5], "high": [3, 5],
+                          "published": ["2017-05", "2018"], "method": ["official_statement", "bogus_method"]})
+    spec = claims_range_chart(frame).to_dict()
+    rows = {r["claim_id"]: r for r in _rows(spec)}
+    assert (rows["a"]["year"], rows["b"]["year"]) == (2017, 2018)
+    domain = next(u for u in _units(spec) if u["mark"]["type"] == "rule")["encoding"]["color"]["scale"]["domain"]
+    assert "bogus_method" in domain  # unknown methods get a colour, not an error
+    _assert_inline_and_valid(spec)
+
+
+def test_claims_chart_frame_is_what_the_chart_inlines(claims: pd.DataFrame) -> None:
+    frame = claims_chart_frame(claims)
+    rows = _rows(claims_range_chart(claims).to_dict())
+    assert sorted(frame["claim_id"]) == sorted(r["claim_id"] for r in rows)
+    assert frame["label"].is_unique
+
+
+def test_range_chart_on_the_project_ledger(gazetteer: Any) -> None:
+    result = load_claims(gazetteer=gazetteer)
+    if result.claims.empty:
+        pytest.skip("the project ledger is empty")
+    anchor = result.claims["claim_id"].iloc[0]
+    spec = claims_range_chart(result.claims, anchor=anchor, gazetteer=gazetteer).to_dict()
+    _assert_inline_and_valid(spec)
+    assert len(_rows(spec)) == len(result.claims)
+
+
+# --------------------------------------------------------------------------- as-of timeline
+@pytest.fixture(scope="module")
+def series(claims: pd.DataFrame) -> pd.DataFrame:
+    parts = [as_of(claims, name, places=["iq", "sy"]) for name in ("CJTF-OIR", "Airwars")]
+    return pd.concat(parts, ignore_index=True)
+
+
+def test_as_of_chart_steps_bands_and_points(series: pd.DataFrame) -> None:
+    spec = as_of_chart(series).to_dict()
+    _assert_inline_and_valid(spec)
+    units = _units(spec)
+    area = next(u for u in units if u["mark"]["type"] == "area")
+    assert area["mark"]["interpolate"] == "step-after"
+    assert (area["encoding"]["y"]["field"], area["encoding"]["y2"]["field"]) == ("low", "high")
+    lines = [u for u in units if u["mark"]["type"] == "line"]
+    assert {ln["encoding"]["y"]["field"] for ln in lines} == {"low", "high"}
+    assert all(ln["mark"]["interpolate"] == "step-after" for ln in lines)
+    point = next(u for u in units if u["mark"]["type"] == "point")
+    assert {"claimant", "relay_text", "published", "url_text"} <= {t["field"] for t in point["encoding"]["tooltip"]}
+    assert point["encoding"]["href"]["field"] == "url"
+    assert {"legend_pick", "hover"} <= set(_params(spec))
+    rows = _rows(spec)
+    new = [r for r in rows if r["new_claim"]]
+    assert sorted(r["claim_id"] for r in new) == sorted(series["claim_id"].unique())
+    # each claimant's last step is carried to the end so it has a width
+    ends = {r["claimant"]: r["date"] for r in rows if not r["new_claim"]}
+    assert set(ends) == {"CJTF-OIR", "Airwars"} and len(set(ends.values())) == 1
+
+
+def test_as_of_chart_date_param(series: pd.DataFrame) -> None:
+    spec = as_of_chart(series, at="2017-02-01").to_dict()
+    at = _params(spec)["at"]
+    assert at["bind"]["input"] == "range"
+    assert at["value"] == int(pd.Timestamp("2017-02-01").timestamp() * 1000)
+    assert '"expr": "at"' in json.dumps(spec)
+    _assert_inline_and_valid(spec)
+    undeclared = as_of_chart(series, at="2017-02-01", declare_at=False).to_dict()
+    assert "at" not in _params(undeclared)
+
+
+# --------------------------------------------------------------------------- gap chart
+@pytest.fixture(scope="module")
+def gap(claims: pd.DataFrame, gazetteer: Any) -> pd.DataFrame:
+    return gap_over_time(claims, "Airwars", "CJTF-OIR", gazetteer=gazetteer, places=["iq", "sy"])
+
+
+def test_gap_chart_bands_not_point_ratios(gap: pd.DataFrame) -> None:
+    spec = gap_chart(gap).to_dict()
+    _assert_inline_and_valid(spec)
+    areas = [u for u in _units(spec) if u["mark"]["type"] == "area"]
+    assert {(a["encoding"]["y"]["field"], a["encoding"]["y2"]["field"]) for a in areas} == {
+        ("gap_low", "gap_high"), ("ratio_low", "ratio_high")}
+    assert all(a["mark"]["interpolate"] == "step-after" for a in areas)
+    y_fields = {u["encoding"]["y"].get("field") for u in _units(spec) if "y" in u.get("encoding", {})}
+    assert not y_fields & {"ratio", "gap", "ratio_mid", "gap_mid"}  # no lone point series
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "gap: Airwars − CJTF-OIR (interval)" in text and "ratio: Airwars / CJTF-OIR (interval)" in text
+    tips = {t["field"] for u in _units(spec) for t in u.get("encoding", {}).get("tooltip", [])}
+    assert {"a_text", "b_text", "gap_text", "ratio_text", "verdict_text"} <= tips
+
+
+def test_gap_chart_mid_is_dashed_beside_band(gap: pd.DataFrame) -> None:
+    spec = gap_chart(gap, metric="ratio", show_mid=True).to_dict()
+    mids = [u for u in _units(spec) if u["encoding"].get("y", {}).get("field") == "ratio_mid"]
+    assert len(mids) == 1 and mids[0]["mark"]["strokeDash"]
+    assert any(u["mark"]["type"] == "area" for u in _units(spec))
+
+
+def test_gap_chart_undefined_ratio_stays_undefined(gap: pd.DataFrame) -> None:
+    g = gap.copy()
+    g.loc[0, ["b_low", "ratio_low", "ratio_high"]] = [0.0, None, None]
+    rows = [r for r in _rows(gap_chart(g).to_dict()) if "date" in r]
+    first = min(rows, key=lambda r: r["date"])
+    assert first["ratio_low"] is None and "undefined" in first["ratio_text"]
+
+
+def test_gap_chart_requires_columns() -> None:
+    with pytest.raises(ValueError, match="gap_low"):
+        gap_chart(pd.DataFrame({"date": ["2017-01-01"]}))
+
+
+# --------------------------------------------------------------------------- comparability matrix
+def test_matrix_chart_from_kit_scope(claims: pd.DataFrame, gazetteer: Any) -> None:
+    matrix = comparability_matrix(claims, gazetteer)
+    labels = dict(zip(claims["claim_id"], claims["claimant"] + " " + claims["published"], strict=True))
+    spec = comparability_matrix_chart(matrix, labels=labels).to_dict()
+    _assert_inline_and_valid(spec)
+    assert _marks(spec) == ["rect"]
+    enc = spec["encoding"]
+    assert enc["color"]["scale"]["domain"] == ["comparable", "comparable_with_caveats", "not_comparable"]
+    assert {t["field"] for t in enc["tooltip"]} == {"a_label", "b_label", "verdict_label", "reasons_text"}
+    rows = _rows(spec)
+    n = len(claims)
+    assert len(rows) == n * (n - 1)  # the diagonal (a claim with itself) is dropped
+    # two Airwars claims published the same day keep distinct labels
+    assert len({r["a_label"] for r in rows}) == n
+    assert _params(spec)["verdict_pick"]["bind"] == "legend"
+
+
+def test_matrix_chart_square_input() -> None:
+    square = pd.DataFrame([["same", "not_comparable"], ["not_comparable", "same"]], index=["a", "b"], columns=["a", "b"])
+    rows = _rows(comparability_matrix_chart(square).to_dict())
+    assert {(r["claim_a"], r["claim_b"], r["verdict"]) for r in rows} == {("a", "b", "not_comparable"),
+                                                                         ("b", "a", "not_comparable")}
+
+
+# --------------------------------------------------------------------------- helpers (property tests)
+@given(st.text(max_size=200))
+def test_safe_url_only_passes_plain_http_urls(text: str) -> None:
+    out = safe_url(text)
+    if out is not None:
+        assert out.lower().startswith(("http://", "https://"))
+        assert not any(c in out for c in ' \t\n<>"\'`')
+
+
+@given(st.sampled_from(["javascript", "data", "vbscript", "file", "JaVaScRiPt", " javascript"]), st.text(max_size=50))
+def test_safe_url_rejects_other_schemes(scheme: str, rest: str) -> None:
+    assert safe_url(f"{scheme}:{rest}") is None
+
+
+@given(st.floats(0, 1e7, allow_nan=False), st.floats(0, 1e7, allow_nan=False))
+def test_format_range_never_collapses_a_range(a: float, b: float) -> None:
+    lo, hi = min(a, b), max(a, b)
+    text = format_range(lo, hi)
+    if f"{lo:,.2f}" != f"{hi:,.2f}" and round(lo) != round(hi):
+        assert "–" in text
+
+
+@given(st.lists(st.tuples(st.text(max_size=30), st.one_of(st.none(), st.floats()), st.booleans()), max_size=20))
+def test_inline_data_is_strict_json(rows: list[tuple[str, float | None, bool]]) -> None:
+    frame = pd.DataFrame(rows, columns=["s", "x", "flag"])
+    frame["when"] = pd.Timestamp("2017-04-30")
+    frame["tup"] = [("a", "b")] * len(frame)
+    out = inline_data(frame)
+    text = json.dumps(out, allow_nan=False)  # raises on NaN / Infinity
+    assert len(out["values"]) == len(frame)
+    if len(frame):
+        assert out["values"][0]["when"] == "2017-04-30" and out["values"][0]["tup"] == "a > b"
+    assert "NaN" not in text
+
+
+@given(st.text(max_size=1000))
+def test_short_text_bounded(text: str) -> None:
+    out = short_text(text, 100)
+    assert len(out) <= 100
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in out)
+
+
+def test_charts_render_to_svg_offline(claims: pd.DataFrame, series: pd.DataFrame, gap: pd.DataFrame,
+                                      gazetteer: Any, tmp_path: Path) -> None:
+    """vl-convert draws every chart (no network): the specs are renderable, not just valid JSON."""
+    charts: list[alt.TopLevelMixin] = [
+        claims_range_chart(claims, anchor="cjtf-2017-04", gazetteer=gazetteer),
+        as_of_chart(series, at="2017-02-01"),
+        gap_chart(gap),
+        comparability_matrix_chart(comparability_matrix(claims, gazetteer)),
+    ]
+    for chart in charts:
+        svg = vlc.vegalite_to_svg(chart.to_dict())
+        assert svg.startswith("<svg") and "aria-label" in svg
