@@ -600,7 +600,6 @@ def _footer(
 
 _CSS = """
 .kit-chart { margin: 0.5em 0; }
-.jp-RenderedHTMLCommon { overflow-wrap: anywhere; }
 table.kit-table td, table.kit-table th { text-align: start; }
 .kit-chart-error { color: #a00; border: 1px solid #a00; padding: 0.5em; white-space: pre-wrap; }
 .vega-embed .vega-bindings { font-size: 0.9em; }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,24 @@ _counter = {"n": 0}
 _recorded: dict[str, str] = {}
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers and Vega reads null as missing."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def spec_json(spec: dict[str, Any]) -> str:
     """JSON safe inside a <script> element: ``<``, ``>`` and ``&`` become unicode escapes.
 
     Why: a data string ``</script><script>...`` would otherwise close the
     embedding script and run its own; ``\\u003c`` is still ``<`` to JavaScript.
     """
-    text = json.dumps(spec, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    text = json.dumps(_finite(spec), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -108,6 +120,7 @@ def kit_renderer(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any],
     displays gives the same ids, so renders stay byte-identical) and a short
     content hash (ids stay unique if two notebooks are ever concatenated).
     """
+    spec = _finite(spec)
     _counter["n"] += 1
     digest = hashlib.sha256(spec_json(spec).encode()).hexdigest()[:8]
     div_id = f"kit-chart-{_counter['n']}-{digest}"
