@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from kit.charts._base import METHOD_COLORS, format_figure, format_range, inline_data, short_text
+from kit.charts._base import METHOD_COLORS, format_figure, format_range, short_text
 
 if TYPE_CHECKING:
     from kit.estimate import EstimateResult, LoglinearResult, StratifiedResult
@@ -33,6 +33,24 @@ _DOC_COLOR = "#009E73"  # documented enumeration (Okabe-Ito green), as in kit.ch
 _EST_COLOR = METHOD_COLORS["statistical_estimate"]
 _CHOSEN_COLOR = "#D55E00"
 _KIND_ORDER = ["list", "union", "estimate", "lower bound"]
+
+
+def _json_value(value: object) -> object:
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()  # type: ignore[union-attr]
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN or inf is not valid JSON; missing values are null
+    return value
+
+
+def _inline(frame: pd.DataFrame) -> alt.InlineData:
+    """Rows embedded in the spec as strict JSON (never data.url, never NaN)."""
+    rows = [
+        {col: _json_value(v) for col, v in zip(frame.columns, row)} for row in frame.itertuples(index=False, name=None)
+    ]
+    return alt.InlineData(values=rows)
 
 
 def _finite(x: object) -> float | None:
@@ -93,7 +111,7 @@ def documented_vs_estimate_chart(
         alt.Tooltip("detail:N", title="how"),
         alt.Tooltip("note:N", title="assumptions"),
     ]
-    base = alt.Chart(inline_data(frame)).encode(
+    base = alt.Chart(_inline(frame)).encode(
         y=alt.Y("label:N", sort=order, title=None),
         tooltip=tooltip,
     )
@@ -177,7 +195,7 @@ def model_comparison_chart(
     ]
     color = alt.condition("datum.chosen", alt.value(_CHOSEN_COLOR), alt.value(_EST_COLOR))
     base = (
-        alt.Chart(inline_data(frame))
+        alt.Chart(_inline(frame))
         .transform_filter(alt.datum.delta_aic <= max_delta)
         .encode(y=alt.Y("model:N", sort=order, title=None, axis=alt.Axis(labelLimit=420)), tooltip=tooltip)
     )
@@ -194,7 +212,7 @@ def model_comparison_chart(
     if documented is not None:
         doc = pd.DataFrame([{"documented": documented, "text": f"documented: {format_figure(documented)}"}])
         layers.append(
-            alt.Chart(inline_data(doc))
+            alt.Chart(_inline(doc))
             .mark_rule(strokeDash=[4, 3], color=_DOC_COLOR)
             .encode(x="documented:Q", tooltip=[alt.Tooltip("text:N", title="union of lists")])
         )
@@ -230,7 +248,7 @@ def strata_chart(
         alt.Tooltip("model:N"),
         alt.Tooltip("warnings:N"),
     ]
-    base = alt.Chart(inline_data(frame)).encode(y=alt.Y("stratum:N", title=None, sort=list(frame["stratum"])),
+    base = alt.Chart(_inline(frame)).encode(y=alt.Y("stratum:N", title=None, sort=list(frame["stratum"])),
                                                 tooltip=tooltip)
     bars = base.mark_bar(color=_DOC_COLOR, height=14).encode(x=alt.X("documented:Q", title="units"))
     rule = base.mark_rule(color=_EST_COLOR, strokeWidth=3).encode(x="low:Q", x2="high:Q")
