@@ -190,6 +190,22 @@ class MatchResult:
             "only_b": len(self.only_b),
         }
 
+    def record_status(self, side: Literal["a", "b"] = "a") -> pd.Series:
+        """Per record of one list (aligned with `.a`/`.b`): matched / candidate, not matched / no candidate."""
+        if side not in ("a", "b"):
+            raise ValueError("side must be 'a' or 'b'")
+        records = self.a if side == "a" else self.b
+        keys = pd.MultiIndex.from_arrays([records["source"].astype(str), records["source_id"].astype(str)])
+        cand = self.candidates
+        seen = pd.MultiIndex.from_arrays([cand[f"source_{side}"].astype(str), cand[f"id_{side}"].astype(str)])
+        linked = pd.MultiIndex.from_arrays(
+            [self.pairs[f"source_{side}"].astype(str), self.pairs[f"id_{side}"].astype(str)]
+        )
+        status = np.where(
+            keys.isin(linked), "matched", np.where(keys.isin(seen), "candidate, not matched", "no candidate")
+        )
+        return pd.Series(status, index=records.index, name="match_status", dtype="string")
+
     def to_csv(self, out_dir: str | Path) -> dict[str, Path]:
         """Write matched / only-A / only-B / candidates CSVs; returns their paths."""
         out = Path(out_dir)

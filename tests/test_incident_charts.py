@@ -168,3 +168,11 @@ def test_map_aggregates_when_too_many_points(incidents: pd.DataFrame) -> None:
     spec = incident_map(many, feats, max_points=50).to_dict()
     rows = next(d for d in _datasets(spec) if d and "lat" in d[0])
     assert len(rows) < 50 and sum(r["n"] for r in rows) == 30 * 4
+
+
+def test_match_status_period_restricts_records(incidents: pd.DataFrame) -> None:
+    a = incidents[incidents["source"] == "airwars"]
+    b = incidents[incidents["source"] == "nl-mod"]
+    result = match_incidents(a, b)
+    t = match_status_frame(result, by="month", period=("2016-03-01", "2016-03-31"))
+    assert t["group"].unique().tolist() == ["2016-03"] and t["records"].sum() == 2

@@ -140,21 +140,25 @@ def monthly_incidents_chart(
 
 
 def match_status_frame(
-    result: Any, *, side: Literal["a", "b"] = "a", by: Literal["month", "grade"] = "month"
+    result: Any,
+    *,
+    side: Literal["a", "b"] = "a",
+    by: Literal["month", "grade"] = "month",
+    period: tuple[str, str] | None = None,
 ) -> pd.DataFrame:
     """Records of one list by month or grade and match status (matched / candidate / none).
 
     `result` is a `kit.match.MatchResult`; every record of the side is counted
-    once, so the bars add up to the list's length.
+    once, so the bars add up to the list's length (or, with `period` =
+    (first day, last day), to the records whose date_start falls in it).
     """
     if side not in ("a", "b") or by not in ("month", "grade"):
         raise ValueError("side must be 'a' or 'b' and by 'month' or 'grade'")
     records: pd.DataFrame = result.a if side == "a" else result.b
-    keys = list(zip(records["source"].astype(str), records["source_id"].astype(str), strict=True))
-    cand = result.candidates
-    matched = set(zip(result.pairs[f"source_{side}"].astype(str), result.pairs[f"id_{side}"].astype(str), strict=True))
-    seen = set(zip(cand[f"source_{side}"].astype(str), cand[f"id_{side}"].astype(str), strict=True))
-    status = ["matched" if k in matched else "candidate, not matched" if k in seen else "no candidate" for k in keys]
+    status = result.record_status(side).to_numpy(dtype=object)
+    if period is not None:
+        keep = pd.to_datetime(records["date_start"], errors="coerce").between(pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+        records, status = records[keep.to_numpy()], status[keep.to_numpy()]
     if by == "month":
         group = _months(records["date_start"]).dt.strftime("%Y-%m").fillna("(no date)")
     else:
@@ -172,6 +176,7 @@ def match_status_chart(
     *,
     side: Literal["a", "b"] = "a",
     by: Literal["month", "grade"] = "month",
+    period: tuple[str, str] | None = None,
     title: str | None = None,
     width: int = 640,
 ) -> alt.Chart:
@@ -179,7 +184,7 @@ def match_status_chart(
 
     A legend click (param `status_pick`) highlights one status.
     """
-    table = match_status_frame(result, side=side, by=by)
+    table = match_status_frame(result, side=side, by=by, period=period)
     source = ", ".join(sorted(set((result.a if side == "a" else result.b)["source"].astype(str)))) or side.upper()
     pick = alt.selection_point(name="status_pick", fields=["status"], bind="legend")
     if by == "grade":
