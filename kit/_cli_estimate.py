@@ -103,10 +103,15 @@ def _print_result(console: Console, result: dict[str, object], title: str) -> No
 def register(app: typer.Typer) -> None:
     @app.command("estimate")
     def estimate_command(
-        histories: Annotated[Path, typer.Argument(help="Capture-history CSV: one 0/1 column per list plus a count column.")],
-        json_out: Annotated[bool, typer.Option("--json", help="Print the documented, stable JSON (docs/ESTIMATE.md).")] = False,
+        histories: Annotated[
+            Path, typer.Argument(help="Capture-history CSV: one 0/1 column per list plus a count column.")
+        ],
+        json_out: Annotated[
+            bool, typer.Option("--json", help="Print the documented, stable JSON (docs/ESTIMATE.md).")
+        ] = False,
         strata: Annotated[
-            list[str] | None, typer.Option("--strata", help="Column(s) to estimate by, then sum (repeat the option).")
+            list[str] | None,
+            typer.Option("--strata", help="Column(s) to estimate by, then sum: repeat the option or separate by commas."),
         ] = None,
         count: Annotated[str, typer.Option("--count", help="Name of the count column.")] = "count",
         criterion: Annotated[str, typer.Option("--criterion", help="Model choice: aic or bic.")] = "aic",
@@ -121,8 +126,12 @@ def register(app: typer.Typer) -> None:
         if criterion not in ("aic", "bic"):
             typer.echo(f"--criterion must be aic or bic, got {criterion!r}", err=True)
             raise typer.Exit(2)
+        if not 0 < level < 1:
+            typer.echo(f"--level must be between 0 and 1 (e.g. 0.95), got {level}", err=True)
+            raise typer.Exit(2)
         try:
-            data = estimate_file(histories, count=count, strata=tuple(strata or ()), criterion=criterion, level=level)
+            columns = tuple(c.strip() for value in strata or () for c in value.split(",") if c.strip())
+            data = estimate_file(histories, count=count, strata=columns, criterion=criterion, level=level)
         except InputError as exc:
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)

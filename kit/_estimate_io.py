@@ -305,7 +305,10 @@ def histories_from_frame(
         extra = [c for c in header if c not in (*lists, count, *strata)]
         header = [c for c in header if c not in extra]
         frame = frame[header]
-    rows = ((i + 2, ["" if pd.isna(v) else _text(v) for v in values]) for i, values in enumerate(frame.itertuples(index=False)))
+    rows = (
+        (i + 2, ["" if pd.isna(v) else _text(v) for v in values])
+        for i, values in enumerate(frame.itertuples(index=False))
+    )
     data, found = _check_rows(name, header, rows, count=count, strata=strata)
     return HistoryFile(name, found, tuple(strata), data)
 

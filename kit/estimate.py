@@ -540,7 +540,8 @@ def chao_lower_bound(h: CaptureHistories, *, level: float = 0.95, finite_lists: 
     if f2 == 0:
         return ChaoEstimate(
             n, f1, f2, None, bc, None, None, level,
-            "no unit is on exactly two lists (f2 = 0): the lower bound is undefined; only the bias-corrected form is given",
+            "no unit is on exactly two lists (f2 = 0): the lower bound is undefined; "
+            "only the bias-corrected form is given",
         )
     lb = n + k * f1**2 / (2 * f2)
     ratio = f1 / f2
@@ -1125,7 +1126,8 @@ def describe(result: EstimateResult) -> str:
     spread = ""
     if result.loglinear is not None and result.loglinear.model_range is not None:
         mr = result.loglinear.model_range
-        spread = f" Across all {len(result.loglinear.models)} fitted models the estimate runs from {mr.low:,.0f} to {mr.high:,.0f}."
+        k = len(result.loglinear.models)
+        spread = f" Across all {k} fitted models the estimate runs from {mr.low:,.0f} to {mr.high:,.0f}."
     return (
         f"{head} Estimated total: {result.estimate:,.0f} ({pct} {result.interval_method} interval "
         f"{result.interval.low:,.0f}–{result.interval.high:,.0f}), from {how}, i.e. about "

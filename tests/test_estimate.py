@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -30,9 +28,7 @@ from kit.cli import app
 from kit.estimate import (
     JSON_SCHEMA,
     CaptureHistories,
-    EstimateResult,
     LoglinearResult,
-    ModelFit,
     chao_lower_bound,
     chapman,
     describe,
@@ -396,7 +392,10 @@ def _write(tmp_path: Path, text: str) -> Path:
              "cannot be counted"],
         ),
         ("A,B,n\n1,1,3\n", ["histories.csv:1: count: missing count column 'count'; the header has ['A', 'B', 'n']"]),
-        ("A,count\n1,3\n", ["histories.csv:1: (header): need at least two 0/1 list columns besides 'count', found ['A']"]),
+        (
+            "A,count\n1,3\n",
+            ["histories.csv:1: (header): need at least two 0/1 list columns besides 'count', found ['A']"],
+        ),
         ("A,B,count\n1,1\n", ["histories.csv:2: (row): has 2 fields, the header has 3"]),
         ("A,B,count\n", ["histories.csv:1: (file): no data rows below the header"]),
         ("", ["histories.csv:1: (file): empty file: expected a header row"]),
@@ -500,6 +499,9 @@ def test_cli_reports_bad_input_with_lines(tmp_path: Path) -> None:
     assert f"{path}:3: B: must be 0 or 1" in res.output
     res = CliRunner().invoke(app, ["estimate", str(tmp_path / "missing.csv")])
     assert res.exit_code == 2
+    for bad in (["--level", "1.5"], ["--criterion", "best"]):
+        res = CliRunner().invoke(app, ["estimate", str(FIXTURES / "seber_1982_p107.csv"), *bad])
+        assert res.exit_code == 2 and bad[0] in res.output
 
 
 def test_cli_json_is_stable_and_documented(snapshot: object, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -526,6 +528,8 @@ def test_cli_json_strata(monkeypatch: pytest.MonkeyPatch) -> None:
     assert total["observed"] == 299 and total["undefined_strata"] == []
     assert [s["stratum"] for s in data["stratified"]["strata"]] == ["stratum=S1", "stratum=S2", "stratum=S3"]
     assert data == estimate_file("illustrative_not_real_strata.csv", strata=["stratum"])
+    comma = CliRunner().invoke(app, ["estimate", "illustrative_not_real_strata.csv", "--json", "--strata", "stratum,"])
+    assert json.loads(comma.output) == data
 
 
 # -- charts -------------------------------------------------------------------------------------
@@ -599,7 +603,10 @@ def test_notebook_executes_from_notebooks_and_root(repo_dir: Path, cwd: str, tmp
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(repo_dir / cwd)}}).execute()
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(repo_dir / cwd)}}
+    )
+    client.execute()
     text = json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"])
     assert "2,771" in text and "Assumes a closed population" in text
     assert "ILLUSTRATIVE" in text

@@ -145,7 +145,11 @@ def model_chart_frame(loglinear: LoglinearResult, *, criterion: str = "aic") -> 
             aic=m.aic, bic=m.bic, delta_aic=m.delta_aic, delta_bic=m.delta_bic,
             deviance=m.deviance, df=m.df, estimable=m.estimable,
             chosen=m.name == chosen,
-            role="chosen by " + criterion.upper() if m.name == chosen else ("fitted" if m.estimable else "not identified"),
+            role=(
+                "chosen by " + criterion.upper()
+                if m.name == chosen
+                else ("fitted" if m.estimable else "not identified")
+            ),
             estimate_text=format_figure(m.estimate) if m.estimate is not None else "not identified",
             interval_text=(
                 "" if iv is None else format_range(iv.low, iv.high) + f" ({m.interval_method})"
