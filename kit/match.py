@@ -22,7 +22,6 @@ Pipeline (see docs/MATCHING.md):
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone

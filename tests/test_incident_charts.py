@@ -176,3 +176,40 @@ def test_match_status_period_restricts_records(incidents: pd.DataFrame) -> None:
     result = match_incidents(a, b)
     t = match_status_frame(result, by="month", period=("2016-03-01", "2016-03-31"))
     assert t["group"].unique().tolist() == ["2016-03"] and t["records"].sum() == 2
+
+
+def _run_notebook(cwd: Path, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    import os
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "03_incidents.ipynb", as_version=4)
+    old = dict(os.environ)
+    os.environ.update(env or {})
+    try:
+        NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+@pytest.mark.slow
+def test_notebook_runs_from_notebooks_folder_and_draws_four_charts(shared_dir: Path, repo_dir: Path) -> None:
+    outputs = _run_notebook(repo_dir / "notebooks")
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    charts = [o for o in outputs if "vega" in json.dumps(o.get("data", {})).lower() and "$schema" in json.dumps(o.get("data", {}))]
+    assert len(charts) == 4
+    text = json.dumps(outputs)
+    assert "alleged incidents linked to a Dutch strike" in text and "fall in 2017" in text
+
+
+@pytest.mark.slow
+def test_notebook_stops_gracefully_without_shared_data(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    outputs = _run_notebook(tmp_path, {"KIT_ROOT": str(tmp_path)})
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    text = json.dumps(outputs)
+    assert "is not present" in text and "$schema" not in text
