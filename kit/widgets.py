@@ -432,7 +432,8 @@ class GapExplorer(_Explorer):
     The slider says what each side had said by that date and, when one side is
     a belligerent, the admission lag (how long before an admission the other
     side had already documented as many). Attributes: `series`, `gap`, `lag`,
-    `chart`, `jchart`, `date` (slider), `summary` (HTML), `at` (current date).
+    `chart`, `jchart`, `date` (slider), `summary` (HTML), `lines` (the same as
+    plain text, for reports), `said` (each side's latest as-of row), `at`.
     """
 
     def __init__(
@@ -494,25 +495,25 @@ class GapExplorer(_Explorer):
 
     def _on_date(self, change: dict[str, Any]) -> None:
         at = pd.Timestamp(change["new"])
-        lines = [f"<b>As of {at:%Y-%m-%d}</b>"]
+        lines = [f"As of {at:%Y-%m-%d}"]
         said = {}
         for name in (self.claimant_a, self.claimant_b):
             row = self._said_by(name, at)
             said[name] = row
             if row is None:
-                lines.append(f"{_e(name)}: no figure published yet in this scope")
+                lines.append(f"{name}: no figure published yet in this scope")
             else:
-                lines.append(f"{_e(name)}: {_e(format_range(row['low'], row['high'], row.get('best')))} "
-                             f"({_e(row['claim_id'])}, published {_e(row.get('published'))}; "
-                             f"via {_e(short_text(row.get('relay_chain')) or 'own publication')})")
+                lines.append(f"{name}: {format_range(row['low'], row['high'], row.get('best'))} "
+                             f"({row['claim_id']}, published {short_text(row.get('published'))}; "
+                             f"via {short_text(row.get('relay_chain')) or 'own publication'})")
         g = self.gap[pd.to_datetime(self.gap["date"]) <= at] if not self.gap.empty else self.gap
         if len(g):
             last = g.iloc[-1]
-            text = f"gap {_e(format_range(last['gap_low'], last['gap_high']))}"
+            text = f"gap {format_range(last['gap_low'], last['gap_high'])}"
             if pd.notna(last.get("ratio_low")):
-                text += f"; ratio {_e(format_range(last['ratio_low'], last['ratio_high'], digits=2))}×"
+                text += f"; ratio {format_range(last['ratio_low'], last['ratio_high'], digits=2)}×"
             if "verdict" in last and str(last["verdict"]) not in ("", "not checked"):
-                text += f" · scope: {_e(VERDICT_LABELS.get(str(last['verdict']), last['verdict']))}"
+                text += f" · scope: {VERDICT_LABELS.get(str(last['verdict']), last['verdict'])}"
             lines.append(text)
         if self.belligerent and not self.lag.empty:
             done = self.lag[pd.to_datetime(self.lag["admitted_on"]) <= at]
@@ -521,15 +522,16 @@ class GapExplorer(_Explorer):
                 if pd.isna(r["lag_days"]):
                     lag = "the other side had not published as many in this scope"
                 elif r["lag_days"] >= 0:
-                    lag = f"{int(r['lag_days'])} days after {_e(r['monitor_claim'])} had documented as many"
+                    lag = f"{int(r['lag_days'])} days after {r['monitor_claim']} had documented as many"
                 else:
-                    lag = f"{-int(r['lag_days'])} days before {_e(r['monitor_claim'])} documented as many"
-                lines.append(f"admission lag: {_e(self.belligerent)} admitted {_e(format_figure(r['admitted_low']))} "
+                    lag = f"{-int(r['lag_days'])} days before {r['monitor_claim']} documented as many"
+                lines.append(f"admission lag: {self.belligerent} admitted {format_figure(r['admitted_low'])} "
                              f"on {pd.Timestamp(r['admitted_on']):%Y-%m-%d}, {lag}")
         elif not self.belligerent:
-            lines.append("<i>admission lag: neither side is a belligerent in the ledger</i>")
+            lines.append("admission lag: neither side is a belligerent in the ledger")
+        self.lines = lines
         self.said = said
-        self.summary.value = "<br>".join(lines)
+        self.summary.value = f"<b>{_e(lines[0])}</b><br>" + "<br>".join(_e(line) for line in lines[1:])
         if self._jchart is not None:
             self._jchart.params.at = float(at.timestamp() * 1000)
 
@@ -613,11 +615,11 @@ class IncidentExplorer(_Explorer):
         import duckdb
 
         c = self.cols
-        dims = ", ".join(f'CAST("{f}" AS VARCHAR) AS "{f}"' for f in self.filter_cols)
+        dims = ", ".join(f"{_sql_label(f)} AS \"{f}\"" for f in self.filter_cols)
         keys = ", ".join(f'"{f}"' for f in self.filter_cols)
         sql = f"""
             SELECT date_trunc('month', CAST("{c['date']}" AS TIMESTAMP)) AS month,
-                   CAST("{c['group']}" AS VARCHAR) AS "group"{', ' + dims if dims else ''},
+                   {_sql_label(c['group'])} AS "group"{', ' + dims if dims else ''},
                    SUM(COALESCE("{c['low']}", 0))::DOUBLE AS low,
                    SUM(COALESCE("{c['high']}", "{c['low']}", 0))::DOUBLE AS high,
                    COUNT(*)::BIGINT AS incidents
@@ -652,10 +654,10 @@ class IncidentExplorer(_Explorer):
         raw = self.incidents
         frame = pd.DataFrame({
             "month": pd.to_datetime(raw[c["date"]], errors="coerce").dt.to_period("M").dt.to_timestamp(),
-            "group": raw[c["group"]].astype(str),
+            "group": _labels(raw[c["group"]]),
             "low": pd.to_numeric(raw[c["low"]], errors="coerce").fillna(0),
             "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(0),
-            **{f: raw[f].astype(str) for f in self.filter_cols},
+            **{f: _labels(raw[f]) for f in self.filter_cols},
         })
         frame["incidents"] = 1
         return _aggregate(frame, "month", "group", self.selection() if selection is None else selection)
@@ -696,6 +698,20 @@ class IncidentExplorer(_Explorer):
 
     def static_chart(self) -> alt.LayerChart:
         return self.chart
+
+
+_UNKNOWN = "(unknown)"
+
+
+def _sql_label(column: str) -> str:
+    """A filter value as text; missing and empty become "(unknown)" so no row drops out of a filter."""
+    return f"COALESCE(NULLIF(CAST(\"{column}\" AS VARCHAR), ''), '{_UNKNOWN}')"
+
+
+def _labels(values: pd.Series) -> pd.Series:
+    """The pandas twin of `_sql_label` (the raw-rows baseline must match the cube)."""
+    text = values.astype("string").fillna("")
+    return text.where(text != "", _UNKNOWN).astype(str)
 
 
 def _aggregate(frame: pd.DataFrame, month: str, group: str, selection: dict[str, Any]) -> pd.DataFrame:

@@ -273,7 +273,8 @@ def _incidents(n: int, seed: int = 1) -> pd.DataFrame:
     low = rng.integers(0, 5, n)
     return pd.DataFrame({
         "date_start": np.datetime64("2015-01-01") + rng.integers(0, 730, n).astype("timedelta64[D]"),
-        "governorate": np.array(["sy-raqqa", "sy-aleppo", "iq-ninewa"])[rng.integers(0, 3, n)],
+        # unmapped incidents (None / "") must stay countable under every filter
+        "governorate": np.array(["sy-raqqa", "sy-aleppo", "iq-ninewa", None, ""], dtype=object)[rng.integers(0, 5, n)],
         "source": np.array(["airwars", "nl-mod"])[rng.integers(0, 2, n)],
         "grade": np.array(["Fair", "Weak", "Confirmed"])[rng.integers(0, 3, n)],
         "civilians_killed_low": low,
@@ -291,6 +292,7 @@ def test_incident_explorer_sends_bounded_aggregates(incidents: pd.DataFrame) -> 
     jchart = ex.jchart
     assert len(ex.frame) <= 5_000 and len(ex.frame) == 24 * 2
     assert ex.frame["incidents"].sum() == len(incidents)
+    assert "(unknown)" in ex.filter_widgets["governorate"].options
     ex.filter_widgets["grade"].value = ("Fair",)
     ex.groups.value = ("airwars",)
     sent = jchart.spec["datasets"]["kit_monthly"]
@@ -310,7 +312,7 @@ def test_incident_explorer_sends_bounded_aggregates(incidents: pd.DataFrame) -> 
 @given(
     groups=st.sets(st.sampled_from(["airwars", "nl-mod"]), min_size=1),
     grades=st.sets(st.sampled_from(["Fair", "Weak", "Confirmed"])),
-    govs=st.sets(st.sampled_from(["sy-raqqa", "sy-aleppo", "iq-ninewa"])),
+    govs=st.sets(st.sampled_from(["sy-raqqa", "sy-aleppo", "iq-ninewa", "(unknown)"])),
     start=st.integers(0, 23),
     span=st.integers(0, 23),
 )
