@@ -351,8 +351,8 @@ class EstimateResult:
         return pd.DataFrame(rows)
 
     def to_frame(self) -> pd.DataFrame:
-        """One row: the chosen estimate and what it rests on."""
-        return pd.DataFrame(
+        """One row: the chosen estimate and what it rests on (missing numbers are NaN)."""
+        frame = pd.DataFrame(
             [
                 {
                     "stratum": self.histories.label or "all",
@@ -369,6 +369,9 @@ class EstimateResult:
                 }
             ]
         )
+        for col in ("estimate", "low", "high", "se"):
+            frame[col] = pd.to_numeric(frame[col]).astype(float)
+        return frame
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -1110,8 +1113,9 @@ def describe(result: EstimateResult) -> str:
     lists = ", ".join(f"{name} ({count:,})" for name, count in h.list_totals().items())
     head = f"{h.n:,} distinct units are documented on {h.t} lists: {lists}."
     if result.estimate is None or result.interval is None:
-        reasons = " ".join(w.message for w in result.warnings)
-        return f"{head} No estimate of the undocumented can be made from these data. {reasons}".strip()
+        main = ("zero_overlap", "list_contains_others", "no_data", "no_model", "undefined")
+        reason = next((w.message for w in result.warnings if w.code in main), "")
+        return f"{head} No estimate of the undocumented can be made from these data. {reason}".strip()
     pct = f"{result.level * 100:g}%"
     how = (
         f"the log-linear model {result.model} (chosen by {result.criterion.upper()})"
