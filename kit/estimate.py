@@ -221,6 +221,9 @@ class ModelFit:
             "notes": list(self.notes),
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([self.to_dict()])
+
 
 @dataclass(frozen=True)
 class LoglinearResult:
@@ -304,6 +307,9 @@ class ChaoEstimate:
             **_range_dict(self.interval),
             "note": self.note,
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([self.to_dict()])
 
 
 @dataclass(frozen=True)

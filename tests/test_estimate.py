@@ -422,6 +422,15 @@ def test_missing_strata_column_and_duplicates(tmp_path: Path) -> None:
     assert h.cell("11") == 7 and h.cell("10") == 0 and h.n == 9  # repeated histories add up
 
 
+def test_two_strata_columns_label_each_stratum(tmp_path: Path) -> None:
+    path = _write(tmp_path, "gov,period,A,B,count\nraqqa,2017,1,1,3\nraqqa,2017,1,0,4\nraqqa,2018,0,1,2\n"
+                            "deir,2017,1,1,5\n")
+    by = read_histories(path, strata=["gov", "period"]).by_stratum()
+    assert {k: v.n for k, v in by.items()} == {"gov=raqqa; period=2017": 7, "gov=raqqa; period=2018": 2,
+                                               "gov=deir; period=2017": 5}
+    assert by["gov=raqqa; period=2017"].lists == ("A", "B")
+
+
 def test_histories_from_frame_reports_frame_lines() -> None:
     frame = pd.DataFrame({"A": [1, 1, 0], "B": [1, 0, 1], "count": [5, 3, -2]})
     with pytest.raises(InputError) as info:
@@ -472,6 +481,9 @@ def test_results_are_immutable_and_export(darroch: LoglinearResult) -> None:
     assert frame["chosen_aic"].sum() == 1 and frame["chosen_bic"].sum() == 1
     assert r.range.best == r.estimate and r.range.low == r.interval.low
     assert r.to_frame().loc[0, "model"] == darroch.chosen_aic
+    assert r.chao.to_frame().loc[0, "f1"] == r.chao.f1
+    assert darroch.models[0].to_frame().loc[0, "model"] == darroch.models[0].name
+    assert r.two_list[0].to_frame().loc[0, "method"] == "chapman"
     assert list(r.documented()["count"]) == [305, 293, 135, 414]
     table = model_table(darroch)
     assert list(table.columns) == ["model", "deviance", "df", "AIC", "ΔAIC", "BIC", "N̂", "interval", "chosen"]
