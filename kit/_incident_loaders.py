@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kit._incident_places import GazetteerLike, PlaceResolver, default_gazetteer, resolve_governorates
-from kit._incident_read import Checks, Table, display_name, finish, per_unique, read_table, regex_ok
+from kit._incident_read import Checks, Table, display_name, finish, labels, per_unique, read_table, regex_ok
 from kit._incident_schema import (
     EXTRA_COLUMNS,
     INCIDENT_COLUMNS,
@@ -40,7 +40,11 @@ def _resolver(gazetteer: GazetteerLike | None) -> PlaceResolver:
 
 
 def _blank_str(n: int) -> pd.Series:
-    return pd.Series([""] * n, dtype=str)
+    return labels(np.zeros(n, dtype=np.int64), [""])
+
+
+def _const_str(n: int, value: str) -> pd.Series:
+    return labels(np.zeros(n, dtype=np.int64), [value])
 
 
 def _na_float(n: int) -> pd.Series:
@@ -52,16 +56,17 @@ def _countries(
 ) -> tuple[pd.Series, list[Problem]]:
     """Country ids from country names; blank or unknown names stay empty and are reported (never inferred)."""
     codes, uniques = pd.factorize(names.astype(str))
-    ids = np.array([resolver.country(u) or "" for u in uniques] + [""], dtype=object)[codes]
-    vals = names.to_numpy(dtype=object)
+    ids = [resolver.country(u) or "" for u in uniques]
     warn: list[Problem] = []
-    for i in np.flatnonzero(ids == ""):
-        if str(vals[i]).strip():
-            msg = f"'{vals[i]}' is not a country in the gazetteer (iq, sy); country left empty"
+    missing = [k for k, i in enumerate(ids) if not i]
+    for i in np.flatnonzero(np.isin(codes, missing)) if missing else []:
+        name = str(uniques[codes[i]])
+        if name.strip():
+            msg = f"'{name}' is not a country in the gazetteer (iq, sy); country left empty"
         else:
             msg = "country is blank; left empty (not inferred from coordinates)"
         warn.append(Problem(table.file, int(table.lines[i]), field, msg))
-    return pd.Series(ids, dtype=str), warn
+    return labels(codes, ids), warn
 
 
 def _coordinates(checks: Checks, table: Table, lat_col: str, lon_col: str, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
@@ -132,7 +137,7 @@ def load_airwars(
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
-    out: dict[str, Any] = {"source": pd.Series(["airwars"] * n, dtype=str)}
+    out: dict[str, Any] = {"source": _const_str(n, "airwars")}
     out["source_id"] = t.col("airwars_id")
     out["source_code"] = t.col("incident_code")
     url = t.col("airwars_url")
@@ -145,8 +150,9 @@ def load_airwars(
     c.reject((start.isna() & end.notna()).to_numpy(), "date", "date_end is given but date is blank")
     end = _window_end(start, end)
     c.reject((end < start).fillna(False).to_numpy(), "date_end", "date_end {0} is before date {1}", t.col("date_end"), t.col("date"))
-    precision = np.where(start.isna(), "unknown", np.where((dtype_ == "date_range") | (end > start).fillna(False), "range", "day"))
-    out["date_start"], out["date_end"], out["date_precision"] = start, end, pd.Series(precision, dtype=str)
+    ranged = ((dtype_ == "date_range") | (end > start).fillna(False)).to_numpy(dtype=bool)
+    precision = labels(np.where(start.isna().to_numpy(), 2, ranged.astype(np.int64)), ["day", "range", "unknown"])
+    out["date_start"], out["date_end"], out["date_precision"] = start, end, precision
     out["lat"], out["lon"] = _coordinates(c, t, "latitude", "longitude")
     out["location_precision"] = c.vocabulary(t.col("geolocation_precision"), "geolocation_precision", AIRWARS_PRECISION, blank="unknown")
     out["place_name"] = t.col("location_en")
@@ -154,7 +160,11 @@ def load_airwars(
     out["perpetrators"] = _actors(actors, ",")
     ca = t.col("coalition_alleged").str.lower()
     c.reject(~ca.isin(["true", "false", ""]).to_numpy(), "coalition_alleged", "'{0}' is not True or False", t.col("coalition_alleged"))
-    out["coalition_alleged"] = (ca == "true") | ((ca == "") & _coalition(actors, coalition_pattern))
+    alleged = (ca == "true").to_numpy(dtype=bool)
+    blank_ca = (ca == "").to_numpy(dtype=bool)
+    if blank_ca.any():  # older exports without the column's value: fall back to the actor names
+        alleged |= blank_ca & _coalition(actors, coalition_pattern).to_numpy(dtype=bool)
+    out["coalition_alleged"] = pd.Series(alleged)
     for ours, theirs in (("civilians_killed", "civilians_killed"), ("injured", "civilians_injured")):
         lo = c.number(t.col(f"{theirs}_min"), f"{theirs}_min", count=True)
         hi = c.number(t.col(f"{theirs}_max"), f"{theirs}_max", count=True)
@@ -233,7 +243,7 @@ def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> Loa
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
-    out: dict[str, Any] = {"source": pd.Series(["nl-mod"] * n, dtype=str)}
+    out: dict[str, Any] = {"source": _const_str(n, "nl-mod")}
     out["source_id"] = pd.Series([f"{p.stem}:{line}" for line in t.lines], dtype=str)
     out["url"] = _blank_str(n)
     raw_date = t.col("Employment date")
@@ -301,7 +311,7 @@ def load_ucdp(
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
-    out: dict[str, Any] = {"source": pd.Series(["ucdp"] * n, dtype=str)}
+    out: dict[str, Any] = {"source": _const_str(n, "ucdp")}
     out["source_id"] = t.col("id")
     out["url"] = _blank_str(n)
     start = c.dates(t.col("date_start"), "date_start", _UCDP_DATE_FORMATS, "YYYY-MM-DD")
@@ -376,7 +386,7 @@ def load_acled(
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
-    out: dict[str, Any] = {"source": pd.Series(["acled"] * n, dtype=str)}
+    out: dict[str, Any] = {"source": _const_str(n, "acled")}
     out["source_id"] = t.col("event_id_cnty")
     out["url"] = _blank_str(n)
     day = c.dates(t.col("event_date"), "event_date", _ACLED_DATE_FORMATS, "YYYY-MM-DD or '14 June 2017'")
@@ -548,7 +558,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     def label(fld: str) -> str:
         return by_field.get(fld, fld)
 
-    out: dict[str, Any] = {"source": pd.Series([m["source"]] * n, dtype=str)}
+    out: dict[str, Any] = {"source": _const_str(n, m["source"])}
     out["source_id"] = get("source_id")
     url = get("url")
     c.reject(~regex_ok(url, r"^(https?://\S+)?$"), label("url"), "'{0}' is not an http(s) URL", url)

@@ -116,28 +116,46 @@ def resolve_governorates(
     field_names: Sequence[str],
 ) -> tuple[pd.Series, list[Problem]]:
     """Governorate ids from the first of `names` that resolves; warnings for rows left empty despite a name."""
+    from kit._incident_read import labels
+
     n = len(country)
-    out = np.full(n, "", dtype=object)
-    reason = np.full(n, "", dtype=object)
-    reason_field = np.full(n, "", dtype=object)
-    ctry = country.astype(str).to_numpy(dtype=object)
-    for series, fname in zip(names, field_names, strict=True):
-        todo = out == ""
+    out = np.full(n, -1, dtype=np.int64)  # index into `found`
+    found: list[str] = []
+    why_code = np.full(n, -1, dtype=np.int64)  # index into `whys`
+    whys: list[str] = []
+    why_field = np.full(n, -1, dtype=np.int64)
+    c_codes, c_uniques = pd.factorize(country.astype(str))
+    for k, series in enumerate(names):
+        todo = out < 0
         if not todo.any():
             break
-        key = pd.Series(series.astype(str).to_numpy(dtype=object) + "\x1f" + ctry)
-        codes, uniques = pd.factorize(key)
-        resolved = [resolver.governorate(*(u.split("\x1f", 1)[0], u.split("\x1f", 1)[1] or None)) for u in uniques]
-        govs = np.array([g for g, _ in resolved] + [""], dtype=object)[codes]
-        whys = np.array([w for _, w in resolved] + [""], dtype=object)[codes]
-        hit = todo & (govs != "")
+        n_codes, n_uniques = pd.factorize(series.astype(str))
+        combo = n_codes.astype(np.int64) * (len(c_uniques) + 1) + c_codes
+        keys, inverse = np.unique(combo, return_inverse=True)
+        gov_of_key = np.full(len(keys), -1, dtype=np.int64)
+        why_of_key = np.full(len(keys), -1, dtype=np.int64)
+        for j, key in enumerate(keys):
+            name = str(n_uniques[key // (len(c_uniques) + 1)])
+            ctry = str(c_uniques[key % (len(c_uniques) + 1)])
+            gov, why = resolver.governorate(name, ctry or None)
+            if gov:
+                if gov not in found:
+                    found.append(gov)
+                gov_of_key[j] = found.index(gov)
+            elif why:
+                whys.append(why)
+                why_of_key[j] = len(whys) - 1
+        govs = gov_of_key[inverse]
+        wcodes = why_of_key[inverse]
+        hit = todo & (govs >= 0)
         out[hit] = govs[hit]
-        reason[hit] = ""
-        note = todo & (govs == "") & (whys != "") & (reason == "")
-        reason[note] = whys[note]
-        reason_field[note] = fname
+        why_code[hit] = -1
+        note = todo & (govs < 0) & (wcodes >= 0) & (why_code < 0)
+        why_code[note] = wcodes[note]
+        why_field[note] = k
     warn = [
-        Problem(file, int(lines[i]), str(reason_field[i]), str(reason[i]))
-        for i in np.flatnonzero((out == "") & (reason != ""))
+        Problem(file, int(lines[i]), str(field_names[why_field[i]]), whys[why_code[i]])
+        for i in np.flatnonzero((out < 0) & (why_code >= 0))
     ]
-    return pd.Series(out, dtype=str), warn
+    result = labels(np.where(out < 0, len(found), out), [*found, ""])
+    return result, warn

@@ -58,9 +58,13 @@ class Table:
     def __len__(self) -> int:
         return len(self.data)
 
+    _stripped: dict[str, pd.Series] = field(default_factory=dict)
+
     def col(self, name: str) -> pd.Series:
-        """A column as stripped strings (blank = "")."""
-        return self.data[name].str.strip()
+        """A column as stripped strings (blank = ""), computed once per column."""
+        if name not in self._stripped:
+            self._stripped[name] = self.data[name].str.strip()
+        return self._stripped[name]
 
     def raw(self, idx: np.ndarray) -> list[str]:
         """The rejected records as delimiter-joined text (for the `raw` column)."""
@@ -68,12 +72,28 @@ class Table:
         return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
 
 
-def _decode(raw: bytes, encoding: str, name: str) -> tuple[bytes, set[int]]:
-    """UTF-8 bytes for pyarrow plus the lines whose bytes were not valid in `encoding`."""
+def arrow_str(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """A pyarrow string array as a pandas `str` Series without a trip through Python objects."""
+    return pa.table({"x": arr}).to_pandas()["x"]
+
+
+def labels(codes: np.ndarray, names: Sequence[str]) -> pd.Series:
+    """A str Series from integer codes into a short list of names (vocabularies, per-unique results)."""
+    return arrow_str(pa.array(list(names), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64))))
+
+
+def _decode(raw: bytes, encoding: str, name: str, *, trust_utf8: bool = False) -> tuple[bytes, set[int]]:
+    """UTF-8 bytes for pyarrow plus the lines whose bytes were not valid in `encoding`.
+
+    With `trust_utf8` a UTF-8 file is passed through unchecked: pyarrow validates
+    UTF-8 while parsing, and only a file it refuses pays for the line-by-line scan.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     enc = encoding.lower().replace("_", "-")
     if enc in ("utf-8", "utf8"):
+        if trust_utf8:
+            return raw, set()
         try:
             raw.decode("utf-8")
             return raw, set()
@@ -99,24 +119,34 @@ def _split_line(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter), [])
 
 
-def _newlines(data: bytes) -> tuple[np.ndarray, bool]:
-    """Positions of every newline, and whether any newline sits inside a quoted field.
+_NOT_QUOTE_OR_NEWLINE = bytes(b for b in range(256) if b not in (10, 34))
 
-    An odd number of quotes before a newline means the newline is inside quotes
-    (escaped quotes come in pairs); only then does pyarrow need its slower
-    newlines-in-values mode and do records stop being one line each.
+
+def _quoted_newline(data: bytes) -> bool:
+    """Whether any newline sits inside a quoted field (then records span lines).
+
+    Keep only quotes and newlines (one C pass), then a newline preceded by an odd
+    number of quotes is inside a field (escaped quotes come in pairs). Only such
+    files need pyarrow's slower newlines-in-values mode.
     """
+    if b'"' not in data:
+        return False
+    marks = np.frombuffer(data.translate(None, _NOT_QUOTE_OR_NEWLINE), dtype=np.uint8)
+    quote = marks == 34
+    parity = np.bitwise_xor.accumulate(quote.view(np.uint8))
+    return bool(parity[~quote].any()) or bool(parity[-1])
+
+
+def _data_line_numbers(data: bytes, first_data_line: int) -> np.ndarray:
+    """1-based numbers of the non-empty physical lines from `first_data_line` on.
+
+    Files without blank lines (the usual case) need no scan: every line is a record.
+    """
+    total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+        return np.arange(first_data_line, total + 1, dtype=np.int64)
     arr = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(arr == 10)
-    if b'"' not in data:
-        return nl, False
-    quotes = np.flatnonzero(arr == 34)
-    return nl, bool((np.searchsorted(quotes, nl) % 2 == 1).any())
-
-
-def _data_line_numbers(data: bytes, nl: np.ndarray, first_data_line: int) -> np.ndarray:
-    """1-based numbers of the non-empty physical lines from `first_data_line` on (vectorised)."""
-    arr = np.frombuffer(data, dtype=np.uint8)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [len(arr)]))
     length = ends - starts
@@ -160,11 +190,16 @@ def read_table(
         raw = p.read_bytes()
     except OSError as exc:
         raise IncidentFileError(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}") from exc
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+    if re.search(rb"[^\s\xef\xbb\xbf]", raw) is None:
         raise IncidentFileError(name, 0, "(file)", "file is empty (no header row)")
     if b"\x00" in raw:
         raise IncidentFileError(name, 0, "(file)", "file contains NUL bytes; it is not a text CSV file")
-    data, bad_lines = _decode(raw, encoding, name)
+    data, bad_lines = _decode(raw, encoding, name, trust_utf8=True)
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.end < 4096 - 4:  # not just a character cut at the 4 KB edge
+            data, bad_lines = _decode(raw, encoding, name)
     if 1 in bad_lines:
         raise IncidentFileError(name, 1, "(header)", f"header is not valid {encoding} text")
     first_nl = data.find(b"\n")
@@ -198,7 +233,7 @@ def read_table(
         invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
-    nl, multiline = _newlines(data)
+    multiline = _quoted_newline(data)
 
     def _parse(threads: bool) -> pa.Table:
         invalid.clear()
@@ -209,14 +244,20 @@ def read_table(
                 delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=_handler
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header},
+                column_types={h: pa.large_string() for h in header},  # pandas' str dtype: no copy
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
 
     try:
-        table = _parse(True)
+        try:
+            table = _parse(True)
+        except pa.ArrowInvalid as exc:
+            if "utf8" not in str(exc).lower() or bad_lines:
+                raise
+            data, bad_lines = _decode(raw, encoding, name)  # find and blank the lines that are not UTF-8
+            table = _parse(True)
         if any(number is None for number, *_ in invalid):
             table = _parse(False)  # single-threaded parsing reports the line of each bad row
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
@@ -234,10 +275,16 @@ def read_table(
     ]
     bad_numbers = {b[0] for b in bad}
     if len(frame):
-        blank = (frame.apply(lambda s: s.str.strip() == "")).all(axis=1).to_numpy()
+        blank = np.ones(len(frame), dtype=bool)
+        for h in header:  # rows of empty cells are rare: narrow the candidates column by column
+            idx = np.flatnonzero(blank)
+            if not len(idx):
+                break
+            cells = frame[h] if len(idx) == len(frame) else frame[h].iloc[idx]
+            blank[idx] = (cells.str.strip() == "").to_numpy(dtype=bool)
     else:
         blank = np.zeros(0, bool)
-    candidates = _data_line_numbers(data, nl, skip + 1)
+    candidates = _data_line_numbers(data, skip + 1)
     candidates = candidates[~np.isin(candidates, list(bad_numbers))] if bad_numbers else candidates
     if len(candidates) != len(frame):
         text = data.decode("utf-8")
@@ -357,12 +404,16 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """Apply an expensive string function once per distinct value (actors, dates, codes repeat a lot)."""
     codes, uniques = pd.factorize(s)
     done = fn(pd.Series(uniques, dtype=s.dtype if len(uniques) else str)).reset_index(drop=True)
-    return pd.Series(done.take(codes).to_numpy() if len(codes) else done.iloc[:0].to_numpy(), index=s.index, dtype=done.dtype)
+    if str(done.dtype) == "str":
+        out = labels(codes, done.tolist())
+        out.index = s.index
+        return out
+    return pd.Series(done.to_numpy()[codes] if len(codes) else done.iloc[:0].to_numpy(), index=s.index, dtype=done.dtype)
 
 
 def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
     """Whether each value matches `pattern` (RE2 via pyarrow: no per-row Python on million-row files)."""
-    arr = pa.array(s.astype(object), type=pa.string(), from_pandas=True)
+    arr = pa.array(s.astype(str))
     return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -387,18 +438,20 @@ def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = N
     if decimal != ".":
         bad_dot = t.str.contains(".", regex=False).to_numpy()  # a dot is not a number in a comma-decimal file
         t = t.str.replace(decimal, ".", regex=False)
-    arr = pa.array(t.where(~blank, None).astype(object), type=pa.string(), from_pandas=True)
+    arr = pa.array(t)
+    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
     try:
         floats = pc.cast(arr, pa.float64())
-        values = pd.Series(pd.array(floats.to_numpy(zero_copy_only=False), dtype="Float64"), index=s.index)
-        values = values.where(~pd.Series(blank, index=s.index))
+        data = floats.to_numpy(zero_copy_only=False)
+        values = pd.Series(pd.arrays.FloatingArray(np.nan_to_num(data, copy=True), blank.copy()), index=s.index)
         ok = ~blank
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         values, ok = _numbers_slow(t)
         values.index = s.index
     raw = values.to_numpy(dtype="float64", na_value=np.nan)
     bad = ~blank & ~(ok & np.isfinite(raw) & ~bad_dot)
-    values = values.where(~pd.Series(bad, index=values.index))
+    if bad.any():
+        values = values.where(~pd.Series(bad, index=values.index))
     return values, bad
 
 

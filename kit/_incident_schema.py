@@ -136,7 +136,11 @@ class IncidentSchema(pa.DataFrameModel):
 
     @pa.check("url", name="http_or_empty")
     def _url(cls, s: pd.Series) -> pd.Series:
-        return _per_unique_ok(s, lambda u: u.str.match(r"^(https?://\S+)?$"))
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(s.astype(str))
+        return pd.Series(pc.match_substring_regex(arr, r"^(https?://\S+)?$").to_numpy(zero_copy_only=False), index=s.index)
 
     @pa.check("date_precision", name="date_precision_vocabulary")
     def _date_precision(cls, s: pd.Series) -> pd.Series:
