@@ -322,7 +322,7 @@ def _text(value: object) -> str:
 
 
 def histories_from_matches(
-    records: Mapping[str, pd.DataFrame] | pd.DataFrame,
+    records: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | pd.DataFrame,
     *,
     cluster: str = "cluster_id",
     list_column: str = "list",
@@ -331,13 +331,36 @@ def histories_from_matches(
 ) -> HistoryFile:
     """Capture histories from linked records: one unit per `cluster_id`, on every list holding a record of it.
 
-    Input is either `{list_name: frame}` (each frame one list's records, with a
-    `cluster_id` column naming the matched unit) or one long frame with
-    `cluster_id` and `list` columns. Several records of one list in one cluster
-    count once: the unit, not the record, is captured. Strata columns must agree
-    within a cluster (a unit belongs to one stratum). This is independent of
-    `kit.match`: any matcher that writes a cluster id per record fits.
+    Input, any of:
+    - `{list_name: frame}`: each frame one list's records, with a `cluster_id`
+      column naming the matched unit;
+    - `[frame, frame, ...]`: the same, each frame naming its list in a `list`
+      column (or names given in `lists=`, in order);
+    - one long frame with `cluster_id` and `list` columns;
+    - one wide membership frame: `cluster_id` plus a 0/1 (or boolean) column per
+      list named in `lists=`.
+    Several records of one list in one cluster count once: the unit, not the
+    record, is captured. Strata columns must agree within a cluster (a unit
+    belongs to one stratum). Independent of `kit.match`: any matcher that
+    writes a cluster id per record fits.
     """
+    if isinstance(records, pd.DataFrame) and lists is not None and list_column not in records.columns:
+        records = _wide_to_long(records, cluster=cluster, lists=lists, list_column=list_column)
+    elif not isinstance(records, (Mapping, pd.DataFrame)):
+        frames = list(records)
+        named: dict[str, pd.DataFrame] = {}
+        for i, frame in enumerate(frames):
+            if lists is not None and i < len(lists):
+                name = str(lists[i])
+            elif list_column in frame.columns and frame[list_column].nunique() == 1:
+                name = str(frame[list_column].iloc[0])
+            else:
+                raise InputError(
+                    [Problem(f"<frame {i + 1}>", 1, list_column, "cannot tell which list this frame is: "
+                             f"give one value in a {list_column!r} column or pass lists=")]
+                )
+            named[name] = frame.drop(columns=[list_column], errors="ignore")
+        records = named
     if isinstance(records, Mapping):
         parts = []
         for name, frame in records.items():
@@ -399,3 +422,30 @@ def histories_from_matches(
     grouped = units.groupby([*names, *strata], sort=False).size().reset_index(name=_COUNT)
     grouped["line"] = 0
     return HistoryFile("<matches>", tuple(names), tuple(strata), grouped[[*names, *strata, _COUNT, "line"]])
+
+
+def _wide_to_long(frame: pd.DataFrame, *, cluster: str, lists: Sequence[str], list_column: str) -> pd.DataFrame:
+    """A membership table (cluster_id + one 0/1 column per list) as one record per list membership."""
+    problems: list[Problem] = []
+    for col in [cluster, *lists]:
+        if col not in frame.columns:
+            problems.append(Problem("<frame>", 1, col, f"missing column {col!r}"))
+    if problems:
+        raise InputError(problems)
+    parts = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        rec = dict(zip(frame.columns, row))
+        before = len(parts)
+        for name in lists:
+            value = rec[name]
+            if isinstance(value, str):
+                value = value.strip()
+            if value in (1, True, "1", "true", "True"):
+                parts.append({**{c: rec[c] for c in frame.columns if c not in lists}, list_column: name})
+            elif value not in (0, False, "0", "false", "False"):
+                problems.append(Problem("<frame>", i + 2, name, f"membership must be 0 or 1, got {value!r}"))
+        if len(parts) == before:
+            problems.append(Problem("<frame>", i + 2, "(history)", "unit is on no list: nothing to count it from"))
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(parts, columns=[c for c in frame.columns if c not in lists] + [list_column])

@@ -457,6 +457,21 @@ def test_histories_from_matches_counts_units_not_records() -> None:
     assert {k: v.n for k, v in by.items()} == {"gov=x": 2, "gov=y": 3}
 
 
+def test_histories_from_matches_list_of_frames_and_wide_membership() -> None:
+    a = pd.DataFrame({"cluster_id": ["u1", "u2"], "list": "Airwars"})
+    b = pd.DataFrame({"cluster_id": ["u1", "u3"], "list": "monitor"})
+    h = histories_from_matches([a, b]).histories()
+    assert h.lists == ("Airwars", "monitor") and (h.cell("11"), h.cell("10"), h.cell("01")) == (1, 1, 1)
+    wide = pd.DataFrame({"cluster_id": ["u1", "u2", "u3"], "Airwars": [1, 1, 0], "monitor": [True, False, True]})
+    assert histories_from_matches(wide, lists=["Airwars", "monitor"]).histories().counts == h.counts
+    with pytest.raises(InputError, match="<frame>:3: monitor: membership must be 0 or 1, got 'maybe'"):
+        histories_from_matches(wide.assign(monitor=[1, "maybe", 0]), lists=["Airwars", "monitor"])
+    with pytest.raises(InputError, match="<frame>:4: \\(history\\): unit is on no list"):
+        histories_from_matches(wide.assign(monitor=[1, 0, 0]), lists=["Airwars", "monitor"])
+    with pytest.raises(InputError, match="cannot tell which list this frame is"):
+        histories_from_matches([a.drop(columns="list"), b])
+
+
 def test_histories_from_matches_long_form_and_errors() -> None:
     long = pd.DataFrame({"cluster_id": ["a", "a", "b", "c"], "list": ["L1", "L2", "L1", "L2"]})
     h = histories_from_matches(long).histories()
