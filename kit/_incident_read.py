@@ -79,6 +79,8 @@ def arrow_str(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 def labels(codes: np.ndarray, names: Sequence[str]) -> pd.Series:
     """A str Series from integer codes into a short list of names (vocabularies, per-unique results)."""
+    if len(names) == 1:  # a constant column
+        return arrow_str(pa.repeat(pa.scalar(str(names[0]), pa.large_string()), len(codes)))
     return arrow_str(pa.array(list(names), type=pa.large_string()).take(pa.array(np.asarray(codes, dtype=np.int64))))
 
 
@@ -411,6 +413,11 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     return pd.Series(done.to_numpy()[codes] if len(codes) else done.iloc[:0].to_numpy(), index=s.index, dtype=done.dtype)
 
 
+def all_distinct(s: pd.Series) -> bool:
+    """True when no value repeats (one hash pass in pyarrow; `duplicated` only runs when this fails)."""
+    return bool(pc.count_distinct(pa.array(s.astype(str)), mode="all").as_py() == len(s))
+
+
 def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
     """Whether each value matches `pattern` (RE2 via pyarrow: no per-row Python on million-row files)."""
     arr = pa.array(s.astype(str))
@@ -480,7 +487,7 @@ def finish(
     checks.reject(blank_id, id_field, "missing source id")
     alive = ~checks.bad
     dup = np.zeros(n, bool)
-    if alive.any():
+    if alive.any() and not all_distinct(ids[alive]):
         live_ids = ids[alive]
         d = live_ids.duplicated(keep="first").to_numpy()
         if d.any():

@@ -127,7 +127,6 @@ class IncidentSchema(pa.DataFrameModel):
 
     class Config:
         strict = False  # documented EXTRA_COLUMNS may follow
-        unique = ["source", "source_id"]
 
     # vocabulary and pattern checks run once per distinct value: columns repeat a few values a million times
     @pa.check("source", name="slug")
@@ -157,6 +156,19 @@ class IncidentSchema(pa.DataFrameModel):
     @pa.check("governorate", name="governorate_id")
     def _governorate(cls, s: pd.Series) -> pd.Series:
         return _per_unique_ok(s, lambda u: u.str.match(r"^((iq|sy)-[a-z0-9-]+)?$"))
+
+    @pa.dataframe_check(name="source_id_unique_within_source")
+    def _unique_ids(cls, df: pd.DataFrame) -> pd.Series:
+        """(source, source_id) identifies a row; checked with one distinct count, rows marked only on failure."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        key = df["source_id"].astype(str)
+        if df["source"].nunique() > 1:
+            key = df["source"].astype(str) + "\x1f" + key
+        if pc.count_distinct(pa.array(key), mode="all").as_py() == len(key):
+            return pd.Series(True, index=df.index)
+        return ~key.duplicated(keep=False)
 
     @pa.dataframe_check
     def _end_not_before_start(cls, df: pd.DataFrame) -> pd.Series:

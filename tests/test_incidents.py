@@ -572,3 +572,13 @@ def test_numbers_bad_exactly_when_not_a_finite_number(texts: list[str]) -> None:
             assert b == (not ok), (text, v, b)
             if ok:
                 assert v == pytest.approx(float(t))
+
+
+def test_contract_rejects_duplicate_ids_within_a_source_only() -> None:
+    frame = load_acled(FIX / "acled.csv").frame
+    other = frame.copy()
+    other["source"] = "other"
+    validate_incidents(pd.concat([frame, other], ignore_index=True))  # same ids, different sources: fine
+    dup = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+    with pytest.raises(pandera.errors.SchemaErrors, match="source_id_unique_within_source"):
+        validate_incidents(dup)
