@@ -599,7 +599,7 @@ def _glm(y: np.ndarray, x: np.ndarray, start: np.ndarray | None = None) -> tuple
     caught: list[str] = []
     with _pywarnings.catch_warnings(record=True) as record:
         _pywarnings.simplefilter("always")
-        res = sm.GLM(y, x, family=sm.families.Poisson()).fit(start_params=start, maxiter=100)
+        res = sm.GLM(y, x, family=sm.families.Poisson()).fit(start_params=start, maxiter=100, tol=1e-12)
     for w in record:
         caught.append(str(w.message).splitlines()[0])
     return res, caught
@@ -630,7 +630,7 @@ def _profile_interval(
                 with _pywarnings.catch_warnings():
                     _pywarnings.simplefilter("ignore")
                     res = sm.GLM(y_aug, x_aug, family=sm.families.Poisson()).fit(
-                        start_params=start_params, maxiter=100
+                        start_params=start_params, maxiter=100, tol=1e-12
                     )
                 break
             except (ValueError, np.linalg.LinAlgError):
@@ -654,7 +654,7 @@ def _profile_interval(
 
     def root(a: float, b: float) -> float | None:
         try:
-            return float(optimize.brentq(gap, a, b, xtol=1e-7 * max(estimate, 1.0)))
+            return float(optimize.brentq(gap, a, b, xtol=1e-10 * max(estimate, 1.0), rtol=1e-12))
         except ValueError:  # no sign change after all (a failed fit at an end)
             return None
 
