@@ -368,7 +368,8 @@ _ACLED_REQUIRED = (
     "event_id_cnty", "event_date", "time_precision", "actor1", "country", "admin1", "location",
     "latitude", "longitude", "geo_precision", "fatalities",
 )
-_ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y")
+_ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%m-%Y")
+"""API exports use ISO dates; older website exports '14 June 2017'; the codebook documents dd-mm-yyyy."""
 
 
 def load_acled(
@@ -389,7 +390,7 @@ def load_acled(
     out: dict[str, Any] = {"source": _const_str(n, "acled")}
     out["source_id"] = t.col("event_id_cnty")
     out["url"] = _blank_str(n)
-    day = c.dates(t.col("event_date"), "event_date", _ACLED_DATE_FORMATS, "YYYY-MM-DD or '14 June 2017'")
+    day = c.dates(t.col("event_date"), "event_date", _ACLED_DATE_FORMATS, "YYYY-MM-DD, DD-MM-YYYY or '14 June 2017'")
     c.reject(day.isna().to_numpy(), "event_date", "event_date is blank")
     prec = c.vocabulary(t.col("time_precision"), "time_precision", ACLED_TIME_PREC)
     week = prec == "week"

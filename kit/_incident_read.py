@@ -450,8 +450,8 @@ def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = N
     try:
         floats = pc.cast(arr, pa.float64())
         data = floats.to_numpy(zero_copy_only=False)
-        values = pd.Series(pd.arrays.FloatingArray(np.nan_to_num(data, copy=True), blank.copy()), index=s.index)
-        ok = ~blank
+        ok = ~blank & np.isfinite(data)  # 'inf' and 'nan' parse as floats but are not counts or coordinates
+        values = pd.Series(pd.arrays.FloatingArray(np.where(ok, data, 0.0), ~ok), index=s.index)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         values, ok = _numbers_slow(t)
         values.index = s.index

@@ -236,6 +236,7 @@ def test_acled_fatalities_convention_and_precisions(gaz) -> None:
     assert month["civilians_killed_best"] == 0  # a reported zero stays zero
     assert (month["location_precision"], month["governorate"]) == ("governorate", "sy-deir-ez-zor")
     assert f.loc["IRQ900004", "perpetrators"] == "Military Forces of the Netherlands;Coalition"
+    assert f.loc["IRQ900004", "date_start"] == pd.Timestamp("2015-06-02")  # codebook's dd-mm-yyyy form
     assert "conservative" in battle["notes"]
 
 
@@ -350,7 +351,7 @@ def test_malformed_acled_rows(tmp_path: Path, gaz) -> None:
         "2: time_precision: unknown code '4' (expected one of: 1, 2, 3)",
         "3: fatalities: '2.5' is not a whole number",
         "4: geo_precision: unknown code '' (expected one of: 1, 2, 3)",
-        "5: event_date: '31 June 2017' is not a date (expected YYYY-MM-DD or '14 June 2017')",
+        "5: event_date: '31 June 2017' is not a date (expected YYYY-MM-DD, DD-MM-YYYY or '14 June 2017')",
     ]
 
 
