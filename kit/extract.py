@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from bisect import bisect_left, bisect_right
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,7 @@ __all__ = [
     "extract_claims",
     "extract_file",
     "parse_published",
+    "review",
 ]
 
 #: Largest text accepted, in characters (spaCy's own default `max_length`).
@@ -123,6 +125,22 @@ def _nlp() -> Language:
 
 
 _MATCHERS: dict[int, Any] = {}
+
+
+class _SpanIndex:
+    """Items sorted by a start offset, for range look-ups in long texts (keeps extraction linear)."""
+
+    def __init__(self, items: Iterable[Any], start: Callable[[Any], int]) -> None:
+        self.items = sorted(items, key=start)
+        self.starts = [start(i) for i in self.items]
+
+    def between(self, a: int, b: int) -> list[Any]:
+        """Items starting in [a, b)."""
+        return self.items[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def overlapping(self, a: int, b: int, end: Callable[[Any], int], reach: int = 400) -> list[Any]:
+        """Items overlapping [a, b), assuming none is longer than `reach`."""
+        return [i for i in self.between(a - reach, b) if end(i) > a]
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,19 +306,14 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
 
     def paragraph_of(pos: int) -> int:
-        lo = 0
-        for i, s in enumerate(paragraph_starts):
-            if s <= pos:
-                lo = i
-            else:
-                break
-        return lo
+        return max(0, bisect_right(paragraph_starts, pos) - 1)
 
     sentences: list[_Sentence] = []
     for sent in doc.sents:
         # a blank line ends a sentence even without punctuation (headlines, lists)
         pieces = [sent.start_char]
-        pieces += [p for p in paragraph_starts if sent.start_char < p < sent.end_char]
+        lo, hi = bisect_right(paragraph_starts, sent.start_char), bisect_left(paragraph_starts, sent.end_char)
+        pieces += paragraph_starts[lo:hi]
         pieces.append(sent.end_char)
         for s, e in zip(pieces, pieces[1:], strict=False):
             if not text[s:e].strip():
@@ -323,9 +336,10 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
 def _split_at_attributions(text: str, sentences: list[_Sentence], attributions: list[Attribution]) -> list[_Sentence]:
     """"X estimates 7,309 and SOHR has recorded 3,833": "and <source>" starts a new clause."""
     out: list[_Sentence] = []
+    index = _SpanIndex(attributions, lambda a: a.start)
     for sent in sentences:
-        cuts = sorted({a.start for a in attributions if sent.start < a.start < sent.end
-                       and re.search(r"\band\s+(?:the\s+)?$", text[max(sent.start, a.start - 10):a.start])})
+        cuts = sorted({a.start for a in index.between(sent.start + 1, sent.end)
+                       if re.search(r"\band\s+(?:the\s+)?$", text[max(sent.start, a.start - 10):a.start])})
         if not cuts:
             out.append(sent)
             continue
@@ -380,7 +394,7 @@ _CORRECT_FIGURE = re.compile(r"\b(?:correct|corrected|revised|updated|new|latest
                              r"count|tally)\b", re.IGNORECASE)
 
 
-def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[_Cue],
+def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex,
                         previous: _Sentence | None = None, attributed: bool = False) -> bool:
     if _head_noun(text, q.end) in _NOT_CASUALTY_UNITS:
         return False
@@ -400,9 +414,11 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[
         return False  # "one of the", "a single"
     if re.search(r"[$£€#№]\s*$|\bNo\.\s*$|\bpage\s+$|\bResolution\s+$", text[max(0, q.start - 12):q.start]):
         return False
+    if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:
+        return False  # list markers and references: "(1)", "[2]"
     clause = _clause_of(sentence, q.start)
-    outcome_here = [c for c in cues if c.kind == "OUTCOME" and clause[0] <= c.start < clause[1]]
-    outcome_sentence = [c for c in cues if c.kind == "OUTCOME" and sentence.start <= c.start < sentence.end]
+    outcome_here = [c for c in cues.between(*clause) if c.kind == "OUTCOME"]
+    outcome_sentence = [c for c in cues.between(sentence.start, sentence.end) if c.kind == "OUTCOME"]
     if outcome_here:
         return True
     if outcome_sentence and victims_after:
@@ -411,7 +427,7 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: list[
         return True  # "..., while Airwars estimates between 7,309 and 11,691"
     # "The correct figure is 817": a figure named in the previous sentence's terms
     return bool(previous and _CORRECT_FIGURE.search(text, sentence.start, sentence.end)
-                and any(c.kind == "OUTCOME" and previous.start <= c.start < previous.end for c in cues))
+                and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)))
 
 
 def _nearest(items: list[Any], pos: tuple[int, int], key_start: str = "start", key_end: str = "end") -> Any:
@@ -447,7 +463,7 @@ def _default_gazetteer() -> Gazetteer | None:
 
 
 def _find_places(text: str, start: int, end: int, gaz: Gazetteer | None,
-                 blocked: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+                 blocked: _SpanIndex) -> list[tuple[str, int, int]]:
     if gaz is None:
         return []
     found: list[tuple[str, int, int]] = []
@@ -461,7 +477,7 @@ def _find_places(text: str, start: int, end: int, gaz: Gazetteer | None,
                 e = m.start() + words[j - 1].end()
                 name = text[s:e].rstrip("’'.,")
                 e = s + len(name)
-                if any(bs < e and s < be for bs, be in blocked):
+                if blocked.overlapping(s, e, lambda b: b[1]):
                     continue
                 pid = gaz.resolve(name)
                 if pid:
@@ -554,9 +570,11 @@ class _Context:
     gaz: Gazetteer | None
     ops: tuple[Operation, ...]
     sentences: list[_Sentence]
-    cues: list[_Cue]
-    attributions: list[Attribution]
-    blocked: list[tuple[int, int]]
+    cues: _SpanIndex
+    attributions: _SpanIndex  # by name_start
+    blocked: _SpanIndex
+    paragraph_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    sole_source: Attribution | None = None
     publisher_source: Source | None = None
     figures: dict[int, list[Quantity]] = field(default_factory=dict)
     last_period: PeriodMention | None = None
@@ -568,7 +586,7 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     """The attribution for a figure and the outlets it came through (text order)."""
     sent = ctx.sentences[si]
     clause = _clause_of(sent, q.start)
-    in_sentence = [a for a in ctx.attributions if sent.start <= a.name_start < sent.end]
+    in_sentence = ctx.attributions.between(sent.start, sent.end)
     claimants = [a for a in in_sentence if (not a.is_outlet or a.kind == "finding") and a.kind != "told"]
     outlets = [a for a in in_sentence if (a.is_outlet and a.kind != "finding") or a.kind == "told"]
     same_clause = [a for a in claimants if clause[0] <= a.name_start < clause[1]]
@@ -582,22 +600,17 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     elif claimants:
         chosen, conf = _nearest(claimants, q.span, "name_start", "name_end"), 0.6
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
-    para = sent.paragraph
-    earlier = [a for a in ctx.attributions
-               if a.name_start < sent.start and a.kind == "according" and a.is_outlet
-               and any(s.paragraph == para and s.start <= a.name_start < s.end for s in ctx.sentences)]
+    para_start = ctx.paragraph_spans[sent.paragraph][0]
+    before_here = ctx.attributions.between(para_start, sent.start)
+    earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None:
-        previous = [a for a in ctx.attributions if a.name_start < sent.start and not a.is_outlet
-                    and a.kind != "told"
-                    and any(s.paragraph == para and s.start <= a.name_start < s.end for s in ctx.sentences)]
+        previous = [a for a in before_here if not a.is_outlet and a.kind != "told"]
         if previous:
             chosen, conf = previous[-1], 0.5
         else:
             # the only source the whole text names (e.g. in its headline)
-            named = {a.name for a in ctx.attributions if not a.is_outlet and a.kind != "told"}
-            if len(named) == 1 and ctx.publisher_source is None:
-                chosen = next(a for a in ctx.attributions if a.name in named)
-                conf = 0.4
+            if ctx.sole_source is not None and ctx.publisher_source is None:
+                chosen, conf = ctx.sole_source, 0.4
     relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
     if chosen is None and ctx.publisher_source is not None and not relays:
         return None, 0.0, []  # the publisher's own figure: filled by the caller
@@ -687,13 +700,13 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     # outcome and victims: nearest cue in the clause, else the sentence
     previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
     for kind, col in (("OUTCOME", "outcome"), ("VICTIM", "victims")):
-        pool = [c for c in ctx.cues if c.kind == kind and clause[0] <= c.start < clause[1]]
+        pool = [c for c in ctx.cues.between(*clause) if c.kind == kind]
         c_conf = 0.85
         if not pool:
-            pool = [c for c in ctx.cues if c.kind == kind and sent.start <= c.start < sent.end]
+            pool = [c for c in ctx.cues.between(sent.start, sent.end) if c.kind == kind]
             c_conf = 0.6
         if not pool and previous is not None and _CORRECT_FIGURE.search(text, sent.start, sent.end):
-            pool = [c for c in ctx.cues if c.kind == kind and previous.start <= c.start < previous.end]
+            pool = [c for c in ctx.cues.between(previous.start, previous.end) if c.kind == kind]
             c_conf = 0.45
         # a cue after a later figure belongs to that figure ("3,048, including 925 children");
         # a cue before both is shared ("deaths of 3,037 civilians, including 924 children")
@@ -757,8 +770,7 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     if not _perpetrator_value(hits):
         hits, p_conf = _find_perpetrators(text, sent.start, sent.end), 0.65
     if not _perpetrator_value(hits):
-        para = [s for s in ctx.sentences if s.paragraph == sent.paragraph]
-        hits, p_conf = _find_perpetrators(text, para[0].start, para[-1].end), 0.45
+        hits, p_conf = _find_perpetrators(text, *ctx.paragraph_spans[sent.paragraph]), 0.45
     value = _perpetrator_value(hits)
     if value:
         row["perpetrator"], conf["perpetrator"] = value, p_conf
@@ -859,12 +871,22 @@ def extract_claims(
     if publisher_source is not None:
         publisher = publisher_name
     sentences = _split_at_attributions(text, sentences, attributions)
-    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cues, attributions, blocked,
-                   publisher_source if publisher_source is not None and not publisher_source.is_outlet else None)
+    cue_index = _SpanIndex(cues, lambda c: c.start)
+    attr_index = _SpanIndex(attributions, lambda a: a.name_start)
+    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cue_index, attr_index,
+                   _SpanIndex(blocked, lambda b: b[0]),
+                   publisher_source=publisher_source if publisher_source is not None and not publisher_source.is_outlet
+                   else None)
+    for sent in sentences:
+        a, b = ctx.paragraph_spans.get(sent.paragraph, (sent.start, sent.end))
+        ctx.paragraph_spans[sent.paragraph] = (min(a, sent.start), max(b, sent.end))
+    named = {a.name for a in attributions if not a.is_outlet and a.kind != "told"}
+    if len(named) == 1:
+        ctx.sole_source = next(a for a in attributions if a.name in named)
     doc_operation: Operation | None = None
     by_id = {o.operation_id: o for o in ops}
     quantities = find_quantities(text)
-    date_spans = [(d.start, d.end) for d in find_dates(text, base)]
+    date_index = _SpanIndex([(d.start, d.end) for d in find_dates(text, base)], lambda d: d[0])
     drafts: list[DraftClaim] = []
     qi = 0
     for si, sent in enumerate(sentences):
@@ -877,7 +899,7 @@ def extract_claims(
         for p in mentions:
             if p.operation_id and doc_operation is None:
                 doc_operation = by_id.get(p.operation_id)
-        ctx.places[si] = _find_places(text, sent.start, sent.end, gaz, blocked)
+        ctx.places[si] = _find_places(text, sent.start, sent.end, gaz, ctx.blocked)
         period_spans = [(p.start, p.end) for p in ctx.periods[si]]
         previous = sentences[si - 1] if si and sentences[si - 1].paragraph == sent.paragraph else None
         figures: list[Quantity] = []
@@ -886,11 +908,11 @@ def extract_claims(
             qi += 1
             if q.start < sent.start:
                 continue
-            in_date = any(s <= q.start < e or s < q.end <= e for s, e in date_spans + period_spans)
+            in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
+                p[0] < q.end and q.start < p[1] for p in period_spans)
             clause = _clause_of(sent, q.start)
-            attributed = any(clause[0] <= a.name_start < q.start and a.kind in ("verb", "according")
-                             for a in attributions)
-            if in_date or not _is_casualty_figure(q, text, sent, cues, previous, attributed):
+            attributed = any(a.kind in ("verb", "according") for a in attr_index.between(clause[0], q.start))
+            if in_date or not _is_casualty_figure(q, text, sent, cue_index, previous, attributed):
                 continue
             figures.append(q)
         ctx.figures[si] = figures
@@ -917,6 +939,14 @@ def extract_file(path: str, published: dt.date | str, **kwargs: Any) -> DraftCla
         raise ExtractInputError("text", f"{size:,} bytes is over the limit of {MAX_TEXT_CHARS:,} characters",
                                 file=str(path))
     return extract_claims(p.read_bytes(), published, file=str(path), **kwargs)
+
+
+def review(drafts: DraftClaims, *, path: str = "draft_claims.csv", gazetteer: Gazetteer | None = None,
+           known_ids: Iterable[str] = ()) -> Any:
+    """The review widget (`kit._extract_review.ExtractReview`) over drafts from one text."""
+    from kit._extract_review import ExtractReview
+
+    return ExtractReview(drafts, path=path, gazetteer=gazetteer, known_ids=known_ids)
 
 
 def known_sources() -> tuple[Source, ...]:
