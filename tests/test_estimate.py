@@ -661,3 +661,15 @@ def test_report_renders_offline_with_charts(repo_dir: Path, tmp_path: Path, brow
     page.wait_for_function(f"document.querySelectorAll('svg.marks').length >= {result.charts}", timeout=20000)
     assert requests == []
     page.close()
+
+
+def test_every_fixture_is_catalogued_and_invented_data_is_labelled() -> None:
+    catalogue = pd.read_csv(FIXTURES / "examples.csv", dtype=str, keep_default_na=False)
+    files = {p.name for p in FIXTURES.glob("*.csv")} - {"examples.csv"}
+    assert set(catalogue["file"]) == files
+    for row in catalogue.itertuples():
+        assert row.real_data in ("yes", "no")
+        if row.real_data == "no":
+            assert "not_real" in row.file and "NOT REAL" in row.source
+        else:
+            assert row.published_estimates
