@@ -271,11 +271,28 @@ def read_table(
         if frame[h].dtype != object and str(frame[h].dtype) != "str":
             frame[h] = frame[h].astype(str)
 
+    # pyarrow numbers records (header included, blank lines not); map record numbers to physical lines
+    numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
+    rec_lines = _data_line_numbers(data, 1) if not multiline else np.zeros(0, dtype=np.int64)
+    expected = skip + len(frame) + len(invalid)
+    if len(rec_lines) != expected:  # records span lines: ask the csv module where each starts
+        rec_lines = np.asarray(_record_lines_slow(data.decode("utf-8", errors="replace"), delimiter, 0), dtype=np.int64)
+    if len(rec_lines) != expected:  # pragma: no cover - the two parsers disagree; keep record numbers
+        rec_lines = np.arange(1, expected + 1, dtype=np.int64)
+    keep = np.ones(len(rec_lines), dtype=bool)
+    keep[:skip] = False
+    valid_numbers = numbers[(numbers >= 1) & (numbers <= len(rec_lines))]
+    keep[valid_numbers - 1] = False
+    candidates = rec_lines[keep]
     bad = [
-        (int(number or 0), "(row)", f"expected {exp} fields, found {act}" + (" (an unquoted delimiter?)" if act > exp else ""), text)
-        for number, exp, act, text in invalid
+        (
+            int(rec_lines[number - 1]) if 1 <= number <= len(rec_lines) else int(number),
+            "(row)",
+            f"expected {exp} fields, found {act}" + (" (an unquoted delimiter?)" if act > exp else ""),
+            text,
+        )
+        for number, exp, act, text in ((int(n or 0), e, a, t) for n, e, a, t in invalid)
     ]
-    bad_numbers = {b[0] for b in bad}
     if len(frame):
         blank = np.ones(len(frame), dtype=bool)
         for h in header:  # rows of empty cells are rare: narrow the candidates column by column
@@ -286,14 +303,6 @@ def read_table(
             blank[idx] = (cells.str.strip() == "").to_numpy(dtype=bool)
     else:
         blank = np.zeros(0, bool)
-    candidates = _data_line_numbers(data, skip + 1)
-    candidates = candidates[~np.isin(candidates, list(bad_numbers))] if bad_numbers else candidates
-    if len(candidates) != len(frame):
-        text = data.decode("utf-8")
-        slow = np.asarray(_record_lines_slow(text, delimiter, skip), dtype=np.int64)
-        candidates = slow[~np.isin(slow, list(bad_numbers))] if bad_numbers else slow
-        if len(candidates) != len(frame):  # pragma: no cover - parser disagreement
-            candidates = np.arange(skip + 1, skip + 1 + len(frame))
     if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
         frame = frame.loc[~blank].reset_index(drop=True)
         candidates = candidates[~blank]

@@ -583,3 +583,23 @@ def test_contract_rejects_duplicate_ids_within_a_source_only() -> None:
     dup = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
     with pytest.raises(pandera.errors.SchemaErrors, match="source_id_unique_within_source"):
         validate_incidents(dup)
+
+
+def test_bad_row_line_numbers_count_blank_lines_hxl_rows_and_quoted_newlines(tmp_path: Path, gaz) -> None:
+    # pyarrow numbers records, not lines: the loader must still point at the physical line
+    lines = (FIX / "ucdp_ged_hdx.csv").read_text(encoding="utf-8").splitlines()
+    lines[4] += ",extra"  # record 900003
+    lines.insert(3, "")  # a blank line after 900001
+    r = load_ucdp(_write(tmp_path, "hdx.csv", "\n".join(lines) + "\n"), gaz)
+    _accounted(r)
+    assert _messages(r) == ["6: (row): expected 49 fields, found 50 (an unquoted delimiter?)"]
+    assert r.frame["source_line"].tolist() == [3, 5, 7, 8, 9]
+
+    rows = (FIX / "acled.csv").read_text(encoding="utf-8").splitlines()
+    rows[1] = rows[1].replace("Fixture: reported strike", "Fixture: reported\n\nstrike")  # blank line inside quotes
+    rows.insert(3, "")
+    rows[4] += ",x"
+    r = load_acled(_write(tmp_path, "acled.csv", "\n".join(rows) + "\n"), gaz)
+    _accounted(r)
+    assert _messages(r) == ["7: (row): expected 31 fields, found 32 (an unquoted delimiter?)"]
+    assert r.frame["source_line"].tolist() == [2, 5, 8]
