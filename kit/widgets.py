@@ -16,6 +16,7 @@ import html
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -34,6 +35,34 @@ __all__ = [
 
 _RENDER_ENV = "KIT_RENDER"
 _ALL = "(all)"
+
+
+def _offline_jupyterchart() -> None:
+    """Make `alt.JupyterChart` load Vega from the installed vl-convert, not from esm.sh.
+
+    altair's widget imports vega-embed from a CDN at display time; investigators
+    often work offline, and nothing in the kit may download at run time. The
+    bundle takes seconds to build, so it is cached per altair/vl-convert version.
+    """
+    if getattr(alt.JupyterChart, "_is_offline", False):
+        return
+    import vl_convert as vlc
+
+    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casualty-kit"
+    cache = cache_root / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}.js"
+    try:
+        if cache.is_file() and hasattr(alt.JupyterChart, "_esm"):
+            alt.JupyterChart._esm = cache.read_text(encoding="utf-8")
+            alt.JupyterChart._is_offline = True
+            return
+    except OSError:
+        pass
+    alt.JupyterChart.enable_offline()
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        cache.write_text(alt.JupyterChart._esm, encoding="utf-8")
+    except OSError:  # read-only home: rebuild next time
+        pass
 
 
 def is_rendering() -> bool:
@@ -332,6 +361,7 @@ class ClaimExplorer(_Explorer):
     def jchart(self) -> alt.JupyterChart:
         """The live chart widget; created on first use so reports never carry widget state."""
         if self._jchart is None:
+            _offline_jupyterchart()
             self._jchart = alt.JupyterChart(self.chart)
             self._jchart.observe(self._on_selection, names="_vl_selections")
         return self._jchart
@@ -538,6 +568,7 @@ class GapExplorer(_Explorer):
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
+            _offline_jupyterchart()
             self._jchart = alt.JupyterChart(self.chart)
             self._jchart.params.at = float(self.at.timestamp() * 1000)
         return self._jchart
@@ -689,6 +720,7 @@ class IncidentExplorer(_Explorer):
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
+            _offline_jupyterchart()
             self._jchart = alt.JupyterChart(self.chart)
         return self._jchart
 

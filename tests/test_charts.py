@@ -82,11 +82,16 @@ def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [d for d in _walk(spec) if "mark" in d]
 
 
-def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+def _all_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for values in spec.get("datasets", {}).values():
         rows += values
     return rows
+
+
+def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Data rows without the range chart's scope heading rows."""
+    return [r for r in _all_rows(spec) if r.get("kind") != "header"]
 
 
 def _assert_inline_and_valid(spec: dict[str, Any]) -> None:
@@ -104,8 +109,12 @@ def _assert_inline_and_valid(spec: dict[str, Any]) -> None:
 def test_range_chart_marks_encodings_and_tooltips(claims: pd.DataFrame) -> None:
     spec = claims_range_chart(claims).to_dict()
     _assert_inline_and_valid(spec)
-    assert spec["facet"]["field"] == "scope_label"
     assert {"rule", "point", "tick", "text"} <= set(_marks(spec))
+    headings = [r for r in _all_rows(spec) if r.get("kind") == "header"]
+    assert sorted(h["heading"] for h in headings) == sorted({r["scope_label"] for r in _rows(spec)})
+    # rows are ordered scope by scope, each heading first
+    ordered = sorted(_all_rows(spec), key=lambda r: r["row"])
+    assert ordered[0]["kind"] == "header"
     by_mark = {u["mark"]["type"]: u for u in _units(spec)}
     rule = by_mark["rule"]["encoding"]
     assert rule["x"]["field"] == "low" and rule["x2"]["field"] == "high"
@@ -133,6 +142,8 @@ def test_range_chart_named_params_and_bindings(claims: pd.DataFrame) -> None:
     assert params["hover"]["select"]["on"] == "pointerover"
     filters = [t["filter"] for t in spec.get("transform", []) if isinstance(t.get("filter"), str)]
     assert any("datum.claimant == claimant" in f and "datum.year <= until" in f for f in filters)
+    # a heading disappears when the controls leave its scope empty
+    assert any("datum.shown > 0" in f for f in filters)
 
 
 def test_range_chart_without_controls_keeps_selections(claims: pd.DataFrame) -> None:

@@ -53,8 +53,9 @@ def explorer(claims: pd.DataFrame, gazetteer: Any, monkeypatch: pytest.MonkeyPat
 
 
 def _rows(chart: Any) -> list[dict[str, Any]]:
+    """Rows the chart inlines, without the range chart's scope heading rows."""
     spec = chart if isinstance(chart, dict) else chart.to_dict()
-    return [r for values in spec.get("datasets", {}).values() for r in values]
+    return [r for values in spec.get("datasets", {}).values() for r in values if r.get("kind") != "header"]
 
 
 def _ids(ex: ClaimExplorer) -> set[str]:
@@ -62,7 +63,7 @@ def _ids(ex: ClaimExplorer) -> set[str]:
 
 
 def _chart_ids(ex: ClaimExplorer) -> set[str]:
-    return {r["claim_id"] for r in _rows(ex.chart) if "claim_id" in r}
+    return {r["claim_id"] for r in _rows(ex.chart) if r.get("claim_id")}
 
 
 def _select(jchart: Any, name: str, claim_id: str | None) -> None:
@@ -333,3 +334,106 @@ def test_incident_explorer_rejects_missing_columns() -> None:
     with pytest.raises(ValueError, match="civilians_killed_high"):
         IncidentExplorer(pd.DataFrame({"date_start": [], "source": [], "civilians_killed_low": [],
                                        "governorate": [], "grade": []}))
+
+
+# --------------------------------------------------------------------------- offline live widget
+def test_live_chart_widget_loads_no_javascript_from_the_network(explorer: ClaimExplorer) -> None:
+    esm = explorer.jchart._esm
+    assert "esm.sh" not in esm and "https://cdn" not in esm and "unpkg.com" not in esm
+    assert len(esm) > 100_000  # vega, vega-lite and vega-embed bundled from vl-convert
+
+
+# --------------------------------------------------------------------------- static charts in a browser
+def _page_for(chart: Any, path: Any) -> str:
+    chart.save(str(path), inline=True)  # one chart per file: vega bundled inline, no CDN
+    return f"file://{path}"
+
+
+def _open(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1200, "height": 1600})
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector("svg.marks", timeout=20_000)
+    return page, blocked, errors
+
+
+def _labels(page: Any) -> list[str]:
+    return page.eval_on_selector_all("[aria-label]", "els => els.map(e => e.getAttribute('aria-label'))")
+
+
+def test_static_claim_chart_controls_work_offline(browser: Any, explorer: ClaimExplorer, tmp_path: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    explorer.anchor.value = "cjtf-2017-04"
+    page, blocked, errors = _open(browser, _page_for(explorer.static_chart(), tmp_path / "claims.html"))
+    try:
+        before = _labels(page)
+        assert any("ap-mosul" in label or "AP" in label for label in before)
+        page.select_option(".vega-bind select >> nth=0", label="Airwars")
+        page.wait_for_timeout(300)
+        after = _labels(page)
+        assert after != before
+        assert not any("CJTF-OIR · 2017-01-02" in label for label in after)
+        page.select_option(".vega-bind select >> nth=0", label="all")
+        page.fill(".vega-bind input[type=range] >> nth=0", "2016")
+        page.dispatch_event(".vega-bind input[type=range] >> nth=0", "input")
+        page.wait_for_timeout(300)
+        assert any("Amnesty" in label for label in _labels(page))
+        assert not any("Airwars · 2017" in label for label in _labels(page))
+        # marks carry links (Vega's href channel, described in each mark's aria-label) to http(s) sources
+        links = [label.split("url: ")[-1] for label in _labels(page) if "; url: " in label]
+        assert links and all(link.startswith(("http://", "https://")) for link in links)
+        page.screenshot(path=str(tmp_path / "claims.png"))
+    finally:
+        page.close()
+    assert blocked == [] and errors == []
+
+
+def test_static_gap_chart_slider_works_offline(browser: Any, claims: pd.DataFrame, gazetteer: Any,
+                                               tmp_path: Any) -> None:
+    ge = GapExplorer(claims, "Airwars", "CJTF-OIR", gazetteer=gazetteer, places=["iq", "sy"])
+    page, blocked, errors = _open(browser, _page_for(ge.static_chart(), tmp_path / "gap.html"))
+    try:
+        assert page.locator("svg.marks").count() == 1
+        slider = ".vega-bind input[type=range] >> nth=0"
+        rule_x = ("() => [...document.querySelectorAll('g.mark-rule.role-mark line[stroke-dasharray]')]"
+                  ".map(line => line.getAttribute('transform')).join('|')")
+        before = page.evaluate(rule_x)
+        assert before.count("translate") == 3  # the date rule in the timeline, gap and ratio panels
+        lo = page.get_attribute(slider, "min")
+        page.fill(slider, str(lo))
+        page.dispatch_event(slider, "input")
+        page.wait_for_timeout(300)
+        assert page.evaluate(rule_x) != before
+    finally:
+        page.close()
+    assert blocked == [] and errors == []
+
+
+# --------------------------------------------------------------------------- the notebook
+@pytest.mark.slow
+def test_notebook_02_executes_live_from_repo_root(repo_dir: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbclient
+    import nbformat
+
+    monkeypatch.delenv("KIT_RENDER", raising=False)
+    nb = nbformat.read(repo_dir / "notebooks" / "02_explore_claims.ipynb", as_version=4)
+    assert any("parameters" in c.metadata.get("tags", []) for c in nb.cells)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=600,
+                            resources={"metadata": {"path": str(repo_dir)}}).execute()
+    kinds = [k for c in nb.cells if c.cell_type == "code" for o in c.outputs for k in o.get("data", {})]
+    assert kinds.count("application/vnd.jupyter.widget-view+json") >= 2
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []

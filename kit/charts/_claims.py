@@ -322,10 +322,10 @@ def claims_range_chart(
     x_title: str | None = None,
     width: int = 520,
     title: str | None = None,
-) -> alt.FacetChart:
+) -> alt.LayerChart:
     """Every claim as a point (low == high) or a low–high rule with its best as a tick.
 
-    Rows are grouped by scope label (facet rows), coloured by method; the
+    Rows are grouped by scope label (a bold heading row per scope), coloured by method; the
     qualifier is drawn at the open end ("≥ →" for "at least"). With an `anchor`
     claim, claims not comparable to it are drawn hollow and dashed and labelled.
     With `interactive`, the chart carries offline Vega-Lite controls: `claimant`
@@ -340,16 +340,29 @@ def claims_range_chart(
         claims, scope_labels=scope_labels, anchor=anchor, comparability=comparability,
         gazetteer=gazetteer, value_columns=value_columns,
     )
-    columns = [c for c in t.columns if c not in ("kind",)] + ["kind"]
-    data = inline_data(t, columns)
+    # One view, not a facet: Vega keeps a stale y domain in independently scaled
+    # facet cells when a param filters rows, leaving labels without marks. Scope
+    # groups are header rows instead, dropped when a filter empties their group.
+    headers = (
+        t.groupby("scope_label", sort=False)["scope_rank"].min().reset_index()
+        .assign(kind="header", label=lambda h: "▸ " + h["scope_label"], heading=lambda h: h["scope_label"])
+    )
+    t = t.assign(heading="")
+    rows = pd.concat([t, headers], ignore_index=True)
+    rows["row"] = [rank * 100_000 + (0 if kind == "header" else 1 + order)
+                   for rank, kind, order in zip(rows["scope_rank"], rows["kind"], rows["order"].fillna(0), strict=True)]
+    rows = rows.sort_values("row", kind="stable")
+    columns = [c for c in t.columns if c not in ("kind",)] + ["kind", "row"]
+    data = inline_data(rows, columns)
     x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
     if x_title is None:
         x_title = "figure as stated (log scale)" if x_scale.type in ("log", "symlog") else "figure as stated"
     color = alt.Color("method:N", scale=method_color_scale(t["method"]), title="method",
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolType="stroke",
                                         labelExpr="replace(datum.label, /_/g, ' ')"))
-    y = alt.Y("label:N", sort=alt.EncodingSortField("order", op="min"), title=None,
-              axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
+              axis=alt.Axis(labelLimit=280, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
+                            domain=False, ticks=False))
     tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
     if "value_text" in t.columns:
         tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
@@ -411,15 +424,11 @@ def claims_range_chart(
     if interactive:
         rule = rule.add_params(hover, pick, legend_pick)
         marks = marks.add_params(hover_point, pick_point)
-    layer = alt.layer(rule, marks, best_tick, notes).properties(width=width, height=alt.Step(20))
-    chart = alt.FacetChart(
-        data=data,
-        facet=alt.Facet("scope_label:N", title=None, sort=alt.EncodingSortField("scope_rank", op="min"), header=alt.Header(labelAngle=0, labelAlign="left",
-                                                                     labelAnchor="start", labelOrient="top",
-                                                                     labelFontWeight="bold", labelLimit=700)),
-        spec=layer,
-        columns=1,
-    ).resolve_scale(y="independent")
+    heads = base.mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=11, color="#222",
+                           limit=width + 260).encode(
+        x=alt.value(-(min(280, width // 2))), text="heading:N",
+    ).transform_filter("datum.kind == 'header'")
+    chart = alt.layer(rule, marks, best_tick, notes, heads, data=data).properties(width=width, height=alt.Step(20))
     if controls is None:
         controls = interactive
     if controls:
@@ -436,10 +445,13 @@ def claims_range_chart(
                                              name="Published up to (year) ")),
         ]
         chart = chart.transform_filter(
+            "datum.kind == 'header' || ("
             "(claimant == null || datum.claimant == claimant)"
             " && (method == null || datum.method == method)"
-            " && (!isValid(datum.year) || datum.year <= until)"
-        )
+            " && (!isValid(datum.year) || datum.year <= until))"
+        ).transform_joinaggregate(
+            shown="valid(claim_id)", groupby=["scope_label"],
+        ).transform_filter("datum.kind != 'header' || datum.shown > 0")
         chart = chart.add_params(*bound)
     if title:
         chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
