@@ -140,8 +140,8 @@ MATCH_COLUMNS = [
     "note",
 ]
 
-_EARTH_KM = 6371.0088
-_KM_PER_DEG = 111.195
+_EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
+_KM_PER_DEG = _EARTH_KM * np.pi / 180
 Fallback = Literal["governorate", "country", "none"]
 Progress = Callable[[str], None]
 
@@ -461,7 +461,7 @@ def _prepare(frame: pd.DataFrame, side: str) -> _Side:
 # --------------------------------------------------------------------------
 
 
-def _cells(side: _Side, idx: np.ndarray, reach_km: np.ndarray, cell_deg: float) -> pd.DataFrame:
+def _cells(side: _Side, idx: np.ndarray, reach_km: np.ndarray, cell_deg: float) -> pa.Table:
     """Every grid cell a record's reach touches (one row per record x cell)."""
     lat, lon = side.lat[idx], side.lon[idx]
     dlat = reach_km / _KM_PER_DEG
@@ -474,7 +474,7 @@ def _cells(side: _Side, idx: np.ndarray, reach_km: np.ndarray, cell_deg: float) 
     n = ny * nx
     rep = np.repeat(np.arange(len(idx)), n)
     k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    return pd.DataFrame(
+    return pa.table(
         {
             "i": idx[rep],
             "cy": y0[rep] + k // nx[rep],
@@ -493,23 +493,31 @@ def _explode(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rep, lo[rep] + k
 
 
-def _buckets(side: _Side, idx: np.ndarray, *, pad: int, width: int) -> pd.DataFrame:
-    """One row per record x date bucket its (padded) date range touches."""
+def _buckets(side: _Side, idx: np.ndarray, gov: np.ndarray, country: np.ndarray, *, pad: int, width: int) -> pa.Table:
+    """One row per record x date bucket its (padded) date range touches; areas as integer codes."""
     w0 = np.floor_divide(side.start[idx] - pad, width)
     w1 = np.floor_divide(side.end[idx] + pad, width)
     rep, w = _explode(w0, w1)
     sel = idx[rep]
-    return pd.DataFrame(
+    return pa.table(
         {
             "i": sel,
             "w": w,
             "s": side.start[sel],
             "e": side.end[sel],
             "sp": side.spatial[sel],
-            "g": side.gov[sel].astype(str),
-            "c": side.country[sel].astype(str),
+            "g": gov[sel],
+            "c": country[sel],
         }
     )
+
+
+def _area_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shared integer codes for area ids of both lists; -1 for blank (joins on ints are cheap)."""
+    codes, uniques = pd.factorize(pd.Series(np.concatenate([a, b]), dtype=object))
+    blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    codes = np.where(np.isin(codes, blank), -1, codes).astype(np.int64)
+    return codes[: len(a)], codes[len(a) :]
 
 
 def _block(a: _Side, b: _Side, *, days: int, km: float, fallback: Fallback) -> np.ndarray:
@@ -543,15 +551,17 @@ def _block(a: _Side, b: _Side, *, days: int, km: float, fallback: Fallback) -> n
         if fallback != "none":
             # Records without usable coordinates: join on area and week bucket.
             width = max(7, 2 * int(days) + 1)
-            fa = _buckets(a, np.flatnonzero(a.dated), pad=int(days), width=width)
-            fb = _buckets(b, np.flatnonzero(b.dated), pad=0, width=width)
+            ga, gb = _area_codes(a.gov, b.gov)
+            ca, cb = _area_codes(a.country, b.country)
+            fa = _buckets(a, np.flatnonzero(a.dated), ga, ca, pad=int(days), width=width)
+            fb = _buckets(b, np.flatnonzero(b.dated), gb, cb, pad=0, width=width)
             con.register("fa", fa)
             con.register("fb", fb)
             date_ok = f"fb.s <= fa.e + {int(days)} AND fa.s <= fb.e + {int(days)} AND NOT (fa.sp AND fb.sp)"
             got = con.execute(
                 f"""
                 SELECT fa.i AS ia, fb.i AS ib FROM fa JOIN fb ON fa.g = fb.g AND fa.w = fb.w
-                WHERE fa.g <> '' AND {date_ok}
+                WHERE fa.g >= 0 AND {date_ok}
                 """
             ).fetchnumpy()
             parts.append(np.column_stack([got["ia"], got["ib"]]))
@@ -559,7 +569,7 @@ def _block(a: _Side, b: _Side, *, days: int, km: float, fallback: Fallback) -> n
                 got = con.execute(
                     f"""
                     SELECT fa.i AS ia, fb.i AS ib FROM fa JOIN fb ON fa.c = fb.c AND fa.w = fb.w
-                    WHERE fa.c <> '' AND (fa.g = '' OR fb.g = '') AND {date_ok}
+                    WHERE fa.c >= 0 AND (fa.g < 0 OR fb.g < 0) AND {date_ok}
                     """
                 ).fetchnumpy()
                 parts.append(np.column_stack([got["ia"], got["ib"]]))
@@ -596,6 +606,15 @@ class _Scored:
     ranges: np.ndarray  # 'overlap' | 'disjoint' | 'missing'
     score: np.ndarray
     passes: np.ndarray  # inside date window and location limit
+
+    def take(self, mask: np.ndarray) -> _Scored:
+        return _Scored(*(getattr(self, f)[mask] for f in _SCORED_FIELDS))
+
+    def extend(self, other: _Scored) -> _Scored:
+        return _Scored(*(np.concatenate([getattr(self, f), getattr(other, f)]) for f in _SCORED_FIELDS))
+
+
+_SCORED_FIELDS = ("ia", "ib", "gap", "dist", "allowed", "basis", "ranges", "score", "passes")
 
 
 def _score(a: _Side, b: _Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, fallback: Fallback) -> _Scored:
@@ -683,7 +702,7 @@ def _ranges_text(low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 def _record_table(side: _Side) -> pa.Table:
     """Per-record columns the candidate table shows, as Arrow for DuckDB."""
-    text = lambda v: pa.array(np.asarray(v, dtype=object).astype(str), type=pa.string())  # noqa: E731
+    text = lambda v: pa.array(np.asarray(v, dtype=object), type=pa.string(), from_pandas=True)  # noqa: E731
     return pa.table(
         {
             "i": pa.array(np.arange(len(side.sid), dtype=np.int64)),
@@ -865,11 +884,27 @@ def _assign(ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int)
         return chosen
     graph = coo_matrix((np.ones(len(ia)), (ia, na + ib)), shape=(na + nb, na + nb))
     _, label = connected_components(graph, directed=False)
-    comp = label[ia]
+    comp = label[ia].astype(np.int64)
     sizes = np.bincount(comp)
     single = sizes[comp] == 1
     chosen[single] = True
     rest = np.flatnonzero(~single)
+    if not len(rest):
+        return chosen
+    # Star-shaped blocks (one A or one B record): the best edge wins, ties to the lowest ids.
+    n_comp = len(sizes)
+    a_first = np.unique(comp[rest] * (na + 1) + ia[rest])
+    b_first = np.unique(comp[rest] * (nb + 1) + ib[rest])
+    n_a = np.bincount(a_first // (na + 1), minlength=n_comp)
+    n_b = np.bincount(b_first // (nb + 1), minlength=n_comp)
+    star = (n_a[comp[rest]] == 1) | (n_b[comp[rest]] == 1)
+    st = rest[star]
+    if len(st):
+        order = st[np.lexsort((ib[st], ia[st], -score[st], comp[st]))]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = comp[order][1:] != comp[order][:-1]
+        chosen[order[first]] = True
+    rest = rest[~star]
     if not len(rest):
         return chosen
     order = rest[np.argsort(comp[rest], kind="stable")]
@@ -945,14 +980,13 @@ def match_incidents(
             dec_pairs[(i, j)] = r
 
     # Pairs decided by a reviewer but outside the automatic window still count.
-    cand_ia, cand_ib = sc.ia[keep], sc.ib[keep]
-    have = set((cand_ia * max(len(sb.sid), 1) + cand_ib).tolist()) if dec_pairs else set()
+    sc = sc.take(keep)
+    have = set((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist()) if dec_pairs else set()
     extra = [p for p in dec_pairs if p[0] * max(len(sb.sid), 1) + p[1] not in have]
     if extra:
         ea = np.array([p[0] for p in extra], dtype=np.int64)
         eb = np.array([p[1] for p in extra], dtype=np.int64)
-        cand_ia, cand_ib = np.concatenate([cand_ia, ea]), np.concatenate([cand_ib, eb])
-    sc = _score(sa, sb, cand_ia, cand_ib, days=days, km=km, fallback=fallback)
+        sc = sc.extend(_score(sa, sb, ea, eb, days=days, km=km, fallback=fallback))
     n = len(sc.ia)
     decision = np.full(n, "", dtype=object)
     reviewer = np.full(n, "", dtype=object)

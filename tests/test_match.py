@@ -22,7 +22,7 @@ from kit.match import (
 )
 
 LAT0, LON0 = 35.95, 39.01  # Raqqa
-KM_LAT = 1 / 111.195  # degrees of latitude per km
+KM_LAT = 180 / (math.pi * 6371.0088)  # degrees of latitude per km
 
 
 def rec(
@@ -307,7 +307,9 @@ def _random_frame(rows: list[tuple], source: str) -> pd.DataFrame:
     return frame(*out)
 
 
-def _brute_force(a: pd.DataFrame, b: pd.DataFrame, days: int, km: float) -> set[tuple[str, str]]:
+def _brute_force(
+    a: pd.DataFrame, b: pd.DataFrame, days: int, km: float, ambiguous: set[tuple[str, str]]
+) -> set[tuple[str, str]]:
     from kit.match import LOCATION_RADIUS_KM, UNKNOWN_PRECISION_RADIUS_KM
 
     def window(r: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -326,21 +328,25 @@ def _brute_force(a: pd.DataFrame, b: pd.DataFrame, days: int, km: float) -> set[
             rx = None if math.isnan(x["lat"]) else LOCATION_RADIUS_KM.get(x["location_precision"], UNKNOWN_PRECISION_RADIUS_KM)
             ry = None if math.isnan(y["lat"]) else LOCATION_RADIUS_KM.get(y["location_precision"], UNKNOWN_PRECISION_RADIUS_KM)
             if rx is not None and ry is not None:
-                d = abs(x["lat"] - y["lat"]) * 111.195  # same longitude: north-south distance
-                if d <= max(km, rx, ry) + 1e-9:
+                d = math.radians(abs(x["lat"] - y["lat"])) * 6371.0088  # same longitude: along the meridian
+                limit = max(km, rx, ry)
+                if abs(d - limit) < 1e-6:  # on the boundary, float rounding decides: accept either answer
+                    ambiguous.add((x["source_id"], y["source_id"]))
+                elif d <= limit:
                     found.add((x["source_id"], y["source_id"]))
             elif x["governorate"] and x["governorate"] == y["governorate"]:
                 found.add((x["source_id"], y["source_id"]))
     return found
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_rows, _rows, st.integers(0, 3), st.sampled_from([1.0, 5.0]))
 def test_blocking_finds_exactly_the_all_pairs_candidates(ra: list, rb: list, days: int, km: float) -> None:
     a, b = _random_frame(ra, "a"), _random_frame(rb, "b")
     r = match_incidents(a, b, days=days, km=km, min_score=0)
     got = set(zip(r.candidates["id_a"], r.candidates["id_b"], strict=True))
-    assert got == _brute_force(a, b, days, km)
+    ambiguous: set[tuple[str, str]] = set()
+    assert got - ambiguous == _brute_force(a, b, days, km, ambiguous)
     # one to one, nothing lost
     assert not r.pairs["id_a"].duplicated().any() and not r.pairs["id_b"].duplicated().any()
     assert len(r.pairs) + len(r.only_a) == len(a)
