@@ -132,6 +132,11 @@ def load_airwars(
     min/max -> low/high, best stays NA (Airwars publishes ranges). Governorate is
     resolved from `governorate`, then `region`. `coalition_alleged` is the export's
     own column. Rows with no date at all are kept with precision `unknown`.
+    `belligerent_verdict` stays empty: the export carries Airwars' grade (where
+    `Confirmed` means a belligerent accepted responsibility), not the belligerent's
+    own assessment, and we do not derive one from the other. A row with an
+    impossible coordinate or a window ending before it starts is rejected, not
+    repaired (the shared export has one of each).
     """
     t = read_table(path, required=_AIRWARS_REQUIRED)
     n = len(t)
@@ -475,6 +480,11 @@ def read_mapping(path: str | Path) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
         raise IncidentFileError(name, line, "(yaml)", f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    return check_mapping(doc, name)
+
+
+def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
+    """Validate a mapping given as a dict (the parsed YAML) and return it normalised for `load_mapped`."""
     if not isinstance(doc, dict):
         raise _mapping_error(name, "(mapping)", "expected a YAML mapping with keys source, columns, ...")
     unknown = sorted(set(doc) - _MAPPING_KEYS)
@@ -535,7 +545,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     the row. `governorate` and `country` may hold names: they are resolved through
     the gazetteer like the other loaders (unmapped names are reported).
     """
-    m = dict(mapping) if isinstance(mapping, Mapping) else read_mapping(mapping)
+    m = check_mapping(dict(mapping)) if isinstance(mapping, Mapping) else read_mapping(mapping)
     cols: dict[str, str] = m["columns"]
     by_field = {v: k for k, v in cols.items()}
     t = read_table(path, delimiter=m["delimiter"], encoding=m["encoding"], required=list(cols))

@@ -13,7 +13,15 @@ Conventions (see also each loader's docstring):
 - governorates are gazetteer ids; a name the gazetteer does not know (or that
   names several governorates) leaves the field empty and is listed on
   `LoadedIncidents.unmapped` as a warning (the row is kept, not rejected);
-- `rows_in == len(frame) + len(rejected)` for every load.
+- `rows_in == len(frame) + len(rejected)` for every load;
+- some loaders append documented extra columns after the schema
+  (`EXTRA_COLUMNS`: e.g. all-deaths `deaths_low/best/high` for UCDP and ACLED,
+  Airwars' `source_code` and `strike_status`).
+
+Formats: `airwars`, `ucdp` (GED CSV, HDX's HXL tag row skipped), `acled`,
+`nl-mod` (Dutch MoD strike log), or any CSV through a column-mapping YAML
+(`read_mapping` documents the keys). `kit incidents validate FILE --format F`
+prints the same accounting on the command line.
 """
 
 from __future__ import annotations

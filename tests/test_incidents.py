@@ -603,3 +603,13 @@ def test_bad_row_line_numbers_count_blank_lines_hxl_rows_and_quoted_newlines(tmp
     _accounted(r)
     assert _messages(r) == ["7: (row): expected 31 fields, found 32 (an unquoted delimiter?)"]
     assert r.frame["source_line"].tolist() == [2, 5, 8]
+
+
+def test_mapping_given_as_dict_is_checked_like_yaml(gaz) -> None:
+    import yaml
+
+    doc = yaml.safe_load((FIX / "monitor.yaml").read_text(encoding="utf-8"))
+    r = load_mapped(FIX / "monitor.csv", doc, gaz)
+    assert r.rows_loaded == 4 and (r.frame["source"] == "example-monitor").all()
+    with pytest.raises(IncidentFileError, match=r"^\(mapping\):0: columns: no column is mapped to source_id$"):
+        load_mapped(FIX / "monitor.csv", {"source": "x", "columns": {"Date": "date_start"}}, gaz)
