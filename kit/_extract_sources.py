@@ -142,7 +142,7 @@ _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|wh
 _ORG = rf"(?P<org>{_KNOWN_RE.pattern}|{_ORG_GENERIC})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
-        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*"
+        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|"
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
         r"(?:(?i:the)\s+)?)?" + _ORG)),
@@ -205,8 +205,8 @@ def find_attributions(text: str) -> list[Attribution]:
             s, e = m.start("org"), m.end("org")
             raw = m.group("org")
             # strip a leading sentence word from a generic name ("However Airwars")
-            raw_stripped = re.sub(r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+"
-                                  r"(?=[A-Z])", "", raw)
+            raw_stripped = raw if _canonical(raw)[1] is not None else re.sub(
+                r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+(?=[A-Z])", "", raw)
             s += len(raw) - len(raw_stripped)
             raw = raw_stripped
             name, src = _canonical(raw)

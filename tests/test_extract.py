@@ -1,0 +1,548 @@
+"""kit.extract: claims from text, checked against hand-labelled texts and the founding article."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kit._extract_numbers import VAGUE_QUANTITIES, find_quantities, parse_number
+from kit.extract import (
+    MAX_TEXT_CHARS,
+    REQUIRED_FIELDS,
+    DraftClaims,
+    ExtractInputError,
+    extract_claims,
+    parse_published,
+    review,
+)
+from kit.ledger import CLAIM_COLUMNS, load_claims
+
+TEXTS = Path(__file__).parent / "fixtures" / "texts"
+ARTICLE = "articles/inside_syria_2017_coalition_casualties.txt"
+FIELDS = ["claimant", "relay_chain", "qualifier", "outcome", "victims", "perpetrator", "places",
+          "period_start", "period_end"]
+
+
+def _by_figure(drafts: DraftClaims, low: float, high: float | None = None) -> list[dict[str, str]]:
+    high = low if high is None else high
+    return [d.row for d in drafts if float(d.row["low"]) == low and float(d.row["high"]) == high]
+
+
+# -- the founding article ------------------------------------------------------
+@pytest.fixture(scope="module")
+def article(shared_dir: Path) -> tuple[str, DraftClaims]:
+    text = (shared_dir / ARTICLE).read_text(encoding="utf-8")
+    return text, extract_claims(text, "2017-05")
+
+
+def test_article_yields_every_casualty_figure(article: tuple[str, DraftClaims]) -> None:
+    _text, drafts = article
+    figures = sorted((float(d.row["low"]), float(d.row["high"])) for d in drafts)
+    assert figures == [(352, 352), (804, 1213), (1782, 1782), (3164, 3164)]
+
+
+def test_article_cjtf_352(article: tuple[str, DraftClaims]) -> None:
+    (row,) = _by_figure(article[1], 352)
+    assert row["claimant"] == "CJTF-OIR" and row["claimant_type"] == "belligerent"
+    assert row["qualifier"] == "at_least"
+    assert row["outcome"] == "killed" and row["victims"] == "civilians"
+    assert row["places"] == "iq;sy"
+    # "since the operation began in 2014" -> Operation Inherent Resolve's start (data/operations.csv)
+    assert row["period_start"].startswith("2014") and row["period_end"] == ""
+    assert row["relay_chain"] == "Inside Syria Media Center"  # the byline's outlet: the text we read
+
+
+def test_article_airwars_3164_relayed_by_the_guardian(article: tuple[str, DraftClaims]) -> None:
+    (row,) = _by_figure(article[1], 3164)
+    assert row["claimant"] == "Airwars" and row["claimant_type"] == "monitor"
+    assert row["relay_chain"] == "The Guardian > Inside Syria Media Center"
+    assert row["source_status"] == "relayed"
+    assert row["qualifier"] == "none" and row["places"] == "iq;sy"
+    assert row["period_start"].startswith("2014") and row["period_end"] == ""
+
+
+def test_article_airwars_1782_in_march_this_year(article: tuple[str, DraftClaims]) -> None:
+    (row,) = _by_figure(article[1], 1782)
+    assert row["claimant"] == "Airwars"
+    assert row["relay_chain"].startswith("The Guardian")
+    assert (row["period_start"], row["period_end"]) == ("2017-03", "2017-03")  # resolved with 2017-05
+    assert row["victims"] == "civilians"
+
+
+def test_article_amnesty_range(article: tuple[str, DraftClaims]) -> None:
+    (row,) = _by_figure(article[1], 804, 1213)
+    assert row["claimant"] == "Amnesty International" and row["claimant_type"] == "ngo"
+    assert row["relay_chain"] == "Inside Syria Media Center"
+    assert row["qualifier"] == "none" and row["best"] == ""
+    assert row["places"] == "sy"
+    assert (row["period_start"], row["period_end"]) == ("2014-09-23", "2016-08")
+    assert row["perpetrator"] == "us-led-coalition"
+
+
+def test_article_spans_point_at_the_text(article: tuple[str, DraftClaims]) -> None:
+    text, drafts = article
+    (d,) = [d for d in drafts if d.row["low"] == "3164"]
+    assert text[slice(*d.figure_span)] == "3,164"
+    (claimant,) = d.spans["claimant"][:1]
+    assert text[slice(*claimant)] == "Airwars"
+    assert "The Guardian" in [text[s:e] for s, e in d.spans["relay_chain"]]
+    amnesty = next(d for d in drafts if d.row["low"] == "804")
+    assert text[slice(*amnesty.figure_span)].replace("\n", " ") == "804 to 1,213"
+    assert "between 23 September 2014 and August 2016" in text[slice(*amnesty.spans["period_start"][0])]
+
+
+def test_article_drafts_need_only_a_url_and_then_join_the_ledger(
+    article: tuple[str, DraftClaims], tmp_path: Path
+) -> None:
+    _text, drafts = article
+    assert all(d.missing == ["url"] and d.confidence["url"] == 0 for d in drafts)
+    problems = drafts.validate().problems
+    assert {p.field for p in problems} == {"url"} and len(problems) == len(drafts)
+    for d in drafts:
+        d.set("url", "https://www.example.org/inside-syria-op-ed")
+    assert drafts.validate().problems == []
+    path = tmp_path / "drafts.csv"
+    drafts.to_csv(str(path))
+    loaded = load_claims([path])
+    assert loaded.problems == [] and loaded.rows_loaded == len(drafts) == loaded.rows_in
+
+
+# -- hand-labelled texts: precision and recall per field ------------------------
+def _labelled() -> list[tuple[str, dict[str, object], DraftClaims]]:
+    out = []
+    for spec in sorted(TEXTS.glob("*.yaml")):
+        expected = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        text = spec.with_suffix(".txt").read_text(encoding="utf-8")
+        drafts = extract_claims(text, str(expected["published"]), publisher=expected.get("publisher") or None)
+        out.append((spec.stem, expected, drafts))
+    return out
+
+
+@pytest.fixture(scope="module")
+def labelled() -> list[tuple[str, dict[str, object], DraftClaims]]:
+    return _labelled()
+
+
+def _match(expected: list[dict[str, object]], drafts: DraftClaims) -> list[tuple[dict[str, object], dict[str, str] | None]]:
+    """Pair expected and drafted claims by figure, in text order."""
+    free = list(range(len(drafts)))
+    pairs = []
+    for e in expected:
+        hit = next((i for i in free if float(drafts[i].row["low"]) == e["low"]
+                    and float(drafts[i].row["high"]) == e["high"]), None)
+        if hit is not None:
+            free.remove(hit)
+        pairs.append((e, drafts[hit].row if hit is not None else None))
+    return pairs
+
+
+def test_at_least_ten_labelled_texts_in_different_styles(labelled: list) -> None:
+    styles = {e["style"] for _n, e, _d in labelled}
+    assert len(labelled) >= 10 and len(styles) == len(labelled)
+    assert any(not e["claims"] for _n, e, _d in labelled)  # one text without any casualty figure
+
+
+def test_precision_and_recall_per_field(labelled: list) -> None:
+    n_expected = sum(len(e["claims"]) for _n, e, _d in labelled)
+    n_drafted = sum(len(d) for _n, _e, d in labelled)
+    found = correct_claimant = 0
+    stats = {f: {"tp": 0, "filled": 0, "expected": 0} for f in FIELDS}
+    for _name, expected, drafts in labelled:
+        for e, row in _match(expected["claims"], drafts):
+            found += row is not None
+            correct_claimant += row is not None and row["claimant"] == e["claimant"]
+            for f in FIELDS:
+                want = str(e[f])
+                stats[f]["expected"] += bool(want)
+                if row is None:
+                    continue
+                stats[f]["filled"] += bool(row[f])
+                stats[f]["tp"] += bool(want) and row[f] == want
+    figure_precision = found / n_drafted
+    figure_recall = found / n_expected
+    claimant_recall = correct_claimant / n_expected
+    lines = [f"{len(labelled)} texts, {n_expected} labelled figures, {n_drafted} drafted",
+             f"figures: precision {figure_precision:.2f} recall {figure_recall:.2f}; "
+             f"figure with right claimant: recall {claimant_recall:.2f}",
+             f"{'field':<14}{'precision':>10}{'recall':>8}"]
+    for f, s in stats.items():
+        p = s["tp"] / s["filled"] if s["filled"] else 1.0
+        r = s["tp"] / s["expected"] if s["expected"] else 1.0
+        lines.append(f"{f:<14}{p:>10.2f}{r:>8.2f}")
+    print("\n" + "\n".join(lines))
+    assert claimant_recall >= 0.9
+    assert figure_precision >= 0.9
+    for f in ("qualifier", "outcome", "period_start"):
+        s = stats[f]
+        assert s["tp"] / s["expected"] >= 0.8, f
+
+
+def test_text_without_figures_gives_no_drafts(labelled: list) -> None:
+    (drafts,) = [d for n, _e, d in labelled if n == "no_figure"]
+    assert list(drafts) == []
+
+
+def test_press_release_is_primary_and_skips_report_counts(labelled: list) -> None:
+    (drafts,) = [d for n, _e, d in labelled if n == "press_release"]
+    assert sorted(float(d.row["low"]) for d in drafts) == [132, 484]  # not 47, 16 or 42 "reports"
+    assert {d.row["source_status"] for d in drafts} == {"primary"}
+    assert {d.row["relay_chain"] for d in drafts} == {""}
+
+
+def test_several_sources_in_one_sentence(labelled: list) -> None:
+    (drafts,) = [d for n, _e, d in labelled if n == "multi_source"]
+    owners = {d.row["low"]: d.row["claimant"] for d in drafts}
+    assert owners == {"1139": "CJTF-OIR", "7309": "Airwars", "3833": "Syrian Observatory for Human Rights",
+                      "2156": "Iraq Body Count"}
+
+
+def test_correction_story_flags_the_withdrawn_figure(labelled: list) -> None:
+    (drafts,) = [d for n, _e, d in labelled if n == "correction_update"]
+    withdrawn = next(d for d in drafts if d.row["low"] == "841")
+    assert "stated in error" in withdrawn.row["note"] and withdrawn.confidence["low"] <= 0.3
+    kept = [d for d in drafts if d.row["low"] == "817"]
+    assert len(kept) == 2 and all("stated in error" not in d.row["note"] for d in kept)
+
+
+def test_vague_quantity_follows_the_documented_convention(labelled: list) -> None:
+    (drafts,) = [d for n, _e, d in labelled if n == "oped"]
+    dozens = next(d for d in drafts if d.row["low"] == "12")
+    assert (dozens.row["high"], dozens.row["qualifier"], dozens.row["best"]) == ("99", "about", "")
+    assert "by convention" in dozens.row["note"] and dozens.confidence["low"] <= 0.5
+
+
+# -- numbers and ranges: property tests -------------------------------------------
+_SEPARATORS = [",", ".", " ", "\u00a0", "\u202f", "'"]
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen " \
+         "seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def _grouped(n: int, sep: str) -> str:
+    return f"{n:,}".replace(",", sep)
+
+
+def _words(n: int) -> str:
+    """English words for 0 < n < 1,000,000 (test renderer, independent of the parser)."""
+    def below_1000(k: int) -> str:
+        parts = []
+        if k >= 100:
+            parts.append(f"{_UNITS[k // 100]} hundred")
+            k %= 100
+            if k:
+                parts.append("and")
+        if k >= 20:
+            parts.append(_TENS[k // 10] + (f"-{_UNITS[k % 10]}" if k % 10 else ""))
+        elif k:
+            parts.append(_UNITS[k])
+        return " ".join(parts)
+
+    if n >= 1000:
+        rest = below_1000(n % 1000)
+        return f"{below_1000(n // 1000)} thousand" + (f" {rest}" if rest else "")
+    return below_1000(n)
+
+
+@given(n=st.integers(min_value=0, max_value=10**9), sep=st.sampled_from(_SEPARATORS))
+def test_thousands_separators_round_trip(n: int, sep: str) -> None:
+    assert parse_number(_grouped(n, sep)) == n
+    assert parse_number(str(n)) == n
+
+
+@given(n=st.integers(min_value=1, max_value=999_999))
+def test_number_words_round_trip(n: int) -> None:
+    assert parse_number(_words(n)) == n
+
+
+@given(
+    low=st.integers(min_value=0, max_value=10**7),
+    width=st.integers(min_value=1, max_value=10**7),
+    sep=st.sampled_from([",", ".", " "]),
+    form=st.sampled_from(["between {a} and {b}", "{a} to {b}", "{a}–{b}", "{a}-{b}", "{a} - {b}", "from {a} to {b}",
+                          "{a} — {b}"]),
+)
+def test_ranges_round_trip(low: int, width: int, sep: str, form: str) -> None:
+    high = low + width
+    text = form.format(a=_grouped(low, sep), b=_grouped(high, sep))
+    (q,) = find_quantities(f"killed {text} civilians")
+    assert (q.low, q.high, q.is_range, q.best) == (low, high, True, None)
+    assert f"killed {text} civilians"[q.start:q.end] == text
+
+
+@given(n=st.integers(min_value=2, max_value=99_999),
+       phrase=st.sampled_from([("at least", "at_least"), ("more than", "more_than"), ("up to", "up_to"),
+                               ("about", "about"), ("nearly", "almost"), ("almost", "almost"),
+                               ("fewer than", "fewer_than"), ("only", "none"), ("", "none")]))
+def test_qualifiers_in_sentences(n: int, phrase: tuple[str, str]) -> None:
+    words, qualifier = phrase
+    text = f"Airwars said {words} {n:,} civilians were killed in Mosul in 2017.".replace("  ", " ")
+    (d,) = extract_claims(text, "2018-01-01")
+    assert (d.row["low"], d.row["qualifier"], d.row["claimant"]) == (str(n), qualifier, "Airwars")
+    assert (d.row["places"], d.row["period_start"]) == ("iq-mosul", "2017")
+
+
+@pytest.mark.parametrize(("phrase", "low", "high"), [
+    ("dozens of", 12, 99), ("hundreds of", 100, 999), ("thousands of", 1000, 9999), ("a dozen", 12, 12),
+    ("more than a thousand", 1000, 1000), ("tens of thousands of", 10_000, 99_999), ("two dozen", 24, 24),
+])
+def test_vague_and_word_quantities(phrase: str, low: int, high: int) -> None:
+    (d,) = extract_claims(f"Residents said {phrase} civilians were killed.", "2017-01-01")
+    assert (float(d.row["low"]), float(d.row["high"])) == (low, high)
+    if phrase.startswith("more than"):
+        assert d.row["qualifier"] == "more_than"
+
+
+def test_vague_table_is_ordered() -> None:
+    assert all(lo <= hi for lo, hi in VAGUE_QUANTITIES.values())
+
+
+# -- periods, outcomes, attribution ---------------------------------------------------
+@pytest.mark.parametrize(("sentence", "published", "start", "end"), [
+    ("Airwars said 40 civilians were killed in March this year.", "2017-05", "2017-03", "2017-03"),
+    ("Airwars said 40 civilians were killed last month.", "2017-05-10", "2017-04", "2017-04"),
+    ("SNHR said 40 civilians have been killed since 2014.", "2017-05", "2014", ""),
+    ("Amnesty said 40 civilians were killed from January to mid-May 2017.", "2017-07", "2017-01", "2017-05"),
+    ("Airwars said 40 civilians have been killed since the start of Operation Inherent Resolve.", "2017", "2014-08-08", ""),
+    ("The AP said 9,000 civilians died in the battle for Mosul.", "2017-12", "2016-10-17", "2017-07-20"),
+])
+def test_periods(sentence: str, published: str, start: str, end: str) -> None:
+    (d,) = extract_claims(sentence, published)
+    assert (d.row["period_start"], d.row["period_end"]) == (start, end)
+
+
+def test_killed_and_injured_in_one_sentence() -> None:
+    drafts = extract_claims("UNAMI said 382 civilians were killed and 1,090 were injured in Iraq in 2017; "
+                            "the toll in Ninewa was 222 dead and 745 wounded.", "2018-01-01")
+    assert [(d.row["low"], d.row["outcome"]) for d in drafts] == [
+        ("382", "killed"), ("1090", "injured"), ("222", "killed"), ("745", "injured")]
+    assert drafts[2].row["places"] == "iq-ninewa" and drafts[0].row["places"] == "iq"
+
+
+def test_sub_counts_take_their_own_victim_group() -> None:
+    drafts = extract_claims("SNHR documented the deaths of 3,037 civilians, including 924 children and 656 women.",
+                            "2019-09-23")
+    assert [(d.row["low"], d.row["victims"], d.row["outcome"]) for d in drafts] == [
+        ("3037", "civilians", "killed"), ("924", "children", "killed"), ("656", "women", "killed")]
+
+
+def test_unknown_source_is_marked_not_guessed() -> None:
+    (d,) = extract_claims("At least 25 civilians were killed in Raqqa on Friday.", "2017-06-01")
+    assert d.row["claimant"] == "" and d.confidence["claimant"] == 0
+    assert {"claimant", "claimant_type", "url", "method", "source_status"} <= set(d.missing)
+    assert set(d.missing) <= set(REQUIRED_FIELDS)
+
+
+def test_relay_chain_through_an_outlet_and_a_told_source() -> None:
+    (d,) = extract_claims("Iraqi Prime Minister Haider al-Abadi told the AP that 1,260 civilians had been killed.",
+                          "2017-12-20", publisher="Middle East Eye")
+    assert d.row["claimant"] == "Government of Iraq"
+    assert d.row["relay_chain"] == "Associated Press > Middle East Eye"
+    assert d.row["source_status"] == "relayed"
+
+
+def test_non_casualty_numbers_are_ignored() -> None:
+    text = ("The coalition carried out 34,573 strikes in 2017, killing civilians in 12 towns; "
+            "about 60 percent of the 1,500 reports were closed and no death toll was given for the 3 km area.")
+    assert list(extract_claims(text, "2018-01-01")) == []
+
+
+def test_to_frame_has_exactly_the_ledger_columns() -> None:
+    drafts = extract_claims("Airwars said 40 civilians were killed in Mosul in 2017.", "2018")
+    frame = drafts.to_frame()
+    assert list(frame.columns) == CLAIM_COLUMNS
+    assert list(drafts.confidence_frame().columns) == CLAIM_COLUMNS
+    payload = json.loads(drafts.to_json())
+    assert payload["claims"][0]["row"]["claimant"] == "Airwars"
+    assert payload["claims"][0]["missing"] == drafts[0].missing
+
+
+# -- malformed and huge input -----------------------------------------------------------
+def test_text_over_the_limit_is_refused_with_a_clear_error() -> None:
+    big = "At least 352 civilians were killed. " * (5_000_000 // 36)
+    with pytest.raises(ExtractInputError, match="over the limit of 1,000,000") as info:
+        extract_claims(big, "2017-05")
+    assert info.value.field == "text"
+
+
+def test_binary_junk_is_refused() -> None:
+    junk = bytes(range(256)) * 40
+    with pytest.raises(ExtractInputError, match="not UTF-8|looks binary"):
+        extract_claims(junk, "2017-05")
+    with pytest.raises(ExtractInputError, match="looks binary"):
+        extract_claims("\x00\x01\x02 killed 12 civilians " * 100, "2017-05")
+
+
+def test_forty_digit_numbers_are_not_figures() -> None:
+    digits = "1234567890" * 4
+    assert list(extract_claims(f"Officials said {digits} civilians were killed.", "2017-05")) == []
+
+
+@pytest.mark.parametrize("bad", ["2017-13", "May 2017", "", "2017-02-30", "17-05-01"])
+def test_bad_publication_dates(bad: str) -> None:
+    with pytest.raises(ExtractInputError, match="published"):
+        parse_published(bad)
+
+
+def test_publication_precision_is_kept() -> None:
+    assert parse_published("2017-05") == ("2017-05", dt.date(2017, 5, 31))
+    assert parse_published(dt.date(2017, 5, 2)) == ("2017-05-02", dt.date(2017, 5, 2))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=400), st.binary(max_size=400)))
+def test_arbitrary_input_never_crashes(data: str | bytes) -> None:
+    try:
+        drafts = extract_claims(data, "2017-05")
+    except ExtractInputError as exc:
+        assert exc.field == "text" and str(exc).startswith("<text>:0: text:")
+        return
+    assert isinstance(drafts, DraftClaims)
+    for d in drafts:
+        assert list(d.row) == CLAIM_COLUMNS
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(min_value=1, max_value=10**6), filler=st.text(alphabet="abc ,.;\n", max_size=200))
+def test_spans_are_exact(n: int, filler: str) -> None:
+    text = f"{filler}\n\nAirwars said {n:,} civilians were killed."
+    drafts = extract_claims(text, "2017-05")
+    (d,) = [d for d in drafts if d.row["low"] == str(n)]
+    assert text[slice(*d.figure_span)] == f"{n:,}"
+
+
+def test_benchmark_throughput(shared_dir: Path) -> None:
+    """About 240 KB of text (the article ten times over): measured, printed, bounded."""
+    text = ((shared_dir / ARTICLE).read_text(encoding="utf-8") + "\n\n") * 100
+    extract_claims("Airwars said 1 civilian was killed.", "2017")  # warm-up: spaCy and dateparser load
+    t0 = time.perf_counter()
+    drafts = extract_claims(text, "2017-05")
+    seconds = time.perf_counter() - t0
+    print(f"\nextract: {len(text):,} chars, {len(drafts)} drafts in {seconds:.2f}s "
+          f"({len(text) / seconds:,.0f} chars/s)")
+    assert len(drafts) == 400
+    assert seconds < 60
+
+
+# -- CLI --------------------------------------------------------------------------------
+@pytest.fixture
+def cli() -> CliRunner:
+    return CliRunner()
+
+
+def test_cli_csv_is_a_draft_ledger(cli: CliRunner) -> None:
+    from kit.cli import app
+
+    result = cli.invoke(app, ["extract", str(TEXTS / "un_brief.txt"), "--published", "2017-02-01", "--csv"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == CLAIM_COLUMNS
+    assert frame["low"].tolist() == ["382", "1090", "222", "745"]
+
+
+def test_cli_json_has_spans_confidence_and_missing(cli: CliRunner) -> None:
+    from kit.cli import app
+
+    result = cli.invoke(app, ["extract", str(TEXTS / "wire_report.txt"), "--published", "2017-03-25",
+                              "--publisher", "Reuters", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    first = payload["claims"][0]
+    assert first["row"]["claimant"] == "local officials" and "url" in first["missing"]
+    assert set(first["confidence"]) == set(CLAIM_COLUMNS)
+    text = (TEXTS / "wire_report.txt").read_text(encoding="utf-8")
+    assert text[slice(*first["figure_span"])] == "25"
+
+
+def test_cli_table_and_errors(cli: CliRunner, tmp_path: Path) -> None:
+    from kit.cli import app
+
+    ok = cli.invoke(app, ["extract", str(TEXTS / "press_release.txt"), "--published", "2017-06-02"])
+    assert ok.exit_code == 0 and "2 draft claim(s)" in ok.stdout
+    bad_date = cli.invoke(app, ["extract", str(TEXTS / "press_release.txt"), "--published", "June 2017"])
+    assert bad_date.exit_code == 2 and "press_release.txt:0: published:" in bad_date.output
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 10)
+    binary = cli.invoke(app, ["extract", str(junk), "--published", "2017"])
+    assert binary.exit_code == 2 and "junk.txt:0: text:" in binary.output
+    both = cli.invoke(app, ["extract", str(junk), "--published", "2017", "--csv", "--json"])
+    assert both.exit_code == 2
+    missing = cli.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--published", "2017"])
+    assert missing.exit_code == 2 and "nope.txt:0: file:" in missing.output
+
+
+# -- review widget ---------------------------------------------------------------------
+_HOSTILE = ('<script>alert("x")</script> According to Amnesty International, 804 to 1,213 civilians were killed '
+            'in Syria between 23 September 2014 and August 2016. <img src=x onerror=alert(2)> '
+            'Residents said 3 <b>children</b> died in Raqqa in 2017.')
+
+
+def test_review_highlights_spans_and_escapes_all_text() -> None:
+    drafts = extract_claims(_HOSTILE, "2017-05")
+    widget = review(drafts)
+    page = widget.text_html.value
+    assert "<script>" not in page and "<img" not in page and "<b>" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x" in page
+    assert page.count("<mark") == len(drafts) == 2
+    assert '<mark class="sel"' in page and "804 to 1,213</mark>" in page
+    assert '<span class="claimant" title="claimant">Amnesty International</span>' in page
+    widget.selector.value = 1
+    assert '<span class="claimant"' in widget.text_html.value
+    assert "residents" in widget.text_html.value
+
+
+def test_review_edits_flow_into_rows_and_save_passes_the_contract(tmp_path: Path) -> None:
+    drafts = extract_claims(_HOSTILE, "2017-05")
+    target = tmp_path / "claims" / "reviewed.csv"
+    widget = review(drafts, path=str(target))
+    assert widget.save() is None and "url: required value is empty" in widget.status.value
+    assert not target.exists()
+    widget.selector.value = 0
+    widget.fields["url"].value = "https://www.amnesty.org/en/latest/news/2016/09/syria-coalition/"
+    widget.fields["source_status"].value = "primary"  # the URL is Amnesty's own publication
+    assert "perpetrator" in drafts[0].missing  # the text names no perpetrator: the reviewer must
+    widget.fields["perpetrator"].value = "us-led-coalition"
+    assert drafts[0].row["url"].startswith("https://www.amnesty.org") and drafts[0].confidence["url"] == 1.0
+    assert "url" not in drafts[0].missing
+    widget.selector.value = 1  # the anonymous 'residents' figure: drop it
+    widget.include.value = False
+    widget.selector.value = 0
+    assert widget.fields["url"].value.startswith("https://www.amnesty.org")  # edits survive re-selection
+    widget.save_button.click()
+    assert "Saved 1 row(s)" in widget.status.value, widget.status.value
+    loaded = load_claims([target])
+    assert loaded.problems == [] and loaded.rows_loaded == 1
+    row = loaded.claims.iloc[0]
+    assert (row["claimant"], row["low"], row["high"], row["period_start"]) == (
+        "Amnesty International", 804, 1213, "2014-09-23")
+
+
+def test_review_refuses_bad_edits_with_file_line_field() -> None:
+    drafts = extract_claims("Airwars said 40 civilians were killed in Mosul in 2017.", "2018")
+    widget = review(drafts, path="unused.csv")
+    widget.fields["url"].value = "ftp://example.org/x"
+    widget.fields["low"].value = "50"  # now low > high
+    assert widget.save() is None
+    status = widget.status.value
+    assert "unused.csv:2: url:" in status and "unused.csv:2: low" in status
+
+
+def test_review_of_a_text_without_figures() -> None:
+    widget = review(extract_claims("Nothing was counted here.", "2017"))
+    assert widget.selector.value is None and "No casualty figures" in widget.confidence.value
+    assert widget.save() is None and "Nothing to save" in widget.status.value
+
+
+def test_text_limit_is_spacy_sized() -> None:
+    import spacy
+
+    assert MAX_TEXT_CHARS <= spacy.blank("en").max_length
