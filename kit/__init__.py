@@ -29,6 +29,21 @@ from kit.ledger import CLAIM_COLUMNS, LoadResult, claim_range, load_claims, pars
 from kit.scope import ScopeComparison, comparability_matrix, compare_scopes
 from kit.tables import claims_table, figure_text, format_anchor_table, format_gap_table, pair_verdicts, period_text
 
+#: Areas with heavier dependencies (spaCy, ipywidgets, statsmodels, DuckDB)
+#: load on first use: `kit.estimate`, `kit.extract`, ...
+_LAZY = ("estimate", "extract", "incidents", "match", "report", "review", "widgets")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(f"kit.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'kit' has no attribute {name!r}")
+
+
 __all__ = [
     "CLAIM_COLUMNS",
     "Gazetteer",
@@ -45,6 +60,13 @@ __all__ = [
     "against_anchor",
     "as_of",
     "charts",
+    "estimate",
+    "extract",
+    "incidents",
+    "match",
+    "report",
+    "review",
+    "widgets",
     "claim_range",
     "claims_table",
     "comparability_matrix",
