@@ -48,7 +48,11 @@ def _const_str(n: int, value: str) -> pd.Series:
 
 
 def _na_float(n: int) -> pd.Series:
-    return pd.Series(pd.array([pd.NA] * n, dtype="Float64"))
+    return pd.Series(pd.arrays.FloatingArray(np.zeros(n), np.ones(n, dtype=bool)))
+
+
+def _na_int(n: int) -> pd.Series:
+    return pd.Series(pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)))
 
 
 def _countries(
@@ -178,7 +182,7 @@ def load_airwars(
     out["civilians_killed_best"] = _na_float(n)
     out["grade"] = t.col("grading")
     out["belligerent_verdict"] = _blank_str(n)
-    out["strike_count"] = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    out["strike_count"] = _na_int(n)
     out["strike_status"] = t.col("strike_status")
     out["country"], warn = _countries(res, t.col("country"), t, "country")
     out["governorate"], gwarn = resolve_governorates(
@@ -352,7 +356,7 @@ def load_ucdp(
              "unknown code '{0}' (expected 1 or 2)", out["event_clarity"])
     out["grade"] = _blank_str(n)
     out["belligerent_verdict"] = _blank_str(n)
-    out["strike_count"] = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    out["strike_count"] = _na_int(n)
     out["country"], warn = _countries(res, t.col("country"), t, "country")
     out["governorate"], gwarn = resolve_governorates(
         res, [_opt(t, "adm_1")], out["country"], file=t.file, lines=t.lines, field_names=["adm_1"]
@@ -422,7 +426,7 @@ def load_acled(
     out["notes"] = _opt(t, "notes")
     out["grade"] = _blank_str(n)
     out["belligerent_verdict"] = _blank_str(n)
-    out["strike_count"] = pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    out["strike_count"] = _na_int(n)
     out["country"], warn = _countries(res, t.col("country"), t, "country")
     out["governorate"], gwarn = resolve_governorates(
         res, [t.col("admin1")], out["country"], file=t.file, lines=t.lines, field_names=["admin1"]
@@ -618,7 +622,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
             if fld not in INCIDENT_COLUMNS:
                 extras.append(fld)
         elif fld in INCIDENT_COLUMNS:
-            out[fld] = pd.Series(pd.array([pd.NA] * n, dtype="Int64")) if fld == "strike_count" else _na_float(n)
+            out[fld] = _na_int(n) if fld == "strike_count" else _na_float(n)
     lo, best, hi = out["civilians_killed_low"], out["civilians_killed_best"], out["civilians_killed_high"]
     c.ordered(lo, best, label("civilians_killed_low"), "low", "best")
     c.ordered(best, hi, label("civilians_killed_best"), "best", "high")

@@ -423,8 +423,8 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
 
 
 def all_distinct(s: pd.Series) -> bool:
-    """True when no value repeats (one hash pass in pyarrow; `duplicated` only runs when this fails)."""
-    return bool(pc.count_distinct(pa.array(s.astype(str)), mode="all").as_py() == len(s))
+    """True when no value repeats (one hash pass; `duplicated` only runs when this fails)."""
+    return bool(s.is_unique)
 
 
 def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
