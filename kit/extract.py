@@ -32,10 +32,11 @@ import pandas as pd
 
 from kit._extract_dates import Operation, PeriodMention, find_dates, find_periods, load_operations
 from kit._extract_numbers import Quantity, find_quantities
-from kit._extract_sources import KNOWN_SOURCES, Attribution, Source, find_attributions
+from kit._extract_sources import _KNOWN_RE, KNOWN_SOURCES, Attribution, Source, _canonical, find_attributions
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.matcher import Matcher
 
     from kit.gazetteer import Gazetteer
     from kit.ledger import LoadResult
@@ -102,8 +103,8 @@ _NOT_CASUALTY_UNITS = {
 
 
 @lru_cache(maxsize=1)
-def _nlp() -> Language:
-    """A blank English pipeline: tokenizer, sentencizer and cue matchers (no model weights)."""
+def _pipeline() -> tuple[Language, Matcher]:
+    """A blank English pipeline (tokenizer + sentencizer) and the cue matcher; no model weights."""
     import spacy
     from spacy.matcher import Matcher
 
@@ -119,12 +120,7 @@ def _nlp() -> Language:
     ])
     for value, words in _VICTIM_WORDS.items():
         matcher.add(f"VICTIM|{value}", [[{"LOWER": {"IN": words}}]])
-    nlp.vocab.strings.add("_kit_matcher")
-    _MATCHERS[id(nlp)] = matcher
-    return nlp
-
-
-_MATCHERS: dict[int, Any] = {}
+    return nlp, matcher
 
 
 class _SpanIndex:
@@ -301,7 +297,7 @@ _CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+as\s+(?!a\b|many\b|much\b|well\b)|\bw
 
 
 def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
-    nlp = _nlp()
+    nlp, matcher = _pipeline()
     doc = nlp(text)
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
 
@@ -321,7 +317,6 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
             breaks = [s] + [m.start() for m in _CLAUSE_BREAK.finditer(text, s, e)] + [e]
             clauses = tuple((a, b) for a, b in zip(breaks, breaks[1:], strict=False) if b > a)
             sentences.append(_Sentence(s, e, paragraph_of(s), clauses))
-    matcher = _MATCHERS[id(nlp)]
     cues: list[_Cue] = []
     for match_id, start, end in matcher(doc):
         kind, value = nlp.vocab.strings[match_id].split("|")
@@ -861,12 +856,8 @@ def extract_claims(
     attributions = find_attributions(text)
     blocked = [(a.name_start, a.name_end) for a in attributions]
     blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
-    from kit._extract_sources import _KNOWN_RE
-
     blocked += [(m.start(), m.end()) for m in _KNOWN_RE.finditer(text)]
     blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
-    from kit._extract_sources import _canonical
-
     publisher_name, publisher_source = _canonical(publisher) if publisher else ("", None)
     if publisher_source is not None:
         publisher = publisher_name
