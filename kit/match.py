@@ -50,6 +50,7 @@ __all__ = [
     "collapse_strikes",
     "load_decisions",
     "match_incidents",
+    "sensitivity",
 ]
 
 # --------------------------------------------------------------------------
@@ -1096,3 +1097,26 @@ def _unmatched(side: _Side, idx: np.ndarray, status: np.ndarray, linked: np.ndar
     out = side.frame.copy()
     out["unmatched_reason"] = why
     return out[~linked].reset_index(drop=True)
+
+
+def sensitivity(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    days: Iterable[int] = (0, 1, 2, 3),
+    km: Iterable[float] = (2.0, 5.0, 10.0, 20.0),
+    **options: object,
+) -> pd.DataFrame:
+    """Match counts over a grid of date windows and distances.
+
+    A matching result without its sensitivity is not a finding (Spagat &
+    Dougherty): this table shows how the number of links moves with the two
+    thresholds a reader is most likely to question. Other keyword options are
+    passed to `match_incidents` unchanged (e.g. `min_score`, `decisions`).
+    """
+    rows = []
+    for d in days:
+        for k in km:
+            s = match_incidents(a, b, days=int(d), km=float(k), **options).summary()  # type: ignore[arg-type]
+            rows.append({"days": int(d), "km": float(k), **{key: s[key] for key in ("candidates", "matched", "only_a", "only_b")}})
+    return pd.DataFrame(rows, columns=["days", "km", "candidates", "matched", "only_a", "only_b"])

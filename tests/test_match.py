@@ -501,3 +501,16 @@ def test_review_widget_escapes_record_text(tmp_path: Path) -> None:
     w = MatchReview(match_incidents(a, b), tmp_path / "d.csv", show="all")
     assert "<script>" not in w.detail.value and "&lt;script&gt;" in w.detail.value
     assert "javascript:" not in w.detail.value and "A: no link" in w.detail.value
+
+
+def test_sensitivity_grid_moves_with_thresholds() -> None:
+    from kit.match import sensitivity
+
+    a = frame(rec("A1", "2016-03-04"), rec("A2", "2016-03-10"), rec("A3", "2016-03-20"))
+    b = frame(B("B1", "2016-03-04", north_km=1.5), B("B2", "2016-03-12", north_km=0.2), B("B3", "2016-03-20", north_km=7.0))
+    t = sensitivity(a, b, days=(0, 2), km=(1.0, 10.0))
+    assert list(t.columns) == ["days", "km", "candidates", "matched", "only_a", "only_b"]
+    got = t.set_index(["days", "km"])["matched"].to_dict()
+    # A1-B1 needs km >= 1.5, A2-B2 needs a 2-day window, A3-B3 needs km >= 7
+    assert got == {(0, 1.0): 0, (0, 10.0): 2, (2, 1.0): 1, (2, 10.0): 3}
+    assert (t["matched"] + t["only_a"] == len(a)).all()
