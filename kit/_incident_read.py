@@ -205,7 +205,7 @@ def read_table(
     if 1 in bad_lines:
         raise IncidentFileError(name, 1, "(header)", f"header is not valid {encoding} text")
     first_nl = data.find(b"\n")
-    header_text = (data if first_nl < 0 else data[:first_nl]).decode("utf-8").rstrip("\r")
+    header_text = (data if first_nl < 0 else data[:first_nl]).decode("utf-8", errors="replace").rstrip("\r")
     cells = _split_line(header_text, delimiter)
     header = [rename(c.strip()) if rename else c.strip() for c in cells]
     if len(header) == 1 and required and len(required) > 1:
@@ -224,7 +224,7 @@ def read_table(
     skip = 1
     second_end = data.find(b"\n", first_nl + 1) if first_nl >= 0 else -1
     if first_nl >= 0:
-        second = data[first_nl + 1 : second_end if second_end >= 0 else len(data)].decode("utf-8").rstrip("\r")
+        second = data[first_nl + 1 : second_end if second_end >= 0 else len(data)].decode("utf-8", errors="replace").rstrip("\r")
         tags = [c.strip() for c in _split_line(second, delimiter)]
         if any(tags) and all(_HXL_CELL.match(t) for t in tags if t):
             skip = 2  # HDX's HXL hashtag row (e.g. #date+start) is metadata, not a record

@@ -613,3 +613,17 @@ def test_mapping_given_as_dict_is_checked_like_yaml(gaz) -> None:
     assert r.rows_loaded == 4 and (r.frame["source"] == "example-monitor").all()
     with pytest.raises(IncidentFileError, match=r"^\(mapping\):0: columns: no column is mapped to source_id$"):
         load_mapped(FIX / "monitor.csv", {"source": "x", "columns": {"Date": "date_start"}}, gaz)
+
+
+def test_encoding_problems_in_header_and_far_into_a_file(tmp_path: Path, gaz) -> None:
+    src = (FIX / "acled.csv").read_bytes().split(b"\n")
+    header_bad = _write(tmp_path, "h.csv", src[0].replace(b"notes", b"n\xe9tes") + b"\n" + b"\n".join(src[1:]))
+    with pytest.raises(IncidentFileError, match=r"h\.csv:1: \(header\): header is not valid utf-8 text$"):
+        load_acled(header_bad, gaz)
+    # a bad byte past the first 4 KB is found by the parser's own UTF-8 check
+    rows = [src[0]] + [src[1].replace(b"SYR900001", f"SYR{i:06d}".encode()) for i in range(40)]
+    rows[35] = rows[35].replace(b"Ar-Raqqa", b"Ar-R\xe9qqa", 1)
+    r = load_acled(_write(tmp_path, "far.csv", b"\n".join(rows) + b"\n"), gaz)
+    _accounted(r)
+    assert (r.rows_in, r.rows_loaded) == (40, 39)
+    assert _messages(r) == ["36: (encoding): line is not valid UTF-8 text (save the file as UTF-8)"]
