@@ -237,6 +237,15 @@ class LoadedIncidents:
     def rows_rejected(self) -> int:
         return len(self.rejected)
 
+    def summary(self) -> str:
+        """One line for notebooks and logs: where the rows went."""
+        files = sorted(set(self.frame["source_file"]) | set(self.rejected["source_file"]))
+        where = files[0] if len(files) == 1 else f"{len(files)} file(s)"
+        return (
+            f"{where}: {self.rows_in} row(s) in, {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
+            f"{len(self.unmapped)} kept with an unmapped place"
+        )
+
     @property
     def problems(self) -> list[Problem]:
         """Rejected rows as `Problem`s, printed `file:line: field: message`."""

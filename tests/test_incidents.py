@@ -627,3 +627,8 @@ def test_encoding_problems_in_header_and_far_into_a_file(tmp_path: Path, gaz) ->
     _accounted(r)
     assert (r.rows_in, r.rows_loaded) == (40, 39)
     assert _messages(r) == ["36: (encoding): line is not valid UTF-8 text (save the file as UTF-8)"]
+
+
+def test_summary_line(gaz) -> None:
+    r = load_airwars(FIX / "malformed_airwars.csv", gaz)
+    assert r.summary().endswith("malformed_airwars.csv: 15 row(s) in, 1 loaded, 14 rejected, 0 kept with an unmapped place")
