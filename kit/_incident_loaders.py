@@ -142,7 +142,7 @@ def load_airwars(
     impossible coordinate or a window ending before it starts is rejected, not
     repaired (the shared export has one of each).
     """
-    t = read_table(path, required=_AIRWARS_REQUIRED)
+    t = read_table(path, required=_AIRWARS_REQUIRED, optional=())
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
@@ -248,7 +248,7 @@ def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> Loa
     `Province` free text gives a governorate only when it names exactly one.
     """
     p = Path(path)
-    t = read_table(p, delimiter=";", required=_NL_REQUIRED, rename=_nl_header)
+    t = read_table(p, delimiter=";", required=_NL_REQUIRED, optional=("Position MGRS", "Comment"), rename=_nl_header)
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
@@ -299,6 +299,7 @@ _UCDP_REQUIRED = (
     "id", "date_start", "date_end", "date_prec", "where_prec", "country", "latitude", "longitude",
     "deaths_civilians", "best", "low", "high",
 )
+_UCDP_OPTIONAL = ("where_coordinates", "adm_1", "adm_2", "side_a", "side_b", "type_of_violence", "event_clarity")
 _UCDP_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -316,7 +317,7 @@ def load_ucdp(
     Perpetrators: `side_a` for one-sided violence (type 3), else `side_a;side_b`.
     `url` is empty (UCDP cites articles by text, kept nowhere else in the schema).
     """
-    t = read_table(path, required=_UCDP_REQUIRED)
+    t = read_table(path, required=_UCDP_REQUIRED, optional=_UCDP_OPTIONAL)
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
@@ -377,6 +378,7 @@ _ACLED_REQUIRED = (
     "event_id_cnty", "event_date", "time_precision", "actor1", "country", "admin1", "location",
     "latitude", "longitude", "geo_precision", "fatalities",
 )
+_ACLED_OPTIONAL = ("assoc_actor_1", "actor2", "civilian_targeting", "notes")
 _ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%m-%Y")
 """API exports use ISO dates; older website exports '14 June 2017'; the codebook documents dd-mm-yyyy."""
 
@@ -392,7 +394,7 @@ def load_acled(
     the civilian columns stay NA. ACLED records no injuries (NA). Perpetrators are
     actor1 plus `assoc_actor_1` (split on ';').
     """
-    t = read_table(path, required=_ACLED_REQUIRED)
+    t = read_table(path, required=_ACLED_REQUIRED, optional=_ACLED_OPTIONAL)
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)
@@ -552,7 +554,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     m = check_mapping(dict(mapping)) if isinstance(mapping, Mapping) else read_mapping(mapping)
     cols: dict[str, str] = m["columns"]
     by_field = {v: k for k, v in cols.items()}
-    t = read_table(path, delimiter=m["delimiter"], encoding=m["encoding"], required=list(cols))
+    t = read_table(path, delimiter=m["delimiter"], encoding=m["encoding"], required=list(cols), optional=())
     n = len(t)
     c = Checks(n)
     res = _resolver(gazetteer)

@@ -54,6 +54,8 @@ class Table:
     delimiter: str
     bad: list[tuple[int, str, str, str]] = field(default_factory=list)  # (line, field, message, raw)
     bad_lines: set[int] = field(default_factory=set)  # lines with encoding problems
+    text: bytes = b""  # the file as parsed (UTF-8), to quote rejected lines verbatim
+    multiline: bool = False
 
     def __len__(self) -> int:
         return len(self.data)
@@ -67,7 +69,20 @@ class Table:
         return self._stripped[name]
 
     def raw(self, idx: np.ndarray) -> list[str]:
-        """The rejected records as delimiter-joined text (for the `raw` column)."""
+        """The rejected records as the file has them (for the `raw` column).
+
+        One-line records are quoted verbatim from the file; records spanning lines
+        (quoted newlines) are rebuilt from the parsed cells.
+        """
+        if self.text and not self.multiline and len(idx):
+            arr = np.frombuffer(self.text, dtype=np.uint8)
+            starts = np.concatenate(([0], np.flatnonzero(arr == 10) + 1))
+            out = []
+            for line in self.lines[idx]:
+                a = int(starts[line - 1])
+                b = self.text.find(b"\n", a)
+                out.append(self.text[a : b if b >= 0 else len(self.text)].decode("utf-8", errors="replace").rstrip("\r"))
+            return out
         sub = self.data.iloc[idx]
         return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
 
@@ -178,13 +193,15 @@ def read_table(
     delimiter: str = ",",
     encoding: str = "utf-8",
     required: Sequence[str] = (),
+    optional: Sequence[str] | None = None,
     rename: Callable[[str], str] | None = None,
 ) -> Table:
     """Parse a delimited file into strings; whole-file problems raise IncidentFileError.
 
     `rename` maps raw header cells to the names the loader uses (e.g. dropping
     the Dutch `(UNCLASS)` suffix). An HDX HXL hashtag row under the header is
-    recognised and skipped.
+    recognised and skipped. With `optional` given, only the required and optional
+    columns are converted (wide exports parse faster); None keeps every column.
     """
     p = Path(path)
     name = display_name(p)
@@ -220,6 +237,7 @@ def read_table(
     if missing:
         raise IncidentFileError(name, 1, ", ".join(missing), "required column missing from the header")
     header = [h or f"_unnamed_{i}" for i, h in enumerate(header)]
+    wanted = header if optional is None else [h for h in header if h in required or h in optional]
 
     skip = 1
     second_end = data.find(b"\n", first_nl + 1) if first_nl >= 0 else -1
@@ -246,7 +264,8 @@ def read_table(
                 delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=_handler
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.large_string() for h in header},  # pandas' str dtype: no copy
+                column_types={h: pa.large_string() for h in wanted},  # pandas' str dtype: no copy
+                include_columns=wanted,
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -267,7 +286,7 @@ def read_table(
         m = re.search(r"[Rr]ow #(\d+)", msg)
         raise IncidentFileError(name, int(m.group(1)) if m else 0, "(file)", f"cannot parse as CSV: {msg}") from exc
     frame = table.to_pandas()
-    for h in header:
+    for h in wanted:
         if frame[h].dtype != object and str(frame[h].dtype) != "str":
             frame[h] = frame[h].astype(str)
 
@@ -295,7 +314,7 @@ def read_table(
     ]
     if len(frame):
         blank = np.ones(len(frame), dtype=bool)
-        for h in header:  # rows of empty cells are rare: narrow the candidates column by column
+        for h in wanted:  # rows of empty cells are rare: narrow the candidates column by column
             idx = np.flatnonzero(blank)
             if not len(idx):
                 break
@@ -314,6 +333,8 @@ def read_table(
         delimiter=delimiter,
         bad=bad,
         bad_lines=bad_lines,
+        text=data,
+        multiline=multiline,
     )
 
 
