@@ -193,7 +193,7 @@ _SINCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _IN_BEFORE = re.compile(
-    r"(?:\b(?:in|during|throughout|over|for)\s+(?:the\s+(?:month|year)\s+of\s+)?|^|\b(?:only|alone)\s+)$",
+    r"(?:\b(?:in|during|throughout|over|for|on)\s+(?:the\s+(?:month|year)\s+of\s+)?|^|\b(?:only|alone)\s+)$",
     re.IGNORECASE,
 )
 

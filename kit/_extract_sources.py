@@ -32,7 +32,7 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "CJTF-OIR", "CJTF OIR", "Combined Joint Task Force", "Combined Joint Task Force-Operation Inherent Resolve",
         "Combined Joint Task Force – Operation Inherent Resolve", "Operation Inherent Resolve task force",
         "US-led coalition", "U.S.-led coalition", "US-led Coalition", "U.S.-led Coalition", "the coalition",
-        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition", "the alliance",
+        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition", "Coalition", "the alliance",
         "the Alliance",
     )),
     Source("US Department of Defense", "belligerent", "official_statement", False, (
@@ -154,7 +154,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("finding", re.compile(
         r"\b(?i:an?|the)\s+" + _ORG + r"\s+(?i:investigation|analysis|review|tally|count|study|survey|report)\s+"
         r"(?:(?i:has|had)\s+)?(?i:found|finds|shows|showed|revealed|reveals|concluded|concludes|estimated)\b")),
-    ("headline", re.compile(r"(?m)^\s*" + _ORG + r":\s")),
+    ("headline", re.compile(r"(?m)^[ \t]*(?:[-•*–][ \t]+)?" + _ORG + r"(?:[ \t]*\([^()\n]{1,40}\))?:\s")),
+    ("self", re.compile(r"(?P<org>\b(?:[Ww]e|[Oo]ur\s+(?:researchers|team|investigators|staff|monitors|analysts)))\s+"
+                        + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|city|"
         r"Iraqi|Syrian|Kurdish|US|U\.S\.|Western|rescue)\s+)*(?:officials?|residents|witnesses|medics|doctors|"
@@ -175,7 +177,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _NOT_NAMES = re.compile(
     r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
-    r"Their|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
     r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza)$"
@@ -204,6 +206,13 @@ def find_attributions(text: str) -> list[Attribution]:
         for m in pattern.finditer(text):
             s, e = m.start("org"), m.end("org")
             raw = m.group("org")
+            if kind == "self":
+                found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
+                continue
+            if re.search(r"\.\s", raw):  # a name does not run across a sentence end ("Coalition. Our")
+                cut = raw.rfind(". ") + 2 if ". " in raw else len(raw)
+                s += cut
+                raw = raw[cut:]
             # strip a leading sentence word from a generic name ("However Airwars")
             raw_stripped = raw if _canonical(raw)[1] is not None else re.sub(
                 r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+(?=[A-Z])", "", raw)

@@ -97,7 +97,7 @@ _NOT_CASUALTY_UNITS = {
     "sorties", "targets", "engagements", "days", "day", "weeks", "week", "months", "month", "years", "year",
     "hours", "hour", "km", "kilometres", "kilometers", "miles", "metres", "meters", "percent", "per", "%",
     "times", "countries", "nations", "members", "cases", "pages", "names", "buildings", "homes", "houses",
-    "families", "villages", "towns", "locations", "events", "aircraft", "jets", "planes", "vehicles",
+    "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
     "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
 }
 
@@ -300,6 +300,9 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
     nlp, matcher = _pipeline()
     doc = nlp(text)
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    # each list item is its own sentence (fact boxes have no full stops)
+    item_starts = [m.start(1) for m in re.finditer(r"\n[ \t]*([-•*–][ \t]+|\d{1,2}[.)][ \t]+)", text)]
+    paragraph_starts = sorted({*paragraph_starts, *item_starts})  # and its own paragraph: nothing carries over
 
     def paragraph_of(pos: int) -> int:
         return max(0, bisect_right(paragraph_starts, pos) - 1)
@@ -310,6 +313,8 @@ def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
         pieces = [sent.start_char]
         lo, hi = bisect_right(paragraph_starts, sent.start_char), bisect_left(paragraph_starts, sent.end_char)
         pieces += paragraph_starts[lo:hi]
+        lo, hi = bisect_right(item_starts, sent.start_char), bisect_left(item_starts, sent.end_char)
+        pieces = sorted({*pieces, *item_starts[lo:hi]})
         pieces.append(sent.end_char)
         for s, e in zip(pieces, pieces[1:], strict=False):
             if not text[s:e].strip():
@@ -368,6 +373,10 @@ _NP_STOP = {"of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "o
 _NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%-]*)")
 
 
+_PARTICIPLES = {"alleged", "reported", "suspected", "confirmed", "documented", "recorded", "verified", "registered",
+                "unconfirmed", "unverified", "assessed", "claimed", "disputed", "contested", "investigated"}
+
+
 def _head_noun(text: str, end: int) -> str:
     """The last word of the noun phrase right after a figure ("47 civilian casualty reports" -> "reports")."""
     head, pos = "", end
@@ -376,7 +385,7 @@ def _head_noun(text: str, end: int) -> str:
         if not m:
             break
         word = m.group(1).lower()
-        if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS):
+        if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS | _PARTICIPLES):
             break
         head, pos = word, m.end()
     return head
@@ -512,6 +521,8 @@ _PERPETRATORS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           re.IGNORECASE)),
     ("syrian-government", re.compile(r"\b(?:Syrian\s+(?:government|regime|army)|regime)\s*(?:forces|strikes|troops)?",
                                      re.IGNORECASE)),
+    ("uk", re.compile(r"\b(?:RAF|British|UK|U\.K\.)\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|drones?|raids?)\b")),
+    ("france", re.compile(r"\bFrench\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|raids?)\b")),
     ("isis", re.compile(r"\bby\s+(?:the\s+)?(?:ISIS|ISIL|IS|Daesh|Islamic State)\b")),
     ("all", re.compile(r"\ball\s+(?:sides|parties|actors|perpetrators)\b|\bacts\s+of\s+terrorism,\s+violence\s+and\s+"
                        r"armed\s+conflict\b", re.IGNORECASE)),
@@ -736,6 +747,12 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
             method = src.method
         if method:
             row["method"], conf["method"] = method, 0.6 if chosen.verb not in _ACK_VERBS else 0.75
+    if chosen is not None and chosen.kind == "self":
+        chosen = None  # "we estimate", "our researchers found": the publisher speaks
+        if ctx.publisher_source is None:
+            notes.append("first-person source ('we'): the publisher of the text")
+            if ctx.publisher:
+                row["claimant"], conf["claimant"] = ctx.publisher, 0.6
     if chosen is None and ctx.publisher_source is not None and not relays:
         src = ctx.publisher_source
         row["claimant"], conf["claimant"] = src.name, 0.6
@@ -746,7 +763,7 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
             row["method"], conf["method"] = src.method, 0.5
         chosen_name = src.name
     else:
-        chosen_name = chosen.name if chosen is not None else ""
+        chosen_name = chosen.name if chosen is not None else row["claimant"]
     chain = [a.name for a in reversed(relays)]
     if ctx.publisher and ctx.publisher != chosen_name:
         chain.append(ctx.publisher)
