@@ -24,7 +24,14 @@ import ipywidgets as W
 import pandas as pd
 
 from kit.charts._base import VERDICT_LABELS, format_figure, format_range, safe_url, short_text
-from kit.charts._claims import MAX_CHART_ROWS, as_of_chart, claims_chart_frame, claims_range_chart, gap_chart
+from kit.charts._claims import (
+    MAX_CHART_ROWS,
+    as_of_chart,
+    at_year,
+    claims_chart_frame,
+    claims_range_chart,
+    gap_chart,
+)
 
 __all__ = [
     "ClaimExplorer",
@@ -517,7 +524,9 @@ class GapExplorer(_Explorer):
                                     at=at, bind_at=bind, declare_at=False))
         from kit.charts._claims import _at_param
 
-        return alt.vconcat(*panels).add_params(_at_param(pd.to_datetime(self.series["date"]), at, bind))
+        # one time axis for the timeline and the gap panels, so the dates line up
+        return alt.vconcat(*panels).resolve_scale(x="shared").add_params(
+            _at_param(pd.to_datetime(self.series["date"]), at, bind))
 
     def _said_by(self, claimant: str, at: pd.Timestamp) -> pd.Series | None:
         s = self.series[(self.series["claimant"] == claimant) & (pd.to_datetime(self.series["date"]) <= at)]
@@ -563,14 +572,14 @@ class GapExplorer(_Explorer):
         self.said = said
         self.summary.value = f"<b>{_e(lines[0])}</b><br>" + "<br>".join(_e(line) for line in lines[1:])
         if self._jchart is not None:
-            self._jchart.params.at = float(at.timestamp() * 1000)
+            self._jchart.params.at = at_year(at)
 
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
             _offline_jupyterchart()
             self._jchart = alt.JupyterChart(self.chart)
-            self._jchart.params.at = float(self.at.timestamp() * 1000)
+            self._jchart.params.at = at_year(self.at)
         return self._jchart
 
     @property

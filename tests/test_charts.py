@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kit.charts._base import format_range, inline_data, safe_url, short_text
 from kit.charts._claims import (
     MAX_CHART_ROWS,
+    at_year,
     as_of_chart,
     claims_chart_frame,
     claims_range_chart,
@@ -296,12 +297,22 @@ def test_as_of_chart_steps_bands_and_points(series: pd.DataFrame) -> None:
     assert set(ends) == {"CJTF-OIR", "Airwars"} and len(set(ends.values())) == 1
 
 
+@given(st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2040-12-31").date()))
+def test_at_year_round_trips_through_the_vega_expression(day: Any) -> None:
+    """Python's decimal year and the chart's expression agree on the day."""
+    value = at_year(pd.Timestamp(day))
+    year = int(value // 1)
+    back = pd.Timestamp(year=year, month=1, day=1) + pd.Timedelta(days=round((value - year) * 365.25))
+    assert back == pd.Timestamp(day)
+
+
 def test_as_of_chart_date_param(series: pd.DataFrame) -> None:
     spec = as_of_chart(series, at="2017-02-01").to_dict()
     at = _params(spec)["at"]
     assert at["bind"]["input"] == "range"
-    assert at["value"] == int(pd.Timestamp("2017-02-01").timestamp() * 1000)
-    assert '"expr": "at"' in json.dumps(spec)
+    assert at["value"] == pytest.approx(2017 + 31 / 365.25, abs=1e-4)  # a decimal year, not epoch ms
+    assert (at["bind"]["min"], at["bind"]["max"], at["bind"]["step"]) == (2017.0, 2017.35, 0.01)  # 2 Jan .. 30 Apr + the carried last step
+    assert "utc(floor(at), 0, 1 + round((at - floor(at)) * 365.25))" in json.dumps(spec)
     _assert_inline_and_valid(spec)
     undeclared = as_of_chart(series, at="2017-02-01", declare_at=False).to_dict()
     assert "at" not in _params(undeclared)

@@ -33,6 +33,7 @@ from kit.charts._base import (
 
 __all__ = [
     "MAX_CHART_ROWS",
+    "at_year",
     "as_of_chart",
     "claims_chart_frame",
     "claims_range_chart",
@@ -490,19 +491,46 @@ def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
     return s
 
 
+def at_year(when: pd.Timestamp | str) -> float:
+    """A date as the decimal year the `at` param holds (2017-01-10 → 2017.0246…).
+
+    A slider over epoch milliseconds would show readers 13-digit numbers; a
+    decimal year reads as a date, and `_AT_DATE` turns it back into one.
+    """
+    ts = pd.Timestamp(when)
+    return ts.year + (ts.day_of_year - 1) / 365.25
+
+
+_AT_DATE = "utc(floor(at), 0, 1 + round((at - floor(at)) * 365.25))"
+"""Vega expression: the `at` decimal year as a UTC date, as ISO dates in the data are (days overflow into months)."""
+
+
 def _at_param(dates: pd.Series, at: pd.Timestamp | str | None, bind: bool) -> alt.Parameter:
-    """A date (epoch ms) shared by timeline charts; a slider in reports, set from Python live."""
-    lo, hi = dates.min(), dates.max()
-    value = pd.Timestamp(at) if at is not None else hi
-    ms = int(value.timestamp() * 1000)
+    """The 'as of' date shared by timeline charts: a slider in reports, set from Python live."""
+    lo, hi = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+    value = round(at_year(at if at is not None else hi), 4)
     if not bind:
-        return alt.param(name="at", value=ms)
-    day = 86_400_000
+        return alt.param(name="at", value=value)
     return alt.param(
-        name="at", value=ms,
-        bind=alt.binding_range(min=int(lo.timestamp() * 1000), max=int(hi.timestamp() * 1000), step=day,
-                               name="As of (slide) "),
+        name="at", value=value,
+        bind=alt.binding_range(min=math.floor(at_year(lo) * 100) / 100, max=math.ceil(at_year(hi) * 100) / 100,
+                               step=0.01, name="As of (year) "),
     )
+
+
+def _at_marks(dates: pd.Series) -> list[alt.Chart]:
+    """A dashed rule at the `at` date and its date written beside it (inside the plot)."""
+    one = alt.InlineData(values=[{}])
+    x = alt.X(datum=alt.ExprRef(expr=_AT_DATE), type="temporal")
+    rule = alt.Chart(one).mark_rule(color="black", strokeDash=[2, 2]).encode(x=x)
+    middle = round((at_year(dates.min()) + at_year(dates.max())) / 2, 4) if len(dates) else 0
+    label = alt.Chart(one).mark_text(
+        align=alt.ExprRef(expr=f"at > {middle} ? 'right' : 'left'"),
+        dx=alt.ExprRef(expr=f"at > {middle} ? -4 : 4"),
+        baseline="top", fontSize=11, color="#222",
+        text=alt.ExprRef(expr=f"'as of ' + utcFormat({_AT_DATE}, '%d %b %Y')"),
+    ).encode(x=x, y=alt.value(2))
+    return [rule, label]
 
 
 def as_of_chart(
@@ -567,10 +595,7 @@ def as_of_chart(
     chart = alt.layer(*layers).properties(width=width, height=height)
     if at is not None:
         param = _at_param(s["date"], at, bind_at)
-        rule = alt.Chart(alt.InlineData(values=[{}])).mark_rule(color="black", strokeDash=[2, 2]).encode(
-            x=alt.X(datum=alt.ExprRef(expr="at"), type="temporal"),
-        )
-        chart = alt.layer(*layers, rule).properties(width=width, height=height)
+        chart = alt.layer(*layers, *_at_marks(s["date"])).properties(width=width, height=height)
         if declare_at:
             chart = chart.add_params(param)
     if title:
@@ -672,8 +697,7 @@ def gap_chart(
                                          strokeWidth=1).encode(y=f"{mid}:Q")
                           .transform_filter(f"isValid(datum.{mid})"))
         if at is not None:
-            layers.append(alt.Chart(alt.InlineData(values=[{}])).mark_rule(color="black", strokeDash=[2, 2]).encode(
-                x=alt.X(datum=alt.ExprRef(expr="at"), type="temporal")))
+            layers.extend(_at_marks(g["date"]))
         return alt.layer(*layers).properties(width=width, height=height)
 
     panels: list[alt.LayerChart] = []
@@ -685,7 +709,8 @@ def gap_chart(
             raise ValueError("gap series: ratio_low/ratio_high columns are needed for metric='ratio'")
         panels.append(panel("ratio_low", "ratio_high", "ratio_mid", 1.0,
                             f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
-    chart: alt.LayerChart | alt.VConcatChart = panels[0] if len(panels) == 1 else alt.vconcat(*panels)
+    chart: alt.LayerChart | alt.VConcatChart = (
+        panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
     if at is not None and declare_at:
         chart = chart.add_params(_at_param(g["date"], at, bind_at))
     return chart
