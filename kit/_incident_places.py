@@ -30,7 +30,7 @@ class GazetteerLike(Protocol):
 
 _QUALIFIERS = re.compile(
     r"\b(on the border of|border(?: of)?|(?:north|south|east|west)(?:ern)?|central|countryside(?: of)?|"
-    r"outskirts(?: of)?|province|governorate|gov\.?|region|area)\b",
+    r"outskirts(?: of)?|province|governorate|gov\.?|region|area|sub-?district|district|city)\b",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*(?:&|\band\b|\bor\b|/|\s-\s|;)\s*", re.IGNORECASE)

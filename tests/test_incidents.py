@@ -632,3 +632,24 @@ def test_encoding_problems_in_header_and_far_into_a_file(tmp_path: Path, gaz) ->
 def test_summary_line(gaz) -> None:
     r = load_airwars(FIX / "malformed_airwars.csv", gaz)
     assert r.summary().endswith("malformed_airwars.csv: 15 row(s) in, 1 loaded, 14 rejected, 0 kept with an unmapped place")
+
+
+@pytest.mark.parametrize(
+    "name, country, expected",
+    [
+        ("Ninawah ", "iq", ("iq-ninewa", "")),
+        ("East Anbar", "iq", ("iq-anbar", "")),
+        ("Quneitra District", "sy", ("sy-quneitra", "")),
+        ("Al Hasakah province, 13.8nm E of Adlah", "sy", ("sy-hasakah", "")),
+        ("Mosul", "iq", ("iq-ninewa", "")),  # a city: its governorate
+        ("Raqqa", "iq", ("", "'Raqqa' is not a governorate in the gazetteer in iq; governorate left empty")),
+        ("on the border of Ninewa & Dahuk", "iq",
+         ("", "'on the border of Ninewa & Dahuk' names more than one governorate (iq-duhok, iq-ninewa); governorate left empty")),
+        ("Syria", "sy", ("", "'Syria' names a country, not a governorate")),
+        ("", "sy", ("", "")),
+    ],
+)
+def test_governorate_names_resolve_or_are_reported(gaz, name: str, country: str, expected: tuple[str, str]) -> None:
+    from kit._incident_places import PlaceResolver
+
+    assert PlaceResolver(gaz).governorate(name, country) == expected
