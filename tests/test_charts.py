@@ -412,11 +412,10 @@ def test_inline_data_is_strict_json(rows: list[tuple[str, float | None, bool]]) 
     frame["when"] = pd.Timestamp("2017-04-30")
     frame["tup"] = [("a", "b")] * len(frame)
     out = inline_data(frame)
-    text = json.dumps(out, allow_nan=False)  # raises on NaN / Infinity
+    json.dumps(out, allow_nan=False)  # raises on NaN / Infinity
     assert len(out["values"]) == len(frame)
     if len(frame):
         assert out["values"][0]["when"] == "2017-04-30" and out["values"][0]["tup"] == "a > b"
-    assert "NaN" not in text
 
 
 @given(st.text(max_size=1000))
