@@ -213,7 +213,7 @@ def test_legend_click_isolates(name: str, open_report: Any) -> None:
         if not _wait_change(page, chart, before, _OPACITY_JS):
             title = chart.locator(".role-title-text").first.text_content() if chart.locator(".role-title-text").count() else ""
             dead.append(f"chart {i} ({title}): legend click changed no mark opacity")
-    assert dead == []
+    assert not dead, "\n".join(dead)
     assert opened.errors == [] and opened.blocked == []
 
 

@@ -162,7 +162,12 @@ def test_safe_link_never_builds_other_tags_or_schemes(url: str, text: str) -> No
 def test_escape_text_never_emits_markup(text: str) -> None:
     out = str(kr.escape_text(text))
     assert "<" not in out and ">" not in out and '"' not in out
-    assert html.unescape(out) == " ".join([text]) or text == ""
+    assert html.unescape(out) == text
+
+
+@given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True), st.text())
+def test_parse_cli_parameters_keeps_value_verbatim(key: str, value: str) -> None:
+    assert kr.parse_cli_parameters([f"{key}={value}"]) == {key: value}
 
 
 # --------------------------------------------------------------------------- html_table / md
