@@ -56,7 +56,8 @@ def highlight_html(text: str, drafts: DraftClaims, selected: int | None = None) 
     """
     marks: list[tuple[int, int, str]] = []
     for i, d in enumerate(drafts):
-        marks.append((d.figure_span[0], d.figure_span[1], "sel" if i == selected else f"fig c{i}"))
+        if d.figure_span[1] > d.figure_span[0]:  # rows added by the reviewer have no span
+            marks.append((d.figure_span[0], d.figure_span[1], "sel" if i == selected else f"fig c{i}"))
     if selected is not None and 0 <= selected < len(drafts):
         for col, spans in drafts[selected].spans.items():
             if col in _SPAN_CLASSES:
@@ -120,12 +121,14 @@ class ExtractReview:
             self.fields[col] = w
         self.confidence = widgets.HTML()
         self.path = widgets.Text(description="save to", value=str(path))
+        self.add_button = widgets.Button(description="Add a row", tooltip="a figure the extractor missed")
+        self.add_button.on_click(lambda _b: self.add_row())
         self.save_button = widgets.Button(description="Validate and save", button_style="primary")
         self.save_button.on_click(lambda _b: self.save())
         self.status = widgets.HTML()
         self.selector.observe(lambda _c: self._load_selected(), names="value")
         self.include.observe(self._on_include, names="value")
-        form = widgets.VBox([self.selector, self.include, self.confidence,
+        form = widgets.VBox([widgets.HBox([self.selector, self.add_button]), self.include, self.confidence,
                              *[self.fields[c] for c in self.columns], self.path, self.save_button, self.status])
         self.ui = widgets.HBox([widgets.Box([self.text_html], layout=widgets.Layout(width="55%")), form])
         self._load_selected()
@@ -186,6 +189,24 @@ class ExtractReview:
         if self._loading or self.selected is None:
             return
         self.included[self.selected] = bool(change["new"])
+
+    def add_row(self) -> int:
+        """An empty draft for a figure the extractor missed; the reviewer fills every field."""
+        from kit.extract import DraftClaim, _missing
+
+        row = {c: "" for c in self.columns}
+        n = len(self.drafts)
+        row.update(claim_id=f"manual-{self.drafts.published.replace('-', '')}-{n + 1}", qualifier="none",
+                   unit="persons", published=self.drafts.published,
+                   note="Added by the reviewer: not found by the extractor.")
+        conf = {c: (1.0 if row[c] else 0.0) for c in self.columns}
+        draft = DraftClaim(row, conf, {}, (0, 0), (0, 0))
+        draft.missing = _missing(row)
+        self.drafts.append(draft)
+        self.included.append(True)
+        self.selector.options = self._options()
+        self.selector.value = n
+        return n
 
     # -- saving ---------------------------------------------------------------
     def kept(self) -> DraftClaims:

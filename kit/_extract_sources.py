@@ -42,14 +42,14 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     Source("Airwars", "monitor", "graded_open_source_monitoring", False, ("Airwars", "Airwars monitoring group")),
     Source("Amnesty International", "ngo", "field_investigation", False, ("Amnesty International", "Amnesty")),
     Source("Human Rights Watch", "ngo", "field_investigation", False, ("Human Rights Watch", "HRW")),
-    Source("Syrian Network for Human Rights", "monitor", "documented_enumeration", False, (
+    Source("Syrian Network for Human Rights (SNHR)", "monitor", "documented_enumeration", False, (
         "Syrian Network for Human Rights", "SNHR",
     )),
-    Source("Syrian Observatory for Human Rights", "monitor", "documented_enumeration", False, (
+    Source("Syrian Observatory for Human Rights (SOHR)", "monitor", "documented_enumeration", False, (
         "Syrian Observatory for Human Rights", "SOHR", "Syrian Observatory", "the Observatory",
     )),
-    Source("Iraq Body Count", "monitor", "documented_enumeration", False, ("Iraq Body Count", "IBC")),
-    Source("UNAMI", "un_body", "documented_enumeration", False, (
+    Source("Iraq Body Count (IBC)", "monitor", "documented_enumeration", False, ("Iraq Body Count", "IBC")),
+    Source("UNAMI (UN Assistance Mission for Iraq)", "un_body", "documented_enumeration", False, (
         "UNAMI", "UN Assistance Mission for Iraq", "United Nations Assistance Mission for Iraq",
     )),
     Source("OHCHR", "un_body", "documented_enumeration", False, (
@@ -89,6 +89,12 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     Source("RT", "media_investigation", "", True, ("RT",)),
     Source("Anadolu Agency", "media_investigation", "", True, ("Anadolu Agency", "Anadolu")),
     Source("Middle East Eye", "media_investigation", "", True, ("Middle East Eye",)),
+    Source("Fox News", "media_investigation", "", True, ("Fox News",)),
+    Source("KUNA", "media_investigation", "", True, ("KUNA", "Kuwait News Agency")),
+    Source("Middle East Monitor", "media_investigation", "", True, ("Middle East Monitor", "MEMO")),
+    Source("Iraq Oil Report", "media_investigation", "", True, ("Iraq Oil Report",)),
+    Source("Rudaw", "media_investigation", "", True, ("Rudaw",)),
+    Source("Kurdistan 24", "media_investigation", "", True, ("Kurdistan 24",)),
 )
 
 _VERBS = (

@@ -219,8 +219,8 @@ def test_press_release_is_primary_and_skips_report_counts(labelled: list) -> Non
 def test_several_sources_in_one_sentence(labelled: list) -> None:
     (drafts,) = [d for n, _e, d in labelled if n == "multi_source"]
     owners = {d.row["low"]: d.row["claimant"] for d in drafts}
-    assert owners == {"1139": "CJTF-OIR", "7309": "Airwars", "3833": "Syrian Observatory for Human Rights",
-                      "2156": "Iraq Body Count"}
+    assert owners == {"1139": "CJTF-OIR", "7309": "Airwars", "3833": "Syrian Observatory for Human Rights (SOHR)",
+                      "2156": "Iraq Body Count (IBC)"}
 
 
 def test_correction_story_flags_the_withdrawn_figure(labelled: list) -> None:
@@ -563,3 +563,54 @@ def test_text_limit_is_spacy_sized() -> None:
     import spacy
 
     assert MAX_TEXT_CHARS <= spacy.blank("en").max_length
+
+
+def test_registry_names_match_the_ledger() -> None:
+    """A draft's claimant must be spelled as the ledger spells it, or comparisons split one source in two."""
+    from kit._extract_sources import KNOWN_SOURCES, _canonical
+
+    ledger = load_claims()
+    registry = {s.name for s in KNOWN_SOURCES}
+    for claimant in sorted(set(ledger.claims["claimant"])):
+        name, source = _canonical(claimant)
+        if source is not None:
+            assert name == claimant, f"registry spells {claimant!r} as {name!r}"
+    assert {"CJTF-OIR", "Airwars", "Amnesty International", "Syrian Network for Human Rights (SNHR)"} <= registry
+
+
+def test_review_can_add_a_row_the_extractor_missed(tmp_path: Path) -> None:
+    drafts = extract_claims("Medical sources said nine members of one family died in Mosul.", "2017-03-20")
+    widget = review(drafts, path=str(tmp_path / "added.csv"))
+    before = len(widget.drafts)
+    widget.add_button.click()
+    assert len(widget.drafts) == before + 1 and widget.selector.value == before
+    assert set(widget.drafts[before].missing) == set(REQUIRED_FIELDS) - {"claim_id", "qualifier", "unit"}
+    values = {"claimant": "Iraqi health officials", "claimant_type": "government", "source_status": "relayed",
+              "relay_chain": "Rudaw", "url": "https://www.rudaw.net/english/example", "low": "9", "high": "9",
+              "outcome": "killed", "victims": "all", "perpetrator": "us-led-coalition", "places": "iq-mosul",
+              "period_start": "2017-03", "method": "official_statement"}
+    for col, value in values.items():
+        widget.fields[col].value = value
+    for i in range(before):
+        widget.selector.value = i
+        widget.include.value = False
+    widget.save_button.click()
+    assert "Saved 1 row(s)" in widget.status.value, widget.status.value
+    row = load_claims([tmp_path / "added.csv"]).claims.iloc[0]
+    assert (row["claimant"], row["low"], row["places_list"]) == ("Iraqi health officials", 9, ("iq-mosul",))
+
+
+def test_kit_validate_accepts_a_reviewed_draft(tmp_path: Path) -> None:
+    from kit.cli import app
+
+    drafts = extract_claims("Airwars said 40 civilians were killed in Mosul in 2017.", "2018-01-05",
+                            url="https://airwars.org/news/example/")
+    drafts[0].set("source_status", "primary")
+    path = tmp_path / "reviewed.csv"
+    drafts.to_csv(str(path))
+    refused = CliRunner().invoke(app, ["validate", str(path)])
+    assert refused.exit_code == 1 and "reviewed.csv:2: perpetrator: required value is empty" in refused.output
+    drafts[0].set("perpetrator", "us-led-coalition")  # the text names none: the reviewer decides
+    drafts.to_csv(str(path))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
