@@ -256,3 +256,14 @@ def test_index_links_every_report_offline(browser: Any, rendered: Rendered) -> N
     finally:
         context.close()
 
+
+
+def test_same_scope_rendered_twice_is_byte_identical(rendered: Rendered, tmp_path: Path) -> None:
+    """A second render of a real scoped report (SOURCE_DATE_EPOCH set) matches the session render byte for byte."""
+    spec = next((s for s in _SPECS if s.name in FOUNDING and s.parameters), _SPECS[0])
+    if spec.name in rendered.failures:
+        pytest.fail(f"report {spec.name} did not render: {rendered.failures[spec.name]}")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        again = kr.render(spec, out_dir=tmp_path)
+    assert again.path.read_bytes() == rendered.results[spec.name].path.read_bytes()
