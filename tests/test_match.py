@@ -514,3 +514,31 @@ def test_sensitivity_grid_moves_with_thresholds() -> None:
     # A1-B1 needs km >= 1.5, A2-B2 needs a 2-day window, A3-B3 needs km >= 7
     assert got == {(0, 1.0): 0, (0, 10.0): 2, (2, 1.0): 1, (2, 10.0): 3}
     assert (t["matched"] + t["only_a"] == len(a)).all()
+
+
+_text_values = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s and s.strip() != ""
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(_text_values, _text_values, st.sampled_from(["accept", "reject"]), st.text(max_size=40)), min_size=1, max_size=8))
+def test_decisions_round_trip_any_text(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str, str]]) -> None:
+    path = tmp_path_factory.mktemp("dec") / "d.csv"
+    entries = [
+        {"source_a": "airwars", "id_a": ia, "source_b": "nl-mod", "id_b": ib, "decision": d, "reviewer": "r",
+         "decided_at": f"2026-01-01T00:00:{k:02d}+00:00", "note": note}
+        for k, (ia, ib, d, note) in enumerate(rows)
+    ]
+    append_decisions(path, entries)
+    got = load_decisions(path)
+    # latest decision per pair, in file order, ids and notes unchanged (commas, quotes, newlines, Arabic...)
+    latest: dict[tuple[str, str], dict[str, object]] = {}
+    for e in entries:
+        latest.pop((str(e["id_a"]), str(e["id_b"])), None)
+        latest[(str(e["id_a"]), str(e["id_b"]))] = e
+    expected = sorted(latest.values(), key=lambda e: entries.index(e))
+    assert got["id_a"].tolist() == [e["id_a"] for e in expected]
+    assert got["id_b"].tolist() == [e["id_b"] for e in expected]
+    assert got["decision"].tolist() == [e["decision"] for e in expected]
+    assert got["note"].tolist() == [e["note"] for e in expected]

@@ -12,13 +12,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from kit.charts._base import inline_data, safe_url, short_text
+
+if TYPE_CHECKING:
+    from kit.match import MatchResult
 
 __all__ = [
     "GRADE_ORDER",
@@ -140,7 +143,7 @@ def monthly_incidents_chart(
 
 
 def match_status_frame(
-    result: Any,
+    result: MatchResult,
     *,
     side: Literal["a", "b"] = "a",
     by: Literal["month", "grade"] = "month",
@@ -172,7 +175,7 @@ def match_status_frame(
 
 
 def match_status_chart(
-    result: Any,
+    result: MatchResult,
     *,
     side: Literal["a", "b"] = "a",
     by: Literal["month", "grade"] = "month",
