@@ -346,7 +346,8 @@ def test_blocking_finds_exactly_the_all_pairs_candidates(ra: list, rb: list, day
     r = match_incidents(a, b, days=days, km=km, min_score=0)
     got = set(zip(r.candidates["id_a"], r.candidates["id_b"], strict=True))
     ambiguous: set[tuple[str, str]] = set()
-    assert got - ambiguous == _brute_force(a, b, days, km, ambiguous)
+    expected = _brute_force(a, b, days, km, ambiguous)
+    assert got - ambiguous == expected
     # one to one, nothing lost
     assert not r.pairs["id_a"].duplicated().any() and not r.pairs["id_b"].duplicated().any()
     assert len(r.pairs) + len(r.only_a) == len(a)
