@@ -96,11 +96,11 @@ class ExtractReview:
         *,
         path: str | Path = "draft_claims.csv",
         gazetteer: Gazetteer | None = None,
-        known_ids: Iterable[str] = (),
+        known_ids: Iterable[str] | None = None,
     ) -> None:
         self.drafts = drafts
         self.gazetteer = gazetteer
-        self.known_ids = set(known_ids)
+        self.known_ids = set(known_ids) if known_ids is not None else None  # None: the ids in data/claims
         self.included = [True] * len(drafts)
         self._loading = False
         from kit.extract import _CLAIM_COLUMNS

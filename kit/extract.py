@@ -229,12 +229,74 @@ class DraftClaims(list[DraftClaim]):
             ensure_ascii=False, indent=2,
         )
 
-    def validate(self, *, gazetteer: Gazetteer | None = None, known_ids: Iterable[str] = (),
+    def validate(self, *, gazetteer: Gazetteer | None = None, known_ids: Iterable[str] | None = None,
                  file: str = "<draft>") -> LoadResult:
-        """Check the drafts with the ledger's own contract (kit.ledger.validate_claims_frame)."""
+        """Check the drafts with the ledger's own contract (kit.ledger.validate_claims_frame).
+
+        `known_ids` defaults to the ids in data/claims, so a draft may cite a
+        ledger claim and may not reuse a ledger claim's id.
+        """
+        from dataclasses import replace
+
+        from kit._problems import Problem
         from kit.ledger import validate_claims_frame
 
-        return validate_claims_frame(self.to_frame(), file=file, gazetteer=gazetteer, known_ids=known_ids)
+        ids = set(known_ids) if known_ids is not None else _ledger_ids()
+        result = validate_claims_frame(self.to_frame(), file=file, gazetteer=gazetteer, known_ids=ids)
+        clashes = [Problem(file, i + 2, "claim_id", f"{d.claim_id!r} is already a ledger claim id")
+                   for i, d in enumerate(self) if known_ids is None and d.claim_id in ids]
+        return replace(result, problems=sorted(result.problems + clashes)) if clashes else result
+
+    def link(self, claims: pd.DataFrame | None = None) -> int:
+        """Fill `cites` with the ledger claim each draft repeats: same claimant and figure.
+
+        Among matches the claimant's own publication (primary) and then the
+        earliest wins. Returns how many drafts were linked. A ledger row with
+        the same publication date and relay chain is the same statement: the
+        draft's note flags it as a possible duplicate instead.
+        """
+        if claims is None:
+            claims = _ledger_frame()
+        if claims is None or claims.empty:
+            return 0
+        linked = 0
+        for d in self:
+            if not d.row["claimant"] or d.row["cites"]:
+                continue
+            low, high = float(d.row["low"]), float(d.row["high"])
+            same = claims[(claims["claimant"] == d.row["claimant"]) & (claims["low"].astype(float) == low)
+                          & (claims["high"].astype(float) == high) & (claims["claim_id"] != d.claim_id)]
+            if d.row["outcome"]:
+                same = same[same["outcome"] == d.row["outcome"]]
+            if same.empty:
+                continue
+            dup = same[(same["published"] == d.row["published"]) & (same["relay_chain"] == d.row["relay_chain"])]
+            if not dup.empty:  # this very statement is already in the ledger: a duplicate, not a citation
+                d.row["note"] += f" Possibly already in the ledger as {dup.iloc[0]['claim_id']}."
+                continue
+            order = same.assign(_primary=same["source_status"] != "primary").sort_values(["_primary", "published"])
+            best = order.iloc[0]
+            d.row["cites"], d.confidence["cites"] = str(best["claim_id"]), 0.7
+            d.spans.setdefault("cites", [])
+            d.row["note"] += f" Same claimant and figure as ledger claim {best['claim_id']} (published {best['published']})."
+            linked += 1
+        return linked
+
+
+def _ledger_frame() -> pd.DataFrame | None:
+    """The current ledger as strings, or None when it cannot be read (drafts still work)."""
+    try:
+        from kit.ledger import load_claims
+
+        frame = load_claims().claims
+    except Exception:  # noqa: BLE001 - no ledger: nothing to link or clash with
+        return None
+    return frame
+
+
+def _ledger_ids() -> set[str]:
+    frame = _ledger_frame()
+    return set(frame["claim_id"]) if frame is not None else set()
 
 
 def _missing(row: dict[str, str]) -> list[str]:
@@ -950,7 +1012,7 @@ def extract_file(path: str, published: dt.date | str, **kwargs: Any) -> DraftCla
 
 
 def review(drafts: DraftClaims, *, path: str = "draft_claims.csv", gazetteer: Gazetteer | None = None,
-           known_ids: Iterable[str] = ()) -> Any:
+           known_ids: Iterable[str] | None = None) -> Any:
     """The review widget (`kit._extract_review.ExtractReview`) over drafts from one text."""
     from kit._extract_review import ExtractReview
 

@@ -614,3 +614,32 @@ def test_kit_validate_accepts_a_reviewed_draft(tmp_path: Path) -> None:
     drafts.to_csv(str(path))
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_link_cites_the_primary_release_and_flags_duplicates() -> None:
+    claims = pd.DataFrame([
+        {"claim_id": "cjtf-relay", "claimant": "CJTF-OIR", "low": 352.0, "high": 352.0, "outcome": "killed",
+         "source_status": "relayed", "published": "2017-05-01", "relay_chain": "Daily Star"},
+        {"claim_id": "cjtf-primary", "claimant": "CJTF-OIR", "low": 352.0, "high": 352.0, "outcome": "killed",
+         "source_status": "primary", "published": "2017-04-30", "relay_chain": ""},
+        {"claim_id": "cjtf-injured", "claimant": "CJTF-OIR", "low": 352.0, "high": 352.0, "outcome": "injured",
+         "source_status": "primary", "published": "2017-04-01", "relay_chain": ""},
+        {"claim_id": "airwars-same-text", "claimant": "Airwars", "low": 3164.0, "high": 3164.0, "outcome": "killed",
+         "source_status": "relayed", "published": "2017-05", "relay_chain": ""},
+    ])
+    drafts = extract_claims("The coalition acknowledged that at least 352 civilians had been killed. "
+                            "Airwars estimated that 3,164 civilians had been killed.", "2017-05")
+    assert drafts.link(claims) == 1
+    assert drafts[0].row["cites"] == "cjtf-primary" and "cjtf-primary" in drafts[0].row["note"]
+    assert drafts[1].row["cites"] == "" and "Possibly already in the ledger as airwars-same-text" in drafts[1].row["note"]
+    problems = drafts.validate(known_ids={"cjtf-primary"}).problems
+    assert not [p for p in problems if p.field == "cites"]
+    assert [p.field for p in drafts.validate(known_ids=set()).problems if p.field == "cites"] == ["cites"]
+
+
+def test_draft_ids_may_not_reuse_ledger_ids() -> None:
+    ledger_id = load_claims().claims["claim_id"].iloc[0]
+    drafts = extract_claims("Airwars said 40 civilians were killed in Mosul in 2017.", "2018")
+    drafts[0].set("claim_id", ledger_id)
+    assert any(p.field == "claim_id" and "already a ledger claim id" in p.message
+               for p in drafts.validate().problems)
