@@ -392,6 +392,15 @@ def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return out, ok
 
 
+def _origin(frame: pd.DataFrame, row: int, side: str) -> tuple[str, int]:
+    """File and line of a row when the loader recorded them, else the list and row number."""
+    if "source_file" in frame.columns and "source_line" in frame.columns:
+        line = pd.to_numeric(pd.Series([frame["source_line"].iloc[row]]), errors="coerce").iloc[0]
+        if pd.notna(line):
+            return str(frame["source_file"].iloc[row]), int(line)
+    return f"<list {side} row {row + 1}>", 0
+
+
 def _prepare(frame: pd.DataFrame, side: str) -> _Side:
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
@@ -402,10 +411,11 @@ def _prepare(frame: pd.DataFrame, side: str) -> _Side:
     keys = pd.Series(list(zip(source, sid, strict=True)))
     dup = keys.duplicated(keep=False).to_numpy()
     if dup.any():
-        first = int(np.flatnonzero(dup)[0])
-        raise MatchInputError(
-            [Problem(f"<list {side}>", first + 2, "source_id", f"{sid[first]!r} is not unique within source {source[first]!r}")]
-        )
+        problems = []
+        for k in np.flatnonzero(dup & keys.duplicated(keep="first").to_numpy())[:20].tolist():
+            where, line = _origin(frame, k, side)
+            problems.append(Problem(where, line, "source_id", f"{sid[k]!r} is not unique within source {source[k]!r} (list {side})"))
+        raise MatchInputError(problems)
     start, ok_s = _days(frame["date_start"])
     end, ok_e = _days(frame["date_end"])
     end = np.where(ok_e, end, start)

@@ -274,6 +274,9 @@ def test_bad_input_frames_raise_clear_errors() -> None:
     a = frame(rec("A1", "2016-03-04"), rec("A1", "2016-03-05"))
     with pytest.raises(MatchInputError, match="'A1' is not unique"):
         match_incidents(a, frame(B("B1", "2016-03-04")))
+    a_file = a.assign(source_file="incidents.csv", source_line=[2, 3])
+    with pytest.raises(MatchInputError, match=r"incidents.csv:3: source_id: 'A1' is not unique within source 'a'"):
+        match_incidents(a_file, frame(B("B1", "2016-03-04")))
     with pytest.raises(MatchInputError, match="lat: column missing"):
         match_incidents(a.drop(columns="lat"), frame(B("B1", "2016-03-04")))
 
