@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option(help="Outlet of the text itself (last hop of each relay chain).")
         ] = None,
         url: Annotated[str | None, typer.Option(help="URL of the text, if it should fill the url column.")] = None,
+        link: Annotated[bool, typer.Option("--link", help="Fill `cites` from the ledger (same claimant and figure).")]
+        = False,
     ) -> None:
         """Draft ledger rows for every casualty figure in FILE; fields the text does not give stay empty."""
         from kit.extract import ExtractInputError, extract_file
@@ -36,6 +38,8 @@ def register(app: typer.Typer) -> None:
         except ExtractInputError as exc:
             typer.echo(str(exc), err=True)
             raise typer.Exit(2) from None
+        if link:
+            drafts.link()
         if as_json:
             typer.echo(drafts.to_json())
             return

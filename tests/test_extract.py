@@ -480,6 +480,20 @@ def test_cli_json_has_spans_confidence_and_missing(cli: CliRunner) -> None:
     assert text[slice(*first["figure_span"])] == "25"
 
 
+def test_cli_link_fills_cites_from_the_ledger(cli: CliRunner, tmp_path: Path) -> None:
+    from kit.cli import app
+
+    src = tmp_path / "wire.txt"
+    src.write_text("The coalition acknowledged that at least 352 civilians had been killed in Iraq and Syria.",
+                   encoding="utf-8")
+    result = cli.invoke(app, ["extract", str(src), "--published", "2017-05-02", "--csv", "--link"])
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(StringIO(result.stdout), dtype=str, keep_default_na=False)
+    ledger = load_claims().claims
+    cited = ledger.set_index("claim_id").loc[frame["cites"].iloc[0]]
+    assert (cited["claimant"], cited["low"]) == ("CJTF-OIR", 352)
+
+
 def test_cli_table_and_errors(cli: CliRunner, tmp_path: Path) -> None:
     from kit.cli import app
 
