@@ -433,6 +433,55 @@ def _environ(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[key] = value
 
 
+_STARTUP = """\
+# Written by kit render: charts go through the kit renderer even if a notebook forgets kit.report.enable().
+try:
+    import kit.report as _kit_report
+    _kit_report.enable()
+    del _kit_report
+except Exception as _exc:  # the notebook's own imports will show the real problem
+    print("kit render: could not enable the kit renderer:", _exc)
+"""
+
+
+def _kernel_profile(work: Path) -> Path:
+    """A fresh IPython dir for the render kernel: no user startup files or config, kit renderer on.
+
+    Why: a user's ipython_config or startup scripts would make reports depend on
+    who rendered them; and a notebook that forgets `enable()` must still draw offline.
+    """
+    folder = work / "ipython"
+    startup = folder / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-kit-render.py").write_text(_STARTUP, encoding="utf-8")
+    return folder
+
+
+_REMOTE_SCRIPT = re.compile(
+    r"""<script[^>]+src\s*=\s*["']?(?:https?:)?//|cdn\.jsdelivr\.net|unpkg\.com|cdnjs\.cloudflare\.com""",
+    re.IGNORECASE,
+)
+
+
+def _check_offline(nb: nbformat.NotebookNode, label: str) -> None:
+    """Refuse outputs that load scripts from the network (e.g. a chart shown with altair's html renderer)."""
+    injected = 0
+    for index, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            injected += 1
+            continue
+        for output in cell.get("outputs", []):
+            if "kit" in (output.get("metadata") or {}):  # the kit renderer's own chart output
+                continue
+            text = (output.get("data") or {}).get("text/html", "")
+            text = "".join(text) if isinstance(text, list) else str(text)
+            if "<script" in text.lower() and _REMOTE_SCRIPT.search(text):
+                raise ReportError(
+                    f"{label}: cell {index - injected} displays HTML that loads a script from the network, so the report "
+                    "would not work offline (charts: call kit.report.enable(); do not switch altair renderers)"
+                )
+
+
 def _execute(
     nb: nbformat.NotebookNode,
     spec_label: str,
@@ -448,7 +497,8 @@ def _execute(
     logging.getLogger("papermill").setLevel(logging.ERROR)
     engine = _register_engine()
     token = _CELL_CALLBACK.set(on_cell)
-    env = {RENDER_ENV: "1", INPUTS_ENV: str(inputs_file), "PYTHONHASHSEED": "0"}
+    ipython_dir = _kernel_profile(inputs_file.parent)
+    env = {RENDER_ENV: "1", INPUTS_ENV: str(inputs_file), "PYTHONHASHSEED": "0", "IPYTHONDIR": str(ipython_dir)}
     try:
         with _environ(env):
             return papermill.execute_notebook(
@@ -764,6 +814,7 @@ def render(
             say(f"cell {index + 1}/{total}")
 
         executed = _execute(nb, label, path, coerced, inputs_file, timeout, on_cell)
+        _check_offline(executed, label)
         say("exporting HTML")
         title = spec.title if spec and spec.title else _title_of(executed, name)
         specs, stderr = _prepare_for_export(executed, title)

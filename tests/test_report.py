@@ -598,3 +598,28 @@ def test_hostile_report_html_escapes_every_string(tmp_path: Path) -> None:
     assert "&lt;script&gt;window.__injected=1&lt;/script&gt;" in page
     assert "المرصد السوري لحقوق الإنسان" in page
     assert "tests/fixtures/hostile/hostile_ledger.csv" in page  # footer lists the data file
+
+
+@pytest.mark.slow
+def test_notebook_without_enable_still_draws_through_kit_renderer(tmp_path: Path) -> None:
+    nb = _notebook(tmp_path / "plain.ipynb", [
+        ("code", "import altair as alt\nimport pandas as pd\n"
+                 "alt.Chart(pd.DataFrame({'a': [1, 2]})).mark_point().encode(x='a:Q')"),
+    ])
+    result = kr.render(nb, out_dir=tmp_path / "out")
+    page = result.path.read_text(encoding="utf-8")
+    assert result.charts == 1 and page.count('class="kit-chart"') == 1
+    assert "cdn.jsdelivr" not in page
+
+
+@pytest.mark.slow
+def test_output_loading_scripts_from_a_cdn_is_refused(tmp_path: Path) -> None:
+    nb = _notebook(tmp_path / "cdn.ipynb", [
+        ("code", "x = 1", ["parameters"]),
+        ("code", "import altair as alt\nimport pandas as pd\nalt.renderers.enable('html')\n"
+                 "alt.Chart(pd.DataFrame({'a': [1, 2]})).mark_point().encode(x='a:Q')"),
+    ])
+    out = tmp_path / "out"
+    with pytest.raises(kr.ReportError, match=r"cdn.ipynb: cell 1 displays HTML that loads a script from the network"):
+        kr.render(nb, {"x": "2"}, out_dir=out)
+    assert not list(out.glob("*.html"))
