@@ -13,6 +13,7 @@ receives more than a bounded number of rows (`kit.charts._claims.MAX_CHART_ROWS`
 from __future__ import annotations
 
 import html
+import json
 import os
 import time
 from collections.abc import Sequence
@@ -31,6 +32,9 @@ from kit.charts._claims import (
     claims_chart_frame,
     claims_range_chart,
     gap_chart,
+    range_chart_from_frame,
+    range_chart_layout,
+    range_chart_rows,
 )
 
 __all__ = [
@@ -41,6 +45,7 @@ __all__ = [
 ]
 
 _RENDER_ENV = "KIT_RENDER"
+_LIVE_DATA = "kit_claims"
 _ALL = "(all)"
 
 
@@ -137,7 +142,9 @@ class ClaimExplorer(_Explorer):
 
     Attributes for code and tests: `frame` (the filtered claims with
     `comparability`, `comparability_reason` and, in ratio mode, `ratio_low/high`),
-    `chart_frame` (exactly what the chart inlines), `chart` (the altair chart),
+    `chart_frame` (the display table the chart is drawn from), `spec` (the
+    Vega-Lite dict the live widget receives: one validated template per
+    layout, only its rows swapped), `chart` (the same view as an altair chart),
     `jchart` (the `alt.JupyterChart`, created on first use), `card` (the
     provenance card), `status`, and the control widgets (`claimants`, `country`,
     `governorate`, `city`, `wider`, `period`, `outcome`, `victims`, `methods`,
@@ -161,6 +168,7 @@ class ClaimExplorer(_Explorer):
         self.title = title
         self._verdicts: dict[tuple[str, str], tuple[str, str]] = {}
         self._jchart: alt.JupyterChart | None = None
+        self._templates: dict[str, dict[str, Any]] = {}
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
         self._start, self._end = _period_bounds(c)
@@ -343,14 +351,22 @@ class ClaimExplorer(_Explorer):
                           x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
         self._chart_kwargs = kwargs
         chart_input = frame.drop(columns=["comparability", "comparability_reason"])
+        frame_kwargs = {k: v for k, v in kwargs.items() if k not in ("x_title", "log_scale")}
+        self.chart_frame = frame if frame.empty else claims_chart_frame(chart_input, **frame_kwargs)
+        # the live spec: built (and validated by altair) once per layout, then only its rows change
+        self._options = dict(controls=False, links=False, title=self.title,
+                             **{k: v for k, v in kwargs.items() if k in ("x_title", "log_scale")})
         if frame.empty:
-            self.chart_frame = frame
-            self.chart = alt.Chart(alt.InlineData(values=[{"m": "no claims match these filters"}])).mark_text(
-                size=14).encode(text="m:N").properties(width=520, height=60)
+            records: list[dict[str, Any]] = []
+            template = next(iter(self._templates.values()), None)
         else:
-            self.chart_frame = claims_chart_frame(chart_input, **{k: v for k, v in kwargs.items()
-                                                                  if k not in ("x_title", "log_scale")})
-            self.chart = claims_range_chart(chart_input, controls=False, links=False, title=self.title, **kwargs)
+            records = range_chart_rows(self.chart_frame)
+            key = json.dumps(range_chart_layout(self.chart_frame, **self._options), sort_keys=True, default=str)
+            if key not in self._templates:
+                self._templates[key] = range_chart_from_frame(self.chart_frame, data_name=_LIVE_DATA,
+                                                              **self._options).to_dict()
+            template = self._templates[key]
+        self.spec = None if template is None else {**template, "datasets": {_LIVE_DATA: records}}
         self._chart_input = chart_input
         n = len(frame)
         msg = f"<b>{n}</b> of {len(self.claims)} claims shown"
@@ -359,9 +375,17 @@ class ClaimExplorer(_Explorer):
             msg += " · vs anchor: " + ", ".join(
                 f"{VERDICT_LABELS.get(k, k)} {int(v)}" for k, v in counts.items() if k != "anchor")
         self.status.value = msg + "".join(f"<br><i>{_e(n_)}</i>" for n_ in notes)
-        if self._jchart is not None:
-            self._jchart.chart = self.chart
+        if self._jchart is not None and self.spec is not None:
+            self._jchart.spec = self.spec
         self._render_box()
+
+    @property
+    def chart(self) -> alt.LayerChart | alt.Chart:
+        """The live view as an altair chart (built on demand; the widget itself receives `spec`)."""
+        if self.chart_frame.empty:
+            return alt.Chart(alt.InlineData(values=[{"m": "no claims match these filters"}])).mark_text(
+                size=14).encode(text="m:N").properties(width=520, height=60)
+        return range_chart_from_frame(self.chart_frame, data_name=_LIVE_DATA, **self._options)
 
     # -- live chart and provenance card ----------------------------------------
     @property
@@ -369,7 +393,12 @@ class ClaimExplorer(_Explorer):
         """The live chart widget; created on first use so reports never carry widget state."""
         if self._jchart is None:
             _offline_jupyterchart()
-            self._jchart = alt.JupyterChart(self.chart)
+            if self.chart_frame.empty:  # start from a full view so the selections exist, then show no rows
+                base = claims_chart_frame(self.claims.head(1), gazetteer=self.gazetteer)
+                self._jchart = alt.JupyterChart(range_chart_from_frame(base, data_name=_LIVE_DATA, **self._options))
+                self._jchart.spec = {**self._jchart.spec, "datasets": {_LIVE_DATA: []}}
+            else:
+                self._jchart = alt.JupyterChart(self.chart)
             self._jchart.observe(self._on_selection, names="_vl_selections")
         return self._jchart
 

@@ -77,11 +77,18 @@ def _select(jchart: Any, name: str, claim_id: str | None) -> None:
 
 
 # --------------------------------------------------------------------------- ClaimExplorer filters
+def _sent_ids(ex: ClaimExplorer) -> set[str]:
+    """Claim ids in the spec the live widget holds (what the browser draws)."""
+    return {r["claim_id"] for r in _rows(ex.jchart.spec) if r.get("claim_id")}
+
+
 def test_claimant_filter_reaches_the_chart(explorer: ClaimExplorer) -> None:
-    assert _chart_ids(explorer) == _ids(explorer) == set(explorer.claims["claim_id"])
+    assert _chart_ids(explorer) == _ids(explorer) == set(explorer.claims["claim_id"]) == _sent_ids(explorer)
     explorer.claimants.value = ("Airwars",)
     assert _ids(explorer) == {"airwars-2017-04", "airwars-2017-01", "airwars-2017-03"}
-    assert _chart_ids(explorer) == _ids(explorer)
+    assert _chart_ids(explorer) == _ids(explorer) == _sent_ids(explorer)
+    # the live spec is the chart's spec: same structure, rows swapped
+    assert explorer.jchart.spec == explorer.chart.to_dict()
     assert "<b>3</b> of 8 claims" in explorer.status.value
 
 
@@ -120,9 +127,13 @@ def test_period_outcome_victims_method_filters(explorer: ClaimExplorer) -> None:
     explorer.methods.value = ("field_investigation", "documented_enumeration")
     assert _ids(explorer) == {"amnesty-2016", "ap-mosul-2017"}
     assert _chart_ids(explorer) == _ids(explorer)
+    explorer.jchart  # noqa: B018 - the live widget exists from here on
     explorer.methods.value = ()
     assert explorer.frame.empty
     assert _rows(explorer.chart)[0]["m"] == "no claims match these filters"
+    assert _sent_ids(explorer) == set() and "<b>0</b> of 8" in explorer.status.value
+    explorer.methods.value = ("field_investigation",)
+    assert _sent_ids(explorer) == {"amnesty-2016"}
 
 
 def test_anchor_greys_incomparable_claims_with_reasons(explorer: ClaimExplorer) -> None:

@@ -10,6 +10,8 @@ between two uncertain figures.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -39,6 +41,9 @@ __all__ = [
     "claims_range_chart",
     "comparability_matrix_chart",
     "gap_chart",
+    "range_chart_from_frame",
+    "range_chart_layout",
+    "range_chart_rows",
 ]
 
 MAX_CHART_ROWS = 5_000
@@ -341,33 +346,90 @@ def claims_range_chart(
         claims, scope_labels=scope_labels, anchor=anchor, comparability=comparability,
         gazetteer=gazetteer, value_columns=value_columns,
     )
+    return range_chart_from_frame(t, interactive=interactive, controls=controls, log_scale=log_scale, links=links,
+                                  x_title=x_title, width=width, title=title)
+
+
+def range_chart_rows(t: pd.DataFrame) -> list[dict[str, Any]]:
+    """The records the range chart inlines for a `claims_chart_frame`: claims plus one heading row per scope."""
     # One view, not a facet: Vega keeps a stale y domain in independently scaled
     # facet cells when a param filters rows, leaving labels without marks. Scope
-    # groups are header rows instead, dropped when a filter empties their group.
+    # groups are heading rows instead, dropped when a filter empties their group.
     headers = (
         t.groupby("scope_label", sort=False)["scope_rank"].min().reset_index()
         .assign(kind="header", label=lambda h: "▸ " + h["scope_label"], heading=lambda h: h["scope_label"])
     )
-    t = t.assign(heading="")
-    rows = pd.concat([t, headers], ignore_index=True)
+    body = t.assign(heading="")
+    rows = pd.concat([body, headers], ignore_index=True) if len(body) else body
     rows["row"] = [rank * 100_000 + (0 if kind == "header" else 1 + order)
                    for rank, kind, order in zip(rows["scope_rank"], rows["kind"], rows["order"].fillna(0), strict=True)]
     rows = rows.sort_values("row", kind="stable")
-    columns = [c for c in t.columns if c not in ("kind",)] + ["kind", "row"]
-    data = inline_data(rows, columns)
+    columns = [c for c in body.columns if c not in ("kind",)] + ["kind", "row"]
+    return inline_data(rows, columns)["values"]
+
+
+def range_chart_layout(
+    t: pd.DataFrame,
+    *,
+    interactive: bool = True,
+    controls: bool | None = None,
+    log_scale: bool | None = None,
+    links: bool = True,
+    x_title: str | None = None,
+    width: int = 520,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """Everything in the range chart's spec that is not its rows.
+
+    Two frames with equal layouts give specs that differ only in their
+    dataset, so a live widget can build the spec once and swap the rows.
+    """
     x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
     if x_title is None:
         x_title = "figure as stated (log scale)" if x_scale.type in ("log", "symlog") else "figure as stated"
-    color = alt.Color("method:N", scale=method_color_scale(t["method"]), title="method",
+    controls = interactive if controls is None else controls
+    layout: dict[str, Any] = {
+        "x_scale": x_scale.to_dict(), "x_title": x_title, "value_text": "value_text" in t.columns,
+        "methods": list(method_color_scale(t["method"]).domain), "interactive": interactive,
+        "controls": controls, "links": links, "width": width, "title": title,
+    }
+    if controls:
+        years = t["year"].dropna()
+        layout["claimants"] = sorted(set(t["claimant"]))
+        layout["method_options"] = sorted(m for m in dict.fromkeys(t["method"]) if m)
+        layout["years"] = (int(years.min()), int(years.max())) if len(years) else (2014, 2014)
+    return layout
+
+
+def range_chart_from_frame(
+    t: pd.DataFrame,
+    *,
+    data_name: str | None = None,
+    **options: Any,
+) -> alt.LayerChart:
+    """The range chart for a `claims_chart_frame` (see `claims_range_chart` for the options).
+
+    `data_name` names the inline dataset (default: a hash of the rows), so a live
+    widget can replace the rows of an already built spec.
+    """
+    lay = range_chart_layout(t, **options)
+    records = range_chart_rows(t)
+    if data_name is None:
+        digest = hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        data_name = f"claims-{digest}"
+    x_scale = alt.Scale.from_dict(lay["x_scale"])
+    x_title, width, title = lay["x_title"], lay["width"], lay["title"]
+    interactive, controls, links = lay["interactive"], lay["controls"], lay["links"]
+    method_scale = alt.Scale(domain=lay["methods"], range=method_color_scale(lay["methods"]).range)
+    color = alt.Color("method:N", scale=method_scale, title="method",
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolType="stroke",
                                         labelExpr="replace(datum.label, /_/g, ' ')"))
     y = alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
               axis=alt.Axis(labelLimit=280, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
                             domain=False, ticks=False))
     tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
-    if "value_text" in t.columns:
+    if lay["value_text"]:
         tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
-
     # Vega-Lite cannot share one selection between two layers of a view, so the
     # range rules and the point marks each carry their own hover/click selection.
     hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
@@ -400,7 +462,6 @@ def claims_range_chart(
         strokeDash=alt.when(not_comp).then(alt.value([4, 3])).otherwise(alt.value([1, 0])),
         tooltip=tooltip,
     ).transform_filter("datum.kind == 'range'").properties(name=_RULE_VIEW)
-    method_scale = method_color_scale(t["method"])
     # hollow circle = not comparable to the anchor; filled = comparable or no anchor
     marks = base.mark_point(shape="circle", size=80, strokeWidth=2, filled=False,
                             cursor="pointer" if links else "default").encode(
@@ -429,15 +490,11 @@ def claims_range_chart(
                            limit=width + 260).encode(
         x=alt.value(-(min(280, width // 2))), text="heading:N",
     ).transform_filter("datum.kind == 'header'")
-    chart = alt.layer(rule, marks, best_tick, notes, heads, data=data).properties(width=width, height=alt.Step(20))
-    if controls is None:
-        controls = interactive
+    chart = alt.layer(rule, marks, best_tick, notes, heads, data=alt.NamedData(name=data_name)).properties(
+        width=width, height=alt.Step(20), datasets={data_name: records})
     if controls:
-        claimants = sorted(set(t["claimant"]))
-        methods = sorted(m for m in dict.fromkeys(t["method"]) if m)
-        years = t["year"].dropna()
-        y_min = int(years.min()) if len(years) else 2014
-        y_max = int(years.max()) if len(years) else 2014
+        claimants, methods = lay["claimants"], lay["method_options"]
+        y_min, y_max = lay["years"]
         bound = [
             _select_param("claimant", "Claimant ", claimants),
             _select_param("method", "Method ", methods, [METHOD_LABELS.get(m, m) for m in methods]),
@@ -457,6 +514,8 @@ def claims_range_chart(
     if title:
         chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
     return chart
+
+
 
 
 # --------------------------------------------------------------------------- as-of timeline
