@@ -44,6 +44,9 @@ def register(app: typer.Typer) -> None:
         timeout: Annotated[
             int | None, typer.Option("--timeout", help="Seconds a single cell may run (default: no limit).")
         ] = None,
+        show_parameters: Annotated[
+            bool, typer.Option("--parameters", help="List the NOTEBOOK's parameters (defaults, help) and exit.")
+        ] = False,
     ) -> None:
         """Execute notebooks and write self-contained offline HTML reports plus OUT/index.html.
 
@@ -62,6 +65,21 @@ def register(app: typer.Typer) -> None:
         if report_set is not None and (param or name):
             console.print("kit render: -p and --name apply to a single NOTEBOOK, not to --set", markup=False)
             raise typer.Exit(2)
+
+        if show_parameters:
+            if notebook is None:
+                console.print("kit render --parameters: give a NOTEBOOK", markup=False)
+                raise typer.Exit(2)
+            try:
+                declared = kr.notebook_parameters(notebook)
+            except kr.ReportError as exc:
+                console.print(f"kit render: {exc}", markup=False)
+                raise typer.Exit(2) from None
+            if not declared:
+                typer.echo(f"{notebook}: no parameters (no cell tagged 'parameters')")
+            for p in declared.values():
+                typer.echo(f"{p.name} = {p.source}" + (f"  # {p.help}" if p.help else ""))
+            raise typer.Exit(0)
 
         # Everything that can be checked without a kernel is checked here, before any execution.
         try:

@@ -623,3 +623,11 @@ def test_output_loading_scripts_from_a_cdn_is_refused(tmp_path: Path) -> None:
     with pytest.raises(kr.ReportError, match=r"cdn.ipynb: cell 1 displays HTML that loads a script from the network"):
         kr.render(nb, {"x": "2"}, out_dir=out)
     assert not list(out.glob("*.html"))
+
+
+def test_cli_lists_notebook_parameters_without_executing(tmp_path: Path) -> None:
+    nb = _tiny(tmp_path / "nb", marker=True)
+    res = CliRunner().invoke(app, ["render", str(nb), "--parameters"])
+    assert res.exit_code == 0
+    assert res.output.splitlines()[:2] == ["n = 3  # rows", 'label = "demo"']
+    assert not (nb.parent / "started.txt").exists()
