@@ -154,13 +154,14 @@ def _quoted_newline(data: bytes) -> bool:
     return bool(parity[~quote].any()) or bool(parity[-1])
 
 
-def _data_line_numbers(data: bytes, first_data_line: int) -> np.ndarray:
+def _data_line_numbers(data: bytes, first_data_line: int, records: int | None = None) -> np.ndarray:
     """1-based numbers of the non-empty physical lines from `first_data_line` on.
 
-    Files without blank lines (the usual case) need no scan: every line is a record.
+    When the parser's record count equals the line count (no blank lines, the
+    usual case) every line is a record and no scan is needed.
     """
     total = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if b"\n\n" not in data and b"\n\r\n" not in data and not data.startswith((b"\n", b"\r\n")):
+    if records is not None and records == total:
         return np.arange(first_data_line, total + 1, dtype=np.int64)
     arr = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(arr == 10)
@@ -292,8 +293,8 @@ def read_table(
 
     # pyarrow numbers records (header included, blank lines not); map record numbers to physical lines
     numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
-    rec_lines = _data_line_numbers(data, 1) if not multiline else np.zeros(0, dtype=np.int64)
     expected = skip + len(frame) + len(invalid)
+    rec_lines = _data_line_numbers(data, 1, expected) if not multiline else np.zeros(0, dtype=np.int64)
     if len(rec_lines) != expected:  # records span lines: ask the csv module where each starts
         rec_lines = np.asarray(_record_lines_slow(data.decode("utf-8", errors="replace"), delimiter, 0), dtype=np.int64)
     if len(rec_lines) != expected:  # pragma: no cover - the two parsers disagree; keep record numbers

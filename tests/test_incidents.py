@@ -653,3 +653,14 @@ def test_governorate_names_resolve_or_are_reported(gaz, name: str, country: str,
     from kit._incident_places import PlaceResolver
 
     assert PlaceResolver(gaz).governorate(name, country) == expected
+
+
+def test_crlf_file_with_blank_lines_keeps_line_numbers(tmp_path: Path, gaz) -> None:
+    lines = (FIX / "acled.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",0,", ",-1,")
+    text = "\r\n".join(lines[:2] + [""] + lines[2:]) + "\r\n\r\n"
+    r = load_acled(_write(tmp_path, "crlf.csv", text.encode()), gaz)
+    _accounted(r)
+    assert r.frame["source_line"].tolist() == [2, 4, 6]
+    assert _messages(r) == ["5: fatalities: '-1' is negative; a count cannot be below 0"]
+    assert not r.rejected["raw"].iloc[0].endswith("\r")
