@@ -213,3 +213,17 @@ def test_notebook_stops_gracefully_without_shared_data(tmp_path: Path) -> None:
     assert not [o for o in outputs if o["output_type"] == "error"]
     text = json.dumps(outputs)
     assert "is not present" in text and "$schema" not in text
+
+
+def test_map_colors_set_order_and_palette(incidents: pd.DataFrame) -> None:
+    square = [[[39.0, 35.0], [40.0, 35.0], [40.0, 36.5], [39.0, 36.5], [39.0, 35.0]]]
+    feats = [{"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon", "coordinates": square}}]
+    spec = incident_map(incidents, feats, colors={"nl-mod": "#000000", "airwars": "#0072B2"}).to_dict()
+    scale = spec["layer"][1]["encoding"]["color"]["scale"]
+    assert scale == {"domain": ["nl-mod", "airwars"], "range": ["#000000", "#0072B2"]}
+    rows = next(d for d in _datasets(spec) if d and "lat" in d[0])
+    assert [r["group"] for r in rows] == ["nl-mod", "nl-mod", "airwars", "airwars"]  # airwars drawn on top
+    # features given directly (RFC 7946 winding, counter-clockwise) are rewound for d3 too
+    ring = spec["layer"][0]["data"]["values"][0]["geometry"]["coordinates"][0] if "values" in spec["layer"][0].get("data", {}) \
+        else next(d for d in _datasets(spec) if d and "geometry" in d[0])[0]["geometry"]["coordinates"][0]
+    assert sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) < 0

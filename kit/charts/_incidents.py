@@ -287,15 +287,22 @@ def boundary_features(paths: str | Path | Iterable[str | Path], *, digits: int =
         feats = data.get("features") if isinstance(data, dict) else None
         if not isinstance(feats, list):
             raise ValueError(f"{p}:0: features: a GeoJSON FeatureCollection is expected")
-        for k, feat in enumerate(feats):
-            props = feat.get("properties") or {}
-            name = next((str(props[n]) for n in _NAME_PROPERTIES if props.get(n)), f"{p.stem} #{k + 1}")
-            try:
-                geometry = _simplify(feat["geometry"], digits)
-            except (KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{p}:0: features[{k}].geometry: {exc}") from None
-            features.append({"type": "Feature", "properties": {"name": name}, "geometry": geometry})
+        features += _normalise(feats, str(p), p.stem, digits)
     return features
+
+
+def _normalise(feats: list[Any], where: str, label: str, digits: int) -> list[dict[str, Any]]:
+    """Name-only properties, rounded coordinates, d3 winding: the form the map inlines."""
+    out = []
+    for k, feat in enumerate(feats):
+        props = (feat.get("properties") if isinstance(feat, dict) else None) or {}
+        name = next((str(props[n]) for n in _NAME_PROPERTIES if props.get(n)), f"{label} #{k + 1}")
+        try:
+            geometry = _simplify(feat["geometry"], digits)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ValueError(f"{where}:0: features[{k}].geometry: {exc}") from None
+        out.append({"type": "Feature", "properties": {"name": name}, "geometry": geometry})
+    return out
 
 
 def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFrame:
@@ -342,6 +349,7 @@ def incident_map(
     boundaries: str | Path | Iterable[str | Path] | list[dict[str, Any]],
     *,
     color: str = "source",
+    colors: dict[str, str] | None = None,
     title: str = "Incidents with coordinates",
     digits: int = 2,
     width: int = 560,
@@ -352,13 +360,27 @@ def incident_map(
 
     `boundaries` is a path, several paths, or features from `boundary_features`.
     Points are coloured by `color` (e.g. `source` or a match-status column);
-    a legend click (param `map_pick`) highlights one group. Records without
-    coordinates cannot be drawn: say so beside the map (the title counts them).
+    `colors` maps groups to colours in drawing order (later groups are drawn on
+    top; groups not named follow in grey). A legend click (param `map_pick`)
+    highlights one group. Records without coordinates cannot be drawn: the
+    subtitle counts them.
     """
-    features = boundaries if isinstance(boundaries, list) and boundaries and isinstance(boundaries[0], dict) else boundary_features(boundaries, digits=digits)  # type: ignore[arg-type]
+    if isinstance(boundaries, list) and boundaries and isinstance(boundaries[0], dict):
+        features = _normalise(boundaries, "<features>", "area", digits)
+    else:
+        features = boundary_features(boundaries, digits=digits)  # type: ignore[arg-type]
     pts = _points(incidents, color, max_points)
     missing = int(len(incidents) - pd.to_numeric(incidents["lat"], errors="coerce").notna().sum())
-    groups = sorted(pts["group"].unique().tolist())
+    present = set(pts["group"].unique().tolist())
+    if colors:
+        groups = [g for g in colors if g in present] + sorted(present - set(colors))
+        palette = [colors.get(g, "#999999") for g in groups]
+    else:
+        groups = sorted(present)
+        palette = (_SOURCE_PALETTE * (len(groups) // len(_SOURCE_PALETTE) + 1))[: max(len(groups), 1)]
+    rank = {g: k for k, g in enumerate(groups)}
+    pts = pts.assign(_rank=pts["group"].map(rank)).sort_values(["_rank", "date", "id"], kind="stable")
+    pts = pts.drop(columns="_rank").reset_index(drop=True)
     pick = alt.selection_point(name="map_pick", fields=["group"], bind="legend")
     outlines = (
         alt.Chart(alt.InlineData.from_dict({"values": features}, validate=False))
@@ -371,7 +393,7 @@ def incident_map(
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            color=alt.Color("group:N", title=color, scale=alt.Scale(domain=groups, range=_SOURCE_PALETTE[: max(len(groups), 1)])),
+            color=alt.Color("group:N", title=color, scale=alt.Scale(domain=groups, range=palette), sort=groups),
             opacity=alt.condition(pick, alt.value(0.85), alt.value(0.08)),
             tooltip=[
                 alt.Tooltip("source:N"), alt.Tooltip("id:N", title="id"), alt.Tooltip("date:N"),
