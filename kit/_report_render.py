@@ -454,6 +454,11 @@ def _kernel_profile(work: Path) -> Path:
     startup = folder / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-kit-render.py").write_text(_STARTUP, encoding="utf-8")
+    # The kernel's own log (TCP notice, shutdown interrupt) would interleave with the progress display;
+    # cell errors still reach us through the notebook outputs.
+    (folder / "profile_default" / "ipython_kernel_config.py").write_text(
+        'c.IPKernelApp.log_level = "CRITICAL"\n', encoding="utf-8"
+    )
     return folder
 
 
