@@ -75,11 +75,13 @@ class MatchReview(widgets.VBox):
         *,
         reviewer: str = "",
         show: str = "undecided",
+        max_rows: int = 500,
     ) -> None:
         if show not in REVIEW_FILTERS:
             raise ValueError(f"show must be one of {', '.join(REVIEW_FILTERS)}")
         self.result = result
         self.path = Path(decisions_path)
+        self.max_rows = max_rows
         self.decisions = load_decisions(self.path)
         self._cands = result.candidates.reset_index(drop=True)
         self._rows_a = {(str(s), str(i)): k for k, (s, i) in enumerate(zip(result.a["source"], result.a["source_id"], strict=True))}
@@ -89,6 +91,8 @@ class MatchReview(widgets.VBox):
             options=[(f"{k}: {v}", k) for k, v in REVIEW_FILTERS.items()], value=show, description="show",
             layout=widgets.Layout(width="32em"),
         )
+        self.search = widgets.Text(description="find", placeholder="id, place or date (any part)")
+        self.count = widgets.HTML()
         self.pairs = widgets.Select(options=[], rows=10, description="pairs", layout=widgets.Layout(width="100%"))
         self.detail = widgets.HTML()
         self.reviewer = widgets.Text(value=reviewer, description="reviewer", placeholder="your name")
@@ -99,10 +103,12 @@ class MatchReview(widgets.VBox):
         self.accept.on_click(lambda _b: self.decide("accept"))
         self.reject.on_click(lambda _b: self.decide("reject"))
         self.show.observe(lambda _c: self._refresh(), names="value")
+        self.search.observe(lambda _c: self._refresh(), names="value")
         self.pairs.observe(lambda _c: self._render(), names="value")
         super().__init__(
             [
-                self.show,
+                widgets.HBox([self.show, self.search]),
+                self.count,
                 self.pairs,
                 self.detail,
                 widgets.HBox([self.reviewer, self.note]),
@@ -138,6 +144,11 @@ class MatchReview(widgets.VBox):
             "decided": decided,
             "all": pd.Series(True, index=c.index),
         }[self.show.value]
+        needle = self.search.value.strip().lower()
+        if needle:
+            text = (c["id_a"] + " " + c["id_b"] + " " + c["place_a"] + " " + c["place_b"] + " " + c["date_a"]
+                    + " " + c["date_b"]).str.lower()
+            mask = mask & text.str.contains(needle, regex=False)
         return c.index[mask.to_numpy()].tolist()
 
     def _label(self, k: int) -> str:
@@ -148,7 +159,14 @@ class MatchReview(widgets.VBox):
 
     def _refresh(self, select: int | None = None) -> None:
         visible = self._visible()
-        self.pairs.options = [(self._label(k), k) for k in visible]
+        shown = visible[: self.max_rows]
+        if select is not None and select in visible and select not in shown:
+            shown = [select, *shown[:-1]]
+        self.count.value = (
+            f"{len(visible):,} pair(s)" + (f", first {len(shown):,} listed: narrow with find" if len(shown) < len(visible) else "")
+        )
+        self.pairs.options = [(self._label(k), k) for k in shown]
+        visible = shown
         if select is not None and select in visible:
             self.pairs.value = select
         elif visible:

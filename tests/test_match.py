@@ -546,3 +546,17 @@ def test_decisions_round_trip_any_text(tmp_path_factory: pytest.TempPathFactory,
     assert got["id_b"].tolist() == [e["id_b"] for e in expected]
     assert got["decision"].tolist() == [e["decision"] for e in expected]
     assert got["note"].tolist() == [e["note"] for e in expected]
+
+
+def test_review_widget_limits_and_searches_long_lists(tmp_path: Path) -> None:
+    from kit.review import MatchReview
+
+    a = frame(*(rec(f"A{k}", f"2016-03-{k + 1:02d}") for k in range(12)))
+    b = frame(*(B(f"B{k}", f"2016-03-{k + 1:02d}") for k in range(12)))
+    r = match_incidents(a, b, days=0)
+    w = MatchReview(r, tmp_path / "d.csv", show="all", max_rows=5)
+    assert len(w.pairs.options) == 5 and "12 pair(s), first 5 listed" in w.count.value
+    w.search.value = "a11"
+    assert [v for _, v in w.pairs.options] == r.candidates.index[r.candidates["id_a"] == "A11"].tolist()
+    w.accept.click()
+    assert load_decisions(tmp_path / "d.csv")["id_a"].tolist() == ["A11"]
