@@ -612,7 +612,7 @@ def _collect_inputs(inputs_file: Path, declared: Sequence[str]) -> list[tuple[st
 
 def _format_value(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return value if value else '""'
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -931,7 +931,7 @@ def _update_manifest(out: Path, results: Sequence[RenderResult]) -> None:
             "rendered": r.rendered,
             "charts": r.charts,
         }
-    text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False) + "\n"
     _atomic_write(out / _MANIFEST, text)
 
 
