@@ -84,7 +84,9 @@ def safe_link(url: object, text: object = None) -> Markup:
     Why: hostile or broken URLs must stay visible as text for the reader to
     judge, but must never become clickable.
     """
-    label = _plain(url) if text is None or _is_missing(text) else text
+    label = text
+    if label is None or (not hasattr(label, "__html__") and not _plain(label)):
+        label = _plain(url)  # an empty label would make an invisible link
     checked = safe_url(url)
     if checked is None:
         return escape_text(label)

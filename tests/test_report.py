@@ -631,3 +631,8 @@ def test_cli_lists_notebook_parameters_without_executing(tmp_path: Path) -> None
     assert res.exit_code == 0
     assert res.output.splitlines()[:2] == ["n = 3  # rows", 'label = "demo"']
     assert not (nb.parent / "started.txt").exists()
+
+
+def test_safe_link_never_invisible() -> None:
+    for empty in ("", None, float("nan")):
+        assert str(kr.safe_link("https://a.example/x", empty)).endswith(">https://a.example/x</a>")
