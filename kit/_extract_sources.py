@@ -160,13 +160,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("finding", re.compile(
         r"\b(?i:an?|the)\s+" + _ORG + r"\s+(?i:investigation|analysis|review|tally|count|study|survey|report)\s+"
         r"(?:(?i:has|had)\s+)?(?i:found|finds|shows|showed|revealed|reveals|concluded|concludes|estimated)\b")),
+    ("finding", re.compile(
+        r"\b(?i:comes?|came|is\s+taken|was\s+taken|derives?)\s+(?i:from)\s+(?:(?i:an?|the)\s+)?" + _ORG +
+        r"(?:['’]s)?\s+(?i:count|tally|investigation|analysis|report|database|data|figures?|estimate|review|survey)\b")),
     ("headline", re.compile(r"(?m)^[ \t]*(?:[-•*–][ \t]+)?" + _ORG + r"(?:[ \t]*\([^()\n]{1,40}\))?:\s")),
     ("self", re.compile(r"(?P<org>\b(?:[Ww]e|[Oo]ur\s+(?:researchers|team|investigators|staff|monitors|analysts)))\s+"
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|city|"
         r"Iraqi|Syrian|Kurdish|US|U\.S\.|Western|rescue)\s+)*(?:officials?|residents|witnesses|medics|doctors|"
-        r"activists|sources|rescuers|rescue\s+workers|police|survivors|relatives)))\s+"
+        r"activists|sources|rescuers|rescue\s+workers|police|survivors|relatives)))"
+        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+"
         r"(?P<verb>(?i:said|say|says|told|reported|report|reports|estimated|estimate|counted|described))\b")),
     ("possessive", re.compile(
         _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|January|February|"

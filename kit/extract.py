@@ -88,7 +88,7 @@ _VICTIM_WORDS = {
     "children": ["children", "child", "minors", "kids", "boys", "girls", "infants"],
     "women": ["women", "woman"],
     "combatants": ["fighters", "militants", "combatants", "soldiers", "troops", "jihadists", "insurgents"],
-    "all": ["people", "persons", "individuals", "others", "men"],
+    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives"],
 }
 #: Nouns after a number that make it something other than a casualty count.
 _NOT_CASUALTY_UNITS = {
@@ -96,7 +96,7 @@ _NOT_CASUALTY_UNITS = {
     "reports", "report", "allegations", "sites", "site", "witnesses", "interviews", "munitions", "bombs",
     "sorties", "targets", "engagements", "days", "day", "weeks", "week", "months", "month", "years", "year",
     "hours", "hour", "km", "kilometres", "kilometers", "miles", "metres", "meters", "percent", "per", "%",
-    "times", "countries", "nations", "members", "cases", "pages", "names", "buildings", "homes", "houses",
+    "times", "countries", "nations", "cases", "pages", "names", "buildings", "homes", "houses",
     "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
     "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
 }
@@ -453,6 +453,10 @@ def _head_noun(text: str, end: int) -> str:
     return head
 
 
+#: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
+_SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
+                       re.IGNORECASE)
+_COUNT_NOUN = re.compile(r"\b(?:count|tally|toll|figures?)\b", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"\b(?:earlier\s+version|incorrectly|erroneously|mistakenly|misstated|was\s+wrong|has\s+been\s+corrected|"
     r"should\s+have\s+said|was\s+corrected)\b", re.IGNORECASE)
@@ -461,7 +465,8 @@ _CORRECT_FIGURE = re.compile(r"\b(?:correct|corrected|revised|updated|new|latest
 
 
 def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex,
-                        previous: _Sentence | None = None, attributed: bool = False) -> bool:
+                        previous: _Sentence | None = None, attributed: bool = False,
+                        counted: bool = False) -> bool:
     if _head_noun(text, q.end) in _NOT_CASUALTY_UNITS:
         return False
     after = _words_after(text, q.end)
@@ -491,6 +496,8 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return True
     if outcome_sentence and attributed:
         return True  # "..., while Airwars estimates between 7,309 and 11,691"
+    if counted and previous and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
+        return True  # "The coalition's own count ... stood at 1,302" after a sentence about deaths
     # "The correct figure is 817": a figure named in the previous sentence's terms
     return bool(previous and _CORRECT_FIGURE.search(text, sentence.start, sentence.end)
                 and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)))
@@ -779,7 +786,16 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
         # a cue after a later figure belongs to that figure ("3,048, including 925 children");
         # a cue before both is shared ("deaths of 3,037 civilians, including 924 children")
         others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
-        pool = [c for c in pool if not (c.start >= q.end and any(q.end <= f.start < c.start for f in others))]
+        def owned_by_other(c: _Cue) -> bool:
+            for f in others:
+                if not (c.start >= q.end and q.end <= f.start < c.start):
+                    continue
+                closed = "," in text[f.end:c.start]  # "among them four children, were killed"
+                if not (closed and _SUBCOUNT.search(text, max(0, f.start - 20), f.start)):
+                    return True
+            return False
+
+        pool = [c for c in pool if not owned_by_other(c)]
         # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
@@ -981,8 +997,10 @@ def extract_claims(
             in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
                 p[0] < q.end and q.start < p[1] for p in period_spans)
             clause = _clause_of(sent, q.start)
-            attributed = any(a.kind in ("verb", "according") for a in attr_index.between(clause[0], q.start))
-            if in_date or not _is_casualty_figure(q, text, sent, cue_index, previous, attributed):
+            before = attr_index.between(clause[0], q.start)
+            attributed = any(a.kind in ("verb", "according") for a in before)
+            counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
+            if in_date or not _is_casualty_figure(q, text, sent, cue_index, previous, attributed, counted):
                 continue
             figures.append(q)
         ctx.figures[si] = figures
