@@ -658,3 +658,54 @@ def test_draft_ids_may_not_reuse_ledger_ids() -> None:
     drafts[0].set("claim_id", ledger_id)
     assert any(p.field == "claim_id" and "already a ledger claim id" in p.message
                for p in drafts.validate().problems)
+
+
+# -- dates and structural invariants: property tests ------------------------------------
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"]
+
+
+@given(day=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)),
+       form=st.sampled_from(["{d} {M} {y}", "{M} {d}, {y}", "{d}th of {M} {y}", "{y}-{m:02d}-{d:02d}"]))
+def test_day_dates_round_trip(day: dt.date, form: str) -> None:
+    from kit._extract_dates import find_dates
+
+    text = "in " + form.format(d=day.day, M=_MONTHS[day.month - 1], y=day.year, m=day.month)
+    found = find_dates(text, dt.date(2031, 1, 1))
+    assert [(d.value, d.precision) for d in found] == [(day.isoformat(), "day")]
+
+
+@given(published=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
+       month=st.integers(min_value=1, max_value=12))
+def test_month_this_year_resolves_against_publication(published: dt.date, month: int) -> None:
+    from kit._extract_dates import find_periods
+
+    (p,) = find_periods(f"in {_MONTHS[month - 1]} this year", published)
+    assert (p.period_start, p.period_end) == (f"{published.year}-{month:02d}",) * 2
+
+
+_TOKENS = ["352", "1,213", "804 to 1,213", "between 8,106 and 12,980", "dozens of", "at least", "only", "civilians",
+           "children", "killed", "injured", "casualties", "Airwars said", "According to The Guardian,",
+           "CJTF-OIR acknowledged", "in Iraq and Syria", "in Mosul", "since 2014", "in March this year",
+           "between 23 September 2014 and August 2016", ",", ".", "\n\n", "- ", "(", ")", "and", "strikes", "2017"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_TOKENS), max_size=40))
+def test_drafts_are_well_formed_for_any_mix_of_cues(tokens: list[str]) -> None:
+    from kit.ledger import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, VICTIMS
+
+    text = " ".join(tokens)
+    drafts = extract_claims(text, "2017-05")
+    ids = [d.claim_id for d in drafts]
+    assert len(ids) == len(set(ids))
+    for d in drafts:
+        r = d.row
+        assert 0 <= float(r["low"]) <= float(r["high"])
+        assert r["qualifier"] in QUALIFIERS and r["outcome"] in ("", *OUTCOMES) and r["victims"] in ("", *VICTIMS)
+        assert r["claimant_type"] in ("", *CLAIMANT_TYPES) and r["method"] in ("", *METHODS)
+        assert 0 <= d.figure_span[0] < d.figure_span[1] <= len(text)
+        for spans in d.spans.values():
+            assert all(0 <= s <= e <= len(text) for s, e in spans)
+        assert all(d.confidence[c] == 0 for c in d.missing)
+        assert all(0 <= v <= 1 for v in d.confidence.values())
