@@ -657,6 +657,7 @@ class IncidentExplorer(_Explorer):
         self.filter_cols = list(filters)
         self.title = title
         self.cube = self._cube(incidents)
+        self.undated = int(pd.to_datetime(incidents[date], errors="coerce").isna().sum())
         groups = sorted(self.cube["group"].dropna().unique())
         self.groups = W.SelectMultiple(options=groups, value=tuple(groups), description=group.title(),
                                        rows=min(6, max(2, len(groups))))
@@ -747,8 +748,10 @@ class IncidentExplorer(_Explorer):
         if self._jchart is not None:
             self._jchart.spec = self.spec
         self.last_update_ms = (time.perf_counter() - t0) * 1000
+        selected = int(self.frame["incidents"].sum()) if len(self.frame) else 0
+        undated = f"; {self.undated:,} without a date cannot be placed on the chart" if self.undated else ""
         self.status.value = (f"{len(self.incidents):,} incidents → {len(self.frame):,} chart rows "
-                             f"({int(self.frame['incidents'].sum()) if len(self.frame) else 0:,} incidents selected)")
+                             f"({selected:,} incidents selected{undated})")
 
     @property
     def chart(self) -> alt.LayerChart:

@@ -317,6 +317,8 @@ def test_incident_explorer_sends_bounded_aggregates(incidents: pd.DataFrame) -> 
     months = {r["month"] for r in jchart.spec["datasets"]["kit_monthly"]}
     assert months == {"2015-04-01", "2015-05-01", "2015-06-01"}
     assert ex.last_update_ms < 1000
+    undated = _incidents(100).assign(date_start=lambda f: f["date_start"].where(f.index >= 3))
+    assert "3 without a date" in IncidentExplorer(undated).status.value
     assert {p["name"] for p in jchart.spec["params"]} == {"legend_pick"}
 
 
