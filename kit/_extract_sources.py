@@ -239,5 +239,7 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             seen.add((s, e))
             verb = m.groupdict().get("verb") or ""
+            if verb[:1].isupper() and kind == "verb":
+                continue  # "... Civilian Casualty Report": a title, not "X reports"
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
     return sorted(found, key=lambda a: a.name_start)

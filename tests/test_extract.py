@@ -709,3 +709,12 @@ def test_drafts_are_well_formed_for_any_mix_of_cues(tokens: list[str]) -> None:
             assert all(0 <= s <= e <= len(text) for s, e in spans)
         assert all(d.confidence[c] == 0 for c in d.missing)
         assert all(0 <= v <= 1 for v in d.confidence.values())
+
+
+def test_title_case_headline_is_not_an_attribution() -> None:
+    """Without a publisher, the only source the text names speaks for the unattributed figure."""
+    text = (TEXTS / "press_release.txt").read_text(encoding="utf-8")
+    drafts = extract_claims(text, "2017-06-02")
+    assert [(d.row["low"], d.row["claimant"]) for d in drafts] == [("132", "CJTF-OIR"), ("484", "CJTF-OIR")]
+    assert drafts[0].confidence["claimant"] < drafts[1].confidence["claimant"]
+    assert {d.row["source_status"] for d in drafts} == {""}  # unknown without the URL or publisher
