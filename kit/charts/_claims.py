@@ -49,7 +49,6 @@ __all__ = [
 MAX_CHART_ROWS = 5_000
 """Rows a chart may inline; aggregate before charting when a frame is larger."""
 
-Comparability = Literal["anchor", "comparable", "comparable_with_caveats", "not_comparable", ""]
 ScopeLabels = Mapping[str, str] | pd.Series | str | Callable[[pd.Series], str] | None
 
 _RULE_VIEW = "claims_ranges"
