@@ -437,3 +437,22 @@ def test_charts_render_to_svg_offline(claims: pd.DataFrame, series: pd.DataFrame
     for chart in charts:
         svg = vlc.vegalite_to_svg(chart.to_dict())
         assert svg.startswith("<svg") and "aria-label" in svg
+
+
+@given(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()),
+       st.sampled_from(["day", "month", "year"]))
+def test_partial_date_reads_the_ledger_precisions(day: Any, precision: str) -> None:
+    from kit.charts._claims import _partial_date
+
+    ts = pd.Timestamp(day)
+    text = {"day": ts.strftime("%Y-%m-%d"), "month": ts.strftime("%Y-%m"), "year": ts.strftime("%Y")}[precision]
+    first = {"day": ts, "month": ts.replace(day=1), "year": ts.replace(month=1, day=1)}[precision]
+    assert _partial_date(text) == first
+
+
+@given(st.text(max_size=30))
+def test_partial_date_never_raises(text: str) -> None:
+    from kit.charts._claims import _partial_date
+
+    out = _partial_date(text)
+    assert out is None or isinstance(out, pd.Timestamp)

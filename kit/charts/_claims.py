@@ -96,9 +96,10 @@ def _partial_date(value: object) -> pd.Timestamp | None:
     if not text:
         return None
     try:
-        return pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
-    except ValueError:
+        out = pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
+    except (ValueError, OverflowError, TypeError):
         return None
+    return None if pd.isna(out) else out
 
 
 def _col(frame: pd.DataFrame, name: str, default: object = "") -> pd.Series:
