@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
@@ -88,12 +89,15 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise ValueError(f"{what}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")
 
 
+_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
 def _partial_date(value: object) -> pd.Timestamp | None:
     """First day of a YYYY / YYYY-MM / YYYY-MM-DD string (ledger precision), else None."""
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value
     text = short_text(value, 40)
-    if not text:
+    if not _PARTIAL.match(text):  # only the ledger's forms: no "today", no free text
         return None
     try:
         out = pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
