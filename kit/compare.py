@@ -178,7 +178,7 @@ def as_of(
     include_untraced: bool = False,
     **scope: object,
 ) -> pd.DataFrame:
-    """The latest figure the claimant had published on each date (a step function).
+    """The latest figure each claimant had published on each date (a step function).
 
     A claim counts from `known_from` (the last day of its publication date's
     precision: a figure dated only "2017-05" counts from 31 May). Undated
@@ -186,6 +186,10 @@ def as_of(
     that repeat another claim (`cites`) and figures attributed to the
     claimant that could not be traced to it (`untraced`), unless asked for.
     """
+    if not isinstance(claimant, str):
+        parts = [as_of(claims, name, dates, include_repeats=include_repeats, include_untraced=include_untraced, **scope)
+                 for name in claimant]
+        return pd.concat(parts, ignore_index=True) if parts else as_of(claims, "", dates)
     chosen = select_scope(claims, claimant=claimant, **scope)  # type: ignore[arg-type]
     if not include_repeats and "cites" in chosen:
         chosen = chosen[chosen["cites"].fillna("") == ""]

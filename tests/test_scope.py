@@ -159,3 +159,10 @@ def test_comparability_matrix_is_tidy(founding, gaz) -> None:
     m = comparability_matrix(founding.reset_index(drop=True), gaz, ids=["cjtf-352", "airwars-3164", "amnesty-804"])
     assert len(m) == 9
     assert set(m["verdict"]) == {"same claim", "comparable_with_caveats", "not_comparable"}
+
+
+def test_as_of_with_several_claimants_gives_one_series_each(founding) -> None:
+    both = as_of(founding.reset_index(drop=True), ["CJTF-OIR", "Airwars"], places=["iq", "sy"], since="2014-08")
+    assert set(both["claimant"]) == {"CJTF-OIR", "Airwars"}
+    alone = as_of(founding.reset_index(drop=True), "CJTF-OIR", places=["iq", "sy"], since="2014-08")
+    assert both[both["claimant"] == "CJTF-OIR"].reset_index(drop=True).equals(alone)
