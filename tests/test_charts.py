@@ -456,3 +456,18 @@ def test_partial_date_never_raises(text: str) -> None:
 
     out = _partial_date(text)
     assert out is None or isinstance(out, pd.Timestamp)
+
+
+def test_gap_chart_greys_out_dates_whose_figures_are_not_comparable() -> None:
+    import kit
+
+    claims = kit.load_claims().claims
+    gap = kit.gap_over_time(claims, "Airwars", "CJTF-OIR", places=["iq", "sy"], since="2014-08",
+                            gazetteer=kit.load_gazetteer())
+    spec = kit.charts.gap_chart(gap).to_dict()
+    text = json.dumps(spec)
+    assert "datum.verdict === 'not_comparable'" in text
+    assert "not comparable" in json.dumps(spec.get("title", ""))
+    rows = next(iter(spec["datasets"].values()))
+    flagged = [r for r in rows if r.get("verdict") == "not_comparable"]
+    assert flagged and all(r["verdict_text"].startswith("not comparable") for r in flagged)

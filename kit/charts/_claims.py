@@ -723,6 +723,7 @@ def gap_chart(
     if has_ratio:
         g["ratio_mid"] = (g["ratio_low"] + g["ratio_high"]) / 2
     if "verdict" in g.columns:
+        g["date_next"] = g["date"].shift(-1).fillna(g["date"])
         g["verdict_text"] = [
             short_text(f"{VERDICT_LABELS.get(str(v), v)}" + (f": {r}" if short_text(r) else ""), 400)
             for v, r in zip(g["verdict"], _col(g, "reasons"), strict=True)
@@ -755,6 +756,14 @@ def gap_chart(
         ).transform_filter(f"isValid(datum.{hi})").add_params(alt.selection_point(
             name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"], empty=False))
         layers: list[alt.Chart] = [band, *edges, ref_rule, hits]
+        if "verdict" in g.columns:
+            # dates where the two latest figures are not comparable get a grey
+            # backdrop, so no one reads the band there as a like-for-like gap
+            flagged = alt.Chart(data).mark_rect(color="#9e9e9e", opacity=0.25).encode(
+                x=x, x2="date_next:T",
+                tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("verdict_text:N", title="scope")],
+            ).transform_filter("datum.verdict === 'not_comparable'")
+            layers.insert(0, flagged)
         if show_mid:
             layers.append(base.mark_line(interpolate="step-after", strokeDash=[4, 4], color="#33407a",
                                          strokeWidth=1).encode(y=f"{mid}:Q")
@@ -774,6 +783,10 @@ def gap_chart(
                             f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
     chart: alt.LayerChart | alt.VConcatChart = (
         panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
+    if "verdict" in g.columns and g["verdict"].eq("not_comparable").any():
+        chart = chart.properties(title=alt.TitleParams(
+            "Grey: dates where the two latest figures are not comparable (hover for why)",
+            fontSize=11, fontWeight="normal", anchor="start"))
     if at is not None and declare_at:
         chart = chart.add_params(_at_param(g["date"], at, bind_at))
     return chart
