@@ -33,7 +33,8 @@ FOUNDING = [s.name for s in _SPECS if s.notebook.name == "01_founding_article.ip
 
 # Every drawn mark item (points, rules, bars, areas...) carries role="graphics-symbol" and an aria-label.
 _MARKS_JS = """el => Array.from(el.querySelectorAll('svg.marks [role="graphics-symbol"]')).map(m =>
-  ['aria-label','transform','d','x','y','x2','y2','width','height','opacity','fill-opacity','stroke-opacity','fill']
+  ['aria-label','transform','d','x','y','x2','y2','width','height','opacity','fill-opacity','stroke-opacity','fill',
+   'stroke','stroke-width','stroke-dasharray','font-weight']
     .map(a => m.getAttribute(a)).join('|')).join('\\n')"""
 _OPACITY_JS = """el => Array.from(el.querySelectorAll('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]'))
   .map(m => [m.getAttribute('opacity'), m.getAttribute('fill-opacity'), m.getAttribute('stroke-opacity')].join('|')).join('\\n')"""
@@ -213,6 +214,40 @@ def test_legend_click_isolates(name: str, open_report: Any) -> None:
         if not _wait_change(page, chart, before, _OPACITY_JS):
             title = chart.locator(".role-title-text").first.text_content() if chart.locator(".role-title-text").count() else ""
             dead.append(f"chart {i} ({title}): legend click changed no mark opacity")
+    assert not dead, "\n".join(dead)
+    assert opened.errors == [] and opened.blocked == []
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_hover_highlight_changes_marks(name: str, open_report: Any) -> None:
+    opened = open_report(name)
+    page = opened.page
+    hover_charts = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.kit-chart')).map((c, i) => {
+             const s = c.nextElementSibling;
+             return s && /"on":"(pointerover|mouseover)"/.test(s.textContent) ? i : -1;
+           }).filter(i => i >= 0)"""
+    )
+    if not hover_charts:
+        pytest.skip(f"{name} has no hover selection")
+    dead = []
+    for i in hover_charts:
+        chart = page.locator(".kit-chart").nth(i)
+        marks = chart.locator('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]')
+        # marks that take the pointer, last drawn first (top layers); text labels usually ignore it
+        hoverable = marks.evaluate_all("ms => ms.map((m, k) => getComputedStyle(m).pointerEvents === 'none' ? -1 : k)"
+                                       ".filter(k => k >= 0)")
+        changed = False
+        for k in list(reversed(hoverable))[:8]:
+            mark = marks.nth(k)
+            mark.scroll_into_view_if_needed()
+            before = _marks(chart)
+            mark.hover(force=True)
+            if _wait_change(page, chart, before):
+                changed = True
+                break
+        if not changed:
+            dead.append(f"chart {i}: hovering marks changed nothing")
     assert not dead, "\n".join(dead)
     assert opened.errors == [] and opened.blocked == []
 
