@@ -85,14 +85,7 @@ def register(app: typer.Typer) -> None:
         try:
             if report_set is not None:
                 specs = kr.load_report_set(report_set)
-                problems = []
-                for spec in specs:
-                    try:
-                        kr.check_parameters(spec.notebook, spec.parameters, label=spec.label)
-                    except kr.ReportError as exc:
-                        problems.append(str(exc))
-                if problems:
-                    raise kr.ParameterError("\n".join(problems))
+                kr.check_reports(specs)
             else:
                 assert notebook is not None
                 overrides = kr.parse_cli_parameters(param or [])

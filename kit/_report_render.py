@@ -45,6 +45,7 @@ __all__ = [
     "notebook_parameters",
     "parse_cli_parameters",
     "check_parameters",
+    "check_reports",
     "load_report_set",
     "render",
     "render_set",
@@ -592,7 +593,19 @@ def _hash_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _collect_inputs(inputs_file: Path, declared: Sequence[str]) -> list[tuple[str, str]]:
+def _declared_files(declared: Sequence[str], label: str) -> list[Path]:
+    """Files named by a report's ``inputs`` (paths or globs under the repo root); checked before executing."""
+    root = repo_root()
+    files: list[Path] = []
+    for pattern in declared:
+        matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
+        if not matches or not all(m.is_file() for m in matches):
+            raise ReportError(f"{label}: inputs: {pattern} matches no file under {root}")
+        files += [m.resolve() for m in matches]
+    return files
+
+
+def _collect_inputs(inputs_file: Path, declared: Sequence[Path]) -> list[tuple[str, str]]:
     """Recorded (by `record_input`) and declared data files: (repo-relative path, sha256)."""
     found: dict[Path, str] = {}
     if inputs_file.is_file():
@@ -600,13 +613,8 @@ def _collect_inputs(inputs_file: Path, declared: Sequence[str]) -> list[tuple[st
             if line.strip():
                 item = json.loads(line)
                 found[Path(item["path"])] = item["sha256"]
-    root = repo_root()
-    for pattern in declared:
-        matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
-        if not matches or not all(m.is_file() for m in matches):
-            raise ReportError(f"inputs: {pattern} matches no file under {root}")
-        for match in matches:
-            found[match.resolve()] = _hash_file(match)
+    for path in declared:
+        found[path] = _hash_file(path)
     return sorted((_display_path(p), digest) for p, digest in found.items())
 
 
@@ -806,6 +814,7 @@ def render(
     say = status or (lambda _msg: None)
     say("checking parameters")
     effective, coerced = check_parameters(path, overrides, label=spec.label if spec else label)
+    declared_files = _declared_files(declared_inputs, spec.label if spec else label)
     nb = _read_notebook(path)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -824,7 +833,7 @@ def render(
         title = spec.title if spec and spec.title else _title_of(executed, name)
         specs, stderr = _prepare_for_export(executed, title)
         rendered = render_date().strftime("%Y-%m-%dT%H:%M:%SZ")
-        file_inputs = _collect_inputs(inputs_file, declared_inputs)
+        file_inputs = _collect_inputs(inputs_file, declared_files)
         footer = _footer(notebook=label, parameters=effective, overrides=coerced, inputs=file_inputs, rendered=rendered)
         body = _export_html(executed, name, footer)
         images: list[Path] = []
@@ -860,6 +869,23 @@ def render(
     return result
 
 
+def check_reports(specs: Sequence[ReportSpec]) -> None:
+    """Check every report's parameters and declared inputs; raise one error listing all problems.
+
+    Why: a set renders for minutes; a typo in the last entry must stop it
+    before the first kernel starts, not after four reports.
+    """
+    problems = []
+    for spec in specs:
+        try:
+            check_parameters(spec.notebook, spec.parameters, label=spec.label)
+            _declared_files(spec.inputs, spec.label)
+        except ReportError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ParameterError("\n".join(problems))
+
+
 def render_set(
     set_path: str | os.PathLike[str],
     *,
@@ -875,14 +901,7 @@ def render_set(
     CLI exits non-zero). The index lists the reports that exist.
     """
     specs = load_report_set(set_path)
-    problems = []
-    for spec in specs:
-        try:
-            check_parameters(spec.notebook, spec.parameters, label=spec.label)
-        except ReportError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise ParameterError("\n".join(problems))
+    check_reports(specs)
     results: list[RenderResult] = []
     failures: list[tuple[ReportSpec, ReportError]] = []
     out = Path(out_dir).resolve()

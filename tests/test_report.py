@@ -636,3 +636,10 @@ def test_cli_lists_notebook_parameters_without_executing(tmp_path: Path) -> None
 def test_safe_link_never_invisible() -> None:
     for empty in ("", None, float("nan")):
         assert str(kr.safe_link("https://a.example/x", empty)).endswith(">https://a.example/x</a>")
+
+
+def test_missing_declared_input_is_named_before_executing(tmp_path: Path) -> None:
+    nb = _tiny(tmp_path / "nb", marker=True)
+    with pytest.raises(kr.ReportError, match=r"inputs: data/no_such_file_\*.csv matches no file"):
+        kr.render(nb, out_dir=tmp_path / "out", inputs=["data/no_such_file_*.csv"])
+    assert not (nb.parent / "started.txt").exists()
