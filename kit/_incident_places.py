@@ -131,7 +131,7 @@ def resolve_governorates(
             break
         n_codes, n_uniques = pd.factorize(series.astype(str))
         combo = n_codes.astype(np.int64) * (len(c_uniques) + 1) + c_codes
-        keys, inverse = np.unique(combo, return_inverse=True)
+        inverse, keys = pd.factorize(combo)  # hashing, not sorting: a few dozen distinct (name, country) pairs
         gov_of_key = np.full(len(keys), -1, dtype=np.int64)
         why_of_key = np.full(len(keys), -1, dtype=np.int64)
         for j, key in enumerate(keys):

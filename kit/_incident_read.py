@@ -27,6 +27,7 @@ from kit._incident_schema import (
     IncidentFileError,
     LoadedIncidents,
     Problem,
+    distinct,
     empty_incidents,
     empty_rejected,
     validate_incidents,
@@ -65,7 +66,7 @@ class Table:
     def col(self, name: str) -> pd.Series:
         """A column as stripped strings (blank = ""), computed once per column."""
         if name not in self._stripped:
-            self._stripped[name] = self.data[name].str.strip()
+            self._stripped[name] = strip(self.data[name])
         return self._stripped[name]
 
     def raw(self, idx: np.ndarray) -> list[str]:
@@ -85,6 +86,58 @@ class Table:
             return out
         sub = self.data.iloc[idx]
         return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
+
+
+def _arrow_chunks(s: pd.Series) -> list[pa.Array] | None:
+    """The pyarrow chunks behind an arrow-backed string Series (None for other storage)."""
+    values = s.array
+    if not hasattr(values, "__arrow_array__"):
+        return None
+    arr = values.__arrow_array__()
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if not all(pa.types.is_string(c.type) or pa.types.is_large_string(c.type) for c in chunks):
+        return None
+    return chunks
+
+
+def _edge_bytes_plain(chunk: pa.Array) -> bool:
+    """True when no value starts or ends with a byte that could be whitespace.
+
+    Reads the first and last byte of every value straight from the Arrow buffers:
+    a byte <= 0x20 (space, tab, CR, LF, other controls), 0x7f or any non-ASCII byte
+    (Unicode spaces such as NBSP are multi-byte) makes the column a candidate for
+    stripping. Two gathers over the offsets, instead of copying every string.
+    """
+    n = len(chunk)
+    if n == 0:
+        return True
+    _, off_buf, data_buf = chunk.buffers()
+    if data_buf is None or data_buf.size == 0:
+        return True
+    off_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offsets = np.frombuffer(off_buf, dtype=off_type)[chunk.offset : chunk.offset + n + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    start, end = offsets[:-1], offsets[1:]
+    nonempty = end > start
+    if not nonempty.all():
+        start, end = start[nonempty], end[nonempty]
+    if not len(start):
+        return True
+    first = data[start]
+    last = data[end - 1]
+    return not (((first - 33) > 93).any() or ((last - 33) > 93).any())  # uint8 wrap: outside 0x21..0x7e
+
+
+def strip(s: pd.Series) -> pd.Series:
+    """`s.str.strip()`, skipped when no value can have leading or trailing whitespace.
+
+    Exports are almost always clean; checking the edge bytes of every value costs
+    a fraction of rewriting every string, and the result is the same Series either way.
+    """
+    chunks = _arrow_chunks(s)
+    if chunks is not None and all(_edge_bytes_plain(c) for c in chunks):
+        return s
+    return s.astype(str).str.strip()
 
 
 def arrow_str(arr: pa.Array | pa.ChunkedArray) -> pd.Series:
@@ -134,24 +187,6 @@ def _decode(raw: bytes, encoding: str, name: str, *, trust_utf8: bool = False) -
 
 def _split_line(line: str, delimiter: str) -> list[str]:
     return next(csv.reader([line], delimiter=delimiter), [])
-
-
-_NOT_QUOTE_OR_NEWLINE = bytes(b for b in range(256) if b not in (10, 34))
-
-
-def _quoted_newline(data: bytes) -> bool:
-    """Whether any newline sits inside a quoted field (then records span lines).
-
-    Keep only quotes and newlines (one C pass), then a newline preceded by an odd
-    number of quotes is inside a field (escaped quotes come in pairs). Only such
-    files need pyarrow's slower newlines-in-values mode.
-    """
-    if b'"' not in data:
-        return False
-    marks = np.frombuffer(data.translate(None, _NOT_QUOTE_OR_NEWLINE), dtype=np.uint8)
-    quote = marks == 34
-    parity = np.bitwise_xor.accumulate(quote.view(np.uint8))
-    return bool(parity[~quote].any()) or bool(parity[-1])
 
 
 def _data_line_numbers(data: bytes, first_data_line: int, records: int | None = None) -> np.ndarray:
@@ -254,7 +289,12 @@ def read_table(
         invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
         return "skip"
 
-    multiline = _quoted_newline(data)
+    # Quoted fields may hold newlines. Rather than scanning the whole file for them
+    # first, pyarrow parses with newlines_in_values whenever the file has a quote
+    # at all, and a record count below the count of non-empty lines (each record
+    # spanning lines covers at least two non-empty ones) tells afterwards that
+    # records span lines; only then are record starts found with the csv module.
+    quoted = b'"' in data
 
     def _parse(threads: bool) -> pa.Table:
         invalid.clear()
@@ -262,7 +302,7 @@ def read_table(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=header, skip_rows=skip, use_threads=threads, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=_handler
+                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=_handler
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={h: pa.large_string() for h in wanted},  # pandas' str dtype: no copy
@@ -294,8 +334,9 @@ def read_table(
     # pyarrow numbers records (header included, blank lines not); map record numbers to physical lines
     numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
     expected = skip + len(frame) + len(invalid)
-    rec_lines = _data_line_numbers(data, 1, expected) if not multiline else np.zeros(0, dtype=np.int64)
-    if len(rec_lines) != expected:  # records span lines: ask the csv module where each starts
+    rec_lines = _data_line_numbers(data, 1, expected)
+    multiline = len(rec_lines) != expected
+    if multiline:  # records span lines: ask the csv module where each starts
         rec_lines = np.asarray(_record_lines_slow(data.decode("utf-8", errors="replace"), delimiter, 0), dtype=np.int64)
     if len(rec_lines) != expected:  # pragma: no cover - the two parsers disagree; keep record numbers
         rec_lines = np.arange(1, expected + 1, dtype=np.int64)
@@ -320,7 +361,7 @@ def read_table(
             if not len(idx):
                 break
             cells = frame[h] if len(idx) == len(frame) else frame[h].iloc[idx]
-            blank[idx] = (cells.str.strip() == "").to_numpy(dtype=bool)
+            blank[idx] = (strip(cells) == "").to_numpy(dtype=bool)
     else:
         blank = np.zeros(0, bool)
     if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
@@ -414,15 +455,20 @@ class Checks:
 
     def vocabulary(self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None) -> pd.Series:
         """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
-        keyed = s.str.strip().str.lower()
+        codes, uniques = pd.factorize(s.astype(str))  # a handful of codes repeated on every row
+        keyed = pd.Series(uniques, dtype=str).str.strip().str.lower()
         lookup = {str(k).strip().lower(): v for k, v in mapping.items()}
-        out = keyed.map(lookup)
-        unknown = out.isna() & ~((keyed == "") & (blank is not None))
+        mapped = keyed.map(lookup)
+        empty = (keyed == "").to_numpy(dtype=bool)
+        unknown = mapped.isna().to_numpy(dtype=bool) & ~(empty & (blank is not None))
         allowed = ", ".join(sorted({str(k) for k in mapping}))
-        self.reject(unknown.to_numpy(), field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
+        self.reject(unknown[codes], field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
         if blank is not None:
-            out = out.where(keyed != "", blank)
-        return out.fillna("unknown").astype(str)
+            mapped = mapped.where(~empty, blank)
+        names = ["unknown" if pd.isna(v) else str(v) for v in mapped.tolist()]
+        out = labels(codes, names)
+        out.index = s.index
+        return out
 
 
 def _brace(text: str) -> str:
@@ -445,8 +491,8 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
 
 
 def all_distinct(s: pd.Series) -> bool:
-    """True when no value repeats (one hash pass; `duplicated` only runs when this fails)."""
-    return bool(s.is_unique)
+    """True when no value repeats (integer ids take a counting pass; `duplicated` only runs when this fails)."""
+    return distinct(s)
 
 
 def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
@@ -468,7 +514,7 @@ def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = N
     Blank stays NA: a source that gave no value never becomes 0. Clean columns
     take one pyarrow cast; a column with bad cells falls back to a regex check.
     """
-    t = s.astype(str).str.strip()
+    t = strip(s.astype(str))
     blank = (t == "").to_numpy()
     if thousands:
         t = t.str.replace(thousands, "", regex=False)
@@ -518,7 +564,7 @@ def finish(
     checks.reject(blank_id, id_field, "missing source id")
     alive = ~checks.bad
     dup = np.zeros(n, bool)
-    if alive.any() and not all_distinct(ids[alive]):
+    if alive.any() and not all_distinct(ids if alive.all() else ids[alive]):
         live_ids = ids[alive]
         d = live_ids.duplicated(keep="first").to_numpy()
         if d.any():
@@ -574,5 +620,5 @@ def finish(
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
-    validate_incidents(loaded)
+    validate_incidents(loaded, inplace=True)
     return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped)

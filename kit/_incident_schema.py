@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as arrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from kit._problems import InputError, Problem
@@ -93,6 +95,35 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
     return pd.Series(ok[codes] if len(codes) else np.zeros(0, bool), index=s.index)
 
 
+def distinct(s: pd.Series) -> bool:
+    """True when no value of a string Series repeats.
+
+    Ids are usually integers written as text (Airwars, UCDP): if they all cast to
+    int64 and the integers are distinct, the strings are too (equal strings give
+    equal integers), and distinct integers in a dense range are checked with one
+    counting pass. Anything else (letters, leading zeros that collide, blanks)
+    takes the exact string path, so the answer never depends on the shortcut.
+    """
+    if len(s) < 2:
+        return True
+    values = s.array
+    if hasattr(values, "__arrow_array__"):
+        arr = values.__arrow_array__()
+        try:
+            ints = pc.cast(arr, arrow.int64())
+        except (arrow.ArrowInvalid, arrow.ArrowNotImplementedError, arrow.ArrowTypeError):
+            ints = None
+        if ints is not None and ints.null_count == 0:
+            v = ints.to_numpy()
+            lo, hi = int(v.min()), int(v.max())
+            if hi - lo < 4 * len(v):
+                if int(np.bincount(v - lo).max()) <= 1:
+                    return True
+            elif not pd.Series(v).duplicated().any():
+                return True
+    return bool(s.is_unique)
+
+
 class IncidentSchema(pa.DataFrameModel):
     """The incident contract: one row per incident (or strike) as one source records it.
 
@@ -135,10 +166,7 @@ class IncidentSchema(pa.DataFrameModel):
 
     @pa.check("url", name="http_or_empty")
     def _url(cls, s: pd.Series) -> pd.Series:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        arr = pa.array(s.astype(str))
+        arr = arrow.array(s.astype(str))
         return pd.Series(pc.match_substring_regex(arr, r"^(https?://\S+)?$").to_numpy(zero_copy_only=False), index=s.index)
 
     @pa.check("date_precision", name="date_precision_vocabulary")
@@ -161,10 +189,10 @@ class IncidentSchema(pa.DataFrameModel):
     def _unique_ids(cls, df: pd.DataFrame) -> pd.Series:
         """(source, source_id) identifies a row; checked with one distinct count, rows marked only on failure."""
         key = df["source_id"].astype(str)
+        if distinct(key):  # distinct ids are distinct within every source too
+            return pd.Series(True, index=df.index)
         if df["source"].nunique() > 1:
             key = df["source"].astype(str) + "\x1f" + key
-        if key.is_unique:
-            return pd.Series(True, index=df.index)
         return ~key.duplicated(keep=False)
 
     @pa.dataframe_check
@@ -283,12 +311,16 @@ def empty_rejected() -> pd.DataFrame:
     )
 
 
-def validate_incidents(frame: pd.DataFrame) -> pd.DataFrame:
-    """Check a frame against IncidentSchema (all problems at once); return it unchanged when valid."""
+def validate_incidents(frame: pd.DataFrame, *, inplace: bool = False) -> pd.DataFrame:
+    """Check a frame against IncidentSchema (all problems at once); return it unchanged when valid.
+
+    The contract coerces nothing, so `inplace=True` (used by the loaders on frames
+    they own) only skips pandera's defensive copy of the whole frame.
+    """
     missing = [c for c in INCIDENT_COLUMNS if c not in frame.columns]
     if missing:
         raise IncidentFileError("(frame)", 0, ", ".join(missing), "required incident column(s) missing")
-    return IncidentSchema.validate(frame, lazy=True)
+    return IncidentSchema.validate(frame, lazy=True, inplace=inplace)
 
 
 def empty_incidents() -> pd.DataFrame:
