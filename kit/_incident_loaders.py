@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kit._incident_places import GazetteerLike, PlaceResolver, default_gazetteer, resolve_governorates
-from kit._incident_read import Checks, Table, display_name, finish, labels, per_unique, read_table, regex_ok
+from kit._incident_read import Checks, Table, display_name, finish, http_or_empty, labels, per_unique, read_table
 from kit._incident_schema import (
     EXTRA_COLUMNS,
     INCIDENT_COLUMNS,
@@ -150,7 +150,7 @@ def load_airwars(
     out["source_id"] = t.col("airwars_id")
     out["source_code"] = t.col("incident_code")
     url = t.col("airwars_url")
-    c.reject(~regex_ok(url, r"^(https?://\S+)?$"), "airwars_url", "'{0}' is not an http(s) URL", url)
+    c.reject(~http_or_empty(url), "airwars_url", "'{0}' is not an http(s) URL", url)
     out["url"] = url
     start = c.dates(t.col("date"), "date", ["%Y-%m-%d"], "YYYY-MM-DD")
     end = c.dates(t.col("date_end"), "date_end", ["%Y-%m-%d"], "YYYY-MM-DD")
@@ -578,7 +578,7 @@ def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazet
     out: dict[str, Any] = {"source": _const_str(n, m["source"])}
     out["source_id"] = get("source_id")
     url = get("url")
-    c.reject(~regex_ok(url, r"^(https?://\S+)?$"), label("url"), "'{0}' is not an http(s) URL", url)
+    c.reject(~http_or_empty(url), label("url"), "'{0}' is not an http(s) URL", url)
     out["url"] = url
     fmts = m["date_format"]
     expect = " or ".join(fmts)

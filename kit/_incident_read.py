@@ -27,8 +27,10 @@ from kit._incident_schema import (
     IncidentFileError,
     LoadedIncidents,
     Problem,
+    _string_arrow,
     distinct,
     empty_incidents,
+    http_or_empty,
     empty_rejected,
     validate_incidents,
 )
@@ -111,11 +113,10 @@ def _edge_bytes_plain(chunk: pa.Array) -> bool:
     n = len(chunk)
     if n == 0:
         return True
-    _, off_buf, data_buf = chunk.buffers()
+    data_buf = chunk.buffers()[2]
     if data_buf is None or data_buf.size == 0:
         return True
-    off_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-    offsets = np.frombuffer(off_buf, dtype=off_type)[chunk.offset : chunk.offset + n + 1]
+    offsets = _offsets(chunk)
     data = np.frombuffer(data_buf, dtype=np.uint8)
     start, end = offsets[:-1], offsets[1:]
     nonempty = end > start
@@ -420,13 +421,14 @@ class Checks:
         hi: float | None = None,
     ) -> pd.Series:
         """Parse numbers (blank -> NA); bad, negative (counts), fractional (counts) or out-of-range values are rejected."""
-        values, bad = parse_numbers(s, decimal=decimal, thousands=thousands)
+        values, bad, raw = _parse_numbers(s, decimal=decimal, thousands=thousands)
         self.reject(bad, field, "'{0}' is not a number", s)
+        given = ~np.isnan(raw)
         if count:
-            self.reject((values < 0).fillna(False), field, "'{0}' is negative; a count cannot be below 0", s)
-            self.reject((values % 1 != 0).fillna(False), field, "'{0}' is not a whole number", s)
+            self.reject(given & (raw < 0), field, "'{0}' is negative; a count cannot be below 0", s)
+            self.reject(given & (np.floor(np.where(given, raw, 0.0)) != raw), field, "'{0}' is not a whole number", s)
         if lo is not None and hi is not None:
-            out = ((values < lo) | (values > hi)).fillna(False)
+            out = given & ((raw < lo) | (raw > hi))
             self.reject(out, field, "'{0}' is out of range (" + f"{lo:g} to {hi:g})", s)
         return values
 
@@ -495,12 +497,6 @@ def all_distinct(s: pd.Series) -> bool:
     return distinct(s)
 
 
-def regex_ok(s: pd.Series, pattern: str) -> np.ndarray:
-    """Whether each value matches `pattern` (RE2 via pyarrow: no per-row Python on million-row files)."""
-    arr = pa.array(s.astype(str))
-    return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False).astype(bool)
-
-
 def _numbers_slow(t: pd.Series) -> tuple[pd.Series, np.ndarray]:
     ok = t.str.match(_NUMBER_OK).fillna(False).to_numpy()
     values = pd.to_numeric(t.where(ok), errors="coerce").astype("Float64")
@@ -514,19 +510,56 @@ def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = N
     Blank stays NA: a source that gave no value never becomes 0. Clean columns
     take one pyarrow cast; a column with bad cells falls back to a regex check.
     """
+    values, bad, _ = _parse_numbers(s, decimal=decimal, thousands=thousands)
+    return values, bad
+
+
+def _offsets(chunk: pa.Array) -> np.ndarray:
+    """The n+1 value offsets of a (large_)string chunk, as a numpy view."""
+    off_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    return np.frombuffer(chunk.buffers()[1], dtype=off_type)[chunk.offset : chunk.offset + len(chunk) + 1]
+
+
+def _blank_to_null(arr: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
+    """Empty strings become nulls (so the float cast accepts them) by adding a validity bitmap; no string is copied."""
+    chunks: list[pa.Array] = []
+    blanks: list[np.ndarray] = []
+    for c in arr.chunks:
+        if not len(c):
+            continue
+        off = _offsets(c)
+        b = off[1:] == off[:-1]
+        blanks.append(b)
+        if b.any():
+            validity = pa.py_buffer(np.packbits(~b, bitorder="little"))
+            c = pa.Array.from_buffers(
+                c.type, len(c), [validity, pa.py_buffer(np.ascontiguousarray(off)), c.buffers()[2]], null_count=int(b.sum())
+            )
+        chunks.append(c)
+    blank = np.concatenate(blanks) if blanks else np.zeros(0, dtype=bool)
+    return pa.chunked_array(chunks, type=arr.type), blank
+
+
+def _parse_numbers(
+    s: pd.Series, *, decimal: str = ".", thousands: str | None = None
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """`parse_numbers` plus the values as float64 with NaN for blank or bad (for vectorised range checks)."""
     t = strip(s.astype(str))
-    blank = (t == "").to_numpy()
     if thousands:
         t = t.str.replace(thousands, "", regex=False)
     bad_dot = np.zeros(len(t), bool)
     if decimal != ".":
         bad_dot = t.str.contains(".", regex=False).to_numpy()  # a dot is not a number in a comma-decimal file
         t = t.str.replace(decimal, ".", regex=False)
-    arr = pa.array(t)
-    arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+    chunked = _string_arrow(t)
+    if chunked is not None:
+        arr, blank = _blank_to_null(chunked)
+    else:
+        blank = (t == "").to_numpy(dtype=bool, na_value=True)
+        arr = pa.array(t.astype(str))
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
     try:
-        floats = pc.cast(arr, pa.float64())
-        data = floats.to_numpy(zero_copy_only=False)
+        data = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
         ok = ~blank & np.isfinite(data)  # 'inf' and 'nan' parse as floats but are not counts or coordinates
         values = pd.Series(pd.arrays.FloatingArray(np.where(ok, data, 0.0), ~ok), index=s.index)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -536,7 +569,8 @@ def parse_numbers(s: pd.Series, *, decimal: str = ".", thousands: str | None = N
     bad = ~blank & ~(ok & np.isfinite(raw) & ~bad_dot)
     if bad.any():
         values = values.where(~pd.Series(bad, index=values.index))
-    return values, bad
+        raw = np.where(bad, np.nan, raw)
+    return values, bad, raw
 
 
 def finish(

@@ -88,11 +88,67 @@ def _le(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a.isna() | b.isna() | (a <= b)).astype(bool)
 
 
+def _string_arrow(s: pd.Series) -> arrow.ChunkedArray | None:
+    """The Arrow strings behind a pyarrow-backed str Series without nulls (None otherwise)."""
+    values = s.array
+    if not hasattr(values, "__arrow_array__"):
+        return None
+    arr = values.__arrow_array__()
+    if not isinstance(arr, arrow.ChunkedArray):
+        arr = arrow.chunked_array([arr])
+    if not (arrow.types.is_string(arr.type) or arrow.types.is_large_string(arr.type)) or arr.null_count:
+        return None
+    return arr
+
+
 def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """Evaluate a per-value predicate once per distinct value and broadcast it back."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=False)
-    ok = np.asarray(pred(pd.Series(uniques, dtype=object).astype(str)).fillna(False), dtype=bool)
-    return pd.Series(ok[codes] if len(codes) else np.zeros(0, bool), index=s.index)
+    """Evaluate a per-value predicate once per distinct value and broadcast it back.
+
+    Arrow strings: one hash pass finds the distinct values; rows are only looked
+    up again (`is_in` the failing values) when some value fails.
+    """
+    arr = _string_arrow(s)
+    if arr is None:
+        codes, uniques = pd.factorize(s, use_na_sentinel=False)
+        ok = np.asarray(pred(pd.Series(uniques, dtype=object).astype(str)).fillna(False), dtype=bool)
+        return pd.Series(ok[codes] if len(codes) else np.zeros(0, bool), index=s.index)
+    uniques = pc.unique(arr)
+    ok_u = np.asarray(pred(pd.Series(uniques.to_pylist(), dtype=object).astype(str)).fillna(False), dtype=bool)
+    if ok_u.all():
+        return pd.Series(np.ones(len(s), dtype=bool), index=s.index)
+    failing = pc.is_in(arr, value_set=uniques.filter(arrow.array(~ok_u)))
+    return pd.Series(~failing.to_numpy(zero_copy_only=False).astype(bool), index=s.index)
+
+
+_URL_PATTERN = r"^(https?://\S+)?$"
+
+
+def http_or_empty(s: pd.Series) -> np.ndarray:
+    """Whether each value is blank or an http(s) URL without spaces (`^(https?://\\S+)?$`).
+
+    Prefix and length tests on the Arrow strings give the regex's answer whenever
+    no value holds a byte <= 0x20 (RE2's \\s lives there); otherwise the regex runs.
+    """
+    arr = _string_arrow(s)
+    if arr is None:
+        arr = arrow.chunked_array([arrow.array(s.astype(str), type=arrow.large_string())])
+    plain = True
+    for chunk in arr.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and data.size and bool((np.frombuffer(data, dtype=np.uint8) <= 32).any()):
+            plain = False
+            break
+    if not plain:
+        return pc.match_substring_regex(arr, _URL_PATTERN).to_numpy(zero_copy_only=False).astype(bool)
+    size = pc.binary_length(arr)
+    ok = pc.or_(
+        pc.equal(size, 0),
+        pc.or_(
+            pc.and_(pc.starts_with(arr, "https://"), pc.greater_equal(size, 9)),
+            pc.and_(pc.starts_with(arr, "http://"), pc.greater_equal(size, 8)),
+        ),
+    )
+    return ok.to_numpy(zero_copy_only=False).astype(bool)
 
 
 def distinct(s: pd.Series) -> bool:
@@ -106,9 +162,8 @@ def distinct(s: pd.Series) -> bool:
     """
     if len(s) < 2:
         return True
-    values = s.array
-    if hasattr(values, "__arrow_array__"):
-        arr = values.__arrow_array__()
+    arr = _string_arrow(s)
+    if arr is not None:
         try:
             ints = pc.cast(arr, arrow.int64())
         except (arrow.ArrowInvalid, arrow.ArrowNotImplementedError, arrow.ArrowTypeError):
@@ -166,8 +221,7 @@ class IncidentSchema(pa.DataFrameModel):
 
     @pa.check("url", name="http_or_empty")
     def _url(cls, s: pd.Series) -> pd.Series:
-        arr = arrow.array(s.astype(str))
-        return pd.Series(pc.match_substring_regex(arr, r"^(https?://\S+)?$").to_numpy(zero_copy_only=False), index=s.index)
+        return pd.Series(http_or_empty(s), index=s.index)
 
     @pa.check("date_precision", name="date_precision_vocabulary")
     def _date_precision(cls, s: pd.Series) -> pd.Series:
