@@ -664,3 +664,121 @@ def test_crlf_file_with_blank_lines_keeps_line_numbers(tmp_path: Path, gaz) -> N
     assert r.frame["source_line"].tolist() == [2, 4, 6]
     assert _messages(r) == ["5: fatalities: '-1' is negative; a count cannot be below 0"]
     assert not r.rejected["raw"].iloc[0].endswith("\r")
+
+
+# --- fast paths give the same answers as the plain operations they replace --------------------
+
+
+def _arrow_str_series(values: list[str], chunks: int = 1) -> pd.Series:
+    """A pandas str Series backed by several Arrow chunks, one of them a slice (as pyarrow's reader produces)."""
+    import pyarrow as pa
+
+    big = pa.array(["pad", *values, "pad"], type=pa.large_string()).slice(1, len(values))  # sliced: non-zero offset
+    step = max(1, -(-len(values) // chunks))
+    parts = [big.slice(i, step) for i in range(0, len(values), step)] or [big]
+    return pa.table({"x": pa.chunked_array(parts, type=pa.large_string())}).to_pandas()["x"]
+
+
+_EDGY = st.lists(
+    st.sampled_from([*"ab1.-:/ ,\t\r\n\x0b\x1f\x7f\xa0\u3000\u00e9h", "http://", "https://"]), max_size=6
+).map("".join)
+"""Strings made of URL prefixes, ASCII and Unicode whitespace, control bytes and non-ASCII letters."""
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(_EDGY, min_size=1, max_size=8), chunks=st.integers(1, 3))
+def test_strip_skips_only_columns_with_nothing_to_strip(values: list[str], chunks: int) -> None:
+    from kit._incident_read import strip
+
+    s = _arrow_str_series(values, chunks)
+    out = strip(s)
+    assert out.tolist() == s.str.strip().tolist()
+    if all(v == v.strip() and v.isascii() and v.isprintable() for v in values):
+        assert out is s  # a clean column is not rewritten
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_EDGY, min_size=1, max_size=8), chunks=st.integers(1, 3))
+def test_url_check_agrees_with_the_contract_regex(values: list[str], chunks: int) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kit._incident_schema import http_or_empty
+
+    s = _arrow_str_series(values, chunks)
+    expected = pc.match_substring_regex(pa.array(values, pa.large_string()), r"^(https?://\S+)?$").to_pylist()
+    assert http_or_empty(s).tolist() == expected
+    assert http_or_empty(pd.Series(values, dtype=object)).tolist() == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    ids=st.lists(
+        st.one_of(st.integers(-5, 40).map(str), st.integers(0, 10**12).map(str), st.sampled_from(["01", "1", "+1", "", " 2", "A1", "9" * 25])),
+        max_size=12,
+    ),
+    chunks=st.integers(1, 3),
+)
+def test_distinct_ids_agree_with_pandas(ids: list[str], chunks: int) -> None:
+    from kit._incident_schema import distinct
+
+    s = _arrow_str_series(ids, chunks) if ids else pd.Series(ids, dtype=str)
+    assert distinct(s) == pd.Series(ids, dtype=object).is_unique
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.sampled_from(["", "0", "3", "-2", "2.5", "1e3", "x", "inf", " 7 "]), _EDGY), min_size=1, max_size=8),
+       chunks=st.integers(1, 3))
+def test_numbers_from_chunked_arrow_columns_match_plain_strings(values: list[str], chunks: int) -> None:
+    got, got_bad = parse_numbers(_arrow_str_series(values, chunks))
+    want, want_bad = parse_numbers(pd.Series(values, dtype=object))
+    assert got_bad.tolist() == want_bad.tolist()
+    assert got.to_numpy(dtype="float64", na_value=np.nan).tolist() == pytest.approx(
+        want.to_numpy(dtype="float64", na_value=np.nan).tolist(), nan_ok=True
+    )
+
+
+def test_contract_vocabulary_and_id_checks_mark_exactly_the_bad_rows() -> None:
+    frame = load_acled(FIX / "acled.csv").frame
+    broken = frame.copy()
+    broken.loc[1, "governorate"] = "Raqqa"  # a name, not a gazetteer id
+    broken.loc[2, "country"] = "syria"
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        validate_incidents(broken)
+    cases = info.value.failure_cases
+    assert sorted(cases.loc[cases["check"] == "governorate_id", "index"].tolist()) == [1]
+    assert sorted(cases.loc[cases["check"] == "country_id", "index"].tolist()) == [2]
+
+
+def test_loaders_apply_the_contract(monkeypatch: pytest.MonkeyPatch, gaz) -> None:
+    """The fast paths may not bypass IncidentSchema: every load runs it on the loaded frame."""
+    seen: list[int] = []
+    original = IncidentSchema.validate.__func__
+
+    def spy(cls, frame, *args, **kwargs):
+        seen.append(len(frame))
+        return original(cls, frame, *args, **kwargs)
+
+    monkeypatch.setattr(IncidentSchema, "validate", classmethod(spy))
+    r = load_airwars(FIX / "malformed_airwars.csv", gaz)
+    assert seen == [r.rows_loaded] == [1]
+
+
+def test_quoted_fields_without_newlines_keep_raw_lines_verbatim(tmp_path: Path, gaz) -> None:
+    """A file quoting every field (as pyarrow and other tools write) is not taken for one with multi-line records."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO((FIX / "acled.csv").read_text(encoding="utf-8"))))
+    rows[2][rows[0].index("fatalities")] = "-1"
+    quoted = []
+    for row in rows:
+        buf = io.StringIO()
+        csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="").writerow(row)
+        quoted.append(buf.getvalue())
+    quoted.insert(2, "")  # a blank line: records and physical lines no longer coincide
+    r = load_acled(_write(tmp_path, "quoted.csv", "\n".join(quoted) + "\n"), gaz)
+    _accounted(r)
+    assert r.frame["source_line"].tolist() == [2, 5, 6]
+    assert r.rejected["line"].tolist() == [4]
+    assert r.rejected["raw"].tolist() == [quoted[3]]  # the line exactly as the file has it, quotes included
