@@ -78,16 +78,58 @@ class Table:
         (quoted newlines) are rebuilt from the parsed cells.
         """
         if self.text and not self.multiline and len(idx):
-            arr = np.frombuffer(self.text, dtype=np.uint8)
-            starts = np.concatenate(([0], np.flatnonzero(arr == 10) + 1))
+            lines = self.lines[idx]
+            starts = line_starts(self.text, lines)
             out = []
-            for line in self.lines[idx]:
-                a = int(starts[line - 1])
+            for a in starts.tolist():
                 b = self.text.find(b"\n", a)
                 out.append(self.text[a : b if b >= 0 else len(self.text)].decode("utf-8", errors="replace").rstrip("\r"))
             return out
         sub = self.data.iloc[idx]
         return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
+
+
+_BLOCK = 1 << 24
+
+
+def line_starts(text: bytes, lines: np.ndarray) -> np.ndarray:
+    """Byte offset at which each given 1-based physical line starts.
+
+    Newlines are located block by block (16 MB) and only the offsets asked for
+    are kept, stopping after the last wanted line: quoting a few rejected rows
+    from a large file costs one partial scan, not an index of every line.
+    """
+    lines = np.asarray(lines, dtype=np.int64)
+    out = np.zeros(len(lines), dtype=np.int64)  # line 1 (and anything below) starts at 0
+    need = lines >= 2
+    if not need.any():
+        return out
+    arr = np.frombuffer(text, dtype=np.uint8)
+    # line L starts right after the (L-1)-th newline, i.e. newline number k = L-2 (0-based)
+    want = lines[need] - 2
+    found = np.full(len(want), len(arr), dtype=np.int64)  # past the end when the file has fewer lines
+    last = int(want.max())
+    seen = 0
+    for block in range(0, len(arr), _BLOCK):
+        nl = np.flatnonzero(arr[block : block + _BLOCK] == 10)
+        here = (want >= seen) & (want < seen + len(nl))
+        if here.any():
+            found[here] = nl[want[here] - seen] + block + 1
+        seen += len(nl)
+        if seen > last:
+            break
+    out[need] = found
+    return out
+
+
+def take_rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """`frame.loc[keep].reset_index(drop=True)`, column by column.
+
+    pandas' frame-level boolean take is far slower on Arrow string columns than
+    filtering each column's array (one pyarrow filter per column).
+    """
+    keep = np.asarray(keep, dtype=bool)
+    return pd.DataFrame({c: frame[c].array[keep] for c in frame.columns}, index=pd.RangeIndex(int(keep.sum())))
 
 
 def _arrow_chunks(s: pd.Series) -> list[pa.Array] | None:
@@ -366,7 +408,7 @@ def read_table(
     else:
         blank = np.zeros(0, bool)
     if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
-        frame = frame.loc[~blank].reset_index(drop=True)
+        frame = take_rows(frame, ~blank)
         candidates = candidates[~blank]
     return Table(
         file=name,
@@ -644,7 +686,7 @@ def finish(
     for c in ("source_file", "field", "message", "raw"):
         rejected[c] = rejected[c].astype(str)
 
-    loaded = frame.loc[~checks.bad].reset_index(drop=True) if len(bad_idx) else frame
+    loaded = take_rows(frame, ~checks.bad) if len(bad_idx) else frame
     if not len(loaded):
         base = empty_incidents()
         for c in extras:

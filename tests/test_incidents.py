@@ -782,3 +782,30 @@ def test_quoted_fields_without_newlines_keep_raw_lines_verbatim(tmp_path: Path, 
     assert r.frame["source_line"].tolist() == [2, 5, 6]
     assert r.rejected["line"].tolist() == [4]
     assert r.rejected["raw"].tolist() == [quoted[3]]  # the line exactly as the file has it, quotes included
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab,\r\"", max_size=5), min_size=1, max_size=12), data=st.data())
+def test_line_starts_point_at_each_physical_line(lines: list[str], data: st.DataObject) -> None:
+    import kit._incident_read as read
+
+    text = "\n".join(lines).encode()
+    wanted = data.draw(st.lists(st.integers(1, len(lines)), max_size=6))
+    old_block = read._BLOCK
+    read._BLOCK = data.draw(st.sampled_from([1, 2, 7, 1 << 24]))  # block edges anywhere, even inside a line
+    try:
+        starts = read.line_starts(text, np.array(wanted, dtype=np.int64))
+    finally:
+        read._BLOCK = old_block
+    for line, start in zip(wanted, starts.tolist(), strict=True):
+        assert text[start:].split(b"\n")[0] == lines[line - 1].encode()
+
+
+def test_rows_dropped_column_by_column_match_pandas() -> None:
+    from kit._incident_read import take_rows
+
+    frame = load_acled(FIX / "acled.csv").frame
+    keep = np.array([True, False, True][: len(frame)] + [True] * max(0, len(frame) - 3))
+    got = take_rows(frame, keep)
+    pd.testing.assert_frame_equal(got, frame.loc[keep].reset_index(drop=True))
+    validate_incidents(got)
