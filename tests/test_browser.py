@@ -116,11 +116,11 @@ def _marks(chart: Any) -> str:
     return str(chart.evaluate(_MARKS_JS))
 
 
-def _wait_change(page: Any, chart: Any, before: str, js: str = _MARKS_JS) -> bool:
+def _wait_change(page: Any, chart: Any, before: str, js: str = _MARKS_JS, timeout: int = 3_000) -> bool:
     """Poll until the chart's marks differ from `before` (vega re-renders asynchronously)."""
     handle = chart.element_handle()
     try:
-        page.wait_for_function(f"([el, before]) => ({js})(el) !== before", arg=[handle, before], timeout=3_000)
+        page.wait_for_function(f"([el, before]) => ({js})(el) !== before", arg=[handle, before], timeout=timeout)
     except Exception:  # playwright TimeoutError: no change
         return False
     return True
@@ -237,13 +237,15 @@ def test_hover_highlight_changes_marks(name: str, open_report: Any) -> None:
         # marks that take the pointer, last drawn first (top layers); text labels usually ignore it
         hoverable = marks.evaluate_all("ms => ms.map((m, k) => getComputedStyle(m).pointerEvents === 'none' ? -1 : k)"
                                        ".filter(k => k >= 0)")
+        step = max(1, len(hoverable) // 8)
+        candidates = list(dict.fromkeys([*reversed(hoverable[-4:]), *hoverable[::step]]))[:12]
         changed = False
-        for k in list(reversed(hoverable))[:8]:
+        for k in candidates:
             mark = marks.nth(k)
             mark.scroll_into_view_if_needed()
             before = _marks(chart)
             mark.hover(force=True)
-            if _wait_change(page, chart, before):
+            if _wait_change(page, chart, before, timeout=1_000):
                 changed = True
                 break
         if not changed:
