@@ -161,14 +161,12 @@ def _edge_bytes_plain(chunk: pa.Array) -> bool:
     offsets = _offsets(chunk)
     data = np.frombuffer(data_buf, dtype=np.uint8)
     start, end = offsets[:-1], offsets[1:]
-    nonempty = end > start
-    if not nonempty.all():
-        start, end = start[nonempty], end[nonempty]
-    if not len(start):
+    top = len(data) - 1
+    # uint8 wrap: (b - 33) > 93 means b is outside 0x21..0x7e; empty values are masked out afterwards
+    edgy = ((data[np.minimum(start, top)] - 33) > 93) | ((data[np.maximum(end - 1, 0)] - 33) > 93)
+    if not edgy.any():
         return True
-    first = data[start]
-    last = data[end - 1]
-    return not (((first - 33) > 93).any() or ((last - 33) > 93).any())  # uint8 wrap: outside 0x21..0x7e
+    return not (edgy & (end > start)).any()
 
 
 def strip(s: pd.Series) -> pd.Series:
@@ -604,10 +602,11 @@ def _parse_numbers(
         data = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
         ok = ~blank & np.isfinite(data)  # 'inf' and 'nan' parse as floats but are not counts or coordinates
         values = pd.Series(pd.arrays.FloatingArray(np.where(ok, data, 0.0), ~ok), index=s.index)
+        raw = np.where(ok, data, np.nan)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         values, ok = _numbers_slow(t)
         values.index = s.index
-    raw = values.to_numpy(dtype="float64", na_value=np.nan)
+        raw = values.to_numpy(dtype="float64", na_value=np.nan)
     bad = ~blank & ~(ok & np.isfinite(raw) & ~bad_dot)
     if bad.any():
         values = values.where(~pd.Series(bad, index=values.index))
