@@ -27,11 +27,11 @@ from kit._incident_schema import (
     IncidentFileError,
     LoadedIncidents,
     Problem,
-    _string_arrow,
+    arrow_strings,
     distinct,
     empty_incidents,
-    http_or_empty,
     empty_rejected,
+    http_or_empty,
     validate_incidents,
 )
 
@@ -591,7 +591,7 @@ def _parse_numbers(
     if decimal != ".":
         bad_dot = t.str.contains(".", regex=False).to_numpy()  # a dot is not a number in a comma-decimal file
         t = t.str.replace(decimal, ".", regex=False)
-    chunked = _string_arrow(t)
+    chunked = arrow_strings(t)
     if chunked is not None:
         arr, blank = _blank_to_null(chunked)
     else:

@@ -88,7 +88,7 @@ def _le(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a.isna() | b.isna() | (a <= b)).astype(bool)
 
 
-def _string_arrow(s: pd.Series) -> arrow.ChunkedArray | None:
+def arrow_strings(s: pd.Series) -> arrow.ChunkedArray | None:
     """The Arrow strings behind a pyarrow-backed str Series without nulls (None otherwise)."""
     values = s.array
     if not hasattr(values, "__arrow_array__"):
@@ -107,12 +107,12 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
     Arrow strings: one hash pass finds the distinct values; rows are only looked
     up again (`is_in` the failing values) when some value fails.
     """
-    arr = _string_arrow(s)
+    arr = arrow_strings(s)
     if arr is None:
         codes, uniques = pd.factorize(s, use_na_sentinel=False)
         ok = np.asarray(pred(pd.Series(uniques, dtype=object).astype(str)).fillna(False), dtype=bool)
         return pd.Series(ok[codes] if len(codes) else np.zeros(0, bool), index=s.index)
-    uniques = pc.unique(arr)
+    uniques = pc.unique(arr.combine_chunks() if arr.num_chunks > 1 else arr)  # unique over many chunks is slow
     ok_u = np.asarray(pred(pd.Series(uniques.to_pylist(), dtype=object).astype(str)).fillna(False), dtype=bool)
     if ok_u.all():
         return pd.Series(np.ones(len(s), dtype=bool), index=s.index)
@@ -129,7 +129,7 @@ def http_or_empty(s: pd.Series) -> np.ndarray:
     Prefix and length tests on the Arrow strings give the regex's answer whenever
     no value holds a byte <= 0x20 (RE2's \\s lives there); otherwise the regex runs.
     """
-    arr = _string_arrow(s)
+    arr = arrow_strings(s)
     if arr is None:
         arr = arrow.chunked_array([arrow.array(s.astype(str), type=arrow.large_string())])
     plain = True
@@ -162,7 +162,7 @@ def distinct(s: pd.Series) -> bool:
     """
     if len(s) < 2:
         return True
-    arr = _string_arrow(s)
+    arr = arrow_strings(s)
     if arr is not None:
         try:
             ints = pc.cast(arr, arrow.int64())
