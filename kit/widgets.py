@@ -822,11 +822,11 @@ def _monthly_range_chart(records: list[dict[str, Any]], group_title: str, title:
     band = base.mark_area(interpolate="step-after").encode(
         y=alt.Y("low:Q", title="civilians killed per month (summed min–max)"), y2="high:Q",
         opacity=alt.when(pick).then(alt.value(0.3)).otherwise(alt.value(0.03)),
-    )
+    ).add_params(pick)  # on the first layer: its legend is the one drawn and clicked
     line = base.mark_line(interpolate="step-after").encode(
         y="high:Q", opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.1)),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
                  alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
-    ).add_params(pick)
+    )
     chart = alt.layer(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
     return chart.properties(title=short_text(title, 200)) if title else chart

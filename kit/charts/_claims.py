@@ -449,8 +449,14 @@ def range_chart_from_frame(
             .when(legend_pick).then(alt.value(0.45))
             .otherwise(alt.value(0.08))
         )
-        width_enc = alt.when(hover | pick | hover_point | pick_point, empty=False).then(alt.value(11)).otherwise(alt.value(7))
-        size_enc = alt.when(hover | pick | hover_point | pick_point, empty=False).then(alt.value(200)).otherwise(alt.value(80))
+        # `empty=False` does not carry into an `or` of params (each empty selection
+        # would select everything), so the test is spelled out per selection store
+        focused = " || ".join(
+            f"(length(data('{n}_store')) && vlSelectionTest('{n}_store', datum))"
+            for n in ("hover", "pick", "hover_point", "pick_point")
+        )
+        width_enc = alt.when(focused).then(alt.value(11)).otherwise(alt.value(7))
+        size_enc = alt.when(focused).then(alt.value(200)).otherwise(alt.value(80))
     else:
         opacity = alt.when(not_comp).then(alt.value(0.45)).otherwise(alt.value(0.95))
         width_enc = alt.value(7)
@@ -625,7 +631,8 @@ def as_of_chart(
     y_scale = alt.Scale(type="symlog") if log_scale else alt.Scale(zero=True)
     color = alt.Color("claimant:N", title="claimant", legend=alt.Legend(orient="bottom"))
     legend_pick = alt.selection_point(name="legend_pick", fields=["claimant"], bind="legend")
-    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False,
+                                nearest=True)
     opacity = alt.when(legend_pick).then(alt.value(1.0)).otherwise(alt.value(0.1)) if interactive else alt.value(1.0)
     band_opacity = alt.when(legend_pick).then(alt.value(0.22)).otherwise(alt.value(0.03)) if interactive else alt.value(0.22)
     x = alt.X("date:T", title="date")
@@ -653,16 +660,26 @@ def as_of_chart(
         href="url:N",
     ).transform_filter("datum.new_claim")
     if interactive:
-        points = points.add_params(hover, legend_pick)
+        # the legend Vega-Lite draws belongs to the first layer: a legend-bound
+        # selection declared on a later layer never receives the click
+        # Both selections live on the first layer: its legend is the one drawn
+        # and clicked, and altair lifts params of several layers into a concat
+        # under each other's views. `nearest` makes the whole band hoverable:
+        # the publication nearest the pointer is highlighted.
+        band = band.add_params(legend_pick, hover)
     layers: list[alt.Chart] = [band, low_line, high_line, points]
-    chart = alt.layer(*layers).properties(width=width, height=height)
     if at is not None:
-        param = _at_param(s["date"], at, bind_at)
-        chart = alt.layer(*layers, *_at_marks(s["date"])).properties(width=width, height=height)
-        if declare_at:
-            chart = chart.add_params(param)
+        layers.extend(_at_marks(s["date"]))
+    # build the layer once: altair names the views of lifted selections when
+    # layering, and a second layering of the same charts leaves stale names
+    props: dict[str, Any] = {"width": width, "height": height}
     if title:
-        chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
+        props["title"] = alt.Title(short_text(title, 200), anchor="start")
+    # every property in one call: a later .properties() changes the view's
+    # content hash, and selections lifted into a concat then name a stale view
+    chart = alt.layer(*layers).properties(**props)
+    if at is not None and declare_at:
+        chart = chart.add_params(_at_param(s["date"], at, bind_at))
     return chart
 
 
@@ -751,10 +768,13 @@ def gap_chart(
             for c in (lo, hi)
         ]
         ref_rule = alt.Chart(alt.InlineData(values=[{"ref": ref}])).mark_rule(color="#999").encode(y="ref:Q")
-        hits = base.mark_point(opacity=0, size=120).encode(
+        near = alt.selection_point(name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"],
+                                   empty=False)
+        # invisible until the pointer is near: then the interval at that date is marked
+        hits = base.mark_point(size=120, filled=True, color="#33407a").encode(
             y=f"{hi}:Q", tooltip=tooltip,
-        ).transform_filter(f"isValid(datum.{hi})").add_params(alt.selection_point(
-            name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"], empty=False))
+            opacity=alt.when(near).then(alt.value(0.9)).otherwise(alt.value(0.0)),
+        ).transform_filter(f"isValid(datum.{hi})").add_params(near)
         layers: list[alt.Chart] = [band, *edges, ref_rule, hits]
         if "verdict" in g.columns:
             # dates where the two latest figures are not comparable get a grey
