@@ -545,7 +545,7 @@ class GapExplorer(_Explorer):
         return pd.Timestamp(self.date.value)
 
     def _build(self, at: pd.Timestamp, *, bind: bool) -> alt.VConcatChart:
-        top = as_of_chart(self.series, at=at, bind_at=bind, declare_at=False,
+        top = as_of_chart(self.series, at=at, bind_at=bind, declare_at=False, interactive=False,
                           title=f"What {self.claimant_a} and {self.claimant_b} had said by each date")
         panels: list[Any] = [top]
         if not self.gap.empty:

@@ -629,14 +629,13 @@ def as_of_chart(
             "relay_text", "url", "url_text", "period_text"]
     data = inline_data(s, cols)
     y_scale = alt.Scale(type="symlog") if log_scale else alt.Scale(zero=True)
-    color = alt.Color("claimant:N", title="claimant", legend=alt.Legend(orient="bottom"))
     legend_pick = alt.selection_point(name="legend_pick", fields=["claimant"], bind="legend")
-    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False,
-                                nearest=True)
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
     opacity = alt.when(legend_pick).then(alt.value(1.0)).otherwise(alt.value(0.1)) if interactive else alt.value(1.0)
     band_opacity = alt.when(legend_pick).then(alt.value(0.22)).otherwise(alt.value(0.03)) if interactive else alt.value(0.22)
     x = alt.X("date:T", title="date")
-    base = alt.Chart(data).encode(x=x, color=color)
+    base = alt.Chart(data).encode(x=x, color=alt.Color("claimant:N", title="claimant",
+                                                      legend=alt.Legend(orient="bottom")))
     tooltip = [
         alt.Tooltip("claimant:N"), alt.Tooltip("figure_text:N", title="figure"),
         alt.Tooltip("published:N"), alt.Tooltip("period_text:N", title="period"),
@@ -655,18 +654,17 @@ def as_of_chart(
     points = base.mark_point(filled=True, size=60, cursor="pointer").encode(
         y=alt.Y("high:Q", scale=y_scale),
         opacity=opacity,
-        size=alt.when(hover, empty=False).then(alt.value(160)).otherwise(alt.value(60)),
+        size=alt.when(hover, empty=False).then(alt.value(160)).otherwise(alt.value(60)) if interactive else alt.value(60),
         tooltip=tooltip,
         href="url:N",
     ).transform_filter("datum.new_claim")
     if interactive:
-        # the legend Vega-Lite draws belongs to the first layer: a legend-bound
-        # selection declared on a later layer never receives the click
-        # Both selections live on the first layer: its legend is the one drawn
-        # and clicked, and altair lifts params of several layers into a concat
-        # under each other's views. `nearest` makes the whole band hoverable:
-        # the publication nearest the pointer is highlighted.
-        band = band.add_params(legend_pick, hover)
+        # a legend-bound selection works only on the first layer (whose legend
+        # is drawn); hover sits on the points it enlarges. In a concat, altair
+        # lifts the two under each other's views (a duplicate signal), so
+        # composite charts build this one with interactive=False.
+        band = band.add_params(legend_pick)
+        points = points.add_params(hover)
     layers: list[alt.Chart] = [band, low_line, high_line, points]
     if at is not None:
         layers.extend(_at_marks(s["date"]))
