@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,6 +58,30 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+def offline_page(owner: Any, url: str, *, viewport: dict[str, int] | None = None) -> tuple[Any, list[str], list[str]]:
+    """Open `url` with every request but file:/data: aborted and recorded, errors collected.
+
+    `owner` is a Playwright browser or context. Returns (page, blocked, errors):
+    a report passes only when both lists stay empty.
+    """
+    page = owner.new_page(viewport=viewport or {"width": 1280, "height": 900})
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    page.goto(url)
+    return page, blocked, errors
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

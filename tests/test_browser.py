@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import kit.report as kr
+from conftest import offline_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,21 +90,7 @@ def open_report(browser: Any, rendered: Rendered) -> Iterator[Any]:
         path = rendered.results[name].path if name in rendered.results else rendered.out / f"{name}.html"
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         contexts.append(context)
-        page = context.new_page()
-        blocked: list[str] = []
-        errors: list[str] = []
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                blocked.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.goto(path.as_uri())
+        page, blocked, errors = offline_page(context, path.as_uri())
         page.wait_for_function(_SETTLED_JS, timeout=30_000)
         return Opened(page, blocked, errors, page.locator(".kit-chart").count())
 

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import offline_page
 from kit.gazetteer import load_gazetteer
 from kit.ledger import load_claims
 from kit.widgets import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
@@ -363,23 +364,9 @@ def _page_for(chart: Any, path: Any) -> str:
 
 
 def _open(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
-    page = browser.new_page(viewport={"width": 1200, "height": 1600})
-    blocked: list[str] = []
-    errors: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector("svg.marks", timeout=20_000)
-    return page, blocked, errors
+    opened = offline_page(browser, url, viewport={"width": 1200, "height": 1600})
+    opened[0].wait_for_selector("svg.marks", timeout=20_000)
+    return opened
 
 
 def _labels(page: Any) -> list[str]:
