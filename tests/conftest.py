@@ -66,7 +66,9 @@ def offline_page(owner: Any, url: str, *, viewport: dict[str, int] | None = None
     `owner` is a Playwright browser or context. Returns (page, blocked, errors):
     a report passes only when both lists stay empty.
     """
-    page = owner.new_page(viewport=viewport or {"width": 1280, "height": 900})
+    # a context already has its viewport; a browser gets one per page
+    page = owner.new_page(viewport=viewport or {"width": 1280, "height": 900}) if hasattr(owner, "new_context") \
+        else owner.new_page()
     blocked: list[str] = []
     errors: list[str] = []
 
