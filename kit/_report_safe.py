@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import pandas as pd

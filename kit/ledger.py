@@ -22,6 +22,7 @@ from kit._csv import FILE, LINE, read_rows
 from kit._problems import InputError, Problem
 from kit._repo import data_dir
 from kit.gazetteer import Gazetteer, load_gazetteer
+from kit.interval import Range
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -434,9 +435,7 @@ def validate_claims_frame(
     return LoadResult(claims, problems, len(frame), (file,))
 
 
-def claim_range(row: pd.Series | dict[str, object]) -> "Range":
+def claim_range(row: pd.Series | dict[str, object]) -> Range:
     """The claim's figure as a `Range` (best kept when given)."""
-    from kit.interval import Range
-
     best = row["best"]
     return Range(float(row["low"]), float(row["high"]), None if best is None or pd.isna(best) else float(best))

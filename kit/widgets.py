@@ -686,7 +686,6 @@ class IncidentExplorer(_Explorer):
 
         c = self.cols
         dims = ", ".join(f"{_sql_label(f)} AS \"{f}\"" for f in self.filter_cols)
-        keys = ", ".join(f'"{f}"' for f in self.filter_cols)
         sql = f"""
             SELECT date_trunc('month', CAST("{c['date']}" AS TIMESTAMP)) AS month,
                    {_sql_label(c['group'])} AS "group"{', ' + dims if dims else ''},

@@ -60,6 +60,26 @@ def browser() -> Iterator[object]:
             b.close()
 
 
+@pytest.fixture(scope="session")
+def gazetteer() -> Any:
+    """The project gazetteer, loaded once."""
+    from kit.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def claims(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> Any:
+    """The requesting module's `CLAIMS_CSV` ledger text, loaded through the contract."""
+    from kit.ledger import load_claims
+
+    path = tmp_path_factory.mktemp("ledger") / "claims.csv"
+    path.write_text(request.module.CLAIMS_CSV, encoding="utf-8")
+    result = load_claims(path, gazetteer=gazetteer)
+    assert result.ok, [str(p) for p in result.problems]
+    return result.claims
+
+
 def offline_page(owner: Any, url: str, *, viewport: dict[str, int] | None = None) -> tuple[Any, list[str], list[str]]:
     """Open `url` with every request but file:/data: aborted and recorded, errors collected.
 

@@ -25,7 +25,6 @@ from kit.charts._claims import (
     gap_chart,
 )
 from kit.compare import as_of, gap_over_time
-from kit.gazetteer import load_gazetteer
 from kit.ledger import load_claims
 from kit.scope import comparability_matrix
 
@@ -41,18 +40,7 @@ ap-mosul-2017,AP,media_investigation,,primary,2017-12-21,https://apnews.com/mosu
 """
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Any:
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def claims(tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> pd.DataFrame:
-    path = tmp_path_factory.mktemp("ledger") / "claims.csv"
-    path.write_text(CLAIMS_CSV, encoding="utf-8")
-    result = load_claims(path, gazetteer=gazetteer)
-    assert result.ok, [str(p) for p in result.problems]
-    return result.claims
+# `gazetteer` and `claims` (this module's CLAIMS_CSV through the contract) come from conftest.
 
 
 # --------------------------------------------------------------------------- spec helpers

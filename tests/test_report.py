@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path

@@ -16,8 +16,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import offline_page
-from kit.gazetteer import load_gazetteer
-from kit.ledger import load_claims
 from kit.widgets import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
 CLAIMS_CSV = """\
@@ -33,18 +31,7 @@ unami-ninewa-inj,UNAMI,un_body,,primary,2017-02-01,https://uniraq.un.org/report,
 """
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Any:
-    return load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def claims(tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> pd.DataFrame:
-    path = tmp_path_factory.mktemp("ledger") / "claims.csv"
-    path.write_text(CLAIMS_CSV, encoding="utf-8")
-    result = load_claims(path, gazetteer=gazetteer)
-    assert result.ok, [str(p) for p in result.problems]
-    return result.claims
+# `gazetteer` and `claims` (this module's CLAIMS_CSV through the contract) come from conftest.
 
 
 @pytest.fixture
