@@ -80,6 +80,17 @@ def claims(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return result.claims
 
 
+def walk_spec(node: Any) -> Iterator[dict[str, Any]]:
+    """Every dict in a Vega-Lite spec, depth first: tests look for marks and params anywhere."""
+    if isinstance(node, dict):
+        yield node
+        for v in node.values():
+            yield from walk_spec(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk_spec(v)
+
+
 def offline_page(owner: Any, url: str, *, viewport: dict[str, int] | None = None) -> tuple[Any, list[str], list[str]]:
     """Open `url` with every request but file:/data: aborted and recorded, errors collected.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import vl_convert as vlc
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import walk_spec
 from kit.charts._base import format_range, inline_data, safe_url, short_text
 from kit.charts._claims import (
     MAX_CHART_ROWS,
@@ -28,35 +28,18 @@ from kit.compare import as_of, gap_over_time
 from kit.ledger import load_claims
 from kit.scope import comparability_matrix
 
-CLAIMS_CSV = """\
-claim_id,claimant,claimant_type,relay_chain,source_status,published,url,low,best,high,qualifier,unit,outcome,victims,perpetrator,places,period_start,period_end,method,grade,cites,note
-cjtf-2017-01,CJTF-OIR,belligerent,Sputnik,relayed,2017-01-02,https://sputniknews.com/middleeast/201701021049203995/,188,,188,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-11-30,acknowledged_after_investigation,,,Cumulative admissions.
-cjtf-2017-04,CJTF-OIR,belligerent,ABC News > WRTA,relayed,2017-04-30,http://wrta.com/us-coalition-strikes/,352,,352,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-03-31,acknowledged_after_investigation,,,Cumulative admissions.
-airwars-2017-04,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars,3164,,3164,more_than,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-04-27,graded_open_source_monitoring,Fair;Confirmed,,Likely deaths.
-airwars-2017-01,Airwars,monitor,,primary,2017-01-10,https://airwars.org/news/2016-review,2300,2500,2700,about,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-12-31,graded_open_source_monitoring,Fair;Confirmed,,Yearly review.
-airwars-2017-03,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars-march,1782,,1782,none,persons,killed,civilians,us-led-coalition,iq;sy,2017-03,2017-03,graded_open_source_monitoring,,,March only.
-amnesty-2016,Amnesty International,ngo,,primary,2016-10-26,https://www.amnesty.org/en/latest/news/2016/10/syria,300,,300,at_least,persons,killed,civilians,us-led-coalition,sy,2014-09-23,2016-08-31,field_investigation,,,Eleven strikes.
-ap-mosul-2017,AP,media_investigation,,primary,2017-12-21,https://apnews.com/mosul,9000,,11000,about,persons,killed,civilians,all,iq-mosul,2016-10-17,2017-07-10,documented_enumeration,,,Morgue lists.
-"""
+CLAIMS_CSV = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8")
 
 
 # `gazetteer` and `claims` (this module's CLAIMS_CSV through the contract) come from conftest.
 
 
 # --------------------------------------------------------------------------- spec helpers
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
 
 
 def _marks(spec: dict[str, Any]) -> list[str]:
     out = []
-    for d in _walk(spec):
+    for d in walk_spec(spec):
         mark = d.get("mark")
         if mark is not None:
             out.append(mark if isinstance(mark, str) else mark["type"])
@@ -64,11 +47,11 @@ def _marks(spec: dict[str, Any]) -> list[str]:
 
 
 def _params(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {p["name"]: p for d in _walk(spec) for p in d.get("params", []) if isinstance(p, dict) and "name" in p}
+    return {p["name"]: p for d in walk_spec(spec) for p in d.get("params", []) if isinstance(p, dict) and "name" in p}
 
 
 def _units(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    return [d for d in _walk(spec) if "mark" in d]
+    return [d for d in walk_spec(spec) if "mark" in d]
 
 
 def _all_rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
@@ -84,7 +67,7 @@ def _rows(spec: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _assert_inline_and_valid(spec: dict[str, Any]) -> None:
-    for d in _walk(spec):
+    for d in walk_spec(spec):
         data = d.get("data")
         if isinstance(data, dict):
             assert "url" not in data, f"data.url found: {data}"

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from conftest import walk_spec
 from kit.charts._incidents import (
     boundary_features,
     incident_map,
@@ -46,14 +47,6 @@ def incidents() -> pd.DataFrame:
     return f
 
 
-def _walk(node: Any) -> Any:
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
 
 
 def _datasets(spec: dict[str, Any]) -> list[list[dict[str, Any]]]:
@@ -61,11 +54,11 @@ def _datasets(spec: dict[str, Any]) -> list[list[dict[str, Any]]]:
 
 
 def _param_names(spec: dict[str, Any]) -> set[str]:
-    return {p["name"] for d in _walk(spec) for p in d.get("params", []) if isinstance(p, dict) and "name" in p}
+    return {p["name"] for d in walk_spec(spec) for p in d.get("params", []) if isinstance(p, dict) and "name" in p}
 
 
 def _no_data_url(spec: dict[str, Any]) -> None:
-    for d in _walk(spec):
+    for d in walk_spec(spec):
         if "data" in d and isinstance(d["data"], dict):
             assert "url" not in d["data"], "charts must inline their data"
 

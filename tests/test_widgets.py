@@ -6,6 +6,8 @@ setting the widget's `_vl_selections` trait to what the JavaScript side sends.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 from typing import Any
 
@@ -18,17 +20,10 @@ from hypothesis import strategies as st
 from conftest import offline_page
 from kit.widgets import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
-CLAIMS_CSV = """\
-claim_id,claimant,claimant_type,relay_chain,source_status,published,url,low,best,high,qualifier,unit,outcome,victims,perpetrator,places,period_start,period_end,method,grade,cites,note
-cjtf-2017-01,CJTF-OIR,belligerent,Sputnik,relayed,2017-01-02,https://sputniknews.com/middleeast/201701021049203995/,188,,188,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-11-30,acknowledged_after_investigation,,,Cumulative admissions.
-cjtf-2017-04,CJTF-OIR,belligerent,ABC News > WRTA,relayed,2017-04-30,http://wrta.com/us-coalition-strikes/,352,,352,at_least,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-03-31,acknowledged_after_investigation,,,Cumulative admissions.
-airwars-2017-04,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars,3164,,3164,more_than,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2017-04-27,graded_open_source_monitoring,Fair;Confirmed,,Likely deaths.
-airwars-2017-01,Airwars,monitor,,primary,2017-01-10,https://airwars.org/news/2016-review,2300,2500,2700,about,persons,killed,civilians,us-led-coalition,iq;sy,2014-08-08,2016-12-31,graded_open_source_monitoring,Fair;Confirmed,,Yearly review.
-airwars-2017-03,Airwars,monitor,The Guardian,relayed,2017-04-27,https://www.theguardian.com/world/2017/apr/airwars-march,1782,,1782,none,persons,killed,civilians,us-led-coalition,iq;sy,2017-03,2017-03,graded_open_source_monitoring,,,March only.
-amnesty-2016,Amnesty International,ngo,,primary,2016-10-26,https://www.amnesty.org/en/latest/news/2016/10/syria,300,,300,at_least,persons,killed,civilians,us-led-coalition,sy,2014-09-23,2016-08-31,field_investigation,,,Eleven strikes.
-ap-mosul-2017,AP,media_investigation,,primary,2017-12-21,https://apnews.com/mosul,9000,,11000,about,persons,killed,civilians,all,iq-mosul,2016-10-17,2017-07-10,documented_enumeration,,,Morgue lists.
-unami-ninewa-inj,UNAMI,un_body,,primary,2017-02-01,https://uniraq.un.org/report,40,,60,about,persons,injured,civilians,all,iq-ninewa,2017-01,2017-01,official_statement,,,Injuries in January.
-"""
+# the shared fixture ledger plus an injuries figure (outcome filter tests)
+CLAIMS_CSV = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8") + (
+    'unami-ninewa-inj,UNAMI,un_body,,primary,2017-02-01,https://uniraq.un.org/report,40,,60,about,persons,injured,civilians,all,iq-ninewa,2017-01,2017-01,official_statement,,,Injuries in January.\n'
+)
 
 
 # `gazetteer` and `claims` (this module's CLAIMS_CSV through the contract) come from conftest.
