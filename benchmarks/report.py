@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import kit.report as kr
+from kit.core import INPUTS_ENV, RENDER_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -70,7 +71,7 @@ def _drawn(path: Path, wait_ms: int = 4000) -> tuple[int, int, int, int]:
 
 def _nbconvert_default(notebook: Path, out: Path) -> tuple[Path, float]:
     """nbconvert's default export, executed in the notebook's folder with altair's default renderer."""
-    env = {k: v for k, v in os.environ.items() if k not in (kr.RENDER_ENV, kr.INPUTS_ENV)}
+    env = {k: v for k, v in os.environ.items() if k not in (RENDER_ENV, INPUTS_ENV)}
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "jupyter", "nbconvert", "--execute", "--to", "html", "--output-dir", str(out),

@@ -24,7 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kit.widgets import IncidentExplorer  # noqa: E402
+from kit.ui import IncidentExplorer  # noqa: E402
 
 TARGET_MS = 150.0
 SOURCES = ["airwars", "cjtf-oir", "nl-mod", "snhr", "sohr"]
@@ -95,7 +95,7 @@ def main() -> int:
         max_rows = max(max_rows, len(ex.frame))
 
     # baseline: the same selections recomputed from the raw rows, pushed the same way
-    from kit.widgets import _MONTHLY_DATA, _monthly_records
+    from kit.ui._explorers import _MONTHLY_DATA, _monthly_records
 
     selections = []
     for step in _changes(ex, args.changes):

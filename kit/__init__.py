@@ -1,94 +1,137 @@
 """casualty-kit: investigate why casualty sources disagree.
 
-Data flows one way (docs/ARCHITECTURE.md): gazetteer and ledger → scope →
-compare → charts/tables → notebooks → report. This module re-exports the
-public API so notebooks can `import kit` and stay thin.
+The package is layered, and each layer imports only from the layers before it
+(docs/ARCHITECTURE.md):
+
+    core → ledger → incidents → scope → compare | match | estimate | extract
+         → present → ui | report → cli
+
+`import kit` loads nothing heavy: the names below resolve on first use, so the
+command line starts fast and a notebook pays only for what it touches.
 """
 
-from kit import charts
-from kit._problems import InputError, Problem
-from kit._repo import data_dir, repo_root, shared_dir
-from kit._version import __version__
-from kit.compare import (
-    IncomparableError,
-    PairComparison,
-    admission_lag,
-    against_anchor,
-    as_of,
-    compare_claims,
-    gap_over_time,
-    gap_range,
-    published_until,
-    ratio_range,
-    reporting_lag,
-    select_scope,
-)
-from kit.gazetteer import Gazetteer, load_gazetteer, normalise_name
-from kit.interval import Range, RangeError
-from kit.ledger import CLAIM_COLUMNS, LoadResult, claim_range, load_claims, parse_partial_date, validate_claims_frame
-from kit.scope import ScopeComparison, comparability_matrix, compare_scopes
-from kit.tables import claims_table, figure_text, format_anchor_table, format_gap_table, pair_verdicts, period_text
+from __future__ import annotations
 
-#: Areas with heavier dependencies (spaCy, ipywidgets, statsmodels, DuckDB)
-#: load on first use: `kit.estimate`, `kit.extract`, ...
-_LAZY = ("estimate", "extract", "incidents", "match", "report", "review", "widgets")
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from kit.core._version import __version__
+
+#: Public name → the subpackage that owns it.
+_NAMES: dict[str, str] = {
+    # core
+    "InputError": "kit.core",
+    "Problem": "kit.core",
+    "Range": "kit.core",
+    "RangeError": "kit.core",
+    "data_dir": "kit.core",
+    "repo_root": "kit.core",
+    "shared_dir": "kit.core",
+    # ledger
+    "CLAIM_COLUMNS": "kit.ledger",
+    "Gazetteer": "kit.ledger",
+    "LoadResult": "kit.ledger",
+    "claim_range": "kit.ledger",
+    "load_claims": "kit.ledger",
+    "load_gazetteer": "kit.ledger",
+    "normalise_name": "kit.ledger",
+    "parse_partial_date": "kit.ledger",
+    "validate_claims_frame": "kit.ledger",
+    # scope
+    "ScopeComparison": "kit.scope",
+    "comparability_matrix": "kit.scope",
+    "compare_scopes": "kit.scope",
+    # compare
+    "IncomparableError": "kit.compare",
+    "PairComparison": "kit.compare",
+    "admission_lag": "kit.compare",
+    "against_anchor": "kit.compare",
+    "as_of": "kit.compare",
+    "compare_claims": "kit.compare",
+    "gap_over_time": "kit.compare",
+    "gap_range": "kit.compare",
+    "published_until": "kit.compare",
+    "ratio_range": "kit.compare",
+    "reporting_lag": "kit.compare",
+    "select_scope": "kit.compare",
+    # present
+    "claims_table": "kit.present",
+    "figure_text": "kit.present",
+    "format_anchor_table": "kit.present",
+    "format_gap_table": "kit.present",
+    "pair_verdicts": "kit.present",
+    "period_text": "kit.present",
+}
+
+#: Subpackages reachable as attributes (`kit.charts` is `kit.present.charts`).
+_MODULES: dict[str, str] = {
+    "charts": "kit.present.charts",
+    "compare": "kit.compare",
+    "core": "kit.core",
+    "estimate": "kit.estimate",
+    "extract": "kit.extract",
+    "incidents": "kit.incidents",
+    "ledger": "kit.ledger",
+    "match": "kit.match",
+    "present": "kit.present",
+    "report": "kit.report",
+    "scope": "kit.scope",
+    "ui": "kit.ui",
+}
 
 
-def __getattr__(name: str) -> object:
-    if name in _LAZY:
-        import importlib
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value: Any = importlib.import_module(_MODULES[name])
+    elif name in _NAMES:
+        value = getattr(importlib.import_module(_NAMES[name]), name)
+    else:
+        raise AttributeError(f"module 'kit' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
-        module = importlib.import_module(f"kit.{name}")
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'kit' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_NAMES, *_MODULES})
 
 
-__all__ = [
-    "CLAIM_COLUMNS",
-    "Gazetteer",
-    "IncomparableError",
-    "InputError",
-    "LoadResult",
-    "PairComparison",
-    "Problem",
-    "Range",
-    "RangeError",
-    "ScopeComparison",
-    "__version__",
-    "admission_lag",
-    "against_anchor",
-    "as_of",
-    "charts",
-    "estimate",
-    "extract",
-    "incidents",
-    "match",
-    "report",
-    "review",
-    "widgets",
-    "claim_range",
-    "claims_table",
-    "comparability_matrix",
-    "compare_claims",
-    "compare_scopes",
-    "data_dir",
-    "figure_text",
-    "format_anchor_table",
-    "format_gap_table",
-    "gap_over_time",
-    "gap_range",
-    "load_claims",
-    "load_gazetteer",
-    "normalise_name",
-    "pair_verdicts",
-    "parse_partial_date",
-    "period_text",
-    "published_until",
-    "ratio_range",
-    "repo_root",
-    "reporting_lag",
-    "select_scope",
-    "shared_dir",
-    "validate_claims_frame",
-]
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from kit import compare, core, estimate, extract, incidents, ledger, match, present, report, scope, ui
+    from kit.compare import (
+        IncomparableError,
+        PairComparison,
+        admission_lag,
+        against_anchor,
+        as_of,
+        compare_claims,
+        gap_over_time,
+        gap_range,
+        published_until,
+        ratio_range,
+        reporting_lag,
+        select_scope,
+    )
+    from kit.core import InputError, Problem, Range, RangeError, data_dir, repo_root, shared_dir
+    from kit.ledger import (
+        CLAIM_COLUMNS,
+        Gazetteer,
+        LoadResult,
+        claim_range,
+        load_claims,
+        load_gazetteer,
+        normalise_name,
+        parse_partial_date,
+        validate_claims_frame,
+    )
+    from kit.present import (
+        charts,
+        claims_table,
+        figure_text,
+        format_anchor_table,
+        format_gap_table,
+        pair_verdicts,
+        period_text,
+    )
+    from kit.scope import ScopeComparison, comparability_matrix, compare_scopes
+
+__all__ = sorted(["__version__", *_NAMES, *_MODULES])

@@ -63,7 +63,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def gazetteer() -> Any:
     """The project gazetteer, loaded once."""
-    from kit.gazetteer import load_gazetteer
+    from kit.ledger import load_gazetteer
 
     return load_gazetteer()
 

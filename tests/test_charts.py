@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import walk_spec
-from kit.charts._base import format_range, inline_data, safe_url, short_text
-from kit.charts._claims import (
+from kit.present.charts._base import format_range, inline_data, safe_url, short_text
+from kit.present.charts._claims import (
     MAX_CHART_ROWS,
     at_year,
     as_of_chart,
@@ -412,7 +412,7 @@ def test_charts_render_to_svg_offline(claims: pd.DataFrame, series: pd.DataFrame
 @given(st.dates(min_value=pd.Timestamp("1900-01-01").date(), max_value=pd.Timestamp("2100-12-31").date()),
        st.sampled_from(["day", "month", "year"]))
 def test_partial_date_reads_the_ledger_precisions(day: Any, precision: str) -> None:
-    from kit.charts._claims import _partial_date
+    from kit.present.charts._claims import _partial_date
 
     ts = pd.Timestamp(day)
     text = {"day": ts.strftime("%Y-%m-%d"), "month": ts.strftime("%Y-%m"), "year": ts.strftime("%Y")}[precision]
@@ -422,7 +422,7 @@ def test_partial_date_reads_the_ledger_precisions(day: Any, precision: str) -> N
 
 @given(st.text(max_size=30))
 def test_partial_date_never_raises(text: str) -> None:
-    from kit.charts._claims import _partial_date
+    from kit.present.charts._claims import _partial_date
 
     out = _partial_date(text)
     assert out is None or isinstance(out, pd.Timestamp)

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kit._problems import InputError
-from kit.charts._estimate import (
+from kit.core import InputError
+from kit.present.charts import (
     documented_vs_estimate_chart,
     estimate_chart_frame,
     model_chart_frame,
@@ -44,7 +44,7 @@ from kit.estimate import (
     pairwise_two_list,
     read_histories,
 )
-from kit.estimate import _model_warnings
+from kit.estimate._models import _model_warnings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "estimate"
 

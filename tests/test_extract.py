@@ -15,17 +15,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kit._extract_numbers import VAGUE_QUANTITIES, find_quantities, parse_number
-from kit.extract import (
+from kit.extract._numbers import VAGUE_QUANTITIES, find_quantities, parse_number
+from kit.extract._pipeline import (
     MAX_TEXT_CHARS,
     REQUIRED_FIELDS,
     DraftClaims,
     ExtractInputError,
     extract_claims,
     parse_published,
-    review,
 )
 from kit.ledger import CLAIM_COLUMNS, load_claims
+from kit.ui import ExtractReview
 
 TEXTS = Path(__file__).parent / "fixtures" / "texts"
 ARTICLE = "articles/inside_syria_2017_coalition_casualties.txt"
@@ -519,7 +519,7 @@ _HOSTILE = ('<script>alert("x")</script> According to Amnesty International, 804
 
 def test_review_highlights_spans_and_escapes_all_text() -> None:
     drafts = extract_claims(_HOSTILE, "2017-05")
-    widget = review(drafts)
+    widget = ExtractReview(drafts)
     page = widget.text_html.value
     assert "<script>" not in page and "<img" not in page and "<b>" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x" in page
@@ -534,7 +534,7 @@ def test_review_highlights_spans_and_escapes_all_text() -> None:
 def test_review_edits_flow_into_rows_and_save_passes_the_contract(tmp_path: Path) -> None:
     drafts = extract_claims(_HOSTILE, "2017-05")
     target = tmp_path / "claims" / "reviewed.csv"
-    widget = review(drafts, path=str(target))
+    widget = ExtractReview(drafts, path=str(target))
     assert widget.save() is None and "url: required value is empty" in widget.status.value
     assert not target.exists()
     widget.selector.value = 0
@@ -559,7 +559,7 @@ def test_review_edits_flow_into_rows_and_save_passes_the_contract(tmp_path: Path
 
 def test_review_refuses_bad_edits_with_file_line_field() -> None:
     drafts = extract_claims("Airwars said 40 civilians were killed in Mosul in 2017.", "2018")
-    widget = review(drafts, path="unused.csv")
+    widget = ExtractReview(drafts, path="unused.csv")
     widget.fields["url"].value = "ftp://example.org/x"
     widget.fields["low"].value = "50"  # now low > high
     assert widget.save() is None
@@ -568,7 +568,7 @@ def test_review_refuses_bad_edits_with_file_line_field() -> None:
 
 
 def test_review_of_a_text_without_figures() -> None:
-    widget = review(extract_claims("Nothing was counted here.", "2017"))
+    widget = ExtractReview(extract_claims("Nothing was counted here.", "2017"))
     assert widget.selector.value is None and "No casualty figures" in widget.confidence.value
     assert widget.save() is None and "Nothing to save" in widget.status.value
 
@@ -581,7 +581,7 @@ def test_text_limit_is_spacy_sized() -> None:
 
 def test_registry_names_match_the_ledger() -> None:
     """A draft's claimant must be spelled as the ledger spells it, or comparisons split one source in two."""
-    from kit._extract_sources import KNOWN_SOURCES, _canonical
+    from kit.extract._sources import KNOWN_SOURCES, _canonical
 
     ledger = load_claims()
     registry = {s.name for s in KNOWN_SOURCES}
@@ -595,7 +595,7 @@ def test_registry_names_match_the_ledger() -> None:
 def test_review_can_add_a_row_the_extractor_missed(tmp_path: Path) -> None:
     drafts = extract_claims("The morgue in Mosul logged nine new arrivals on Friday.", "2017-03-20")
     assert list(drafts) == []  # no outcome word: not read as a casualty figure
-    widget = review(drafts, path=str(tmp_path / "added.csv"))
+    widget = ExtractReview(drafts, path=str(tmp_path / "added.csv"))
     before = len(widget.drafts)
     widget.add_button.click()
     assert len(widget.drafts) == before + 1 and widget.selector.value == before
@@ -668,7 +668,7 @@ _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augu
 @given(day=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31)),
        form=st.sampled_from(["{d} {M} {y}", "{M} {d}, {y}", "{d}th of {M} {y}", "{y}-{m:02d}-{d:02d}"]))
 def test_day_dates_round_trip(day: dt.date, form: str) -> None:
-    from kit._extract_dates import find_dates
+    from kit.extract._dates import find_dates
 
     text = "in " + form.format(d=day.day, M=_MONTHS[day.month - 1], y=day.year, m=day.month)
     found = find_dates(text, dt.date(2031, 1, 1))
@@ -678,7 +678,7 @@ def test_day_dates_round_trip(day: dt.date, form: str) -> None:
 @given(published=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)),
        month=st.integers(min_value=1, max_value=12))
 def test_month_this_year_resolves_against_publication(published: dt.date, month: int) -> None:
-    from kit._extract_dates import find_periods
+    from kit.extract._dates import find_periods
 
     (p,) = find_periods(f"in {_MONTHS[month - 1]} this year", published)
     assert (p.period_start, p.period_end) == (f"{published.year}-{month:02d}",) * 2

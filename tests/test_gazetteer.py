@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.gazetteer import Gazetteer, load_gazetteer, normalise_name, read_places
-from kit._problems import InputError
+from kit.ledger import Gazetteer, load_gazetteer, normalise_name, read_places
+from kit.core import InputError
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import walk_spec
-from kit.charts._incidents import (
+from kit.present.charts import (
     boundary_features,
     incident_map,
     match_status_chart,

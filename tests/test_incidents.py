@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kit.cli import app
-from kit.gazetteer import load_gazetteer
+from kit.ledger import load_gazetteer
 from kit.incidents import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -650,7 +650,7 @@ def test_summary_line(gaz) -> None:
     ],
 )
 def test_governorate_names_resolve_or_are_reported(gaz, name: str, country: str, expected: tuple[str, str]) -> None:
-    from kit._incident_places import PlaceResolver
+    from kit.incidents._places import PlaceResolver
 
     assert PlaceResolver(gaz).governorate(name, country) == expected
 
@@ -688,7 +688,7 @@ _EDGY = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(_EDGY, min_size=1, max_size=8), chunks=st.integers(1, 3))
 def test_strip_skips_only_columns_with_nothing_to_strip(values: list[str], chunks: int) -> None:
-    from kit._incident_read import strip
+    from kit.incidents._read import strip
 
     s = _arrow_str_series(values, chunks)
     out = strip(s)
@@ -703,7 +703,7 @@ def test_url_check_agrees_with_the_contract_regex(values: list[str], chunks: int
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from kit._incident_schema import http_or_empty
+    from kit.incidents._schema import http_or_empty
 
     s = _arrow_str_series(values, chunks)
     expected = pc.match_substring_regex(pa.array(values, pa.large_string()), r"^(https?://\S+)?$").to_pylist()
@@ -720,7 +720,7 @@ def test_url_check_agrees_with_the_contract_regex(values: list[str], chunks: int
     chunks=st.integers(1, 3),
 )
 def test_distinct_ids_agree_with_pandas(ids: list[str], chunks: int) -> None:
-    from kit._incident_schema import distinct
+    from kit.incidents._schema import distinct
 
     s = _arrow_str_series(ids, chunks) if ids else pd.Series(ids, dtype=str)
     assert distinct(s) == pd.Series(ids, dtype=object).is_unique
@@ -787,7 +787,7 @@ def test_quoted_fields_without_newlines_keep_raw_lines_verbatim(tmp_path: Path, 
 @settings(max_examples=200, deadline=None)
 @given(lines=st.lists(st.text(alphabet="ab,\r\"", max_size=5), min_size=1, max_size=12), data=st.data())
 def test_line_starts_point_at_each_physical_line(lines: list[str], data: st.DataObject) -> None:
-    import kit._incident_read as read
+    import kit.incidents._read as read
 
     text = "\n".join(lines).encode()
     wanted = data.draw(st.lists(st.integers(1, len(lines)), max_size=6))
@@ -802,7 +802,7 @@ def test_line_starts_point_at_each_physical_line(lines: list[str], data: st.Data
 
 
 def test_rows_dropped_column_by_column_match_pandas() -> None:
-    from kit._incident_read import take_rows
+    from kit.incidents._read import take_rows
 
     frame = load_acled(FIX / "acled.csv").frame
     keep = np.array([True, False, True][: len(frame)] + [True] * max(0, len(frame) - 3))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit.interval import Range, RangeError
+from kit.core import Range, RangeError
 
 finite = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit.gazetteer import load_gazetteer
+from kit.ledger import load_gazetteer
 from kit.ledger import CLAIM_COLUMNS, load_claims, parse_partial_date, validate_claims_frame
 
 GOOD = {

@@ -448,7 +448,7 @@ def test_cli_match_reports_bad_format(tmp_path: Path) -> None:
 
 
 def test_review_widget_records_decisions_that_survive_a_rerun(tmp_path: Path) -> None:
-    from kit.review import MatchReview
+    from kit.ui import MatchReview
 
     a = frame(rec("A1", "2016-03-04", low=1, high=3), rec("A2", "2016-03-01", prec="month", north_km=None))
     b = frame(B("B1", "2016-03-04"), B("B2", "2016-03-12"))
@@ -496,7 +496,7 @@ def test_review_widget_records_decisions_that_survive_a_rerun(tmp_path: Path) ->
 
 
 def test_review_widget_escapes_record_text(tmp_path: Path) -> None:
-    from kit.review import MatchReview
+    from kit.ui import MatchReview
 
     a = frame(rec("A1", "2016-03-04"))
     a.loc[0, "place_name"] = "<script>alert(1)</script>"
@@ -549,7 +549,7 @@ def test_decisions_round_trip_any_text(tmp_path_factory: pytest.TempPathFactory,
 
 
 def test_review_widget_limits_and_searches_long_lists(tmp_path: Path) -> None:
-    from kit.review import MatchReview
+    from kit.ui import MatchReview
 
     a = frame(*(rec(f"A{k}", f"2016-03-{k + 1:02d}") for k in range(12)))
     b = frame(*(B(f"B{k}", f"2016-03-{k + 1:02d}") for k in range(12)))

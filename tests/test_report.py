@@ -23,6 +23,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kit.report as kr
+from kit.core import INPUTS_ENV, RENDER_ENV
+from kit.report._renderer import spec_json
 from kit import __version__
 from kit.cli import app
 
@@ -248,7 +250,7 @@ def test_md_rendered_by_nbconvert_shows_text_literally() -> None:
 
 def test_spec_json_is_script_safe_and_round_trips() -> None:
     spec = {"title": "</script><script>alert(1)</script><!--", "text": "a & b > c", "sep": "\u2028"}
-    out = kr.spec_json(spec)
+    out = spec_json(spec)
     assert "<" not in out and ">" not in out and "&" not in out and "\u2028" not in out
     assert json.loads(out) == spec
 
@@ -256,7 +258,7 @@ def test_spec_json_is_script_safe_and_round_trips() -> None:
 @given(st.recursive(st.text() | st.integers() | st.booleans(),
                     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(), c, max_size=3), max_leaves=10))
 def test_spec_json_round_trips_anything(value: object) -> None:
-    out = kr.spec_json({"v": value})
+    out = spec_json({"v": value})
     assert "</" not in out.lower()
     assert json.loads(out) == {"v": value}
 
@@ -287,10 +289,10 @@ def test_kit_renderer_refuses_url_data_with_visible_error() -> None:
 def test_enable_switches_only_under_kit_render(monkeypatch: pytest.MonkeyPatch) -> None:
     before = alt.renderers.active
     try:
-        monkeypatch.delenv(kr.RENDER_ENV, raising=False)
+        monkeypatch.delenv(RENDER_ENV, raising=False)
         alt.renderers.enable("default")
         assert kr.enable() == "default"
-        monkeypatch.setenv(kr.RENDER_ENV, "1")
+        monkeypatch.setenv(RENDER_ENV, "1")
         assert kr.enable() == "kit"
         assert alt.renderers.active == "kit"
     finally:
@@ -301,7 +303,7 @@ def test_record_input_appends_path_and_hash(tmp_path: Path, monkeypatch: pytest.
     data = tmp_path / "d.csv"
     data.write_text("a\n1\n", encoding="utf-8")
     sink = tmp_path / "inputs.jsonl"
-    monkeypatch.setenv(kr.INPUTS_ENV, str(sink))
+    monkeypatch.setenv(INPUTS_ENV, str(sink))
     assert kr.record_input(data) == data.resolve()
     kr.record_input(data)  # same content: recorded once
     lines = [json.loads(x) for x in sink.read_text().splitlines()]

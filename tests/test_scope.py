@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from kit.compare import IncomparableError, admission_lag, as_of, compare_claims, gap_over_time, ratio_range
-from kit.gazetteer import load_gazetteer
-from kit.interval import Range
+from kit.ledger import load_gazetteer
+from kit.core import Range
 from kit.ledger import validate_claims_frame
 from kit.scope import compare_scopes, comparability_matrix
 

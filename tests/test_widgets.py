@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import offline_page
-from kit.widgets import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
+from kit.ui import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
 # the shared fixture ledger plus an injuries figure (outcome filter tests)
 CLAIMS_CSV = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8") + (

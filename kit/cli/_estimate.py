@@ -1,0 +1,158 @@
+"""`kit estimate HISTORIES.csv`: multiple systems estimation from a capture-history table.
+
+Prints the table of models and the chosen estimate with its caveats, or with
+`--json` the documented, stable JSON of docs/ESTIMATE.md for scripts.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kit.core import InputError
+
+__all__ = ["register"]
+
+
+def _fmt(x: object, spec: str = ",.0f") -> str:
+    if x is None:
+        return "–"
+    value = float(x)  # type: ignore[arg-type]
+    if not math.isfinite(value):
+        return "∞"
+    return format(value, spec)
+
+
+def _interval(d: dict[str, object]) -> str:
+    if d.get("low") is None:
+        return "–" if d.get("estimate") is None else f"{_fmt(d['low'])}–∞"
+    high = d.get("high")
+    return f"{_fmt(d['low'])}–{_fmt(high) if high is not None else '∞'}"
+
+
+def _print_result(console: Console, result: dict[str, object], title: str) -> None:
+    observed = result["observed"]
+    assert isinstance(observed, dict)
+    per_list = ", ".join(f"{k} {v:,}" for k, v in observed["per_list"].items())
+    console.print(f"[bold]{title}[/bold]: {observed['union']:,} distinct units documented ({per_list})")
+    loglin = result.get("loglinear")
+    if isinstance(loglin, dict):
+        table = Table(title=f"Log-linear models ({loglin['search']} search), best AIC first", show_lines=False)
+        for col in ("model", "deviance", "df", "AIC", "BIC", "N̂", "interval", ""):
+            table.add_column(col, justify="left" if col in ("model", "") else "right")
+        for m in loglin["models"]:
+            mark = []
+            if m["model"] == loglin["chosen_aic"]:
+                mark.append("AIC")
+            if m["model"] == loglin["chosen_bic"]:
+                mark.append("BIC")
+            if not m["estimable"]:
+                mark.append("not identified")
+            table.add_row(
+                m["model"],
+                _fmt(m["deviance"], ".2f"),
+                str(m["df"]),
+                _fmt(m["aic"], ".2f"),
+                _fmt(m["bic"], ".2f"),
+                _fmt(m["estimate"]),
+                _interval(m) + (" (profile)" if m["interval_method"] == "profile" else ""),
+                " ".join(mark),
+                style="bold" if mark and mark[0] in ("AIC", "BIC") else None,
+            )
+        console.print(table)
+    two = result.get("two_list") or []
+    if two:
+        table = Table(title="Two-list estimates" + (" (each pair, other lists ignored)" if loglin else ""))
+        for col in ("method", "lists", "n_a", "n_b", "both", "N̂", "se", "interval"):
+            table.add_column(col, justify="left" if col in ("method", "lists") else "right")
+        for e in two:  # type: ignore[union-attr]
+            table.add_row(
+                e["method"], " × ".join(e["lists"]), f"{e['n_a']:,}", f"{e['n_b']:,}", f"{e['m']:,}",
+                _fmt(e["estimate"]), _fmt(e["se"]), _interval(e),
+            )
+        console.print(table)
+    chao = result["chao"]
+    assert isinstance(chao, dict)
+    console.print(
+        f"Chao lower bound: {_fmt(chao['lower_bound'])} (bias-corrected {_fmt(chao['bias_corrected'])}; "
+        f"f1={chao['f1']:,}, f2={chao['f2']:,})"
+    )
+    chosen = result["chosen"]
+    assert isinstance(chosen, dict)
+    if chosen["defined"]:
+        what = chosen["model"] or chosen["method"]
+        console.print(
+            f"[bold]Estimate: {_fmt(chosen['estimate'])}[/bold] ({_interval(chosen)}, "
+            f"{int(round(float(result['level']) * 100))}% {chosen['interval_method']} interval) "
+            f"from {chosen['method']} [{what}]; {_fmt(chosen['unobserved'])} estimated undocumented."
+        )
+    else:
+        console.print("[bold]Estimate: undefined[/bold] (see warnings)")
+    for w in result["warnings"]:  # type: ignore[union-attr]
+        console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
+    console.print("Assumptions:")
+    for a in result["assumptions"]:  # type: ignore[union-attr]
+        console.print(f"  - {a}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("estimate")
+    def estimate_command(
+        histories: Annotated[
+            Path, typer.Argument(help="Capture-history CSV: one 0/1 column per list plus a count column.")
+        ],
+        json_out: Annotated[
+            bool, typer.Option("--json", help="Print the documented, stable JSON (docs/ESTIMATE.md).")
+        ] = False,
+        strata: Annotated[
+            list[str] | None,
+            typer.Option("--strata", help="Column(s) to estimate by, then sum: repeat the option or separate by commas."),
+        ] = None,
+        count: Annotated[str, typer.Option("--count", help="Name of the count column.")] = "count",
+        criterion: Annotated[str, typer.Option("--criterion", help="Model choice: aic or bic.")] = "aic",
+        level: Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")] = 0.95,
+    ) -> None:
+        """Estimate how many units no list recorded (multiple systems estimation), with every model shown."""
+        from kit.estimate import dumps, estimate_file
+
+        if not histories.exists():
+            typer.echo(f"{histories}:0: (file): no such file", err=True)
+            raise typer.Exit(2)
+        if criterion not in ("aic", "bic"):
+            typer.echo(f"--criterion must be aic or bic, got {criterion!r}", err=True)
+            raise typer.Exit(2)
+        if not 0 < level < 1:
+            typer.echo(f"--level must be between 0 and 1 (e.g. 0.95), got {level}", err=True)
+            raise typer.Exit(2)
+        try:
+            columns = tuple(c.strip() for value in strata or () for c in value.split(",") if c.strip())
+            data = estimate_file(histories, count=count, strata=columns, criterion=criterion, level=level)
+        except InputError as exc:
+            for problem in exc.problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(1) from None
+        if json_out:
+            typer.echo(dumps(data))
+            return
+        console = Console(width=160)
+        if data["result"] is not None:
+            _print_result(console, data["result"], str(histories))  # type: ignore[arg-type]
+            return
+        stratified = data["stratified"]
+        assert isinstance(stratified, dict)
+        for item in stratified["strata"]:
+            _print_result(console, item["result"], f"{histories} [{item['stratum']}]")
+            console.print()
+        total = stratified["total"]
+        console.print(
+            f"[bold]Total over strata: {_fmt(total['estimate'])}[/bold] from {total['observed']:,} documented; "
+            f"interval (sum of stratum intervals) {_interval(total['interval_sum'])}, "
+            f"interval (independent strata) {_interval(total['interval_independent'])}"
+        )
+        for w in stratified["warnings"]:
+            console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")

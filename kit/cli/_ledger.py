@@ -1,0 +1,67 @@
+"""`kit validate`: check ledger and gazetteer files, one line per problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kit.core import InputError, Problem
+
+
+def _is_gazetteer(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline()
+    except OSError:
+        return False
+    return header.split(",", 1)[0].strip() == "place_id"
+
+
+def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
+    """Problems in the given files or folders, and a summary line per kind."""
+    from kit.ledger import load_gazetteer, read_places
+    from kit.ledger import ledger_files, load_claims
+
+    files: list[Path] = []
+    for p in paths:
+        files += ledger_files(p) if p.is_dir() else [p]
+    places = [f for f in files if _is_gazetteer(f)]
+    claims = [f for f in files if f not in places]
+    problems: list[Problem] = []
+    summary: list[str] = []
+    for f in places:
+        frame, found, rows_in = read_places(f)
+        problems += found
+        summary.append(f"{f}: {rows_in} place(s), {len(found)} problem(s)")
+    if claims:
+        gazetteer_path = places[0] if places else None
+        try:
+            gazetteer = load_gazetteer(gazetteer_path)
+        except InputError as exc:
+            problems += exc.problems
+            return problems, summary + ["claims not checked: the gazetteer has problems"]
+        result = load_claims(claims, gazetteer=gazetteer)
+        problems += result.problems
+        summary.append(result.summary())
+    return problems, summary
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate")
+    def validate(
+        paths: Annotated[list[Path], typer.Argument(help="Ledger CSVs, folders of them, or a places.csv gazetteer.")],
+    ) -> None:
+        """Check ledger and gazetteer files; print file:line: field: message per problem; exit 1 on any."""
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            for p in missing:
+                typer.echo(f"{p}:0: (file): no such file or folder", err=True)
+            raise typer.Exit(2)
+        problems, summary = validate_paths(paths)
+        for problem in problems:
+            typer.echo(str(problem))
+        for line in summary:
+            typer.echo(line, err=True)
+        raise typer.Exit(1 if problems else 0)

@@ -1,0 +1,117 @@
+"""Read small project CSVs row by row, keeping line numbers and every problem.
+
+pandas' parser stops or silently skips on ragged rows; the ledger and the
+gazetteer are small, so we read them with the csv module and keep each row's
+line number for `file:line: field: message` reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from kit.core._problems import Problem
+
+LINE = "__line__"
+FILE = "__file__"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_rows(
+    path: str | Path,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Rows of a CSV as strings plus problems and the count of data rows.
+
+    Returns a frame with the declared columns (missing optional ones filled
+    with ""), `__line__` and `__file__`; rows with the wrong number of fields
+    are reported and left out of the frame but counted in rows_in.
+    """
+    p = Path(path)
+    name = _display(p)
+    problems: list[Problem] = []
+    columns = [*required, *optional]
+    empty = pd.DataFrame(columns=[*columns, LINE, FILE], dtype="string")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        return empty, [Problem(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}")], 0
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return empty, [Problem(name, line, "(file)", "not valid UTF-8 text (save the file as UTF-8)")], 0
+    if "\x00" in text:
+        return empty, [Problem(name, 0, "(file)", "file contains NUL bytes; it is not a CSV text file")], 0
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return empty, [Problem(name, 0, "(file)", "file is empty (no header row)")], 0
+    except csv.Error as exc:
+        return empty, [Problem(name, 1, "(header)", f"unreadable header: {exc}")], 0
+    header = [h.strip() for h in header]
+    records: list[list[str]] = []
+    lines: list[int] = []
+    rows_in = 0
+    bad_header = False
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h not in columns]
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if missing:
+        problems.append(Problem(name, 1, ", ".join(missing), "required column missing from the header"))
+        bad_header = True
+    if unknown:
+        problems.append(Problem(name, 1, ", ".join(unknown), "unknown column (check the spelling against the contract)"))
+        bad_header = True
+    if dupes:
+        problems.append(Problem(name, 1, ", ".join(dupes), "column appears more than once in the header"))
+        bad_header = True
+    line_no = reader.line_num
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            rows_in += 1
+            problems.append(Problem(name, reader.line_num, "(row)", f"unreadable CSV row: {exc}"))
+            break
+        start = line_no + 1
+        line_no = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue  # blank lines carry no claim
+        rows_in += 1
+        if bad_header:
+            continue
+        if len(row) != len(header):
+            problems.append(
+                Problem(name, start, "(row)", f"expected {len(header)} fields, found {len(row)} (an unquoted comma?)")
+            )
+            continue
+        records.append(row)
+        lines.append(start)
+    if bad_header and rows_in:
+        problems.append(Problem(name, 1, "(file)", f"all {rows_in} data row(s) rejected because the header is invalid"))
+        return empty, problems, rows_in
+    frame = pd.DataFrame(records, columns=header, dtype="string") if records else empty.drop(columns=[LINE, FILE])
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = pd.Series([""] * len(frame), dtype="string")
+    frame = frame[columns].fillna("")
+    frame = frame.apply(lambda s: s.str.strip())
+    frame[LINE] = pd.Series(lines, dtype="int64")
+    frame[FILE] = name
+    return frame, problems, rows_in

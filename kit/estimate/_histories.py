@@ -1,0 +1,451 @@
+"""Capture histories for multiple systems estimation: the table, its CSV, matched sets.
+
+A capture history says which lists recorded a unit (a death, an incident):
+`101` = on lists 1 and 3, not 2. MSE needs the count of units per history,
+never the all-zero one (that is what it estimates). This module turns a CSV, a
+frame or matched record sets into that table and rejects anything else with
+`file:line: field: message`, because a silently dropped or mis-read row
+changes the estimate of the unseen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit.core import InputError, Problem
+
+__all__ = [
+    "CaptureHistories",
+    "HistoryFile",
+    "read_histories",
+    "histories_from_frame",
+    "histories_from_matches",
+]
+
+_COUNT = "count"
+_MAX_LISTS = 12
+
+
+def _patterns(t: int) -> tuple[tuple[int, ...], ...]:
+    """All 2^t - 1 observable histories, Rcapture order (111, 110, 101, 100, 011, ...)."""
+    return tuple(p for p in itertools.product((1, 0), repeat=t) if any(p))
+
+
+@dataclass(frozen=True)
+class CaptureHistories:
+    """Counts of units per observable capture history (all 2^t - 1 cells, zeros kept).
+
+    Immutable so a result can hold the exact table it was computed from.
+    """
+
+    lists: tuple[str, ...]
+    counts: tuple[int, ...]
+    source: str = ""
+    label: str = ""
+    dropped_lists: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        t = len(self.lists)
+        if t < 2:
+            raise ValueError(f"capture-recapture needs at least two lists, got {t}: {list(self.lists)}")
+        if t > _MAX_LISTS:
+            raise ValueError(f"at most {_MAX_LISTS} lists are supported, got {t}")
+        if len(set(self.lists)) != t:
+            raise ValueError(f"list names must be unique: {list(self.lists)}")
+        if len(self.counts) != 2**t - 1:
+            raise ValueError(f"expected {2**t - 1} cell counts for {t} lists, got {len(self.counts)}")
+        if any(int(c) != c or c < 0 for c in self.counts):
+            raise ValueError("cell counts must be whole numbers >= 0")
+        object.__setattr__(self, "counts", tuple(int(c) for c in self.counts))
+
+    # -- construction -------------------------------------------------------
+    @classmethod
+    def from_mapping(
+        cls, lists: Sequence[str], cells: Mapping[str | tuple[int, ...], int], *, source: str = "", label: str = ""
+    ) -> CaptureHistories:
+        """Build from `{"110": 12, "101": 3, ...}` or `{(1, 1, 0): 12}`; missing cells are 0."""
+        t = len(lists)
+        table = {p: 0 for p in _patterns(t)}
+        for key, value in cells.items():
+            pattern = tuple(int(ch) for ch in key) if isinstance(key, str) else tuple(int(v) for v in key)
+            if len(pattern) != t or any(v not in (0, 1) for v in pattern):
+                raise ValueError(f"history {key!r} does not fit {t} lists {list(lists)}")
+            if not any(pattern):
+                raise ValueError("the all-zero history is what is estimated; it cannot be given")
+            table[pattern] += int(value)
+        return cls(tuple(lists), tuple(table[p] for p in _patterns(t)), source=source, label=label)
+
+    @classmethod
+    def from_rcapture(cls, lists: Sequence[str], freqs: Sequence[int], *, source: str = "") -> CaptureHistories:
+        """Counts listed in Rcapture's `histpos.t` order (111, 110, 101, 100, 011, 010, 001 for 3 lists)."""
+        return cls(tuple(lists), tuple(int(f) for f in freqs), source=source)
+
+    # -- views ------------------------------------------------------------
+    @property
+    def t(self) -> int:
+        return len(self.lists)
+
+    @property
+    def patterns(self) -> tuple[tuple[int, ...], ...]:
+        return _patterns(self.t)
+
+    @property
+    def n(self) -> int:
+        """Distinct units seen on at least one list (the documented union)."""
+        return sum(self.counts)
+
+    def cell(self, history: str | tuple[int, ...]) -> int:
+        pattern = tuple(int(ch) for ch in history) if isinstance(history, str) else tuple(history)
+        return self.counts[self.patterns.index(pattern)]
+
+    def list_totals(self) -> dict[str, int]:
+        """Units on each list (its documented count after de-duplication)."""
+        return {
+            name: sum(c for p, c in zip(self.patterns, self.counts) if p[i]) for i, name in enumerate(self.lists)
+        }
+
+    def frequencies(self) -> dict[int, int]:
+        """f_k: units seen on exactly k lists, k = 1..t."""
+        out = {k: 0 for k in range(1, self.t + 1)}
+        for p, c in zip(self.patterns, self.counts):
+            out[sum(p)] += c
+        return out
+
+    def history_label(self, pattern: tuple[int, ...]) -> str:
+        return "".join(str(v) for v in pattern)
+
+    def describe_cell(self, pattern: tuple[int, ...]) -> str:
+        on = [name for name, v in zip(self.lists, pattern) if v]
+        only = " only" if len(on) < self.t else ""
+        return f"{self.history_label(pattern)} (on {' and '.join(on)}{only})"
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per observable history: a 0/1 column per list plus `count`."""
+        rows = [dict(zip(self.lists, p), count=c) for p, c in zip(self.patterns, self.counts)]
+        return pd.DataFrame(rows, columns=[*self.lists, _COUNT])
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "lists": list(self.lists),
+            "cells": [{"history": self.history_label(p), "count": c} for p, c in zip(self.patterns, self.counts)],
+            "union": self.n,
+            "per_list": self.list_totals(),
+        }
+
+    def drop_empty_lists(self) -> CaptureHistories:
+        """Leave out lists with no records: they carry no overlap and make every model degenerate."""
+        totals = self.list_totals()
+        keep = [i for i, name in enumerate(self.lists) if totals[name] > 0]
+        if len(keep) == self.t or len(keep) < 2:
+            return self
+        cells: dict[tuple[int, ...], int] = {}
+        for p, c in zip(self.patterns, self.counts):
+            sub = tuple(p[i] for i in keep)
+            if any(sub):
+                cells[sub] = cells.get(sub, 0) + c
+        dropped = tuple(name for name in self.lists if totals[name] == 0)
+        out = CaptureHistories.from_mapping([self.lists[i] for i in keep], cells, source=self.source, label=self.label)
+        return CaptureHistories(
+            out.lists, out.counts, source=self.source, label=self.label, dropped_lists=self.dropped_lists + dropped
+        )
+
+
+@dataclass(frozen=True)
+class HistoryFile:
+    """A validated capture-history table, possibly split into strata (e.g. governorate x period)."""
+
+    path: str
+    lists: tuple[str, ...]
+    strata_columns: tuple[str, ...]
+    frame: pd.DataFrame  # lists + strata + count, one row per input row, `line` kept
+
+    def histories(self) -> CaptureHistories:
+        """The whole table, strata summed."""
+        return _collapse(self.frame, self.lists, source=self.path, label="all")
+
+    def by_stratum(self) -> dict[str, CaptureHistories]:
+        """One table per stratum, keyed `col=value; col=value` in first-seen order."""
+        if not self.strata_columns:
+            return {"all": self.histories()}
+        out: dict[str, CaptureHistories] = {}
+        for key, part in self.frame.groupby(list(self.strata_columns), sort=False, dropna=False):
+            values = key if isinstance(key, tuple) else (key,)
+            label = "; ".join(f"{c}={v}" for c, v in zip(self.strata_columns, values))
+            out[label] = _collapse(part, self.lists, source=self.path, label=label)
+        return out
+
+
+def _collapse(frame: pd.DataFrame, lists: Sequence[str], *, source: str, label: str) -> CaptureHistories:
+    cells: dict[tuple[int, ...], int] = {}
+    matrix = frame[list(lists)].to_numpy(dtype=int)
+    for pattern, count in zip(map(tuple, matrix), frame[_COUNT].to_numpy(dtype=int)):
+        if any(pattern):
+            cells[pattern] = cells.get(pattern, 0) + int(count)
+    return CaptureHistories.from_mapping(lists, cells, source=source, label=label)
+
+
+def _check_rows(
+    name: str,
+    header: list[str],
+    rows: Iterable[tuple[int, list[str]]],
+    *,
+    count: str,
+    strata: Sequence[str],
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    problems: list[Problem] = []
+    missing = [c for c in [count, *strata] if c not in header]
+    for col in missing:
+        what = "count column" if col == count else "strata column"
+        problems.append(Problem(name, 1, col, f"missing {what} {col!r}; the header has {header}"))
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    for col in dupes:
+        problems.append(Problem(name, 1, col, "column name appears more than once in the header"))
+    lists = tuple(h for h in header if h not in (count, *strata))
+    if len(lists) < 2:
+        problems.append(
+            Problem(name, 1, "(header)", f"need at least two 0/1 list columns besides {count!r}, found {list(lists)}")
+        )
+    if len(lists) > _MAX_LISTS:
+        problems.append(Problem(name, 1, "(header)", f"at most {_MAX_LISTS} list columns are supported"))
+    if problems:
+        raise InputError(problems)
+    records: list[dict[str, object]] = []
+    rows_in = 0
+    for line, values in rows:
+        rows_in += 1
+        if len(values) != len(header):
+            problems.append(
+                Problem(name, line, "(row)", f"has {len(values)} fields, the header has {len(header)}")
+            )
+            continue
+        rec = dict(zip(header, (v.strip() for v in values)))
+        ok = True
+        for col in lists:
+            if rec[col] not in ("0", "1"):
+                problems.append(Problem(name, line, col, f"must be 0 or 1 (on the list or not), got {rec[col]!r}"))
+                ok = False
+        raw = str(rec[count])
+        try:
+            value = float(raw)
+            if value != int(value):
+                raise ValueError
+        except (ValueError, OverflowError):
+            problems.append(Problem(name, line, count, f"must be a whole number of units, got {raw!r}"))
+            ok = False
+        else:
+            if value < 0:
+                problems.append(Problem(name, line, count, f"must not be negative, got {raw!r}"))
+                ok = False
+        if ok and all(rec[col] == "0" for col in lists):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "(history)",
+                    "all-zero history: units on no list are what the estimate is for and cannot be counted",
+                )
+            )
+            ok = False
+        if ok:
+            out: dict[str, object] = {col: int(rec[col]) for col in lists}
+            out.update({col: rec[col] for col in strata})
+            out[_COUNT] = int(float(raw))
+            out["line"] = line
+            records.append(out)
+    if problems:
+        raise InputError(problems)
+    if rows_in == 0:
+        raise InputError([Problem(name, 1, "(file)", "no data rows below the header")])
+    frame = pd.DataFrame(records, columns=[*lists, *strata, _COUNT, "line"])
+    return frame, lists
+
+
+def read_histories(path: str | Path, *, count: str = _COUNT, strata: Sequence[str] = ()) -> HistoryFile:
+    """Read and validate a capture-history CSV: one 0/1 column per list, a count column, optional strata.
+
+    Every bad row is reported (`file:line: field: message`) in one `InputError`;
+    nothing is estimated from a table that had to be guessed at.
+    """
+    p = Path(path)
+    name = str(path)
+    try:
+        text = p.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise InputError([Problem(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise InputError([Problem(name, 0, "(file)", "not valid UTF-8 text")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise InputError([Problem(name, 1, "(file)", "empty file: expected a header row")]) from None
+    rows = ((reader.line_num, values) for values in reader if any(v.strip() for v in values))
+    frame, lists = _check_rows(name, header, rows, count=count, strata=strata)
+    return HistoryFile(name, lists, tuple(strata), frame)
+
+
+def histories_from_frame(
+    frame: pd.DataFrame,
+    *,
+    lists: Sequence[str] | None = None,
+    count: str = _COUNT,
+    strata: Sequence[str] = (),
+    name: str = "<frame>",
+) -> HistoryFile:
+    """Validate an in-memory table like a CSV (row i is reported as line i + 2)."""
+    header = [str(c) for c in frame.columns]
+    if lists is not None:
+        extra = [c for c in header if c not in (*lists, count, *strata)]
+        header = [c for c in header if c not in extra]
+        frame = frame[header]
+    rows = (
+        (i + 2, ["" if pd.isna(v) else _text(v) for v in values])
+        for i, values in enumerate(frame.itertuples(index=False))
+    )
+    data, found = _check_rows(name, header, rows, count=count, strata=strata)
+    return HistoryFile(name, found, tuple(strata), data)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return str(int(value))
+    return str(value)
+
+
+def histories_from_matches(
+    records: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | pd.DataFrame,
+    *,
+    cluster: str = "cluster_id",
+    list_column: str = "list",
+    lists: Sequence[str] | None = None,
+    strata: Sequence[str] = (),
+) -> HistoryFile:
+    """Capture histories from linked records: one unit per `cluster_id`, on every list holding a record of it.
+
+    Input, any of:
+    - `{list_name: frame}`: each frame one list's records, with a `cluster_id`
+      column naming the matched unit;
+    - `[frame, frame, ...]`: the same, each frame naming its list in a `list`
+      column (or names given in `lists=`, in order);
+    - one long frame with `cluster_id` and `list` columns;
+    - one wide membership frame: `cluster_id` plus a 0/1 (or boolean) column per
+      list named in `lists=`.
+    Several records of one list in one cluster count once: the unit, not the
+    record, is captured. Strata columns must agree within a cluster (a unit
+    belongs to one stratum). Independent of `kit.match`: any matcher that
+    writes a cluster id per record fits.
+    """
+    if isinstance(records, pd.DataFrame) and lists is not None and list_column not in records.columns:
+        records = _wide_to_long(records, cluster=cluster, lists=lists, list_column=list_column)
+    elif not isinstance(records, (Mapping, pd.DataFrame)):
+        frames = list(records)
+        named: dict[str, pd.DataFrame] = {}
+        for i, frame in enumerate(frames):
+            if lists is not None and i < len(lists):
+                name = str(lists[i])
+            elif list_column in frame.columns and frame[list_column].nunique() == 1:
+                name = str(frame[list_column].iloc[0])
+            else:
+                raise InputError(
+                    [Problem(f"<frame {i + 1}>", 1, list_column, "cannot tell which list this frame is: "
+                             f"give one value in a {list_column!r} column or pass lists=")]
+                )
+            named[name] = frame.drop(columns=[list_column], errors="ignore")
+        records = named
+    if isinstance(records, Mapping):
+        parts = []
+        for name, frame in records.items():
+            if cluster not in frame.columns:
+                raise InputError([Problem(str(name), 1, cluster, f"missing cluster column {cluster!r}")])
+            part = frame.assign(**{list_column: str(name)})
+            part["__line__"] = range(2, len(part) + 2)
+            part["__file__"] = str(name)
+            parts.append(part)
+        long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[cluster, list_column])
+        names = list(lists) if lists is not None else [str(k) for k in records]
+    else:
+        long = records.copy()
+        for col in (cluster, list_column):
+            if col not in long.columns:
+                raise InputError([Problem("<frame>", 1, col, f"missing column {col!r}")])
+        long["__line__"] = range(2, len(long) + 2)
+        long["__file__"] = "<frame>"
+        names = list(lists) if lists is not None else list(dict.fromkeys(long[list_column].astype(str)))
+    problems: list[Problem] = []
+    for col in strata:
+        if col not in long.columns:
+            problems.append(Problem("<matches>", 1, col, f"missing strata column {col!r}"))
+    if problems:
+        raise InputError(problems)
+    for row in long.itertuples(index=False):
+        rec = dict(zip(long.columns, row))
+        if pd.isna(rec[cluster]) or str(rec[cluster]).strip() == "":
+            problems.append(Problem(str(rec["__file__"]), int(rec["__line__"]), cluster, "record has no cluster id"))
+        if str(rec[list_column]) not in names:
+            problems.append(
+                Problem(str(rec["__file__"]), int(rec["__line__"]), list_column, f"unknown list {rec[list_column]!r}")
+            )
+    if len(names) < 2:
+        problems.append(Problem("<matches>", 0, list_column, f"need records from at least two lists, got {names}"))
+    if problems:
+        raise InputError(problems)
+    long[list_column] = long[list_column].astype(str)
+    rows: list[dict[str, object]] = []
+    for cid, part in long.groupby(cluster, sort=True):
+        row: dict[str, object] = {n: int(n in set(part[list_column])) for n in names}
+        for col in strata:
+            values = part[col].dropna().astype(str).unique()
+            if len(values) > 1:
+                first = part.iloc[0]
+                problems.append(
+                    Problem(
+                        str(first["__file__"]),
+                        int(first["__line__"]),
+                        col,
+                        f"cluster {cid!r} has records in several strata: {sorted(values)}",
+                    )
+                )
+            row[col] = values[0] if len(values) else ""
+        rows.append(row)
+    if problems:
+        raise InputError(problems)
+    units = pd.DataFrame(rows, columns=[*names, *strata])
+    grouped = units.groupby([*names, *strata], sort=False).size().reset_index(name=_COUNT)
+    grouped["line"] = 0
+    return HistoryFile("<matches>", tuple(names), tuple(strata), grouped[[*names, *strata, _COUNT, "line"]])
+
+
+def _wide_to_long(frame: pd.DataFrame, *, cluster: str, lists: Sequence[str], list_column: str) -> pd.DataFrame:
+    """A membership table (cluster_id + one 0/1 column per list) as one record per list membership."""
+    problems: list[Problem] = []
+    for col in [cluster, *lists]:
+        if col not in frame.columns:
+            problems.append(Problem("<frame>", 1, col, f"missing column {col!r}"))
+    if problems:
+        raise InputError(problems)
+    parts = []
+    for i, row in enumerate(frame.itertuples(index=False)):
+        rec = dict(zip(frame.columns, row))
+        before = len(parts)
+        for name in lists:
+            value = rec[name]
+            if isinstance(value, str):
+                value = value.strip()
+            if value in (1, True, "1", "true", "True"):
+                parts.append({**{c: rec[c] for c in frame.columns if c not in lists}, list_column: name})
+            elif value not in (0, False, "0", "false", "False"):
+                problems.append(Problem("<frame>", i + 2, name, f"membership must be 0 or 1, got {value!r}"))
+        if len(parts) == before:
+            problems.append(Problem("<frame>", i + 2, "(history)", "unit is on no list: nothing to count it from"))
+    if problems:
+        raise InputError(problems)
+    return pd.DataFrame(parts, columns=[c for c in frame.columns if c not in lists] + [list_column])

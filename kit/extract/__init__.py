@@ -1,0 +1,29 @@
+"""Layer 4: published text → draft ledger rows, each field with its character span and a confidence.
+
+Drafts go through the ledger's own contract; a person reviews them
+(`kit.ui.ExtractReview`) before anything enters `data/`. See docs/EXTRACT.md.
+"""
+
+from kit.extract._pipeline import (
+    MAX_TEXT_CHARS,
+    REQUIRED_FIELDS,
+    DraftClaim,
+    DraftClaims,
+    ExtractInputError,
+    extract_claims,
+    extract_file,
+    known_sources,
+    parse_published,
+)
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "REQUIRED_FIELDS",
+    "DraftClaim",
+    "DraftClaims",
+    "ExtractInputError",
+    "extract_claims",
+    "extract_file",
+    "known_sources",
+    "parse_published",
+]

@@ -1,0 +1,1036 @@
+"""Claims from text: draft ledger rows with their spans and a confidence per field.
+
+Investigations start from texts (press releases, wire copy, op-eds). The hard
+part is not the number but what it is attached to: who produced it, through
+whom it arrived, what period, place and victims it covers. `extract_claims`
+finds every casualty figure in a text and drafts a ledger row for it. Each
+filled field keeps the character span it came from and a confidence; a field
+the text does not support stays empty with confidence 0 and is listed in
+`missing`, for the reviewer to fill. Nothing is guessed silently.
+
+Matching is rule-based: a blank spaCy English pipeline (sentencizer plus
+`Matcher` cue lexicons; no model download), regular expressions for numbers and
+attribution phrases, dateparser for dates, the gazetteer for places and
+`data/operations.csv` for "since the operation began". Conventions (vague
+quantities, qualifiers, confidence) are in docs/EXTRACT.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from bisect import bisect_left, bisect_right
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from kit.ledger import CLAIM_COLUMNS
+from kit.extract._dates import Operation, PeriodMention, find_dates, find_periods, load_operations
+from kit.extract._numbers import Quantity, find_quantities
+from kit.extract._sources import _KNOWN_RE, KNOWN_SOURCES, Attribution, Source, _canonical, find_attributions
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.matcher import Matcher
+
+    from kit.ledger import Gazetteer
+    from kit.ledger import LoadResult
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "REQUIRED_FIELDS",
+    "DraftClaim",
+    "DraftClaims",
+    "ExtractInputError",
+    "extract_claims",
+    "extract_file",
+    "parse_published",
+]
+
+#: Largest text accepted, in characters (spaCy's own default `max_length`).
+#: Longer inputs raise ExtractInputError: split them (e.g. one file per article).
+MAX_TEXT_CHARS = 1_000_000
+
+_OPTIONAL = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note")
+#: Ledger fields a draft must have before it can join the ledger.
+REQUIRED_FIELDS = tuple(c for c in CLAIM_COLUMNS if c not in _OPTIONAL)
+_RELAY_SEP = " > "
+
+
+class ExtractInputError(ValueError):
+    """Input that cannot be read as text: too large, binary, or a bad date."""
+
+    def __init__(self, field: str, message: str, *, file: str = "<text>") -> None:
+        self.file, self.field, self.message = file, field, message
+        super().__init__(f"{file}:0: {field}: {message}")
+
+
+# -- spaCy pipeline ---------------------------------------------------------
+_OUTCOME_WORDS = {
+    "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
+               "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred"],
+    "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed"],
+    "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
+}
+_VICTIM_WORDS = {
+    "civilians": ["civilians", "civilian", "non-combatants", "noncombatants", "residents", "villagers"],
+    "children": ["children", "child", "minors", "kids", "boys", "girls", "infants"],
+    "women": ["women", "woman"],
+    "combatants": ["fighters", "militants", "combatants", "soldiers", "troops", "jihadists", "insurgents"],
+    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives"],
+}
+#: Nouns after a number that make it something other than a casualty count.
+_NOT_CASUALTY_UNITS = {
+    "strikes", "strike", "airstrikes", "air", "raids", "raid", "incidents", "incident", "attacks", "attack",
+    "reports", "report", "allegations", "sites", "site", "witnesses", "interviews", "munitions", "bombs",
+    "sorties", "targets", "engagements", "days", "day", "weeks", "week", "months", "month", "years", "year",
+    "hours", "hour", "km", "kilometres", "kilometers", "miles", "metres", "meters", "percent", "per", "%",
+    "times", "countries", "nations", "cases", "pages", "names", "buildings", "homes", "houses",
+    "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
+    "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
+}
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> tuple[Language, Matcher]:
+    """A blank English pipeline (tokenizer + sentencizer) and the cue matcher; no model weights."""
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = MAX_TEXT_CHARS + 1
+    matcher = Matcher(nlp.vocab)
+    for value, words in _OUTCOME_WORDS.items():
+        matcher.add(f"OUTCOME|{value}", [[{"LOWER": {"IN": words}}]])
+    matcher.add("OUTCOME|killed_or_injured", [
+        [{"LOWER": {"IN": ["killed", "dead", "deaths", "died"]}}, {"LOWER": {"IN": ["or", "and"]}},
+         {"LOWER": {"IN": ["injured", "wounded", "injuries"]}}],
+    ])
+    for value, words in _VICTIM_WORDS.items():
+        matcher.add(f"VICTIM|{value}", [[{"LOWER": {"IN": words}}]])
+    return nlp, matcher
+
+
+class _SpanIndex:
+    """Items sorted by a start offset, for range look-ups in long texts (keeps extraction linear)."""
+
+    def __init__(self, items: Iterable[Any], start: Callable[[Any], int]) -> None:
+        self.items = sorted(items, key=start)
+        self.starts = [start(i) for i in self.items]
+
+    def between(self, a: int, b: int) -> list[Any]:
+        """Items starting in [a, b)."""
+        return self.items[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def overlapping(self, a: int, b: int, end: Callable[[Any], int], reach: int = 400) -> list[Any]:
+        """Items overlapping [a, b), assuming none is longer than `reach`."""
+        return [i for i in self.between(a - reach, b) if end(i) > a]
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    kind: str  # OUTCOME | VICTIM
+    value: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    start: int
+    end: int
+    paragraph: int
+    clauses: tuple[tuple[int, int], ...]
+
+
+# -- results ----------------------------------------------------------------
+@dataclass
+class DraftClaim:
+    """One draft ledger row and where each of its fields came from.
+
+    `row` has exactly the ledger columns (strings, '' when empty);
+    `confidence[col]` is 0 for an empty field and up to 1 for a field read
+    directly from the text; `spans[col]` lists (start, end) character offsets
+    in the source text; `missing` lists required fields the reviewer must fill.
+    """
+
+    row: dict[str, str]
+    confidence: dict[str, float]
+    spans: dict[str, list[tuple[int, int]]]
+    figure_span: tuple[int, int]
+    sentence_span: tuple[int, int]
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def claim_id(self) -> str:
+        return self.row["claim_id"]
+
+    @classmethod
+    def manual(cls, row: dict[str, str]) -> DraftClaim:
+        """A draft typed in by a reviewer: every filled field is known (confidence 1), no spans."""
+        draft = cls(dict(row), {c: (1.0 if row.get(c) else 0.0) for c in row}, {}, (0, 0), (0, 0))
+        draft.missing = _missing(draft.row)
+        return draft
+
+    def set(self, column: str, value: str) -> None:
+        """A reviewer's edit: the value is now known, so confidence is 1 (or 0 when cleared)."""
+        if column not in self.row:
+            raise KeyError(f"{column!r} is not a ledger column")
+        self.row[column] = str(value).strip()
+        self.confidence[column] = 1.0 if self.row[column] else 0.0
+        self.missing = _missing(self.row)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "row": dict(self.row),
+            "confidence": dict(self.confidence),
+            "spans": {k: [list(s) for s in v] for k, v in self.spans.items()},
+            "figure_span": list(self.figure_span),
+            "sentence_span": list(self.sentence_span),
+            "missing": list(self.missing),
+        }
+
+
+class DraftClaims(list[DraftClaim]):
+    """The drafts from one text, in text order, plus the text they came from."""
+
+    def __init__(self, drafts: Iterable[DraftClaim] = (), *, text: str = "", published: str = "",
+                 publisher: str = "") -> None:
+        super().__init__(drafts)
+        self.text = text
+        self.published = published
+        self.publisher = publisher
+
+    def to_frame(self) -> pd.DataFrame:
+        """Ledger columns only, in ledger order (strings; '' when empty)."""
+        return pd.DataFrame([d.row for d in self], columns=CLAIM_COLUMNS, dtype="string").fillna("")
+
+    def confidence_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([d.confidence for d in self], columns=CLAIM_COLUMNS).fillna(0.0)
+
+    def to_csv(self, path: str | None = None) -> str:
+        """The drafts as a ledger CSV (written to `path` when given)."""
+        buf = io.StringIO()
+        self.to_frame().to_csv(buf, index=False, lineterminator="\n")
+        out = buf.getvalue()
+        if path is not None:
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                fh.write(out)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"published": self.published, "publisher": self.publisher, "claims": [d.to_dict() for d in self]},
+            ensure_ascii=False, indent=2,
+        )
+
+    def validate(self, *, gazetteer: Gazetteer | None = None, known_ids: Iterable[str] | None = None,
+                 file: str = "<draft>") -> LoadResult:
+        """Check the drafts with the ledger's own contract (kit.ledger.validate_claims_frame).
+
+        `known_ids` defaults to the ids in data/claims, so a draft may cite a
+        ledger claim and may not reuse a ledger claim's id.
+        """
+        from dataclasses import replace
+
+        from kit.core import Problem
+        from kit.ledger import validate_claims_frame
+
+        ids = set(known_ids) if known_ids is not None else _ledger_ids()
+        result = validate_claims_frame(self.to_frame(), file=file, gazetteer=gazetteer, known_ids=ids)
+        clashes = [Problem(file, i + 2, "claim_id", f"{d.claim_id!r} is already a ledger claim id")
+                   for i, d in enumerate(self) if known_ids is None and d.claim_id in ids]
+        return replace(result, problems=sorted(result.problems + clashes)) if clashes else result
+
+    def link(self, claims: pd.DataFrame | None = None) -> int:
+        """Fill `cites` with the ledger claim each draft repeats: same claimant and figure.
+
+        Among matches the claimant's own publication (primary) and then the
+        earliest wins. Returns how many drafts were linked. A ledger row with
+        the same publication date and relay chain is the same statement: the
+        draft's note flags it as a possible duplicate instead.
+        """
+        if claims is None:
+            claims = _ledger_frame()
+        if claims is None or claims.empty:
+            return 0
+        linked = 0
+        for d in self:
+            if not d.row["claimant"] or d.row["cites"]:
+                continue
+            low, high = float(d.row["low"]), float(d.row["high"])
+            same = claims[(claims["claimant"] == d.row["claimant"]) & (claims["low"].astype(float) == low)
+                          & (claims["high"].astype(float) == high) & (claims["claim_id"] != d.claim_id)]
+            if d.row["outcome"]:
+                same = same[same["outcome"] == d.row["outcome"]]
+            if same.empty:
+                continue
+            dup = same[(same["published"] == d.row["published"]) & (same["relay_chain"] == d.row["relay_chain"])]
+            if not dup.empty:  # this very statement is already in the ledger: a duplicate, not a citation
+                d.row["note"] += f" Possibly already in the ledger as {dup.iloc[0]['claim_id']}."
+                continue
+            order = same.assign(_primary=same["source_status"] != "primary").sort_values(["_primary", "published"])
+            best = order.iloc[0]
+            d.row["cites"], d.confidence["cites"] = str(best["claim_id"]), 0.7
+            d.spans.setdefault("cites", [])
+            d.row["note"] += f" Same claimant and figure as ledger claim {best['claim_id']} (published {best['published']})."
+            linked += 1
+        return linked
+
+
+def _ledger_frame() -> pd.DataFrame | None:
+    """The current ledger as strings, or None when it cannot be read (drafts still work)."""
+    try:
+        from kit.ledger import load_claims
+
+        frame = load_claims().claims
+    except Exception:  # noqa: BLE001 - no ledger: nothing to link or clash with
+        return None
+    return frame
+
+
+def _ledger_ids() -> set[str]:
+    frame = _ledger_frame()
+    return set(frame["claim_id"]) if frame is not None else set()
+
+
+def _missing(row: dict[str, str]) -> list[str]:
+    return [c for c in REQUIRED_FIELDS if not row.get(c)]
+
+
+# -- input checks -----------------------------------------------------------
+def parse_published(published: dt.date | dt.datetime | str) -> tuple[str, dt.date]:
+    """The publication date as the ledger writes it (its precision kept) and a base date.
+
+    Relative dates ("in March this year", "last month") resolve against the
+    last day of the stated precision: a text published "2017-05" was public by
+    the end of May.
+    """
+    if isinstance(published, dt.datetime):
+        published = published.date()
+    if isinstance(published, dt.date):
+        return published.isoformat(), published
+    text = str(published).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    if not m:
+        raise ExtractInputError("published", f"{text[:40]!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)
+    try:
+        dt.date(year, month, day or 1)
+        if not day:
+            nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+            base = nxt - dt.timedelta(days=1)
+        else:
+            base = dt.date(year, month, day)
+    except ValueError as exc:
+        raise ExtractInputError("published", f"{text!r} is not a calendar date ({exc})") from None
+    return text, base
+
+
+def _check_text(text: str | bytes, file: str) -> str:
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ExtractInputError("text", f"not UTF-8 text (invalid byte at offset {exc.start})", file=file) from None
+    if not isinstance(text, str):
+        raise ExtractInputError("text", f"expected text, got {type(text).__name__}", file=file)
+    if len(text) > MAX_TEXT_CHARS:
+        raise ExtractInputError(
+            "text", f"{len(text):,} characters is over the limit of {MAX_TEXT_CHARS:,}; split the text", file=file
+        )
+    controls = [i for i, c in enumerate(text[:200_000]) if c not in "\n\r\t\f\v" and unicodedata.category(c) == "Cc"]
+    if "\x00" in text or len(controls) > max(8, len(text[:200_000]) // 200):
+        first = text.find("\x00") if "\x00" in text else controls[0]
+        raise ExtractInputError(
+            "text", f"looks binary: {len(controls)} control characters (first at offset {first})", file=file
+        )
+    return text
+
+
+# -- structure: sentences, paragraphs, clauses ------------------------------
+_CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+as\s+(?!a\b|many\b|much\b|well\b)|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\s+(?=\w+['’]s\b)",
+                           re.IGNORECASE)
+
+
+def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
+    nlp, matcher = _pipeline()
+    doc = nlp(text)
+    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    # each list item is its own sentence (fact boxes have no full stops)
+    item_starts = [m.start(1) for m in re.finditer(r"\n[ \t]*([-•*–][ \t]+|\d{1,2}[.)][ \t]+)", text)]
+    paragraph_starts = sorted({*paragraph_starts, *item_starts})  # and its own paragraph: nothing carries over
+
+    def paragraph_of(pos: int) -> int:
+        return max(0, bisect_right(paragraph_starts, pos) - 1)
+
+    sentences: list[_Sentence] = []
+    for sent in doc.sents:
+        # a blank line ends a sentence even without punctuation (headlines, lists)
+        pieces = [sent.start_char]
+        lo, hi = bisect_right(paragraph_starts, sent.start_char), bisect_left(paragraph_starts, sent.end_char)
+        pieces += paragraph_starts[lo:hi]
+        lo, hi = bisect_right(item_starts, sent.start_char), bisect_left(item_starts, sent.end_char)
+        pieces = sorted({*pieces, *item_starts[lo:hi]})
+        pieces.append(sent.end_char)
+        for s, e in zip(pieces, pieces[1:], strict=False):
+            if not text[s:e].strip():
+                continue
+            breaks = [s] + [m.start() for m in _CLAUSE_BREAK.finditer(text, s, e)] + [e]
+            clauses = tuple((a, b) for a, b in zip(breaks, breaks[1:], strict=False) if b > a)
+            sentences.append(_Sentence(s, e, paragraph_of(s), clauses))
+    cues: list[_Cue] = []
+    for match_id, start, end in matcher(doc):
+        kind, value = nlp.vocab.strings[match_id].split("|")
+        span = doc[start:end]
+        cues.append(_Cue(kind, value, span.start_char, span.end_char))
+    # a two-word "killed or injured" outranks its parts
+    wide = [c for c in cues if c.value == "killed_or_injured" and " " in text[c.start:c.end]]
+    cues = [c for c in cues if not any(w.start <= c.start and c.end <= w.end and w is not c for w in wide)]
+    return sentences, sorted(cues, key=lambda c: c.start)
+
+
+def _split_at_attributions(text: str, sentences: list[_Sentence], attributions: list[Attribution]) -> list[_Sentence]:
+    """"X estimates 7,309 and SOHR has recorded 3,833": "and <source>" starts a new clause."""
+    out: list[_Sentence] = []
+    index = _SpanIndex(attributions, lambda a: a.start)
+    for sent in sentences:
+        cuts = sorted({a.start for a in index.between(sent.start + 1, sent.end)
+                       if re.search(r"\band\s+(?:the\s+)?$", text[max(sent.start, a.start - 10):a.start])})
+        if not cuts:
+            out.append(sent)
+            continue
+        bounds = sorted({b for c in sent.clauses for b in c} | set(cuts))
+        clauses = tuple((a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a)
+        out.append(_Sentence(sent.start, sent.end, sent.paragraph, clauses))
+    return out
+
+
+def _clause_of(sentence: _Sentence, pos: int) -> tuple[int, int]:
+    for a, b in sentence.clauses:
+        if a <= pos < b:
+            return a, b
+    return sentence.start, sentence.end
+
+
+# -- figures ----------------------------------------------------------------
+_AFTER_WORDS = re.compile(r"[\s\-–]*([%\w'’]+)(?:\s+([\w'’]+))?(?:\s+([\w'’]+))?")
+_ADJECTIVES = {"more", "other", "additional", "innocent", "unarmed", "local", "syrian", "iraqi", "further",
+               "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are"}
+
+
+def _words_after(text: str, end: int) -> list[str]:
+    m = _AFTER_WORDS.match(text, end, min(len(text), end + 60))
+    return [w.lower() for w in m.groups() if w] if m else []
+
+
+_NP_STOP = {"of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "were", "was", "have",
+            "has", "had", "are", "is", "be", "been", "who", "which", "that", "including", "among", "during", "since",
+            "as", "a", "the", "this", "these", "those", "it", "they", "their", "its"}
+_NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%-]*)")
+
+
+_PARTICIPLES = {"alleged", "reported", "suspected", "confirmed", "documented", "recorded", "verified", "registered",
+                "unconfirmed", "unverified", "assessed", "claimed", "disputed", "contested", "investigated"}
+
+
+def _head_noun(text: str, end: int) -> str:
+    """The last word of the noun phrase right after a figure ("47 civilian casualty reports" -> "reports")."""
+    head, pos = "", end
+    for _ in range(5):
+        m = _NP_WORDS.match(text, pos)
+        if not m:
+            break
+        word = m.group(1).lower()
+        if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS | _PARTICIPLES):
+            break
+        head, pos = word, m.end()
+    return head
+
+
+#: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
+_SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
+                       re.IGNORECASE)
+_COUNT_NOUN = re.compile(r"\b(?:count|tally|toll|figures?)\b", re.IGNORECASE)
+_CORRECTION = re.compile(
+    r"\b(?:earlier\s+version|incorrectly|erroneously|mistakenly|misstated|was\s+wrong|has\s+been\s+corrected|"
+    r"should\s+have\s+said|was\s+corrected)\b", re.IGNORECASE)
+_CORRECT_FIGURE = re.compile(r"\b(?:correct|corrected|revised|updated|new|latest|final)\s+(?:figure|total|toll|number|"
+                             r"count|tally)\b", re.IGNORECASE)
+
+
+def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex,
+                        previous: _Sentence | None = None, attributed: bool = False,
+                        counted: bool = False) -> bool:
+    if _head_noun(text, q.end) in _NOT_CASUALTY_UNITS:
+        return False
+    after = _words_after(text, q.end)
+    first = after[0] if after else ""
+    if first in ("%", "percent", "per"):
+        return False
+    if re.match(r"\s*%", text[q.end:q.end + 2]):
+        return False
+    victims_after = [w for w in after[:3] if any(w in ws for ws in _VICTIM_WORDS.values())]
+    lead = [w for w in after[:3] if w not in _ADJECTIVES]
+    if lead and lead[0] in _NOT_CASUALTY_UNITS and not victims_after[:1]:
+        return False
+    if q.plain_year_like and not (victims_after and after[0] in victims_after):
+        return False
+    if q.is_word and q.low <= 1 and not victims_after:
+        return False  # "one of the", "a single"
+    if re.search(r"[$£€#№]\s*$|\bNo\.\s*$|\bpage\s+$|\bResolution\s+$", text[max(0, q.start - 12):q.start]):
+        return False
+    if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:
+        return False  # list markers and references: "(1)", "[2]"
+    clause = _clause_of(sentence, q.start)
+    outcome_here = [c for c in cues.between(*clause) if c.kind == "OUTCOME"]
+    outcome_sentence = [c for c in cues.between(sentence.start, sentence.end) if c.kind == "OUTCOME"]
+    if outcome_here:
+        return True
+    if outcome_sentence and victims_after:
+        return True
+    if outcome_sentence and attributed:
+        return True  # "..., while Airwars estimates between 7,309 and 11,691"
+    if counted and previous and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
+        return True  # "The coalition's own count ... stood at 1,302" after a sentence about deaths
+    # "The correct figure is 817": a figure named in the previous sentence's terms
+    return bool(previous and _CORRECT_FIGURE.search(text, sentence.start, sentence.end)
+                and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)))
+
+
+def _nearest(items: list[Any], pos: tuple[int, int], key_start: str = "start", key_end: str = "end") -> Any:
+    def dist(it: Any) -> int:
+        s, e = getattr(it, key_start), getattr(it, key_end)
+        if e <= pos[0]:
+            return pos[0] - e
+        if s >= pos[1]:
+            return s - pos[1]
+        return 0
+
+    return min(items, key=dist) if items else None
+
+
+# -- places -------------------------------------------------------------------
+_PLACE_CANDIDATE = re.compile(
+    r"(?-i:(?:\b(?:[Ww]est|[Ee]ast|[Nn]orth|[Ss]outh|[Ww]estern|[Ee]astern|[Nn]orthern|[Ss]outhern)\s+)?"
+    r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*(?:[ \t]+(?:al-|ar-|as-|ad-|el-|ez-|az-)?(?:al|el|ez|ad|as|ar|az|ash|city|"
+    r"[A-Z][\w'’]*(?:-[A-Za-z][\w'’]*)*)){0,3})"
+)
+_DATELINE = re.compile(r"(?m)^\s*[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]+)?\s*\([^()\n]{1,30}\)\s*[-–—]")
+_ISIS_NAME = re.compile(r"Islamic State(?: of Iraq and (?:Syria|the Levant|al-Sham))?|ISIS|ISIL|IS\b")
+
+
+@lru_cache(maxsize=1)
+def _default_gazetteer() -> Gazetteer | None:
+    try:
+        from kit.ledger import load_gazetteer
+
+        return load_gazetteer()
+    except Exception:  # noqa: BLE001 - a missing gazetteer leaves places for the reviewer
+        return None
+
+
+def _find_places(text: str, start: int, end: int, gaz: Gazetteer | None,
+                 blocked: _SpanIndex) -> list[tuple[str, int, int]]:
+    if gaz is None:
+        return []
+    found: list[tuple[str, int, int]] = []
+    for m in _PLACE_CANDIDATE.finditer(text, start, end):
+        words = list(re.finditer(r"\S+", m.group(0)))
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):
+                s = m.start() + words[i].start()
+                e = m.start() + words[j - 1].end()
+                name = text[s:e].rstrip("’'.,")
+                e = s + len(name)
+                if blocked.overlapping(s, e, lambda b: b[1]):
+                    continue
+                pid = gaz.resolve(name)
+                if pid:
+                    hit = (pid, s, e, j)
+                    break
+            if hit:
+                found.append(hit[:3])
+                i = hit[3]
+            else:
+                i += 1
+    return found
+
+
+_DEMONYMS = {"iraqi": "iq", "syrian": "sy"}
+_DEMONYM = re.compile(r"\b(Iraqi|Syrian)\s+(?:civilian\s+)?(?:civilians|toll|death\s+toll|deaths|casualties|victims|"
+                      r"children|women|people|dead)\b")
+
+
+def _most_specific(ids: Iterable[str], gaz: Gazetteer | None) -> list[str]:
+    ids = sorted(set(ids))
+    if gaz is None:
+        return ids
+    try:
+        return [i for i in ids if not any(o != i and i in gaz.ancestors(o) for o in ids)]
+    except KeyError:
+        return ids
+
+
+# -- perpetrators ---------------------------------------------------------------
+_PERPETRATORS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("us-led-coalition", re.compile(
+        r"\b(?:U\.?S\.?|American|Washington)\s*-\s*led\b|\bcoalition\b|\bCJTF[- ]OIR\b|\bCombined Joint Task Force\b",
+        re.IGNORECASE)),
+    ("iraqi-forces", re.compile(r"\bIraqi\s+(?:security\s+|government\s+)?(?:forces|army|troops|military)\b",
+                                re.IGNORECASE)),
+    ("russia", re.compile(r"\bRussian\s+(?:air\s*strikes|strikes|forces|jets|aircraft|warplanes|military|raids)\b",
+                          re.IGNORECASE)),
+    ("syrian-government", re.compile(r"\b(?:Syrian\s+(?:government|regime|army)|regime)\s*(?:forces|strikes|troops)?",
+                                     re.IGNORECASE)),
+    ("uk", re.compile(r"\b(?:RAF|British|UK|U\.K\.)\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|drones?|raids?)\b")),
+    ("france", re.compile(r"\bFrench\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|raids?)\b")),
+    ("isis", re.compile(r"\bby\s+(?:the\s+)?(?:ISIS|ISIL|IS|Daesh|Islamic State)\b")),
+    ("all", re.compile(r"\ball\s+(?:sides|parties|actors|perpetrators)\b|\bacts\s+of\s+terrorism,\s+violence\s+and\s+"
+                       r"armed\s+conflict\b", re.IGNORECASE)),
+)
+
+
+def _find_perpetrators(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for slug, pattern in _PERPETRATORS:
+        for m in pattern.finditer(text, start, end):
+            out.append((slug, m.start(), m.end()))
+    return out
+
+
+def _perpetrator_value(hits: list[tuple[str, int, int]]) -> str:
+    slugs = {h[0] for h in hits}
+    if {"us-led-coalition", "iraqi-forces"} <= slugs:
+        return "coalition-and-iraqi-forces"
+    if len(slugs) == 1:
+        return next(iter(slugs))
+    return ""
+
+
+# -- attribution ----------------------------------------------------------------
+_ACK_VERBS = {"acknowledged", "acknowledges", "acknowledge", "admitted", "admits", "admit", "conceded", "concedes",
+              "concede", "assessed", "assesses", "assess", "accepted", "accepts", "confirmed", "confirms"}
+_PUBLISHER_LINE = re.compile(
+    r"(?m)^\s*[A-Z][\w.'’ -]{1,60}?\s+is\s+an?\s+(?:[\w-]+\s+){0,3}?(?:journalist|reporter|correspondent|writer|"
+    r"editor|analyst|contributor|columnist)\s+(?:from|for|at|with)\s+(?:the\s+)?(?P<pub>[A-Z][\w&'’ .-]+?)\.?\s*$"
+)
+
+
+def _slug(text: str) -> str:
+    out = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
+    return out.strip("-") or "unknown"
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+@dataclass
+class _Context:
+    text: str
+    published: str
+    base: dt.date
+    publisher: str
+    url: str
+    gaz: Gazetteer | None
+    ops: tuple[Operation, ...]
+    sentences: list[_Sentence]
+    cues: _SpanIndex
+    attributions: _SpanIndex  # by name_start
+    blocked: _SpanIndex
+    paragraph_spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+    sole_source: Attribution | None = None
+    publisher_source: Source | None = None
+    figures: dict[int, list[Quantity]] = field(default_factory=dict)
+    last_period: PeriodMention | None = None
+    periods: dict[int, list[PeriodMention]] = field(default_factory=dict)
+    places: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
+
+
+def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
+    """The attribution for a figure and the outlets it came through (text order)."""
+    sent = ctx.sentences[si]
+    clause = _clause_of(sent, q.start)
+    in_sentence = ctx.attributions.between(sent.start, sent.end)
+    claimants = [a for a in in_sentence if (not a.is_outlet or a.kind == "finding") and a.kind != "told"]
+    outlets = [a for a in in_sentence if (a.is_outlet and a.kind != "finding") or a.kind == "told"]
+    same_clause = [a for a in claimants if clause[0] <= a.name_start < clause[1]]
+    before = [a for a in same_clause if a.name_end <= q.start]
+    after = [a for a in same_clause if a.name_start >= q.end]
+    chosen, conf = None, 0.0
+    if before:
+        chosen, conf = before[-1], 0.9
+    elif after:
+        chosen, conf = after[0], 0.8
+    elif claimants:
+        chosen, conf = _nearest(claimants, q.span, "name_start", "name_end"), 0.6
+    # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
+    para_start = ctx.paragraph_spans[sent.paragraph][0]
+    before_here = ctx.attributions.between(para_start, sent.start)
+    earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
+    if chosen is None:
+        previous = [a for a in before_here if not a.is_outlet and a.kind != "told"]
+        if previous:
+            chosen, conf = previous[-1], 0.5
+        else:
+            # the only source the whole text names (e.g. in its headline)
+            if ctx.sole_source is not None and ctx.publisher_source is None:
+                chosen, conf = ctx.sole_source, 0.4
+    relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
+    if chosen is None and ctx.publisher_source is not None and not relays:
+        return None, 0.0, []  # the publisher's own figure: filled by the caller
+    if chosen is None and relays:
+        # no other source named: the outlet's own reporting is the claimant
+        chosen, conf = relays[-1], 0.6
+        relays = relays[:-1]
+    return chosen, conf, relays
+
+
+_SAME_PERIOD = re.compile(r"\b(?:over|in|during|for|across)\s+the\s+same\s+(?:period|time|timeframe|months|years)\b",
+                          re.IGNORECASE)
+
+
+def _period_for(ctx: _Context, si: int, q: Quantity) -> tuple[PeriodMention | None, float]:
+    sent = ctx.sentences[si]
+    mentions = ctx.periods.get(si, [])
+    clause = _clause_of(sent, q.start)
+    here = [p for p in mentions if clause[0] <= p.start < clause[1]]
+    if here:
+        return _nearest(here, q.span), 1.0
+    if mentions:
+        return _nearest(mentions, q.span), 0.7
+    if _SAME_PERIOD.search(ctx.text, sent.start, sent.end) and ctx.last_period is not None:
+        return ctx.last_period, 0.7
+    for sj in range(si - 1, -1, -1):
+        if ctx.sentences[sj].paragraph != sent.paragraph:
+            break
+        carried = ctx.periods.get(sj, [])
+        if carried:
+            return carried[-1], 0.5 if carried[-1].kind in ("since", "operation") else 0.45
+    return None, 0.0
+
+
+def _places_for(ctx: _Context, si: int, q: Quantity) -> tuple[list[tuple[str, int, int]], float]:
+    sent = ctx.sentences[si]
+    found = ctx.places.get(si, [])
+    clause = _clause_of(sent, q.start)
+    here = [p for p in found if clause[0] <= p[1] < clause[1]]
+    if here:
+        return here, 0.85
+    others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
+    free = [p for p in found if not any(_clause_of(sent, f.start) == _clause_of(sent, p[1]) for f in others)]
+    if free:
+        return free, 0.65
+    if found:
+        return [], 0.0  # places of another figure's clause are not this figure's
+    for sj in range(si - 1, -1, -1):
+        if ctx.sentences[sj].paragraph != sent.paragraph:
+            break
+        if ctx.places.get(sj):
+            return ctx.places[sj], 0.5
+    return [], 0.0
+
+
+def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
+    text = ctx.text
+    sent = ctx.sentences[si]
+    clause = _clause_of(sent, q.start)
+    row = {c: "" for c in CLAIM_COLUMNS}
+    conf = {c: 0.0 for c in CLAIM_COLUMNS}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    notes: list[str] = []
+
+    # figure
+    row["low"], row["high"] = _fmt(q.low), _fmt(q.high)
+    row["best"] = _fmt(q.best) if q.qualifier == "none" and not q.vague and q.low == q.high else ""
+    figure_conf = 0.5 if q.vague else (0.9 if q.is_word else 0.95)
+    for col in ("low", "high"):
+        conf[col] = figure_conf
+        spans[col] = [q.span]
+    if row["best"]:
+        conf["best"], spans["best"] = figure_conf, [q.span]
+    row["qualifier"] = q.qualifier
+    conf["qualifier"] = 0.9 if q.qualifier_text else 0.7
+    spans["qualifier"] = [(q.qualifier_start, q.qualifier_start + len(q.qualifier_text))] if q.qualifier_text else []
+    if q.vague:
+        notes.append(f"'{q.text}' mapped by convention to {row['low']}-{row['high']} (docs/EXTRACT.md)")
+    if q.qualifier_text.lower() in ("only", "just", "a mere"):
+        notes.append(f"stated as '{q.qualifier_text} {q.text}'")
+    row["unit"], conf["unit"], spans["unit"] = "persons", 0.8, [q.span]
+    if _CORRECTION.search(text, sent.start, sent.end):
+        notes.append("the text says this figure was stated in error (corrected or withdrawn): check before use")
+        for col in ("low", "high", "best"):
+            conf[col] = min(conf[col], 0.3)
+
+    # outcome and victims: nearest cue in the clause, else the sentence
+    previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
+    for kind, col in (("OUTCOME", "outcome"), ("VICTIM", "victims")):
+        pool = [c for c in ctx.cues.between(*clause) if c.kind == kind]
+        c_conf = 0.85
+        if not pool:
+            pool = [c for c in ctx.cues.between(sent.start, sent.end) if c.kind == kind]
+            c_conf = 0.6
+        if not pool and previous is not None and _CORRECT_FIGURE.search(text, sent.start, sent.end):
+            pool = [c for c in ctx.cues.between(previous.start, previous.end) if c.kind == kind]
+            c_conf = 0.45
+        # a cue after a later figure belongs to that figure ("3,048, including 925 children");
+        # a cue before both is shared ("deaths of 3,037 civilians, including 924 children")
+        others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
+        def owned_by_other(c: _Cue) -> bool:
+            for f in others:
+                if not (c.start >= q.end and q.end <= f.start < c.start):
+                    continue
+                closed = "," in text[f.end:c.start]  # "among them four children, were killed"
+                if not (closed and _SUBCOUNT.search(text, max(0, f.start - 20), f.start)):
+                    return True
+            return False
+
+        pool = [c for c in pool if not owned_by_other(c)]
+        # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
+        forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
+                   and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
+        cue = forward[0] if forward else _nearest(pool, q.span)
+        if cue is not None:
+            directly_after = cue.start >= q.end and not text[q.end:cue.start].strip(" \t\n-–")
+            row[col] = cue.value
+            conf[col] = 0.95 if directly_after else c_conf
+            if cue.value == "killed_or_injured" and kind == "OUTCOME":
+                conf[col] = min(conf[col], 0.6)
+                notes.append(f"'{text[cue.start:cue.end]}' read as killed or injured")
+            spans[col] = [(cue.start, cue.end)]
+
+    # claimant, relay chain, type, method, status
+    chosen, c_conf, relays = _choose_claimant(ctx, si, q)
+    src: Source | None = None
+    if chosen is not None:
+        src = chosen.source
+        row["claimant"], conf["claimant"] = chosen.name, c_conf
+        spans["claimant"] = [(chosen.name_start, chosen.name_end)]
+        if src and src.claimant_type:
+            row["claimant_type"], conf["claimant_type"] = src.claimant_type, round(min(c_conf, 0.8), 2)
+        method = ""
+        if src and src.claimant_type == "belligerent":
+            method = "acknowledged_after_investigation" if chosen.verb in _ACK_VERBS else src.method
+        elif src:
+            method = src.method
+        if method:
+            row["method"], conf["method"] = method, 0.6 if chosen.verb not in _ACK_VERBS else 0.75
+    if chosen is not None and chosen.kind == "self":
+        chosen = None  # "we estimate", "our researchers found": the publisher speaks
+        if ctx.publisher_source is None:
+            notes.append("first-person source ('we'): the publisher of the text")
+            if ctx.publisher:
+                row["claimant"], conf["claimant"] = ctx.publisher, 0.6
+    if chosen is None and ctx.publisher_source is not None and not relays:
+        src = ctx.publisher_source
+        row["claimant"], conf["claimant"] = src.name, 0.6
+        notes.append("no source named for this figure: read as the publisher's own")
+        if src.claimant_type:
+            row["claimant_type"], conf["claimant_type"] = src.claimant_type, 0.6
+        if src.method:
+            row["method"], conf["method"] = src.method, 0.5
+        chosen_name = src.name
+    else:
+        chosen_name = chosen.name if chosen is not None else row["claimant"]
+    chain = [a.name for a in reversed(relays)]
+    if ctx.publisher and ctx.publisher != chosen_name:
+        chain.append(ctx.publisher)
+    chain = list(dict.fromkeys(chain))
+    if chain:
+        row["relay_chain"] = _RELAY_SEP.join(chain)
+        conf["relay_chain"] = 0.8 if relays else 0.6
+        spans["relay_chain"] = [(a.name_start, a.name_end) for a in relays]
+        row["source_status"], conf["source_status"] = "relayed", 0.7
+    elif ctx.publisher and chosen_name and ctx.publisher == chosen_name:
+        row["source_status"], conf["source_status"] = "primary", 0.7
+
+    # perpetrator: in the clause, the sentence, the paragraph, else the claimant's own actions
+    hits = [h for h in _find_perpetrators(text, clause[0], clause[1])]
+    p_conf = 0.85
+    if not _perpetrator_value(hits):
+        hits, p_conf = _find_perpetrators(text, sent.start, sent.end), 0.65
+    if not _perpetrator_value(hits):
+        hits, p_conf = _find_perpetrators(text, *ctx.paragraph_spans[sent.paragraph]), 0.45
+    value = _perpetrator_value(hits)
+    if value:
+        row["perpetrator"], conf["perpetrator"] = value, p_conf
+        spans["perpetrator"] = [(h[1], h[2]) for h in hits][:3]
+    elif src and src.name == "CJTF-OIR":
+        row["perpetrator"], conf["perpetrator"] = "us-led-coalition", 0.5
+        notes.append("perpetrator read from the claimant (the coalition reports its own actions)")
+
+    # places
+    found, pl_conf = _places_for(ctx, si, q)
+    if not found:
+        demonyms = [(pid, m.start(), m.end()) for m in _DEMONYM.finditer(text, clause[0], clause[1])
+                    for pid in [_DEMONYMS[m.group(1).lower()]] if ctx.gaz is None or pid in ctx.gaz]
+        if demonyms:
+            found, pl_conf = demonyms, 0.5
+            notes.append("place read from an adjective ('" + text[demonyms[0][1]:demonyms[0][2]] + "')")
+    ids = _most_specific((p[0] for p in found), ctx.gaz)
+    if ids:
+        row["places"], conf["places"] = ";".join(ids), pl_conf
+        spans["places"] = [(p[1], p[2]) for p in found]
+
+    # period
+    period, per_conf = _period_for(ctx, si, q)
+    if period is not None:
+        row["period_start"] = period.period_start
+        row["period_end"] = period.period_end
+        conf["period_start"] = round(period.confidence * per_conf, 2) if period.period_start else 0.0
+        conf["period_end"] = round(period.confidence * per_conf, 2)
+        spans["period_start"] = spans["period_end"] = [(period.start, period.end)]
+        if period.note:
+            notes.append(period.note)
+        if not period.period_end:
+            notes.append("cumulative figure: period runs to the publication date")
+        ctx.last_period = period
+
+    # publication and URL: from the caller, never from the text
+    row["published"], conf["published"] = ctx.published, 0.6
+    notes.append("published = the text's date; the claimant may have released the figure earlier")
+    if ctx.url:
+        row["url"], conf["url"] = ctx.url, 1.0
+    quote = re.sub(r"\s+", " ", text[sent.start:sent.end]).strip()
+    if len(quote) > 220:
+        a = max(0, q.start - sent.start - 100)
+        quote = "…" + re.sub(r"\s+", " ", text[sent.start + a:sent.start + a + 200]).strip() + "…"
+    row["note"] = f'Draft extracted from text: "{quote}". ' + "; ".join(notes) + "."
+    conf["note"] = 1.0
+    claimant_slug = _slug(row["claimant"] or "unattributed")
+    row["claim_id"] = f"{claimant_slug}-{ctx.published.replace('-', '')}-{row['low']}" + (
+        f"-{row['high']}" if row["high"] != row["low"] else "")
+    conf["claim_id"] = 1.0
+    draft = DraftClaim(row, conf, spans, q.span, (sent.start, sent.end))
+    draft.missing = _missing(row)
+    return draft
+
+
+def extract_claims(
+    text: str | bytes,
+    published: dt.date | dt.datetime | str,
+    *,
+    gazetteer: Gazetteer | None = None,
+    publisher: str | None = None,
+    url: str | None = None,
+    operations: tuple[Operation, ...] | None = None,
+    file: str = "<text>",
+) -> DraftClaims:
+    """Draft ledger rows for every casualty figure stated in `text`.
+
+    `published` (date or `YYYY[-MM[-DD]]`) resolves relative dates and fills
+    the `published` column. `publisher` is the outlet of the text itself (the
+    last hop of every relay chain); when not given, a byline such as "X is a
+    journalist from Y." supplies it. `url` fills the URL column; otherwise it
+    stays missing for the reviewer. Raises ExtractInputError for text that is
+    too large or binary, or a bad date; a text without figures gives no drafts.
+    """
+    text = _check_text(text, file)
+    try:
+        pub_text, base = parse_published(published)
+    except ExtractInputError as exc:
+        raise ExtractInputError(exc.field, exc.message, file=file) from None
+    gaz = gazetteer if gazetteer is not None else _default_gazetteer()
+    ops = load_operations() if operations is None else operations
+    if publisher is None:
+        m = _PUBLISHER_LINE.search(text)
+        publisher = m.group("pub").strip() if m else ""
+    if not text.strip():
+        return DraftClaims(text=text, published=pub_text, publisher=publisher)
+    sentences, cues = _structure(text)
+    attributions = find_attributions(text)
+    blocked = [(a.name_start, a.name_end) for a in attributions]
+    blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in _KNOWN_RE.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    publisher_name, publisher_source = _canonical(publisher) if publisher else ("", None)
+    if publisher_source is not None:
+        publisher = publisher_name
+    sentences = _split_at_attributions(text, sentences, attributions)
+    cue_index = _SpanIndex(cues, lambda c: c.start)
+    attr_index = _SpanIndex(attributions, lambda a: a.name_start)
+    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cue_index, attr_index,
+                   _SpanIndex(blocked, lambda b: b[0]),
+                   publisher_source=publisher_source if publisher_source is not None and not publisher_source.is_outlet
+                   else None)
+    for sent in sentences:
+        a, b = ctx.paragraph_spans.get(sent.paragraph, (sent.start, sent.end))
+        ctx.paragraph_spans[sent.paragraph] = (min(a, sent.start), max(b, sent.end))
+    named = {a.name for a in attributions if not a.is_outlet and a.kind != "told"}
+    if len(named) == 1:
+        ctx.sole_source = next(a for a in attributions if a.name in named)
+    doc_operation: Operation | None = None
+    by_id = {o.operation_id: o for o in ops}
+    quantities = find_quantities(text)
+    date_index = _SpanIndex([(d.start, d.end) for d in find_dates(text, base)], lambda d: d[0])
+    drafts: list[DraftClaim] = []
+    qi = 0
+    for si, sent in enumerate(sentences):
+        chunk = text[sent.start:sent.end]
+        mentions = find_periods(chunk, base, operations=ops, default_operation=doc_operation)
+        ctx.periods[si] = [
+            PeriodMention(p.start + sent.start, p.end + sent.start, p.text, p.kind, p.period_start, p.period_end,
+                          p.confidence, p.note, p.operation_id) for p in mentions
+        ]
+        for p in mentions:
+            if p.operation_id and doc_operation is None:
+                doc_operation = by_id.get(p.operation_id)
+        ctx.places[si] = _find_places(text, sent.start, sent.end, gaz, ctx.blocked)
+        period_spans = [(p.start, p.end) for p in ctx.periods[si]]
+        previous = sentences[si - 1] if si and sentences[si - 1].paragraph == sent.paragraph else None
+        figures: list[Quantity] = []
+        while qi < len(quantities) and quantities[qi].start < sent.end:
+            q = quantities[qi]
+            qi += 1
+            if q.start < sent.start:
+                continue
+            in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
+                p[0] < q.end and q.start < p[1] for p in period_spans)
+            clause = _clause_of(sent, q.start)
+            before = attr_index.between(clause[0], q.start)
+            attributed = any(a.kind in ("verb", "according") for a in before)
+            counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
+            if in_date or not _is_casualty_figure(q, text, sent, cue_index, previous, attributed, counted):
+                continue
+            figures.append(q)
+        ctx.figures[si] = figures
+        drafts.extend(_draft(ctx, si, q) for q in figures)
+    seen: dict[str, int] = {}
+    for d in drafts:
+        base_id = d.row["claim_id"]
+        seen[base_id] = seen.get(base_id, 0) + 1
+        if seen[base_id] > 1:
+            d.row["claim_id"] = f"{base_id}-{seen[base_id]}"
+    return DraftClaims(drafts, text=text, published=pub_text, publisher=publisher)
+
+
+def extract_file(path: str, published: dt.date | str, **kwargs: Any) -> DraftClaims:
+    """`extract_claims` on a UTF-8 file; errors name the file."""
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ExtractInputError("file", f"cannot read: {exc.strerror}", file=str(path)) from None
+    if size > MAX_TEXT_CHARS * 4:
+        raise ExtractInputError("text", f"{size:,} bytes is over the limit of {MAX_TEXT_CHARS:,} characters",
+                                file=str(path))
+    return extract_claims(p.read_bytes(), published, file=str(path), **kwargs)
+
+
+def known_sources() -> tuple[Source, ...]:
+    """The claimant/outlet registry used for attribution (for docs and review)."""
+    return KNOWN_SOURCES

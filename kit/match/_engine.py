@@ -1,0 +1,1132 @@
+"""Link the incidents of two sources: explainable candidates, one-to-one matches.
+
+Automated event matching has gone badly wrong in published work (Spagat &
+Dougherty: an algorithm found 1 match where hand-matching found two thirds of
+the records), so every step here is visible: each candidate pair carries a score
+*and* its reasons in words, thresholds are parameters, a human can accept or
+reject any pair (`kit.review`), and those decisions are re-applied on every run.
+
+Pipeline (see docs/MATCHING.md):
+
+1. Normalise both lists: date bounds widened to each record's date precision,
+   a location radius from each record's location precision.
+2. Blocking in DuckDB: pairs whose date windows overlap and which share a grid
+   cell (records with coordinates) or a governorate (records without).
+3. Score every candidate: date agreement, location agreement, casualty-range
+   overlap (missing ranges neither help nor hurt).
+4. One-to-one assignment per connected block with the Hungarian algorithm
+   (`scipy.optimize.linear_sum_assignment` on the negated score), after forcing
+   reviewer-accepted pairs and removing reviewer-rejected ones.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from kit.core import InputError, Problem
+
+__all__ = [
+    "DATE_PRECISION_DAYS",
+    "DECISION_COLUMNS",
+    "LOCATION_RADIUS_KM",
+    "MATCH_COLUMNS",
+    "MatchInputError",
+    "MatchResult",
+    "SCORE_WEIGHTS",
+    "append_decisions",
+    "collapse_strikes",
+    "load_decisions",
+    "match_incidents",
+    "sensitivity",
+]
+
+# --------------------------------------------------------------------------
+# Documented constants
+# --------------------------------------------------------------------------
+
+#: How far (km) a point may lie from the true place, by the source's location
+#: precision. Two records are close enough when their distance is at most
+#: max(km, radius_a, radius_b). Levels absent here (governorate, country,
+#: unknown without coordinates) fall back to the governorate test.
+LOCATION_RADIUS_KM: dict[str, float] = {
+    "exact": 0.5,
+    "street": 1.0,
+    "neighbourhood": 2.0,
+    "village": 5.0,
+    "town": 5.0,
+    "city": 10.0,
+    "district": 25.0,
+}
+
+#: Coordinates given with precision `unknown` (or blank) are treated like a
+#: city-level point: usable, but only within this radius.
+UNKNOWN_PRECISION_RADIUS_KM = 10.0
+
+#: Length in days of each date precision; a record whose date_end is missing
+#: or equal to date_start is widened to the whole period it stands for.
+DATE_PRECISION_DAYS: dict[str, int] = {"day": 1, "week": 7, "month": 31, "year": 366}
+
+#: Weights of the score components. date and location lie in [0, 1];
+#: casualties is +1 (ranges overlap), 0 (a range is missing: neither helps nor
+#: hurts) or -1 (ranges do not overlap). Score = sum of weight x component.
+SCORE_WEIGHTS: dict[str, float] = {"date": 0.45, "location": 0.45, "casualties": 0.10}
+
+#: Location component for the fallbacks used when coordinates are missing.
+_GOVERNORATE_LOCATION_SCORE = 0.3
+_COUNTRY_LOCATION_SCORE = 0.1
+
+#: Date component scaled by how specific the less precise record is: agreeing
+#: on a day is stronger evidence than agreeing on a month.
+_DATE_SPECIFICITY = ((1, 1.0), (7, 0.6), (31, 0.4))
+_DATE_SPECIFICITY_COARSE = 0.2
+
+DECISION_COLUMNS = ["source_a", "id_a", "source_b", "id_b", "decision", "reviewer", "decided_at", "note"]
+_DECISIONS = ("accept", "reject")
+
+_REQUIRED = [
+    "source",
+    "source_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "lat",
+    "lon",
+    "location_precision",
+]
+_OPTIONAL_TEXT = ["country", "governorate", "place_name", "grade", "url", "belligerent_verdict"]
+_OPTIONAL_NUM = ["civilians_killed_low", "civilians_killed_best", "civilians_killed_high"]
+
+#: Columns of `MatchResult.candidates` and `.pairs`, in order.
+MATCH_COLUMNS = [
+    "source_a",
+    "id_a",
+    "source_b",
+    "id_b",
+    "score",
+    "status",
+    "reasons",
+    "date_gap_days",
+    "distance_km",
+    "allowed_km",
+    "location_basis",
+    "casualty_ranges",
+    "date_a",
+    "date_b",
+    "place_a",
+    "place_b",
+    "governorate_a",
+    "governorate_b",
+    "killed_a",
+    "killed_b",
+    "grade_a",
+    "grade_b",
+    "url_a",
+    "url_b",
+    "decision",
+    "reviewer",
+    "decided_at",
+    "note",
+]
+
+_EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
+_KM_PER_DEG = _EARTH_KM * np.pi / 180
+Fallback = Literal["governorate", "country", "none"]
+Progress = Callable[[str], None]
+
+
+class MatchInputError(InputError):
+    """Input that matching cannot use (missing columns, bad decisions file)."""
+
+
+# --------------------------------------------------------------------------
+# Result
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class MatchResult:
+    """Everything a run produced, so a reader can check every link.
+
+    `candidates` holds every pair that passed blocking, with score, status and
+    reasons; `pairs` the accepted one-to-one links; `only_a` / `only_b` the
+    records left unlinked, each with `unmatched_reason`.
+    """
+
+    pairs: pd.DataFrame
+    only_a: pd.DataFrame
+    only_b: pd.DataFrame
+    candidates: pd.DataFrame
+    params: dict[str, object]
+    a: pd.DataFrame
+    b: pd.DataFrame
+    decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
+    unapplied_decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        """Counts a reader needs first: nothing lost, every record accounted for."""
+        status = self.candidates["status"].value_counts()
+        return {
+            "records_a": len(self.a),
+            "records_b": len(self.b),
+            "candidates": len(self.candidates),
+            "matched": len(self.pairs),
+            "matched_by_reviewer": int((self.pairs["status"] == "accepted").sum()),
+            "rejected_by_reviewer": int(status.get("rejected", 0)),
+            "only_a": len(self.only_a),
+            "only_b": len(self.only_b),
+        }
+
+    def record_status(self, side: Literal["a", "b"] = "a") -> pd.Series:
+        """Per record of one list (aligned with `.a`/`.b`): matched / candidate, not matched / no candidate."""
+        if side not in ("a", "b"):
+            raise ValueError("side must be 'a' or 'b'")
+        records = self.a if side == "a" else self.b
+        keys = pd.MultiIndex.from_arrays([records["source"].astype(str), records["source_id"].astype(str)])
+        cand = self.candidates
+        seen = pd.MultiIndex.from_arrays([cand[f"source_{side}"].astype(str), cand[f"id_{side}"].astype(str)])
+        linked = pd.MultiIndex.from_arrays(
+            [self.pairs[f"source_{side}"].astype(str), self.pairs[f"id_{side}"].astype(str)]
+        )
+        status = np.where(
+            keys.isin(linked), "matched", np.where(keys.isin(seen), "candidate, not matched", "no candidate")
+        )
+        return pd.Series(status, index=records.index, name="match_status", dtype="string")
+
+    def to_csv(self, out_dir: str | Path) -> dict[str, Path]:
+        """Write matched / only-A / only-B / candidates CSVs; returns their paths."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        paths = {
+            "matched": out / "matched.csv",
+            "only_a": out / "only_a.csv",
+            "only_b": out / "only_b.csv",
+            "candidates": out / "candidates.csv",
+        }
+        self.pairs.to_csv(paths["matched"], index=False)
+        self.only_a.to_csv(paths["only_a"], index=False)
+        self.only_b.to_csv(paths["only_b"], index=False)
+        self.candidates.to_csv(paths["candidates"], index=False)
+        return paths
+
+
+# --------------------------------------------------------------------------
+# Decisions (written by kit.review, re-applied here)
+# --------------------------------------------------------------------------
+
+
+def load_decisions(path: str | Path | pd.DataFrame | None) -> pd.DataFrame:
+    """Read a reviewer decisions CSV; the latest decision per pair wins.
+
+    The file is an append-only log (`kit.review` appends one row per click), so
+    history is kept; an absent file means no decisions yet. Bad rows raise
+    `MatchInputError` naming file, line and field.
+    """
+    if path is None:
+        return pd.DataFrame(columns=DECISION_COLUMNS)
+    if isinstance(path, pd.DataFrame):
+        frame = path.copy()
+        name = "<decisions frame>"
+        lines = list(range(2, len(frame) + 2))
+    else:
+        p = Path(path)
+        name = str(p)
+        if not p.exists():
+            return pd.DataFrame(columns=DECISION_COLUMNS)
+        with p.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            missing = [c for c in DECISION_COLUMNS[:5] if c not in header]
+            if missing:
+                raise MatchInputError([Problem(name, 1, c, "column missing from decisions file") for c in missing])
+            rows = list(reader)
+        frame = pd.DataFrame(rows, columns=header)
+        lines = [i + 2 for i in range(len(rows))]
+    for col in DECISION_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
+    frame = frame[DECISION_COLUMNS].fillna("").astype(str)
+    problems: list[Problem] = []
+    for line, (_, row) in zip(lines, frame.iterrows(), strict=True):
+        for col in ("source_a", "id_a", "source_b", "id_b"):
+            if not row[col].strip():
+                problems.append(Problem(name, line, col, "empty; a decision needs both records"))
+        if row["decision"].strip().lower() not in _DECISIONS:
+            problems.append(Problem(name, line, "decision", f"{row['decision']!r} is not one of accept, reject"))
+    if problems:
+        raise MatchInputError(problems)
+    frame["decision"] = frame["decision"].str.strip().str.lower()
+    frame["_order"] = range(len(frame))
+    latest = frame.sort_values(["decided_at", "_order"], kind="stable").drop_duplicates(
+        ["source_a", "id_a", "source_b", "id_b"], keep="last"
+    )
+    return latest.sort_values("_order").drop(columns="_order").reset_index(drop=True)
+
+
+def append_decisions(path: str | Path, rows: Iterable[dict[str, object]]) -> None:
+    """Append decisions to the log, writing the header for a new file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    new = not p.exists() or p.stat().st_size == 0
+    with p.open("a", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=DECISION_COLUMNS, extrasaction="ignore")
+        if new:
+            writer.writeheader()
+        for row in rows:
+            out = {c: row.get(c, "") for c in DECISION_COLUMNS}
+            if not out["decided_at"]:
+                out["decided_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            writer.writerow(out)
+
+
+def collapse_strikes(frame: pd.DataFrame, *, km: float = 1.0) -> pd.DataFrame:
+    """One row per strike for logs that list one row per munition (the Dutch MoD log).
+
+    Rows of the same source and dates whose coordinates fall in the same
+    `km`-sized grid cell (or, without coordinates, the same place name and
+    governorate) become one row: the first row's fields, `strike_count` summed
+    (a blank count counts as 1) and `merged_ids` listing every source_id, so no
+    row disappears from view. Matching munitions one-to-one against incidents
+    would otherwise leave all but one munition of a strike "unmatched".
+    """
+    if frame.empty:
+        out = frame.copy()
+        out["merged_ids"] = pd.Series(dtype="string")
+        return out
+    f = frame.reset_index(drop=True)
+    step = max(km, 1e-6) / _KM_PER_DEG
+    lat = pd.to_numeric(f["lat"], errors="coerce")
+    lon = pd.to_numeric(f["lon"], errors="coerce")
+    cell = np.where(
+        lat.notna() & lon.notna(),
+        (np.floor(lat.fillna(0) / step)).astype(np.int64).astype(str) + ":" + (np.floor(lon.fillna(0) / step)).astype(np.int64).astype(str),
+        "place:" + _text(f, "place_name") + "|" + _text(f, "governorate"),
+    )
+    key = pd.DataFrame(
+        {
+            "s": _text(f, "source"),
+            "d0": f["date_start"].astype("string").fillna(""),
+            "d1": f["date_end"].astype("string").fillna(""),
+            "cell": cell,
+        }
+    )
+    group = key.groupby(["s", "d0", "d1", "cell"], sort=False).ngroup().to_numpy()
+    counts = (
+        pd.to_numeric(f["strike_count"], errors="coerce").fillna(1)
+        if "strike_count" in f.columns
+        else pd.Series(np.ones(len(f)))
+    )
+    first = ~pd.Series(group).duplicated().to_numpy()
+    out = f[first].reset_index(drop=True)
+    out["strike_count"] = pd.array(counts.groupby(group, sort=False).sum().to_numpy().astype(np.int64), dtype="Int64")
+    out["merged_ids"] = pd.Series(f["source_id"].astype(str).groupby(group, sort=False).agg(";".join).to_numpy(), dtype="string")
+    return out
+
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Side:
+    """A list reduced to numpy arrays the blocking, scoring and reasons need."""
+
+    frame: pd.DataFrame
+    source: np.ndarray
+    sid: np.ndarray
+    start: np.ndarray  # int days since 1970-01-01
+    end: np.ndarray
+    span: np.ndarray
+    dprec: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    radius: np.ndarray  # nan when coordinates are unusable
+    lprec: np.ndarray
+    gov: np.ndarray
+    country: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    dated: np.ndarray
+    spatial: np.ndarray = field(init=False)
+    period: np.ndarray = field(init=False)  # the date as the source states it
+    killed: np.ndarray = field(init=False)  # "4–6", "" when absent
+
+    def __post_init__(self) -> None:
+        self.spatial = ~np.isnan(self.radius)
+        self.period = _periods(self.start, self.end, self.dprec, self.dated)
+        self.killed = _ranges_text(self.low, self.high)
+
+
+def _text(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), "", dtype=object)
+    return frame[col].astype("string").fillna("").str.strip().to_numpy(dtype=object)
+
+
+def _float(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return pd.to_numeric(frame[col], errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+
+
+def _days(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    ts = pd.to_datetime(values, errors="coerce")
+    ok = ts.notna().to_numpy()
+    out = np.zeros(len(ts), dtype=np.int64)
+    if ok.any():
+        out[ok] = ts[ok].to_numpy().astype("datetime64[D]").astype(np.int64)
+    return out, ok
+
+
+def _origin(frame: pd.DataFrame, row: int, side: str) -> tuple[str, int]:
+    """File and line of a row when the loader recorded them, else the list and row number."""
+    if "source_file" in frame.columns and "source_line" in frame.columns:
+        line = pd.to_numeric(pd.Series([frame["source_line"].iloc[row]]), errors="coerce").iloc[0]
+        if pd.notna(line):
+            return str(frame["source_file"].iloc[row]), int(line)
+    return f"<list {side} row {row + 1}>", 0
+
+
+def _prepare(frame: pd.DataFrame, side: str) -> _Side:
+    missing = [c for c in _REQUIRED if c not in frame.columns]
+    if missing:
+        raise MatchInputError([Problem(f"<list {side}>", 0, c, "column missing; see kit.incidents.INCIDENT_COLUMNS") for c in missing])
+    frame = frame.reset_index(drop=True)
+    sid = _text(frame, "source_id")
+    source = _text(frame, "source")
+    keys = pd.Series(list(zip(source, sid, strict=True)))
+    dup = keys.duplicated(keep=False).to_numpy()
+    if dup.any():
+        problems = []
+        for k in np.flatnonzero(dup & keys.duplicated(keep="first").to_numpy())[:20].tolist():
+            where, line = _origin(frame, k, side)
+            problems.append(Problem(where, line, "source_id", f"{sid[k]!r} is not unique within source {source[k]!r} (list {side})"))
+        raise MatchInputError(problems)
+    start, ok_s = _days(frame["date_start"])
+    end, ok_e = _days(frame["date_end"])
+    end = np.where(ok_e, end, start)
+    end = np.maximum(end, start)
+    dprec = _text(frame, "date_precision")
+    # Widen a record that gives one date for a coarser period to that period.
+    single = end == start
+    if single.any():
+        st = pd.to_datetime(frame["date_start"], errors="coerce")
+        for prec in ("month", "year"):
+            sel = single & (dprec == prec) & ok_s
+            if sel.any():
+                first_day = st[sel].dt.to_period(prec[0].upper()).dt.start_time
+                last_day = st[sel].dt.to_period(prec[0].upper()).dt.end_time
+                start[sel] = first_day.to_numpy().astype("datetime64[D]").astype(np.int64)
+                end[sel] = last_day.to_numpy().astype("datetime64[D]").astype(np.int64)
+        sel = single & (dprec == "week")
+        end[sel] = start[sel] + 6
+    lat = _float(frame, "lat")
+    lon = _float(frame, "lon")
+    lprec = _text(frame, "location_precision")
+    radius = np.array([LOCATION_RADIUS_KM.get(p, np.nan) for p in lprec], dtype=float)
+    has_xy = ~np.isnan(lat) & ~np.isnan(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    unknown = np.isin(lprec, ["unknown", ""])
+    radius = np.where(unknown & has_xy, UNKNOWN_PRECISION_RADIUS_KM, radius)
+    radius = np.where(has_xy, radius, np.nan)
+    low = _float(frame, "civilians_killed_low")
+    best = _float(frame, "civilians_killed_best")
+    high = _float(frame, "civilians_killed_high")
+    low_f = np.where(np.isnan(low), np.where(np.isnan(best), high, best), low)
+    high_f = np.where(np.isnan(high), np.where(np.isnan(best), low, best), high)
+    return _Side(
+        frame=frame,
+        source=source,
+        sid=sid,
+        start=start,
+        end=end,
+        span=end - start + 1,
+        dprec=dprec,
+        lat=lat,
+        lon=lon,
+        radius=radius,
+        lprec=lprec,
+        gov=_text(frame, "governorate"),
+        country=_text(frame, "country"),
+        low=low_f,
+        high=high_f,
+        dated=ok_s,
+    )
+
+
+# --------------------------------------------------------------------------
+# Blocking (DuckDB)
+# --------------------------------------------------------------------------
+
+
+def _cells(side: _Side, idx: np.ndarray, reach_km: np.ndarray, cell_deg: float) -> pa.Table:
+    """Every grid cell a record's reach touches (one row per record x cell)."""
+    lat, lon = side.lat[idx], side.lon[idx]
+    dlat = reach_km / _KM_PER_DEG
+    dlon = reach_km / (_KM_PER_DEG * np.clip(np.cos(np.radians(np.abs(lat) + dlat)), 0.01, None))
+    y0 = np.floor((lat - dlat) / cell_deg).astype(np.int64)
+    y1 = np.floor((lat + dlat) / cell_deg).astype(np.int64)
+    x0 = np.floor((lon - dlon) / cell_deg).astype(np.int64)
+    x1 = np.floor((lon + dlon) / cell_deg).astype(np.int64)
+    ny, nx = y1 - y0 + 1, x1 - x0 + 1
+    n = ny * nx
+    rep = np.repeat(np.arange(len(idx)), n)
+    k = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    return pa.table(
+        {
+            "i": idx[rep],
+            "cy": y0[rep] + k // nx[rep],
+            "cx": x0[rep] + k % nx[rep],
+            "s": side.start[idx][rep],
+            "e": side.end[idx][rep],
+        }
+    )
+
+
+def _explode(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, every integer in [lo, hi]: (row index, value) per output row."""
+    n = hi - lo + 1
+    rep = np.repeat(np.arange(len(lo)), n)
+    k = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    return rep, lo[rep] + k
+
+
+def _buckets(side: _Side, idx: np.ndarray, gov: np.ndarray, country: np.ndarray, *, pad: int, width: int) -> pa.Table:
+    """One row per record x date bucket its (padded) date range touches; areas as integer codes."""
+    w0 = np.floor_divide(side.start[idx] - pad, width)
+    w1 = np.floor_divide(side.end[idx] + pad, width)
+    rep, w = _explode(w0, w1)
+    sel = idx[rep]
+    return pa.table(
+        {
+            "i": sel,
+            "w": w,
+            "s": side.start[sel],
+            "e": side.end[sel],
+            "sp": side.spatial[sel],
+            "g": gov[sel],
+            "c": country[sel],
+        }
+    )
+
+
+def _area_codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shared integer codes for area ids of both lists; -1 for blank (joins on ints are cheap)."""
+    codes, uniques = pd.factorize(pd.Series(np.concatenate([a, b]), dtype=object))
+    blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    codes = np.where(np.isin(codes, blank), -1, codes).astype(np.int64)
+    return codes[: len(a)], codes[len(a) :]
+
+
+def _block(a: _Side, b: _Side, *, days: int, km: float, fallback: Fallback) -> np.ndarray:
+    """Candidate (ia, ib) pairs: overlapping date windows and a shared cell or area.
+
+    The hash join on (cell) or (governorate) plus the date inequalities keep the
+    work near-linear; no Python loop ever sees all pairs.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        parts: list[np.ndarray] = []
+        sa = np.flatnonzero(a.spatial & a.dated)
+        sb = np.flatnonzero(b.spatial & b.dated)
+        if len(sa) and len(sb):
+            rmax_b = float(np.nanmax(b.radius[sb]))
+            reach = np.maximum(np.maximum(a.radius[sa], rmax_b), km)
+            cell_deg = max(float(np.max(reach)) / _KM_PER_DEG, 0.05)
+            cells_a = _cells(a, sa, reach, cell_deg)
+            cells_b = _cells(b, sb, np.zeros(len(sb)), cell_deg)
+            con.register("ca", cells_a)
+            con.register("cb", cells_b)
+            got = con.execute(
+                f"""
+                SELECT ca.i AS ia, cb.i AS ib
+                FROM ca JOIN cb ON ca.cy = cb.cy AND ca.cx = cb.cx
+                WHERE cb.s <= ca.e + {int(days)} AND ca.s <= cb.e + {int(days)}
+                """
+            ).fetchnumpy()
+            parts.append(np.column_stack([got["ia"], got["ib"]]))
+        if fallback != "none":
+            # Records without usable coordinates: join on area and week bucket.
+            width = max(7, 2 * int(days) + 1)
+            ga, gb = _area_codes(a.gov, b.gov)
+            ca, cb = _area_codes(a.country, b.country)
+            fa = _buckets(a, np.flatnonzero(a.dated), ga, ca, pad=int(days), width=width)
+            fb = _buckets(b, np.flatnonzero(b.dated), gb, cb, pad=0, width=width)
+            con.register("fa", fa)
+            con.register("fb", fb)
+            date_ok = f"fb.s <= fa.e + {int(days)} AND fa.s <= fb.e + {int(days)} AND NOT (fa.sp AND fb.sp)"
+            got = con.execute(
+                f"""
+                SELECT fa.i AS ia, fb.i AS ib FROM fa JOIN fb ON fa.g = fb.g AND fa.w = fb.w
+                WHERE fa.g >= 0 AND {date_ok}
+                """
+            ).fetchnumpy()
+            parts.append(np.column_stack([got["ia"], got["ib"]]))
+            if fallback == "country":
+                got = con.execute(
+                    f"""
+                    SELECT fa.i AS ia, fb.i AS ib FROM fa JOIN fb ON fa.c = fb.c AND fa.w = fb.w
+                    WHERE fa.c >= 0 AND (fa.g < 0 OR fb.g < 0) AND {date_ok}
+                    """
+                ).fetchnumpy()
+                parts.append(np.column_stack([got["ia"], got["ib"]]))
+    finally:
+        con.close()
+    if not parts:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(parts).astype(np.int64)
+    nb = max(len(b.sid), 1)
+    code = np.unique(pairs[:, 0] * nb + pairs[:, 1])
+    return np.column_stack([code // nb, code % nb])
+
+
+# --------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------
+
+
+def _haversine(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dp, dl = p2 - p1, np.radians(lon2 - lon1)
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+@dataclass
+class _Scored:
+    ia: np.ndarray
+    ib: np.ndarray
+    gap: np.ndarray
+    dist: np.ndarray
+    allowed: np.ndarray
+    basis: np.ndarray  # 'distance' | 'governorate' | 'country' | 'none'
+    ranges: np.ndarray  # 'overlap' | 'disjoint' | 'missing'
+    score: np.ndarray
+    passes: np.ndarray  # inside date window and location limit
+
+    def take(self, mask: np.ndarray) -> _Scored:
+        return _Scored(*(getattr(self, f)[mask] for f in _SCORED_FIELDS))
+
+    def extend(self, other: _Scored) -> _Scored:
+        return _Scored(*(np.concatenate([getattr(self, f), getattr(other, f)]) for f in _SCORED_FIELDS))
+
+
+_SCORED_FIELDS = ("ia", "ib", "gap", "dist", "allowed", "basis", "ranges", "score", "passes")
+
+
+def _score(a: _Side, b: _Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, fallback: Fallback) -> _Scored:
+    gap = np.maximum(0, np.maximum(b.start[ib] - a.end[ia], a.start[ia] - b.end[ib]))
+    dated = a.dated[ia] & b.dated[ib]
+    span = np.maximum(a.span[ia], b.span[ib])
+    spec = np.full(len(ia), _DATE_SPECIFICITY_COARSE)
+    for limit, value in reversed(_DATE_SPECIFICITY):
+        spec = np.where(span <= limit, value, spec)
+    date_c = np.where(dated, (1 - gap / (days + 1)) * spec, 0.0)
+    date_ok = dated & (gap <= days)
+
+    both_xy = a.spatial[ia] & b.spatial[ib]
+    dist = np.where(both_xy, _haversine(a.lat[ia], a.lon[ia], b.lat[ib], b.lon[ib]), np.nan)
+    allowed = np.where(both_xy, np.fmax(np.fmax(a.radius[ia], b.radius[ib]), km), np.nan)
+    same_gov = (a.gov[ia] == b.gov[ib]) & (a.gov[ia] != "")
+    same_cty = (a.country[ia] == b.country[ib]) & (a.country[ia] != "")
+    basis = np.where(
+        both_xy,
+        "distance",
+        np.where(
+            same_gov & (fallback != "none"),
+            "governorate",
+            np.where(same_cty & (fallback == "country"), "country", "none"),
+        ),
+    ).astype(object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loc_dist = 1 - 0.5 * np.clip(dist / allowed, 0, 2)
+    loc_c = np.select(
+        [basis == "distance", basis == "governorate", basis == "country"],
+        [loc_dist, _GOVERNORATE_LOCATION_SCORE, _COUNTRY_LOCATION_SCORE],
+        0.0,
+    )
+    loc_ok = np.where(basis == "distance", dist <= allowed, basis != "none")
+
+    have = ~np.isnan(a.low[ia]) & ~np.isnan(b.low[ib])
+    overlap = (a.low[ia] <= b.high[ib]) & (b.low[ib] <= a.high[ia])
+    ranges = np.where(~have, "missing", np.where(overlap, "overlap", "disjoint")).astype(object)
+    cas_c = np.where(~have, 0.0, np.where(overlap, 1.0, -1.0))
+
+    w = SCORE_WEIGHTS
+    score = np.round(w["date"] * date_c + w["location"] * loc_c + w["casualties"] * cas_c, 4)
+    return _Scored(ia, ib, gap, dist, allowed, basis, ranges, score, date_ok & loc_ok)
+
+
+# --------------------------------------------------------------------------
+# Reasons in words
+# --------------------------------------------------------------------------
+
+
+def _obj(values: object, n: int | None = None) -> np.ndarray:
+    """An object array of str, so `+` concatenates element-wise."""
+    if n is not None and isinstance(values, str):
+        return np.full(n, values, dtype=object)
+    return np.asarray(values, dtype=object)
+
+
+def _num_text(values: np.ndarray) -> np.ndarray:
+    """Numbers as short text ("4", "2.5"); one format call per distinct value."""
+    uniq, inv = np.unique(values, return_inverse=True)
+    text = np.array([f"{v:g}" for v in uniq.tolist()], dtype=object)
+    return text[inv.reshape(-1)] if len(values) else np.empty(0, dtype=object)
+
+
+def _periods(start: np.ndarray, end: np.ndarray, prec: np.ndarray, dated: np.ndarray) -> np.ndarray:
+    s = _obj(np.datetime_as_string(start.astype("datetime64[D]")))
+    e = _obj(np.datetime_as_string(end.astype("datetime64[D]")))
+    single = start == end
+    month = np.array([x[:7] for x in s.tolist()], dtype=object)
+    year = np.array([x[:4] for x in s.tolist()], dtype=object)
+    out = np.select(
+        [~dated, single, prec == "month", prec == "year"],
+        [_obj("", len(s)), s, month, year],
+        s + "–" + e,
+    )
+    return _obj(out)
+
+
+def _ranges_text(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    have = ~np.isnan(low)
+    lo = _num_text(np.where(have, low, 0.0))
+    hi = _num_text(np.where(have, high, 0.0))
+    return _obj(np.where(~have, "", np.where(low == high, lo, lo + "–" + hi)))
+
+
+def _record_table(side: _Side) -> pa.Table:
+    """Per-record columns the candidate table shows, as Arrow for DuckDB."""
+    text = lambda v: pa.array(np.asarray(v, dtype=object), type=pa.string(), from_pandas=True)  # noqa: E731
+    return pa.table(
+        {
+            "i": pa.array(np.arange(len(side.sid), dtype=np.int64)),
+            "source": text(side.source),
+            "sid": text(side.sid),
+            "period": text(side.period),
+            "dprec": text(side.dprec),
+            "span": pa.array(side.span),
+            "s": pa.array(side.start),
+            "e": pa.array(side.end),
+            "dated": pa.array(side.dated),
+            "lprec": text(side.lprec),
+            "radius": pa.array(np.nan_to_num(side.radius)),
+            "sp": pa.array(side.spatial),
+            "gov": text(side.gov),
+            "country": text(side.country),
+            "killed": text(side.killed),
+            "place": text(_text(side.frame, "place_name")),
+            "grade": text(_text(side.frame, "grade")),
+            "url": text(_text(side.frame, "url")),
+        }
+    )
+
+
+_BASIS = ("distance", "governorate", "country", "none")
+_RANGES = ("overlap", "disjoint", "missing")
+_STATUSES = (
+    "matched",
+    "accepted",
+    "rejected",
+    "outscored",
+    "below_threshold",
+    "ranges_disjoint",
+    "partner_accepted",
+    "superseded",
+)
+
+
+def _candidate_frame(
+    a: _Side,
+    b: _Side,
+    sc: _Scored,
+    status: np.ndarray,
+    decided: dict[int, tuple[str, str, str, str]],
+    *,
+    days: int,
+    km: float,
+) -> pd.DataFrame:
+    """Every scored pair with its reasons in words, built in DuckDB (no per-pair Python)."""
+    pairs = pa.table(
+        {
+            "n": pa.array(np.arange(len(sc.ia), dtype=np.int64)),
+            "ia": pa.array(sc.ia.astype(np.int64)),
+            "ib": pa.array(sc.ib.astype(np.int64)),
+            "score": pa.array(sc.score),
+            "st": pa.array(_codes(status, _STATUSES)),
+            "gap": pa.array(sc.gap.astype(np.int64)),
+            "dist": pa.array(sc.dist, from_pandas=True),
+            "allowed": pa.array(sc.allowed, from_pandas=True),
+            "basis": pa.array(_codes(sc.basis, _BASIS)),
+            "ranges": pa.array(_codes(sc.ranges, _RANGES)),
+        }
+    )
+    dec = pa.table(
+        {
+            "n": pa.array(list(decided), type=pa.int64()),
+            "decision": pa.array([v[0] for v in decided.values()], type=pa.string()),
+            "reviewer": pa.array([v[1] for v in decided.values()], type=pa.string()),
+            "decided_at": pa.array([v[2] for v in decided.values()], type=pa.string()),
+            "note": pa.array([v[3] for v in decided.values()], type=pa.string()),
+        }
+    )
+    names = pa.table({"code": pa.array(range(len(_STATUSES)), type=pa.int64()), "name": pa.array(_STATUSES)})
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        con.register("p", pairs)
+        con.register("ra", _record_table(a))
+        con.register("rb", _record_table(b))
+        con.register("d", dec)
+        con.register("st_names", names)
+        d, k = int(days), f"{km:g}"
+        query = f"""
+        WITH x AS (
+          SELECT p.*, sn.name AS status,
+            ra.source AS source_a, ra.sid AS id_a, rb.source AS source_b, rb.sid AS id_b,
+            ra.period AS pa, rb.period AS pb, ra.span AS span_a, rb.span AS span_b,
+            ra.s AS s_a, ra.e AS e_a, rb.s AS s_b, rb.e AS e_b, ra.dated AND rb.dated AS dated,
+            ra.dprec AS dprec_a, rb.dprec AS dprec_b, ra.lprec AS lprec_a, rb.lprec AS lprec_b,
+            ra.radius AS rad_a, rb.radius AS rad_b, ra.sp AS sp_a, rb.sp AS sp_b,
+            ra.gov AS governorate_a, rb.gov AS governorate_b, ra.country AS country_a,
+            ra.killed AS killed_a, rb.killed AS killed_b, ra.place AS place_a, rb.place AS place_b,
+            ra.grade AS grade_a, rb.grade AS grade_b, ra.url AS url_a, rb.url AS url_b,
+            coalesce(d.decision, '') AS decision, coalesce(d.reviewer, '') AS reviewer,
+            coalesce(d.decided_at, '') AS decided_at, coalesce(d.note, '') AS note,
+            ra.span >= rb.span AS a_coarse
+          FROM p JOIN ra ON p.ia = ra.i JOIN rb ON p.ib = rb.i
+          JOIN st_names sn ON p.st = sn.code
+          LEFT JOIN d ON p.n = d.n
+        ), y AS (
+          SELECT *,
+            gap::VARCHAR || CASE WHEN gap = 1 THEN ' day' ELSE ' days' END || ' apart ('
+              || CASE WHEN gap <= {d} THEN 'within' ELSE 'outside' END || ' the ±{d}-day window)' AS apart,
+            coalesce(nullif(CASE WHEN a_coarse THEN dprec_a ELSE dprec_b END, ''), 'range') AS prec,
+            CASE WHEN a_coarse THEN s_a <= s_b AND e_b <= e_a ELSE s_b <= s_a AND e_a <= e_b END AS inside,
+            coalesce(nullif(CASE WHEN rad_a >= rad_b THEN lprec_a ELSE lprec_b END, ''), 'unknown') AS lp,
+            CASE WHEN NOT sp_a AND NOT sp_b THEN 'A and B' WHEN NOT sp_a THEN 'A'
+                 WHEN NOT sp_b THEN 'B' ELSE 'a record' END AS who
+          FROM x
+        ), z AS (
+          SELECT *,
+            CASE
+              WHEN NOT dated THEN 'a date is missing, so dates cannot agree'
+              WHEN span_a = 1 AND span_b = 1 AND gap = 0 THEN 'same day'
+              WHEN span_a = 1 AND span_b = 1 THEN apart
+              WHEN gap = 0 AND inside THEN CASE WHEN a_coarse THEN pb ELSE pa END || ' falls within '
+                   || CASE WHEN a_coarse THEN pa ELSE pb END || ' (' || prec || ' precision)'
+              WHEN gap = 0 THEN pa || ' and ' || pb || ' overlap (' || prec || ' precision)'
+              ELSE pa || ' and ' || pb || ' are ' || apart
+            END AS date_txt,
+            CASE basis
+              WHEN 0 THEN printf('%.1f', dist)
+                || CASE WHEN dist <= allowed THEN ' km apart (' ELSE ' km apart, too far (' END
+                || CASE WHEN allowed > {km!r} THEN lp || ' precision allows ' || printf('%g', allowed) || ' km'
+                        WHEN dist <= allowed THEN 'within {k} km' ELSE 'limit {k} km' END || ')'
+              WHEN 1 THEN 'no usable coordinates for ' || who || ': same governorate (' || governorate_a || ') only'
+              WHEN 2 THEN 'no usable coordinates or governorate for ' || who || ': only the country ('
+                   || country_a || ') agrees'
+              ELSE 'no usable coordinates for ' || who || ' and no shared governorate'
+            END AS loc_txt,
+            CASE ranges
+              WHEN 0 THEN 'casualty ranges ' || killed_a || ' and ' || killed_b || ' overlap'
+              WHEN 1 THEN 'casualty ranges ' || killed_a || ' and ' || killed_b || ' do not overlap'
+              ELSE 'no casualty figures in '
+                   || CASE WHEN killed_a = '' AND killed_b = '' THEN 'A and B' WHEN killed_a = '' THEN 'A' ELSE 'B' END
+                   || ' (neither helps nor hurts)'
+            END AS cas_txt
+          FROM y
+        )
+        SELECT source_a, id_a, source_b, id_b, score, status,
+          CASE WHEN status IN ('accepted', 'rejected')
+               THEN status || ' by ' || coalesce(nullif(reviewer, ''), 'a reviewer')
+                    || CASE WHEN note <> '' THEN ' (' || note || ')' ELSE '' END || '; '
+               ELSE '' END || concat_ws('; ', date_txt, loc_txt, cas_txt) AS reasons,
+          gap AS date_gap_days, round(dist, 2) AS distance_km, allowed AS allowed_km,
+          ['distance', 'governorate', 'country', 'none'][basis + 1] AS location_basis,
+          ['overlap', 'disjoint', 'missing'][ranges + 1] AS casualty_ranges,
+          pa AS date_a, pb AS date_b, place_a, place_b, governorate_a, governorate_b,
+          killed_a, killed_b, grade_a, grade_b, url_a, url_b, decision, reviewer, decided_at, note
+        FROM z
+        ORDER BY ia, score DESC, ib
+        """
+        table = con.sql(query).to_arrow_table()
+    finally:
+        con.close()
+    return table.to_pandas()[MATCH_COLUMNS]
+
+
+def _codes(values: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+    out = np.zeros(len(values), dtype=np.int64)
+    for code, word in enumerate(vocabulary):
+        out[values == word] = code
+    return out
+
+
+# --------------------------------------------------------------------------
+# Assignment
+# --------------------------------------------------------------------------
+
+
+def _assign(ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int) -> np.ndarray:
+    """Boolean mask of edges chosen by one-to-one assignment, block by block.
+
+    Blocks are connected components of the candidate graph; a lone edge is
+    taken as is, larger blocks go through the Hungarian algorithm.
+    """
+    chosen = np.zeros(len(ia), dtype=bool)
+    if not len(ia):
+        return chosen
+    graph = coo_matrix((np.ones(len(ia)), (ia, na + ib)), shape=(na + nb, na + nb))
+    _, label = connected_components(graph, directed=False)
+    comp = label[ia].astype(np.int64)
+    sizes = np.bincount(comp)
+    single = sizes[comp] == 1
+    chosen[single] = True
+    rest = np.flatnonzero(~single)
+    if not len(rest):
+        return chosen
+    # Star-shaped blocks (one A or one B record): the best edge wins, ties to the lowest ids.
+    n_comp = len(sizes)
+    a_first = np.unique(comp[rest] * (na + 1) + ia[rest])
+    b_first = np.unique(comp[rest] * (nb + 1) + ib[rest])
+    n_a = np.bincount(a_first // (na + 1), minlength=n_comp)
+    n_b = np.bincount(b_first // (nb + 1), minlength=n_comp)
+    star = (n_a[comp[rest]] == 1) | (n_b[comp[rest]] == 1)
+    st = rest[star]
+    if len(st):
+        order = st[np.lexsort((ib[st], ia[st], -score[st], comp[st]))]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = comp[order][1:] != comp[order][:-1]
+        chosen[order[first]] = True
+    rest = rest[~star]
+    if not len(rest):
+        return chosen
+    order = rest[np.argsort(comp[rest], kind="stable")]
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    for block in np.split(order, bounds):
+        ua, ra = np.unique(ia[block], return_inverse=True)
+        ub, rb = np.unique(ib[block], return_inverse=True)
+        cost = np.zeros((len(ua), len(ub)))
+        cost[ra, rb] = -(score[block] + 10.0)  # every edge beats no edge
+        rows, cols = linear_sum_assignment(cost)
+        picked = {(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 0}
+        for e, r, c in zip(block, ra, rb, strict=True):
+            if (int(r), int(c)) in picked:
+                chosen[e] = True
+    return chosen
+
+
+# --------------------------------------------------------------------------
+# Public entry point
+# --------------------------------------------------------------------------
+
+
+def match_incidents(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    days: int = 1,
+    km: float = 5.0,
+    require_range_overlap: bool = False,
+    min_score: float = 0.5,
+    fallback: Fallback = "governorate",
+    decisions: str | Path | pd.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Link incidents of list `a` to list `b`, one to one, with reasons.
+
+    days: dates may differ by this many days beyond each record's precision.
+    km: base distance limit for records with coordinates; a coarser location
+        precision widens it to `LOCATION_RADIUS_KM[precision]`.
+    require_range_overlap: exclude pairs whose casualty ranges do not overlap
+        (otherwise disjoint ranges only lower the score).
+    min_score: pairs below it stay candidates for review but are not matched.
+    fallback: coarsest shared area for records without usable coordinates.
+    decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
+        rejected pairs excluded, so a rerun never loses a human decision.
+    """
+    if days < 0 or km < 0:
+        raise ValueError("days and km must be non-negative")
+    if fallback not in ("governorate", "country", "none"):
+        raise ValueError("fallback must be 'governorate', 'country' or 'none'")
+    say = progress or (lambda _msg: None)
+    say("preparing records")
+    sa, sb = _prepare(a, "A"), _prepare(b, "B")
+    say("blocking candidate pairs (DuckDB)")
+    blocked = _block(sa, sb, days=days, km=km, fallback=fallback)
+    say(f"scoring {len(blocked):,} blocked pairs")
+    sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
+    keep = sc.passes
+
+    dec = load_decisions(decisions)
+    ka = {(s, i): n for n, (s, i) in enumerate(zip(sa.source, sa.sid, strict=True))}
+    kb = {(s, i): n for n, (s, i) in enumerate(zip(sb.source, sb.sid, strict=True))}
+    applied_rows: list[int] = []
+    unapplied_rows: list[int] = []
+    dec_pairs: dict[tuple[int, int], int] = {}
+    for r, row in enumerate(dec.itertuples(index=False)):
+        i = ka.get((row.source_a, row.id_a))
+        j = kb.get((row.source_b, row.id_b))
+        if i is None or j is None:
+            unapplied_rows.append(r)
+        else:
+            applied_rows.append(r)
+            dec_pairs[(i, j)] = r
+
+    # Pairs decided by a reviewer but outside the automatic window still count.
+    sc = sc.take(keep)
+    have = set((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist()) if dec_pairs else set()
+    extra = [p for p in dec_pairs if p[0] * max(len(sb.sid), 1) + p[1] not in have]
+    if extra:
+        ea = np.array([p[0] for p in extra], dtype=np.int64)
+        eb = np.array([p[1] for p in extra], dtype=np.int64)
+        sc = sc.extend(_score(sa, sb, ea, eb, days=days, km=km, fallback=fallback))
+    n = len(sc.ia)
+    decision = np.full(n, "", dtype=object)
+    reviewer = np.full(n, "", dtype=object)
+    decided_at = np.full(n, "", dtype=object)
+    note = np.full(n, "", dtype=object)
+    edge_of = {int(c): e for e, c in enumerate((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist())} if dec_pairs else {}
+    for (i, j), r in dec_pairs.items():
+        e = edge_of[i * max(len(sb.sid), 1) + j]
+        row = dec.iloc[r]
+        decision[e], reviewer[e], decided_at[e], note[e] = row["decision"], row["reviewer"], row["decided_at"], row["note"]
+
+    say("one-to-one assignment")
+    status = np.full(n, "", dtype=object)
+    accepted = decision == "accept"
+    rejected = decision == "reject"
+    notes: list[str] = []
+    # One record, two accepted partners: the latest decision wins, the other is noted.
+    acc_idx = np.flatnonzero(accepted)
+    acc_order = sorted(acc_idx.tolist(), key=lambda e: (decided_at[e], dec_pairs[(int(sc.ia[e]), int(sc.ib[e]))]))
+    seen_a: dict[int, int] = {}
+    seen_b: dict[int, int] = {}
+    for e in reversed(acc_order):
+        i, j = int(sc.ia[e]), int(sc.ib[e])
+        if i in seen_a or j in seen_b:
+            accepted[e] = False
+            status[e] = "superseded"
+            notes.append(
+                f"reviewer accepted {sa.source[i]}:{sa.sid[i]} ↔ {sb.source[j]}:{sb.sid[j]} but a later acceptance "
+                "links one of these records elsewhere; the later one is used"
+            )
+            continue
+        seen_a[i] = e
+        seen_b[j] = e
+    status[accepted] = "accepted"
+    status[rejected] = "rejected"
+    locked = np.isin(sc.ia, list(seen_a)) | np.isin(sc.ib, list(seen_b))
+    partner = locked & (status == "")
+    status[partner] = "partner_accepted"
+    disjoint = (sc.ranges == "disjoint") & (status == "") if require_range_overlap else np.zeros(n, dtype=bool)
+    status[disjoint] = "ranges_disjoint"
+    low = (sc.score < min_score) & (status == "")
+    status[low] = "below_threshold"
+    eligible = np.flatnonzero(status == "")
+    chosen = _assign(sc.ia[eligible], sc.ib[eligible], sc.score[eligible], len(sa.sid), len(sb.sid))
+    status[eligible[chosen]] = "matched"
+    status[eligible[~chosen]] = "outscored"
+
+    say("writing reasons")
+    decided = {
+        int(e): (str(decision[e]), str(reviewer[e]), str(decided_at[e]), str(note[e]))
+        for e in np.flatnonzero(decision != "").tolist()
+    }
+    cand = _candidate_frame(sa, sb, sc, status, decided, days=days, km=km)
+    pairs = cand[cand["status"].isin(["matched", "accepted"])].reset_index(drop=True)
+
+    done = np.isin(status, ["matched", "accepted"])
+    linked_a = np.bincount(sc.ia[done], minlength=len(sa.sid)) > 0
+    linked_b = np.bincount(sc.ib[done], minlength=len(sb.sid)) > 0
+    only_a = _unmatched(sa, sc.ia, status, linked_a)
+    only_b = _unmatched(sb, sc.ib, status, linked_b)
+    params: dict[str, object] = {
+        "days": days,
+        "km": km,
+        "require_range_overlap": require_range_overlap,
+        "min_score": min_score,
+        "fallback": fallback,
+        "weights": dict(SCORE_WEIGHTS),
+        "location_radius_km": dict(LOCATION_RADIUS_KM),
+    }
+    say("done")
+    return MatchResult(
+        pairs=pairs,
+        only_a=only_a,
+        only_b=only_b,
+        candidates=cand,
+        params=params,
+        a=sa.frame,
+        b=sb.frame,
+        decisions=dec.iloc[applied_rows].reset_index(drop=True),
+        unapplied_decisions=dec.iloc[unapplied_rows].reset_index(drop=True),
+        notes=notes,
+    )
+
+
+_UNMATCHED_WHY = (  # first status present decides the reason, in this order
+    ("outscored", "candidates went to better-scoring partners (one-to-one)"),
+    ("partner_accepted", "its candidates were linked elsewhere by a reviewer"),
+    ("below_threshold", "candidates scored below min_score (see candidates for review)"),
+    ("ranges_disjoint", "candidates' casualty ranges do not overlap"),
+    ("rejected", "candidates rejected by a reviewer"),
+    ("superseded", "a reviewer acceptance was superseded by a later one"),
+)
+
+
+def _unmatched(side: _Side, idx: np.ndarray, status: np.ndarray, linked: np.ndarray) -> pd.DataFrame:
+    """Records without a link, each with the reason a reader can check."""
+    n = len(side.sid)
+    why = np.where(
+        side.spatial,
+        "no candidate within the date window and distance",
+        "no candidate (no usable coordinates; none in the same area and date window)",
+    ).astype(object)
+    for st, text in reversed(_UNMATCHED_WHY):
+        has = np.bincount(idx[status == st], minlength=n) > 0
+        why[has] = text
+    why[~side.dated] = "no date"
+    out = side.frame.copy()
+    out["unmatched_reason"] = why
+    return out[~linked].reset_index(drop=True)
+
+
+def sensitivity(
+    a: pd.DataFrame,
+    b: pd.DataFrame,
+    *,
+    days: Iterable[int] = (0, 1, 2, 3),
+    km: Iterable[float] = (2.0, 5.0, 10.0, 20.0),
+    **options: object,
+) -> pd.DataFrame:
+    """Match counts over a grid of date windows and distances.
+
+    A matching result without its sensitivity is not a finding (Spagat &
+    Dougherty): this table shows how the number of links moves with the two
+    thresholds a reader is most likely to question. Other keyword options are
+    passed to `match_incidents` unchanged (e.g. `min_score`, `decisions`).
+    """
+    rows = []
+    for d in days:
+        for k in km:
+            s = match_incidents(a, b, days=int(d), km=float(k), **options).summary()  # type: ignore[arg-type]
+            rows.append({"days": int(d), "km": float(k), **{key: s[key] for key in ("candidates", "matched", "only_a", "only_b")}})
+    return pd.DataFrame(rows, columns=["days", "km", "candidates", "matched", "only_a", "only_b"])

@@ -1,0 +1,57 @@
+"""Chart builders: pure functions from tidy DataFrames to altair charts.
+
+Claims (`_claims`), incidents (`_incidents`) and estimates (`_estimate`) each
+live in their own module; this package re-exports their public builders.
+"""
+
+from kit.present.charts._claims import (
+    MAX_CHART_ROWS,
+    as_of_chart,
+    claims_chart_frame,
+    claims_range_chart,
+    comparability_matrix_chart,
+    gap_chart,
+)
+from kit.present.charts._estimate import (
+    documented_vs_estimate_chart,
+    estimate_chart_frame,
+    model_chart_frame,
+    model_comparison_chart,
+    strata_chart,
+    strata_chart_frame,
+)
+from kit.present.charts._incidents import (
+    GRADE_ORDER,
+    MATCH_STATUS_COLORS,
+    MATCH_STATUS_ORDER,
+    boundary_features,
+    incident_map,
+    match_status_chart,
+    match_status_frame,
+    monthly_incidents_chart,
+    monthly_incidents_frame,
+)
+
+__all__ = [
+    "GRADE_ORDER",
+    "MATCH_STATUS_COLORS",
+    "MATCH_STATUS_ORDER",
+    "MAX_CHART_ROWS",
+    "as_of_chart",
+    "boundary_features",
+    "claims_chart_frame",
+    "claims_range_chart",
+    "comparability_matrix_chart",
+    "documented_vs_estimate_chart",
+    "estimate_chart_frame",
+    "gap_chart",
+    "incident_map",
+    "match_status_chart",
+    "match_status_frame",
+    "model_chart_frame",
+    "model_comparison_chart",
+    "monthly_incidents_chart",
+    "monthly_incidents_frame",
+    "strata_chart",
+    "strata_chart_frame",
+]

@@ -1,0 +1,873 @@
+"""Claim charts: the range chart, the as-of timeline, the gap band, the comparability matrix.
+
+Each builder is a pure function from a tidy frame (the claims ledger from
+`kit.ledger.load_claims().claims`, or the frames of `kit.compare` and
+`kit.scope`) to an altair chart. Interactivity is expressed as named Vega-Lite
+params, so the very same spec works in JupyterLab and in an offline report.
+Ranges stay ranges: a mark spans low..high, and no builder draws a point ratio
+between two uncertain figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Literal
+
+import altair as alt
+import pandas as pd
+
+from kit.present.charts._base import (
+    METHOD_LABELS,
+    QUALIFIER_MARKS,
+    QUALIFIER_WORDS,
+    VERDICT_COLORS,
+    VERDICT_LABELS,
+    VERDICT_ORDER,
+    format_range,
+    inline_data,
+    method_color_scale,
+    safe_url,
+    short_text,
+)
+
+__all__ = [
+    "MAX_CHART_ROWS",
+    "at_year",
+    "as_of_chart",
+    "claims_chart_frame",
+    "claims_range_chart",
+    "comparability_matrix_chart",
+    "gap_chart",
+    "range_chart_from_frame",
+    "range_chart_layout",
+    "range_chart_rows",
+]
+
+MAX_CHART_ROWS = 5_000
+"""Rows a chart may inline; aggregate before charting when a frame is larger."""
+
+ScopeLabels = Mapping[str, str] | pd.Series | str | Callable[[pd.Series], str] | None
+
+_RULE_VIEW = "claims_ranges"
+_POINT_VIEW = "claims_points"
+_TOOLTIP_FIELDS: list[tuple[str, str]] = [
+    ("claimant", "claimant"),
+    ("claimant_type", "type"),
+    ("figure_text", "figure"),
+    ("qualifier_text", "qualifier"),
+    ("what", "counts"),
+    ("places_text", "places"),
+    ("period_text", "period"),
+    ("published", "published"),
+    ("relay_text", "relay chain"),
+    ("source_status", "source"),
+    ("method_label", "method"),
+    ("grade", "claimant's grade"),
+    ("comparability_text", "vs anchor"),
+    ("url_text", "URL"),
+    ("note", "note"),
+    ("claim_id", "claim id"),
+]
+
+
+# --------------------------------------------------------------------------- helpers
+def _check_rows(frame: pd.DataFrame, what: str) -> None:
+    if len(frame) > MAX_CHART_ROWS:
+        raise ValueError(
+            f"{what}: {len(frame):,} rows is more than a chart should inline ({MAX_CHART_ROWS:,}); "
+            "aggregate first (see kit.widgets for pandas/DuckDB pre-aggregation)"
+        )
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")
+
+
+_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _partial_date(value: object) -> pd.Timestamp | None:
+    """First day of a YYYY / YYYY-MM / YYYY-MM-DD string (ledger precision), else None."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value
+    text = short_text(value, 40)
+    if not _PARTIAL.match(text):  # only the ledger's forms: no "today", no free text
+        return None
+    try:
+        out = pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return None if pd.isna(out) else out
+
+
+def _col(frame: pd.DataFrame, name: str, default: object = "") -> pd.Series:
+    if name in frame.columns:
+        return frame[name]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+
+
+def _period_text(row: pd.Series) -> str:
+    start = short_text(row.get("period_start"), 20)
+    end = short_text(row.get("period_end"), 20)
+    if not start and not end:
+        return "unknown"
+    return f"{start or '?'} – {end or 'publication'}"
+
+
+def _default_scope_label(row: pd.Series) -> str:
+    """Outcome, victims, perpetrator and places: what must match for figures to be compared."""
+    unit = short_text(row.get("unit"), 20)
+    victims = short_text(row.get("victims"), 30) or "?"
+    outcome = short_text(row.get("outcome"), 30).replace("_", " ") or "?"
+    places = row.get("places_text") or "?"
+    perp = short_text(row.get("perpetrator"), 40) or "?"
+    label = f"{victims} {outcome} · {places} · by {perp}"
+    return label if unit in ("", "persons") else f"{label} ({unit})"
+
+
+def _scope_labels(table: pd.DataFrame, claims: pd.DataFrame, scope_labels: ScopeLabels) -> pd.Series:
+    if scope_labels is None:
+        return table.apply(_default_scope_label, axis=1)
+    if isinstance(scope_labels, str):
+        _require(claims, [scope_labels], "scope_labels")
+        return claims[scope_labels].map(lambda v: short_text(v, 120))
+    if callable(scope_labels) and not isinstance(scope_labels, (Mapping, pd.Series)):
+        return claims.apply(scope_labels, axis=1).map(lambda v: short_text(v, 120))
+    mapping = dict(scope_labels.items())
+    return table["claim_id"].map(lambda c: short_text(mapping.get(c, "other scope"), 120))
+
+
+def _compute_comparability(claims: pd.DataFrame, anchor: str, gazetteer: Any) -> dict[str, tuple[str, str]]:
+    """Verdict and reasons of every claim against the anchor, through kit.scope."""
+    from kit.scope import compare_scopes  # lead's module; imported late so charts work without it
+
+    rows = claims.set_index("claim_id", drop=False)
+    anchor_row = rows.loc[anchor]
+    out: dict[str, tuple[str, str]] = {}
+    for claim_id, row in rows.iterrows():
+        if claim_id == anchor:
+            continue
+        result = compare_scopes(anchor_row, row, gazetteer)
+        out[str(claim_id)] = (str(result.verdict), "; ".join(map(str, result.reasons)))
+    return out
+
+
+def claims_chart_frame(
+    claims: pd.DataFrame,
+    *,
+    scope_labels: ScopeLabels = None,
+    anchor: str | None = None,
+    comparability: Mapping[str, tuple[str, str]] | None = None,
+    gazetteer: Any = None,
+    value_columns: tuple[str, str, str] = ("low", "best", "high"),
+) -> pd.DataFrame:
+    """The tidy, display-ready table the claims range chart inlines (one row per claim).
+
+    Exposed so widgets and tests can see exactly what the chart receives.
+    Comparability comes from (first found) the `comparability`/`comparability_reason`
+    columns, the `comparability` mapping {claim_id: (verdict, reasons)}, or
+    `kit.scope.compare_scopes` with `gazetteer`.
+    """
+    _require(claims, ["claim_id", "claimant", *[c for c in value_columns if c != value_columns[1]]], "claims")
+    _check_rows(claims, "claims_range_chart")
+    lo_col, best_col, hi_col = value_columns
+    if anchor is not None and anchor not in set(claims["claim_id"]):
+        raise ValueError(f"anchor claim {anchor!r} is not among the claims charted")
+
+    t = pd.DataFrame(index=claims.index)
+    t["claim_id"] = claims["claim_id"].map(lambda v: short_text(v, 80))
+    t["claimant"] = claims["claimant"].map(lambda v: short_text(v, 120))
+    t["claimant_type"] = _col(claims, "claimant_type").map(lambda v: short_text(v, 40))
+    t["low"] = pd.to_numeric(claims[lo_col], errors="coerce")
+    t["high"] = pd.to_numeric(claims[hi_col], errors="coerce")
+    t["best"] = pd.to_numeric(_col(claims, best_col, None), errors="coerce")
+    t = t[t["low"].notna() & t["high"].notna()].copy()
+    claims = claims.loc[t.index]
+    t["kind"] = ["point" if lo == hi else "range" for lo, hi in zip(t["low"], t["high"], strict=True)]
+    # the mark at the best figure, or the figure itself for a point claim
+    t["mark_at"] = t["best"].where(t["best"].notna(), t["low"].where(t["kind"] == "point"))
+    qual = _col(claims, "qualifier", "none").map(lambda v: short_text(v, 20) or "none")
+    t["qualifier"] = qual
+    t["qualifier_text"] = qual.map(lambda q: QUALIFIER_WORDS.get(q, q))
+    t["qualifier_mark"] = qual.map(lambda q: QUALIFIER_MARKS.get(q, ""))
+    fig_lo = pd.to_numeric(_col(claims, "low", None), errors="coerce")
+    fig_hi = pd.to_numeric(_col(claims, "high", None), errors="coerce")
+    fig_best = pd.to_numeric(_col(claims, "best", None), errors="coerce")
+    t["figure_text"] = [
+        (f"{qw} " if qw else "") + format_range(lo, hi, b)
+        for qw, lo, hi, b in zip(t["qualifier_text"], fig_lo, fig_hi, fig_best, strict=True)
+    ]
+    if value_columns != ("low", "best", "high"):
+        t["value_text"] = [format_range(lo, hi, b, digits=2) for lo, hi, b in zip(t["low"], t["high"], t["best"], strict=True)]
+    unit = _col(claims, "unit").map(lambda v: short_text(v, 20))
+    t["unit"] = unit
+    t["outcome"] = _col(claims, "outcome").map(lambda v: short_text(v, 40))
+    t["victims"] = _col(claims, "victims").map(lambda v: short_text(v, 40))
+    t["perpetrator"] = _col(claims, "perpetrator").map(lambda v: short_text(v, 60))
+    t["what"] = [
+        f"{v} {o.replace('_', ' ')} ({u})" if u and u != "persons" else f"{v} {o.replace('_', ' ')}"
+        for v, o, u in zip(t["victims"], t["outcome"], unit, strict=True)
+    ]
+    if "places_list" in claims.columns:
+        places = claims["places_list"].map(lambda p: tuple(p) if isinstance(p, (tuple, list)) else ())
+    else:
+        places = _col(claims, "places").map(lambda s: tuple(x.strip() for x in str(s or "").split(";") if x.strip()))
+    if gazetteer is not None:
+        def _label(ids: tuple[str, ...]) -> str:
+            try:
+                return gazetteer.label(ids)
+            except (KeyError, AttributeError):
+                return ";".join(ids)
+        t["places_text"] = places.map(lambda p: short_text(_label(p), 120))
+    else:
+        t["places_text"] = places.map(lambda p: short_text(";".join(p), 120))
+    t["period_text"] = claims.apply(_period_text, axis=1) if len(claims) else ""
+    t["published"] = _col(claims, "published").map(lambda v: short_text(v, 20) or "unknown")
+    if "published_date" in claims.columns:
+        pub = pd.to_datetime(claims["published_date"], errors="coerce")
+    else:
+        pub = _col(claims, "published").map(_partial_date)
+        pub = pd.to_datetime(pub, errors="coerce")
+    t["year"] = pub.dt.year.astype("Float64")
+    t["relay_text"] = _col(claims, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
+    t["source_status"] = _col(claims, "source_status").map(lambda v: short_text(v, 20))
+    t["method"] = _col(claims, "method").map(lambda v: short_text(v, 60))
+    t["method_label"] = t["method"].map(lambda m: METHOD_LABELS.get(m, m))
+    t["grade"] = _col(claims, "grade").map(lambda v: short_text(v, 60))
+    t["note"] = _col(claims, "note").map(lambda v: short_text(v, 280))
+    urls = [safe_url(v) for v in _col(claims, "url")]  # a list: string dtypes would turn None into NA
+    t["url"] = pd.Series(urls, index=t.index, dtype=object)
+    t["url_text"] = [u if u else "(no http/https link)" for u in urls]
+
+    # comparability to the anchor
+    verdicts: dict[str, tuple[str, str]] = {}
+    if anchor is not None:
+        if "comparability" in claims.columns:
+            reasons = _col(claims, "comparability_reason")
+            verdicts = {
+                c: (short_text(v, 40), short_text(r, 400))
+                for c, v, r in zip(claims["claim_id"], claims["comparability"], reasons, strict=True)
+            }
+        elif comparability is not None:
+            verdicts = {str(k): (str(v[0]), short_text(v[1], 400)) for k, v in comparability.items()}
+        elif gazetteer is not None:
+            verdicts = _compute_comparability(claims, anchor, gazetteer)
+        else:
+            raise ValueError("an anchor needs comparability verdicts: pass `comparability=` or `gazetteer=`")
+    comp = [
+        "anchor" if c == anchor else (verdicts.get(c, ("", ""))[0] if anchor is not None else "")
+        for c in t["claim_id"]
+    ]
+    t["comparability"] = comp
+    t["comparability_reason"] = [verdicts.get(c, ("", ""))[1] if anchor is not None else "" for c in t["claim_id"]]
+    t["comparability_text"] = [
+        "anchor claim" if v == "anchor"
+        else (VERDICT_LABELS.get(v, v) + (f": {r}" if r else "")) if v else ""
+        for v, r in zip(t["comparability"], t["comparability_reason"], strict=True)
+    ]
+    t["flag"] = [
+        {"anchor": "◆ anchor", "not_comparable": "✕ not comparable to anchor",
+         "comparable_with_caveats": "△ caveats"}.get(v, "")
+        for v in t["comparability"]
+    ]
+    t["annotation"] = [
+        " ".join(x for x in (q, f) if x) for q, f in zip(t["qualifier_mark"], t["flag"], strict=True)
+    ]
+
+    t["scope_label"] = _scope_labels(t, claims, scope_labels)
+    # row order: scope, then publication date, then claim id: stable and chronological
+    t["_pub"] = pub
+    t = t.sort_values(["scope_label", "_pub", "claim_id"], na_position="last", kind="stable")
+    t["order"] = range(len(t))
+    # facet order: the anchor's scope first, then the scopes with most claims
+    sizes = t["scope_label"].map(t["scope_label"].value_counts())
+    anchor_scope = set(t.loc[t["comparability"] == "anchor", "scope_label"])
+    rank_key = pd.DataFrame({"a": ~t["scope_label"].isin(anchor_scope), "n": -sizes, "s": t["scope_label"]})
+    ordered = list(dict.fromkeys(rank_key.sort_values(["a", "n", "s"])["s"]))
+    t["scope_rank"] = t["scope_label"].map({s_: i for i, s_ in enumerate(ordered)})
+    base = [f"{c} · {p}" for c, p in zip(t["claimant"], t["published"], strict=True)]
+    counts = pd.Series(base).value_counts()
+    t["label"] = [b if counts[b] == 1 else f"{b} · {cid}" for b, cid in zip(base, t["claim_id"], strict=True)]
+    return t.drop(columns=["_pub"]).reset_index(drop=True)
+
+
+def _select_param(name: str, label: str, values: Sequence[str], labels: Sequence[str] | None = None) -> alt.Parameter:
+    """A dropdown whose first option (null) means 'all'."""
+    options: list[str | None] = [None, *values]
+    return alt.param(
+        name=name,
+        value=None,
+        bind=alt.binding_select(options=options, labels=["all", *(labels or values)], name=label),
+    )
+
+
+def _x_scale(values: pd.Series, log_scale: bool | None) -> alt.Scale:
+    positive = values[values > 0]
+    if log_scale is None:
+        log_scale = bool(len(positive)) and positive.max() / max(positive.min(), 1e-9) > 50
+    if not log_scale:
+        return alt.Scale(zero=True, nice=True)
+    return alt.Scale(type="symlog" if (values <= 0).any() else "log", nice=False)
+
+
+# --------------------------------------------------------------------------- claims range chart
+def claims_range_chart(
+    claims: pd.DataFrame,
+    *,
+    scope_labels: ScopeLabels = None,
+    anchor: str | None = None,
+    comparability: Mapping[str, tuple[str, str]] | None = None,
+    gazetteer: Any = None,
+    interactive: bool = True,
+    controls: bool | None = None,
+    log_scale: bool | None = None,
+    links: bool = True,
+    value_columns: tuple[str, str, str] = ("low", "best", "high"),
+    x_title: str | None = None,
+    width: int = 520,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Every claim as a point (low == high) or a low–high rule with its best as a tick.
+
+    Rows are grouped by scope label (a bold heading row per scope), coloured by method; the
+    qualifier is drawn at the open end ("≥ →" for "at least"). With an `anchor`
+    claim, claims not comparable to it are drawn hollow and dashed and labelled.
+    With `interactive`, the chart carries offline Vega-Lite controls: `claimant`
+    and `method` dropdowns, an `until` publication-year slider, `legend_pick`
+    legend isolation, `hover` highlighting and a `pick` click selection (read by
+    `kit.widgets.ClaimExplorer`). `controls=False` keeps the selections but drops
+    the bound dropdowns/slider (live widgets replace them); it defaults to
+    `interactive`. `links` adds an href to each claim's http(s) URL.
+    `log_scale=None` picks a log axis when figures span more than 50×.
+    """
+    t = claims_chart_frame(
+        claims, scope_labels=scope_labels, anchor=anchor, comparability=comparability,
+        gazetteer=gazetteer, value_columns=value_columns,
+    )
+    return range_chart_from_frame(t, interactive=interactive, controls=controls, log_scale=log_scale, links=links,
+                                  x_title=x_title, width=width, title=title)
+
+
+def range_chart_rows(t: pd.DataFrame) -> list[dict[str, Any]]:
+    """The records the range chart inlines for a `claims_chart_frame`: claims plus one heading row per scope."""
+    # One view, not a facet: Vega keeps a stale y domain in independently scaled
+    # facet cells when a param filters rows, leaving labels without marks. Scope
+    # groups are heading rows instead, dropped when a filter empties their group.
+    headers = (
+        t.groupby("scope_label", sort=False)["scope_rank"].min().reset_index()
+        .assign(kind="header", label=lambda h: "▸ " + h["scope_label"], heading=lambda h: h["scope_label"])
+    )
+    body = t.assign(heading="")
+    rows = pd.concat([body, headers], ignore_index=True) if len(body) else body
+    rows["row"] = [rank * 100_000 + (0 if kind == "header" else 1 + order)
+                   for rank, kind, order in zip(rows["scope_rank"], rows["kind"], rows["order"].fillna(0), strict=True)]
+    rows = rows.sort_values("row", kind="stable")
+    columns = [c for c in body.columns if c not in ("kind",)] + ["kind", "row"]
+    return inline_data(rows, columns)["values"]
+
+
+def range_chart_layout(
+    t: pd.DataFrame,
+    *,
+    interactive: bool = True,
+    controls: bool | None = None,
+    log_scale: bool | None = None,
+    links: bool = True,
+    x_title: str | None = None,
+    width: int = 520,
+    title: str | None = None,
+) -> dict[str, Any]:
+    """Everything in the range chart's spec that is not its rows.
+
+    Two frames with equal layouts give specs that differ only in their
+    dataset, so a live widget can build the spec once and swap the rows.
+    """
+    x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
+    if x_title is None:
+        x_title = "figure as stated (log scale)" if x_scale.type in ("log", "symlog") else "figure as stated"
+    controls = interactive if controls is None else controls
+    layout: dict[str, Any] = {
+        "x_scale": x_scale.to_dict(), "x_title": x_title, "value_text": "value_text" in t.columns,
+        "methods": list(method_color_scale(t["method"]).domain), "interactive": interactive,
+        "controls": controls, "links": links, "width": width, "title": title,
+    }
+    if controls:
+        years = t["year"].dropna()
+        layout["claimants"] = sorted(set(t["claimant"]))
+        layout["method_options"] = sorted(m for m in dict.fromkeys(t["method"]) if m)
+        layout["years"] = (int(years.min()), int(years.max())) if len(years) else (2014, 2014)
+    return layout
+
+
+def range_chart_from_frame(
+    t: pd.DataFrame,
+    *,
+    data_name: str | None = None,
+    **options: Any,
+) -> alt.LayerChart:
+    """The range chart for a `claims_chart_frame` (see `claims_range_chart` for the options).
+
+    `data_name` names the inline dataset (default: a hash of the rows), so a live
+    widget can replace the rows of an already built spec.
+    """
+    lay = range_chart_layout(t, **options)
+    records = range_chart_rows(t)
+    if data_name is None:
+        digest = hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        data_name = f"claims-{digest}"
+    x_scale = alt.Scale.from_dict(lay["x_scale"])
+    x_title, width, title = lay["x_title"], lay["width"], lay["title"]
+    interactive, controls, links = lay["interactive"], lay["controls"], lay["links"]
+    method_scale = alt.Scale(domain=lay["methods"], range=method_color_scale(lay["methods"]).range)
+    color = alt.Color("method:N", scale=method_scale, title="method",
+                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolType="stroke",
+                                        labelExpr="replace(datum.label, /_/g, ' ')"))
+    y = alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
+              axis=alt.Axis(labelLimit=280, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
+                            domain=False, ticks=False))
+    tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
+    if lay["value_text"]:
+        tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
+    # Vega-Lite cannot share one selection between two layers of a view, so the
+    # range rules and the point marks each carry their own hover/click selection.
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
+    pick = alt.selection_point(name="pick", fields=["claim_id"], on="click", empty=False)
+    hover_point = alt.selection_point(name="hover_point", on="pointerover", clear="pointerout",
+                                      fields=["claim_id"], empty=False)
+    pick_point = alt.selection_point(name="pick_point", fields=["claim_id"], on="click", empty=False)
+    legend_pick = alt.selection_point(name="legend_pick", fields=["method"], bind="legend")
+    not_comp = alt.datum.comparability == "not_comparable"
+    if interactive:
+        opacity = (
+            alt.when(legend_pick, ~not_comp).then(alt.value(0.95))
+            .when(legend_pick).then(alt.value(0.45))
+            .otherwise(alt.value(0.08))
+        )
+        # `empty=False` does not carry into an `or` of params (each empty selection
+        # would select everything), so the test is spelled out per selection store
+        focused = " || ".join(
+            f"(length(data('{n}_store')) && vlSelectionTest('{n}_store', datum))"
+            for n in ("hover", "pick", "hover_point", "pick_point")
+        )
+        width_enc = alt.when(focused).then(alt.value(11)).otherwise(alt.value(7))
+        size_enc = alt.when(focused).then(alt.value(200)).otherwise(alt.value(80))
+    else:
+        opacity = alt.when(not_comp).then(alt.value(0.45)).otherwise(alt.value(0.95))
+        width_enc = alt.value(7)
+        size_enc = alt.value(80)
+
+    base = alt.Chart().encode(y=y)
+    rule = base.mark_rule(strokeCap="round", cursor="pointer" if links else "default").encode(
+        x=alt.X("low:Q", scale=x_scale, title=x_title),
+        x2="high:Q",
+        color=color,
+        opacity=opacity,
+        strokeWidth=width_enc,
+        strokeDash=alt.when(not_comp).then(alt.value([4, 3])).otherwise(alt.value([1, 0])),
+        tooltip=tooltip,
+    ).transform_filter("datum.kind == 'range'").properties(name=_RULE_VIEW)
+    # hollow circle = not comparable to the anchor; filled = comparable or no anchor
+    marks = base.mark_point(shape="circle", size=80, strokeWidth=2, filled=False,
+                            cursor="pointer" if links else "default").encode(
+        x=alt.X("mark_at:Q", scale=x_scale, title=x_title),
+        stroke=alt.Stroke("method:N", scale=method_scale, legend=None),
+        fill=alt.when(not_comp).then(alt.value("white")).otherwise(
+            alt.Fill("method:N", scale=method_scale, legend=None)),
+        fillOpacity=alt.value(1),
+        opacity=opacity,
+        size=size_enc,
+        tooltip=tooltip,
+    ).transform_filter("isValid(datum.mark_at)").properties(name=_POINT_VIEW)
+    if links:
+        rule = rule.encode(href="url:N")
+        marks = marks.encode(href="url:N")
+    best_tick = base.mark_tick(color="black", thickness=2, size=14).encode(
+        x=alt.X("best:Q", scale=x_scale), tooltip=tooltip,
+    ).transform_filter("datum.kind == 'range' && isValid(datum.best)")
+    notes = base.mark_text(align="left", dx=9, fontSize=11, color="#333").encode(
+        x=alt.X("high:Q", scale=x_scale), text="annotation:N",
+    ).transform_filter("datum.annotation != ''")
+    if interactive:
+        rule = rule.add_params(hover, pick, legend_pick)
+        marks = marks.add_params(hover_point, pick_point)
+    heads = base.mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=11, color="#222",
+                           limit=width + 260).encode(
+        x=alt.value(-(min(280, width // 2))), text="heading:N",
+    ).transform_filter("datum.kind == 'header'")
+    chart = alt.layer(rule, marks, best_tick, notes, heads, data=alt.NamedData(name=data_name)).properties(
+        width=width, height=alt.Step(20), datasets={data_name: records})
+    if controls:
+        claimants, methods = lay["claimants"], lay["method_options"]
+        y_min, y_max = lay["years"]
+        bound = [
+            _select_param("claimant", "Claimant ", claimants),
+            _select_param("method", "Method ", methods, [METHOD_LABELS.get(m, m) for m in methods]),
+            alt.param(name="until", value=y_max,
+                      bind=alt.binding_range(min=y_min, max=max(y_max, y_min + 1), step=1,
+                                             name="Published up to (year) ")),
+        ]
+        chart = chart.transform_filter(
+            "datum.kind == 'header' || ("
+            "(claimant == null || datum.claimant == claimant)"
+            " && (method == null || datum.method == method)"
+            " && (!isValid(datum.year) || datum.year <= until))"
+        ).transform_joinaggregate(
+            shown="valid(claim_id)", groupby=["scope_label"],
+        ).transform_filter("datum.kind != 'header' || datum.shown > 0")
+        chart = chart.add_params(*bound)
+    if title:
+        chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
+    return chart
+
+
+
+
+# --------------------------------------------------------------------------- as-of timeline
+_AS_OF_COLUMNS = ["date", "claimant", "claim_id", "low", "high"]
+
+
+def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
+    _require(series, _AS_OF_COLUMNS, "as_of series")
+    s = series.copy()
+    s["date"] = pd.to_datetime(s["date"], errors="coerce")
+    s["low"] = pd.to_numeric(s["low"], errors="coerce")
+    s["high"] = pd.to_numeric(s["high"], errors="coerce")
+    s["best"] = pd.to_numeric(_col(s, "best", None), errors="coerce")
+    s = s[s["date"].notna() & s["low"].notna() & s["high"].notna()].copy()
+    s = s.sort_values(["claimant", "date"], kind="stable")
+    s["claimant"] = s["claimant"].map(lambda v: short_text(v, 120))
+    s["claim_id"] = s["claim_id"].map(lambda v: short_text(v, 80))
+    s["new_claim"] = s["claim_id"].ne(s.groupby("claimant")["claim_id"].shift())
+    if len(s):
+        # carry each claimant's last figure to the end, so the last step has a width
+        end = s["date"].max() + max((s["date"].max() - s["date"].min()) * 0.03, pd.Timedelta(days=7))
+        tails = s.groupby("claimant", sort=False).tail(1).copy()
+        tails["date"] = end
+        tails["new_claim"] = False
+        s = pd.concat([s, tails], ignore_index=True).sort_values(["claimant", "date"], kind="stable")
+    s["figure_text"] = [format_range(lo, hi, b) for lo, hi, b in zip(s["low"], s["high"], s["best"], strict=True)]
+    s["published"] = _col(s, "published").map(lambda v: short_text(v, 20) or "unknown")
+    s["relay_text"] = _col(s, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
+    s["url"] = pd.Series([safe_url(v) for v in _col(s, "url")], index=s.index, dtype=object)
+    s["url_text"] = [u if u else "(no http/https link)" for u in s["url"]]
+    s["period_text"] = s.apply(_period_text, axis=1) if len(s) else ""
+    return s
+
+
+def at_year(when: pd.Timestamp | str) -> float:
+    """A date as the decimal year the `at` param holds (2017-01-10 → 2017.0246…).
+
+    A slider over epoch milliseconds would show readers 13-digit numbers; a
+    decimal year reads as a date, and `_AT_DATE` turns it back into one.
+    """
+    ts = pd.Timestamp(when)
+    return ts.year + (ts.day_of_year - 1) / 365.25
+
+
+_AT_DATE = "utc(floor(at), 0, 1 + round((at - floor(at)) * 365.25))"
+"""Vega expression: the `at` decimal year as a UTC date, as ISO dates in the data are (days overflow into months)."""
+
+
+def _at_param(dates: pd.Series, at: pd.Timestamp | str | None, bind: bool) -> alt.Parameter:
+    """The 'as of' date shared by timeline charts: a slider in reports, set from Python live."""
+    lo, hi = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
+    value = round(at_year(at if at is not None else hi), 4)
+    if not bind:
+        return alt.param(name="at", value=value)
+    return alt.param(
+        name="at", value=value,
+        bind=alt.binding_range(min=math.floor(at_year(lo) * 100) / 100, max=math.ceil(at_year(hi) * 100) / 100,
+                               step=0.01, name="As of (year) "),
+    )
+
+
+def _at_marks(dates: pd.Series) -> list[alt.Chart]:
+    """A dashed rule at the `at` date and its date written beside it (inside the plot)."""
+    one = alt.InlineData(values=[{}])
+    x = alt.X(datum=alt.ExprRef(expr=_AT_DATE), type="temporal")
+    rule = alt.Chart(one).mark_rule(color="black", strokeDash=[2, 2]).encode(x=x)
+    middle = round((at_year(dates.min()) + at_year(dates.max())) / 2, 4) if len(dates) else 0
+    label = alt.Chart(one).mark_text(
+        align=alt.ExprRef(expr=f"at > {middle} ? 'right' : 'left'"),
+        dx=alt.ExprRef(expr=f"at > {middle} ? -4 : 4"),
+        baseline="top", fontSize=11, color="#222",
+        text=alt.ExprRef(expr=f"'as of ' + utcFormat({_AT_DATE}, '%d %b %Y')"),
+    ).encode(x=x, y=alt.value(2))
+    return [rule, label]
+
+
+def as_of_chart(
+    series: pd.DataFrame,
+    *,
+    interactive: bool = True,
+    log_scale: bool = False,
+    at: pd.Timestamp | str | None = None,
+    bind_at: bool = True,
+    declare_at: bool = True,
+    width: int = 560,
+    height: int = 260,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """What each claimant had said by each date: step lines with a low–high band.
+
+    Input is `kit.compare.as_of` output (date, claimant, claim_id, low, best,
+    high, published, url, relay_chain). A point marks each new publication,
+    with its provenance in the tooltip and a link to its http(s) URL. With
+    `at`, a vertical rule marks that date through the `at` param (a slider when
+    `bind_at`, set from Python by `kit.widgets.GapExplorer` otherwise);
+    `declare_at=False` draws the rule but leaves declaring `at` to a composed chart.
+    """
+    s = _as_of_table(series)
+    _check_rows(s, "as_of_chart")
+    cols = ["date", "claimant", "claim_id", "low", "high", "best", "new_claim", "figure_text", "published",
+            "relay_text", "url", "url_text", "period_text"]
+    data = inline_data(s, cols)
+    y_scale = alt.Scale(type="symlog") if log_scale else alt.Scale(zero=True)
+    legend_pick = alt.selection_point(name="legend_pick", fields=["claimant"], bind="legend")
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
+    opacity = alt.when(legend_pick).then(alt.value(1.0)).otherwise(alt.value(0.1)) if interactive else alt.value(1.0)
+    band_opacity = alt.when(legend_pick).then(alt.value(0.22)).otherwise(alt.value(0.03)) if interactive else alt.value(0.22)
+    x = alt.X("date:T", title="date")
+    base = alt.Chart(data).encode(x=x, color=alt.Color("claimant:N", title="claimant",
+                                                      legend=alt.Legend(orient="bottom")))
+    tooltip = [
+        alt.Tooltip("claimant:N"), alt.Tooltip("figure_text:N", title="figure"),
+        alt.Tooltip("published:N"), alt.Tooltip("period_text:N", title="period"),
+        alt.Tooltip("relay_text:N", title="relay chain"), alt.Tooltip("url_text:N", title="URL"),
+        alt.Tooltip("claim_id:N", title="claim id"),
+    ]
+    band = base.mark_area(interpolate="step-after").encode(
+        y=alt.Y("low:Q", scale=y_scale, title="figure known by date"), y2="high:Q", opacity=band_opacity,
+    )
+    low_line = base.mark_line(interpolate="step-after", strokeWidth=1.5).encode(
+        y=alt.Y("low:Q", scale=y_scale), opacity=opacity, detail="claimant:N",
+    )
+    high_line = base.mark_line(interpolate="step-after", strokeWidth=1.5, strokeDash=[5, 2]).encode(
+        y=alt.Y("high:Q", scale=y_scale), opacity=opacity, detail="claimant:N",
+    )
+    points = base.mark_point(filled=True, size=60, cursor="pointer").encode(
+        y=alt.Y("high:Q", scale=y_scale),
+        opacity=opacity,
+        size=alt.when(hover, empty=False).then(alt.value(160)).otherwise(alt.value(60)) if interactive else alt.value(60),
+        tooltip=tooltip,
+        href="url:N",
+    ).transform_filter("datum.new_claim")
+    if interactive:
+        # a legend-bound selection works only on the first layer (whose legend
+        # is drawn); hover sits on the points it enlarges. In a concat, altair
+        # lifts the two under each other's views (a duplicate signal), so
+        # composite charts build this one with interactive=False.
+        band = band.add_params(legend_pick)
+        points = points.add_params(hover)
+    layers: list[alt.Chart] = [band, low_line, high_line, points]
+    if at is not None:
+        layers.extend(_at_marks(s["date"]))
+    # build the layer once: altair names the views of lifted selections when
+    # layering, and a second layering of the same charts leaves stale names
+    props: dict[str, Any] = {"width": width, "height": height}
+    if title:
+        props["title"] = alt.Title(short_text(title, 200), anchor="start")
+    # every property in one call: a later .properties() changes the view's
+    # content hash, and selections lifted into a concat then name a stale view
+    chart = alt.layer(*layers).properties(**props)
+    if at is not None and declare_at:
+        chart = chart.add_params(_at_param(s["date"], at, bind_at))
+    return chart
+
+
+# --------------------------------------------------------------------------- gap chart
+_GAP_COLUMNS = ["date", "gap_low", "gap_high"]
+
+
+def gap_chart(
+    gap: pd.DataFrame,
+    *,
+    labels: tuple[str, str] | None = None,
+    metric: Literal["gap", "ratio", "both"] = "both",
+    show_mid: bool = False,
+    at: pd.Timestamp | str | None = None,
+    bind_at: bool = True,
+    declare_at: bool = True,
+    width: int = 560,
+    height: int = 200,
+) -> alt.LayerChart | alt.VConcatChart:
+    """The gap (a − b) and/or ratio (a / b) between two as-of series as interval bands.
+
+    Input is `kit.compare.gap_over_time` output. Only bands are drawn: a
+    ratio of two ranges is itself a range. `show_mid` adds the band's midpoint
+    as a thin dashed line beside it, for orientation only. `labels` names
+    a and b (defaults to `gap.attrs['claimant_a'/'claimant_b']`).
+    """
+    _require(gap, _GAP_COLUMNS, "gap series")
+    g = gap.copy()
+    g["date"] = pd.to_datetime(g["date"], errors="coerce")
+    num_cols = [c for c in ("a_low", "a_high", "b_low", "b_high", "gap_low", "gap_high", "ratio_low", "ratio_high")
+                if c in g.columns]
+    for c in num_cols:
+        g[c] = pd.to_numeric(g[c], errors="coerce").where(lambda v: v.map(lambda x: not math.isinf(x)))
+    g = g[g["date"].notna()].sort_values("date")
+    _check_rows(g, "gap_chart")
+    if labels is None:
+        names = []
+        for side in ("a", "b"):
+            col = f"claimant_{side}"
+            value = g[col].iloc[0] if col in g.columns and len(g) else gap.attrs.get(col, side.upper())
+            names.append(short_text(value, 60))
+        labels = (names[0], names[1])
+    a_name, b_name = labels
+    if len(g):
+        # carry the last interval forward a little so the last step is visible
+        tail = g.tail(1).copy()
+        tail["date"] = g["date"].max() + max((g["date"].max() - g["date"].min()) * 0.03, pd.Timedelta(days=7))
+        g = pd.concat([g, tail], ignore_index=True)
+    g["a_text"] = [format_range(lo, hi) for lo, hi in zip(_col(g, "a_low", None), _col(g, "a_high", None), strict=True)]
+    g["b_text"] = [format_range(lo, hi) for lo, hi in zip(_col(g, "b_low", None), _col(g, "b_high", None), strict=True)]
+    g["gap_text"] = [format_range(lo, hi) for lo, hi in zip(g["gap_low"], g["gap_high"], strict=True)]
+    has_ratio = {"ratio_low", "ratio_high"} <= set(g.columns)
+    g["ratio_text"] = (
+        [format_range(lo, hi, digits=2) + "×" if pd.notna(lo) else "undefined (divisor range touches 0)"
+         for lo, hi in zip(g["ratio_low"], g["ratio_high"], strict=True)] if has_ratio else ""
+    )
+    g["gap_mid"] = (g["gap_low"] + g["gap_high"]) / 2
+    if has_ratio:
+        g["ratio_mid"] = (g["ratio_low"] + g["ratio_high"]) / 2
+    if "verdict" in g.columns:
+        g["date_next"] = g["date"].shift(-1).fillna(g["date"])
+        g["verdict_text"] = [
+            short_text(f"{VERDICT_LABELS.get(str(v), v)}" + (f": {r}" if short_text(r) else ""), 400)
+            for v, r in zip(g["verdict"], _col(g, "reasons"), strict=True)
+        ]
+    data = inline_data(g)
+    x = alt.X("date:T", title="date")
+    tooltip = [
+        alt.Tooltip("date:T", format="%Y-%m-%d"),
+        alt.Tooltip("a_text:N", title=f"{a_name} (known)"),
+        alt.Tooltip("b_text:N", title=f"{b_name} (known)"),
+        alt.Tooltip("gap_text:N", title=f"gap {a_name} − {b_name}"),
+        alt.Tooltip("ratio_text:N", title=f"ratio {a_name} / {b_name}"),
+    ]
+    if "verdict_text" in g.columns:
+        tooltip.append(alt.Tooltip("verdict_text:N", title="scope"))
+
+    def panel(lo: str, hi: str, mid: str, ref: float, title: str, name: str) -> alt.LayerChart:
+        base = alt.Chart(data).encode(x=x)
+        band = base.mark_area(interpolate="step-after", opacity=0.35, color="#5b6bb5").encode(
+            y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q",
+        ).transform_filter(f"isValid(datum.{lo}) && isValid(datum.{hi})")
+        edges = [
+            base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(y=f"{c}:Q")
+            .transform_filter(f"isValid(datum.{c})")
+            for c in (lo, hi)
+        ]
+        ref_rule = alt.Chart(alt.InlineData(values=[{"ref": ref}])).mark_rule(color="#999").encode(y="ref:Q")
+        near = alt.selection_point(name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"],
+                                   empty=False)
+        # invisible until the pointer is near: then the interval at that date is marked
+        hits = base.mark_point(size=120, filled=True, color="#33407a").encode(
+            y=f"{hi}:Q", tooltip=tooltip,
+            opacity=alt.when(near).then(alt.value(0.9)).otherwise(alt.value(0.0)),
+        ).transform_filter(f"isValid(datum.{hi})").add_params(near)
+        layers: list[alt.Chart] = [band, *edges, ref_rule, hits]
+        if "verdict" in g.columns:
+            # dates where the two latest figures are not comparable get a grey
+            # backdrop, so no one reads the band there as a like-for-like gap
+            flagged = alt.Chart(data).mark_rect(color="#9e9e9e", opacity=0.25).encode(
+                x=x, x2="date_next:T",
+                tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("verdict_text:N", title="scope")],
+            ).transform_filter("datum.verdict === 'not_comparable'")
+            layers.insert(0, flagged)
+        if show_mid:
+            layers.append(base.mark_line(interpolate="step-after", strokeDash=[4, 4], color="#33407a",
+                                         strokeWidth=1).encode(y=f"{mid}:Q")
+                          .transform_filter(f"isValid(datum.{mid})"))
+        if at is not None:
+            layers.extend(_at_marks(g["date"]))
+        return alt.layer(*layers).properties(width=width, height=height)
+
+    panels: list[alt.LayerChart] = []
+    if metric in ("gap", "both"):
+        panels.append(panel("gap_low", "gap_high", "gap_mid", 0.0,
+                            f"gap: {a_name} − {b_name} (interval)", "gap_hover"))
+    if metric in ("ratio", "both"):
+        if not has_ratio:
+            raise ValueError("gap series: ratio_low/ratio_high columns are needed for metric='ratio'")
+        panels.append(panel("ratio_low", "ratio_high", "ratio_mid", 1.0,
+                            f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
+    chart: alt.LayerChart | alt.VConcatChart = (
+        panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
+    if "verdict" in g.columns and g["verdict"].eq("not_comparable").any():
+        chart = chart.properties(title=alt.TitleParams(
+            "Grey: dates where the two latest figures are not comparable (hover for why)",
+            fontSize=11, fontWeight="normal", anchor="start"))
+    if at is not None and declare_at:
+        chart = chart.add_params(_at_param(g["date"], at, bind_at))
+    return chart
+
+
+# --------------------------------------------------------------------------- comparability matrix
+_PAIR_COLUMNS = (("claim_a", "claim_b"), ("a", "b"), ("claim_id_a", "claim_id_b"), ("left", "right"), ("row", "column"))
+
+
+def _matrix_long(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Long (pair per row) or square (claims × claims) matrix → long frame."""
+    if "verdict" in matrix.columns:
+        for a, b in _PAIR_COLUMNS:
+            if {a, b} <= set(matrix.columns):
+                out = pd.DataFrame({"claim_a": matrix[a], "claim_b": matrix[b], "verdict": matrix["verdict"]})
+                out["reasons"] = _col(matrix, "reasons", "")
+                return out
+        raise ValueError(f"comparability matrix: cannot find the pair columns among {list(matrix.columns)}")
+    long = matrix.rename_axis(index="claim_a", columns="claim_b").stack(future_stack=True).rename("cell").reset_index()
+    long["verdict"] = long["cell"].map(lambda c: getattr(c, "verdict", c))
+    long["reasons"] = long["cell"].map(lambda c: getattr(c, "reasons", ""))
+    return long.drop(columns=["cell"])
+
+
+def comparability_matrix_chart(
+    matrix: pd.DataFrame,
+    *,
+    labels: Mapping[str, str] | None = None,
+    cell: int = 18,
+) -> alt.Chart:
+    """Heatmap of scope verdicts between claims; reasons in the tooltip.
+
+    Accepts `kit.scope.comparability_matrix` output either long (claim_a,
+    claim_b, verdict, reasons) or square (claims × claims of verdicts or
+    ScopeComparison objects). The diagonal (a claim with itself) is dropped.
+    """
+    m = _matrix_long(matrix)
+    m = m[m["claim_a"] != m["claim_b"]].copy()
+    m = m[m["verdict"].notna()]
+    _check_rows(m, "comparability_matrix_chart")
+    lab = dict(labels or {})
+    ids = list(dict.fromkeys([*m["claim_a"], *m["claim_b"]]))
+    shown = {c: short_text(lab.get(c, c), 80) for c in ids}
+    counts = pd.Series(list(shown.values()), dtype=object).value_counts()
+    shown = {c: (v if counts[v] == 1 else f"{v} [{short_text(c, 60)}]") for c, v in shown.items()}
+    m["a_label"] = m["claim_a"].map(shown)
+    m["b_label"] = m["claim_b"].map(shown)
+    m["verdict"] = m["verdict"].map(lambda v: short_text(v, 40))
+    m["verdict_label"] = m["verdict"].map(lambda v: VERDICT_LABELS.get(v, v))
+    m["reasons_text"] = m["reasons"].map(
+        lambda r: short_text("; ".join(map(str, r)) if isinstance(r, (list, tuple)) else r, 600) or "(no differences)"
+    )
+    order = list(dict.fromkeys([*m["a_label"], *m["b_label"]]))
+    data = inline_data(m, ["claim_a", "claim_b", "a_label", "b_label", "verdict", "verdict_label", "reasons_text"])
+    pick = alt.selection_point(name="verdict_pick", fields=["verdict"], bind="legend")
+    return alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("b_label:N", sort=order, title=None, axis=alt.Axis(labelAngle=-50, labelLimit=200)),
+        y=alt.Y("a_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("verdict:N", title="scope verdict",
+                        scale=alt.Scale(domain=list(VERDICT_ORDER), range=[VERDICT_COLORS[v] for v in VERDICT_ORDER]),
+                        legend=alt.Legend(orient="bottom", labelExpr=(
+                            "replace(datum.label, /_/g, ' ')"))),
+        opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.15)),
+        tooltip=[alt.Tooltip("a_label:N", title="claim"), alt.Tooltip("b_label:N", title="against"),
+                 alt.Tooltip("verdict_label:N", title="verdict"), alt.Tooltip("reasons_text:N", title="reasons")],
+    ).add_params(pick).properties(width=alt.Step(cell), height=alt.Step(cell))

@@ -1,0 +1,254 @@
+"""Scope comparison: may two claims be set side by side, and with what caveats?
+
+Articles put 352 (Iraq + Syria, to March 2017, deaths the coalition accepted)
+next to 804–1,213 (Syria only, to August 2016, likely deaths). Before any ratio
+is shown, this module states how the two scopes relate on every axis (period,
+place, outcome, victims, perpetrator, unit, method) and gives a verdict with
+its reasons in plain words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from kit.ledger import Gazetteer
+
+__all__ = [
+    "PERIOD_TOLERANCE",
+    "ScopeComparison",
+    "Verdict",
+    "compare_scopes",
+    "comparability_matrix",
+    "method_family",
+]
+
+Verdict = Literal["comparable", "comparable_with_caveats", "not_comparable"]
+PeriodRelation = Literal["same", "nested", "overlapping", "disjoint", "unknown"]
+
+#: Share of the combined period that may lie outside the shared part before
+#: two figures stop being comparable (a cumulative total reported a few weeks
+#: later is still a like-for-like comparison, with a caveat).
+PERIOD_TOLERANCE = 0.10
+
+_METHOD_FAMILY = {
+    "acknowledged_after_investigation": "documented",
+    "credible_allegations": "documented",
+    "graded_open_source_monitoring": "documented",
+    "documented_enumeration": "documented",
+    "official_statement": "documented",
+    "field_investigation": "sampled",
+    "statistical_estimate": "estimated",
+}
+_METHOD_WORDS = {
+    "acknowledged_after_investigation": "deaths accepted after the claimant's own investigation",
+    "credible_allegations": "allegations the claimant judged credible",
+    "graded_open_source_monitoring": "graded open-source monitoring of local reports",
+    "documented_enumeration": "enumeration of documented victims",
+    "official_statement": "an official statement",
+    "field_investigation": "field investigation of a sample of sites",
+    "statistical_estimate": "a statistical estimate",
+}
+_FLOOR_QUALIFIERS = {"at_least", "more_than"}
+
+
+def method_family(method: str) -> str:
+    """documented / sampled / estimated: numbers of different kinds."""
+    return _METHOD_FAMILY.get(method, "unknown")
+
+
+@dataclass(frozen=True)
+class ScopeComparison:
+    """How claim a's scope relates to claim b's, with a verdict and reasons."""
+
+    a: str
+    b: str
+    period_relation: PeriodRelation
+    period_detail: str
+    place_relation: str
+    differences: tuple[str, ...]
+    verdict: Verdict
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def comparable(self) -> bool:
+        return self.verdict != "not_comparable"
+
+    def explain(self) -> str:
+        """One paragraph a reader can follow."""
+        head = {"comparable": "Comparable", "comparable_with_caveats": "Comparable with caveats",
+                "not_comparable": "Not comparable"}[self.verdict]
+        return f"{head}: " + "; ".join(self.reasons) if self.reasons else head + "."
+
+
+def _get(row: Mapping[str, object] | pd.Series, key: str, default: object = "") -> object:
+    value = row.get(key, default) if hasattr(row, "get") else default
+    return default if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _label(row: Mapping[str, object] | pd.Series) -> str:
+    return f"{_get(row, 'claimant')} ({_get(row, 'claim_id')})"
+
+
+def _fmt(ts: object, precision: object) -> str:
+    if ts is None or pd.isna(ts):
+        return "?"
+    t = pd.Timestamp(ts)
+    return {"year": t.strftime("%Y"), "month": t.strftime("%b %Y")}.get(str(precision), t.strftime("%d %b %Y"))
+
+
+def _period(row: Mapping[str, object] | pd.Series) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp] | None:
+    """(start_first, start_last, end_first, end_last) honouring date precision."""
+    start, end = _get(row, "period_start_date", None), _get(row, "period_end_date", None)
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None
+    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    sp, ep = str(_get(row, "period_start_precision")), str(_get(row, "period_end_precision"))
+    s_last = {"year": pd.Timestamp(s.year, 12, 31), "month": s + pd.offsets.MonthEnd(0)}.get(sp, s)
+    e_first = {"year": pd.Timestamp(e.year, 1, 1), "month": pd.Timestamp(e.year, e.month, 1)}.get(ep, e)
+    return s, s_last, e_first, e
+
+
+def _compare_periods(a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series) -> tuple[PeriodRelation, str, float]:
+    """Relation, a sentence, and the share of the combined period not shared."""
+    pa_, pb_ = _period(a), _period(b)
+    if pa_ is None or pb_ is None:
+        return "unknown", "the period of one claim is not known", 1.0
+    a_s, a_s2, a_e1, a_e = pa_
+    b_s, b_s2, b_e1, b_e = pb_
+    la = f"{_fmt(a_s, _get(a, 'period_start_precision'))} – {_fmt(a_e, _get(a, 'period_end_precision'))}"
+    lb = f"{_fmt(b_s, _get(b, 'period_start_precision'))} – {_fmt(b_e, _get(b, 'period_end_precision'))}"
+    starts_agree = a_s <= b_s2 and b_s <= a_s2
+    ends_agree = a_e1 <= b_e and b_e1 <= a_e
+    if a_e < b_s or b_e < a_s:
+        return "disjoint", f"the periods do not overlap ({la} vs {lb})", 1.0
+    union = (max(a_e, b_e) - min(a_s, b_s)).days + 1
+    shared = (min(a_e, b_e) - max(a_s, b_s)).days + 1
+    outside = 1 - shared / union if union > 0 else 0.0
+    if starts_agree and ends_agree:
+        return "same", f"same period ({la})", 0.0
+    a_in_b = b_s <= a_s2 and a_e1 <= b_e
+    b_in_a = a_s <= b_s2 and b_e1 <= a_e
+    if a_in_b or b_in_a:
+        text = f"one period lies within the other ({la} vs {lb}; {outside:.0%} of the combined period is covered by only one claim)"
+        return "nested", text, outside
+    return "overlapping", f"the periods overlap only in part ({la} vs {lb}; {outside:.0%} not shared)", outside
+
+
+def compare_scopes(
+    a: Mapping[str, object] | pd.Series,
+    b: Mapping[str, object] | pd.Series,
+    gazetteer: Gazetteer,
+    *,
+    period_tolerance: float = PERIOD_TOLERANCE,
+) -> ScopeComparison:
+    """Compare two claims (rows of the loaded ledger) axis by axis.
+
+    Any axis that makes the figures measure different things (outcome,
+    victims, perpetrator, unit, place, a period mostly not shared) gives
+    "not_comparable"; smaller mismatches (a period that differs by a few
+    weeks, floors such as "at least", different kinds of method, untraced
+    figures) give "comparable_with_caveats".
+    """
+    blockers: list[str] = []
+    caveats: list[str] = []
+    differences: list[str] = []
+    na, nb = _label(a), _label(b)
+
+    for axis, words in (("unit", "unit"), ("outcome", "outcome"), ("victims", "victim group"), ("perpetrator", "perpetrator")):
+        va, vb = _get(a, axis), _get(b, axis)
+        if va != vb:
+            differences.append(axis)
+            blockers.append(f"different {words}: {va} vs {vb}")
+
+    period_relation, period_text, outside = _compare_periods(a, b)
+    if period_relation == "same":
+        pass
+    elif period_relation in ("disjoint", "unknown"):
+        differences.append("period")
+        blockers.append(period_text)
+    elif outside > period_tolerance:
+        differences.append("period")
+        blockers.append(period_text)
+    else:
+        differences.append("period")
+        caveats.append(period_text)
+
+    places_a = tuple(_get(a, "places_list", ()) or ())
+    places_b = tuple(_get(b, "places_list", ()) or ())
+    try:
+        place_relation = gazetteer.relation(places_a, places_b) if places_a and places_b else "unknown"
+    except KeyError as exc:
+        place_relation = "unknown"
+        blockers.append(f"place not in the gazetteer: {exc.args[0]}")
+    if place_relation != "same":
+        differences.append("place")
+        if place_relation == "unknown":
+            blockers.append("the place of one claim is not known")
+        else:
+            la = gazetteer.label(places_a)
+            lb = gazetteer.label(places_b)
+            words = {"contains": "covers a larger area than", "within": "covers a smaller area than",
+                     "overlaps": "overlaps only in part with", "disjoint": "covers a different area from"}[place_relation]
+            blockers.append(f"{na} {words} {nb} ({la} vs {lb})")
+
+    ma, mb = str(_get(a, "method")), str(_get(b, "method"))
+    if ma != mb:
+        differences.append("method")
+        text = f"different methods: {_METHOD_WORDS.get(ma, ma)} vs {_METHOD_WORDS.get(mb, mb)}"
+        if method_family(ma) != method_family(mb):
+            caveats.append(text + f" ({method_family(ma)} vs {method_family(mb)} figures)")
+        else:
+            caveats.append(text + "; the gap measures the methods as much as the events")
+
+    ga, gb = str(_get(a, "grade")), str(_get(b, "grade"))
+    if ga and gb and ga != gb:
+        differences.append("grade")
+        caveats.append(f"different grades: {ga} vs {gb}")
+
+    for row, name in ((a, na), (b, nb)):
+        q = _get(row, "qualifier")
+        if q in _FLOOR_QUALIFIERS:
+            caveats.append(f"{name} is a floor ({str(q).replace('_', ' ')})")
+        status = _get(row, "source_status")
+        if status == "untraced":
+            caveats.append(f"{name} could not be traced to a primary publication")
+        elif status == "relayed":
+            caveats.append(f"{name} reached us through {_get(row, 'relay_chain')}")
+
+    verdict: Verdict = "not_comparable" if blockers else ("comparable_with_caveats" if caveats else "comparable")
+    return ScopeComparison(
+        a=str(_get(a, "claim_id")),
+        b=str(_get(b, "claim_id")),
+        period_relation=period_relation,
+        period_detail=period_text,
+        place_relation=place_relation,
+        differences=tuple(dict.fromkeys(differences)),
+        verdict=verdict,
+        reasons=tuple(blockers + caveats),
+    )
+
+
+def comparability_matrix(
+    claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: list[str] | None = None
+) -> pd.DataFrame:
+    """Every ordered pair of claims with verdict and reasons (tidy, for charts)."""
+    rows = claims if ids is None else claims[claims["claim_id"].isin(ids)]
+    records = rows.to_dict("records")
+    out = []
+    for ra in records:
+        for rb in records:
+            if ra["claim_id"] == rb["claim_id"]:
+                out.append({"a": ra["claim_id"], "b": rb["claim_id"], "claimant_a": ra["claimant"],
+                            "claimant_b": rb["claimant"], "verdict": "same claim", "period_relation": "same",
+                            "place_relation": "same", "reasons": ""})
+                continue
+            c = compare_scopes(ra, rb, gazetteer)
+            out.append({"a": c.a, "b": c.b, "claimant_a": ra["claimant"], "claimant_b": rb["claimant"],
+                        "verdict": c.verdict, "period_relation": c.period_relation,
+                        "place_relation": c.place_relation, "reasons": "; ".join(c.reasons)})
+    return pd.DataFrame(out, columns=["a", "b", "claimant_a", "claimant_b", "verdict", "period_relation",
+                                      "place_relation", "reasons"])

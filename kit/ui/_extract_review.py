@@ -1,0 +1,240 @@
+"""Review widget for draft claims: the text with spans highlighted, rows editable, saved as a ledger CSV.
+
+A draft is a proposal. The reviewer sees where each field came from (the
+highlighted spans), fixes or fills the fields, drops false positives, and saves
+only when the rows pass the ledger's own contract, so a saved file joins the
+ledger without conversion.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+
+from kit.extract import DraftClaim, DraftClaims
+from kit.ledger import CLAIM_COLUMNS, load_claims
+
+if TYPE_CHECKING:
+    from kit.ledger import Gazetteer
+
+__all__ = ["ExtractReview", "highlight_html"]
+
+_CHOICES = {
+    "claimant_type": ("belligerent", "monitor", "ngo", "un_body", "government", "media_investigation", "academic"),
+    "source_status": ("primary", "relayed", "untraced"),
+    "qualifier": ("none", "at_least", "more_than", "about", "almost", "up_to", "fewer_than"),
+    "unit": ("persons", "incidents", "reports", "ratio"),
+    "outcome": ("killed", "injured", "killed_or_injured"),
+    "victims": ("civilians", "children", "women", "all", "combatants"),
+    "method": (
+        "acknowledged_after_investigation", "credible_allegations", "graded_open_source_monitoring",
+        "field_investigation", "statistical_estimate", "official_statement", "documented_enumeration",
+    ),
+}
+_SPAN_CLASSES = ("figure", "claimant", "relay_chain", "qualifier", "outcome", "victims", "places", "period_start",
+                 "perpetrator")
+_STYLE = """<style>
+.kit-extract {white-space: pre-wrap; font-family: Georgia, serif; line-height: 1.5; max-height: 32em; overflow-y: auto;
+  border: 1px solid #ccc; padding: 0.6em;}
+.kit-extract mark {background: #f6e7a6; padding: 0 1px;}
+.kit-extract mark.sel {background: #f2b84b; outline: 1px solid #a66b00;}
+.kit-extract span.claimant {border-bottom: 2px solid #2a6fdb;}
+.kit-extract span.relay_chain {border-bottom: 2px dashed #2a6fdb;}
+.kit-extract span.period_start {border-bottom: 2px solid #2c9a52;}
+.kit-extract span.places {border-bottom: 2px dotted #2c9a52;}
+.kit-extract span.outcome, .kit-extract span.victims {font-style: italic; color: #8a2b2b;}
+.kit-extract span.qualifier, .kit-extract span.perpetrator {border-bottom: 1px solid #777;}
+</style>"""
+
+
+def highlight_html(text: str, drafts: DraftClaims, selected: int | None = None) -> str:
+    """The text as HTML, every figure marked and the selected draft's field spans underlined.
+
+    All text is escaped: an article containing markup or script shows as text.
+    """
+    marks: list[tuple[int, int, str]] = []
+    for i, d in enumerate(drafts):
+        if d.figure_span[1] > d.figure_span[0]:  # rows added by the reviewer have no span
+            marks.append((d.figure_span[0], d.figure_span[1], "sel" if i == selected else f"fig c{i}"))
+    if selected is not None and 0 <= selected < len(drafts):
+        for col, spans in drafts[selected].spans.items():
+            if col in _SPAN_CLASSES:
+                marks += [(s, e, col) for s, e in spans if 0 <= s < e <= len(text)]
+    bounds = sorted({0, len(text), *[m[0] for m in marks], *[m[1] for m in marks]})
+    out: list[str] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        piece = html.escape(text[a:b])
+        active = [m for m in marks if m[0] <= a and b <= m[1]]
+        for s, e, cls in sorted(active, key=lambda m: m[1] - m[0]):
+            title = ""
+            if cls in ("sel",) or cls.startswith("fig"):
+                idx = next((i for i, d in enumerate(drafts) if d.figure_span == (s, e)), None)
+                if idx is not None:
+                    title = html.escape(f"draft {idx}: {drafts[idx].row['claim_id']}", quote=True)
+                tag = f'<mark class="{html.escape(cls, quote=True)}" title="{title}">'
+                piece = f"{tag}{piece}</mark>"
+            else:
+                piece = f'<span class="{html.escape(cls, quote=True)}" title="{html.escape(cls)}">{piece}</span>'
+        out.append(piece)
+    return _STYLE + '<div class="kit-extract">' + "".join(out) + "</div>"
+
+
+class ExtractReview:
+    """Review draft claims from one text and save them as a ledger CSV.
+
+    Widgets (for tests and notebooks): `selector` picks a draft; `fields[col]`
+    edits a column of the selected draft; `include` keeps or drops it; `path`
+    and `save_button` write the file; `status` reports problems or success;
+    `text_html` shows the highlighted text. `ui` is the whole widget.
+    """
+
+    def __init__(
+        self,
+        drafts: DraftClaims,
+        *,
+        path: str | Path = "draft_claims.csv",
+        gazetteer: Gazetteer | None = None,
+        known_ids: Iterable[str] | None = None,
+    ) -> None:
+        self.drafts = drafts
+        self.gazetteer = gazetteer
+        self.known_ids = set(known_ids) if known_ids is not None else None  # None: the ids in data/claims
+        self.included = [True] * len(drafts)
+        self._loading = False
+        self.columns = list(CLAIM_COLUMNS)
+        self.text_html = widgets.HTML()
+        self.selector = widgets.Dropdown(description="draft", options=self._options(), value=0 if drafts else None)
+        self.include = widgets.Checkbox(description="include in ledger", value=True)
+        self.fields: dict[str, widgets.ValueWidget] = {}
+        for col in self.columns:
+            if col in _CHOICES:
+                w: widgets.ValueWidget = widgets.Dropdown(description=col, options=("", *_CHOICES[col]), value="")
+            elif col == "note":
+                w = widgets.Textarea(description=col, value="", layout=widgets.Layout(height="6em"))
+            else:
+                w = widgets.Text(description=col, value="")
+            w.observe(self._on_edit, names="value")
+            self.fields[col] = w
+        self.confidence = widgets.HTML()
+        self.path = widgets.Text(description="save to", value=str(path))
+        self.add_button = widgets.Button(description="Add a row", tooltip="a figure the extractor missed")
+        self.add_button.on_click(lambda _b: self.add_row())
+        self.save_button = widgets.Button(description="Validate and save", button_style="primary")
+        self.save_button.on_click(lambda _b: self.save())
+        self.status = widgets.HTML()
+        self.selector.observe(lambda _c: self._load_selected(), names="value")
+        self.include.observe(self._on_include, names="value")
+        form = widgets.VBox([widgets.HBox([self.selector, self.add_button]), self.include, self.confidence,
+                             *[self.fields[c] for c in self.columns], self.path, self.save_button, self.status])
+        self.ui = widgets.HBox([widgets.Box([self.text_html], layout=widgets.Layout(width="55%")), form])
+        self._load_selected()
+
+    # -- state ---------------------------------------------------------------
+    def _options(self) -> list[tuple[str, int]]:
+        out = []
+        for i, d in enumerate(self.drafts):
+            r = d.row
+            fig = r["low"] if r["low"] == r["high"] else f"{r['low']}–{r['high']}"
+            mark = "" if not d.missing else f" (to fill: {len(d.missing)})"
+            out.append((f"{i}: {fig} {r['claimant'] or '?'}{mark}", i))
+        return out
+
+    @property
+    def selected(self) -> int | None:
+        return self.selector.value
+
+    def _load_selected(self) -> None:
+        i = self.selected
+        self._loading = True
+        try:
+            if i is None:
+                for w in self.fields.values():
+                    w.value = ""
+                self.confidence.value = "No casualty figures were found in this text."
+            else:
+                d = self.drafts[i]
+                for col, w in self.fields.items():
+                    w.value = d.row[col]
+                self.include.value = self.included[i]
+                self.confidence.value = self._confidence_html(i)
+        finally:
+            self._loading = False
+        self.text_html.value = highlight_html(self.drafts.text, self.drafts, i)
+
+    def _confidence_html(self, i: int) -> str:
+        d = self.drafts[i]
+        low = [f"{html.escape(c)} {d.confidence[c]:.2f}" for c in self.columns
+               if d.row[c] and d.confidence.get(c, 0) < 0.7]
+        parts = []
+        if d.missing:
+            parts.append("<b>to fill:</b> " + html.escape(", ".join(d.missing)))
+        if low:
+            parts.append("<b>check (low confidence):</b> " + ", ".join(low))
+        return "<br>".join(parts) or "all required fields filled"
+
+    def _on_edit(self, change: dict[str, object]) -> None:
+        if self._loading or self.selected is None:
+            return
+        owner = change["owner"]
+        col = next(c for c, w in self.fields.items() if w is owner)
+        self.drafts[self.selected].set(col, str(change["new"] or ""))
+        self.confidence.value = self._confidence_html(self.selected)
+        self.selector.options = self._options()
+
+    def _on_include(self, change: dict[str, object]) -> None:
+        if self._loading or self.selected is None:
+            return
+        self.included[self.selected] = bool(change["new"])
+
+    def add_row(self) -> int:
+        """An empty draft for a figure the extractor missed; the reviewer fills every field."""
+        row = {c: "" for c in self.columns}
+        n = len(self.drafts)
+        row.update(claim_id=f"manual-{self.drafts.published.replace('-', '')}-{n + 1}", qualifier="none",
+                   unit="persons", published=self.drafts.published,
+                   note="Added by the reviewer: not found by the extractor.")
+        draft = DraftClaim.manual(row)
+        self.drafts.append(draft)
+        self.included.append(True)
+        self.selector.options = self._options()
+        self.selector.value = n
+        return n
+
+    # -- saving ---------------------------------------------------------------
+    def kept(self) -> DraftClaims:
+        return DraftClaims([d for d, keep in zip(self.drafts, self.included, strict=True) if keep],
+                           text=self.drafts.text, published=self.drafts.published, publisher=self.drafts.publisher)
+
+    def save(self) -> Path | None:
+        """Write the kept rows if they pass the ledger contract; otherwise list the problems."""
+        kept = self.kept()
+        if not kept:
+            self.status.value = "Nothing to save: every draft is excluded."
+            return None
+        target = Path(self.path.value).expanduser()
+        result = kept.validate(gazetteer=self.gazetteer, known_ids=self.known_ids, file=str(target))
+        if result.problems:
+            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in result.problems[:50])
+            self.status.value = f"<b>Not saved: {len(result.problems)} problem(s)</b><ul>{items}</ul>"
+            return None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            kept.to_csv(str(target))
+        except OSError as exc:
+            self.status.value = html.escape(f"Not saved: {target}: {exc.strerror}")
+            return None
+        check = load_claims([target], gazetteer=self.gazetteer)
+        if check.problems:  # pragma: no cover - validate and load share one contract
+            self.status.value = html.escape(f"Saved, but the file does not load cleanly: {check.problems[0]}")
+            return target
+        self.status.value = html.escape(f"Saved {check.rows_loaded} row(s) to {target}")
+        return target
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - notebook display
+        from IPython.display import display
+
+        display(self.ui)
