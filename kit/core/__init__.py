@@ -10,7 +10,7 @@ from kit.core._interval import Range, RangeError
 from kit.core._paths import data_dir, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
-from kit.core._urls import URL_PATTERN, is_safe_url, safe_url
+from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
 from kit.core._version import __version__
 from kit.core._vocab import (
     CHOSEN_COLOR,
@@ -72,6 +72,7 @@ __all__ = [
     "SOURCE_STATUSES",
     "UNITS",
     "UNKNOWN_COLOR",
+    "URL_FAST_PATH",
     "URL_PATTERN",
     "VERDICT_COLORS",
     "VERDICT_HEADS",

@@ -18,7 +18,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from kit.core import URL_PATTERN, InputError, Problem
+from kit.core import URL_FAST_PATH, URL_PATTERN, InputError, Problem
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -120,12 +120,10 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
     return pd.Series(~failing.to_numpy(zero_copy_only=False).astype(bool), index=s.index)
 
 
-# Bytes the fast path below cannot judge: the URL rule's forbidden characters,
-# and '@' and brackets (userinfo, IPv6 literals), which only the full rule reads.
-_URL_SPECIAL_BYTES = np.zeros(256, dtype=bool)
-_URL_SPECIAL_BYTES[: 0x21] = True
-_URL_SPECIAL_BYTES[[0x7F, *b"\"'<>`\\@[]"]] = True
-_NO_HOST_START = arrow.array(["", "/", "?", "#", ":"], type=arrow.large_string())
+# Bytes the fast path below cannot judge (kit.core's URL rule says which).
+_URL_UNJUDGED_BYTES = np.zeros(256, dtype=bool)
+_URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged.encode("ascii"))] = True
+_NO_HOST_START = arrow.array(["", *URL_FAST_PATH.not_host_start], type=arrow.large_string())
 
 
 def http_or_empty(s: pd.Series) -> np.ndarray:
@@ -145,15 +143,18 @@ def http_or_empty(s: pd.Series) -> np.ndarray:
     plain = True
     for chunk in arr.chunks:
         data = chunk.buffers()[2]
-        if data is not None and data.size and bool(_URL_SPECIAL_BYTES[np.frombuffer(data, dtype=np.uint8)].any()):
+        if data is not None and data.size and bool(_URL_UNJUDGED_BYTES[np.frombuffer(data, dtype=np.uint8)].any()):
             plain = False
             break
     if plain:
-        https = pc.starts_with(arr, "https://")
-        http = pc.starts_with(arr, "http://")
-        after = pc.if_else(https, pc.utf8_slice_codeunits(arr, 8, 9), pc.utf8_slice_codeunits(arr, 7, 8))
+        starts = arrow.nulls(len(arr), arrow.bool_()).fill_null(False)
+        after = arrow.nulls(len(arr), arrow.large_string()).fill_null("")
+        for prefix in URL_FAST_PATH.prefixes:  # no prefix is a prefix of another: at most one matches
+            hit = pc.starts_with(arr, prefix)
+            after = pc.if_else(hit, pc.utf8_slice_codeunits(arr, len(prefix), len(prefix) + 1), after)
+            starts = pc.or_(starts, hit)
         has_host = pc.invert(pc.is_in(after, value_set=_NO_HOST_START.cast(after.type)))
-        ok = pc.or_(blank, pc.and_(pc.or_(https, http), has_host)).to_numpy(zero_copy_only=False).astype(bool)
+        ok = pc.or_(blank, pc.and_(starts, has_host)).to_numpy(zero_copy_only=False).astype(bool)
         if ok.all():
             return ok
     rule = pc.match_substring_regex(arr, URL_PATTERN)
