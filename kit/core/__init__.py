@@ -5,7 +5,12 @@ Nothing here imports another kit layer; every other layer may import from here.
 """
 
 from kit.core._csv import FILE, LINE, read_rows
-from kit.core._dates import PARTIAL_DATE, date_text, parse_partial_date, partial_date_start
+from kit.core._dates import (
+    PARTIAL_DATE,
+    date_text,
+    parse_partial_date,
+    partial_date_start,
+)
 from kit.core._interval import Range, RangeError
 from kit.core._paths import data_dir, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
