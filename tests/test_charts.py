@@ -14,8 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import walk_spec
-from kit.present.charts._base import format_range, inline_data, safe_url, short_text
-from kit.present.charts._claims import (
+from kit.present import format_range, safe_url, short_text
+from kit.present.charts._base import inline_data
+from kit.present.charts import (
     MAX_CHART_ROWS,
     at_year,
     as_of_chart,

@@ -136,13 +136,13 @@ def test_safe_link_links_http(url: str) -> None:
     assert "&lt;b&gt;" in link
 
 
-def test_safe_link_attribute_breakout_stays_inside_href() -> None:
+def test_safe_link_attribute_breakout_stays_text() -> None:
     url = 'https://example.org/x?"onmouseover="window.__injected=1'
-    tags = _tags(str(kr.safe_link(url)))
+    out = str(kr.safe_link(url))
     assert kr.safe_url("https://example.org/a b") is None  # raw whitespace: not a URL
-    assert tags and tags[0][0] == "a"
-    assert set(tags[0][1]) == {"href", "rel", "target"}
-    assert tags[0][1]["href"] == url
+    assert kr.safe_url(url) is None  # a raw quote: not a URL (kit.core's one rule)
+    assert _tags(out) == [] and html.unescape(out) == url  # shown to the reader as text, escaped
+    assert '"' not in out
 
 
 @given(st.text())

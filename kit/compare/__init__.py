@@ -13,6 +13,7 @@ from kit.compare._claims import (
     ratio_range,
     reporting_lag,
     select_scope,
+    verdicts_against_anchor,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "ratio_range",
     "reporting_lag",
     "select_scope",
+    "verdicts_against_anchor",
 ]

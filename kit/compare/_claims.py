@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kit.ledger import Gazetteer
-from kit.core import Range
-from kit.ledger import claim_range
+from kit.core import VERDICT_ORDER, Range, parse_partial_date
+from kit.ledger import Gazetteer, claim_range
 from kit.scope import ScopeComparison, compare_scopes
 
 __all__ = [
@@ -30,6 +29,7 @@ __all__ = [
     "ratio_range",
     "reporting_lag",
     "select_scope",
+    "verdicts_against_anchor",
 ]
 
 _SERIES_COLUMNS = [
@@ -122,8 +122,6 @@ def published_until(claims: pd.DataFrame, until: str | pd.Timestamp | None) -> p
     if until is None or (isinstance(until, str) and not until.strip()):
         return claims
     if isinstance(until, str):
-        from kit.ledger import parse_partial_date
-
         cutoff = parse_partial_date(until.strip())[1]
     else:
         cutoff = pd.Timestamp(until)
@@ -339,6 +337,25 @@ def against_anchor(
     cols = ["claim_id", "claimant", "published", "low", "high", "method", "url", "relay_chain", "verdict",
             "reasons", "ratio_low", "ratio_high", "gap_low", "gap_high"]
     out = pd.DataFrame(rows, columns=cols)
-    order = {"comparable": 0, "comparable_with_caveats": 1, "not_comparable": 2}
+    order = {v: i for i, v in enumerate(VERDICT_ORDER)}
     out["_order"] = out["verdict"].map(order)
     return out.sort_values(["_order", "published", "claim_id"]).drop(columns="_order").reset_index(drop=True)
+
+
+def verdicts_against_anchor(claims: pd.DataFrame, anchor: str, gazetteer: Gazetteer) -> dict[str, tuple[str, str]]:
+    """{claim_id: (verdict, reasons)} of every other claim, judged with the anchor as side a.
+
+    The verdict decides what a chart may set beside the anchor; deciding it
+    here keeps charts and widgets to drawing what the scope rules said.
+    """
+    rows = claims.set_index("claim_id", drop=False)
+    if anchor not in rows.index:
+        raise KeyError(f"unknown anchor claim {anchor!r}")
+    anchor_row = rows.loc[anchor]
+    out: dict[str, tuple[str, str]] = {}
+    for claim_id, row in rows.iterrows():
+        if claim_id == anchor:
+            continue
+        result = compare_scopes(anchor_row, row, gazetteer)
+        out[str(claim_id)] = (str(result.verdict), "; ".join(map(str, result.reasons)))
+    return out

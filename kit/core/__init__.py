@@ -1,28 +1,102 @@
-"""Layer 0, the kit's foundation: problems, intervals, paths, the CSV rule, the version.
+"""Layer 0, the kit's foundation: problems, intervals, paths, the CSV rule, the version,
+the controlled vocabularies, partial dates and the one URL rule.
 
 Nothing here imports another kit layer; every other layer may import from here.
 """
 
 from kit.core._csv import FILE, LINE, read_rows
+from kit.core._dates import (
+    PARTIAL_DATE,
+    date_text,
+    parse_partial_date,
+    partial_date_start,
+)
 from kit.core._interval import Range, RangeError
 from kit.core._paths import data_dir, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
+from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
 from kit.core._version import __version__
+from kit.core._vocab import (
+    CHOSEN_COLOR,
+    CLAIMANT_TYPE_ORDER,
+    CLAIMANT_TYPES,
+    ESTIMATE_KIND_COLORS,
+    ESTIMATE_KIND_ORDER,
+    FLOOR_QUALIFIERS,
+    GRADE_ORDER,
+    MATCH_STATUS_COLORS,
+    MATCH_STATUS_ORDER,
+    METHOD_COLORS,
+    METHOD_FAMILY,
+    METHOD_LABELS,
+    METHOD_ORDER,
+    METHOD_WORDS,
+    METHODS,
+    OUTCOMES,
+    QUALIFIER_MARKS,
+    QUALIFIER_WORDS,
+    QUALIFIERS,
+    SOURCE_PALETTE,
+    SOURCE_STATUSES,
+    UNITS,
+    UNKNOWN_COLOR,
+    VERDICT_COLORS,
+    VERDICT_HEADS,
+    VERDICT_LABELS,
+    VERDICT_ORDER,
+    VICTIMS,
+)
 
 __all__ = [
+    "CHOSEN_COLOR",
+    "CLAIMANT_TYPES",
+    "CLAIMANT_TYPE_ORDER",
+    "ESTIMATE_KIND_COLORS",
+    "ESTIMATE_KIND_ORDER",
     "FILE",
+    "FLOOR_QUALIFIERS",
+    "GRADE_ORDER",
     "INPUTS_ENV",
     "LINE",
+    "MATCH_STATUS_COLORS",
+    "MATCH_STATUS_ORDER",
+    "METHODS",
+    "METHOD_COLORS",
+    "METHOD_FAMILY",
+    "METHOD_LABELS",
+    "METHOD_ORDER",
+    "METHOD_WORDS",
+    "OUTCOMES",
+    "PARTIAL_DATE",
+    "QUALIFIERS",
+    "QUALIFIER_MARKS",
+    "QUALIFIER_WORDS",
     "RENDER_ENV",
+    "SOURCE_PALETTE",
+    "SOURCE_STATUSES",
+    "UNITS",
+    "UNKNOWN_COLOR",
+    "URL_FAST_PATH",
+    "URL_PATTERN",
+    "VERDICT_COLORS",
+    "VERDICT_HEADS",
+    "VERDICT_LABELS",
+    "VERDICT_ORDER",
+    "VICTIMS",
     "InputError",
     "Problem",
     "Range",
     "RangeError",
     "__version__",
     "data_dir",
+    "date_text",
     "is_rendering",
+    "is_safe_url",
+    "parse_partial_date",
+    "partial_date_start",
     "read_rows",
     "repo_root",
+    "safe_url",
     "shared_dir",
 ]

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from kit.core import PARTIAL_DATE
 from kit.ledger import CLAIM_COLUMNS
 from kit.extract._dates import Operation, PeriodMention, find_dates, find_periods, load_operations
 from kit.extract._numbers import Quantity, find_quantities
@@ -318,7 +319,7 @@ def parse_published(published: dt.date | dt.datetime | str) -> tuple[str, dt.dat
     if isinstance(published, dt.date):
         return published.isoformat(), published
     text = str(published).strip()
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", text)
+    m = PARTIAL_DATE.match(text)
     if not m:
         raise ExtractInputError("published", f"{text[:40]!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
     year, month, day = int(m[1]), int(m[2] or 12), int(m[3] or 0)

@@ -18,7 +18,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from kit.core import InputError, Problem
+from kit.core import URL_FAST_PATH, URL_PATTERN, InputError, Problem
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -120,35 +120,45 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
     return pd.Series(~failing.to_numpy(zero_copy_only=False).astype(bool), index=s.index)
 
 
-_URL_PATTERN = r"^(https?://\S+)?$"
+# Bytes the fast path below cannot judge (kit.core's URL rule says which).
+_URL_UNJUDGED_BYTES = np.zeros(256, dtype=bool)
+_URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged.encode("ascii"))] = True
+_NO_HOST_START = arrow.array(["", *URL_FAST_PATH.not_host_start], type=arrow.large_string())
 
 
 def http_or_empty(s: pd.Series) -> np.ndarray:
-    """Whether each value is blank or an http(s) URL without spaces (`^(https?://\\S+)?$`).
+    """Whether each value is blank or passes the kit's URL rule (`kit.core.is_safe_url`).
 
-    Prefix and length tests on the Arrow strings give the regex's answer whenever
-    no value holds a byte <= 0x20 (RE2's \\s lives there); otherwise the regex runs.
+    When no value holds a byte the rule treats specially, a URL is safe exactly
+    when it starts with `http://` or `https://` and a host character follows;
+    prefix and slice tests on the Arrow strings give that answer. Any other
+    column, or one with a value the fast path does not accept, gets the rule's
+    own regex (RE2), so the answer never depends on the shortcut.
     """
     arr = arrow_strings(s)
     if arr is None:
         arr = arrow.chunked_array([arrow.array(s.astype(str), type=arrow.large_string())])
+    size = pc.binary_length(arr)
+    blank = pc.equal(size, 0)
     plain = True
     for chunk in arr.chunks:
         data = chunk.buffers()[2]
-        if data is not None and data.size and bool((np.frombuffer(data, dtype=np.uint8) <= 32).any()):
+        if data is not None and data.size and bool(_URL_UNJUDGED_BYTES[np.frombuffer(data, dtype=np.uint8)].any()):
             plain = False
             break
-    if not plain:
-        return pc.match_substring_regex(arr, _URL_PATTERN).to_numpy(zero_copy_only=False).astype(bool)
-    size = pc.binary_length(arr)
-    ok = pc.or_(
-        pc.equal(size, 0),
-        pc.or_(
-            pc.and_(pc.starts_with(arr, "https://"), pc.greater_equal(size, 9)),
-            pc.and_(pc.starts_with(arr, "http://"), pc.greater_equal(size, 8)),
-        ),
-    )
-    return ok.to_numpy(zero_copy_only=False).astype(bool)
+    if plain:
+        starts = arrow.nulls(len(arr), arrow.bool_()).fill_null(False)
+        after = arrow.nulls(len(arr), arrow.large_string()).fill_null("")
+        for prefix in URL_FAST_PATH.prefixes:  # no prefix is a prefix of another: at most one matches
+            hit = pc.starts_with(arr, prefix)
+            after = pc.if_else(hit, pc.utf8_slice_codeunits(arr, len(prefix), len(prefix) + 1), after)
+            starts = pc.or_(starts, hit)
+        has_host = pc.invert(pc.is_in(after, value_set=_NO_HOST_START.cast(after.type)))
+        ok = pc.or_(blank, pc.and_(starts, has_host)).to_numpy(zero_copy_only=False).astype(bool)
+        if ok.all():
+            return ok
+    rule = pc.match_substring_regex(arr, URL_PATTERN)
+    return pc.or_(blank, rule).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def distinct(s: pd.Series) -> bool:

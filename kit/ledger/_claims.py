@@ -9,7 +9,6 @@ loading never drops a row silently: each rejected row is reported as
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +17,25 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from kit.core import FILE, LINE, read_rows
-from kit.core import InputError, Problem
-from kit.core import data_dir
+from kit.core import (
+    CLAIMANT_TYPES,
+    FILE,
+    LINE,
+    METHODS,
+    OUTCOMES,
+    QUALIFIERS,
+    SOURCE_STATUSES,
+    UNITS,
+    VICTIMS,
+    InputError,
+    Problem,
+    Range,
+    data_dir,
+    is_safe_url,
+    parse_partial_date,
+    read_rows,
+)
 from kit.ledger._gazetteer import Gazetteer, load_gazetteer
-from kit.core import Range
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -51,52 +64,11 @@ CLAIM_COLUMNS = [
 _OPTIONAL = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note")
 _REQUIRED_VALUES = [c for c in CLAIM_COLUMNS if c not in _OPTIONAL]
 
-CLAIMANT_TYPES = ("belligerent", "monitor", "ngo", "un_body", "government", "media_investigation", "academic")
-SOURCE_STATUSES = ("primary", "relayed", "untraced")
-QUALIFIERS = ("none", "at_least", "more_than", "about", "almost", "up_to", "fewer_than")
-UNITS = ("persons", "incidents", "reports", "ratio")
-OUTCOMES = ("killed", "injured", "killed_or_injured")
-VICTIMS = ("civilians", "children", "women", "all", "combatants")
-METHODS = (
-    "acknowledged_after_investigation",
-    "credible_allegations",
-    "graded_open_source_monitoring",
-    "field_investigation",
-    "statistical_estimate",
-    "official_statement",
-    "documented_enumeration",
-)
+# The vocabularies (CLAIMANT_TYPES ... METHODS), the partial-date parser and the
+# URL rule live in kit.core; this module re-exports them for compatibility.
 RELAY_SEPARATOR = " > "
 _SLUG = r"^[a-z0-9][a-z0-9._-]*$"
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-_URL = r"^https?://[^\s<>\"']+$"
-
-
-def parse_partial_date(text: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` → (first day, last day, precision).
-
-    The precision travels with the date: "2017-03" means some day in March
-    2017, so comparisons use both ends instead of pretending it is 1 March.
-    """
-    m = _PARTIAL_DATE.match(text)
-    if not m:
-        raise ValueError(f"{text!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = int(m[1]), m[2], m[3]
-    if not 1900 <= year <= 2100:
-        raise ValueError(f"year {year} is outside 1900–2100")
-    if month is None:
-        return pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), "year"
-    mon = int(month)
-    if not 1 <= mon <= 12:
-        raise ValueError(f"{text!r} has no month {mon}")
-    last = calendar.monthrange(year, mon)[1]
-    if day is None:
-        return pd.Timestamp(year, mon, 1), pd.Timestamp(year, mon, last), "month"
-    d = int(day)
-    if not 1 <= d <= last:
-        raise ValueError(f"{text!r} is not a calendar date ({calendar.month_name[mon]} {year} has {last} days)")
-    return pd.Timestamp(year, mon, d), pd.Timestamp(year, mon, d), "day"
 
 
 def _isin(values: Sequence[str]) -> pa.Check:
@@ -121,7 +93,8 @@ ClaimSchema = pa.DataFrameSchema(
         "claimant_type": _text(_isin(CLAIMANT_TYPES)),
         "relay_chain": _text(pa.Check.str_length(0, 500, error="must be at most 500 characters")),
         "source_status": _text(_isin(SOURCE_STATUSES)),
-        "url": _text(pa.Check.str_matches(_URL, error="is not an http:// or https:// URL (other schemes are refused)")),
+        "url": _text(pa.Check(is_safe_url, element_wise=True,
+                             error="is not an http:// or https:// URL (other schemes are refused)")),
         "low": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=False),
         "best": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=True),
         "high": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=False),

@@ -21,7 +21,7 @@ import pandas as pd
 
 from kit.core import FILE, LINE, read_rows
 from kit.core import InputError, Problem
-from kit.core import data_dir
+from kit.core import data_dir, is_safe_url
 
 __all__ = [
     "PLACE_COLUMNS",
@@ -223,7 +223,7 @@ def _validate(frame: pd.DataFrame) -> list[Problem]:
                     continue
                 if not lo <= number <= hi:
                     problems.append(Problem(f, line, col, f"{number} is outside [{lo}, {hi}]"))
-        if row.source_url and not re.match(r"^https?://", row.source_url):
+        if row.source_url and not is_safe_url(row.source_url):
             problems.append(Problem(f, line, "source_url", "only http:// and https:// URLs are accepted"))
     return problems
 

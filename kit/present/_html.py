@@ -3,7 +3,9 @@
 Ledger rows, incident descriptions and URLs come from outside; a report is
 opened by readers who must be able to trust that it runs nothing but charts.
 So data is escaped by default and only text that was built here (marked with
-markupsafe's ``__html__`` protocol) passes through unchanged.
+markupsafe's ``__html__`` protocol) passes through unchanged. This module is
+the only place in the kit that builds an ``<a>`` tag; which URLs may become
+links is decided once, by `kit.core.safe_url`.
 """
 
 from __future__ import annotations
@@ -13,37 +15,18 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 import pandas as pd
 from markupsafe import Markup
 
-__all__ = ["safe_url", "safe_link", "escape_text", "escape_markdown", "html_table", "md"]
+from kit.core import safe_url
 
-_ALLOWED_SCHEMES = ("http", "https")
-# ASCII control characters and whitespace hidden inside a scheme ("java\tscript:")
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+__all__ = ["LINK_REL", "escape_markdown", "escape_text", "file_link", "html_table", "md", "safe_link", "safe_url"]
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def safe_url(url: object) -> str | None:
-    """The URL if it is an absolute http(s) URL with a host, else None.
-
-    Why: ``javascript:`` and ``data:`` URLs run code when clicked; a link is
-    only ever emitted for a URL that survives this check.
-    """
-    if not isinstance(url, str):
-        return None
-    text = url.strip()
-    if not text or _CONTROL.search(text):
-        return None
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in _ALLOWED_SCHEMES or not parts.netloc:
-        return None
-    return text
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: The one `rel` of every outside link: no access to the report (noopener), no referrer, no endorsement.
+LINK_REL = "noopener noreferrer nofollow"
 
 
 def _is_missing(value: object) -> bool:
@@ -90,9 +73,18 @@ def safe_link(url: object, text: object = None) -> Markup:
     if checked is None:
         return escape_text(label)
     href = html.escape(checked, quote=True)
-    return Markup(
-        f'<a href="{href}" rel="noopener noreferrer nofollow" target="_blank">{escape_text(label)}</a>'
-    )
+    return Markup(f'<a href="{href}" rel="{LINK_REL}" target="_blank">{escape_text(label)}</a>')
+
+
+def file_link(name: object, text: object) -> Markup:
+    """An ``<a>`` to a file beside the page (a report in its index), by bare file name only.
+
+    Why: the name comes from a manifest on disk; anything but a plain file
+    name (a path, a scheme) stays text.
+    """
+    if not isinstance(name, str) or not _FILE_NAME.match(name):
+        return escape_text(text)
+    return Markup(f'<a href="{html.escape(name, quote=True)}">{escape_text(text)}</a>')
 
 
 def escape_markdown(value: object) -> str:

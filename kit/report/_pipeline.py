@@ -30,9 +30,10 @@ from typing import Any
 import nbformat
 import yaml
 
-from kit.core import repo_root
+from kit.core import PARTIAL_DATE, repo_root
 from kit.report._renderer import INPUTS_ENV, RENDER_ENV, VEGALITE_MIME
 from kit.core import __version__
+from kit.present import file_link
 
 __all__ = [
     "ReportError",
@@ -58,7 +59,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 _MANIFEST = ".kit-reports.json"
 _KERNEL = "python3"
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_PARTIAL_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _REMOVE_TAGS = {"remove_cell", "remove-cell", "hide", "hide-cell"}
 _REMOVE_INPUT_TAGS = {"remove_input", "remove-input", "hide-input"}
 _REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output", "hide-output"}
@@ -223,7 +223,7 @@ def _check_domain(label: str, name: str, value: Any) -> None:
         return
     if _is_date_param(name):
         text = str(value)
-        if not _PARTIAL_DATE_RE.match(text):
+        if not PARTIAL_DATE.match(text):
             raise ParameterError(f"{where}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         try:
             parts = [int(p) for p in text.split("-")] + [1, 1]
@@ -967,7 +967,7 @@ def write_index(out_dir: str | os.PathLike[str]) -> Path:
             for k, v in entry.get("parameters", {}).items()
         )
         rows.append(
-            f'<tr><td><a href="{e(entry["file"])}">{e(name)}</a></td><td dir="auto">{e(entry.get("title", ""))}</td>'
+            f'<tr><td>{file_link(entry["file"], name)}</td><td dir="auto">{e(entry.get("title", ""))}</td>'
             f'<td dir="auto">{scope or "–"}</td><td>{e(str(entry.get("charts", "")))}</td>'
             f'<td><code>{e(entry.get("notebook", ""))}</code></td><td>{e(entry.get("rendered", ""))}</td></tr>'
         )

@@ -15,6 +15,13 @@ from typing import Literal
 
 import pandas as pd
 
+from kit.core import (
+    FLOOR_QUALIFIERS,
+    METHOD_FAMILY,
+    METHOD_WORDS,
+    VERDICT_HEADS,
+    date_text,
+)
 from kit.ledger import Gazetteer
 
 __all__ = [
@@ -34,30 +41,10 @@ PeriodRelation = Literal["same", "nested", "overlapping", "disjoint", "unknown"]
 #: later is still a like-for-like comparison, with a caveat).
 PERIOD_TOLERANCE = 0.10
 
-_METHOD_FAMILY = {
-    "acknowledged_after_investigation": "documented",
-    "credible_allegations": "documented",
-    "graded_open_source_monitoring": "documented",
-    "documented_enumeration": "documented",
-    "official_statement": "documented",
-    "field_investigation": "sampled",
-    "statistical_estimate": "estimated",
-}
-_METHOD_WORDS = {
-    "acknowledged_after_investigation": "deaths accepted after the claimant's own investigation",
-    "credible_allegations": "allegations the claimant judged credible",
-    "graded_open_source_monitoring": "graded open-source monitoring of local reports",
-    "documented_enumeration": "enumeration of documented victims",
-    "official_statement": "an official statement",
-    "field_investigation": "field investigation of a sample of sites",
-    "statistical_estimate": "a statistical estimate",
-}
-_FLOOR_QUALIFIERS = {"at_least", "more_than"}
-
 
 def method_family(method: str) -> str:
     """documented / sampled / estimated: numbers of different kinds."""
-    return _METHOD_FAMILY.get(method, "unknown")
+    return METHOD_FAMILY.get(method, "unknown")
 
 
 @dataclass(frozen=True)
@@ -79,8 +66,7 @@ class ScopeComparison:
 
     def explain(self) -> str:
         """One paragraph a reader can follow."""
-        head = {"comparable": "Comparable", "comparable_with_caveats": "Comparable with caveats",
-                "not_comparable": "Not comparable"}[self.verdict]
+        head = VERDICT_HEADS[self.verdict]
         return f"{head}: " + "; ".join(self.reasons) if self.reasons else head + "."
 
 
@@ -94,10 +80,7 @@ def _label(row: Mapping[str, object] | pd.Series) -> str:
 
 
 def _fmt(ts: object, precision: object) -> str:
-    if ts is None or pd.isna(ts):
-        return "?"
-    t = pd.Timestamp(ts)
-    return {"year": t.strftime("%Y"), "month": t.strftime("%b %Y")}.get(str(precision), t.strftime("%d %b %Y"))
+    return date_text(ts, precision, missing="?")
 
 
 def _period(row: Mapping[str, object] | pd.Series) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp] | None:
@@ -198,7 +181,7 @@ def compare_scopes(
     ma, mb = str(_get(a, "method")), str(_get(b, "method"))
     if ma != mb:
         differences.append("method")
-        text = f"different methods: {_METHOD_WORDS.get(ma, ma)} vs {_METHOD_WORDS.get(mb, mb)}"
+        text = f"different methods: {METHOD_WORDS.get(ma, ma)} vs {METHOD_WORDS.get(mb, mb)}"
         if method_family(ma) != method_family(mb):
             caveats.append(text + f" ({method_family(ma)} vs {method_family(mb)} figures)")
         else:
@@ -211,7 +194,7 @@ def compare_scopes(
 
     for row, name in ((a, na), (b, nb)):
         q = _get(row, "qualifier")
-        if q in _FLOOR_QUALIFIERS:
+        if q in FLOOR_QUALIFIERS:
             caveats.append(f"{name} is a floor ({str(q).replace('_', ' ')})")
         status = _get(row, "source_status")
         if status == "untraced":

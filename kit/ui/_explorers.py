@@ -12,7 +12,6 @@ receives more than a bounded number of rows (`kit.present.charts.MAX_CHART_ROWS`
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import time
@@ -25,10 +24,12 @@ import ipywidgets as W
 import pandas as pd
 
 from kit.core import is_rendering
-from kit.present.charts._base import VERDICT_LABELS, format_figure, format_range, safe_url, short_text
-from kit.present.charts._claims import (
+from kit.core import VERDICT_LABELS
+from kit.present import escape_text, format_figure, format_range, safe_link, safe_url, short_text
+from kit.present.charts import (
     MAX_CHART_ROWS,
     as_of_chart,
+    as_of_param,
     at_year,
     claims_chart_frame,
     claims_range_chart,
@@ -97,15 +98,15 @@ class _Explorer:
 
 
 def _e(value: object) -> str:
-    """HTML-escaped display text (quotes too: values may land in attributes)."""
-    return html.escape(short_text(value, 2000), quote=True)
+    """HTML-escaped display text, bounded (quotes too: values may land in attributes)."""
+    return str(escape_text(short_text(value, 2000)))
 
 
 def _link(url: object) -> str:
     ok = safe_url(url)
     if not ok:
         return f"{_e(url)} <i>(not an http/https link)</i>" if short_text(url) else "<i>none</i>"
-    return f'<a href="{html.escape(ok, quote=True)}" target="_blank" rel="noopener noreferrer">{_e(ok)}</a>'
+    return str(safe_link(ok, short_text(ok, 2000)))
 
 
 def _claims_frame(claims: Any) -> pd.DataFrame:
@@ -541,11 +542,9 @@ class GapExplorer(_Explorer):
         if not self.gap.empty:
             panels.append(gap_chart(self.gap, labels=(self.claimant_a, self.claimant_b), metric=self.metric,  # type: ignore[arg-type]
                                     at=at, bind_at=bind, declare_at=False))
-        from kit.present.charts._claims import _at_param
-
         # one time axis for the timeline and the gap panels, so the dates line up
         return alt.vconcat(*panels).resolve_scale(x="shared").add_params(
-            _at_param(pd.to_datetime(self.series["date"]), at, bind))
+            as_of_param(pd.to_datetime(self.series["date"]), at, bind))
 
     def _said_by(self, claimant: str, at: pd.Timestamp) -> pd.Series | None:
         s = self.series[(self.series["claimant"] == claimant) & (pd.to_datetime(self.series["date"]) <= at)]

@@ -8,15 +8,24 @@ ledger without conversion.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
+from kit.core import (
+    CLAIMANT_TYPES,
+    METHODS,
+    OUTCOMES,
+    QUALIFIERS,
+    SOURCE_STATUSES,
+    UNITS,
+    VICTIMS,
+)
 from kit.extract import DraftClaim, DraftClaims
 from kit.ledger import CLAIM_COLUMNS, load_claims
+from kit.present import escape_text
 
 if TYPE_CHECKING:
     from kit.ledger import Gazetteer
@@ -24,16 +33,13 @@ if TYPE_CHECKING:
 __all__ = ["ExtractReview", "highlight_html"]
 
 _CHOICES = {
-    "claimant_type": ("belligerent", "monitor", "ngo", "un_body", "government", "media_investigation", "academic"),
-    "source_status": ("primary", "relayed", "untraced"),
-    "qualifier": ("none", "at_least", "more_than", "about", "almost", "up_to", "fewer_than"),
-    "unit": ("persons", "incidents", "reports", "ratio"),
-    "outcome": ("killed", "injured", "killed_or_injured"),
-    "victims": ("civilians", "children", "women", "all", "combatants"),
-    "method": (
-        "acknowledged_after_investigation", "credible_allegations", "graded_open_source_monitoring",
-        "field_investigation", "statistical_estimate", "official_statement", "documented_enumeration",
-    ),
+    "claimant_type": CLAIMANT_TYPES,
+    "source_status": SOURCE_STATUSES,
+    "qualifier": QUALIFIERS,
+    "unit": UNITS,
+    "outcome": OUTCOMES,
+    "victims": VICTIMS,
+    "method": METHODS,
 }
 _SPAN_CLASSES = ("figure", "claimant", "relay_chain", "qualifier", "outcome", "victims", "places", "period_start",
                  "perpetrator")
@@ -67,18 +73,18 @@ def highlight_html(text: str, drafts: DraftClaims, selected: int | None = None) 
     bounds = sorted({0, len(text), *[m[0] for m in marks], *[m[1] for m in marks]})
     out: list[str] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
-        piece = html.escape(text[a:b])
+        piece = str(escape_text(text[a:b]))
         active = [m for m in marks if m[0] <= a and b <= m[1]]
         for s, e, cls in sorted(active, key=lambda m: m[1] - m[0]):
             title = ""
             if cls in ("sel",) or cls.startswith("fig"):
                 idx = next((i for i, d in enumerate(drafts) if d.figure_span == (s, e)), None)
                 if idx is not None:
-                    title = html.escape(f"draft {idx}: {drafts[idx].row['claim_id']}", quote=True)
-                tag = f'<mark class="{html.escape(cls, quote=True)}" title="{title}">'
+                    title = str(escape_text(f"draft {idx}: {drafts[idx].row['claim_id']}"))
+                tag = f'<mark class="{escape_text(cls)}" title="{title}">'
                 piece = f"{tag}{piece}</mark>"
             else:
-                piece = f'<span class="{html.escape(cls, quote=True)}" title="{html.escape(cls)}">{piece}</span>'
+                piece = f'<span class="{escape_text(cls)}" title="{escape_text(cls)}">{piece}</span>'
         out.append(piece)
     return _STYLE + '<div class="kit-extract">' + "".join(out) + "</div>"
 
@@ -167,11 +173,11 @@ class ExtractReview:
 
     def _confidence_html(self, i: int) -> str:
         d = self.drafts[i]
-        low = [f"{html.escape(c)} {d.confidence[c]:.2f}" for c in self.columns
+        low = [f"{escape_text(c)} {d.confidence[c]:.2f}" for c in self.columns
                if d.row[c] and d.confidence.get(c, 0) < 0.7]
         parts = []
         if d.missing:
-            parts.append("<b>to fill:</b> " + html.escape(", ".join(d.missing)))
+            parts.append(f"<b>to fill:</b> {escape_text(', '.join(d.missing))}")
         if low:
             parts.append("<b>check (low confidence):</b> " + ", ".join(low))
         return "<br>".join(parts) or "all required fields filled"
@@ -218,20 +224,20 @@ class ExtractReview:
         target = Path(self.path.value).expanduser()
         result = kept.validate(gazetteer=self.gazetteer, known_ids=self.known_ids, file=str(target))
         if result.problems:
-            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in result.problems[:50])
+            items = "".join(f"<li>{escape_text(str(p))}</li>" for p in result.problems[:50])
             self.status.value = f"<b>Not saved: {len(result.problems)} problem(s)</b><ul>{items}</ul>"
             return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             kept.to_csv(str(target))
         except OSError as exc:
-            self.status.value = html.escape(f"Not saved: {target}: {exc.strerror}")
+            self.status.value = str(escape_text(f"Not saved: {target}: {exc.strerror}"))
             return None
         check = load_claims([target], gazetteer=self.gazetteer)
         if check.problems:  # pragma: no cover - validate and load share one contract
-            self.status.value = html.escape(f"Saved, but the file does not load cleanly: {check.problems[0]}")
+            self.status.value = str(escape_text(f"Saved, but the file does not load cleanly: {check.problems[0]}"))
             return target
-        self.status.value = html.escape(f"Saved {check.rows_loaded} row(s) to {target}")
+        self.status.value = str(escape_text(f"Saved {check.rows_loaded} row(s) to {target}"))
         return target
 
     def _ipython_display_(self) -> None:  # pragma: no cover - notebook display

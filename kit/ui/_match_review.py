@@ -9,15 +9,14 @@ re-applies on the next run: a rerun never loses a human decision.
 
 from __future__ import annotations
 
-import html
 from datetime import datetime, timezone
 from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.present.charts._base import safe_url, short_text
 from kit.match import MatchResult, append_decisions, load_decisions
+from kit.present import escape_text, safe_link, safe_url, short_text
 
 __all__ = ["MatchReview", "REVIEW_FILTERS"]
 
@@ -57,7 +56,7 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, pd.Timestamp):
         return "" if pd.isna(value) else value.strftime("%Y-%m-%d")
-    return html.escape(short_text(value, 200))
+    return str(escape_text(short_text(value, 200)))
 
 
 class MatchReview(widgets.VBox):
@@ -191,7 +190,7 @@ class MatchReview(widgets.VBox):
         ra = self._record(self.result.a, self._rows_a, row["source_a"], row["id_a"])
         rb = self._record(self.result.b, self._rows_b, row["source_b"], row["id_b"])
         head = (
-            f"<tr><th></th><th>A: {html.escape(str(row['source_a']))}</th><th>B: {html.escape(str(row['source_b']))}</th></tr>"
+            f"<tr><th></th><th>A: {escape_text(str(row['source_a']))}</th><th>B: {escape_text(str(row['source_b']))}</th></tr>"
         )
         body = []
         for col, label in _FIELDS:
@@ -201,18 +200,18 @@ class MatchReview(widgets.VBox):
                 body.append(f"<tr><th style='text-align:left'>{label}</th><td>{va}</td><td>{vb}</td></tr>")
         links = []
         for side, rec in (("A", ra), ("B", rb)):
-            url = safe_url(rec.get("url")) if rec is not None else None
-            links.append(f"<a href='{html.escape(url)}' target='_blank' rel='noopener'>{side} source</a>" if url else f"{side}: no link")
-        reasons = "".join(f"<li>{html.escape(part)}</li>" for part in str(row["reasons"]).split("; "))
+            url = rec.get("url") if rec is not None else None
+            links.append(str(safe_link(url, f"{side} source")) if safe_url(url) else f"{side}: no link")
+        reasons = "".join(f"<li>{escape_text(part)}</li>" for part in str(row["reasons"]).split("; "))
         d = self._decision(row)
         decided = (
-            f"<p><b>Reviewer decision:</b> {html.escape(d['decision'])} by {html.escape(d['reviewer'] or 'unknown')} "
-            f"{html.escape(d['decided_at'])} {html.escape(d['note'])}</p>"
+            f"<p><b>Reviewer decision:</b> {escape_text(d['decision'])} by {escape_text(d['reviewer'] or 'unknown')} "
+            f"{escape_text(d['decided_at'])} {escape_text(d['note'])}</p>"
             if d is not None
             else "<p><b>Reviewer decision:</b> none yet</p>"
         )
         self.detail.value = (
-            f"<p><b>score {row['score']:.2f}</b> · status <b>{html.escape(str(row['status']))}</b> · "
+            f"<p><b>score {row['score']:.2f}</b> · status <b>{escape_text(str(row['status']))}</b> · "
             f"{' · '.join(links)}</p>"
             f"<table>{head}{''.join(body)}</table>"
             f"<p><b>Why these may be the same event:</b></p><ul>{reasons}</ul>{decided}"
@@ -242,7 +241,7 @@ class MatchReview(widgets.VBox):
         after = [k for k in visible if k > here] if here is not None else visible
         self.note.value = ""
         self.message.value = (
-            f"Saved: {decision} {html.escape(entry['id_a'])} ↔ {html.escape(entry['id_b'])} to {html.escape(str(self.path))}. "
+            f"Saved: {decision} {escape_text(entry['id_a'])} ↔ {escape_text(entry['id_b'])} to {escape_text(str(self.path))}. "
             "Re-run match_incidents(..., decisions=path) to apply."
         )
         self._refresh(select=after[0] if after else None)

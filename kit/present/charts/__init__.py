@@ -1,16 +1,22 @@
 """Chart builders: pure functions from tidy DataFrames to altair charts.
 
 Claims (`_claims`), incidents (`_incidents`) and estimates (`_estimate`) each
-live in their own module; this package re-exports their public builders.
+live in their own module; this package re-exports their public builders (and
+the pieces `kit.ui` composes live charts from). Labels and colours: `kit.core`.
 """
 
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
     as_of_chart,
+    as_of_param,
+    at_year,
     claims_chart_frame,
     claims_range_chart,
     comparability_matrix_chart,
     gap_chart,
+    range_chart_from_frame,
+    range_chart_layout,
+    range_chart_rows,
 )
 from kit.present.charts._estimate import (
     documented_vs_estimate_chart,
@@ -21,9 +27,6 @@ from kit.present.charts._estimate import (
     strata_chart_frame,
 )
 from kit.present.charts._incidents import (
-    GRADE_ORDER,
-    MATCH_STATUS_COLORS,
-    MATCH_STATUS_ORDER,
     boundary_features,
     incident_map,
     match_status_chart,
@@ -33,11 +36,10 @@ from kit.present.charts._incidents import (
 )
 
 __all__ = [
-    "GRADE_ORDER",
-    "MATCH_STATUS_COLORS",
-    "MATCH_STATUS_ORDER",
     "MAX_CHART_ROWS",
     "as_of_chart",
+    "as_of_param",
+    "at_year",
     "boundary_features",
     "claims_chart_frame",
     "claims_range_chart",
@@ -52,6 +54,9 @@ __all__ = [
     "model_comparison_chart",
     "monthly_incidents_chart",
     "monthly_incidents_frame",
+    "range_chart_from_frame",
+    "range_chart_layout",
+    "range_chart_rows",
     "strata_chart",
     "strata_chart_frame",
 ]

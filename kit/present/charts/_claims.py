@@ -13,31 +13,31 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
 
-from kit.present.charts._base import (
+from kit.compare import verdicts_against_anchor
+from kit.core import (
     METHOD_LABELS,
     QUALIFIER_MARKS,
     QUALIFIER_WORDS,
     VERDICT_COLORS,
     VERDICT_LABELS,
     VERDICT_ORDER,
-    format_range,
-    inline_data,
-    method_color_scale,
-    safe_url,
-    short_text,
+    partial_date_start,
 )
+from kit.present._format import format_range, short_text, stated_period_text
+from kit.present._html import safe_url
+from kit.present.charts._base import inline_data, method_color_scale
 
 __all__ = [
     "MAX_CHART_ROWS",
-    "at_year",
     "as_of_chart",
+    "as_of_param",
+    "at_year",
     "claims_chart_frame",
     "claims_range_chart",
     "comparability_matrix_chart",
@@ -89,35 +89,17 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
         raise ValueError(f"{what}: missing column(s) {', '.join(missing)}; got {', '.join(map(str, frame.columns))}")
 
 
-_PARTIAL = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
 def _partial_date(value: object) -> pd.Timestamp | None:
-    """First day of a YYYY / YYYY-MM / YYYY-MM-DD string (ledger precision), else None."""
+    """First day of a YYYY / YYYY-MM / YYYY-MM-DD string (ledger precision), else None; never raises."""
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value
-    text = short_text(value, 40)
-    if not _PARTIAL.match(text):  # only the ledger's forms: no "today", no free text
-        return None
-    try:
-        out = pd.Timestamp(text if len(text) > 4 else f"{text}-01-01")
-    except (ValueError, OverflowError, TypeError):
-        return None
-    return None if pd.isna(out) else out
+    return partial_date_start(short_text(value, 40))  # only the ledger's forms: no "today", no free text
 
 
 def _col(frame: pd.DataFrame, name: str, default: object = "") -> pd.Series:
     if name in frame.columns:
         return frame[name]
     return pd.Series([default] * len(frame), index=frame.index, dtype=object)
-
-
-def _period_text(row: pd.Series) -> str:
-    start = short_text(row.get("period_start"), 20)
-    end = short_text(row.get("period_end"), 20)
-    if not start and not end:
-        return "unknown"
-    return f"{start or '?'} – {end or 'publication'}"
 
 
 def _default_scope_label(row: pd.Series) -> str:
@@ -143,21 +125,6 @@ def _scope_labels(table: pd.DataFrame, claims: pd.DataFrame, scope_labels: Scope
     return table["claim_id"].map(lambda c: short_text(mapping.get(c, "other scope"), 120))
 
 
-def _compute_comparability(claims: pd.DataFrame, anchor: str, gazetteer: Any) -> dict[str, tuple[str, str]]:
-    """Verdict and reasons of every claim against the anchor, through kit.scope."""
-    from kit.scope import compare_scopes  # lead's module; imported late so charts work without it
-
-    rows = claims.set_index("claim_id", drop=False)
-    anchor_row = rows.loc[anchor]
-    out: dict[str, tuple[str, str]] = {}
-    for claim_id, row in rows.iterrows():
-        if claim_id == anchor:
-            continue
-        result = compare_scopes(anchor_row, row, gazetteer)
-        out[str(claim_id)] = (str(result.verdict), "; ".join(map(str, result.reasons)))
-    return out
-
-
 def claims_chart_frame(
     claims: pd.DataFrame,
     *,
@@ -172,14 +139,24 @@ def claims_chart_frame(
     Exposed so widgets and tests can see exactly what the chart receives.
     Comparability comes from (first found) the `comparability`/`comparability_reason`
     columns, the `comparability` mapping {claim_id: (verdict, reasons)}, or
-    `kit.scope.compare_scopes` with `gazetteer`.
+    `kit.compare.verdicts_against_anchor` with `gazetteer`.
     """
     _require(claims, ["claim_id", "claimant", *[c for c in value_columns if c != value_columns[1]]], "claims")
     _check_rows(claims, "claims_range_chart")
-    lo_col, best_col, hi_col = value_columns
     if anchor is not None and anchor not in set(claims["claim_id"]):
         raise ValueError(f"anchor claim {anchor!r} is not among the claims charted")
+    t = _figure_columns(claims, value_columns)
+    claims = claims.loc[t.index]
+    pub = _provenance_columns(t, claims, gazetteer)
+    verdicts = _anchor_verdicts(claims, anchor, comparability, gazetteer) if anchor is not None else {}
+    _comparability_columns(t, anchor, verdicts)
+    t["scope_label"] = _scope_labels(t, claims, scope_labels)
+    return _order_rows(t, pub)
 
+
+def _figure_columns(claims: pd.DataFrame, value_columns: tuple[str, str, str]) -> pd.DataFrame:
+    """Who stated what: ids, the charted values, the kind of mark and the figure in words."""
+    lo_col, best_col, hi_col = value_columns
     t = pd.DataFrame(index=claims.index)
     t["claim_id"] = claims["claim_id"].map(lambda v: short_text(v, 80))
     t["claimant"] = claims["claimant"].map(lambda v: short_text(v, 120))
@@ -205,6 +182,28 @@ def claims_chart_frame(
     ]
     if value_columns != ("low", "best", "high"):
         t["value_text"] = [format_range(lo, hi, b, digits=2) for lo, hi, b in zip(t["low"], t["high"], t["best"], strict=True)]
+    return t
+
+
+def _places_text(claims: pd.DataFrame, gazetteer: Any) -> pd.Series:
+    """Each claim's places as names (gazetteer labels when one is given)."""
+    if "places_list" in claims.columns:
+        places = claims["places_list"].map(lambda p: tuple(p) if isinstance(p, (tuple, list)) else ())
+    else:
+        places = _col(claims, "places").map(lambda s: tuple(x.strip() for x in str(s or "").split(";") if x.strip()))
+    if gazetteer is None:
+        return places.map(lambda p: short_text(";".join(p), 120))
+
+    def _label(ids: tuple[str, ...]) -> str:
+        try:
+            return gazetteer.label(ids)
+        except (KeyError, AttributeError):
+            return ";".join(ids)
+    return places.map(lambda p: short_text(_label(p), 120))
+
+
+def _provenance_columns(t: pd.DataFrame, claims: pd.DataFrame, gazetteer: Any) -> pd.Series:
+    """Scope and provenance in words (what, where, when, through whom, how); returns the publication dates."""
     unit = _col(claims, "unit").map(lambda v: short_text(v, 20))
     t["unit"] = unit
     t["outcome"] = _col(claims, "outcome").map(lambda v: short_text(v, 40))
@@ -214,26 +213,13 @@ def claims_chart_frame(
         f"{v} {o.replace('_', ' ')} ({u})" if u and u != "persons" else f"{v} {o.replace('_', ' ')}"
         for v, o, u in zip(t["victims"], t["outcome"], unit, strict=True)
     ]
-    if "places_list" in claims.columns:
-        places = claims["places_list"].map(lambda p: tuple(p) if isinstance(p, (tuple, list)) else ())
-    else:
-        places = _col(claims, "places").map(lambda s: tuple(x.strip() for x in str(s or "").split(";") if x.strip()))
-    if gazetteer is not None:
-        def _label(ids: tuple[str, ...]) -> str:
-            try:
-                return gazetteer.label(ids)
-            except (KeyError, AttributeError):
-                return ";".join(ids)
-        t["places_text"] = places.map(lambda p: short_text(_label(p), 120))
-    else:
-        t["places_text"] = places.map(lambda p: short_text(";".join(p), 120))
-    t["period_text"] = claims.apply(_period_text, axis=1) if len(claims) else ""
+    t["places_text"] = _places_text(claims, gazetteer)
+    t["period_text"] = claims.apply(stated_period_text, axis=1) if len(claims) else ""
     t["published"] = _col(claims, "published").map(lambda v: short_text(v, 20) or "unknown")
     if "published_date" in claims.columns:
         pub = pd.to_datetime(claims["published_date"], errors="coerce")
     else:
-        pub = _col(claims, "published").map(_partial_date)
-        pub = pd.to_datetime(pub, errors="coerce")
+        pub = pd.to_datetime(_col(claims, "published").map(_partial_date), errors="coerce")
     t["year"] = pub.dt.year.astype("Float64")
     t["relay_text"] = _col(claims, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
     t["source_status"] = _col(claims, "source_status").map(lambda v: short_text(v, 20))
@@ -244,27 +230,32 @@ def claims_chart_frame(
     urls = [safe_url(v) for v in _col(claims, "url")]  # a list: string dtypes would turn None into NA
     t["url"] = pd.Series(urls, index=t.index, dtype=object)
     t["url_text"] = [u if u else "(no http/https link)" for u in urls]
+    return pub
 
-    # comparability to the anchor
-    verdicts: dict[str, tuple[str, str]] = {}
-    if anchor is not None:
-        if "comparability" in claims.columns:
-            reasons = _col(claims, "comparability_reason")
-            verdicts = {
-                c: (short_text(v, 40), short_text(r, 400))
-                for c, v, r in zip(claims["claim_id"], claims["comparability"], reasons, strict=True)
-            }
-        elif comparability is not None:
-            verdicts = {str(k): (str(v[0]), short_text(v[1], 400)) for k, v in comparability.items()}
-        elif gazetteer is not None:
-            verdicts = _compute_comparability(claims, anchor, gazetteer)
-        else:
-            raise ValueError("an anchor needs comparability verdicts: pass `comparability=` or `gazetteer=`")
-    comp = [
+
+def _anchor_verdicts(
+    claims: pd.DataFrame, anchor: str, comparability: Mapping[str, tuple[str, str]] | None, gazetteer: Any,
+) -> dict[str, tuple[str, str]]:
+    """{claim_id: (verdict, reasons)} against the anchor, from the frame, the mapping or the compare layer."""
+    if "comparability" in claims.columns:
+        reasons = _col(claims, "comparability_reason")
+        return {
+            c: (short_text(v, 40), short_text(r, 400))
+            for c, v, r in zip(claims["claim_id"], claims["comparability"], reasons, strict=True)
+        }
+    if comparability is not None:
+        return {str(k): (str(v[0]), short_text(v[1], 400)) for k, v in comparability.items()}
+    if gazetteer is not None:
+        return verdicts_against_anchor(claims, anchor, gazetteer)
+    raise ValueError("an anchor needs comparability verdicts: pass `comparability=` or `gazetteer=`")
+
+
+def _comparability_columns(t: pd.DataFrame, anchor: str | None, verdicts: Mapping[str, tuple[str, str]]) -> None:
+    """The verdict against the anchor as data, as tooltip text and as the mark's annotation."""
+    t["comparability"] = [
         "anchor" if c == anchor else (verdicts.get(c, ("", ""))[0] if anchor is not None else "")
         for c in t["claim_id"]
     ]
-    t["comparability"] = comp
     t["comparability_reason"] = [verdicts.get(c, ("", ""))[1] if anchor is not None else "" for c in t["claim_id"]]
     t["comparability_text"] = [
         "anchor claim" if v == "anchor"
@@ -280,7 +271,9 @@ def claims_chart_frame(
         " ".join(x for x in (q, f) if x) for q, f in zip(t["qualifier_mark"], t["flag"], strict=True)
     ]
 
-    t["scope_label"] = _scope_labels(t, claims, scope_labels)
+
+def _order_rows(t: pd.DataFrame, pub: pd.Series) -> pd.DataFrame:
+    """Row order, scope (facet) order and unique y labels."""
     # row order: scope, then publication date, then claim id: stable and chronological
     t["_pub"] = pub
     t = t.sort_values(["scope_label", "_pub", "claim_id"], na_position="last", kind="stable")
@@ -556,7 +549,7 @@ def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
     s["relay_text"] = _col(s, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
     s["url"] = pd.Series([safe_url(v) for v in _col(s, "url")], index=s.index, dtype=object)
     s["url_text"] = [u if u else "(no http/https link)" for u in s["url"]]
-    s["period_text"] = s.apply(_period_text, axis=1) if len(s) else ""
+    s["period_text"] = s.apply(stated_period_text, axis=1) if len(s) else ""
     return s
 
 
@@ -574,8 +567,11 @@ _AT_DATE = "utc(floor(at), 0, 1 + round((at - floor(at)) * 365.25))"
 """Vega expression: the `at` decimal year as a UTC date, as ISO dates in the data are (days overflow into months)."""
 
 
-def _at_param(dates: pd.Series, at: pd.Timestamp | str | None, bind: bool) -> alt.Parameter:
-    """The 'as of' date shared by timeline charts: a slider in reports, set from Python live."""
+def as_of_param(dates: pd.Series, at: pd.Timestamp | str | None, bind: bool) -> alt.Parameter:
+    """The `at` ('as of') date param timeline charts share: a slider in reports, set from Python live.
+
+    Composed charts (`kit.ui.GapExplorer`) declare it once over all their panels.
+    """
     lo, hi = pd.Timestamp(dates.min()), pd.Timestamp(dates.max())
     value = round(at_year(at if at is not None else hi), 4)
     if not bind:
@@ -677,7 +673,7 @@ def as_of_chart(
     # content hash, and selections lifted into a concat then name a stale view
     chart = alt.layer(*layers).properties(**props)
     if at is not None and declare_at:
-        chart = chart.add_params(_at_param(s["date"], at, bind_at))
+        chart = chart.add_params(as_of_param(s["date"], at, bind_at))
     return chart
 
 
@@ -806,7 +802,7 @@ def gap_chart(
             "Grey: dates where the two latest figures are not comparable (hover for why)",
             fontSize=11, fontWeight="normal", anchor="start"))
     if at is not None and declare_at:
-        chart = chart.add_params(_at_param(g["date"], at, bind_at))
+        chart = chart.add_params(as_of_param(g["date"], at, bind_at))
     return chart
 
 

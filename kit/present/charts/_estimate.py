@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from kit.present.charts._base import METHOD_COLORS, format_figure, format_range, short_text
+from kit.core import CHOSEN_COLOR, ESTIMATE_KIND_COLORS, ESTIMATE_KIND_ORDER
+from kit.present._format import format_figure, format_range, short_text
 
 if TYPE_CHECKING:
     from kit.estimate import EstimateResult, LoglinearResult, StratifiedResult
@@ -29,10 +30,8 @@ __all__ = [
     "strata_chart",
 ]
 
-_DOC_COLOR = "#009E73"  # documented enumeration (Okabe-Ito green), as in kit.present.charts._base
-_EST_COLOR = METHOD_COLORS["statistical_estimate"]
-_CHOSEN_COLOR = "#D55E00"
-_KIND_ORDER = ["list", "union", "estimate", "lower bound"]
+_DOC_COLOR = ESTIMATE_KIND_COLORS["list"]
+_EST_COLOR = ESTIMATE_KIND_COLORS["estimate"]
 
 
 def _json_value(value: object) -> object:
@@ -117,7 +116,7 @@ def documented_vs_estimate_chart(
     )
     color = alt.Color(
         "kind:N",
-        scale=alt.Scale(domain=_KIND_ORDER, range=[_DOC_COLOR, "#006D4F", _EST_COLOR, "#56B4E9"]),
+        scale=alt.Scale(domain=list(ESTIMATE_KIND_ORDER), range=[ESTIMATE_KIND_COLORS[k] for k in ESTIMATE_KIND_ORDER]),
         legend=alt.Legend(title=None, orient="bottom"),
     )
     documented = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["list", "union"])).mark_bar(
@@ -197,7 +196,7 @@ def model_comparison_chart(
         alt.Tooltip("delta_aic:Q", title="ΔAIC", format=".2f"),
         alt.Tooltip("role:N", title="role"),
     ]
-    color = alt.condition("datum.chosen", alt.value(_CHOSEN_COLOR), alt.value(_EST_COLOR))
+    color = alt.condition("datum.chosen", alt.value(CHOSEN_COLOR), alt.value(_EST_COLOR))
     base = (
         alt.Chart(_inline(frame))
         .transform_filter(alt.datum.delta_aic <= max_delta)

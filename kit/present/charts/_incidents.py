@@ -18,15 +18,21 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from kit.present.charts._base import inline_data, safe_url, short_text
+from kit.core import (
+    GRADE_ORDER,
+    MATCH_STATUS_COLORS,
+    MATCH_STATUS_ORDER,
+    SOURCE_PALETTE,
+    UNKNOWN_COLOR,
+)
+from kit.present._format import short_text
+from kit.present._html import safe_url
+from kit.present.charts._base import inline_data
 
 if TYPE_CHECKING:
     from kit.match import MatchResult
 
 __all__ = [
-    "GRADE_ORDER",
-    "MATCH_STATUS_COLORS",
-    "MATCH_STATUS_ORDER",
     "boundary_features",
     "incident_map",
     "match_status_chart",
@@ -35,15 +41,6 @@ __all__ = [
     "monthly_incidents_frame",
 ]
 
-#: Airwars grades from strongest to weakest evidence, then the rest.
-GRADE_ORDER: tuple[str, ...] = ("Confirmed", "Fair", "Weak", "Contested", "Discounted", "(no grade)")
-MATCH_STATUS_ORDER: tuple[str, ...] = ("matched", "candidate, not matched", "no candidate")
-MATCH_STATUS_COLORS: dict[str, str] = {
-    "matched": "#0072B2",
-    "candidate, not matched": "#E69F00",
-    "no candidate": "#BBBBBB",
-}
-_SOURCE_PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F"]
 _MAX_POINTS = 4_000
 _NAME_PROPERTIES = ("ADM1_EN", "adm1_name", "name", "NAME", "shapeName")
 
@@ -110,7 +107,7 @@ def monthly_incidents_chart(
     ]
     groups = sorted(table["group"].unique().tolist())
     color = alt.Color(
-        "group:N", title=by, scale=alt.Scale(domain=groups, range=_SOURCE_PALETTE[: max(len(groups), 1)]),
+        "group:N", title=by, scale=alt.Scale(domain=groups, range=list(SOURCE_PALETTE[: max(len(groups), 1)])),
     )
     pick = alt.selection_point(name="group_pick", fields=["group"], bind="legend")
     tooltip = [
@@ -374,10 +371,10 @@ def incident_map(
     present = set(pts["group"].unique().tolist())
     if colors:
         groups = [g for g in colors if g in present] + sorted(present - set(colors))
-        palette = [colors.get(g, "#999999") for g in groups]
+        palette = [colors.get(g, UNKNOWN_COLOR) for g in groups]
     else:
         groups = sorted(present)
-        palette = (_SOURCE_PALETTE * (len(groups) // len(_SOURCE_PALETTE) + 1))[: max(len(groups), 1)]
+        palette = (list(SOURCE_PALETTE) * (len(groups) // len(SOURCE_PALETTE) + 1))[: max(len(groups), 1)]
     rank = {g: k for k, g in enumerate(groups)}
     pts = pts.assign(_rank=pts["group"].map(rank)).sort_values(["_rank", "date", "id"], kind="stable")
     pts = pts.drop(columns="_rank").reset_index(drop=True)

@@ -1,0 +1,103 @@
+"""The one place numbers, ranges, dates and periods become reader text.
+
+Tables, charts and widgets show the same figures side by side; if each wrote
+its own "804–1,213" or "Aug 2014 – Mar 2017", a reader comparing a tooltip
+with a table would meet two spellings of one fact. Every display string for
+a figure, a range or a period is built here (dates at their precision come
+from `kit.core.date_text`, which the scope layer's reasons use too).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pandas as pd
+
+from kit.core import QUALIFIER_WORDS, Range, date_text
+
+__all__ = [
+    "date_text",
+    "figure_text",
+    "format_figure",
+    "format_range",
+    "interval_text",
+    "period_text",
+    "short_text",
+    "stated_period_text",
+]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def short_text(value: object, limit: int = 280) -> str:
+    """A display string: missing → "", control characters dropped, capped at `limit` chars."""
+    if _is_missing(value):
+        return ""
+    if isinstance(value, (tuple, list)):
+        value = " > ".join(str(v) for v in value)
+    text = _CONTROL.sub("", str(value)).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_figure(value: object, digits: int = 0) -> str:
+    """A number as readers write it (13,342; 0.11), or "" when missing."""
+    if _is_missing(value):
+        return ""
+    number = float(value)  # type: ignore[arg-type]
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if digits == 0 and number != round(number):
+        digits = 2 if abs(number) < 10 else 1
+    return f"{number:,.{digits}f}"
+
+
+def format_range(low: object, high: object, best: object = None, digits: int = 0) -> str:
+    """"804–1,213 (best 1,000)" or "352" for a point; the range is never collapsed."""
+    lo, hi = format_figure(low, digits), format_figure(high, digits)
+    text = lo if lo == hi else f"{lo}–{hi}"
+    best_text = format_figure(best, digits)
+    if best_text and lo != hi:
+        text += f" (best {best_text})"
+    return text
+
+
+def figure_text(row: pd.Series | dict[str, object]) -> str:
+    """'at least 352', '804–1,213', '31×' — the figure as the claimant stated it."""
+    best = row.get("best")
+    r = Range(float(row["low"]), float(row["high"]), None if best is None or pd.isna(best) else float(best))
+    spec = ",.0f" if float(row["high"]) >= 10 or float(row["high"]).is_integer() else ",.2f"
+    text = format(r, spec)
+    if r.best is not None and not r.is_point:
+        text += f" (best {r.best:{spec}})"
+    if row.get("unit") == "ratio":
+        text += "×"
+    word = QUALIFIER_WORDS.get(str(row.get("qualifier", "none")), "")
+    return (f"{word} " if word else "") + text
+
+
+def interval_text(low: object, high: object, spec: str) -> str:
+    """An interval in a table cell ("0.31–0.52"), or a dash when it is undefined."""
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return "—"
+    return format(Range(float(low), float(high)), spec)
+
+
+def period_text(row: pd.Series | dict[str, object]) -> str:
+    """'Aug 2014 – Mar 2017', at each end's own precision (from the loaded ledger's dates)."""
+    start = date_text(row.get("period_start_date"), row.get("period_start_precision"))
+    end = date_text(row.get("period_end_date"), row.get("period_end_precision"))
+    return start if start == end else f"{start} – {end}"
+
+
+def stated_period_text(row: pd.Series | dict[str, object]) -> str:
+    """'2014-08 – 2017-03' as the ledger row writes it; an open end runs to 'publication'."""
+    start = short_text(row.get("period_start"), 20)
+    end = short_text(row.get("period_end"), 20)
+    if not start and not end:
+        return "unknown"
+    return f"{start or '?'} – {end or 'publication'}"
