@@ -24,7 +24,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
-from kit.core import is_rendering
+from kit.core import is_rendering, offline_jupyterchart
 from kit.present.charts._base import VERDICT_LABELS, format_figure, format_range, safe_url, short_text
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
@@ -55,25 +55,8 @@ def _offline_jupyterchart() -> None:
     often work offline, and nothing in the kit may download at run time. The
     bundle takes seconds to build, so it is cached per altair/vl-convert version.
     """
-    if getattr(alt.JupyterChart, "_is_offline", False):
-        return
-    import vl_convert as vlc
-
     cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casualty-kit"
-    cache = cache_root / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}.js"
-    try:
-        if cache.is_file() and hasattr(alt.JupyterChart, "_esm"):
-            alt.JupyterChart._esm = cache.read_text(encoding="utf-8")
-            alt.JupyterChart._is_offline = True
-            return
-    except OSError:
-        pass
-    alt.JupyterChart.enable_offline()
-    try:
-        cache_root.mkdir(parents=True, exist_ok=True)
-        cache.write_text(alt.JupyterChart._esm, encoding="utf-8")
-    except OSError:  # read-only home: rebuild next time
-        pass
+    offline_jupyterchart(cache_root)
 
 
 class _Explorer:
