@@ -24,7 +24,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
-from kit.core import is_rendering, offline_jupyterchart
+from kit.core import is_rendering, observe_chart_selections, offline_jupyterchart
 from kit.present.charts._base import VERDICT_LABELS, format_figure, format_range, safe_url, short_text
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
@@ -372,7 +372,7 @@ class ClaimExplorer(_Explorer):
                 self._jchart.spec = {**self._jchart.spec, "datasets": {_LIVE_DATA: []}}
             else:
                 self._jchart = alt.JupyterChart(self.chart)
-            self._jchart.observe(self._on_selection, names="_vl_selections")
+            observe_chart_selections(self._jchart, self._on_selection)
         return self._jchart
 
     @property
