@@ -366,7 +366,6 @@ def test_check_parameters_reports_every_problem_at_once(tmp_path: Path) -> None:
 
 
 def test_check_parameters_place_must_resolve_in_gazetteer(tmp_path: Path) -> None:
-    pytest.importorskip("kit.gazetteer")
     kr.check_parameters(_tiny(tmp_path), {"place": "iq;sy-raqqa"})
     with pytest.raises(kr.ParameterError, match="'atlantis' is not a gazetteer id or known place name"):
         kr.check_parameters(_tiny(tmp_path), {"place": "sy;atlantis"})
