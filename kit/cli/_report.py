@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from rich.console import Console
+    from rich.progress import Progress
 
     from kit import report as kr
 
@@ -148,25 +151,7 @@ def _render_with_progress(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=False) as progress:
-        tasks = {
-            spec.name: progress.add_task(
-                f"{spec.name} [{_scope(dict(spec.parameters))}]", total=1, status="waiting", start=False
-            )
-            for spec in specs
-        }
-
-        def status(spec: kr.ReportSpec, message: str) -> None:
-            task = tasks[spec.name]
-            progress.start_task(task)
-            progress.update(task, status=message)
-
-        def on_result(spec: kr.ReportSpec, outcome: kr.RenderResult | kr.ReportError) -> None:
-            task = tasks[spec.name]
-            if isinstance(outcome, kr.ReportError):
-                progress.update(task, status="FAILED", completed=1)
-            else:
-                progress.update(task, status=f"done: {outcome.charts} chart(s), {_size(outcome.size)}", completed=1)
-
+        status, on_result = _progress_callbacks(progress, specs)
         try:
             if report_set is not None:
                 return kr.render_set(
@@ -191,6 +176,34 @@ def _render_with_progress(
             console.print(f"kit render: {exc}", markup=False)
             raise typer.Exit(2) from None
     return results, failures
+
+
+def _progress_callbacks(
+    progress: Progress, specs: list[kr.ReportSpec]
+) -> tuple[Callable[[kr.ReportSpec, str], None], Callable[[kr.ReportSpec, kr.RenderResult | kr.ReportError], None]]:
+    """One progress line per report: `status` shows its stage, `on_result` its charts and size, or FAILED."""
+    from kit import report as kr
+
+    tasks = {
+        spec.name: progress.add_task(
+            f"{spec.name} [{_scope(dict(spec.parameters))}]", total=1, status="waiting", start=False
+        )
+        for spec in specs
+    }
+
+    def status(spec: kr.ReportSpec, message: str) -> None:
+        task = tasks[spec.name]
+        progress.start_task(task)
+        progress.update(task, status=message)
+
+    def on_result(spec: kr.ReportSpec, outcome: kr.RenderResult | kr.ReportError) -> None:
+        task = tasks[spec.name]
+        if isinstance(outcome, kr.ReportError):
+            progress.update(task, status="FAILED", completed=1)
+        else:
+            progress.update(task, status=f"done: {outcome.charts} chart(s), {_size(outcome.size)}", completed=1)
+
+    return status, on_result
 
 
 def _summarize(

@@ -397,7 +397,6 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-
 @dataclass(frozen=True)
 class _Job:
     """One report to render: every argument resolved and checked, nothing executed yet."""
