@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 import kit.report as kr
 from kit.core import INPUTS_ENV, RENDER_ENV
+from kit.report import _pipeline, _templates
 from kit.report._renderer import spec_json
 from kit import __version__
 from kit.cli import app
@@ -365,7 +366,6 @@ def test_check_parameters_reports_every_problem_at_once(tmp_path: Path) -> None:
 
 
 def test_check_parameters_place_must_resolve_in_gazetteer(tmp_path: Path) -> None:
-    pytest.importorskip("kit.gazetteer")
     kr.check_parameters(_tiny(tmp_path), {"place": "iq;sy-raqqa"})
     with pytest.raises(kr.ParameterError, match="'atlantis' is not a gazetteer id or known place name"):
         kr.check_parameters(_tiny(tmp_path), {"place": "sy;atlantis"})
@@ -442,6 +442,48 @@ def test_project_report_set_lists_existing_notebooks_and_valid_parameters() -> N
     assert max(names.count(n) for n in set(names)) >= 2  # one notebook, several scopes
     for spec in specs:
         kr.check_parameters(spec.notebook, spec.parameters, label=spec.label)
+
+
+# --------------------------------------------------------------------------- footer and index templates
+
+HOSTILE = '"><script>alert(1)</script><b x="'
+HOSTILE_FILE = "\"><img src=x onerror=alert(1)>'.html"  # no '/' in a file name
+_FOOTER_TAGS = {"footer", "p", "code", "time", "h4", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+def test_footer_template_escapes_notebook_parameters_inputs_and_date() -> None:
+    footer = str(_templates.footer_html(
+        notebook=f"notebooks/{HOSTILE}.ipynb",
+        parameters={HOSTILE: HOSTILE, "plain": "it's"},
+        overrides={HOSTILE: HOSTILE},
+        inputs=[(f"data/{HOSTILE}.csv", HOSTILE)],
+        rendered=HOSTILE,
+    ))
+    tags = _tags(footer)
+    assert {t for t, _ in tags} <= _FOOTER_TAGS, tags  # no script, no b: every value stayed text
+    assert [a for t, a in tags if t == "time"] == [{"datetime": HOSTILE}]  # no attribute breakout
+    assert all(a in ({}, {"class": "kit-footer"}, {"class": "kit-footer-table"}, {"dir": "auto"}, {"datetime": HOSTILE})
+               for _, a in tags)
+    assert footer.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 7  # notebook, name, value, file, hash, date x2
+    assert "it&#x27;s" in footer and "set for this report" in footer and "notebook default" in footer
+
+
+def test_index_template_escapes_title_scope_and_file_names(tmp_path: Path) -> None:
+    (tmp_path / HOSTILE_FILE).write_text("report", encoding="utf-8")
+    result = kr.RenderResult(
+        name="hostile", path=tmp_path / HOSTILE_FILE, notebook=f"notebooks/{HOSTILE}.ipynb", title=HOSTILE,
+        parameters={HOSTILE: HOSTILE, "plain": "x"}, overrides={HOSTILE: HOSTILE}, rendered=HOSTILE, charts=1,
+        inputs=(), size=6, seconds=0.0,
+    )
+    _pipeline._update_manifest(tmp_path, [result])
+    page = kr.write_index(tmp_path).read_text(encoding="utf-8")
+    tags = _tags(page)
+    assert [a for t, a in tags if t == "a"] == []  # a manifest file that is no plain file name is never linked
+    assert ">hostile</td>" in page  # its report name shows as text instead
+    assert not [t for t, _ in tags if t in {"script", "img"}]
+    assert [t for t, _ in tags].count("b") == 1  # only the bold of the parameter set for this report
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 5  # title, name, value, notebook, date
+    assert "onerror=alert(1)>" not in page
 
 
 # --------------------------------------------------------------------------- rendering (executes notebooks)

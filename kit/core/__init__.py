@@ -1,9 +1,16 @@
 """Layer 0, the kit's foundation: problems, intervals, paths, the CSV rule, the version,
-the controlled vocabularies, partial dates and the one URL rule.
+the controlled vocabularies, partial dates, the one URL rule, and the one home of every
+third-party private API we rely on (`_compat`).
 
 Nothing here imports another kit layer; every other layer may import from here.
 """
 
+from kit.core._compat import (
+    infer_notebook_parameters,
+    observe_chart_selections,
+    offline_jupyterchart,
+    register_cell_progress_engine,
+)
 from kit.core._csv import FILE, LINE, read_rows
 from kit.core._dates import (
     PARTIAL_DATE,
@@ -91,11 +98,15 @@ __all__ = [
     "__version__",
     "data_dir",
     "date_text",
+    "infer_notebook_parameters",
     "is_rendering",
     "is_safe_url",
+    "observe_chart_selections",
+    "offline_jupyterchart",
     "parse_partial_date",
     "partial_date_start",
     "read_rows",
+    "register_cell_progress_engine",
     "repo_root",
     "safe_url",
     "shared_dir",

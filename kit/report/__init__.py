@@ -20,11 +20,9 @@ In notebooks::
 from __future__ import annotations
 
 from kit.present import escape_text, html_table, md, safe_link, safe_url
-from kit.report._pipeline import (
-    CellError,
+from kit.report._parameters import (
     NotebookParameter,
     ParameterError,
-    RenderResult,
     ReportError,
     ReportSetError,
     ReportSpec,
@@ -33,10 +31,8 @@ from kit.report._pipeline import (
     load_report_set,
     notebook_parameters,
     parse_cli_parameters,
-    render,
-    render_set,
-    write_index,
 )
+from kit.report._pipeline import CellError, RenderResult, render, render_set, write_index
 from kit.report._renderer import enable, kit_renderer, record_input, recorded_inputs
 
 __all__ = [

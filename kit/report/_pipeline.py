@@ -1,19 +1,17 @@
 """Execute notebooks with papermill and export them as offline, reproducible HTML reports.
 
-Why this shape: every check that can fail without running code (notebook
-missing, unknown or invalid parameter, duplicate report name) runs before any
-kernel starts; a report is written to a temporary file and renamed only when
-complete, so a failing cell never leaves a half report for someone to publish.
+Why this shape: every check that can fail without running code runs before
+any kernel starts (`kit.report._parameters`); a report is written to a
+temporary file and renamed only when complete, so a failing cell never leaves
+a half report for someone to publish.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import contextvars
 import functools
 import hashlib
-import html
 import json
 import logging
 import os
@@ -22,32 +20,31 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import yaml
 
-from kit.core import PARTIAL_DATE, repo_root
+from kit.core import register_cell_progress_engine, repo_root
+from kit.report._parameters import (
+    KERNEL,
+    NAME_RE,
+    ReportError,
+    ReportSpec,
+    check_parameters,
+    check_reports,
+    declared_files,
+    load_report_set,
+    read_notebook,
+)
 from kit.report._renderer import INPUTS_ENV, RENDER_ENV, VEGALITE_MIME
-from kit.core import __version__
-from kit.present import file_link
+from kit.report._templates import TEMPLATE_DIR, footer_html, format_value, index_html
 
 __all__ = [
-    "ReportError",
-    "ParameterError",
-    "ReportSetError",
     "CellError",
-    "NotebookParameter",
-    "ReportSpec",
     "RenderResult",
-    "notebook_parameters",
-    "parse_cli_parameters",
-    "check_parameters",
-    "check_reports",
-    "load_report_set",
     "render",
     "render_set",
     "write_index",
@@ -55,30 +52,12 @@ __all__ = [
     "TEMPLATE_DIR",
 ]
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 _MANIFEST = ".kit-reports.json"
-_KERNEL = "python3"
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _REMOVE_TAGS = {"remove_cell", "remove-cell", "hide", "hide-cell"}
 _REMOVE_INPUT_TAGS = {"remove_input", "remove-input", "hide-input"}
 _REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output", "hide-output"}
 
 Status = Callable[[str], None]
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class ReportError(Exception):
-    """A report could not be rendered; the message names notebook and reason."""
-
-
-class ParameterError(ReportError):
-    """An unknown or invalid parameter, found before anything is executed."""
-
-
-class ReportSetError(ReportError):
-    """A malformed report set file (names the file and line)."""
 
 
 class CellError(ReportError):
@@ -98,296 +77,6 @@ class CellError(ReportError):
         )
 
 
-# --------------------------------------------------------------------------- parameters
-
-
-@dataclass(frozen=True, slots=True)
-class NotebookParameter:
-    """One assignment of a notebook's `parameters` cell."""
-
-    name: str
-    default: Any
-    source: str
-    help: str = ""
-
-    @property
-    def kind(self) -> type:
-        """The type of the default (a str default accepts strings, an int default ints, ...)."""
-        return type(self.default)
-
-
-def _read_notebook(path: Path) -> nbformat.NotebookNode:
-    if not path.is_file():
-        raise ReportError(f"{path}: notebook not found")
-    try:
-        if path.suffix == ".ipynb":
-            nb = nbformat.read(path, as_version=4)
-        else:
-            import jupytext
-
-            nb = jupytext.read(path)
-    except Exception as exc:  # a broken file must name itself, not show a JSON traceback
-        raise ReportError(f"{path}: cannot read notebook: {exc}") from exc
-    for cell in nb.cells:  # papermill expects every cell to carry a tags list
-        cell.metadata.setdefault("tags", [])
-    return nb
-
-
-def _parameters_of(nb: nbformat.NotebookNode, label: str) -> dict[str, NotebookParameter]:
-    from papermill.inspection import _infer_parameters
-
-    params: dict[str, NotebookParameter] = {}
-    for p in _infer_parameters(nb, name=_KERNEL, language="python"):
-        try:
-            default = ast.literal_eval(p.default)
-        except (ValueError, SyntaxError) as exc:
-            raise ParameterError(
-                f"{label}: parameters cell: {p.name} = {p.default} is not a literal "
-                "(parameters must be plain values: str, int, float, bool, None, list)"
-            ) from exc
-        params[p.name] = NotebookParameter(p.name, default, p.default, p.help or "")
-    return params
-
-
-def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, NotebookParameter]:
-    """The parameters a notebook declares in its `parameters`-tagged cell."""
-    path = Path(notebook)
-    return _parameters_of(_read_notebook(path), str(path))
-
-
-def parse_cli_parameters(pairs: Sequence[str]) -> dict[str, str]:
-    """``["place=sy", "until=2017-05-31"]`` -> dict; values stay strings until checked."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise ParameterError(f"-p {pair!r}: expected key=value")
-        if key in out:
-            raise ParameterError(f"-p {key}: given twice")
-        out[key] = value
-    return out
-
-
-_TRUE = {"true", "yes", "1", "on"}
-_FALSE = {"false", "no", "0", "off"}
-
-
-def _coerce(label: str, param: NotebookParameter, value: Any) -> Any:
-    """Convert a value (a CLI string or a YAML value) to the type of the parameter's default."""
-    kind = param.kind
-    where = f"{label}: parameter {param.name}"
-    if param.default is None:
-        return yaml.safe_load(value) if isinstance(value, str) else value
-    if kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise ParameterError(f"{where}: {value!r} is not true/false")
-    if kind is int:
-        if isinstance(value, bool):
-            raise ParameterError(f"{where}: {value!r} is not an integer")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise ParameterError(f"{where}: {value!r} is not an integer") from None
-    if kind is float:
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            raise ParameterError(f"{where}: {value!r} is not a number") from None
-    if kind is str:
-        if isinstance(value, bool) or value is None or isinstance(value, list | dict):
-            raise ParameterError(f"{where}: {value!r} is not text")
-        return str(value)
-    if kind is list:
-        if isinstance(value, list):
-            return value
-        if isinstance(value, str):
-            return [v.strip() for v in value.split(";") if v.strip()]
-        raise ParameterError(f"{where}: {value!r} is not a list")
-    if isinstance(value, str):
-        return yaml.safe_load(value)
-    return value
-
-
-def _is_date_param(name: str) -> bool:
-    return name in {"until", "since", "as_of", "start", "end", "date"} or name.endswith(("_date", "_until", "_since"))
-
-
-def _check_domain(label: str, name: str, value: Any) -> None:
-    """Domain checks by parameter name: places resolve in the gazetteer, dates parse."""
-    where = f"{label}: parameter {name}"
-    if value is None or value == "":
-        return
-    if _is_date_param(name):
-        text = str(value)
-        if not PARTIAL_DATE.match(text):
-            raise ParameterError(f"{where}: {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-        try:
-            parts = [int(p) for p in text.split("-")] + [1, 1]
-            datetime(parts[0], parts[1], parts[2])
-        except ValueError:
-            raise ParameterError(f"{where}: {text!r} is not a real calendar date") from None
-    if name in {"place", "places"}:
-        gazetteer = _gazetteer()
-        if gazetteer is None:
-            return
-        items = value if isinstance(value, list) else str(value).split(";")
-        for item in (str(i).strip() for i in items):
-            if not item:
-                raise ParameterError(f"{where}: empty place in {value!r} (ids are separated by ';')")
-            if item not in gazetteer and gazetteer.resolve(item) is None:
-                raise ParameterError(f"{where}: {item!r} is not a gazetteer id or known place name")
-
-
-@functools.lru_cache(maxsize=1)
-def _gazetteer() -> Any:
-    """The project gazetteer for place checks, or None when it is not available yet."""
-    try:
-        from kit.ledger import load_gazetteer
-
-        return load_gazetteer()
-    except Exception:  # no gazetteer in this checkout: skip the place check, never block
-        return None
-
-
-def check_parameters(
-    notebook: str | os.PathLike[str],
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    label: str | None = None,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Validate `overrides` against the notebook's parameters before executing anything.
-
-    Returns ``(effective, coerced_overrides)``: every parameter's value for the
-    footer, and the overrides converted to the defaults' types for papermill.
-    """
-    path = Path(notebook)
-    where = label or str(path)
-    nb = _read_notebook(path)
-    declared = _parameters_of(nb, where)
-    overrides = dict(overrides or {})
-    if overrides and not declared:
-        raise ParameterError(
-            f"{where}: has no cell tagged 'parameters', so it takes no parameters "
-            f"(given: {', '.join(sorted(overrides))})"
-        )
-    unknown = sorted(set(overrides) - set(declared))
-    if unknown:
-        raise ParameterError(
-            f"{where}: unknown parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}"
-            f" (this notebook takes: {', '.join(declared) or 'none'})"
-        )
-    problems: list[str] = []
-    coerced: dict[str, Any] = {}
-    for key, value in overrides.items():
-        try:
-            coerced[key] = _coerce(where, declared[key], value)
-        except ParameterError as exc:
-            problems.append(str(exc))
-    effective = {k: coerced.get(k, p.default) for k, p in declared.items()}
-    for key, value in effective.items():
-        if key in overrides and key not in coerced:
-            continue
-        try:
-            _check_domain(where, key, value)
-        except ParameterError as exc:
-            problems.append(str(exc))
-    if problems:  # every bad parameter at once, so one fix-and-retry is enough
-        raise ParameterError("\n".join(problems))
-    return effective, coerced
-
-
-# --------------------------------------------------------------------------- report sets
-
-
-@dataclass(frozen=True)
-class ReportSpec:
-    """One report to render: a notebook, an output name and its parameters (one scope)."""
-
-    notebook: Path
-    name: str
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-    title: str | None = None
-    inputs: tuple[str, ...] = ()
-    origin: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.origin or str(self.notebook)
-
-
-def load_report_set(path: str | os.PathLike[str]) -> list[ReportSpec]:
-    """Read a report set YAML file (a list, or a mapping with a ``reports:`` list).
-
-    Each entry: ``notebook`` (relative to the YAML file's folder), ``name``
-    (output file stem; default the notebook stem), ``parameters`` (mapping),
-    optional ``title`` and ``inputs`` (extra data files or globs, relative to
-    the repo root, hashed into the footer).
-    """
-    file = Path(path)
-    if not file.is_file():
-        raise ReportSetError(f"{file}: report set not found")
-    text = file.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise ReportSetError(f"{file}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    nodes: list[Any] = []
-    if isinstance(data, dict) and "reports" in data:
-        entries = data["reports"]
-        for key_node, value_node in root.value:
-            if key_node.value == "reports":
-                nodes = list(getattr(value_node, "value", []))
-    else:
-        entries = data
-        nodes = list(getattr(root, "value", [])) if root is not None else []
-    if not isinstance(entries, list) or not entries:
-        raise ReportSetError(f"{file}:1: reports: expected a non-empty list of reports")
-    specs: list[ReportSpec] = []
-    seen: dict[str, str] = {}
-    for i, entry in enumerate(entries):
-        line = nodes[i].start_mark.line + 1 if i < len(nodes) else 1
-        where = f"{file}:{line}"
-        if not isinstance(entry, dict):
-            raise ReportSetError(f"{where}: entry: expected a mapping with notebook, name, parameters")
-        extra = sorted(set(entry) - {"notebook", "name", "parameters", "title", "inputs"})
-        if extra:
-            raise ReportSetError(f"{where}: {extra[0]}: unknown key (allowed: notebook, name, parameters, title, inputs)")
-        nb_text = entry.get("notebook")
-        if not isinstance(nb_text, str) or not nb_text:
-            raise ReportSetError(f"{where}: notebook: required (path relative to {file.parent})")
-        notebook = (file.parent / nb_text).resolve()
-        if not notebook.is_file():
-            raise ReportSetError(f"{where}: notebook: {nb_text} does not exist")
-        name = entry.get("name", notebook.stem)
-        if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise ReportSetError(f"{where}: name: {name!r} must be letters, digits, '.', '_' or '-'")
-        if name == "index":
-            raise ReportSetError(f"{where}: name: 'index' is reserved for the report index")
-        if name in seen:
-            raise ReportSetError(f"{where}: name: {name!r} already used at line {seen[name]}")
-        seen[name] = str(line)
-        params = entry.get("parameters") or {}
-        if not isinstance(params, dict):
-            raise ReportSetError(f"{where}: parameters: expected a mapping of name: value")
-        inputs = entry.get("inputs") or []
-        if isinstance(inputs, str):
-            inputs = [inputs]
-        if not isinstance(inputs, list) or not all(isinstance(x, str) for x in inputs):
-            raise ReportSetError(f"{where}: inputs: expected a list of paths or globs")
-        title = entry.get("title")
-        if title is not None and not isinstance(title, str):
-            raise ReportSetError(f"{where}: title: expected text")
-        specs.append(ReportSpec(notebook, name, {str(k): v for k, v in params.items()}, title, tuple(inputs), where))
-    return specs
-
-
 # --------------------------------------------------------------------------- execution
 
 
@@ -398,25 +87,7 @@ _CELL_CALLBACK: contextvars.ContextVar[Callable[[int, int], None] | None] = cont
 
 def _register_engine() -> str:
     """A papermill engine that reports each cell start, for the progress display."""
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    class _KitEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-            callback = _CELL_CALLBACK.get()
-            if callback is not None:
-                total = len(nb_man.nb.cells)
-                original = nb_man.cell_start
-
-                def cell_start(cell: Any, cell_index: int | None = None, **kw: Any) -> Any:
-                    callback(int(cell_index or 0), total)
-                    return original(cell, cell_index, **kw)
-
-                nb_man.cell_start = cell_start
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-
-    papermill_engines.register("kit", _KitEngine)
-    return "kit"
+    return register_cell_progress_engine("kit", _CELL_CALLBACK.get)
 
 
 @contextlib.contextmanager
@@ -512,7 +183,7 @@ def _execute(
                 None,
                 parameters=dict(overrides),
                 engine_name=engine,
-                kernel_name=_KERNEL,
+                kernel_name=KERNEL,
                 language="python",
                 progress_bar=False,
                 request_save_on_cell_execute=False,
@@ -590,19 +261,8 @@ def _display_path(path: Path) -> str:
 
 
 def _hash_file(path: Path) -> str:
+    """sha256 of a file's bytes, as in the footer."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _declared_files(declared: Sequence[str], label: str) -> list[Path]:
-    """Files named by a report's ``inputs`` (paths or globs under the repo root); checked before executing."""
-    root = repo_root()
-    files: list[Path] = []
-    for pattern in declared:
-        matches = sorted(root.glob(pattern)) if any(c in pattern for c in "*?[") else [root / pattern]
-        if not matches or not all(m.is_file() for m in matches):
-            raise ReportError(f"{label}: inputs: {pattern} matches no file under {root}")
-        files += [m.resolve() for m in matches]
-    return files
 
 
 def _collect_inputs(inputs_file: Path, declared: Sequence[Path]) -> list[tuple[str, str]]:
@@ -618,58 +278,6 @@ def _collect_inputs(inputs_file: Path, declared: Sequence[Path]) -> list[tuple[s
     return sorted((_display_path(p), digest) for p, digest in found.items())
 
 
-def _format_value(value: Any) -> str:
-    if isinstance(value, str):
-        return value if value else '""'
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _footer(
-    *,
-    notebook: str,
-    parameters: Mapping[str, Any],
-    overrides: Mapping[str, Any],
-    inputs: Sequence[tuple[str, str]],
-    rendered: str,
-) -> str:
-    """Escaped footer HTML: version, notebook, parameters, data file hashes, render date."""
-    e = functools.partial(html.escape, quote=True)
-    rows = "".join(
-        f"<tr><td>{e(k)}</td><td dir=\"auto\">{e(_format_value(v))}</td>"
-        f"<td>{'set for this report' if k in overrides else 'notebook default'}</td></tr>"
-        for k, v in parameters.items()
-    )
-    params = (
-        f'<table class="kit-footer-table"><thead><tr><th>parameter</th><th>value</th><th></th></tr></thead>'
-        f"<tbody>{rows}</tbody></table>"
-        if parameters
-        else "<p>This notebook takes no parameters.</p>"
-    )
-    files = "".join(f"<tr><td>{e(path)}</td><td><code>{e(digest)}</code></td></tr>" for path, digest in inputs)
-    data = (
-        f'<table class="kit-footer-table"><thead><tr><th>data file</th><th>sha256</th></tr></thead>'
-        f"<tbody>{files}</tbody></table>"
-        if inputs
-        else "<p>No data files were recorded for this report.</p>"
-    )
-    return (
-        '<footer class="kit-footer">\n'
-        f"<p>Rendered by casualty-kit {e(__version__)} from <code>{e(notebook)}</code> "
-        f'on <time datetime="{e(rendered)}">{e(rendered)}</time>.</p>\n'
-        f"<h4>Scope (parameters)</h4>\n{params}\n<h4>Data files used</h4>\n{data}\n"
-        "</footer>"
-    )
-
-
-_CSS = """
-.kit-chart { margin: 0.5em 0; }
-table.kit-table td, table.kit-table th { text-align: start; }
-.kit-chart-error { color: #a00; border: 1px solid #a00; padding: 0.5em; white-space: pre-wrap; }
-.vega-embed .vega-bindings { font-size: 0.9em; }
-.kit-footer { margin: 3em 1em 1em; padding-top: 1em; border-top: 1px solid #ccc; font-size: 0.85em; color: #444; }
-.kit-footer-table { border-collapse: collapse; }
-.kit-footer-table td, .kit-footer-table th { border: 1px solid #ddd; padding: 2px 6px; text-align: start; overflow-wrap: anywhere; }
-"""
 
 
 def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -698,6 +306,7 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
 
 
 def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The first markdown ``# heading`` without emphasis marks, else `fallback`."""
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -707,6 +316,7 @@ def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
 
 
 def _export_html(nb: nbformat.NotebookNode, name: str, footer: str) -> str:
+    """The report page: nbconvert with the kit template (templates/kit/index.html.j2), code and tagged cells hidden."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -725,7 +335,7 @@ def _export_html(nb: nbformat.NotebookNode, name: str, footer: str) -> str:
     )
     resources = {
         "metadata": {"name": name},
-        "kit": {"bundle": _bundle(_vl_version()), "footer": footer, "css": _CSS},
+        "kit": {"bundle": _bundle(_vl_version()), "footer": footer},
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
@@ -746,6 +356,7 @@ def _export_images(specs: Sequence[dict[str, Any]], folder: Path) -> list[Path]:
         png.write_bytes(vlc.vegalite_to_png(spec, vl_version=version, scale=2))
         written += [svg, png]
     return written
+
 
 
 # --------------------------------------------------------------------------- render
@@ -786,6 +397,93 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One report to render: every argument resolved and checked, nothing executed yet."""
+
+    path: Path
+    name: str
+    label: str  # the notebook as the footer shows it (repo-relative)
+    title: str | None
+    effective: dict[str, Any]  # every parameter's value, for the footer
+    overrides: dict[str, Any]  # the values set for this report, coerced, for papermill
+    files: list[Path]  # declared inputs, hashed into the footer
+
+
+@dataclass(frozen=True)
+class _Page:
+    """An exported report page and what the footer and result say about it."""
+
+    body: str
+    title: str
+    specs: list[dict[str, Any]]
+    stderr: list[str]
+    rendered: str
+    inputs: list[tuple[str, str]]
+
+
+def _job(
+    notebook: str | os.PathLike[str] | ReportSpec,
+    parameters: Mapping[str, Any] | None,
+    name: str | None,
+    inputs: Sequence[str],
+    say: Status,
+) -> _Job:
+    """Resolve `render`'s arguments (a path or a `ReportSpec`) and check them before any kernel starts."""
+    spec = notebook if isinstance(notebook, ReportSpec) else None
+    path = Path(spec.notebook if spec else notebook).resolve()  # type: ignore[arg-type]
+    overrides = dict(spec.parameters if spec else parameters or {})
+    name = spec.name if spec else (name or path.stem)
+    declared_inputs = tuple(spec.inputs) if spec else tuple(inputs)
+    label = _display_path(path)
+    if not NAME_RE.match(name) or name == "index":
+        raise ReportError(f"--name {name!r}: use letters, digits, '.', '_' or '-' (and not 'index')")
+    say("checking parameters")
+    where = spec.label if spec else label
+    effective, coerced = check_parameters(path, overrides, label=where)
+    files = declared_files(declared_inputs, where)
+    return _Job(path, name, label, spec.title if spec else None, effective, coerced, files)
+
+
+def _run(job: _Job, work: Path, timeout: int | None, say: Status) -> tuple[nbformat.NotebookNode, Path]:
+    """Execute the notebook in `work`; returns it and the file the kernel recorded its inputs in."""
+    nb = read_notebook(job.path)
+    inputs_file = work / "inputs.jsonl"
+    inputs_file.touch()
+    say("executing")
+
+    def on_cell(index: int, total: int) -> None:
+        say(f"cell {index + 1}/{total}")
+
+    executed = _execute(nb, job.label, job.path, job.overrides, inputs_file, timeout, on_cell)
+    _check_offline(executed, job.label)
+    return executed, inputs_file
+
+
+def _page(job: _Job, executed: nbformat.NotebookNode, inputs_file: Path) -> _Page:
+    """Export the executed notebook as the report page, its footer filled in."""
+    title = job.title or _title_of(executed, job.name)
+    specs, stderr = _prepare_for_export(executed, title)
+    rendered = render_date().strftime("%Y-%m-%dT%H:%M:%SZ")
+    file_inputs = _collect_inputs(inputs_file, job.files)
+    footer = footer_html(
+        notebook=job.label, parameters=job.effective, overrides=job.overrides, inputs=file_inputs, rendered=rendered
+    )
+    body = _export_html(executed, job.name, footer)
+    return _Page(body, title, specs, stderr, rendered, file_inputs)
+
+
+def _write_images(specs: Sequence[dict[str, Any]], work: Path, out: Path, name: str) -> list[Path]:
+    """Charts as SVG/PNG in ``<out>/<name>_charts``, replaced whole (staged in `work` first)."""
+    staged = work / "images"
+    _export_images(specs, staged)
+    final = out / f"{name}_charts"
+    if final.exists():
+        shutil.rmtree(final)
+    shutil.copytree(staged, final)
+    return sorted(final.iterdir())
+
+
 def render(
     notebook: str | os.PathLike[str] | ReportSpec,
     parameters: Mapping[str, Any] | None = None,
@@ -803,87 +501,41 @@ def render(
     Parameters are checked before the kernel starts; a failing cell raises
     `CellError` and leaves nothing in `out_dir`.
     """
-    spec = notebook if isinstance(notebook, ReportSpec) else None
-    path = Path(spec.notebook if spec else notebook).resolve()  # type: ignore[arg-type]
-    overrides = dict(spec.parameters if spec else parameters or {})
-    name = spec.name if spec else (name or path.stem)
-    declared_inputs = tuple(spec.inputs) if spec else tuple(inputs)
-    label = _display_path(path)
-    if not _NAME_RE.match(name) or name == "index":
-        raise ReportError(f"--name {name!r}: use letters, digits, '.', '_' or '-' (and not 'index')")
     say = status or (lambda _msg: None)
-    say("checking parameters")
-    effective, coerced = check_parameters(path, overrides, label=spec.label if spec else label)
-    declared_files = _declared_files(declared_inputs, spec.label if spec else label)
-    nb = _read_notebook(path)
+    job = _job(notebook, parameters, name, inputs, say)
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="kit-render-") as work:
-        inputs_file = Path(work) / "inputs.jsonl"
-        inputs_file.touch()
-        say("executing")
-
-        def on_cell(index: int, total: int) -> None:
-            say(f"cell {index + 1}/{total}")
-
-        executed = _execute(nb, label, path, coerced, inputs_file, timeout, on_cell)
-        _check_offline(executed, label)
+    with tempfile.TemporaryDirectory(prefix="kit-render-") as tmp:
+        work = Path(tmp)
+        executed, inputs_file = _run(job, work, timeout, say)
         say("exporting HTML")
-        title = spec.title if spec and spec.title else _title_of(executed, name)
-        specs, stderr = _prepare_for_export(executed, title)
-        rendered = render_date().strftime("%Y-%m-%dT%H:%M:%SZ")
-        file_inputs = _collect_inputs(inputs_file, declared_files)
-        footer = _footer(notebook=label, parameters=effective, overrides=coerced, inputs=file_inputs, rendered=rendered)
-        body = _export_html(executed, name, footer)
+        page = _page(job, executed, inputs_file)
         images: list[Path] = []
-        if export_images and specs:
+        if export_images and page.specs:
             say("writing SVG/PNG")
-            staged = Path(work) / "images"
-            _export_images(specs, staged)
-            final = out / f"{name}_charts"
-            if final.exists():
-                shutil.rmtree(final)
-            shutil.copytree(staged, final)
-            images = sorted(final.iterdir())
-        target = out / f"{name}.html"
-        _atomic_write(target, body)
+            images = _write_images(page.specs, work, out, job.name)
+        target = out / f"{job.name}.html"
+        _atomic_write(target, page.body)
     result = RenderResult(
-        name=name,
+        name=job.name,
         path=target,
-        notebook=label,
-        title=title,
-        parameters=effective,
-        overrides=coerced,
-        rendered=rendered,
-        charts=len(specs),
-        inputs=tuple(file_inputs),
+        notebook=job.label,
+        title=page.title,
+        parameters=job.effective,
+        overrides=job.overrides,
+        rendered=page.rendered,
+        charts=len(page.specs),
+        inputs=tuple(page.inputs),
         size=target.stat().st_size,
         seconds=time.perf_counter() - started,
         images=tuple(images),
-        stderr=tuple(stderr),
+        stderr=tuple(page.stderr),
     )
     if update_index:
         _update_manifest(out, [result])
         write_index(out)
     return result
-
-
-def check_reports(specs: Sequence[ReportSpec]) -> None:
-    """Check every report's parameters and declared inputs; raise one error listing all problems.
-
-    Why: a set renders for minutes; a typo in the last entry must stop it
-    before the first kernel starts, not after four reports.
-    """
-    problems = []
-    for spec in specs:
-        try:
-            check_parameters(spec.notebook, spec.parameters, label=spec.label)
-            _declared_files(spec.inputs, spec.label)
-        except ReportError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise ParameterError("\n".join(problems))
 
 
 def render_set(
@@ -923,11 +575,11 @@ def render_set(
     write_index(out)
     return results, failures
 
-
 # --------------------------------------------------------------------------- index
 
 
 def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
+    """The folder's report manifest (name -> file, title, scope, ...); empty when missing or broken."""
     path = out / _MANIFEST
     if not path.is_file():
         return {}
@@ -939,13 +591,14 @@ def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def _update_manifest(out: Path, results: Sequence[RenderResult]) -> None:
+    """Add or replace `results` in the manifest, so the index lists reports rendered by earlier runs too."""
     manifest = _read_manifest(out)
     for r in results:
         manifest[r.name] = {
             "file": r.path.name,
             "title": r.title,
             "notebook": r.notebook,
-            "parameters": {k: _format_value(v) for k, v in r.parameters.items()},
+            "parameters": {k: format_value(v) for k, v in r.parameters.items()},
             "overrides": sorted(r.overrides),
             "rendered": r.rendered,
             "charts": r.charts,
@@ -954,52 +607,12 @@ def _update_manifest(out: Path, results: Sequence[RenderResult]) -> None:
     _atomic_write(out / _MANIFEST, text)
 
 
+
 def write_index(out_dir: str | os.PathLike[str]) -> Path:
     """``index.html`` linking every report in `out_dir` with its scope and render date (all escaped)."""
     out = Path(out_dir)
     manifest = {k: v for k, v in _read_manifest(out).items() if (out / str(v.get("file", ""))).is_file()}
-    e = functools.partial(html.escape, quote=True)
-    rows = []
-    for name, entry in manifest.items():
-        overrides = set(entry.get("overrides", []))
-        scope = "; ".join(
-            f"{'<b>' if k in overrides else ''}{e(k)} = {e(str(v))}{'</b>' if k in overrides else ''}"
-            for k, v in entry.get("parameters", {}).items()
-        )
-        rows.append(
-            f'<tr><td>{file_link(entry["file"], name)}</td><td dir="auto">{e(entry.get("title", ""))}</td>'
-            f'<td dir="auto">{scope or "–"}</td><td>{e(str(entry.get("charts", "")))}</td>'
-            f'<td><code>{e(entry.get("notebook", ""))}</code></td><td>{e(entry.get("rendered", ""))}</td></tr>'
-        )
     stamp = render_date().strftime("%Y-%m-%dT%H:%M:%SZ")
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>casualty-kit reports</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
-table {{ border-collapse: collapse; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: start; vertical-align: top; }}
-th {{ background: #f3f3f3; }}
-footer {{ margin-top: 2em; font-size: 0.85em; color: #555; }}
-</style>
-</head>
-<body>
-<h1>casualty-kit reports</h1>
-<p>Each report is one self-contained HTML file that works offline. Its scope is the notebook
-parameters it was rendered with (values set for that report in bold).</p>
-<table>
-<thead><tr><th>report</th><th>title</th><th>scope (parameters)</th><th>charts</th><th>notebook</th><th>rendered</th></tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-<footer>Index written by casualty-kit {e(__version__)} on {e(stamp)}.</footer>
-</body>
-</html>
-"""
     target = out / "index.html"
-    _atomic_write(target, page)
+    _atomic_write(target, index_html(manifest, stamp))
     return target

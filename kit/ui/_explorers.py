@@ -23,7 +23,7 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
-from kit.core import is_rendering
+from kit.core import is_rendering, observe_chart_selections, offline_jupyterchart
 from kit.core import VERDICT_LABELS
 from kit.present import escape_text, format_figure, format_range, safe_link, safe_url, short_text
 from kit.present.charts import (
@@ -56,25 +56,8 @@ def _offline_jupyterchart() -> None:
     often work offline, and nothing in the kit may download at run time. The
     bundle takes seconds to build, so it is cached per altair/vl-convert version.
     """
-    if getattr(alt.JupyterChart, "_is_offline", False):
-        return
-    import vl_convert as vlc
-
     cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casualty-kit"
-    cache = cache_root / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}.js"
-    try:
-        if cache.is_file() and hasattr(alt.JupyterChart, "_esm"):
-            alt.JupyterChart._esm = cache.read_text(encoding="utf-8")
-            alt.JupyterChart._is_offline = True
-            return
-    except OSError:
-        pass
-    alt.JupyterChart.enable_offline()
-    try:
-        cache_root.mkdir(parents=True, exist_ok=True)
-        cache.write_text(alt.JupyterChart._esm, encoding="utf-8")
-    except OSError:  # read-only home: rebuild next time
-        pass
+    offline_jupyterchart(cache_root)
 
 
 class _Explorer:
@@ -390,7 +373,7 @@ class ClaimExplorer(_Explorer):
                 self._jchart.spec = {**self._jchart.spec, "datasets": {_LIVE_DATA: []}}
             else:
                 self._jchart = alt.JupyterChart(self.chart)
-            self._jchart.observe(self._on_selection, names="_vl_selections")
+            observe_chart_selections(self._jchart, self._on_selection)
         return self._jchart
 
     @property

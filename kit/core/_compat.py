@@ -1,0 +1,118 @@
+"""Every use of a third-party private API, one small function each.
+
+Why one home: a library may rename or reshape anything underscored (or any
+internal hook) in a minor release. Kept here, each use is visible at a
+glance, has a test in tests/test_compat.py that names the library and
+version when it breaks, and says which public API would replace it.
+
+Each function imports its library itself, so `kit.core` stays import-light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "infer_notebook_parameters",
+    "register_cell_progress_engine",
+    "offline_jupyterchart",
+    "observe_chart_selections",
+]
+
+CellCallback = Callable[[int, int], None]
+
+
+def infer_notebook_parameters(nb: Any, kernel_name: str, language: str) -> list[tuple[str, str, str]]:
+    """The `parameters` cell's assignments of a notebook node: ``(name, default source, help)`` each.
+
+    Private: ``papermill.inspection._infer_parameters``. Why: the public
+    ``papermill.inspect_notebook`` takes a path and reads it with papermill's
+    own I/O, so it cannot inspect a jupytext notebook or the node we already
+    read. Public replacement: ``papermill.inspect_notebook`` once it accepts a
+    ``NotebookNode``.
+    """
+    from papermill.inspection import _infer_parameters
+
+    return [(p.name, p.default, p.help or "") for p in _infer_parameters(nb, name=kernel_name, language=language)]
+
+
+def register_cell_progress_engine(name: str, current_callback: Callable[[], CellCallback | None]) -> str:
+    """Register papermill engine `name`: nbclient's engine, calling ``callback(cell_index, n_cells)`` at each cell start.
+
+    `current_callback` is asked at each execution (e.g. a context variable),
+    so one registered engine serves every render. Internals relied on:
+    ``NBClientEngine.execute_managed_notebook``'s signature and that papermill
+    calls ``nb_man.cell_start(cell, index)`` before each cell, markdown cells
+    included (we wrap that bound method). Public replacement: nbclient's
+    ``on_cell_start`` hook passed through ``papermill.execute_notebook(...,
+    on_cell_start=...)`` -- but nbclient skips the hook for markdown cells, so
+    the progress count would change.
+    """
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class _ProgressEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            callback = current_callback()
+            if callback is not None:
+                total = len(nb_man.nb.cells)
+                original = nb_man.cell_start
+
+                def cell_start(cell: Any, cell_index: int | None = None, **kw: Any) -> Any:
+                    callback(int(cell_index or 0), total)
+                    return original(cell, cell_index, **kw)
+
+                nb_man.cell_start = cell_start
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+
+    papermill_engines.register(name, _ProgressEngine)
+    return name
+
+
+def offline_jupyterchart(cache_dir: Path | None) -> None:
+    """Make `alt.JupyterChart` load Vega from the installed vl-convert, not from esm.sh.
+
+    altair's ``JupyterChart.enable_offline()`` is public but rebuilds its
+    bundle (seconds) in every kernel; we cache the bundle per altair and
+    vl-convert version in `cache_dir` (None: no cache) and put it back.
+    Private: the class attributes ``JupyterChart._esm`` (the anywidget module
+    source) and ``JupyterChart._is_offline``. Public replacement: an
+    ``enable_offline`` that caches its bundle, or one that accepts it.
+    """
+    import altair as alt
+    import vl_convert as vlc
+
+    chart = alt.JupyterChart
+    if getattr(chart, "_is_offline", False):
+        return
+    cache = cache_dir / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}.js" if cache_dir else None
+    try:
+        if cache is not None and cache.is_file() and hasattr(chart, "_esm"):
+            chart._esm = cache.read_text(encoding="utf-8")
+            chart._is_offline = True
+            return
+    except OSError:
+        pass
+    chart.enable_offline()
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(chart._esm, encoding="utf-8")
+    except OSError:  # read-only home: rebuild next time
+        pass
+
+
+def observe_chart_selections(chart: Any, callback: Callable[[dict[str, Any]], None]) -> None:
+    """Call ``callback(change)`` whenever the browser changes a selection of an `alt.JupyterChart`.
+
+    ``change["new"]`` is Vega's raw selection state, ``{param name: {"value":
+    signal, "store": [...]}}``; the kit reads ``value["vlPoint"]["or"]`` from it
+    to learn the picked rows' fields. Private: the synced trait
+    ``JupyterChart._vl_selections``. Public replacement: ``chart.selections.observe``
+    with altair's typed ``PointSelection`` objects (their ``value`` is a list
+    of the picked rows' fields).
+    """
+    chart.observe(callback, names="_vl_selections")
