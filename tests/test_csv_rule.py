@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from hypothesis import strategies as st
 
 from kit.core import LINE, InputError, Problem, read_rows
 from kit.estimate import read_histories
-from kit.ledger import CLAIM_COLUMNS, PLACE_COLUMNS, load_claims, load_operations, read_places
+from kit.ledger import CLAIM_COLUMNS, PLACE_COLUMNS, Gazetteer, load_claims, load_gazetteer, load_operations, read_places
 from kit.match import DECISION_COLUMNS, load_decisions
 
 
@@ -49,10 +50,13 @@ def _raised(load: Callable[[Path], object]) -> Callable[[Path], list[Problem]]:
     return problems
 
 
-def _ledger_problems(path: Path) -> list[Problem]:
-    from kit.ledger import load_gazetteer
+@cache
+def _gazetteer() -> Gazetteer:
+    return load_gazetteer()
 
-    return list(load_claims(path, gazetteer=load_gazetteer()).problems)
+
+def _ledger_problems(path: Path) -> list[Problem]:
+    return list(load_claims(path, gazetteer=_gazetteer()).problems)
 
 
 _CLAIM = dict(
@@ -234,3 +238,11 @@ def test_decisions_log_tolerates_added_columns_and_keeps_values_verbatim(tmp_pat
     )
     got = load_decisions(path)
     assert got[["id_a", "decision", "note"]].values.tolist() == [[" A1 ", "accept", " two\nlines "]]
+
+
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n", b"\r"])
+def test_undecodable_bytes_are_reported_on_their_physical_line(tmp_path: Path, eol: bytes) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(eol.join([b"a,b", b"1,2", b"", b"caf\xe9,3", b""]))
+    _, problems, _ = read_rows(path, required=["a", "b"])
+    assert [(p.line, p.field) for p in problems] == [(4, "(file)")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def read_rows(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = len(re.findall(rb"\r\n|\r|\n", raw[: exc.start])) + 1  # CR-only files count too
         return empty, [Problem(name, line, "(file)", "not valid UTF-8 text (save the file as UTF-8)")], 0
     if "\x00" in text and not verbatim:
         return empty, [Problem(name, 0, "(file)", "file contains NUL bytes; it is not a CSV text file")], 0
