@@ -1,14 +1,19 @@
 """Read small project CSVs row by row, keeping line numbers and every problem.
 
-pandas' parser stops or silently skips on ragged rows; the ledger and the
-gazetteer are small, so we read them with the csv module and keep each row's
-line number for `file:line: field: message` reports.
+pandas' parser stops or silently skips on ragged rows; the kit's small files
+(ledger, gazetteer, operations, review decisions, capture histories) are read
+with the csv module instead, and every one through `read_rows`, so a problem's
+line means the same thing everywhere: the 1-based physical line on which its
+record starts (header = line 1). Blank lines are skipped but counted, a quoted
+field's line breaks are counted, a UTF-8 BOM is stripped, and LF, CRLF and
+CR-only line endings each count as one line break.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,17 +35,29 @@ def _display(path: Path) -> str:
 def read_rows(
     path: str | Path,
     *,
-    required: Sequence[str],
+    required: Sequence[str] = (),
     optional: Sequence[str] = (),
+    extra: bool = False,
+    verbatim: bool = False,
+    name: str | None = None,
 ) -> tuple[pd.DataFrame, list[Problem], int]:
     """Rows of a CSV as strings plus problems and the count of data rows.
 
     Returns a frame with the declared columns (missing optional ones filled
-    with ""), `__line__` and `__file__`; rows with the wrong number of fields
-    are reported and left out of the frame but counted in rows_in.
+    with ""), `__line__` (the line each record starts on) and `__file__`; rows
+    with the wrong number of fields are reported and left out of the frame but
+    counted in rows_in. Variants for callers whose files differ:
+
+    - `extra`: keep columns the header has but nobody declared, after the
+      declared ones, instead of reporting them (capture histories name their
+      lists in the header; decisions and operations tolerate notes columns);
+    - `verbatim`: keep every value exactly as written (no stripping, NUL
+      characters allowed) for logs the kit writes and reads back;
+    - `name`: how problems name the file (default: the path relative to the
+      working directory when it lies below it).
     """
     p = Path(path)
-    name = _display(p)
+    name = _display(p) if name is None else name
     problems: list[Problem] = []
     columns = [*required, *optional]
     empty = pd.DataFrame(columns=[*columns, LINE, FILE], dtype="string")
@@ -51,9 +68,9 @@ def read_rows(
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = len(re.findall(rb"\r\n|\r|\n", raw[: exc.start])) + 1  # CR-only files count too
         return empty, [Problem(name, line, "(file)", "not valid UTF-8 text (save the file as UTF-8)")], 0
-    if "\x00" in text:
+    if "\x00" in text and not verbatim:
         return empty, [Problem(name, 0, "(file)", "file contains NUL bytes; it is not a CSV text file")], 0
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -63,6 +80,8 @@ def read_rows(
     except csv.Error as exc:
         return empty, [Problem(name, 1, "(header)", f"unreadable header: {exc}")], 0
     header = [h.strip() for h in header]
+    if extra:
+        columns += [h for h in dict.fromkeys(header) if h not in columns]
     records: list[list[str]] = []
     lines: list[int] = []
     rows_in = 0
@@ -87,12 +106,14 @@ def read_rows(
             break
         except csv.Error as exc:
             rows_in += 1
-            problems.append(Problem(name, reader.line_num, "(row)", f"unreadable CSV row: {exc}"))
+            problems.append(Problem(name, line_no + 1, "(row)", f"unreadable CSV row: {exc}"))
             break
+        # csv yields each blank line as its own empty row, so the line after the
+        # previous row's last line is where this record starts.
         start = line_no + 1
         line_no = reader.line_num
         if not row or all(not c.strip() for c in row):
-            continue  # blank lines carry no claim
+            continue  # blank lines carry no record
         rows_in += 1
         if bad_header:
             continue
@@ -111,7 +132,8 @@ def read_rows(
         if col not in frame.columns:
             frame[col] = pd.Series([""] * len(frame), dtype="string")
     frame = frame[columns].fillna("")
-    frame = frame.apply(lambda s: s.str.strip())
+    if not verbatim:
+        frame = frame.apply(lambda s: s.str.strip())
     frame[LINE] = pd.Series(lines, dtype="int64")
     frame[FILE] = name
     return frame, problems, rows_in

@@ -10,8 +10,6 @@ changes the estimate of the unseen.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit.core import InputError, Problem
+from kit.core import FILE, LINE, InputError, Problem, read_rows
 
 __all__ = [
     "CaptureHistories",
@@ -198,7 +196,11 @@ def _check_rows(
     *,
     count: str,
     strata: Sequence[str],
+    found: Sequence[Problem] = (),
+    rows_read: int = 0,
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Check the header, then every row; `found` and `rows_read` carry what the CSV reader already saw
+    (rows it rejected as ragged are reported there, and left out of `rows`)."""
     problems: list[Problem] = []
     missing = [c for c in [count, *strata] if c not in header]
     for col in missing:
@@ -216,6 +218,7 @@ def _check_rows(
         problems.append(Problem(name, 1, "(header)", f"at most {_MAX_LISTS} list columns are supported"))
     if problems:
         raise InputError(problems)
+    problems = list(found)
     records: list[dict[str, object]] = []
     rows_in = 0
     for line, values in rows:
@@ -260,8 +263,8 @@ def _check_rows(
             out["line"] = line
             records.append(out)
     if problems:
-        raise InputError(problems)
-    if rows_in == 0:
+        raise InputError(sorted(problems, key=lambda p: p.line))
+    if max(rows_in, rows_read) == 0:
         raise InputError([Problem(name, 1, "(file)", "no data rows below the header")])
     frame = pd.DataFrame(records, columns=[*lists, *strata, _COUNT, "line"])
     return frame, lists
@@ -271,24 +274,18 @@ def read_histories(path: str | Path, *, count: str = _COUNT, strata: Sequence[st
     """Read and validate a capture-history CSV: one 0/1 column per list, a count column, optional strata.
 
     Every bad row is reported (`file:line: field: message`) in one `InputError`;
-    nothing is estimated from a table that had to be guessed at.
+    nothing is estimated from a table that had to be guessed at. The file is read
+    by the kit's one CSV rule (`kit.core.read_rows`): lines are where records start.
     """
-    p = Path(path)
     name = str(path)
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise InputError([Problem(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}")]) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(name, 0, "(file)", "not valid UTF-8 text")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError([Problem(name, 1, "(file)", "empty file: expected a header row")]) from None
-    rows = ((reader.line_num, values) for values in reader if any(v.strip() for v in values))
-    frame, lists = _check_rows(name, header, rows, count=count, strata=strata)
-    return HistoryFile(name, lists, tuple(strata), frame)
+    # extra=True: the header names the lists, so every column is welcome here.
+    frame, problems, rows_in = read_rows(path, extra=True, name=name)
+    if any(p.field != "(row)" for p in problems):  # the file or its header is unusable
+        raise InputError(problems)
+    header = [c for c in frame.columns if c not in (LINE, FILE)]
+    rows = zip(frame[LINE].tolist(), frame[header].values.tolist())
+    data, lists = _check_rows(name, header, rows, count=count, strata=strata, found=problems, rows_read=rows_in)
+    return HistoryFile(name, lists, tuple(strata), data)
 
 
 def histories_from_frame(

@@ -9,18 +9,16 @@ Operation names resolve through `data/operations.csv`.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import dateparser
 
-from kit.core import data_dir
+from kit.ledger import Operation, load_operations
 
-__all__ = ["DateMention", "Operation", "PeriodMention", "find_dates", "find_periods", "load_operations"]
+__all__ = ["DateMention", "PeriodMention", "find_dates", "find_periods"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -50,14 +48,6 @@ class DateMention:
     value: str
     precision: str  # day | month | year
     relative: bool = False  # resolved with the publication date
-
-
-@dataclass(frozen=True, slots=True)
-class Operation:
-    operation_id: str
-    name: str
-    start: str
-    end: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,28 +138,6 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
         if found is not None:
             out.append(found)
     return out
-
-
-@lru_cache(maxsize=8)
-def _operations_cached(path: str, mtime: float) -> tuple[Operation, ...]:
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return tuple(
-        Operation(r.get("operation_id", ""), r.get("name", ""), r.get("start", ""), r.get("end", "") or "")
-        for r in rows
-        if r.get("operation_id") and r.get("start")
-    )
-
-
-def load_operations(path: str | Path | None = None) -> tuple[Operation, ...]:
-    """Operations from data/operations.csv (empty when the file is absent)."""
-    try:
-        p = Path(path) if path else data_dir() / "operations.csv"
-    except FileNotFoundError:
-        return ()
-    if not p.is_file():
-        return ()
-    return _operations_cached(str(p), p.stat().st_mtime)
 
 
 _OPERATION_WORDS = r"(?:operation|campaign|intervention|air\s+war|air\s+campaign|war|offensive|battle|siege|bombing|strikes)"

@@ -22,6 +22,7 @@ from kit.ledger._claims import (
     validate_claims_frame,
 )
 from kit.ledger._gazetteer import PLACE_COLUMNS, PLACE_KINDS, Gazetteer, PlaceRelation, load_gazetteer, normalise_name, read_places
+from kit.ledger._operations import Operation, load_operations
 
 __all__ = [
     "CLAIMANT_TYPES",
@@ -37,11 +38,13 @@ __all__ = [
     "ClaimSchema",
     "Gazetteer",
     "LoadResult",
+    "Operation",
     "PlaceRelation",
     "claim_range",
     "ledger_files",
     "load_claims",
     "load_gazetteer",
+    "load_operations",
     "normalise_name",
     "parse_partial_date",
     "read_places",

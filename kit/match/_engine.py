@@ -21,10 +21,8 @@ Pipeline (see docs/MATCHING.md):
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
@@ -36,19 +34,16 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from kit.core import InputError, Problem
+from kit.core import Problem
+from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
 
 __all__ = [
     "DATE_PRECISION_DAYS",
-    "DECISION_COLUMNS",
     "LOCATION_RADIUS_KM",
     "MATCH_COLUMNS",
-    "MatchInputError",
     "MatchResult",
     "SCORE_WEIGHTS",
-    "append_decisions",
     "collapse_strikes",
-    "load_decisions",
     "match_incidents",
     "sensitivity",
 ]
@@ -92,9 +87,6 @@ _COUNTRY_LOCATION_SCORE = 0.1
 #: on a day is stronger evidence than agreeing on a month.
 _DATE_SPECIFICITY = ((1, 1.0), (7, 0.6), (31, 0.4))
 _DATE_SPECIFICITY_COARSE = 0.2
-
-DECISION_COLUMNS = ["source_a", "id_a", "source_b", "id_b", "decision", "reviewer", "decided_at", "note"]
-_DECISIONS = ("accept", "reject")
 
 _REQUIRED = [
     "source",
@@ -145,10 +137,6 @@ _EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 _KM_PER_DEG = _EARTH_KM * np.pi / 180
 Fallback = Literal["governorate", "country", "none"]
 Progress = Callable[[str], None]
-
-
-class MatchInputError(InputError):
-    """Input that matching cannot use (missing columns, bad decisions file)."""
 
 
 # --------------------------------------------------------------------------
@@ -221,75 +209,6 @@ class MatchResult:
         self.only_b.to_csv(paths["only_b"], index=False)
         self.candidates.to_csv(paths["candidates"], index=False)
         return paths
-
-
-# --------------------------------------------------------------------------
-# Decisions (written by kit.review, re-applied here)
-# --------------------------------------------------------------------------
-
-
-def load_decisions(path: str | Path | pd.DataFrame | None) -> pd.DataFrame:
-    """Read a reviewer decisions CSV; the latest decision per pair wins.
-
-    The file is an append-only log (`kit.review` appends one row per click), so
-    history is kept; an absent file means no decisions yet. Bad rows raise
-    `MatchInputError` naming file, line and field.
-    """
-    if path is None:
-        return pd.DataFrame(columns=DECISION_COLUMNS)
-    if isinstance(path, pd.DataFrame):
-        frame = path.copy()
-        name = "<decisions frame>"
-        lines = list(range(2, len(frame) + 2))
-    else:
-        p = Path(path)
-        name = str(p)
-        if not p.exists():
-            return pd.DataFrame(columns=DECISION_COLUMNS)
-        with p.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            header = reader.fieldnames or []
-            missing = [c for c in DECISION_COLUMNS[:5] if c not in header]
-            if missing:
-                raise MatchInputError([Problem(name, 1, c, "column missing from decisions file") for c in missing])
-            rows = list(reader)
-        frame = pd.DataFrame(rows, columns=header)
-        lines = [i + 2 for i in range(len(rows))]
-    for col in DECISION_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
-    frame = frame[DECISION_COLUMNS].fillna("").astype(str)
-    problems: list[Problem] = []
-    for line, (_, row) in zip(lines, frame.iterrows(), strict=True):
-        for col in ("source_a", "id_a", "source_b", "id_b"):
-            if not row[col].strip():
-                problems.append(Problem(name, line, col, "empty; a decision needs both records"))
-        if row["decision"].strip().lower() not in _DECISIONS:
-            problems.append(Problem(name, line, "decision", f"{row['decision']!r} is not one of accept, reject"))
-    if problems:
-        raise MatchInputError(problems)
-    frame["decision"] = frame["decision"].str.strip().str.lower()
-    frame["_order"] = range(len(frame))
-    latest = frame.sort_values(["decided_at", "_order"], kind="stable").drop_duplicates(
-        ["source_a", "id_a", "source_b", "id_b"], keep="last"
-    )
-    return latest.sort_values("_order").drop(columns="_order").reset_index(drop=True)
-
-
-def append_decisions(path: str | Path, rows: Iterable[dict[str, object]]) -> None:
-    """Append decisions to the log, writing the header for a new file."""
-    p = Path(path)
-    p.parent.mkdir(parents=True, exist_ok=True)
-    new = not p.exists() or p.stat().st_size == 0
-    with p.open("a", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=DECISION_COLUMNS, extrasaction="ignore")
-        if new:
-            writer.writeheader()
-        for row in rows:
-            out = {c: row.get(c, "") for c in DECISION_COLUMNS}
-            if not out["decided_at"]:
-                out["decided_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            writer.writerow(out)
 
 
 def collapse_strikes(frame: pd.DataFrame, *, km: float = 1.0) -> pd.DataFrame:
