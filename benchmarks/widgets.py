@@ -95,8 +95,6 @@ def main() -> int:
         max_rows = max(max_rows, len(ex.frame))
 
     # baseline: the same selections recomputed from the raw rows, pushed the same way
-    from kit.ui._explorers import _MONTHLY_DATA, _monthly_records
-
     selections = []
     for step in _changes(ex, args.changes):
         step()
@@ -105,7 +103,7 @@ def main() -> int:
     for sel in selections:
         start = time.perf_counter()
         frame = ex.aggregate_raw(sel)
-        jchart.spec = {**ex._template, "datasets": {_MONTHLY_DATA: _monthly_records(frame)}}
+        jchart.spec = ex.spec_for(frame)
         baseline.append((time.perf_counter() - start) * 1000)
         check = ex.aggregate(sel)
         assert len(check) == len(frame) and abs(check["high"].sum() - frame["high"].sum()) < 1e-6, "cube ≠ raw"

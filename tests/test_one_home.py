@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kit
-import kit.core._vocab as vocab
+import kit.core.vocab as vocab
 from kit.core import is_safe_url, safe_url
 from kit.incidents._schema import http_or_empty
 
@@ -30,7 +30,7 @@ MODULES = sorted(p for p in KIT.rglob("*.py") if "__pycache__" not in p.parts)
 
 LINK_HOME = "present/_html.py"
 URL_HOME = "core/_urls.py"
-VOCAB_HOME = "core/_vocab.py"
+VOCAB_HOME = "core/vocab.py"
 DATE_HOME = "core/_dates.py"
 
 _A_TAG = re.compile(r"(?i)<a[\s>]")
@@ -68,7 +68,7 @@ def _strings(tree: ast.Module) -> Iterator[tuple[int, str]]:
 
 
 def _vocabularies() -> dict[str, frozenset[str]]:
-    """Each vocabulary in kit.core._vocab as the set of its words (tuple items or dict keys)."""
+    """Each vocabulary in kit.core.vocab as the set of its words (tuple items or dict keys)."""
     out: dict[str, frozenset[str]] = {}
     # tuples first, so a finding names the vocabulary (VERDICT_ORDER), not one of its colour maps
     for name in sorted(vocab.__all__, key=lambda n: (not isinstance(getattr(vocab, n), tuple), n)):

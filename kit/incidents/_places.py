@@ -18,10 +18,12 @@ import numpy as np
 import pandas as pd
 
 from kit.core import Problem
+from kit.incidents._read import labels
+from kit.ledger import load_gazetteer
 
 
 class GazetteerLike(Protocol):
-    """The part of kit.gazetteer.Gazetteer the loaders use."""
+    """The part of kit.ledger.Gazetteer the loaders use."""
 
     def resolve(self, name: str, country: str | None = None, kind: str | None = None) -> str | None: ...
     def get(self, place_id: str) -> dict[str, object]: ...
@@ -38,8 +40,6 @@ _SEPARATORS = re.compile(r"\s*(?:&|\band\b|\bor\b|/|\s-\s|;)\s*", re.IGNORECASE)
 
 def default_gazetteer() -> GazetteerLike:
     """The project's gazetteer (data/places.csv), loaded once."""
-    from kit.ledger import load_gazetteer
-
     return load_gazetteer()
 
 
@@ -116,8 +116,6 @@ def resolve_governorates(
     field_names: Sequence[str],
 ) -> tuple[pd.Series, list[Problem]]:
     """Governorate ids from the first of `names` that resolves; warnings for rows left empty despite a name."""
-    from kit.incidents._read import labels
-
     n = len(country)
     out = np.full(n, -1, dtype=np.int64)  # index into `found`
     found: list[str] = []

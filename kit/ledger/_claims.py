@@ -17,24 +17,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from kit.core import (
-    CLAIMANT_TYPES,
-    FILE,
-    LINE,
-    METHODS,
-    OUTCOMES,
-    QUALIFIERS,
-    SOURCE_STATUSES,
-    UNITS,
-    VICTIMS,
-    InputError,
-    Problem,
-    Range,
-    data_dir,
-    is_safe_url,
-    parse_partial_date,
-    read_rows,
-)
+from kit.core import FILE, LINE, InputError, Problem, Range, data_dir, is_safe_url, parse_partial_date, read_rows
+
+from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE_STATUSES, UNITS, VICTIMS
 from kit.ledger._gazetteer import Gazetteer, load_gazetteer
 
 __all__ = [

@@ -14,7 +14,9 @@ import re
 
 import pandas as pd
 
-from kit.core import QUALIFIER_WORDS, Range, date_text
+from kit.core import Range, date_text
+
+from kit.core.vocab import QUALIFIER_WORDS
 
 __all__ = [
     "date_text",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pandas as pd
 from urllib.parse import urlsplit
 
-from kit.core import VERDICT_LABELS
+from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import Gazetteer
 from kit.present._format import figure_text, interval_text, period_text
 from kit.scope import compare_scopes

@@ -21,6 +21,7 @@ import nbformat
 import yaml
 
 from kit.core import PARTIAL_DATE, infer_notebook_parameters, repo_root
+from kit.ledger import load_gazetteer
 
 __all__ = [
     "ReportError",
@@ -208,8 +209,6 @@ def _check_domain(label: str, name: str, value: Any) -> None:
 def _gazetteer() -> Any:
     """The project gazetteer for place checks, or None when it is not available yet."""
     try:
-        from kit.ledger import load_gazetteer
-
         return load_gazetteer()
     except Exception:  # no gazetteer in this checkout: skip the place check, never block
         return None

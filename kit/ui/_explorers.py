@@ -23,8 +23,11 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
-from kit.core import is_rendering, observe_chart_selections, offline_jupyterchart
-from kit.core import VERDICT_LABELS
+from kit.compare import admission_lag, as_of, gap_over_time, ratio_range
+from kit.core import RangeError, is_rendering, observe_chart_selections, offline_jupyterchart
+from kit.ledger import load_gazetteer
+from kit.core.vocab import VERDICT_LABELS
+from kit.scope import compare_scopes
 from kit.present import escape_text, format_figure, format_range, safe_link, safe_url, short_text
 from kit.present.charts import (
     MAX_CHART_ROWS,
@@ -135,8 +138,6 @@ class ClaimExplorer(_Explorer):
     ) -> None:
         self.claims = _claims_frame(claims)
         if gazetteer is None:
-            from kit.ledger import load_gazetteer
-
             gazetteer = load_gazetteer()
         self.gazetteer = gazetteer
         self.title = title
@@ -263,8 +264,6 @@ class ClaimExplorer(_Explorer):
     def _verdict(self, anchor_id: str, claim_id: str) -> tuple[str, str]:
         key = (anchor_id, claim_id)
         if key not in self._verdicts:
-            from kit.scope import compare_scopes
-
             rows = self.claims.set_index("claim_id", drop=False)
             result = compare_scopes(rows.loc[anchor_id], rows.loc[claim_id], self.gazetteer)
             self._verdicts[key] = (str(result.verdict), "; ".join(map(str, result.reasons)))
@@ -284,9 +283,6 @@ class ClaimExplorer(_Explorer):
         frame["comparability"] = [v for v, _ in verdicts]
         frame["comparability_reason"] = [r for _, r in verdicts]
         if self.metric.value == "ratio":
-            from kit.compare import ratio_range
-            from kit.core import RangeError
-
             a_row = self.claims.set_index("claim_id", drop=False).loc[anchor]
             dropped = frame["comparability"] == "not_comparable"
             if dropped.any():
@@ -486,8 +482,6 @@ class GapExplorer(_Explorer):
         metric: str = "both",
         **scope: Any,
     ) -> None:
-        from kit.compare import admission_lag, as_of, gap_over_time
-
         self.claims = _claims_frame(claims)
         self.claimant_a, self.claimant_b = claimant_a, claimant_b
         self.scope = scope
@@ -713,9 +707,7 @@ class IncidentExplorer(_Explorer):
         t0 = time.perf_counter()
         self.frame = self.aggregate()
         self.records = _monthly_records(self.frame)
-        if self._template is None:
-            self._template = _monthly_range_chart(self.records, self.cols["group"], self.title).to_dict()
-        self.spec = {**self._template, "datasets": {_MONTHLY_DATA: self.records}}
+        self.spec = self._spec(self.records)
         if self._jchart is not None:
             self._jchart.spec = self.spec
         self.last_update_ms = (time.perf_counter() - t0) * 1000
@@ -723,6 +715,15 @@ class IncidentExplorer(_Explorer):
         undated = f"; {self.undated:,} without a date cannot be placed on the chart" if self.undated else ""
         self.status.value = (f"{len(self.incidents):,} incidents → {len(self.frame):,} chart rows "
                              f"({selected:,} incidents selected{undated})")
+
+    def _spec(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        if self._template is None:
+            self._template = _monthly_range_chart(records, self.cols["group"], self.title).to_dict()
+        return {**self._template, "datasets": {_MONTHLY_DATA: records}}
+
+    def spec_for(self, monthly: pd.DataFrame) -> dict[str, Any]:
+        """The chart spec for monthly rows shaped as `aggregate` returns them, built without re-validation."""
+        return self._spec(_monthly_records(monthly))
 
     @property
     def chart(self) -> alt.LayerChart:

@@ -14,15 +14,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as widgets
 
-from kit.core import (
-    CLAIMANT_TYPES,
-    METHODS,
-    OUTCOMES,
-    QUALIFIERS,
-    SOURCE_STATUSES,
-    UNITS,
-    VICTIMS,
-)
+from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE_STATUSES, UNITS, VICTIMS
 from kit.extract import DraftClaim, DraftClaims
 from kit.ledger import CLAIM_COLUMNS, load_claims
 from kit.present import escape_text

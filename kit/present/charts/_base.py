@@ -17,7 +17,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from kit.core import METHOD_COLORS, METHOD_ORDER, UNKNOWN_COLOR
+from kit.core.vocab import METHOD_COLORS, METHOD_ORDER, UNKNOWN_COLOR
 
 __all__ = ["inline_data", "method_color_scale"]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
-from kit.core import CHOSEN_COLOR, ESTIMATE_KIND_COLORS, ESTIMATE_KIND_ORDER
+from kit.core.vocab import CHOSEN_COLOR, ESTIMATE_KIND_COLORS, ESTIMATE_KIND_ORDER
 from kit.present._format import format_figure, format_range, short_text
 
 if TYPE_CHECKING:

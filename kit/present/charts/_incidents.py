@@ -18,13 +18,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from kit.core import (
-    GRADE_ORDER,
-    MATCH_STATUS_COLORS,
-    MATCH_STATUS_ORDER,
-    SOURCE_PALETTE,
-    UNKNOWN_COLOR,
-)
+from kit.core.vocab import GRADE_ORDER, MATCH_STATUS_COLORS, MATCH_STATUS_ORDER, SOURCE_PALETTE, UNKNOWN_COLOR
 from kit.present._format import short_text
 from kit.present._html import safe_url
 from kit.present.charts._base import inline_data
