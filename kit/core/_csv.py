@@ -11,10 +11,12 @@ import csv
 import io
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.core._problems import Problem
+
+if TYPE_CHECKING:  # pandas is imported in read_rows: `import kit.core` stays light for the CLI
+    import pandas as pd
 
 LINE = "__line__"
 FILE = "__file__"
@@ -39,6 +41,8 @@ def read_rows(
     with ""), `__line__` and `__file__`; rows with the wrong number of fields
     are reported and left out of the frame but counted in rows_in.
     """
+    import pandas as pd  # here, not at module top: the CLI imports kit.core for --help
+
     p = Path(path)
     name = _display(p)
     problems: list[Problem] = []
