@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from kit.core import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["register"]
 
@@ -36,6 +37,8 @@ def _interval(d: dict[str, object]) -> str:
 
 
 def _print_result(console: Console, result: dict[str, object], title: str) -> None:
+    from rich.table import Table
+
     observed = result["observed"]
     assert isinstance(observed, dict)
     per_list = ", ".join(f"{k} {v:,}" for k, v in observed["per_list"].items())
@@ -118,6 +121,9 @@ def register(app: typer.Typer) -> None:
         level: Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")] = 0.95,
     ) -> None:
         """Estimate how many units no list recorded (multiple systems estimation), with every model shown."""
+        from rich.console import Console
+
+        # here, not at module top: kit.estimate loads pandas and statsmodels; `kit --help` must not
         from kit.estimate import dumps, estimate_file
 
         if not histories.exists():

@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+__all__ = ["register"]
+
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
@@ -28,6 +30,7 @@ def register(app: typer.Typer) -> None:
         = False,
     ) -> None:
         """Draft ledger rows for every casualty figure in FILE; fields the text does not give stay empty."""
+        # here, not at module top: kit.extract loads pandas, dateparser and spaCy; `kit --help` must not
         from kit.extract import ExtractInputError, extract_file
 
         if as_json and as_csv:

@@ -19,7 +19,7 @@ def _load(path: Path, fmt: str) -> object:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from kit.incidents import load_incidents
+    from kit.incidents import load_incidents  # pandas and pyarrow: loaded only when a command runs
 
     if path.stat().st_size < _LARGE:
         return load_incidents(path, fmt)
@@ -46,6 +46,7 @@ def register(app: typer.Typer) -> None:
         max_warnings: Annotated[int, typer.Option(help="How many unmapped place names to list.")] = 30,
     ) -> None:
         """Load FILE; print loaded/rejected counts and each rejected row; exit 1 if any row is rejected."""
+        # here, not at module top: kit.incidents loads pandas and pyarrow; `kit --help` must not
         from kit.incidents import FORMATS, IncidentFileError
 
         if not file.exists():

@@ -49,6 +49,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        # here, not at module top: these load pandas, pyarrow and scipy; `kit --help` must not
         from kit.incidents import FORMATS, IncidentFileError, load_incidents
         from kit.match import MatchInputError, collapse_strikes, match_incidents
 
