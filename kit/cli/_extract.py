@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
     def extract(
         file: Annotated[Path, typer.Argument(help="UTF-8 text file (an article, press release, statement).")],
         published: Annotated[str, typer.Option(help="Publication date of the text: YYYY-MM-DD, YYYY-MM or YYYY.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Drafts with spans, confidence and missing fields.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Drafts with spans, confidence and missing fields.")
+        ] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="Draft ledger CSV (ledger columns) on stdout.")] = False,
         publisher: Annotated[
             str | None, typer.Option(help="Outlet of the text itself (last hop of each relay chain).")

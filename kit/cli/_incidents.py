@@ -8,14 +8,17 @@ gazetteer does not know yet; the exit code lets scripts stop on bad input.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kit.incidents import LoadedIncidents
 
 _LARGE = 5 * 1024 * 1024  # bytes; above this a spinner shows the load is running
 
 
-def _load(path: Path, fmt: str) -> object:
+def _load(path: Path, fmt: str) -> LoadedIncidents:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -33,8 +36,10 @@ def _load(path: Path, fmt: str) -> object:
 
 def register(app: typer.Typer) -> None:
     """Add the `incidents` sub-app (`kit incidents validate`)."""
-    sub = typer.Typer(help="Incident files: Airwars, UCDP GED, ACLED, Dutch MoD strike log, or any CSV via a mapping YAML.",
-                      no_args_is_help=True)
+    sub = typer.Typer(
+        help="Incident files: Airwars, UCDP GED, ACLED, Dutch MoD strike log, or any CSV via a mapping YAML.",
+        no_args_is_help=True,
+    )
 
     @sub.command("validate")
     def validate(
@@ -53,7 +58,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{file}:0: (file): no such file", err=True)
             raise typer.Exit(1)
         if format not in FORMATS and not format.endswith((".yaml", ".yml")):
-            typer.echo(f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)", err=True)
+            typer.echo(
+                f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)",
+                err=True,
+            )
             raise typer.Exit(2)
         try:
             result = _load(file, format)
