@@ -1,11 +1,11 @@
-# casualty-kit: `make report` renders the reports, `make test` runs every test,
+# casualty-kit: `make report` renders the reports, `make test` runs the linters and every test,
 # `make lab` opens JupyterLab on the notebooks. Each sets up .venv first.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup report test lab bench constraints clean
+.PHONY: setup report lint test lab bench constraints clean
 
 setup: $(STAMP)
 
@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml constraints.txt
 report: $(STAMP)
 	$(BIN)/kit render --set notebooks/reports.yaml --out reports
 
-test: $(STAMP)
+# ruff (style, imports, bugbear, pyupgrade) and mypy; settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check kit tests benchmarks scripts
+	$(BIN)/mypy kit
+
+test: lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -36,3 +39,32 @@ def test_missing_path_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2
     assert "nope.csv:0: (file): no such file or folder" in result.output
+
+
+#: What a command may load when it runs, but `kit --help` (every command's help) must not: each costs
+#: tenths of a second to import (benchmarks/cli.py).
+HEAVY = {
+    "IPython", "altair", "dateparser", "duckdb", "ipywidgets", "nbclient", "nbconvert", "nbformat", "numpy",
+    "pandas", "pandera", "papermill", "pyarrow", "scipy", "spacy", "statsmodels", "vl_convert",
+}
+
+
+def test_help_of_every_command_imports_nothing_heavy(repo_dir: Path) -> None:
+    commands = [[], ["validate"], ["render"], ["incidents", "validate"], ["match"], ["estimate"], ["extract"]]
+    code = (
+        "import sys\n"
+        "from kit.cli import app\n"
+        f"for args in {commands!r}:\n"
+        "    try:\n"
+        "        app([*args, '--help'], prog_name='kit')\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code == 0, (args, exc.code)\n"
+        "print('LOADED', *sorted({m.partition('.')[0] for m in sys.modules}))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(repo_dir)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo_dir, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Check ledger and gazetteer files" in done.stdout  # the help was really printed
+    loaded = set(done.stdout.rsplit("LOADED", 1)[1].split())
+    assert {"kit", "typer"} <= loaded
+    assert sorted(HEAVY & loaded) == []

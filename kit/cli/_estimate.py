@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from kit.core import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["register"]
 
@@ -35,7 +36,10 @@ def _interval(d: dict[str, object]) -> str:
     return f"{_fmt(d['low'])}–{_fmt(high) if high is not None else '∞'}"
 
 
-def _print_result(console: Console, result: dict[str, object], title: str) -> None:
+def _print_result(console: Console, result: dict[str, Any], title: str) -> None:
+    """One estimate in the documented JSON shape of docs/ESTIMATE.md, as tables and sentences."""
+    from rich.table import Table
+
     observed = result["observed"]
     assert isinstance(observed, dict)
     per_list = ", ".join(f"{k} {v:,}" for k, v in observed["per_list"].items())
@@ -70,7 +74,7 @@ def _print_result(console: Console, result: dict[str, object], title: str) -> No
         table = Table(title="Two-list estimates" + (" (each pair, other lists ignored)" if loglin else ""))
         for col in ("method", "lists", "n_a", "n_b", "both", "N̂", "se", "interval"):
             table.add_column(col, justify="left" if col in ("method", "lists") else "right")
-        for e in two:  # type: ignore[union-attr]
+        for e in two:
             table.add_row(
                 e["method"], " × ".join(e["lists"]), f"{e['n_a']:,}", f"{e['n_b']:,}", f"{e['m']:,}",
                 _fmt(e["estimate"]), _fmt(e["se"]), _interval(e),
@@ -93,10 +97,10 @@ def _print_result(console: Console, result: dict[str, object], title: str) -> No
         )
     else:
         console.print("[bold]Estimate: undefined[/bold] (see warnings)")
-    for w in result["warnings"]:  # type: ignore[union-attr]
+    for w in result["warnings"]:
         console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
     console.print("Assumptions:")
-    for a in result["assumptions"]:  # type: ignore[union-attr]
+    for a in result["assumptions"]:
         console.print(f"  - {a}")
 
 
@@ -111,13 +115,18 @@ def register(app: typer.Typer) -> None:
         ] = False,
         strata: Annotated[
             list[str] | None,
-            typer.Option("--strata", help="Column(s) to estimate by, then sum: repeat the option or separate by commas."),
+            typer.Option(
+                "--strata", help="Column(s) to estimate by, then sum: repeat the option or separate by commas."
+            ),
         ] = None,
         count: Annotated[str, typer.Option("--count", help="Name of the count column.")] = "count",
         criterion: Annotated[str, typer.Option("--criterion", help="Model choice: aic or bic.")] = "aic",
         level: Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")] = 0.95,
     ) -> None:
         """Estimate how many units no list recorded (multiple systems estimation), with every model shown."""
+        from rich.console import Console
+
+        # here, not at module top: kit.estimate loads pandas and statsmodels; `kit --help` must not
         from kit.estimate import dumps, estimate_file
 
         if not histories.exists():

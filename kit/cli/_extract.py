@@ -12,13 +12,17 @@ from typing import Annotated
 
 import typer
 
+__all__ = ["register"]
+
 
 def register(app: typer.Typer) -> None:
     @app.command("extract")
     def extract(
         file: Annotated[Path, typer.Argument(help="UTF-8 text file (an article, press release, statement).")],
         published: Annotated[str, typer.Option(help="Publication date of the text: YYYY-MM-DD, YYYY-MM or YYYY.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Drafts with spans, confidence and missing fields.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Drafts with spans, confidence and missing fields.")
+        ] = False,
         as_csv: Annotated[bool, typer.Option("--csv", help="Draft ledger CSV (ledger columns) on stdout.")] = False,
         publisher: Annotated[
             str | None, typer.Option(help="Outlet of the text itself (last hop of each relay chain).")
@@ -28,6 +32,7 @@ def register(app: typer.Typer) -> None:
         = False,
     ) -> None:
         """Draft ledger rows for every casualty figure in FILE; fields the text does not give stay empty."""
+        # here, not at module top: kit.extract loads pandas, dateparser and spaCy; `kit --help` must not
         from kit.extract import ExtractInputError, extract_file
 
         if as_json and as_csv:

@@ -8,18 +8,21 @@ gazetteer does not know yet; the exit code lets scripts stop on bad input.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from kit.incidents import LoadedIncidents
 
 _LARGE = 5 * 1024 * 1024  # bytes; above this a spinner shows the load is running
 
 
-def _load(path: Path, fmt: str) -> object:
+def _load(path: Path, fmt: str) -> LoadedIncidents:
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from kit.incidents import load_incidents
+    from kit.incidents import load_incidents  # pandas and pyarrow: loaded only when a command runs
 
     if path.stat().st_size < _LARGE:
         return load_incidents(path, fmt)
@@ -33,8 +36,10 @@ def _load(path: Path, fmt: str) -> object:
 
 def register(app: typer.Typer) -> None:
     """Add the `incidents` sub-app (`kit incidents validate`)."""
-    sub = typer.Typer(help="Incident files: Airwars, UCDP GED, ACLED, Dutch MoD strike log, or any CSV via a mapping YAML.",
-                      no_args_is_help=True)
+    sub = typer.Typer(
+        help="Incident files: Airwars, UCDP GED, ACLED, Dutch MoD strike log, or any CSV via a mapping YAML.",
+        no_args_is_help=True,
+    )
 
     @sub.command("validate")
     def validate(
@@ -46,13 +51,17 @@ def register(app: typer.Typer) -> None:
         max_warnings: Annotated[int, typer.Option(help="How many unmapped place names to list.")] = 30,
     ) -> None:
         """Load FILE; print loaded/rejected counts and each rejected row; exit 1 if any row is rejected."""
+        # here, not at module top: kit.incidents loads pandas and pyarrow; `kit --help` must not
         from kit.incidents import FORMATS, IncidentFileError
 
         if not file.exists():
             typer.echo(f"{file}:0: (file): no such file", err=True)
             raise typer.Exit(1)
         if format not in FORMATS and not format.endswith((".yaml", ".yml")):
-            typer.echo(f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)", err=True)
+            typer.echo(
+                f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)",
+                err=True,
+            )
             raise typer.Exit(2)
         try:
             result = _load(file, format)

@@ -9,6 +9,8 @@ import typer
 
 from kit.core import InputError, Problem
 
+__all__ = ["register", "validate_paths"]
+
 
 def _is_gazetteer(path: Path) -> bool:
     try:
@@ -21,8 +23,8 @@ def _is_gazetteer(path: Path) -> bool:
 
 def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     """Problems in the given files or folders, and a summary line per kind."""
-    from kit.ledger import load_gazetteer, read_places
-    from kit.ledger import ledger_files, load_claims
+    # here, not at module top: kit.ledger loads pandas and pandera, which `kit --help` must not pay for
+    from kit.ledger import ledger_files, load_claims, load_gazetteer, read_places
 
     files: list[Path] = []
     for p in paths:

@@ -40,7 +40,9 @@ def register(app: typer.Typer) -> None:
         coalition_only: Annotated[
             bool, typer.Option(help="Keep only list-A rows that allege the US-led coalition.")
         ] = False,
-        country: Annotated[str | None, typer.Option(help="Keep only rows of this country id (e.g. sy) in both lists.")] = None,
+        country: Annotated[
+            str | None, typer.Option(help="Keep only rows of this country id (e.g. sy) in both lists.")
+        ] = None,
         collapse_b: Annotated[
             bool, typer.Option(help="Collapse list B's per-munition rows into strikes (Dutch MoD log).")
         ] = False,
@@ -49,6 +51,7 @@ def register(app: typer.Typer) -> None:
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+        # here, not at module top: these load pandas, pyarrow and scipy; `kit --help` must not
         from kit.incidents import FORMATS, IncidentFileError, load_incidents
         from kit.match import MatchInputError, collapse_strikes, match_incidents
 
@@ -57,7 +60,8 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"{path}:0: (file): no such file", err=True)
                 raise typer.Exit(1)
             if fmt not in FORMATS and not fmt.endswith((".yaml", ".yml")):
-                typer.echo(f"{path}:0: format: unknown {flag} {fmt!r} (expected {', '.join(FORMATS)} or a mapping .yaml)")
+                expected = f"{', '.join(FORMATS)} or a mapping .yaml"
+                typer.echo(f"{path}:0: format: unknown {flag} {fmt!r} (expected {expected})")
                 raise typer.Exit(2)
         if fallback not in ("governorate", "country", "none"):
             typer.echo(f"fallback: {fallback!r} is not one of governorate, country, none")
@@ -103,7 +107,8 @@ def register(app: typer.Typer) -> None:
             f"{s['rejected_by_reviewer']} rejected by reviewer); only A: {s['only_a']}; only B: {s['only_b']}"
         )
         if len(result.unapplied_decisions):
-            typer.echo(f"{len(result.unapplied_decisions)} decision(s) name records not in these lists (kept in the file)")
+            unapplied = len(result.unapplied_decisions)
+            typer.echo(f"{unapplied} decision(s) name records not in these lists (kept in the file)")
         for note in result.notes:
             typer.echo(f"note: {note}")
         for name, path in paths.items():

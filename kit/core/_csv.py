@@ -16,10 +16,12 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from kit.core._problems import Problem
+
+if TYPE_CHECKING:  # pandas is imported in read_rows: `import kit.core` stays light for the CLI
+    import pandas as pd
 
 LINE = "__line__"
 FILE = "__file__"
@@ -56,6 +58,8 @@ def read_rows(
     - `name`: how problems name the file (default: the path relative to the
       working directory when it lies below it).
     """
+    import pandas as pd  # here, not at module top: the CLI imports kit.core for --help
+
     p = Path(path)
     name = _display(p) if name is None else name
     problems: list[Problem] = []
