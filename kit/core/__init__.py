@@ -2,7 +2,8 @@
 the controlled vocabularies, partial dates, the one URL rule, and the one home of every
 third-party private API we rely on (`_compat`).
 
-Nothing here imports another kit layer; every other layer may import from here.
+Nothing here imports another kit layer, nor any third-party package at import time (the
+command line starts on it); every other layer may import from here.
 """
 
 from kit.core._compat import (

@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported inside each function: kit.core loads no third-party package at import
+# time, so `kit --help` and the other light commands start without it (tests/test_cli_ledger.py).
 
 __all__ = ["PARTIAL_DATE", "date_text", "parse_partial_date", "partial_date_start"]
 
@@ -25,6 +30,8 @@ def parse_partial_date(text: str) -> tuple[pd.Timestamp, pd.Timestamp, str]:
 
     Raises ValueError with a message a ledger author can act on.
     """
+    import pandas as pd
+
     m = PARTIAL_DATE.match(text)
     if not m:
         raise ValueError(f"{text!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
@@ -55,6 +62,8 @@ def partial_date_start(text: str) -> pd.Timestamp | None:
 
 def date_text(ts: object, precision: object, missing: str = "unknown") -> str:
     """A date at its own precision: '2017', 'Mar 2017' or '3 Mar 2017' (`missing` when absent)."""
+    import pandas as pd
+
     if ts is None or pd.isna(ts):
         return missing
     t = pd.Timestamp(ts)
