@@ -35,7 +35,7 @@ _NAMES: dict[str, str] = {
     "load_claims": "kit.ledger",
     "load_gazetteer": "kit.ledger",
     "normalise_name": "kit.ledger",
-    "parse_partial_date": "kit.ledger",
+    "parse_partial_date": "kit.core",
     "validate_claims_frame": "kit.ledger",
     # scope
     "ScopeComparison": "kit.scope",
@@ -111,7 +111,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         reporting_lag,
         select_scope,
     )
-    from kit.core import InputError, Problem, Range, RangeError, data_dir, repo_root, shared_dir
+    from kit.core import InputError, Problem, Range, RangeError, data_dir, parse_partial_date, repo_root, shared_dir
     from kit.ledger import (
         CLAIM_COLUMNS,
         Gazetteer,
@@ -120,7 +120,6 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         load_claims,
         load_gazetteer,
         normalise_name,
-        parse_partial_date,
         validate_claims_frame,
     )
     from kit.present import (

@@ -693,7 +693,7 @@ _TOKENS = ["352", "1,213", "804 to 1,213", "between 8,106 and 12,980", "dozens o
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_TOKENS), max_size=40))
 def test_drafts_are_well_formed_for_any_mix_of_cues(tokens: list[str]) -> None:
-    from kit.ledger import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, VICTIMS
+    from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, VICTIMS
 
     text = " ".join(tokens)
     drafts = extract_claims(text, "2017-05")

@@ -1,40 +1,29 @@
-"""Layer 1: the claims ledger and the gazetteer, each read through one declared contract.
+"""Layer 1: the claims ledger, the gazetteer and named operations, each read through one declared contract.
 
 A claim is one figure stated by one claimant, with provenance and scope; the
-gazetteer resolves the places claims and incident files name.
+gazetteer resolves the places claims and incident files name; operations
+resolve "since the operation began". The vocabularies the contract checks live
+in `kit.core.vocab`.
 """
 
-from kit.ledger._claims import (
-    CLAIM_COLUMNS,
-    CLAIMANT_TYPES,
-    METHODS,
-    OUTCOMES,
-    QUALIFIERS,
-    SOURCE_STATUSES,
-    UNITS,
-    VICTIMS,
-    ClaimSchema,
-    LoadResult,
-    claim_range,
-    ledger_files,
-    load_claims,
-    parse_partial_date,
-    validate_claims_frame,
+from kit.ledger._claims import LoadResult, claim_range, ledger_files, load_claims, validate_claims_frame
+from kit.ledger._gazetteer import (
+    PLACE_COLUMNS,
+    PLACE_KINDS,
+    Gazetteer,
+    PlaceRelation,
+    load_gazetteer,
+    normalise_name,
+    read_places,
 )
-from kit.ledger._gazetteer import PLACE_COLUMNS, PLACE_KINDS, Gazetteer, PlaceRelation, load_gazetteer, normalise_name, read_places
 from kit.ledger._operations import Operation, load_operations
+from kit.ledger._schema import CLAIM_COLUMNS, RELAY_SEPARATOR, ClaimSchema
 
 __all__ = [
-    "CLAIMANT_TYPES",
     "CLAIM_COLUMNS",
-    "METHODS",
-    "OUTCOMES",
     "PLACE_COLUMNS",
     "PLACE_KINDS",
-    "QUALIFIERS",
-    "SOURCE_STATUSES",
-    "UNITS",
-    "VICTIMS",
+    "RELAY_SEPARATOR",
     "ClaimSchema",
     "Gazetteer",
     "LoadResult",
@@ -46,7 +35,6 @@ __all__ = [
     "load_gazetteer",
     "load_operations",
     "normalise_name",
-    "parse_partial_date",
     "read_places",
     "validate_claims_frame",
 ]

@@ -10,136 +10,26 @@ loading never drops a row silently: each rejected row is reported as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from kit.core import FILE, LINE, InputError, Problem, Range, data_dir, is_safe_url, parse_partial_date, read_rows
-
-from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE_STATUSES, UNITS, VICTIMS
+from kit.core import FILE, LINE, InputError, Problem, Range, data_dir, parse_partial_date, read_rows
 from kit.ledger._gazetteer import Gazetteer, load_gazetteer
-
-__all__ = [
-    "CLAIM_COLUMNS",
-    "CLAIMANT_TYPES",
-    "METHODS",
-    "OUTCOMES",
-    "QUALIFIERS",
-    "SOURCE_STATUSES",
-    "UNITS",
-    "VICTIMS",
-    "ClaimSchema",
-    "LoadResult",
-    "Problem",
-    "claim_range",
-    "ledger_files",
-    "load_claims",
-    "parse_partial_date",
-    "validate_claims_frame",
-]
-
-CLAIM_COLUMNS = [
-    "claim_id", "claimant", "claimant_type", "relay_chain", "source_status", "published", "url",
-    "low", "best", "high", "qualifier", "unit", "outcome", "victims", "perpetrator", "places",
-    "period_start", "period_end", "method", "grade", "cites", "note",
-]
-_OPTIONAL = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note")
-_REQUIRED_VALUES = [c for c in CLAIM_COLUMNS if c not in _OPTIONAL]
-
-# The vocabularies (CLAIMANT_TYPES ... METHODS), the partial-date parser and the
-# URL rule live in kit.core; this module re-exports them for compatibility.
-RELAY_SEPARATOR = " > "
-_SLUG = r"^[a-z0-9][a-z0-9._-]*$"
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-
-
-def _isin(values: Sequence[str]) -> pa.Check:
-    return pa.Check.isin(list(values), error=f"is not one of: {', '.join(values)}")
-
-
-def _text(*checks: pa.Check) -> pa.Column:
-    return pa.Column(str, checks=list(checks), nullable=False)
-
-
-def _wide(name: str, error: str, fn: object) -> pa.Check:
-    return pa.Check(fn, error=error, name=name)
-
-
-# One declared contract for a parsed ledger row. Parsing (numbers, partial
-# dates) happens first so its messages can be exact; this schema then checks
-# vocabularies, formats and the rules that tie fields together.
-ClaimSchema = pa.DataFrameSchema(
-    {
-        "claim_id": _text(pa.Check.str_matches(_SLUG, error="is not a lowercase id like 'cjtf-oir-2017-04-30'")),
-        "claimant": _text(pa.Check.str_length(1, 200, error="must be 1–200 characters")),
-        "claimant_type": _text(_isin(CLAIMANT_TYPES)),
-        "relay_chain": _text(pa.Check.str_length(0, 500, error="must be at most 500 characters")),
-        "source_status": _text(_isin(SOURCE_STATUSES)),
-        "url": _text(pa.Check(is_safe_url, element_wise=True,
-                             error="is not an http:// or https:// URL (other schemes are refused)")),
-        "low": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=False),
-        "best": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=True),
-        "high": pa.Column("Float64", pa.Check.ge(0, error="must not be negative"), nullable=False),
-        "qualifier": _text(_isin(QUALIFIERS)),
-        "unit": _text(_isin(UNITS)),
-        "outcome": _text(_isin(OUTCOMES)),
-        "victims": _text(_isin(VICTIMS)),
-        "perpetrator": _text(pa.Check.str_matches(_SLUG, error="is not a lowercase slug like 'us-led-coalition'")),
-        "method": _text(_isin(METHODS)),
-        "note": _text(pa.Check.str_length(0, 4000, error="must be at most 4,000 characters")),
-    },
-    checks=[
-        _wide("low_le_high", "low is greater than high", lambda d: d["low"] <= d["high"]),
-        _wide(
-            "best_in_range",
-            "best lies outside [low, high]",
-            lambda d: d["best"].isna() | ((d["low"] <= d["best"]) & (d["best"] <= d["high"])),
-        ),
-        _wide(
-            "period_order",
-            "period_start is after period_end",
-            lambda d: d["period_end_date"].isna() | (d["period_start_first"] <= d["period_end_date"]),
-        ),
-        _wide(
-            "period_before_publication",
-            "period_start is after the publication date",
-            lambda d: d["known_from"].isna() | (d["period_start_first"] <= d["known_from"]),
-        ),
-        _wide(
-            "relayed_has_chain",
-            "relay_chain is empty but source_status is 'relayed' (name the outlets)",
-            lambda d: (d["source_status"] != "relayed") | (d["relay_chain"] != ""),
-        ),
-        _wide(
-            "primary_has_no_chain",
-            "relay_chain is given but source_status is 'primary' (use 'relayed')",
-            lambda d: (d["source_status"] != "primary") | (d["relay_chain"] == ""),
-        ),
-        _wide(
-            "untraced_has_note",
-            "note is empty but source_status is 'untraced' (say what could not be traced)",
-            lambda d: (d["source_status"] != "untraced") | (d["note"] != ""),
-        ),
-        _wide(
-            "unknown_date_has_note",
-            "note is empty but published is unknown (say why)",
-            lambda d: d["published_precision"].ne("unknown") | (d["note"] != ""),
-        ),
-    ],
-    strict=False,
-    coerce=False,
-    name="claims",
+from kit.ledger._schema import (
+    CLAIM_COLUMNS,
+    OPTIONAL_COLUMNS,
+    RELAY_SEPARATOR,
+    REQUIRED_VALUES,
+    WIDE_FIELD,
+    ClaimSchema,
 )
 
-_WIDE_FIELD = {
-    "low is greater than high": "low",
-    "best lies outside [low, high]": "best",
-    "period_start is after period_end": "period_start",
-    "period_start is after the publication date": "period_start",
-}
+__all__ = ["LoadResult", "claim_range", "ledger_files", "load_claims", "validate_claims_frame"]
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -194,7 +84,7 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     precisions: dict[str, list[str]] = {k: [""] * n for k in ("published", "period_start", "period_end")}
     for i, row in enumerate(frame.to_dict("records")):
         where = (row[FILE], row[LINE])
-        for col in _REQUIRED_VALUES:
+        for col in REQUIRED_VALUES:
             if not row[col]:
                 problems.append(Problem(*where, col, "required value is empty"))
         for col in ("low", "best", "high"):
@@ -257,8 +147,8 @@ def _contract(typed: pd.DataFrame) -> list[Problem]:
             continue
         check = str(case.get("check"))
         column = str(case.get("column"))
-        if check in _WIDE_FIELD or case.get("schema_context") == "DataFrameSchema":
-            fieldname = _WIDE_FIELD.get(check, check.split(" ", 1)[0])
+        if check in WIDE_FIELD or case.get("schema_context") == "DataFrameSchema":
+            fieldname = WIDE_FIELD.get(check, check.split(" ", 1)[0])
             message = check
         elif check == "not_nullable":
             fieldname, message = column, "required value is empty"
@@ -353,8 +243,8 @@ def load_claims(
     problems: list[Problem] = []
     rows_in = 0
     for f in files:
-        frame, file_problems, n = read_rows(f, required=[c for c in CLAIM_COLUMNS if c not in _OPTIONAL],
-                                            optional=_OPTIONAL)
+        frame, file_problems, n = read_rows(f, required=[c for c in CLAIM_COLUMNS if c not in OPTIONAL_COLUMNS],
+                                            optional=OPTIONAL_COLUMNS)
         problems += file_problems
         rows_in += n
         frames.append(frame[[*CLAIM_COLUMNS, LINE, FILE]])

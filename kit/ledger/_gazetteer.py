@@ -19,9 +19,7 @@ from typing import Literal
 
 import pandas as pd
 
-from kit.core import FILE, LINE, read_rows
-from kit.core import InputError, Problem
-from kit.core import data_dir, is_safe_url
+from kit.core import FILE, LINE, InputError, Problem, data_dir, is_safe_url, read_rows
 
 __all__ = [
     "PLACE_COLUMNS",
