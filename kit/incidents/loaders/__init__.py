@@ -1,6 +1,6 @@
 """One loader per incident format, and `load_incidents` choosing among them."""
 
-from kit.incidents.loaders._formats import (
+from kit.incidents.loaders._mapped import (
     ACLED_GEO_PREC,
     ACLED_TIME_PREC,
     AIRWARS_PRECISION,
