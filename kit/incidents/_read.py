@@ -279,8 +279,9 @@ def read_table(
     recognised and skipped. With `optional` given, only the required and optional
     columns are converted (wide exports parse faster); None keeps every column.
     """
-    name = display_name(Path(path))
-    raw = _read_bytes(Path(path), name)
+    p = Path(path)
+    name = display_name(p)
+    raw = _read_bytes(p, name)
     data, bad_lines = _decode_for_parse(raw, encoding, name)
     header, skip = _header(data, delimiter, required, rename, name)
     wanted = header if optional is None else [h for h in header if h in required or h in optional]
