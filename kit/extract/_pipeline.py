@@ -744,16 +744,37 @@ def _places_for(ctx: _Context, si: int, q: Quantity) -> tuple[list[tuple[str, in
     return [], 0.0
 
 
-def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
-    text = ctx.text
-    sent = ctx.sentences[si]
-    clause = _clause_of(sent, q.start)
-    row = {c: "" for c in CLAIM_COLUMNS}
-    conf = {c: 0.0 for c in CLAIM_COLUMNS}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    notes: list[str] = []
+@dataclass
+class _Fields:
+    """A draft row being filled: values, confidences, spans, and notes for the reviewer (in the order added)."""
 
-    # figure
+    row: dict[str, str] = field(default_factory=lambda: {c: "" for c in CLAIM_COLUMNS})
+    conf: dict[str, float] = field(default_factory=lambda: {c: 0.0 for c in CLAIM_COLUMNS})
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
+    """One draft row for figure `q` of sentence `si`; each step fills its fields and notes, in this order."""
+    sent = ctx.sentences[si]
+    f = _Fields()
+    _fill_figure(f, ctx, si, q)
+    _fill_outcome_and_victims(f, ctx, si, q)
+    src, claimant_name, relays = _fill_claimant(f, ctx, si, q)
+    _fill_relay_chain(f, ctx, claimant_name, relays)
+    _fill_perpetrator(f, ctx, si, q, src)
+    _fill_places(f, ctx, si, q)
+    _fill_period(f, ctx, si, q)
+    _fill_publication(f, ctx, si, q)
+    draft = DraftClaim(f.row, f.conf, f.spans, q.span, (sent.start, sent.end))
+    draft.missing = _missing(f.row)
+    return draft
+
+
+def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
+    """low/high/best, qualifier and unit; a figure the text says was wrong keeps a low confidence."""
+    sent = ctx.sentences[si]
+    row, conf, spans, notes = f.row, f.conf, f.spans, f.notes
     row["low"], row["high"] = _fmt(q.low), _fmt(q.high)
     row["best"] = _fmt(q.best) if q.qualifier == "none" and not q.vague and q.low == q.high else ""
     figure_conf = 0.5 if q.vague else (0.9 if q.is_word else 0.95)
@@ -770,13 +791,22 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     if q.qualifier_text.lower() in ("only", "just", "a mere"):
         notes.append(f"stated as '{q.qualifier_text} {q.text}'")
     row["unit"], conf["unit"], spans["unit"] = "persons", 0.8, [q.span]
-    if _CORRECTION.search(text, sent.start, sent.end):
+    if _CORRECTION.search(ctx.text, sent.start, sent.end):
         notes.append("the text says this figure was stated in error (corrected or withdrawn): check before use")
         for col in ("low", "high", "best"):
             conf[col] = min(conf[col], 0.3)
 
-    # outcome and victims: nearest cue in the clause, else the sentence
+
+def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
+    """outcome and victims: the nearest cue in the clause, else the sentence.
+
+    "The correct figure is 817" takes its cues from the previous sentence.
+    """
+    text = ctx.text
+    sent = ctx.sentences[si]
+    clause = _clause_of(sent, q.start)
     previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
+    others = [g for g in ctx.figures.get(si, []) if g.start != q.start]
     for kind, col in (("OUTCOME", "outcome"), ("VICTIM", "victims")):
         pool = [c for c in ctx.cues.between(*clause) if c.kind == kind]
         c_conf = 0.85
@@ -786,39 +816,49 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
         if not pool and previous is not None and _CORRECT_FIGURE.search(text, sent.start, sent.end):
             pool = [c for c in ctx.cues.between(previous.start, previous.end) if c.kind == kind]
             c_conf = 0.45
-        # a cue after a later figure belongs to that figure ("3,048, including 925 children");
-        # a cue before both is shared ("deaths of 3,037 civilians, including 924 children")
-        others = [f for f in ctx.figures.get(si, []) if f.start != q.start]
-        def owned_by_other(c: _Cue) -> bool:
-            for f in others:
-                if not (c.start >= q.end and q.end <= f.start < c.start):
-                    continue
-                closed = "," in text[f.end:c.start]  # "among them four children, were killed"
-                if not (closed and _SUBCOUNT.search(text, max(0, f.start - 20), f.start)):
-                    return True
-            return False
-
-        pool = [c for c in pool if not owned_by_other(c)]
+        pool = [c for c in pool if not _cue_owned_by_other(text, q, c, others)]
         # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
         cue = forward[0] if forward else _nearest(pool, q.span)
         if cue is not None:
             directly_after = cue.start >= q.end and not text[q.end:cue.start].strip(" \t\n-–")
-            row[col] = cue.value
-            conf[col] = 0.95 if directly_after else c_conf
+            f.row[col] = cue.value
+            f.conf[col] = 0.95 if directly_after else c_conf
             if cue.value == "killed_or_injured" and kind == "OUTCOME":
-                conf[col] = min(conf[col], 0.6)
-                notes.append(f"'{text[cue.start:cue.end]}' read as killed or injured")
-            spans[col] = [(cue.start, cue.end)]
+                f.conf[col] = min(f.conf[col], 0.6)
+                f.notes.append(f"'{text[cue.start:cue.end]}' read as killed or injured")
+            f.spans[col] = [(cue.start, cue.end)]
 
-    # claimant, relay chain, type, method, status
+
+def _cue_owned_by_other(text: str, q: Quantity, c: _Cue, others: list[Quantity]) -> bool:
+    """A cue after a later figure belongs to that figure ("3,048, including 925 children").
+
+    A cue before both is shared ("deaths of 3,037 civilians, including 924 children").
+    """
+    for other in others:
+        if not (c.start >= q.end and q.end <= other.start < c.start):
+            continue
+        closed = "," in text[other.end:c.start]  # "among them four children, were killed"
+        if not (closed and _SUBCOUNT.search(text, max(0, other.start - 20), other.start)):
+            return True
+    return False
+
+
+def _fill_claimant(
+    f: _Fields, ctx: _Context, si: int, q: Quantity
+) -> tuple[Source | None, str, list[Attribution]]:
+    """claimant, claimant_type and method; returns the claimant's registry entry, name and the outlets it came through.
+
+    "We" is the publisher; a figure no one is named for is the publisher's own.
+    """
+    row, conf = f.row, f.conf
     chosen, c_conf, relays = _choose_claimant(ctx, si, q)
     src: Source | None = None
     if chosen is not None:
         src = chosen.source
         row["claimant"], conf["claimant"] = chosen.name, c_conf
-        spans["claimant"] = [(chosen.name_start, chosen.name_end)]
+        f.spans["claimant"] = [(chosen.name_start, chosen.name_end)]
         if src and src.claimant_type:
             row["claimant_type"], conf["claimant_type"] = src.claimant_type, round(min(c_conf, 0.8), 2)
         method = ""
@@ -831,33 +871,41 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     if chosen is not None and chosen.kind == "self":
         chosen = None  # "we estimate", "our researchers found": the publisher speaks
         if ctx.publisher_source is None:
-            notes.append("first-person source ('we'): the publisher of the text")
+            f.notes.append("first-person source ('we'): the publisher of the text")
             if ctx.publisher:
                 row["claimant"], conf["claimant"] = ctx.publisher, 0.6
     if chosen is None and ctx.publisher_source is not None and not relays:
         src = ctx.publisher_source
         row["claimant"], conf["claimant"] = src.name, 0.6
-        notes.append("no source named for this figure: read as the publisher's own")
+        f.notes.append("no source named for this figure: read as the publisher's own")
         if src.claimant_type:
             row["claimant_type"], conf["claimant_type"] = src.claimant_type, 0.6
         if src.method:
             row["method"], conf["method"] = src.method, 0.5
-        chosen_name = src.name
-    else:
-        chosen_name = chosen.name if chosen is not None else row["claimant"]
+        return src, src.name, relays
+    return src, (chosen.name if chosen is not None else row["claimant"]), relays
+
+
+def _fill_relay_chain(f: _Fields, ctx: _Context, claimant_name: str, relays: list[Attribution]) -> None:
+    """relay_chain (outlets nearest the claimant first, the publisher last) and source_status."""
     chain = [a.name for a in reversed(relays)]
-    if ctx.publisher and ctx.publisher != chosen_name:
+    if ctx.publisher and ctx.publisher != claimant_name:
         chain.append(ctx.publisher)
     chain = list(dict.fromkeys(chain))
     if chain:
-        row["relay_chain"] = _RELAY_SEP.join(chain)
-        conf["relay_chain"] = 0.8 if relays else 0.6
-        spans["relay_chain"] = [(a.name_start, a.name_end) for a in relays]
-        row["source_status"], conf["source_status"] = "relayed", 0.7
-    elif ctx.publisher and chosen_name and ctx.publisher == chosen_name:
-        row["source_status"], conf["source_status"] = "primary", 0.7
+        f.row["relay_chain"] = _RELAY_SEP.join(chain)
+        f.conf["relay_chain"] = 0.8 if relays else 0.6
+        f.spans["relay_chain"] = [(a.name_start, a.name_end) for a in relays]
+        f.row["source_status"], f.conf["source_status"] = "relayed", 0.7
+    elif ctx.publisher and claimant_name and ctx.publisher == claimant_name:
+        f.row["source_status"], f.conf["source_status"] = "primary", 0.7
 
-    # perpetrator: in the clause, the sentence, the paragraph, else the claimant's own actions
+
+def _fill_perpetrator(f: _Fields, ctx: _Context, si: int, q: Quantity, src: Source | None) -> None:
+    """perpetrator: in the clause, the sentence, the paragraph, else the claimant's own actions."""
+    text = ctx.text
+    sent = ctx.sentences[si]
+    clause = _clause_of(sent, q.start)
     hits = [h for h in _find_perpetrators(text, clause[0], clause[1])]
     p_conf = 0.85
     if not _perpetrator_value(hits):
@@ -866,57 +914,65 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
         hits, p_conf = _find_perpetrators(text, *ctx.paragraph_spans[sent.paragraph]), 0.45
     value = _perpetrator_value(hits)
     if value:
-        row["perpetrator"], conf["perpetrator"] = value, p_conf
-        spans["perpetrator"] = [(h[1], h[2]) for h in hits][:3]
+        f.row["perpetrator"], f.conf["perpetrator"] = value, p_conf
+        f.spans["perpetrator"] = [(h[1], h[2]) for h in hits][:3]
     elif src and src.name == "CJTF-OIR":
-        row["perpetrator"], conf["perpetrator"] = "us-led-coalition", 0.5
-        notes.append("perpetrator read from the claimant (the coalition reports its own actions)")
+        f.row["perpetrator"], f.conf["perpetrator"] = "us-led-coalition", 0.5
+        f.notes.append("perpetrator read from the claimant (the coalition reports its own actions)")
 
-    # places
+
+def _fill_places(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
+    """places: gazetteer names near the figure, else an adjective ("Iraqi civilians"); the most specific ids kept."""
+    text = ctx.text
+    clause = _clause_of(ctx.sentences[si], q.start)
     found, pl_conf = _places_for(ctx, si, q)
     if not found:
         demonyms = [(pid, m.start(), m.end()) for m in _DEMONYM.finditer(text, clause[0], clause[1])
                     for pid in [_DEMONYMS[m.group(1).lower()]] if ctx.gaz is None or pid in ctx.gaz]
         if demonyms:
             found, pl_conf = demonyms, 0.5
-            notes.append("place read from an adjective ('" + text[demonyms[0][1]:demonyms[0][2]] + "')")
+            f.notes.append("place read from an adjective ('" + text[demonyms[0][1]:demonyms[0][2]] + "')")
     ids = _most_specific((p[0] for p in found), ctx.gaz)
     if ids:
-        row["places"], conf["places"] = ";".join(ids), pl_conf
-        spans["places"] = [(p[1], p[2]) for p in found]
+        f.row["places"], f.conf["places"] = ";".join(ids), pl_conf
+        f.spans["places"] = [(p[1], p[2]) for p in found]
 
-    # period
+
+def _fill_period(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
+    """period_start/period_end; the period found becomes the one "the same period" refers to later."""
     period, per_conf = _period_for(ctx, si, q)
-    if period is not None:
-        row["period_start"] = period.period_start
-        row["period_end"] = period.period_end
-        conf["period_start"] = round(period.confidence * per_conf, 2) if period.period_start else 0.0
-        conf["period_end"] = round(period.confidence * per_conf, 2)
-        spans["period_start"] = spans["period_end"] = [(period.start, period.end)]
-        if period.note:
-            notes.append(period.note)
-        if not period.period_end:
-            notes.append("cumulative figure: period runs to the publication date")
-        ctx.last_period = period
+    if period is None:
+        return
+    f.row["period_start"] = period.period_start
+    f.row["period_end"] = period.period_end
+    f.conf["period_start"] = round(period.confidence * per_conf, 2) if period.period_start else 0.0
+    f.conf["period_end"] = round(period.confidence * per_conf, 2)
+    f.spans["period_start"] = f.spans["period_end"] = [(period.start, period.end)]
+    if period.note:
+        f.notes.append(period.note)
+    if not period.period_end:
+        f.notes.append("cumulative figure: period runs to the publication date")
+    ctx.last_period = period
 
-    # publication and URL: from the caller, never from the text
+
+def _fill_publication(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
+    """published and url (from the caller, never from the text), then the note (quote + notes) and the claim id."""
+    row, conf = f.row, f.conf
+    sent = ctx.sentences[si]
     row["published"], conf["published"] = ctx.published, 0.6
-    notes.append("published = the text's date; the claimant may have released the figure earlier")
+    f.notes.append("published = the text's date; the claimant may have released the figure earlier")
     if ctx.url:
         row["url"], conf["url"] = ctx.url, 1.0
-    quote = re.sub(r"\s+", " ", text[sent.start:sent.end]).strip()
+    quote = re.sub(r"\s+", " ", ctx.text[sent.start:sent.end]).strip()
     if len(quote) > 220:
         a = max(0, q.start - sent.start - 100)
-        quote = "…" + re.sub(r"\s+", " ", text[sent.start + a:sent.start + a + 200]).strip() + "…"
-    row["note"] = f'Draft extracted from text: "{quote}". ' + "; ".join(notes) + "."
+        quote = "…" + re.sub(r"\s+", " ", ctx.text[sent.start + a:sent.start + a + 200]).strip() + "…"
+    row["note"] = f'Draft extracted from text: "{quote}". ' + "; ".join(f.notes) + "."
     conf["note"] = 1.0
     claimant_slug = _slug(row["claimant"] or "unattributed")
     row["claim_id"] = f"{claimant_slug}-{ctx.published.replace('-', '')}-{row['low']}" + (
         f"-{row['high']}" if row["high"] != row["low"] else "")
     conf["claim_id"] = 1.0
-    draft = DraftClaim(row, conf, spans, q.span, (sent.start, sent.end))
-    draft.missing = _missing(row)
-    return draft
 
 
 def extract_claims(
@@ -950,6 +1006,19 @@ def extract_claims(
         publisher = m.group("pub").strip() if m else ""
     if not text.strip():
         return DraftClaims(text=text, published=pub_text, publisher=publisher)
+    ctx = _context(text, pub_text, base, publisher, url or "", gaz, ops)
+    drafts = _draft_sentences(ctx)
+    _number_repeated_ids(drafts)
+    return DraftClaims(drafts, text=text, published=pub_text, publisher=ctx.publisher)
+
+
+def _context(text: str, published: str, base: dt.date, publisher: str, url: str, gaz: Gazetteer | None,
+             ops: tuple[Operation, ...]) -> _Context:
+    """The text's structure: sentences split at attributions, cue and attribution indexes, paragraphs.
+
+    Source names, "Islamic State", known sources and datelines are blocked as
+    place names; a publisher the registry knows is written by its canonical name.
+    """
     sentences, cues = _structure(text)
     attributions = find_attributions(text)
     blocked = [(a.name_start, a.name_end) for a in attributions]
@@ -962,7 +1031,7 @@ def extract_claims(
     sentences = _split_at_attributions(text, sentences, attributions)
     cue_index = _SpanIndex(cues, lambda c: c.start)
     attr_index = _SpanIndex(attributions, lambda a: a.name_start)
-    ctx = _Context(text, pub_text, base, publisher, url or "", gaz, ops, sentences, cue_index, attr_index,
+    ctx = _Context(text, published, base, publisher, url, gaz, ops, sentences, cue_index, attr_index,
                    _SpanIndex(blocked, lambda b: b[0]),
                    publisher_source=publisher_source if publisher_source is not None and not publisher_source.is_outlet
                    else None)
@@ -972,13 +1041,23 @@ def extract_claims(
     named = {a.name for a in attributions if not a.is_outlet and a.kind != "told"}
     if len(named) == 1:
         ctx.sole_source = next(a for a in attributions if a.name in named)
+    return ctx
+
+
+def _draft_sentences(ctx: _Context) -> list[DraftClaim]:
+    """Sentence by sentence: its periods and places, its casualty figures, a draft for each figure.
+
+    The first operation a period names ("since the operation began") is the one
+    later sentences refer to.
+    """
+    text, base, ops = ctx.text, ctx.base, ctx.ops
     doc_operation: Operation | None = None
     by_id = {o.operation_id: o for o in ops}
     quantities = find_quantities(text)
     date_index = _SpanIndex([(d.start, d.end) for d in find_dates(text, base)], lambda d: d[0])
     drafts: list[DraftClaim] = []
     qi = 0
-    for si, sent in enumerate(sentences):
+    for si, sent in enumerate(ctx.sentences):
         chunk = text[sent.start:sent.end]
         mentions = find_periods(chunk, base, operations=ops, default_operation=doc_operation)
         ctx.periods[si] = [
@@ -988,33 +1067,50 @@ def extract_claims(
         for p in mentions:
             if p.operation_id and doc_operation is None:
                 doc_operation = by_id.get(p.operation_id)
-        ctx.places[si] = _find_places(text, sent.start, sent.end, gaz, ctx.blocked)
-        period_spans = [(p.start, p.end) for p in ctx.periods[si]]
-        previous = sentences[si - 1] if si and sentences[si - 1].paragraph == sent.paragraph else None
-        figures: list[Quantity] = []
-        while qi < len(quantities) and quantities[qi].start < sent.end:
-            q = quantities[qi]
-            qi += 1
-            if q.start < sent.start:
-                continue
-            in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
-                p[0] < q.end and q.start < p[1] for p in period_spans)
-            clause = _clause_of(sent, q.start)
-            before = attr_index.between(clause[0], q.start)
-            attributed = any(a.kind in ("verb", "according") for a in before)
-            counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
-            if in_date or not _is_casualty_figure(q, text, sent, cue_index, previous, attributed, counted):
-                continue
-            figures.append(q)
+        ctx.places[si] = _find_places(text, sent.start, sent.end, ctx.gaz, ctx.blocked)
+        figures, qi = _figures_in(ctx, si, quantities, qi, date_index)
         ctx.figures[si] = figures
         drafts.extend(_draft(ctx, si, q) for q in figures)
+    return drafts
+
+
+def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
+                date_index: _SpanIndex) -> tuple[list[Quantity], int]:
+    """The casualty figures of sentence `si` among `quantities[qi:]`, and where the next sentence's start.
+
+    A number inside a date or a period is not a figure; nor is one that
+    `_is_casualty_figure` rejects (units, list markers, no casualty cue).
+    """
+    text = ctx.text
+    sent = ctx.sentences[si]
+    previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
+    period_spans = [(p.start, p.end) for p in ctx.periods[si]]
+    figures: list[Quantity] = []
+    while qi < len(quantities) and quantities[qi].start < sent.end:
+        q = quantities[qi]
+        qi += 1
+        if q.start < sent.start:
+            continue
+        in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
+            p[0] < q.end and q.start < p[1] for p in period_spans)
+        clause = _clause_of(sent, q.start)
+        before = ctx.attributions.between(clause[0], q.start)
+        attributed = any(a.kind in ("verb", "according") for a in before)
+        counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
+        if in_date or not _is_casualty_figure(q, text, sent, ctx.cues, previous, attributed, counted):
+            continue
+        figures.append(q)
+    return figures, qi
+
+
+def _number_repeated_ids(drafts: list[DraftClaim]) -> None:
+    """The same claimant, date and figure twice in one text: the second id gets "-2", the third "-3"."""
     seen: dict[str, int] = {}
     for d in drafts:
         base_id = d.row["claim_id"]
         seen[base_id] = seen.get(base_id, 0) + 1
         if seen[base_id] > 1:
             d.row["claim_id"] = f"{base_id}-{seen[base_id]}"
-    return DraftClaims(drafts, text=text, published=pub_text, publisher=publisher)
 
 
 def extract_file(path: str, published: dt.date | str, **kwargs: Any) -> DraftClaims:

@@ -31,7 +31,6 @@ from kit.incidents._schema import (
     distinct,
     empty_incidents,
     empty_rejected,
-    http_or_empty,
     validate_incidents,
 )
 
@@ -282,6 +281,32 @@ def read_table(
     """
     p = Path(path)
     name = display_name(p)
+    raw = _read_bytes(p, name)
+    data, bad_lines = _decode_for_parse(raw, encoding, name)
+    header, skip = _header(data, delimiter, required, rename, name)
+    wanted = header if optional is None else [h for h in header if h in required or h in optional]
+    parsed = _parse_csv(raw, data, bad_lines, encoding, name, header, wanted, skip, delimiter)
+    frame = parsed.frame
+    candidates, bad, multiline = _record_lines(parsed.data, skip, len(frame), parsed.invalid, delimiter)
+    blank = _blank_rows(frame, wanted)
+    if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
+        frame = take_rows(frame, ~blank)
+        candidates = candidates[~blank]
+    return Table(
+        file=name,
+        data=frame,
+        lines=np.asarray(candidates, dtype=np.int64),
+        header_line=1,
+        delimiter=delimiter,
+        bad=bad,
+        bad_lines=parsed.bad_lines,
+        text=parsed.data,
+        multiline=multiline,
+    )
+
+
+def _read_bytes(p: Path, name: str) -> bytes:
+    """The file's bytes; an unreadable, empty or binary (NUL) file is a whole-file error."""
     try:
         raw = p.read_bytes()
     except OSError as exc:
@@ -290,6 +315,15 @@ def read_table(
         raise IncidentFileError(name, 0, "(file)", "file is empty (no header row)")
     if b"\x00" in raw:
         raise IncidentFileError(name, 0, "(file)", "file contains NUL bytes; it is not a text CSV file")
+    return raw
+
+
+def _decode_for_parse(raw: bytes, encoding: str, name: str) -> tuple[bytes, set[int]]:
+    """UTF-8 bytes for pyarrow and the lines that were not valid text.
+
+    A UTF-8 file is trusted unchecked (pyarrow validates it while parsing) unless
+    its first 4 KB already fail; a header that is not valid text is a whole-file error.
+    """
     data, bad_lines = _decode(raw, encoding, name, trust_utf8=True)
     try:
         data[:4096].decode("utf-8")
@@ -298,6 +332,17 @@ def read_table(
             data, bad_lines = _decode(raw, encoding, name)
     if 1 in bad_lines:
         raise IncidentFileError(name, 1, "(header)", f"header is not valid {encoding} text")
+    return data, bad_lines
+
+
+def _header(
+    data: bytes, delimiter: str, required: Sequence[str], rename: Callable[[str], str] | None, name: str
+) -> tuple[list[str], int]:
+    """Column names (blank ones named `_unnamed_<i>`) and how many rows to skip before the records.
+
+    A header with one column where several are required (wrong delimiter), a
+    repeated column or a missing required one is a whole-file error.
+    """
     first_nl = data.find(b"\n")
     header_text = (data if first_nl < 0 else data[:first_nl]).decode("utf-8", errors="replace").rstrip("\r")
     cells = _split_line(header_text, delimiter)
@@ -314,8 +359,6 @@ def read_table(
     if missing:
         raise IncidentFileError(name, 1, ", ".join(missing), "required column missing from the header")
     header = [h or f"_unnamed_{i}" for i, h in enumerate(header)]
-    wanted = header if optional is None else [h for h in header if h in required or h in optional]
-
     skip = 1
     second_end = data.find(b"\n", first_nl + 1) if first_nl >= 0 else -1
     if first_nl >= 0:
@@ -323,13 +366,37 @@ def read_table(
         tags = [c.strip() for c in _split_line(second, delimiter)]
         if any(tags) and all(_HXL_CELL.match(t) for t in tags if t):
             skip = 2  # HDX's HXL hashtag row (e.g. #date+start) is metadata, not a record
+    return header, skip
 
+
+@dataclass
+class _Parsed:
+    """pyarrow's parse: the frame, the rows it could not parse, and the bytes it parsed."""
+
+    frame: pd.DataFrame
+    invalid: list[tuple[int | None, int, int, str]]  # (record number, expected fields, actual fields, text)
+    data: bytes
+    bad_lines: set[int]
+
+
+def _parse_csv(
+    raw: bytes,
+    data: bytes,
+    bad_lines: set[int],
+    encoding: str,
+    name: str,
+    header: list[str],
+    wanted: list[str],
+    skip: int,
+    delimiter: str,
+) -> _Parsed:
+    """Parse with pyarrow into `str` columns, keeping rows with the wrong number of fields aside.
+
+    A UTF-8 error pyarrow finds in a trusted file makes the lines be checked
+    and blanked, then the file is parsed again; a bad row pyarrow cannot place
+    (multi-threaded parse) makes it parse again on one thread, which numbers it.
+    """
     invalid: list[tuple[int | None, int, int, str]] = []
-
-    def _handler(row: pacsv.InvalidRow) -> str:
-        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
-        return "skip"
-
     # Quoted fields may hold newlines. Rather than scanning the whole file for them
     # first, pyarrow parses with newlines_in_values whenever the file has a quote
     # at all, and a record count below the count of non-empty lines (each record
@@ -338,20 +405,7 @@ def read_table(
     quoted = b'"' in data
 
     def _parse(threads: bool) -> pa.Table:
-        invalid.clear()
-        return pacsv.read_csv(
-            io.BytesIO(data),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=skip, use_threads=threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=_handler
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.large_string() for h in wanted},  # pandas' str dtype: no copy
-                include_columns=wanted,
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        return _arrow_read(data, header, wanted, skip, delimiter, quoted=quoted, threads=threads, invalid=invalid)
 
     try:
         try:
@@ -371,10 +425,52 @@ def read_table(
     for h in wanted:
         if frame[h].dtype != object and str(frame[h].dtype) != "str":
             frame[h] = frame[h].astype(str)
+    return _Parsed(frame, invalid, data, bad_lines)
 
-    # pyarrow numbers records (header included, blank lines not); map record numbers to physical lines
+
+def _arrow_read(
+    data: bytes,
+    header: list[str],
+    wanted: list[str],
+    skip: int,
+    delimiter: str,
+    *,
+    quoted: bool,
+    threads: bool,
+    invalid: list[tuple[int | None, int, int, str]],
+) -> pa.Table:
+    """One pyarrow parse of `data` as large strings; rows with the wrong field count go to `invalid` (emptied first)."""
+    invalid.clear()
+
+    def _handler(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.number, row.expected_columns, row.actual_columns, row.text))
+        return "skip"
+
+    return pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=header, skip_rows=skip, use_threads=threads, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=quoted, invalid_row_handler=_handler
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={h: pa.large_string() for h in wanted},  # pandas' str dtype: no copy
+            include_columns=wanted,
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+
+
+def _record_lines(
+    data: bytes, skip: int, rows: int, invalid: list[tuple[int | None, int, int, str]], delimiter: str
+) -> tuple[np.ndarray, list[tuple[int, str, str, str]], bool]:
+    """The physical line of each parsed row, the unparsable rows as (line, field, message, raw), and multiline.
+
+    pyarrow numbers records (header included, blank lines not); this maps record
+    numbers to physical lines, asking the csv module only when records span lines.
+    """
     numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
-    expected = skip + len(frame) + len(invalid)
+    expected = skip + rows + len(invalid)
     rec_lines = _data_line_numbers(data, 1, expected)
     multiline = len(rec_lines) != expected
     if multiline:  # records span lines: ask the csv module where each starts
@@ -385,7 +481,6 @@ def read_table(
     keep[:skip] = False
     valid_numbers = numbers[(numbers >= 1) & (numbers <= len(rec_lines))]
     keep[valid_numbers - 1] = False
-    candidates = rec_lines[keep]
     bad = [
         (
             int(rec_lines[number - 1]) if 1 <= number <= len(rec_lines) else int(number),
@@ -395,30 +490,21 @@ def read_table(
         )
         for number, exp, act, text in ((int(n or 0), e, a, t) for n, e, a, t in invalid)
     ]
-    if len(frame):
-        blank = np.ones(len(frame), dtype=bool)
-        for h in wanted:  # rows of empty cells are rare: narrow the candidates column by column
-            idx = np.flatnonzero(blank)
-            if not len(idx):
-                break
-            cells = frame[h] if len(idx) == len(frame) else frame[h].iloc[idx]
-            blank[idx] = (strip(cells) == "").to_numpy(dtype=bool)
-    else:
-        blank = np.zeros(0, bool)
-    if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
-        frame = take_rows(frame, ~blank)
-        candidates = candidates[~blank]
-    return Table(
-        file=name,
-        data=frame,
-        lines=np.asarray(candidates, dtype=np.int64),
-        header_line=1,
-        delimiter=delimiter,
-        bad=bad,
-        bad_lines=bad_lines,
-        text=data,
-        multiline=multiline,
-    )
+    return rec_lines[keep], bad, multiline
+
+
+def _blank_rows(frame: pd.DataFrame, wanted: list[str]) -> np.ndarray:
+    """Rows whose every read cell is blank after stripping."""
+    if not len(frame):
+        return np.zeros(0, bool)
+    blank = np.ones(len(frame), dtype=bool)
+    for h in wanted:  # rows of empty cells are rare: narrow the candidates column by column
+        idx = np.flatnonzero(blank)
+        if not len(idx):
+            break
+        cells = frame[h] if len(idx) == len(frame) else frame[h].iloc[idx]
+        blank[idx] = (strip(cells) == "").to_numpy(dtype=bool)
+    return blank
 
 
 class Checks:

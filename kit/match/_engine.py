@@ -682,7 +682,26 @@ def _candidate_frame(
     km: float,
 ) -> pd.DataFrame:
     """Every scored pair with its reasons in words, built in DuckDB (no per-pair Python)."""
-    pairs = pa.table(
+    pairs = _pairs_table(sc, status)
+    dec = _decided_table(decided)
+    names = pa.table({"code": pa.array(range(len(_STATUSES)), type=pa.int64()), "name": pa.array(_STATUSES)})
+    con = duckdb.connect()
+    try:
+        con.execute("SET threads TO 2")
+        con.register("p", pairs)
+        con.register("ra", _record_table(a))
+        con.register("rb", _record_table(b))
+        con.register("d", dec)
+        con.register("st_names", names)
+        table = con.sql(_reasons_query(days=days, km=km)).to_arrow_table()
+    finally:
+        con.close()
+    return table.to_pandas()[MATCH_COLUMNS]
+
+
+def _pairs_table(sc: _Scored, status: np.ndarray) -> pa.Table:
+    """The scored pairs as Arrow, words coded as integers (cheap to join)."""
+    return pa.table(
         {
             "n": pa.array(np.arange(len(sc.ia), dtype=np.int64)),
             "ia": pa.array(sc.ia.astype(np.int64)),
@@ -696,7 +715,11 @@ def _candidate_frame(
             "ranges": pa.array(_codes(sc.ranges, _RANGES)),
         }
     )
-    dec = pa.table(
+
+
+def _decided_table(decided: dict[int, tuple[str, str, str, str]]) -> pa.Table:
+    """Reviewer decisions by pair number, as Arrow."""
+    return pa.table(
         {
             "n": pa.array(list(decided), type=pa.int64()),
             "decision": pa.array([v[0] for v in decided.values()], type=pa.string()),
@@ -705,19 +728,20 @@ def _candidate_frame(
             "note": pa.array([v[3] for v in decided.values()], type=pa.string()),
         }
     )
-    names = pa.table({"code": pa.array(range(len(_STATUSES)), type=pa.int64()), "name": pa.array(_STATUSES)})
-    con = duckdb.connect()
-    try:
-        con.execute("SET threads TO 2")
-        con.register("p", pairs)
-        con.register("ra", _record_table(a))
-        con.register("rb", _record_table(b))
-        con.register("d", dec)
-        con.register("st_names", names)
-        d, k = int(days), f"{km:g}"
-        query = f"""
-        WITH x AS (
-          SELECT p.*, sn.name AS status,
+
+
+def _reasons_query(*, days: int, km: float) -> str:
+    """The SQL that writes each pair's reasons: joined records (x), comparison terms (y), sentences (z), columns."""
+    return (
+        "\n        WITH x AS (\n" + _SQL_PAIR_RECORDS
+        + "        ), y AS (\n" + _sql_comparison_terms(int(days))
+        + "        ), z AS (\n" + _sql_reason_sentences(km)
+        + "        )\n" + _SQL_CANDIDATE_COLUMNS
+    )
+
+
+#: Each pair with both records' columns, its status name and any reviewer decision.
+_SQL_PAIR_RECORDS = """          SELECT p.*, sn.name AS status,
             ra.source AS source_a, ra.sid AS id_a, rb.source AS source_b, rb.sid AS id_b,
             ra.period AS pa, rb.period AS pb, ra.span AS span_a, rb.span AS span_b,
             ra.s AS s_a, ra.e AS e_a, rb.s AS s_b, rb.e AS e_b, ra.dated AND rb.dated AS dated,
@@ -732,8 +756,12 @@ def _candidate_frame(
           FROM p JOIN ra ON p.ia = ra.i JOIN rb ON p.ib = rb.i
           JOIN st_names sn ON p.st = sn.code
           LEFT JOIN d ON p.n = d.n
-        ), y AS (
-          SELECT *,
+"""
+
+
+def _sql_comparison_terms(d: int) -> str:
+    """Terms the sentences share: days apart, the coarser precision, who lacks coordinates."""
+    return f"""          SELECT *,
             gap::VARCHAR || CASE WHEN gap = 1 THEN ' day' ELSE ' days' END || ' apart ('
               || CASE WHEN gap <= {d} THEN 'within' ELSE 'outside' END || ' the ±{d}-day window)' AS apart,
             coalesce(nullif(CASE WHEN a_coarse THEN dprec_a ELSE dprec_b END, ''), 'range') AS prec,
@@ -742,8 +770,13 @@ def _candidate_frame(
             CASE WHEN NOT sp_a AND NOT sp_b THEN 'A and B' WHEN NOT sp_a THEN 'A'
                  WHEN NOT sp_b THEN 'B' ELSE 'a record' END AS who
           FROM x
-        ), z AS (
-          SELECT *,
+"""
+
+
+def _sql_reason_sentences(km: float) -> str:
+    """One sentence each on dates, location and casualty ranges."""
+    k = f"{km:g}"
+    return f"""          SELECT *,
             CASE
               WHEN NOT dated THEN 'a date is missing, so dates cannot agree'
               WHEN span_a = 1 AND span_b = 1 AND gap = 0 THEN 'same day'
@@ -771,8 +804,11 @@ def _candidate_frame(
                    || ' (neither helps nor hurts)'
             END AS cas_txt
           FROM y
-        )
-        SELECT source_a, id_a, source_b, id_b, score, status,
+"""
+
+
+#: The candidate columns in MATCH_COLUMNS order, reviewer decisions first in `reasons`.
+_SQL_CANDIDATE_COLUMNS = """        SELECT source_a, id_a, source_b, id_b, score, status,
           CASE WHEN status IN ('accepted', 'rejected')
                THEN status || ' by ' || coalesce(nullif(reviewer, ''), 'a reviewer')
                     || CASE WHEN note <> '' THEN ' (' || note || ')' ELSE '' END || '; '
@@ -784,11 +820,7 @@ def _candidate_frame(
           killed_a, killed_b, grade_a, grade_b, url_a, url_b, decision, reviewer, decided_at, note
         FROM z
         ORDER BY ia, score DESC, ib
-        """
-        table = con.sql(query).to_arrow_table()
-    finally:
-        con.close()
-    return table.to_pandas()[MATCH_COLUMNS]
+"""
 
 
 def _codes(values: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
@@ -881,10 +913,7 @@ def match_incidents(
     decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
         rejected pairs excluded, so a rerun never loses a human decision.
     """
-    if days < 0 or km < 0:
-        raise ValueError("days and km must be non-negative")
-    if fallback not in ("governorate", "country", "none"):
-        raise ValueError("fallback must be 'governorate', 'country' or 'none'")
+    _check_options(days=days, km=km, fallback=fallback)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
@@ -892,9 +921,42 @@ def match_incidents(
     blocked = _block(sa, sb, days=days, km=km, fallback=fallback)
     say(f"scoring {len(blocked):,} blocked pairs")
     sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
-    keep = sc.passes
-
     dec = load_decisions(decisions)
+    applied_rows, unapplied_rows, dec_pairs = _locate_decisions(dec, sa, sb)
+    sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
+    edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
+
+    say("one-to-one assignment")
+    status, notes = _statuses(sc, edges, dec_pairs, sa, sb, require_range_overlap=require_range_overlap,
+                              min_score=min_score)
+
+    say("writing reasons")
+    cand = _candidate_frame(sa, sb, sc, status, edges.decided(), days=days, km=km)
+    params: dict[str, object] = {
+        "days": days,
+        "km": km,
+        "require_range_overlap": require_range_overlap,
+        "min_score": min_score,
+        "fallback": fallback,
+        "weights": dict(SCORE_WEIGHTS),
+        "location_radius_km": dict(LOCATION_RADIUS_KM),
+    }
+    result = _result(sa, sb, sc, status, cand, params, decisions=dec.iloc[applied_rows].reset_index(drop=True),
+                     unapplied=dec.iloc[unapplied_rows].reset_index(drop=True), notes=notes)
+    say("done")
+    return result
+
+
+def _check_options(*, days: int, km: float, fallback: str) -> None:
+    """Refuse thresholds that cannot mean anything before any work is done."""
+    if days < 0 or km < 0:
+        raise ValueError("days and km must be non-negative")
+    if fallback not in ("governorate", "country", "none"):
+        raise ValueError("fallback must be 'governorate', 'country' or 'none'")
+
+
+def _locate_decisions(dec: pd.DataFrame, sa: _Side, sb: _Side) -> tuple[list[int], list[int], dict[tuple[int, int], int]]:
+    """Decision rows whose two records are in these lists (applied) or not (unapplied), and row by record pair."""
     ka = {(s, i): n for n, (s, i) in enumerate(zip(sa.source, sa.sid, strict=True))}
     kb = {(s, i): n for n, (s, i) in enumerate(zip(sb.source, sb.sid, strict=True))}
     applied_rows: list[int] = []
@@ -908,32 +970,102 @@ def match_incidents(
         else:
             applied_rows.append(r)
             dec_pairs[(i, j)] = r
+    return applied_rows, unapplied_rows, dec_pairs
 
-    # Pairs decided by a reviewer but outside the automatic window still count.
-    sc = sc.take(keep)
+
+def _with_decided_pairs(
+    sc: _Scored, dec_pairs: dict[tuple[int, int], int], sa: _Side, sb: _Side, *, days: int, km: float, fallback: Fallback
+) -> _Scored:
+    """The candidates plus pairs decided by a reviewer but outside the automatic window (they still count)."""
     have = set((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist()) if dec_pairs else set()
     extra = [p for p in dec_pairs if p[0] * max(len(sb.sid), 1) + p[1] not in have]
     if extra:
         ea = np.array([p[0] for p in extra], dtype=np.int64)
         eb = np.array([p[1] for p in extra], dtype=np.int64)
         sc = sc.extend(_score(sa, sb, ea, eb, days=days, km=km, fallback=fallback))
-    n = len(sc.ia)
-    decision = np.full(n, "", dtype=object)
-    reviewer = np.full(n, "", dtype=object)
-    decided_at = np.full(n, "", dtype=object)
-    note = np.full(n, "", dtype=object)
-    edge_of = {int(c): e for e, c in enumerate((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist())} if dec_pairs else {}
-    for (i, j), r in dec_pairs.items():
-        e = edge_of[i * max(len(sb.sid), 1) + j]
-        row = dec.iloc[r]
-        decision[e], reviewer[e], decided_at[e], note[e] = row["decision"], row["reviewer"], row["decided_at"], row["note"]
+    return sc
 
-    say("one-to-one assignment")
+
+@dataclass
+class _EdgeDecisions:
+    """The reviewer decision on each candidate edge ('' where none)."""
+
+    decision: np.ndarray
+    reviewer: np.ndarray
+    decided_at: np.ndarray
+    note: np.ndarray
+
+    @classmethod
+    def on(cls, sc: _Scored, dec: pd.DataFrame, dec_pairs: dict[tuple[int, int], int], nb: int) -> _EdgeDecisions:
+        n = len(sc.ia)
+        out = cls(*(np.full(n, "", dtype=object) for _ in range(4)))
+        edge_of = {int(c): e for e, c in enumerate((sc.ia * max(nb, 1) + sc.ib).tolist())} if dec_pairs else {}
+        for (i, j), r in dec_pairs.items():
+            e = edge_of[i * max(nb, 1) + j]
+            row = dec.iloc[r]
+            out.decision[e], out.reviewer[e] = row["decision"], row["reviewer"]
+            out.decided_at[e], out.note[e] = row["decided_at"], row["note"]
+        return out
+
+    def decided(self) -> dict[int, tuple[str, str, str, str]]:
+        """Edge -> (decision, reviewer, decided_at, note), for the edges a reviewer decided."""
+        return {
+            int(e): (str(self.decision[e]), str(self.reviewer[e]), str(self.decided_at[e]), str(self.note[e]))
+            for e in np.flatnonzero(self.decision != "").tolist()
+        }
+
+
+def _statuses(
+    sc: _Scored,
+    edges: _EdgeDecisions,
+    dec_pairs: dict[tuple[int, int], int],
+    sa: _Side,
+    sb: _Side,
+    *,
+    require_range_overlap: bool,
+    min_score: float,
+) -> tuple[np.ndarray, list[str]]:
+    """Each edge's status (the first that applies, in this order), and notes on superseded acceptances.
+
+    Reviewer decisions first, then edges to records a reviewer linked elsewhere,
+    disjoint ranges (when required), low scores; the one-to-one assignment
+    decides among the rest (matched or outscored).
+    """
+    n = len(sc.ia)
     status = np.full(n, "", dtype=object)
-    accepted = decision == "accept"
-    rejected = decision == "reject"
+    accepted = edges.decision == "accept"
+    rejected = edges.decision == "reject"
+    seen_a, seen_b, notes = _latest_acceptances(sc, accepted, status, edges.decided_at, dec_pairs, sa, sb)
+    status[accepted] = "accepted"
+    status[rejected] = "rejected"
+    locked = np.isin(sc.ia, list(seen_a)) | np.isin(sc.ib, list(seen_b))
+    partner = locked & (status == "")
+    status[partner] = "partner_accepted"
+    disjoint = (sc.ranges == "disjoint") & (status == "") if require_range_overlap else np.zeros(n, dtype=bool)
+    status[disjoint] = "ranges_disjoint"
+    low = (sc.score < min_score) & (status == "")
+    status[low] = "below_threshold"
+    eligible = np.flatnonzero(status == "")
+    chosen = _assign(sc.ia[eligible], sc.ib[eligible], sc.score[eligible], len(sa.sid), len(sb.sid))
+    status[eligible[chosen]] = "matched"
+    status[eligible[~chosen]] = "outscored"
+    return status, notes
+
+
+def _latest_acceptances(
+    sc: _Scored,
+    accepted: np.ndarray,
+    status: np.ndarray,
+    decided_at: np.ndarray,
+    dec_pairs: dict[tuple[int, int], int],
+    sa: _Side,
+    sb: _Side,
+) -> tuple[dict[int, int], dict[int, int], list[str]]:
+    """One record, two accepted partners: the latest decision wins, the other is marked superseded and noted.
+
+    Updates `accepted` and `status` in place; returns the A and B records each kept acceptance locks.
+    """
     notes: list[str] = []
-    # One record, two accepted partners: the latest decision wins, the other is noted.
     acc_idx = np.flatnonzero(accepted)
     acc_order = sorted(acc_idx.tolist(), key=lambda e: (decided_at[e], dec_pairs[(int(sc.ia[e]), int(sc.ib[e]))]))
     seen_a: dict[int, int] = {}
@@ -950,53 +1082,36 @@ def match_incidents(
             continue
         seen_a[i] = e
         seen_b[j] = e
-    status[accepted] = "accepted"
-    status[rejected] = "rejected"
-    locked = np.isin(sc.ia, list(seen_a)) | np.isin(sc.ib, list(seen_b))
-    partner = locked & (status == "")
-    status[partner] = "partner_accepted"
-    disjoint = (sc.ranges == "disjoint") & (status == "") if require_range_overlap else np.zeros(n, dtype=bool)
-    status[disjoint] = "ranges_disjoint"
-    low = (sc.score < min_score) & (status == "")
-    status[low] = "below_threshold"
-    eligible = np.flatnonzero(status == "")
-    chosen = _assign(sc.ia[eligible], sc.ib[eligible], sc.score[eligible], len(sa.sid), len(sb.sid))
-    status[eligible[chosen]] = "matched"
-    status[eligible[~chosen]] = "outscored"
+    return seen_a, seen_b, notes
 
-    say("writing reasons")
-    decided = {
-        int(e): (str(decision[e]), str(reviewer[e]), str(decided_at[e]), str(note[e]))
-        for e in np.flatnonzero(decision != "").tolist()
-    }
-    cand = _candidate_frame(sa, sb, sc, status, decided, days=days, km=km)
+
+def _result(
+    sa: _Side,
+    sb: _Side,
+    sc: _Scored,
+    status: np.ndarray,
+    cand: pd.DataFrame,
+    params: dict[str, object],
+    *,
+    decisions: pd.DataFrame,
+    unapplied: pd.DataFrame,
+    notes: list[str],
+) -> MatchResult:
+    """Pairs (matched or accepted), the records left unlinked on each side with why, and the candidates."""
     pairs = cand[cand["status"].isin(["matched", "accepted"])].reset_index(drop=True)
-
     done = np.isin(status, ["matched", "accepted"])
     linked_a = np.bincount(sc.ia[done], minlength=len(sa.sid)) > 0
     linked_b = np.bincount(sc.ib[done], minlength=len(sb.sid)) > 0
-    only_a = _unmatched(sa, sc.ia, status, linked_a)
-    only_b = _unmatched(sb, sc.ib, status, linked_b)
-    params: dict[str, object] = {
-        "days": days,
-        "km": km,
-        "require_range_overlap": require_range_overlap,
-        "min_score": min_score,
-        "fallback": fallback,
-        "weights": dict(SCORE_WEIGHTS),
-        "location_radius_km": dict(LOCATION_RADIUS_KM),
-    }
-    say("done")
     return MatchResult(
         pairs=pairs,
-        only_a=only_a,
-        only_b=only_b,
+        only_a=_unmatched(sa, sc.ia, status, linked_a),
+        only_b=_unmatched(sb, sc.ib, status, linked_b),
         candidates=cand,
         params=params,
         a=sa.frame,
         b=sb.frame,
-        decisions=dec.iloc[applied_rows].reset_index(drop=True),
-        unapplied_decisions=dec.iloc[unapplied_rows].reset_index(drop=True),
+        decisions=decisions,
+        unapplied_decisions=unapplied,
         notes=notes,
     )
 
