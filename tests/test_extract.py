@@ -581,12 +581,12 @@ def test_text_limit_is_spacy_sized() -> None:
 
 def test_registry_names_match_the_ledger() -> None:
     """A draft's claimant must be spelled as the ledger spells it, or comparisons split one source in two."""
-    from kit.extract._sources import KNOWN_SOURCES, _canonical
+    from kit.extract._sources import KNOWN_SOURCES, canonical_source
 
     ledger = load_claims()
     registry = {s.name for s in KNOWN_SOURCES}
     for claimant in sorted(set(ledger.claims["claimant"])):
-        name, source = _canonical(claimant)
+        name, source = canonical_source(claimant)
         if source is not None:
             assert name == claimant, f"registry spells {claimant!r} as {name!r}"
     assert {"CJTF-OIR", "Airwars", "Amnesty International", "Syrian Network for Human Rights (SNHR)"} <= registry

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from bisect import bisect_left, bisect_right
 import json
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,18 +30,27 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kit.core import PARTIAL_DATE
-from kit.ledger import CLAIM_COLUMNS
-from kit.extract._dates import Operation, PeriodMention, find_dates, find_periods, load_operations
+from kit.core import PARTIAL_DATE, Problem
+from kit.extract._dates import PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
-from kit.extract._sources import _KNOWN_RE, KNOWN_SOURCES, Attribution, Source, _canonical, find_attributions
+from kit.extract._sources import KNOWN_NAMES, KNOWN_SOURCES, Attribution, Source, canonical_source, find_attributions
+from kit.ledger import (
+    CLAIM_COLUMNS,
+    OPTIONAL_COLUMNS,
+    RELAY_SEPARATOR,
+    Gazetteer,
+    LoadResult,
+    Operation,
+    load_claims,
+    load_gazetteer,
+    load_operations,
+    validate_claims_frame,
+)
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import Matcher
 
-    from kit.ledger import Gazetteer
-    from kit.ledger import LoadResult
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -58,10 +67,8 @@ __all__ = [
 #: Longer inputs raise ExtractInputError: split them (e.g. one file per article).
 MAX_TEXT_CHARS = 1_000_000
 
-_OPTIONAL = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note")
 #: Ledger fields a draft must have before it can join the ledger.
-REQUIRED_FIELDS = tuple(c for c in CLAIM_COLUMNS if c not in _OPTIONAL)
-_RELAY_SEP = " > "
+REQUIRED_FIELDS = tuple(c for c in CLAIM_COLUMNS if c not in OPTIONAL_COLUMNS)
 
 
 class ExtractInputError(ValueError):
@@ -241,9 +248,6 @@ class DraftClaims(list[DraftClaim]):
         """
         from dataclasses import replace
 
-        from kit.core import Problem
-        from kit.ledger import validate_claims_frame
-
         ids = set(known_ids) if known_ids is not None else _ledger_ids()
         result = validate_claims_frame(self.to_frame(), file=file, gazetteer=gazetteer, known_ids=ids)
         clashes = [Problem(file, i + 2, "claim_id", f"{d.claim_id!r} is already a ledger claim id")
@@ -289,8 +293,6 @@ class DraftClaims(list[DraftClaim]):
 def _ledger_frame() -> pd.DataFrame | None:
     """The current ledger as strings, or None when it cannot be read (drafts still work)."""
     try:
-        from kit.ledger import load_claims
-
         frame = load_claims().claims
     except Exception:  # noqa: BLE001 - no ledger: nothing to link or clash with
         return None
@@ -531,8 +533,6 @@ _ISIS_NAME = re.compile(r"Islamic State(?: of Iraq and (?:Syria|the Levant|al-Sh
 @lru_cache(maxsize=1)
 def _default_gazetteer() -> Gazetteer | None:
     try:
-        from kit.ledger import load_gazetteer
-
         return load_gazetteer()
     except Exception:  # noqa: BLE001 - a missing gazetteer leaves places for the reviewer
         return None
@@ -893,7 +893,7 @@ def _fill_relay_chain(f: _Fields, ctx: _Context, claimant_name: str, relays: lis
         chain.append(ctx.publisher)
     chain = list(dict.fromkeys(chain))
     if chain:
-        f.row["relay_chain"] = _RELAY_SEP.join(chain)
+        f.row["relay_chain"] = RELAY_SEPARATOR.join(chain)
         f.conf["relay_chain"] = 0.8 if relays else 0.6
         f.spans["relay_chain"] = [(a.name_start, a.name_end) for a in relays]
         f.row["source_status"], f.conf["source_status"] = "relayed", 0.7
@@ -1023,9 +1023,9 @@ def _context(text: str, published: str, base: dt.date, publisher: str, url: str,
     attributions = find_attributions(text)
     blocked = [(a.name_start, a.name_end) for a in attributions]
     blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
-    blocked += [(m.start(), m.end()) for m in _KNOWN_RE.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in KNOWN_NAMES.finditer(text)]
     blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
-    publisher_name, publisher_source = _canonical(publisher) if publisher else ("", None)
+    publisher_name, publisher_source = canonical_source(publisher) if publisher else ("", None)
     if publisher_source is not None:
         publisher = publisher_name
     sentences = _split_at_attributions(text, sentences, attributions)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KNOWN_SOURCES", "Attribution", "Source", "find_attributions"]
+__all__ = ["KNOWN_NAMES", "KNOWN_SOURCES", "Attribution", "Source", "canonical_source", "find_attributions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +141,11 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), index
 
 
-_KNOWN_RE, _KNOWN = _alias_index()
+KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
 _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
-_ORG = rf"(?P<org>{_KNOWN_RE.pattern}|{_ORG_GENERIC})"
+_ORG = rf"(?P<org>{KNOWN_NAMES.pattern}|{_ORG_GENERIC})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
@@ -182,7 +182,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?=\s*[.,;]|\s*$)")),
     ("verb", re.compile(_ORG + r"(?:\s+(?:monitoring\s+group|group|researchers|investigators|officials|spokesman|"
                         r"spokesperson|team))?" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
-    ("verb", re.compile(rf"(?P<org>{_KNOWN_RE.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,3}}"
+    ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,3}}"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
 _NOT_NAMES = re.compile(
@@ -200,7 +200,7 @@ _GENERIC_PEOPLE = re.compile(
 )
 
 
-def _canonical(raw: str) -> tuple[str, Source | None]:
+def canonical_source(raw: str) -> tuple[str, Source | None]:
     clean = re.sub(r"\s+", " ", raw).strip()
     src = _KNOWN.get(clean.lower())
     if src is None and clean.lower().startswith("the "):
@@ -224,11 +224,11 @@ def find_attributions(text: str) -> list[Attribution]:
                 s += cut
                 raw = raw[cut:]
             # strip a leading sentence word from a generic name ("However Airwars")
-            raw_stripped = raw if _canonical(raw)[1] is not None else re.sub(
+            raw_stripped = raw if canonical_source(raw)[1] is not None else re.sub(
                 r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+(?=[A-Z])", "", raw)
             s += len(raw) - len(raw_stripped)
             raw = raw_stripped
-            name, src = _canonical(raw)
+            name, src = canonical_source(raw)
             generic = bool(_GENERIC_PEOPLE.search(raw))
             if src is None and not generic and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw):
                 continue

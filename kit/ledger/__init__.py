@@ -17,10 +17,11 @@ from kit.ledger._gazetteer import (
     read_places,
 )
 from kit.ledger._operations import Operation, load_operations
-from kit.ledger._schema import CLAIM_COLUMNS, RELAY_SEPARATOR, ClaimSchema
+from kit.ledger._schema import CLAIM_COLUMNS, OPTIONAL_COLUMNS, RELAY_SEPARATOR, ClaimSchema
 
 __all__ = [
     "CLAIM_COLUMNS",
+    "OPTIONAL_COLUMNS",
     "PLACE_COLUMNS",
     "PLACE_KINDS",
     "RELAY_SEPARATOR",
