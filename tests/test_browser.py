@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import offline_page
 
 import kit.report as kr
-from conftest import offline_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -10,23 +10,23 @@ import altair as alt
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from conftest import walk_spec
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import walk_spec
+from kit.compare import as_of, gap_over_time
+from kit.ledger import load_claims
 from kit.present import format_range, safe_url, short_text
-from kit.present.charts._base import inline_data
 from kit.present.charts import (
     MAX_CHART_ROWS,
-    at_year,
     as_of_chart,
+    at_year,
     claims_chart_frame,
     claims_range_chart,
     comparability_matrix_chart,
     gap_chart,
 )
-from kit.compare import as_of, gap_over_time
-from kit.ledger import load_claims
+from kit.present.charts._base import inline_data
 from kit.scope import comparability_matrix
 
 CLAIMS_CSV = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8")

@@ -23,7 +23,15 @@ from hypothesis import strategies as st
 
 from kit.core import LINE, InputError, Problem, read_rows
 from kit.estimate import read_histories
-from kit.ledger import CLAIM_COLUMNS, PLACE_COLUMNS, Gazetteer, load_claims, load_gazetteer, load_operations, read_places
+from kit.ledger import (
+    CLAIM_COLUMNS,
+    PLACE_COLUMNS,
+    Gazetteer,
+    load_claims,
+    load_gazetteer,
+    load_operations,
+    read_places,
+)
 from kit.match import DECISION_COLUMNS, load_decisions
 
 

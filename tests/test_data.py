@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from kit.compare import as_of, gap_over_time
-from kit.ledger import load_gazetteer
-from kit.ledger import load_claims
+from kit.ledger import load_claims, load_gazetteer
 from kit.scope import compare_scopes
 
 

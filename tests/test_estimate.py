@@ -16,15 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kit.core import InputError
-from kit.present.charts import (
-    documented_vs_estimate_chart,
-    estimate_chart_frame,
-    model_chart_frame,
-    model_comparison_chart,
-    strata_chart,
-)
 from kit.cli import app
+from kit.core import InputError
 from kit.estimate import (
     JSON_SCHEMA,
     CaptureHistories,
@@ -45,6 +38,13 @@ from kit.estimate import (
     read_histories,
 )
 from kit.estimate._models import _model_warnings
+from kit.present.charts import (
+    documented_vs_estimate_chart,
+    estimate_chart_frame,
+    model_chart_frame,
+    model_comparison_chart,
+    strata_chart,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "estimate"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.ledger import Gazetteer, load_gazetteer, normalise_name, read_places
 from kit.core import InputError
+from kit.ledger import Gazetteer, load_gazetteer, normalise_name, read_places
 
 
 @pytest.fixture(scope="module")

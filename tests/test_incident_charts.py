@@ -8,8 +8,9 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
 from conftest import walk_spec
+
+from kit.match import match_incidents
 from kit.present.charts import (
     boundary_features,
     incident_map,
@@ -18,7 +19,6 @@ from kit.present.charts import (
     monthly_incidents_chart,
     monthly_incidents_frame,
 )
-from kit.match import match_incidents
 
 
 def inc(source: str, sid: str, day: str, low: float | None, high: float | None, *, lat: float | None = 35.9,

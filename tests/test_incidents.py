@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kit.cli import app
-from kit.ledger import load_gazetteer
 from kit.incidents import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -36,6 +35,7 @@ from kit.incidents import (
     read_mapping,
     validate_incidents,
 )
+from kit.ledger import load_gazetteer
 
 FIX = Path(__file__).parent / "fixtures" / "incidents"
 AIRWARS = Path("data/airwars_syria/airwars_syria_incidents.csv")

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kit.ledger import load_gazetteer
 from kit.core import parse_partial_date
-from kit.ledger import CLAIM_COLUMNS, load_claims, validate_claims_frame
+from kit.ledger import CLAIM_COLUMNS, load_claims, load_gazetteer, validate_claims_frame
 
 GOOD = {
     "claim_id": "cjtf-oir-test", "claimant": "CJTF-OIR", "claimant_type": "belligerent",

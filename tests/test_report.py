@@ -23,11 +23,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import kit.report as kr
+from kit import __version__
+from kit.cli import app
 from kit.core import INPUTS_ENV, RENDER_ENV
 from kit.report import _pipeline, _templates
 from kit.report._renderer import spec_json
-from kit import __version__
-from kit.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
 HOSTILE_NB = REPO / "tests" / "fixtures" / "hostile" / "hostile_report.ipynb"

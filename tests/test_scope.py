@@ -6,10 +6,9 @@ import pandas as pd
 import pytest
 
 from kit.compare import IncomparableError, admission_lag, as_of, compare_claims, gap_over_time, ratio_range
-from kit.ledger import load_gazetteer
 from kit.core import Range
-from kit.ledger import validate_claims_frame
-from kit.scope import compare_scopes, comparability_matrix
+from kit.ledger import load_gazetteer, validate_claims_frame
+from kit.scope import comparability_matrix, compare_scopes
 
 BASE = {
     "relay_chain": "", "source_status": "primary", "best": "", "qualifier": "none", "unit": "persons",

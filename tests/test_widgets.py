@@ -6,18 +6,17 @@ setting the widget's `_vl_selections` trait to what the JavaScript side sends.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import offline_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import offline_page
 from kit.ui import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
 # the shared fixture ledger plus an injuries figure (outcome filter tests)

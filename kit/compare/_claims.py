@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kit.core import Range, parse_partial_date
-
 from kit.core.vocab import VERDICT_ORDER
 from kit.ledger import Gazetteer, claim_range
 from kit.scope import ScopeComparison, compare_scopes

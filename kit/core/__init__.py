@@ -6,6 +6,7 @@ Nothing here imports another kit layer, nor any third-party package at import ti
 command line starts on it); every other layer may import from here.
 """
 
+from kit.core import vocab
 from kit.core._compat import (
     infer_notebook_parameters,
     observe_chart_selections,
@@ -25,7 +26,6 @@ from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
 from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
 from kit.core._version import __version__
-from kit.core import vocab
 
 __all__ = [
     "FILE",

@@ -4,7 +4,13 @@ Capture histories are read and checked in `_histories`; models, warnings and the
 JSON output live in `_models`. See docs/ESTIMATE.md.
 """
 
-from kit.estimate._histories import CaptureHistories, HistoryFile, histories_from_frame, histories_from_matches, read_histories
+from kit.estimate._histories import (
+    CaptureHistories,
+    HistoryFile,
+    histories_from_frame,
+    histories_from_matches,
+    read_histories,
+)
 from kit.estimate._models import (
     ASSUMPTIONS,
     JSON_SCHEMA,

@@ -34,14 +34,12 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
+from kit.core import Range
 from kit.estimate._histories import (
     CaptureHistories,
     HistoryFile,
-    histories_from_frame,
-    histories_from_matches,
     read_histories,
 )
-from kit.core import Range
 
 __all__ = [
     "ASSUMPTIONS",

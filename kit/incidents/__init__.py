@@ -26,6 +26,19 @@ prints the same accounting on the command line.
 
 from __future__ import annotations
 
+from kit.incidents._read import parse_numbers
+from kit.incidents._schema import (
+    DATE_PRECISIONS,
+    EXTRA_COLUMNS,
+    INCIDENT_COLUMNS,
+    LOCATION_PRECISIONS,
+    REJECTED_COLUMNS,
+    IncidentFileError,
+    IncidentSchema,
+    LoadedIncidents,
+    empty_incidents,
+    validate_incidents,
+)
 from kit.incidents.loaders import (
     ACLED_GEO_PREC,
     ACLED_TIME_PREC,
@@ -42,19 +55,6 @@ from kit.incidents.loaders import (
     load_ucdp,
     parse_dutch_dates,
     read_mapping,
-)
-from kit.incidents._read import parse_numbers
-from kit.incidents._schema import (
-    DATE_PRECISIONS,
-    EXTRA_COLUMNS,
-    INCIDENT_COLUMNS,
-    LOCATION_PRECISIONS,
-    REJECTED_COLUMNS,
-    IncidentFileError,
-    IncidentSchema,
-    LoadedIncidents,
-    empty_incidents,
-    validate_incidents,
 )
 
 __all__ = [

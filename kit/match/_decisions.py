@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -92,5 +92,5 @@ def append_decisions(path: str | Path, rows: Iterable[dict[str, object]]) -> Non
         for row in rows:
             out = {c: row.get(c, "") for c in DECISION_COLUMNS}
             if not out["decided_at"]:
-                out["decided_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+                out["decided_at"] = datetime.now(UTC).isoformat(timespec="seconds")
             writer.writerow(out)

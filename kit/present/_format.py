@@ -15,7 +15,6 @@ import re
 import pandas as pd
 
 from kit.core import Range, date_text
-
 from kit.core.vocab import QUALIFIER_WORDS
 
 __all__ = [

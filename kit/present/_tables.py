@@ -10,9 +10,9 @@ in `kit.report.html_table`; these functions only choose and word the columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 import pandas as pd
-from urllib.parse import urlsplit
 
 from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import Gazetteer

@@ -1,5 +1,12 @@
 """Layer 3: are two figures' scopes comparable? Period, place, unit, outcome, victims, perpetrator, method."""
 
-from kit.scope._scopes import PERIOD_TOLERANCE, ScopeComparison, Verdict, comparability_matrix, compare_scopes, method_family
+from kit.scope._scopes import (
+    PERIOD_TOLERANCE,
+    ScopeComparison,
+    Verdict,
+    comparability_matrix,
+    compare_scopes,
+    method_family,
+)
 
 __all__ = ["PERIOD_TOLERANCE", "ScopeComparison", "Verdict", "comparability_matrix", "compare_scopes", "method_family"]

@@ -16,7 +16,6 @@ from typing import Literal
 import pandas as pd
 
 from kit.core import date_text
-
 from kit.core.vocab import FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
 from kit.ledger import Gazetteer
 

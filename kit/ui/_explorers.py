@@ -25,9 +25,8 @@ import pandas as pd
 
 from kit.compare import admission_lag, as_of, gap_over_time, ratio_range
 from kit.core import RangeError, is_rendering, observe_chart_selections, offline_jupyterchart
-from kit.ledger import load_gazetteer
 from kit.core.vocab import VERDICT_LABELS
-from kit.scope import compare_scopes
+from kit.ledger import load_gazetteer
 from kit.present import escape_text, format_figure, format_range, safe_link, safe_url, short_text
 from kit.present.charts import (
     MAX_CHART_ROWS,
@@ -41,6 +40,7 @@ from kit.present.charts import (
     range_chart_layout,
     range_chart_rows,
 )
+from kit.scope import compare_scopes
 
 __all__ = [
     "ClaimExplorer",

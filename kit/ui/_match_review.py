@@ -9,7 +9,7 @@ re-applies on the next run: a rerun never loses a human decision.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -231,7 +231,7 @@ class MatchReview(widgets.VBox):
             "id_b": str(row["id_b"]),
             "decision": decision,
             "reviewer": self.reviewer.value.strip(),
-            "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "decided_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "note": self.note.value.strip(),
         }
         append_decisions(self.path, [entry])

@@ -21,7 +21,14 @@ import pandas as pd
 
 from kit.compare import verdicts_against_anchor
 from kit.core import partial_date_start
-from kit.core.vocab import METHOD_LABELS, QUALIFIER_MARKS, QUALIFIER_WORDS, VERDICT_COLORS, VERDICT_LABELS, VERDICT_ORDER
+from kit.core.vocab import (
+    METHOD_LABELS,
+    QUALIFIER_MARKS,
+    QUALIFIER_WORDS,
+    VERDICT_COLORS,
+    VERDICT_LABELS,
+    VERDICT_ORDER,
+)
 from kit.present._format import format_range, short_text, stated_period_text
 from kit.present._html import safe_url
 from kit.present.charts._base import inline_data, method_color_scale
