@@ -70,10 +70,16 @@ def generate(path: Path, rows: int, seed: int = 5, bad: float = 0.0, unmapped: f
     day = pd.Timestamp("2014-09-23") + pd.to_timedelta(rng.integers(0, 4000, n), unit="D")
     ranged = rng.random(n) < 0.02
     end = day + pd.to_timedelta(np.where(ranged, rng.integers(1, 4, n), 0), unit="D")
-    govs = np.array(["Ar Raqqah", "Deir Ezzor", "Deir ez-Zor", "Aleppo", "Idlib", "Hama", "Al-Hasakah", "Raqqa", "", "Damascusus"])
-    regions = np.array(["Raqqa", "Deir Ezzor", "Aleppo", "Idlib", "Hama", "Al Hassakah", "Homs", "Daraa", "", "Damascus"])
+    govs = np.array(
+        ["Ar Raqqah", "Deir Ezzor", "Deir ez-Zor", "Aleppo", "Idlib", "Hama", "Al-Hasakah", "Raqqa", "", "Damascusus"]
+    )
+    regions = np.array(
+        ["Raqqa", "Deir Ezzor", "Aleppo", "Idlib", "Hama", "Al Hassakah", "Homs", "Daraa", "", "Damascus"]
+    )
     prec = np.array(["village", "", "town", "city", "neighbourhood_area", "exact_location", "within_100m", "street"])
-    actors = np.array(["Russian Military", "U.S.-led Coalition", "Turkish Military", "Russian Military, U.S.-led Coalition", ""])
+    actors = np.array(
+        ["Russian Military", "U.S.-led Coalition", "Turkish Military", "Russian Military, U.S.-led Coalition", ""]
+    )
     grades = np.array(["Contested", "Fair", "Weak", "Confirmed", "Discounted", ""])
     kmin = rng.integers(0, 30, n)
     kmax = kmin + rng.integers(0, 10, n)
@@ -132,7 +138,9 @@ def baseline_pyarrow(path: Path) -> int:
         path,
         read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24),
         convert_options=pacsv.ConvertOptions(
-            column_types={h: pa.large_string() for h in _USED}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            column_types={h: pa.large_string() for h in _USED},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
         ),
     ).num_rows
 
@@ -180,7 +188,9 @@ def main() -> int:
         # the first full load is checked for row accounting, then every loader is timed the same way
         result = load_airwars(path)
         assert result.rows_in == args.rows == result.rows_loaded + result.rows_rejected
-        assert result.rows_rejected == n_bad and len(result.unmapped) == n_unmapped, (result.summary(), n_bad, n_unmapped)
+        assert result.rows_rejected == n_bad and len(result.unmapped) == n_unmapped, (
+            result.summary(), n_bad, n_unmapped
+        )
         if n_bad:
             first = result.problems[0]
             assert first.field == "latitude" and "out of range" in first.message and first.line >= 2, first
@@ -194,7 +204,8 @@ def main() -> int:
     print(f"{'baseline: pyarrow parse only, loader options (no checks)':<58} {pa_s:8.2f} {pa_n / pa_s:12,.0f}")
     print(f"{'baseline: pandas C engine, parse only (no checks)':<58} {c_s:8.2f} {c_n / c_s:12,.0f}")
     print(f"{'baseline: csv module row loop (minimal mapping)':<58} {py_s:8.2f} {py_n / py_s:12,.0f}")
-    print(f"loaded {result.rows_loaded:,}, rejected {result.rows_rejected:,}, unmapped-place warnings {len(result.unmapped):,}")
+    print(f"loaded {result.rows_loaded:,}, rejected {result.rows_rejected:,}, "
+          f"unmapped-place warnings {len(result.unmapped):,}")
     print(f"fast path / pandas parse-only: {fast_s / c_s:.2f}x; / pyarrow parse-only: {fast_s / pa_s:.2f}x")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in load_before)}; after: "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPU(s)")

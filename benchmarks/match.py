@@ -38,7 +38,9 @@ def synthetic(n: int, *, seed: int, source: str, base: pd.DataFrame | None = Non
     if base is not None:
         k = int(n * share)
         pick = rng.choice(len(base), k, replace=False)
-        days[:k] = (base["date_start"].to_numpy()[pick] - day0).astype("timedelta64[D]").astype(int) + rng.integers(-1, 2, k)
+        days[:k] = (
+            (base["date_start"].to_numpy()[pick] - day0).astype("timedelta64[D]").astype(int) + rng.integers(-1, 2, k)
+        )
         lat[:k] = base["lat"].to_numpy()[pick] + rng.normal(0, 0.01, k)
         lon[:k] = base["lon"].to_numpy()[pick] + rng.normal(0, 0.01, k)
         lat[:k] = np.where(np.isnan(lat[:k]), rng.uniform(32.5, 37.0, k), lat[:k])
@@ -95,7 +97,8 @@ def _all_pairs(a: pd.DataFrame, b: pd.DataFrame, *, days: int, km: float) -> set
                 continue
             if rada is not None and radb is not None:
                 p1, p2 = math.radians(lata), math.radians(latb)
-                h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lonb - lona) / 2) ** 2
+                h = (math.sin((p2 - p1) / 2) ** 2
+                     + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lonb - lona) / 2) ** 2)
                 if 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, h))) <= max(km, rada, radb):
                     found.add((ida, idb))
             elif ga and ga == gb:

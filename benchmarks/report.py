@@ -108,7 +108,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((label, path.stat().st_size, seconds, charts, drawn, blocked, errors))
 
     print(f"notebook: {notebook.relative_to(REPO) if notebook.is_relative_to(REPO) else notebook}")
-    print(f"{'export':<18} {'size':>10} {'render s':>9} {'charts':>7} {'drawn offline':>14} {'blocked req':>12} {'errors':>7}")
+    print(f"{'export':<18} {'size':>10} {'render s':>9} {'charts':>7} "
+          f"{'drawn offline':>14} {'blocked req':>12} {'errors':>7}")
     for label, size, seconds, charts, drawn, blocked, errors in rows:
         print(f"{label:<18} {size / 1e6:>8.2f}MB {seconds:>9.1f} {charts:>7} {drawn:>14} {blocked:>12} {errors:>7}")
 

@@ -41,8 +41,12 @@ _IRQ_GOVS: dict[str, tuple[str, str, list[str]]] = {
     "Al-Basrah": ("iq-basrah", "Basra", ["Al-Basrah", "Al Basrah", "Basrah"]),
     "Al-Muthanna": ("iq-muthanna", "Muthanna", ["Al-Muthanna", "Al Muthanna"]),
     "Al-Najaf": ("iq-najaf", "Najaf", ["Al-Najaf", "An Najaf", "An-Najaf"]),
-    "Al-Qadissiya": ("iq-qadisiyah", "Qadisiyah", ["Al-Qadissiya", "Al-Qadisiyyah", "Al Qadisiyah", "Qadissiya", "Diwaniyah Governorate"]),
-    "Al-Sulaymaniyah": ("iq-sulaymaniyah", "Sulaymaniyah", ["Al-Sulaymaniyah", "As Sulaymaniyah", "Sulaimaniya", "Slemani"]),
+    "Al-Qadissiya": ("iq-qadisiyah", "Qadisiyah", [
+        "Al-Qadissiya", "Al-Qadisiyyah", "Al Qadisiyah", "Qadissiya", "Diwaniyah Governorate",
+    ]),
+    "Al-Sulaymaniyah": ("iq-sulaymaniyah", "Sulaymaniyah", [
+        "Al-Sulaymaniyah", "As Sulaymaniyah", "Sulaimaniya", "Slemani",
+    ]),
     "Babil": ("iq-babil", "Babil", ["Babylon Governorate"]),
     "Baghdad": ("iq-baghdad", "Baghdad", ["Bagdad"]),
     "Diyala": ("iq-diyala", "Diyala", ["Diyalah"]),
@@ -51,19 +55,35 @@ _IRQ_GOVS: dict[str, tuple[str, str, list[str]]] = {
     "Kerbala": ("iq-karbala", "Karbala", ["Kerbala"]),
     "Kirkuk": ("iq-kirkuk", "Kirkuk", ["At-Ta'mim", "Tameem"]),
     "Maysan": ("iq-maysan", "Maysan", ["Missan", "Mesan"]),
-    "Ninewa": ("iq-ninewa", "Ninewa", ["Nineveh", "Nīnawá", "Ninawa", "Ninawah", "Ninewah", "Ninawaa", "Ninaweh", "Nenewa", "Nineveh Governorate"]),
-    "Salah Al-Din": ("iq-salah-al-din", "Salah al-Din", ["Salah Ad Din", "Salah al Din", "Salah Al Din", "Salah ad-Din", "Saladin", "Salahuddin", "Salah al-Din province"]),
+    "Ninewa": ("iq-ninewa", "Ninewa", [
+        "Nineveh", "Nīnawá", "Ninawa", "Ninawah", "Ninewah", "Ninawaa", "Ninaweh", "Nenewa", "Nineveh Governorate",
+    ]),
+    "Salah Al-Din": ("iq-salah-al-din", "Salah al-Din", [
+        "Salah Ad Din", "Salah al Din", "Salah Al Din", "Salah ad-Din", "Saladin", "Salahuddin",
+        "Salah al-Din province",
+    ]),
     "Thi Qar": ("iq-thi-qar", "Dhi Qar", ["Thi Qar", "Thi-Qar", "Dhi-Qar"]),
     "Wassit": ("iq-wasit", "Wasit", ["Wassit"]),
 }
 _SYR_GOVS: dict[str, tuple[str, str, list[str]]] = {
-    "Al-Hasakeh": ("sy-hasakah", "Hasakah", ["Al-Hasakeh", "Al-Hasakah", "Al Hasakah", "Hassakah", "Hasaka", "Al Hasaka", "Hassaka", "Al Hassaka", "Al Hassakah", "Al-Hassakah", "Al Hasakha", "Hasakah Governorate", "Al-Hasaka"]),
+    "Al-Hasakeh": ("sy-hasakah", "Hasakah", [
+        "Al-Hasakeh", "Al-Hasakah", "Al Hasakah", "Hassakah", "Hasaka", "Al Hasaka", "Hassaka", "Al Hassaka",
+        "Al Hassakah", "Al-Hassakah", "Al Hasakha", "Hasakah Governorate", "Al-Hasaka",
+    ]),
     "Aleppo": ("sy-aleppo", "Aleppo", ["Aleppo governorate", "Aleppoo", "Halab Governorate"]),
-    "Ar-Raqqa": ("sy-raqqa", "Raqqa", ["Ar-Raqqa", "Ar Raqqah", "Raqqah", "Ar Raqqa", "Ara Raqqah", "Ar Raqq", "Al-Raqqa", "Raqqa Governorate"]),
-    "As-Sweida": ("sy-sweida", "As-Suwayda", ["As-Sweida", "Sweida", "Suwayda", "Al Suwayda", "Al-Suwayda", "As Suwayda"]),
+    "Ar-Raqqa": ("sy-raqqa", "Raqqa", [
+        "Ar-Raqqa", "Ar Raqqah", "Raqqah", "Ar Raqqa", "Ara Raqqah", "Ar Raqq", "Al-Raqqa", "Raqqa Governorate",
+    ]),
+    "As-Sweida": ("sy-sweida", "As-Suwayda", [
+        "As-Sweida", "Sweida", "Suwayda", "Al Suwayda", "Al-Suwayda", "As Suwayda",
+    ]),
     "Damascus": ("sy-damascus", "Damascus", ["Damascusus", "Damasus", "Damascuc", "Dimashq"]),
     "Dar'a": ("sy-daraa", "Daraa", ["Dar'a", "Dara'a", "Deraa", "Daraa governorate", "Dara"]),
-    "Deir-ez-Zor": ("sy-deir-ez-zor", "Deir ez-Zor", ["Deir-ez-Zor", "Deir Ezzor", "Deir Ez Zor", "Deir Ez-Zour", "Dayr Az Zawr", "Deir az Zawr", "Dair-ar-Zawr", "Deir Ar Zawr", "Deir a Zor", "Dair Aw Zawr", "Dair ar Zawr", "Dair az Zawr", "Dayr ar Zawr", "Deir Az Zawr Province", "Deir al-Zour", "Deir Ezzor governorate"]),
+    "Deir-ez-Zor": ("sy-deir-ez-zor", "Deir ez-Zor", [
+        "Deir-ez-Zor", "Deir Ezzor", "Deir Ez Zor", "Deir Ez-Zour", "Dayr Az Zawr", "Deir az Zawr", "Dair-ar-Zawr",
+        "Deir Ar Zawr", "Deir a Zor", "Dair Aw Zawr", "Dair ar Zawr", "Dair az Zawr", "Dayr ar Zawr",
+        "Deir Az Zawr Province", "Deir al-Zour", "Deir Ezzor governorate",
+    ]),
     "Hama": ("sy-hama", "Hama", ["Hamah", "Hama Governorate"]),
     "Homs": ("sy-homs", "Homs", ["Hims"]),
     "Idleb": ("sy-idlib", "Idlib", ["Idleb", "Idlin", "Idib", "Idlib governorate", "ادلب"]),
@@ -78,24 +98,50 @@ _SYR_GOVS: dict[str, tuple[str, str, list[str]]] = {
 # decimals) as given on the cited Wikipedia pages.
 # (place_id, name, kind, parent_id, variants, lat, lon, wikipedia title)
 _SETTLEMENTS: list[tuple[str, str, str, str, list[str], float, float, str]] = [
-    ("iq-mosul", "Mosul", "city", "iq-ninewa", ["Mosul city", "Al-Mawsil", "Mosul area", "الموصل"], 36.340, 43.130, "Mosul"),
-    ("iq-mosul-west", "West Mosul", "area", "iq-mosul", ["western Mosul", "Mosul West", "west Mosul", "Mosul right bank", "right bank of Mosul"], 36.335, 43.110, "Battle_of_Mosul_(2016%E2%80%932017)"),
-    ("iq-mosul-east", "East Mosul", "area", "iq-mosul", ["eastern Mosul", "Mosul East", "Mosul left bank", "left bank of Mosul"], 36.360, 43.165, "Battle_of_Mosul_(2016%E2%80%932017)"),
-    ("iq-tal-afar", "Tal Afar", "city", "iq-ninewa", ["Tall Afar", "Tal Affar", "Tel Afar", "Talafar", "تلعفر"], 36.377, 42.449, "Tal_Afar"),
-    ("iq-qayyarah", "Qayyarah", "city", "iq-ninewa", ["Al-Qayyarah", "Qayyara", "Al Qayyarah", "القيارة"], 35.800, 43.290, "Qayyarah"),
+    ("iq-mosul", "Mosul", "city", "iq-ninewa", [
+        "Mosul city", "Al-Mawsil", "Mosul area", "الموصل",
+    ], 36.340, 43.130, "Mosul"),
+    ("iq-mosul-west", "West Mosul", "area", "iq-mosul", [
+        "western Mosul", "Mosul West", "west Mosul", "Mosul right bank", "right bank of Mosul",
+    ], 36.335, 43.110, "Battle_of_Mosul_(2016%E2%80%932017)"),
+    ("iq-mosul-east", "East Mosul", "area", "iq-mosul", [
+        "eastern Mosul", "Mosul East", "Mosul left bank", "left bank of Mosul",
+    ], 36.360, 43.165, "Battle_of_Mosul_(2016%E2%80%932017)"),
+    ("iq-tal-afar", "Tal Afar", "city", "iq-ninewa", [
+        "Tall Afar", "Tal Affar", "Tel Afar", "Talafar", "تلعفر",
+    ], 36.377, 42.449, "Tal_Afar"),
+    ("iq-qayyarah", "Qayyarah", "city", "iq-ninewa", [
+        "Al-Qayyarah", "Qayyara", "Al Qayyarah", "القيارة",
+    ], 35.800, 43.290, "Qayyarah"),
     ("iq-sinjar", "Sinjar", "city", "iq-ninewa", ["Shingal", "سنجار"], 36.322, 41.876, "Sinjar"),
-    ("iq-hawija", "Hawija", "city", "iq-kirkuk", ["Hawijah", "Al Hawijah", "Al-Hawija", "الحويجة"], 35.326, 43.780, "Hawija"),
+    ("iq-hawija", "Hawija", "city", "iq-kirkuk", [
+        "Hawijah", "Al Hawijah", "Al-Hawija", "الحويجة",
+    ], 35.326, 43.780, "Hawija"),
     ("iq-baiji", "Baiji", "city", "iq-salah-al-din", ["Bayji", "Beiji", "بيجي"], 34.929, 43.493, "Baiji"),
     ("iq-ramadi", "Ramadi", "city", "iq-anbar", ["Ar Ramadi", "Al-Ramadi", "الرمادي"], 33.420, 43.300, "Ramadi"),
-    ("iq-fallujah", "Fallujah", "city", "iq-anbar", ["Falluja", "Fallouja", "Al-Fallujah", "الفلوجة"], 33.350, 43.783, "Fallujah"),
-    ("sy-raqqa-city", "Raqqa city", "city", "sy-raqqa", ["Raqqa City", "Ar-Raqqa city", "al-Raqqa city", "Raqqah city", "مدينة الرقة"], 35.950, 39.017, "Raqqa"),
-    ("sy-tabqa", "Tabqa", "city", "sy-raqqa", ["Al-Tabqa", "At-Tabqah", "Al-Thawrah", "Madinat al-Thawrah", "الطبقة"], 35.837, 38.548, "Tabqa"),
-    ("sy-deir-ez-zor-city", "Deir ez-Zor city", "city", "sy-deir-ez-zor", ["Deir ez-Zor City", "Deir Ezzor city", "Deir al-Zour city", "مدينة دير الزور"], 35.336, 40.141, "Deir_ez-Zor"),
-    ("sy-abu-kamal", "Abu Kamal", "city", "sy-deir-ez-zor", ["Al-Bukamal", "Albu Kamal", "Abu Kamal city", "البوكمال"], 34.453, 40.918, "Abu_Kamal"),
+    ("iq-fallujah", "Fallujah", "city", "iq-anbar", [
+        "Falluja", "Fallouja", "Al-Fallujah", "الفلوجة",
+    ], 33.350, 43.783, "Fallujah"),
+    ("sy-raqqa-city", "Raqqa city", "city", "sy-raqqa", [
+        "Raqqa City", "Ar-Raqqa city", "al-Raqqa city", "Raqqah city", "مدينة الرقة",
+    ], 35.950, 39.017, "Raqqa"),
+    ("sy-tabqa", "Tabqa", "city", "sy-raqqa", [
+        "Al-Tabqa", "At-Tabqah", "Al-Thawrah", "Madinat al-Thawrah", "الطبقة",
+    ], 35.837, 38.548, "Tabqa"),
+    ("sy-deir-ez-zor-city", "Deir ez-Zor city", "city", "sy-deir-ez-zor", [
+        "Deir ez-Zor City", "Deir Ezzor city", "Deir al-Zour city", "مدينة دير الزور",
+    ], 35.336, 40.141, "Deir_ez-Zor"),
+    ("sy-abu-kamal", "Abu Kamal", "city", "sy-deir-ez-zor", [
+        "Al-Bukamal", "Albu Kamal", "Abu Kamal city", "البوكمال",
+    ], 34.453, 40.918, "Abu_Kamal"),
     ("sy-hajin", "Hajin", "city", "sy-deir-ez-zor", ["Hajeen", "هجين"], 34.693, 40.835, "Hajin"),
-    ("sy-aleppo-city", "Aleppo city", "city", "sy-aleppo", ["Aleppo City", "Halab city", "مدينة حلب"], 36.202, 37.167, "Aleppo"),
+    ("sy-aleppo-city", "Aleppo city", "city", "sy-aleppo", [
+        "Aleppo City", "Halab city", "مدينة حلب",
+    ], 36.202, 37.167, "Aleppo"),
     ("sy-manbij", "Manbij", "city", "sy-aleppo", ["Menbij", "Manbej", "منبج"], 36.528, 37.955, "Manbij"),
-    ("sy-kobani", "Kobani", "city", "sy-aleppo", ["Kobane", "Ayn al-Arab", "Ain al-Arab", "Kobanî", "عين العرب"], 36.891, 38.354, "Kobani"),
+    ("sy-kobani", "Kobani", "city", "sy-aleppo", [
+        "Kobane", "Ayn al-Arab", "Ain al-Arab", "Kobanî", "عين العرب",
+    ], 36.891, 38.354, "Kobani"),
 ]
 
 
@@ -110,7 +156,7 @@ def polygon_centroid(geometry: dict) -> tuple[float, float]:
     for poly in polys:
         for ring_no, ring in enumerate(poly):
             a = cx = cy = 0.0
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1]):
+            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
                 cross = x0 * y1 - x1 * y0
                 a += cross
                 cx += (x0 + x1) * cross

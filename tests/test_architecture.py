@@ -88,7 +88,9 @@ def _layer_problems(module: str, source: str, where: str) -> list[str]:
             if other not in LAYERS:
                 bad.append(f"{where}:{node.lineno}: imports {target}, which is no known layer")
             elif LAYERS[other] >= LAYERS[own]:
-                bad.append(f"{where}:{node.lineno}: {own} (layer {LAYERS[own]}) imports {other} (layer {LAYERS[other]})")
+                bad.append(
+                    f"{where}:{node.lineno}: {own} (layer {LAYERS[own]}) imports {other} (layer {LAYERS[other]})"
+                )
     return bad
 
 
@@ -258,7 +260,7 @@ def _public_problems(where: str, code: str) -> list[str]:
         return []  # prose-like snippets ("...") are not checked
     bad = []
     aliases: dict[str, str] = {}
-    for node, imported, names, _ in _kit_imports(tree):
+    for node, imported, _names, _ in _kit_imports(tree):
         if any(part.startswith("_") for part in imported.split(".")):
             bad.append(f"{where}: imports the private module {imported}")
             continue

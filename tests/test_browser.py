@@ -37,8 +37,10 @@ _MARKS_JS = """el => Array.from(el.querySelectorAll('svg.marks [role="graphics-s
   ['aria-label','transform','d','x','y','x2','y2','width','height','opacity','fill-opacity','stroke-opacity','fill',
    'stroke','stroke-width','stroke-dasharray','font-weight']
     .map(a => m.getAttribute(a)).join('|')).join('\\n')"""
-_OPACITY_JS = """el => Array.from(el.querySelectorAll('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]'))
-  .map(m => [m.getAttribute('opacity'), m.getAttribute('fill-opacity'), m.getAttribute('stroke-opacity')].join('|')).join('\\n')"""
+_OPACITY_JS = """el => Array.from(
+    el.querySelectorAll('svg.marks g.role-mark:not(.role-legend-symbol) [role="graphics-symbol"]'))
+  .map(m => [m.getAttribute('opacity'), m.getAttribute('fill-opacity'), m.getAttribute('stroke-opacity')]
+    .join('|')).join('\\n')"""
 _SETTLED_JS = """() => {
   const charts = document.querySelectorAll('.kit-chart');
   return Array.from(charts).every(c => c.querySelector('svg.marks') || c.classList.contains('kit-chart-error'));
@@ -199,7 +201,8 @@ def test_legend_click_isolates(name: str, open_report: Any) -> None:
         before = str(chart.evaluate(_OPACITY_JS))
         symbols.first.click(force=True)  # line-shaped symbols have no area, so skip the visibility wait
         if not _wait_change(page, chart, before, _OPACITY_JS):
-            title = chart.locator(".role-title-text").first.text_content() if chart.locator(".role-title-text").count() else ""
+            title = (chart.locator(".role-title-text").first.text_content()
+                     if chart.locator(".role-title-text").count() else "")
             dead.append(f"chart {i} ({title}): legend click changed no mark opacity")
     assert not dead, "\n".join(dead)
     assert opened.errors == [] and opened.blocked == []
@@ -272,7 +275,8 @@ def test_index_links_every_report_offline(browser: Any, rendered: Rendered) -> N
     try:
         page = context.new_page()
         blocked: list[str] = []
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else (blocked.append(r.request.url), r.abort()))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else (blocked.append(r.request.url), r.abort()))
         page.goto((rendered.out / "index.html").as_uri())
         hrefs = page.locator("a[href]").evaluate_all("as => as.map(a => a.getAttribute('href'))")
         assert sorted(hrefs) == sorted(f"{n}.html" for n in REPORTS)

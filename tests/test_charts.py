@@ -109,7 +109,8 @@ def test_range_chart_named_params_and_bindings(claims: pd.DataFrame) -> None:
     assert params["claimant"]["bind"]["options"] == [None, "AP", "Airwars", "Amnesty International", "CJTF-OIR"]
     assert params["method"]["bind"]["input"] == "select"
     assert params["until"]["bind"]["input"] == "range"
-    assert (params["until"]["bind"]["min"], params["until"]["bind"]["max"], params["until"]["value"]) == (2016, 2017, 2017)
+    until = params["until"]
+    assert (until["bind"]["min"], until["bind"]["max"], until["value"]) == (2016, 2017, 2017)
     assert params["legend_pick"]["bind"] == "legend"
     assert params["legend_pick"]["select"]["fields"] == ["method"]
     assert params["hover"]["select"]["on"] == "pointerover"
@@ -197,7 +198,9 @@ def test_range_chart_drops_unsafe_links_and_escapes_nothing_into_code(claims: pd
 
 def test_range_chart_ratio_columns_and_linear_scale(claims: pd.DataFrame) -> None:
     framed = claims.assign(r_lo=claims["low"] / 352, r_hi=claims["high"] / 352, r_best=None)
-    spec = claims_range_chart(framed, value_columns=("r_lo", "r_best", "r_hi"), x_title="ratio", log_scale=False).to_dict()
+    spec = claims_range_chart(
+        framed, value_columns=("r_lo", "r_best", "r_hi"), x_title="ratio", log_scale=False
+    ).to_dict()
     rows = {r["claim_id"]: r for r in _rows(spec)}
     assert rows["ap-mosul-2017"]["low"] == pytest.approx(9000 / 352)
     assert rows["ap-mosul-2017"]["figure_text"] == "about 9,000–11,000"  # the stated figure stays in the tooltip
@@ -282,7 +285,8 @@ def test_as_of_chart_date_param(series: pd.DataFrame) -> None:
     at = _params(spec)["at"]
     assert at["bind"]["input"] == "range"
     assert at["value"] == pytest.approx(2017 + 31 / 365.25, abs=1e-4)  # a decimal year, not epoch ms
-    assert (at["bind"]["min"], at["bind"]["max"], at["bind"]["step"]) == (2017.0, 2017.35, 0.01)  # 2 Jan .. 30 Apr + the carried last step
+    # 2 Jan .. 30 Apr + the carried last step
+    assert (at["bind"]["min"], at["bind"]["max"], at["bind"]["step"]) == (2017.0, 2017.35, 0.01)
     assert "utc(floor(at), 0, 1 + round((at - floor(at)) * 365.25))" in json.dumps(spec)
     _assert_inline_and_valid(spec)
     undeclared = as_of_chart(series, at="2017-02-01", declare_at=False).to_dict()
@@ -349,7 +353,9 @@ def test_matrix_chart_from_kit_scope(claims: pd.DataFrame, gazetteer: Any) -> No
 
 
 def test_matrix_chart_square_input() -> None:
-    square = pd.DataFrame([["same", "not_comparable"], ["not_comparable", "same"]], index=["a", "b"], columns=["a", "b"])
+    square = pd.DataFrame(
+        [["same", "not_comparable"], ["not_comparable", "same"]], index=["a", "b"], columns=["a", "b"]
+    )
     rows = _rows(comparability_matrix_chart(square).to_dict())
     assert {(r["claim_a"], r["claim_b"], r["verdict"]) for r in rows} == {("a", "b", "not_comparable"),
                                                                          ("b", "a", "not_comparable")}

@@ -135,7 +135,9 @@ def test_jupyterchart_offline_bundle_is_built_and_cached(online_jupyterchart: ty
     assert cached.is_file() and cached.read_text(encoding="utf-8") == online_jupyterchart._esm, _changed(
         "altair", "JupyterChart.enable_offline's bundle (JupyterChart._esm)"
     )
-    assert "esm.sh" not in online_jupyterchart._esm, _changed("altair", "JupyterChart.enable_offline (still uses a CDN)")
+    assert "esm.sh" not in online_jupyterchart._esm, _changed(
+        "altair", "JupyterChart.enable_offline (still uses a CDN)"
+    )
 
 
 def test_jupyterchart_selection_trait_carries_vega_point_state() -> None:

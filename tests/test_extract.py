@@ -133,7 +133,9 @@ def labelled() -> list[tuple[str, dict[str, object], DraftClaims]]:
     return _labelled()
 
 
-def _match(expected: list[dict[str, object]], drafts: DraftClaims) -> list[tuple[dict[str, object], dict[str, str] | None]]:
+def _match(
+    expected: list[dict[str, object]], drafts: DraftClaims
+) -> list[tuple[dict[str, object], dict[str, str] | None]]:
     """Pair expected and drafted claims by figure, in text order."""
     free = list(range(len(drafts)))
     pairs = []
@@ -329,7 +331,8 @@ def test_vague_table_is_ordered() -> None:
     ("Airwars said 40 civilians were killed last month.", "2017-05-10", "2017-04", "2017-04"),
     ("SNHR said 40 civilians have been killed since 2014.", "2017-05", "2014", ""),
     ("Amnesty said 40 civilians were killed from January to mid-May 2017.", "2017-07", "2017-01", "2017-05"),
-    ("Airwars said 40 civilians have been killed since the start of Operation Inherent Resolve.", "2017", "2014-08-08", ""),
+    ("Airwars said 40 civilians have been killed since the start of Operation Inherent Resolve.",
+     "2017", "2014-08-08", ""),
     ("The AP said 9,000 civilians died in the battle for Mosul.", "2017-12", "2016-10-17", "2017-07-20"),
 ])
 def test_periods(sentence: str, published: str, start: str, end: str) -> None:
@@ -646,7 +649,8 @@ def test_link_cites_the_primary_release_and_flags_duplicates() -> None:
                             "Airwars estimated that 3,164 civilians had been killed.", "2017-05")
     assert drafts.link(claims) == 1
     assert drafts[0].row["cites"] == "cjtf-primary" and "cjtf-primary" in drafts[0].row["note"]
-    assert drafts[1].row["cites"] == "" and "Possibly already in the ledger as airwars-same-text" in drafts[1].row["note"]
+    assert drafts[1].row["cites"] == ""
+    assert "Possibly already in the ledger as airwars-same-text" in drafts[1].row["note"]
     problems = drafts.validate(known_ids={"cjtf-primary"}).problems
     assert not [p for p in problems if p.field == "cites"]
     assert [p.field for p in drafts.validate(known_ids=set()).problems if p.field == "cites"] == ["cites"]

@@ -26,7 +26,8 @@ def inc(source: str, sid: str, day: str, low: float | None, high: float | None, 
     return {
         "source": source, "source_id": sid, "url": url, "date_start": pd.Timestamp(day), "date_end": pd.Timestamp(day),
         "date_precision": "day", "country": "sy", "governorate": "sy-raqqa", "place_name": f"p{sid}",
-        "lat": lat, "lon": None if lat is None else 39.0, "location_precision": "exact" if lat is not None else "governorate",
+        "lat": lat, "lon": None if lat is None else 39.0,
+        "location_precision": "exact" if lat is not None else "governorate",
         "civilians_killed_low": low, "civilians_killed_best": None, "civilians_killed_high": high, "grade": grade,
     }
 
@@ -135,7 +136,7 @@ def test_boundaries_wound_for_d3_and_rounded(shared_dir: Path) -> None:
         polys = [f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"]
         for poly in polys:
             ext = poly[0]
-            area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ext, ext[1:]))
+            area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ext, ext[1:], strict=False))  # consecutive pairs
             assert area < 0, f"{f['properties']['name']}: exterior ring must be clockwise for d3-geo"
             assert ext[0] == ext[-1]
             assert all(round(x, 4) == x for x, _ in ext)  # tiny islands keep 4 decimals
@@ -155,7 +156,9 @@ def test_bad_geojson_names_the_file(tmp_path: Path, incidents: pd.DataFrame) -> 
 
 
 def test_map_aggregates_when_too_many_points(incidents: pd.DataFrame) -> None:
-    many = pd.concat([incidents.assign(source_id=incidents["source_id"] + f"-{k}") for k in range(30)], ignore_index=True)
+    many = pd.concat(
+        [incidents.assign(source_id=incidents["source_id"] + f"-{k}") for k in range(30)], ignore_index=True
+    )
     square = [[[39.0, 35.0], [39.0, 36.5], [40.0, 36.5], [40.0, 35.0], [39.0, 35.0]]]
     feats = [{"type": "Feature", "properties": {"name": "box"}, "geometry": {"type": "Polygon", "coordinates": square}}]
     spec = incident_map(many, feats, max_points=50).to_dict()
@@ -192,7 +195,10 @@ def _run_notebook(cwd: Path, env: dict[str, str] | None = None) -> list[dict[str
 def test_notebook_runs_from_notebooks_folder_and_draws_four_charts(shared_dir: Path, repo_dir: Path) -> None:
     outputs = _run_notebook(repo_dir / "notebooks")
     assert not [o for o in outputs if o["output_type"] == "error"]
-    charts = [o for o in outputs if "vega" in json.dumps(o.get("data", {})).lower() and "$schema" in json.dumps(o.get("data", {}))]
+    charts = [
+        o for o in outputs
+        if "vega" in json.dumps(o.get("data", {})).lower() and "$schema" in json.dumps(o.get("data", {}))
+    ]
     assert len(charts) == 4
     text = json.dumps(outputs)
     assert "alleged incidents linked to a Dutch strike" in text and "fall in 2017" in text
@@ -217,6 +223,9 @@ def test_map_colors_set_order_and_palette(incidents: pd.DataFrame) -> None:
     rows = next(d for d in _datasets(spec) if d and "lat" in d[0])
     assert [r["group"] for r in rows] == ["nl-mod", "nl-mod", "airwars", "airwars"]  # airwars drawn on top
     # features given directly (RFC 7946 winding, counter-clockwise) are rewound for d3 too
-    ring = spec["layer"][0]["data"]["values"][0]["geometry"]["coordinates"][0] if "values" in spec["layer"][0].get("data", {}) \
+    ring = (
+        spec["layer"][0]["data"]["values"][0]["geometry"]["coordinates"][0]
+        if "values" in spec["layer"][0].get("data", {})
         else next(d for d in _datasets(spec) if d and "geometry" in d[0])[0]["geometry"]["coordinates"][0]
-    assert sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:])) < 0
+    )
+    assert sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) < 0  # consecutive pairs

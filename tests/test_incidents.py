@@ -104,7 +104,9 @@ def test_airwars_real_blank_counts_stay_na_and_dates_precisions(airwars: LoadedI
     assert unknown["date_start"].isna().all() and unknown["date_end"].isna().all()
     assert (f["source"] == "airwars").all() and f["source_id"].is_unique
     assert f["url"].str.startswith("https://airwars.org/").all()
-    assert set(f["location_precision"]) <= {"village", "unknown", "town", "city", "neighbourhood", "exact", "street", "district", "governorate"}
+    assert set(f["location_precision"]) <= {
+        "village", "unknown", "town", "city", "neighbourhood", "exact", "street", "district", "governorate"
+    }
 
 
 def test_airwars_real_governorates_resolved_and_unmapped_reported(airwars: LoadedIncidents) -> None:
@@ -117,7 +119,8 @@ def test_airwars_real_governorates_resolved_and_unmapped_reported(airwars: Loade
     assert "Al-Hasakah and Deir Ezzor" in set(names["name"])  # names two governorates: left empty, reported
     msgs = {p.message for p in airwars.unmapped}
     assert (
-        "'Al-Hasakah and Deir Ezzor' names more than one governorate (sy-deir-ez-zor, sy-hasakah); governorate left empty"
+        "'Al-Hasakah and Deir Ezzor' names more than one governorate (sy-deir-ez-zor, sy-hasakah); "
+        "governorate left empty"
         in msgs
     )
     # rows with an unmapped name are kept, with the governorate empty
@@ -176,9 +179,13 @@ def test_airwars_fixture_maps_every_field(gaz) -> None:
     assert (a["source_code"], a["governorate"], a["location_precision"], a["perpetrators"]) == (
         "CS9001", "sy-raqqa", "neighbourhood", "U.S.-led Coalition"
     )
-    assert (a["civilians_killed_low"], a["civilians_killed_high"], a["injured_low"], a["injured_high"]) == (10, 14, 3, 5)
+    assert (
+        a["civilians_killed_low"], a["civilians_killed_high"], a["injured_low"], a["injured_high"]
+    ) == (10, 14, 3, 5)
     b = f.loc["990002"]
-    assert (b["date_precision"], b["date_start"], b["date_end"]) == ("range", pd.Timestamp("2017-03-20"), pd.Timestamp("2017-03-22"))
+    assert (b["date_precision"], b["date_start"], b["date_end"]) == (
+        "range", pd.Timestamp("2017-03-20"), pd.Timestamp("2017-03-22")
+    )
     assert b["perpetrators"] == "Russian Military;U.S.-led Coalition"
     assert b["governorate"] == "sy-deir-ez-zor"  # from region, governorate blank
     assert b["civilians_killed_low"] == 2 and pd.isna(b["civilians_killed_high"])
@@ -198,8 +205,11 @@ def test_ucdp_with_and_without_hxl_row(name: str, first_line: int, gaz) -> None:
     f = r.frame.set_index("source_id")
     assert f["source_line"].tolist() == list(range(first_line, first_line + 6))
     e = f.loc["900001"]
-    assert (e["date_precision"], e["location_precision"], e["governorate"], e["country"]) == ("day", "exact", "sy-raqqa", "sy")
-    assert e["civilians_killed_best"] == 12 and pd.isna(e["civilians_killed_low"]) and pd.isna(e["civilians_killed_high"])
+    assert (e["date_precision"], e["location_precision"], e["governorate"], e["country"]) == (
+        "day", "exact", "sy-raqqa", "sy"
+    )
+    assert e["civilians_killed_best"] == 12
+    assert pd.isna(e["civilians_killed_low"]) and pd.isna(e["civilians_killed_high"])
     assert (e["deaths_low"], e["deaths_best"], e["deaths_high"]) == (10, 12, 15)
     assert e["perpetrators"] == "Government of United States of America" and e["coalition_alleged"]
     assert f.loc["900002", "date_precision"] == "week" and f.loc["900002", "location_precision"] == "city"
@@ -357,8 +367,11 @@ def test_malformed_acled_rows(tmp_path: Path, gaz) -> None:
 
 def test_malformed_nl_mod_rows(tmp_path: Path, gaz) -> None:
     header = ";".join(
-        f"{c} (UNCLASS)" for c in ["Employment date", "Time begin (Z)", "Position MGRS", "Position LAT", "Position LONG",
-                                   "Town", "Province", "Country"]
+        f"{c} (UNCLASS)"
+        for c in [
+            "Employment date", "Time begin (Z)", "Position MGRS", "Position LAT", "Position LONG",
+            "Town", "Province", "Country",
+        ]
     ).replace("Country (UNCLASS)", "Country (UNDCLASS)")
     rows = [
         "7-Oct-14;06:20;38SKF 703 698;36,74615732;42,42718297;Gursur;Ninawah ;Iraq ",
@@ -418,18 +431,26 @@ def test_header_only_file_loads_nothing_without_error(tmp_path: Path, gaz) -> No
         (load_airwars, "empty.csv", "", "empty.csv:0: (file): file is empty (no header row)"),
         (load_ucdp, "blank.csv", "\n\n  \n", "blank.csv:0: (file): file is empty (no header row)"),
         (
-            load_ucdp, "nohigh.csv", "id,date_start,date_end,date_prec,where_prec,country,latitude,longitude,deaths_civilians,best,low\n1,2017-01-01,2017-01-01,1,1,Iraq,33,44,1,1,1\n",
+            load_ucdp, "nohigh.csv",
+            "id,date_start,date_end,date_prec,where_prec,country,latitude,longitude,deaths_civilians,best,low\n"
+            "1,2017-01-01,2017-01-01,1,1,Iraq,33,44,1,1,1\n",
             "nohigh.csv:1: high: required column missing from the header",
         ),
         (
-            load_acled, "semi.csv", "event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;longitude;geo_precision;fatalities\n",
-            "semi.csv:1: (header): only one column found; is the delimiter ',' right? (header: 'event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;')",
+            load_acled, "semi.csv",
+            "event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;longitude;geo_precision;"
+            "fatalities\n",
+            "semi.csv:1: (header): only one column found; is the delimiter ',' right? "
+            "(header: 'event_id_cnty;event_date;time_precision;actor1;country;admin1;location;latitude;')",
         ),
         (
             load_airwars, "dupe.csv", "airwars_id,airwars_id,date\n1,2,2017-01-01\n",
             "dupe.csv:1: airwars_id: column appears more than once in the header",
         ),
-        (load_acled, "nul.csv", b"event_id_cnty\x00,x\n", "nul.csv:0: (file): file contains NUL bytes; it is not a text CSV file"),
+        (
+            load_acled, "nul.csv", b"event_id_cnty\x00,x\n",
+            "nul.csv:0: (file): file contains NUL bytes; it is not a text CSV file",
+        ),
     ],
 )
 def test_whole_file_errors_are_clear(tmp_path: Path, gaz, loader, name: str, content, expected: str) -> None:
@@ -443,19 +464,36 @@ def test_whole_file_errors_are_clear(tmp_path: Path, gaz, loader, name: str, con
 def test_missing_file_and_unknown_format(tmp_path: Path, gaz) -> None:
     with pytest.raises(IncidentFileError, match=r"nope\.csv:0: \(file\): cannot read file: No such file or directory"):
         load_ucdp(tmp_path / "nope.csv", gaz)
-    with pytest.raises(IncidentFileError, match=r"x\.csv:0: format: unknown format 'ibc' \(expected airwars, ucdp, acled, nl-mod or a mapping \.yaml file\)"):
+    with pytest.raises(
+        IncidentFileError,
+        match=r"x\.csv:0: format: unknown format 'ibc' "
+        r"\(expected airwars, ucdp, acled, nl-mod or a mapping \.yaml file\)",
+    ):
         load_incidents(tmp_path / "x.csv", "ibc", gaz)
 
 
 @pytest.mark.parametrize(
     "yaml_text, expected",
     [
-        ("source: x\ncolumns: {Ref: source_id, Date: when}\n", "m.yaml:0: columns: not a schema field: Date -> when (allowed: source_id, url, date_start,"),
-        ("source: Bad Name\ncolumns: {Ref: source_id}\n", "m.yaml:0: source: source must be a lowercase slug like 'my-monitor', got 'Bad Name'"),
+        (
+            "source: x\ncolumns: {Ref: source_id, Date: when}\n",
+            "m.yaml:0: columns: not a schema field: Date -> when (allowed: source_id, url, date_start,",
+        ),
+        (
+            "source: Bad Name\ncolumns: {Ref: source_id}\n",
+            "m.yaml:0: source: source must be a lowercase slug like 'my-monitor', got 'Bad Name'",
+        ),
         ("source: x\ncolumns: {Ref: source_id}\n", "m.yaml:0: columns: no column is mapped to date_start"),
         ("source: x\ncolumns: [Ref\n", "m.yaml:3: (yaml): not valid YAML: expected ',' or ']', but got '<stream end>'"),
-        ("source: x\ncolums: {}\n", "m.yaml:0: colums: unknown key (allowed: actor_separator, coalition_pattern, columns, date_format, decimal, defaults, delimiter, description, encoding, source, thousands, values)"),
-        ("source: x\ndate_format: dd/mm/yyyy\ncolumns: {Ref: source_id, D: date_start}\n", "m.yaml:0: date_format: date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'"),
+        (
+            "source: x\ncolums: {}\n",
+            "m.yaml:0: colums: unknown key (allowed: actor_separator, coalition_pattern, columns, date_format, "
+            "decimal, defaults, delimiter, description, encoding, source, thousands, values)",
+        ),
+        (
+            "source: x\ndate_format: dd/mm/yyyy\ncolumns: {Ref: source_id, D: date_start}\n",
+            "m.yaml:0: date_format: date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'",
+        ),
     ],
 )
 def test_mapping_yaml_errors(tmp_path: Path, yaml_text: str, expected: str) -> None:
@@ -467,7 +505,11 @@ def test_mapping_yaml_errors(tmp_path: Path, yaml_text: str, expected: str) -> N
 
 
 def test_mapping_rows_with_unmapped_vocabulary_are_rejected(tmp_path: Path, gaz) -> None:
-    text = (FIX / "monitor.csv").read_text(encoding="utf-8").replace(";approx;", ";roughly;").replace("02/06/2015", "2015-06-02")
+    text = (
+        (FIX / "monitor.csv").read_text(encoding="utf-8")
+        .replace(";approx;", ";roughly;")
+        .replace("02/06/2015", "2015-06-02")
+    )
     r = load_mapped(_write(tmp_path, "monitor.csv", text), FIX / "monitor.yaml", gaz)
     _accounted(r)
     assert _messages(r) == [
@@ -631,7 +673,9 @@ def test_encoding_problems_in_header_and_far_into_a_file(tmp_path: Path, gaz) ->
 
 def test_summary_line(gaz) -> None:
     r = load_airwars(FIX / "malformed_airwars.csv", gaz)
-    assert r.summary().endswith("malformed_airwars.csv: 15 row(s) in, 1 loaded, 14 rejected, 0 kept with an unmapped place")
+    assert r.summary().endswith(
+        "malformed_airwars.csv: 15 row(s) in, 1 loaded, 14 rejected, 0 kept with an unmapped place"
+    )
 
 
 @pytest.mark.parametrize(
@@ -644,7 +688,8 @@ def test_summary_line(gaz) -> None:
         ("Mosul", "iq", ("iq-ninewa", "")),  # a city: its governorate
         ("Raqqa", "iq", ("", "'Raqqa' is not a governorate in the gazetteer in iq; governorate left empty")),
         ("on the border of Ninewa & Dahuk", "iq",
-         ("", "'on the border of Ninewa & Dahuk' names more than one governorate (iq-duhok, iq-ninewa); governorate left empty")),
+         ("", "'on the border of Ninewa & Dahuk' names more than one governorate (iq-duhok, iq-ninewa); "
+              "governorate left empty")),
         ("Syria", "sy", ("", "'Syria' names a country, not a governorate")),
         ("", "sy", ("", "")),
     ],
@@ -712,7 +757,11 @@ def test_url_check_agrees_with_the_kit_url_rule(values: list[str], chunks: int) 
 @settings(max_examples=300, deadline=None)
 @given(
     ids=st.lists(
-        st.one_of(st.integers(-5, 40).map(str), st.integers(0, 10**12).map(str), st.sampled_from(["01", "1", "+1", "", " 2", "A1", "9" * 25])),
+        st.one_of(
+            st.integers(-5, 40).map(str),
+            st.integers(0, 10**12).map(str),
+            st.sampled_from(["01", "1", "+1", "", " 2", "A1", "9" * 25]),
+        ),
         max_size=12,
     ),
     chunks=st.integers(1, 3),
@@ -725,8 +774,12 @@ def test_distinct_ids_agree_with_pandas(ids: list[str], chunks: int) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(values=st.lists(st.one_of(st.sampled_from(["", "0", "3", "-2", "2.5", "1e3", "x", "inf", " 7 "]), _EDGY), min_size=1, max_size=8),
-       chunks=st.integers(1, 3))
+@given(
+    values=st.lists(
+        st.one_of(st.sampled_from(["", "0", "3", "-2", "2.5", "1e3", "x", "inf", " 7 "]), _EDGY), min_size=1, max_size=8
+    ),
+    chunks=st.integers(1, 3),
+)
 def test_numbers_from_chunked_arrow_columns_match_plain_strings(values: list[str], chunks: int) -> None:
     got, got_bad = parse_numbers(_arrow_str_series(values, chunks))
     want, want_bad = parse_numbers(pd.Series(values, dtype=object))

@@ -29,7 +29,9 @@ def gaz():
     return load_gazetteer()
 
 
-def _write(tmp_path: Path, rows: list[dict[str, str]], name: str = "ledger.csv", header: list[str] | None = None) -> Path:
+def _write(
+    tmp_path: Path, rows: list[dict[str, str]], name: str = "ledger.csv", header: list[str] | None = None
+) -> Path:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     cols = header or CLAIM_COLUMNS
@@ -63,40 +65,60 @@ def test_open_period_end_runs_to_publication(tmp_path: Path, gaz) -> None:
 MALFORMED = [
     ("empty claim_id", {"claim_id": ""}, "claim_id: required value is empty"),
     ("bad id", {"claim_id": "CJTF 352"}, "claim_id: 'CJTF 352' is not a lowercase id like 'cjtf-oir-2017-04-30'"),
-    ("claimant type", {"claimant_type": "robot"}, "claimant_type: 'robot' is not one of: belligerent, monitor, ngo, un_body, government, media_investigation, academic"),
+    ("claimant type", {"claimant_type": "robot"},
+     "claimant_type: 'robot' is not one of: belligerent, monitor, ngo, un_body, government, media_investigation, "
+     "academic"),
     ("status", {"source_status": "hearsay"}, "source_status: 'hearsay' is not one of: primary, relayed, untraced"),
-    ("relayed without chain", {"relay_chain": ""}, "relay_chain: relay_chain is empty but source_status is 'relayed' (name the outlets)"),
-    ("primary with chain", {"source_status": "primary"}, "relay_chain: relay_chain is given but source_status is 'primary' (use 'relayed')"),
-    ("untraced without note", {"source_status": "untraced", "note": ""}, "note: note is empty but source_status is 'untraced' (say what could not be traced)"),
-    ("date format", {"published": "30/04/2017"}, "published: '30/04/2017' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("impossible date", {"published": "2017-02-30"}, "published: '2017-02-30' is not a calendar date (February 2017 has 28 days)"),
+    ("relayed without chain", {"relay_chain": ""},
+     "relay_chain: relay_chain is empty but source_status is 'relayed' (name the outlets)"),
+    ("primary with chain", {"source_status": "primary"},
+     "relay_chain: relay_chain is given but source_status is 'primary' (use 'relayed')"),
+    ("untraced without note", {"source_status": "untraced", "note": ""},
+     "note: note is empty but source_status is 'untraced' (say what could not be traced)"),
+    ("date format", {"published": "30/04/2017"},
+     "published: '30/04/2017' is not a date written YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("impossible date", {"published": "2017-02-30"},
+     "published: '2017-02-30' is not a calendar date (February 2017 has 28 days)"),
     ("month 13", {"period_end": "2017-13"}, "period_end: '2017-13' has no month 13"),
-    ("javascript url", {"url": "javascript:alert(1)"}, "url: 'javascript:alert(1)' is not an http:// or https:// URL (other schemes are refused)"),
-    ("data url", {"url": "data:text/html,<b>x</b>"}, "url: 'data:text/html,<b>x</b>' is not an http:// or https:// URL (other schemes are refused)"),
+    ("javascript url", {"url": "javascript:alert(1)"},
+     "url: 'javascript:alert(1)' is not an http:// or https:// URL (other schemes are refused)"),
+    ("data url", {"url": "data:text/html,<b>x</b>"},
+     "url: 'data:text/html,<b>x</b>' is not an http:// or https:// URL (other schemes are refused)"),
     ("empty url", {"url": ""}, "url: required value is empty"),
-    ("thousands separator", {"low": "1,061", "high": "1061"}, "low: '1,061' has a thousands separator; write plain digits (1061)"),
+    ("thousands separator", {"low": "1,061", "high": "1061"},
+     "low: '1,061' has a thousands separator; write plain digits (1061)"),
     ("not a number", {"high": "many"}, "high: 'many' is not a number"),
     ("negative", {"low": "-5"}, "low: -5 must not be negative"),
     ("low above high", {"low": "500", "high": "352"}, "low: low is greater than high"),
     ("best outside", {"low": "10", "best": "50", "high": "20"}, "best: best lies outside [low, high]"),
-    ("qualifier", {"qualifier": "roughly"}, "qualifier: 'roughly' is not one of: none, at_least, more_than, about, almost, up_to, fewer_than"),
+    ("qualifier", {"qualifier": "roughly"},
+     "qualifier: 'roughly' is not one of: none, at_least, more_than, about, almost, up_to, fewer_than"),
     ("unit", {"unit": "people"}, "unit: 'people' is not one of: persons, incidents, reports, ratio"),
     ("outcome", {"outcome": "dead"}, "outcome: 'dead' is not one of: killed, injured, killed_or_injured"),
-    ("victims", {"victims": "civilian"}, "victims: 'civilian' is not one of: civilians, children, women, all, combatants"),
-    ("perpetrator slug", {"perpetrator": "US-led Coalition"}, "perpetrator: 'US-led Coalition' is not a lowercase slug like 'us-led-coalition'"),
+    ("victims", {"victims": "civilian"},
+     "victims: 'civilian' is not one of: civilians, children, women, all, combatants"),
+    ("perpetrator slug", {"perpetrator": "US-led Coalition"},
+     "perpetrator: 'US-led Coalition' is not a lowercase slug like 'us-led-coalition'"),
     ("unknown place", {"places": "iq;raqqa"}, "places: unknown place id 'raqqa' (did you mean 'sy-raqqa'?)"),
     ("empty places", {"places": ""}, "places: required value is empty"),
     ("period order", {"period_start": "2018", "period_end": "2017"}, "period_start: period_start is after period_end"),
-    ("period after publication", {"period_start": "2018-01", "period_end": ""}, "period_start: period_start is after the publication date"),
-    ("method", {"method": "guesswork"}, "method: 'guesswork' is not one of: acknowledged_after_investigation, credible_allegations, graded_open_source_monitoring, field_investigation, statistical_estimate, official_statement, documented_enumeration"),
+    ("period after publication", {"period_start": "2018-01", "period_end": ""},
+     "period_start: period_start is after the publication date"),
+    ("method", {"method": "guesswork"},
+     "method: 'guesswork' is not one of: acknowledged_after_investigation, credible_allegations, "
+     "graded_open_source_monitoring, field_investigation, statistical_estimate, official_statement, "
+     "documented_enumeration"),
     ("cites unknown", {"cites": "nope"}, "cites: unknown claim id 'nope'"),
     ("cites itself", {"cites": "cjtf-oir-test"}, "cites: a claim cannot cite itself"),
-    ("unknown date no note", {"published": "", "period_end": "2017-03", "note": ""}, "note: note is empty but published is unknown (say why)"),
+    ("unknown date no note", {"published": "", "period_end": "2017-03", "note": ""},
+     "note: note is empty but published is unknown (say why)"),
 ]
 
 
 @pytest.mark.parametrize(("case", "change", "message"), MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_malformed_row_is_rejected_with_exact_message(tmp_path: Path, gaz, case: str, change: dict[str, str], message: str) -> None:
+def test_malformed_row_is_rejected_with_exact_message(
+    tmp_path: Path, gaz, case: str, change: dict[str, str], message: str
+) -> None:
     good2 = {**GOOD, "claim_id": "other-row"}
     path = _write(tmp_path, [good2, {**GOOD, **change}])
     result = load_claims(path, gazetteer=gaz)

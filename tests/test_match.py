@@ -135,7 +135,9 @@ def test_day_precision_beats_month_precision_for_the_same_strike() -> None:
     assert pairs_of(r) == {("Aday", "B1")}
     s = r.candidates.set_index("id_a")["score"]
     assert s["Aday"] > s["Amonth"]
-    assert r.only_a.set_index("source_id").loc["Amonth", "unmatched_reason"].startswith("candidates went to better-scoring")
+    assert r.only_a.set_index("source_id").loc["Amonth", "unmatched_reason"].startswith(
+        "candidates went to better-scoring"
+    )
 
 
 def test_day_gap_outside_window_is_not_a_candidate() -> None:
@@ -231,7 +233,8 @@ def test_decisions_survive_a_rerun(tmp_path: Path) -> None:
     append_decisions(
         path,
         [
-            {"source_a": "a", "id_a": "A1", "source_b": "b", "id_b": "B1", "decision": "reject", "reviewer": "ana", "note": "different village"},
+            {"source_a": "a", "id_a": "A1", "source_b": "b", "id_b": "B1", "decision": "reject", "reviewer": "ana",
+             "note": "different village"},
             {"source_a": "a", "id_a": "A2", "source_b": "b", "id_b": "B2", "decision": "accept", "reviewer": "ana"},
             # outside every window: a human may still link them
             {"source_a": "a", "id_a": "A3", "source_b": "b", "id_b": "B3", "decision": "accept", "reviewer": "ben"},
@@ -247,7 +250,8 @@ def test_decisions_survive_a_rerun(tmp_path: Path) -> None:
     assert set(second.only_a["source_id"]) == {"A1"}
     # a third run with the same file gives the same answer; a later decision wins
     assert pairs_of(match_incidents(a, b, decisions=path)) == pairs_of(second)
-    append_decisions(path, [{"source_a": "a", "id_a": "A1", "source_b": "b", "id_b": "B1", "decision": "accept", "reviewer": "cy", "decided_at": "2999-01-01T00:00:00+00:00"}])
+    append_decisions(path, [{"source_a": "a", "id_a": "A1", "source_b": "b", "id_b": "B1", "decision": "accept",
+                             "reviewer": "cy", "decided_at": "2999-01-01T00:00:00+00:00"}])
     assert ("A1", "B1") in pairs_of(match_incidents(a, b, decisions=path))
     log = pd.read_csv(path, dtype=str)
     assert list(log.columns) == DECISION_COLUMNS and len(log) == 5  # append-only history
@@ -328,8 +332,10 @@ def _brute_force(
             gap = max(0, (s2 - e1).days, (s1 - e2).days)
             if gap > days:
                 continue
-            rx = None if math.isnan(x["lat"]) else LOCATION_RADIUS_KM.get(x["location_precision"], UNKNOWN_PRECISION_RADIUS_KM)
-            ry = None if math.isnan(y["lat"]) else LOCATION_RADIUS_KM.get(y["location_precision"], UNKNOWN_PRECISION_RADIUS_KM)
+            rx = (None if math.isnan(x["lat"])
+                  else LOCATION_RADIUS_KM.get(x["location_precision"], UNKNOWN_PRECISION_RADIUS_KM))
+            ry = (None if math.isnan(y["lat"])
+                  else LOCATION_RADIUS_KM.get(y["location_precision"], UNKNOWN_PRECISION_RADIUS_KM))
             if rx is not None and ry is not None:
                 d = math.radians(abs(x["lat"] - y["lat"])) * 6371.0088  # same longitude: along the meridian
                 limit = max(km, rx, ry)
@@ -438,7 +444,9 @@ def test_cli_match_reports_bad_format(tmp_path: Path) -> None:
 
     f = tmp_path / "x.csv"
     f.write_text("a\n1\n", encoding="utf-8")
-    res = CliRunner().invoke(app, ["match", str(f), str(f), "--format-a", "nope", "--format-b", "airwars", "--out", str(tmp_path / "o")])
+    res = CliRunner().invoke(
+        app, ["match", str(f), str(f), "--format-a", "nope", "--format-b", "airwars", "--out", str(tmp_path / "o")]
+    )
     assert res.exit_code != 0
     assert "format" in res.output and "Traceback" not in res.output
     assert np.all([not (tmp_path / "o" / n).exists() for n in ("matched.csv",)])
@@ -459,7 +467,8 @@ def test_review_widget_records_decisions_that_survive_a_rerun(tmp_path: Path) ->
     labels = [label for label, _ in w.pairs.options]
     assert len(labels) == len(first.candidates)
     # the matched pair: both records side by side with the reasons
-    w.pairs.value = int(first.candidates.index[(first.candidates["id_a"] == "A1") & (first.candidates["id_b"] == "B1")][0])
+    cands = first.candidates
+    w.pairs.value = int(cands.index[(cands["id_a"] == "A1") & (cands["id_b"] == "B1")][0])
     assert "A1" in w.detail.value and "B1" in w.detail.value
     assert "<li>same day</li>" in w.detail.value and "https://example.org/A1" in w.detail.value
     w.note.value = "different strike"
@@ -511,7 +520,9 @@ def test_sensitivity_grid_moves_with_thresholds() -> None:
     from kit.match import sensitivity
 
     a = frame(rec("A1", "2016-03-04"), rec("A2", "2016-03-10"), rec("A3", "2016-03-20"))
-    b = frame(B("B1", "2016-03-04", north_km=1.5), B("B2", "2016-03-12", north_km=0.2), B("B3", "2016-03-20", north_km=7.0))
+    b = frame(
+        B("B1", "2016-03-04", north_km=1.5), B("B2", "2016-03-12", north_km=0.2), B("B3", "2016-03-20", north_km=7.0)
+    )
     t = sensitivity(a, b, days=(0, 2), km=(1.0, 10.0))
     assert list(t.columns) == ["days", "km", "candidates", "matched", "only_a", "only_b"]
     got = t.set_index(["days", "km"])["matched"].to_dict()
@@ -520,14 +531,19 @@ def test_sensitivity_grid_moves_with_thresholds() -> None:
     assert (t["matched"] + t["only_a"] == len(a)).all()
 
 
-_text_values = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1, max_size=30).filter(
-    lambda s: s.strip() == s and s.strip() != ""
-)
+_text_values = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), min_size=1, max_size=30
+).filter(lambda s: s.strip() == s and s.strip() != "")
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.lists(st.tuples(_text_values, _text_values, st.sampled_from(["accept", "reject"]), st.text(max_size=40)), min_size=1, max_size=8))
-def test_decisions_round_trip_any_text(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str, str]]) -> None:
+@given(st.lists(
+    st.tuples(_text_values, _text_values, st.sampled_from(["accept", "reject"]), st.text(max_size=40)),
+    min_size=1, max_size=8,
+))
+def test_decisions_round_trip_any_text(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str, str]]
+) -> None:
     path = tmp_path_factory.mktemp("dec") / "d.csv"
     entries = [
         {"source_a": "airwars", "id_a": ia, "source_b": "nl-mod", "id_b": ib, "decision": d, "reviewer": "r",

@@ -418,11 +418,17 @@ def test_load_report_set_reads_entries_with_defaults(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("reports:\n  - notebook: missing.ipynb\n", r"reports.yaml:2: notebook: missing.ipynb does not exist"),
-        ("reports:\n  - notebook: tiny.ipynb\n  - notebook: tiny.ipynb\n", r"reports.yaml:3: name: 'tiny' already used at line 2"),
+        (
+            "reports:\n  - notebook: tiny.ipynb\n  - notebook: tiny.ipynb\n",
+            r"reports.yaml:3: name: 'tiny' already used at line 2",
+        ),
         ("reports:\n  - notebook: tiny.ipynb\n    scope: {n: 1}\n", r"reports.yaml:2: scope: unknown key"),
         ("reports:\n  - notebook: tiny.ipynb\n    name: ../evil\n", r"reports.yaml:2: name: '../evil' must be"),
         ("reports:\n  - notebook: tiny.ipynb\n    name: index\n", r"reports.yaml:2: name: 'index' is reserved"),
-        ("reports:\n  - notebook: tiny.ipynb\n    parameters: [1]\n", r"reports.yaml:2: parameters: expected a mapping"),
+        (
+            "reports:\n  - notebook: tiny.ipynb\n    parameters: [1]\n",
+            r"reports.yaml:2: parameters: expected a mapping",
+        ),
         ("reports:\n  - name: x\n", r"reports.yaml:2: notebook: required"),
         ("reports:\n  - just a string\n", r"reports.yaml:2: entry: expected a mapping"),
         ("reports: []\n", r"reports.yaml:1: reports: expected a non-empty list"),

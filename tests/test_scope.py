@@ -75,7 +75,9 @@ def test_syria_only_amnesty_range_is_not_comparable_to_iraq_and_syria_total(foun
     c = compare_scopes(founding.loc["cjtf-352"], founding.loc["amnesty-804"], gaz)
     assert c.verdict == "not_comparable"
     assert c.place_relation == "contains"
-    assert any("covers a larger area than Amnesty International (amnesty-804) (Iraq + Syria vs Syria)" in r for r in c.reasons)
+    assert any(
+        "covers a larger area than Amnesty International (amnesty-804) (Iraq + Syria vs Syria)" in r for r in c.reasons
+    )
     with pytest.raises(IncomparableError, match="not comparable"):
         ratio_range(founding.loc["amnesty-804"], founding.loc["cjtf-352"], gaz)
     forced = ratio_range(founding.loc["amnesty-804"], founding.loc["cjtf-352"], gaz, allow_incomparable=True)
@@ -119,8 +121,8 @@ def test_compare_claims_gives_intervals_only_when_comparable(founding, gaz) -> N
 
 
 def test_as_of_is_a_step_function_of_publication_dates(founding) -> None:
-    series = as_of(founding.reset_index(drop=True), "CJTF-OIR", ["2016-12-31", "2017-01-02", "2017-04-29", "2017-05-01"],
-                   places=["iq", "sy"], since="2014-08")
+    series = as_of(founding.reset_index(drop=True), "CJTF-OIR",
+                   ["2016-12-31", "2017-01-02", "2017-04-29", "2017-05-01"], places=["iq", "sy"], since="2014-08")
     assert list(series["date"].dt.strftime("%Y-%m-%d")) == ["2017-01-02", "2017-04-29", "2017-05-01"]
     assert list(series["claim_id"]) == ["cjtf-188", "cjtf-188", "cjtf-352"]
 
@@ -129,7 +131,9 @@ def test_month_precision_publication_counts_from_the_month_end(founding) -> None
     series = as_of(founding.reset_index(drop=True), "Airwars", ["2017-05-15", "2017-05-31"], places=["iq", "sy"],
                    since="2014-08", include_untraced=True)
     assert list(series["claim_id"]) == ["airwars-1004", "airwars-3164"]
-    traced_only = as_of(founding.reset_index(drop=True), "Airwars", ["2017-05-31"], places=["iq", "sy"], since="2014-08")
+    traced_only = as_of(
+        founding.reset_index(drop=True), "Airwars", ["2017-05-31"], places=["iq", "sy"], since="2014-08"
+    )
     assert list(traced_only["claim_id"]) == ["airwars-1004"]
 
 

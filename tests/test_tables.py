@@ -10,8 +10,14 @@ import kit
 def test_figure_text_keeps_qualifier_range_and_best() -> None:
     assert kit.figure_text({"low": 352, "high": 352, "best": None, "qualifier": "at_least"}) == "at least 352"
     assert kit.figure_text({"low": 8106, "high": 12980, "best": None, "qualifier": "none"}) == "8,106–12,980"
-    assert kit.figure_text({"low": 9000, "high": 11000, "best": 10000, "qualifier": "none"}) == "9,000–11,000 (best 10,000)"
-    assert kit.figure_text({"low": 31, "high": 31, "best": None, "qualifier": "more_than", "unit": "ratio"}) == "more than 31×"
+    assert (
+        kit.figure_text({"low": 9000, "high": 11000, "best": 10000, "qualifier": "none"})
+        == "9,000–11,000 (best 10,000)"
+    )
+    assert (
+        kit.figure_text({"low": 31, "high": 31, "best": None, "qualifier": "more_than", "unit": "ratio"})
+        == "more than 31×"
+    )
 
 
 def test_claims_table_and_anchor_table_on_the_ledger() -> None:

@@ -21,7 +21,8 @@ from kit.ui import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
 # the shared fixture ledger plus an injuries figure (outcome filter tests)
 CLAIMS_CSV = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8") + (
-    'unami-ninewa-inj,UNAMI,un_body,,primary,2017-02-01,https://uniraq.un.org/report,40,,60,about,persons,injured,civilians,all,iq-ninewa,2017-01,2017-01,official_statement,,,Injuries in January.\n'
+    "unami-ninewa-inj,UNAMI,un_body,,primary,2017-02-01,https://uniraq.un.org/report,40,,60,about,persons,injured,"
+    "civilians,all,iq-ninewa,2017-01,2017-01,official_statement,,,Injuries in January.\n"
 )
 
 
