@@ -39,7 +39,7 @@ def infer_notebook_parameters(nb: Any, kernel_name: str, language: str) -> list[
 
 
 def register_cell_progress_engine(name: str, current_callback: Callable[[], CellCallback | None]) -> str:
-    """Register papermill engine `name`: nbclient's engine, calling ``callback(cell_index, n_cells)`` at each cell start.
+    """Register papermill engine `name`: nbclient's engine, calling ``callback(cell_index, n_cells)`` per cell start.
 
     `current_callback` is asked at each execution (e.g. a context variable),
     so one registered engine serves every render. Internals relied on:
@@ -87,7 +87,9 @@ def offline_jupyterchart(cache_dir: Path | None) -> None:
     chart = alt.JupyterChart
     if getattr(chart, "_is_offline", False):
         return
-    cache = cache_dir / f"jupyterchart-altair{alt.__version__}-vlc{vlc.__version__}.js" if cache_dir else None
+    # The extension module sets __version__ at run time; vl_convert's bundled stub leaves it out.
+    vlc_version: str = vlc.__version__  # type: ignore[attr-defined]
+    cache = cache_dir / f"jupyterchart-altair{alt.__version__}-vlc{vlc_version}.js" if cache_dir else None
     try:
         if cache is not None and cache.is_file() and hasattr(chart, "_esm"):
             chart._esm = cache.read_text(encoding="utf-8")

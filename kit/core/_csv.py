@@ -97,7 +97,9 @@ def read_rows(
         problems.append(Problem(name, 1, ", ".join(missing), "required column missing from the header"))
         bad_header = True
     if unknown:
-        problems.append(Problem(name, 1, ", ".join(unknown), "unknown column (check the spelling against the contract)"))
+        problems.append(
+            Problem(name, 1, ", ".join(unknown), "unknown column (check the spelling against the contract)")
+        )
         bad_header = True
     if dupes:
         problems.append(Problem(name, 1, ", ".join(dupes), "column appears more than once in the header"))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import calendar
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
 # pandas is imported inside each function: kit.core loads no third-party package at import
@@ -64,9 +66,11 @@ def date_text(ts: object, precision: object, missing: str = "unknown") -> str:
     """A date at its own precision: '2017', 'Mar 2017' or '3 Mar 2017' (`missing` when absent)."""
     import pandas as pd
 
-    if ts is None or pd.isna(ts):
+    # A frame cell: a Timestamp (a date), text, NaN/NaT or None; pandas-stubs need the scalar type spelled out.
+    cell = cast("date | str | float | None", ts)
+    if cell is None or pd.isna(cell):
         return missing
-    t = pd.Timestamp(ts)
+    t = pd.Timestamp(cell)
     if str(precision) == "year":
         return f"{t.year}"
     if str(precision) == "month":

@@ -13,7 +13,7 @@ _MARKER = "pyproject.toml"
 
 
 def repo_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """The repo root: `KIT_ROOT` if set, else the first parent of `start`/cwd/package holding pyproject.toml and data/."""
+    """The repo root: `KIT_ROOT` if set, else the first parent of `start`/cwd/package with pyproject.toml and data/."""
     env = os.environ.get("KIT_ROOT")
     if env:
         return Path(env).resolve()

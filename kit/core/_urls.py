@@ -51,7 +51,7 @@ URL_FAST_PATH = UrlFastPath(
 )
 
 
-def is_safe_url(text: str) -> bool:
+def is_safe_url(text: object) -> bool:
     """Whether `text`, exactly as given, is a URL the kit may link to."""
     return isinstance(text, str) and _URL.fullmatch(text) is not None  # fullmatch: `$` alone allows a final newline
 

@@ -14,6 +14,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -66,7 +67,12 @@ class CaptureHistories:
     # -- construction -------------------------------------------------------
     @classmethod
     def from_mapping(
-        cls, lists: Sequence[str], cells: Mapping[str | tuple[int, ...], int], *, source: str = "", label: str = ""
+        cls,
+        lists: Sequence[str],
+        cells: Mapping[str, int] | Mapping[tuple[int, ...], int],
+        *,
+        source: str = "",
+        label: str = "",
     ) -> CaptureHistories:
         """Build from `{"110": 12, "101": 3, ...}` or `{(1, 1, 0): 12}`; missing cells are 0."""
         t = len(lists)
@@ -105,14 +111,13 @@ class CaptureHistories:
 
     def list_totals(self) -> dict[str, int]:
         """Units on each list (its documented count after de-duplication)."""
-        return {
-            name: sum(c for p, c in zip(self.patterns, self.counts) if p[i]) for i, name in enumerate(self.lists)
-        }
+        cells = list(zip(self.patterns, self.counts, strict=True))
+        return {name: sum(c for p, c in cells if p[i]) for i, name in enumerate(self.lists)}
 
     def frequencies(self) -> dict[int, int]:
         """f_k: units seen on exactly k lists, k = 1..t."""
         out = {k: 0 for k in range(1, self.t + 1)}
-        for p, c in zip(self.patterns, self.counts):
+        for p, c in zip(self.patterns, self.counts, strict=True):
             out[sum(p)] += c
         return out
 
@@ -120,19 +125,22 @@ class CaptureHistories:
         return "".join(str(v) for v in pattern)
 
     def describe_cell(self, pattern: tuple[int, ...]) -> str:
-        on = [name for name, v in zip(self.lists, pattern) if v]
+        on = [name for name, v in zip(self.lists, pattern, strict=True) if v]
         only = " only" if len(on) < self.t else ""
         return f"{self.history_label(pattern)} (on {' and '.join(on)}{only})"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per observable history: a 0/1 column per list plus `count`."""
-        rows = [dict(zip(self.lists, p), count=c) for p, c in zip(self.patterns, self.counts)]
+        rows = [dict(zip(self.lists, p, strict=True), count=c) for p, c in zip(self.patterns, self.counts, strict=True)]
         return pd.DataFrame(rows, columns=[*self.lists, _COUNT])
 
     def to_dict(self) -> dict[str, object]:
         return {
             "lists": list(self.lists),
-            "cells": [{"history": self.history_label(p), "count": c} for p, c in zip(self.patterns, self.counts)],
+            "cells": [
+                {"history": self.history_label(p), "count": c}
+                for p, c in zip(self.patterns, self.counts, strict=True)
+            ],
             "union": self.n,
             "per_list": self.list_totals(),
         }
@@ -144,7 +152,7 @@ class CaptureHistories:
         if len(keep) == self.t or len(keep) < 2:
             return self
         cells: dict[tuple[int, ...], int] = {}
-        for p, c in zip(self.patterns, self.counts):
+        for p, c in zip(self.patterns, self.counts, strict=True):
             sub = tuple(p[i] for i in keep)
             if any(sub):
                 cells[sub] = cells.get(sub, 0) + c
@@ -173,9 +181,9 @@ class HistoryFile:
         if not self.strata_columns:
             return {"all": self.histories()}
         out: dict[str, CaptureHistories] = {}
+        # grouped by a list of columns, pandas (>= 2) gives every key as a tuple, one value per column
         for key, part in self.frame.groupby(list(self.strata_columns), sort=False, dropna=False):
-            values = key if isinstance(key, tuple) else (key,)
-            label = "; ".join(f"{c}={v}" for c, v in zip(self.strata_columns, values))
+            label = "; ".join(f"{c}={v}" for c, v in zip(self.strata_columns, key, strict=True))
             out[label] = _collapse(part, self.lists, source=self.path, label=label)
         return out
 
@@ -183,7 +191,7 @@ class HistoryFile:
 def _collapse(frame: pd.DataFrame, lists: Sequence[str], *, source: str, label: str) -> CaptureHistories:
     cells: dict[tuple[int, ...], int] = {}
     matrix = frame[list(lists)].to_numpy(dtype=int)
-    for pattern, count in zip(map(tuple, matrix), frame[_COUNT].to_numpy(dtype=int)):
+    for pattern, count in zip(map(tuple, matrix), frame[_COUNT].to_numpy(dtype=int), strict=True):
         if any(pattern):
             cells[pattern] = cells.get(pattern, 0) + int(count)
     return CaptureHistories.from_mapping(lists, cells, source=source, label=label)
@@ -228,7 +236,7 @@ def _check_rows(
                 Problem(name, line, "(row)", f"has {len(values)} fields, the header has {len(header)}")
             )
             continue
-        rec = dict(zip(header, (v.strip() for v in values)))
+        rec = dict(zip(header, (v.strip() for v in values), strict=True))  # lengths checked just above
         ok = True
         for col in lists:
             if rec[col] not in ("0", "1"):
@@ -283,7 +291,7 @@ def read_histories(path: str | Path, *, count: str = _COUNT, strata: Sequence[st
     if any(p.field != "(row)" for p in problems):  # the file or its header is unusable
         raise InputError(problems)
     header = [c for c in frame.columns if c not in (LINE, FILE)]
-    rows = zip(frame[LINE].tolist(), frame[header].values.tolist())
+    rows = zip(frame[LINE].tolist(), frame[header].values.tolist(), strict=True)
     data, lists = _check_rows(name, header, rows, count=count, strata=strata, found=problems, rows_read=rows_in)
     return HistoryFile(name, lists, tuple(strata), data)
 
@@ -341,23 +349,27 @@ def histories_from_matches(
     belongs to one stratum). Independent of `kit.match`: any matcher that
     writes a cluster id per record fits.
     """
+    long, names = _long_records(records, cluster=cluster, list_column=list_column, lists=lists)
+    _check_records(long, names, cluster=cluster, list_column=list_column, strata=strata)
+    units = _units(long, names, cluster=cluster, list_column=list_column, strata=strata)
+    grouped = units.groupby([*names, *strata], sort=False).size().reset_index(name=_COUNT)
+    grouped["line"] = 0
+    return HistoryFile("<matches>", tuple(names), tuple(strata), grouped[[*names, *strata, _COUNT, "line"]])
+
+
+# -- histories_from_matches, step 1: every input form as one long frame of records -------------
+def _long_records(
+    records: Mapping[str, pd.DataFrame] | Sequence[pd.DataFrame] | pd.DataFrame,
+    *,
+    cluster: str,
+    list_column: str,
+    lists: Sequence[str] | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """One row per record with its list, `__file__` and `__line__` (for messages), and the list names in order."""
     if isinstance(records, pd.DataFrame) and lists is not None and list_column not in records.columns:
         records = _wide_to_long(records, cluster=cluster, lists=lists, list_column=list_column)
     elif not isinstance(records, (Mapping, pd.DataFrame)):
-        frames = list(records)
-        named: dict[str, pd.DataFrame] = {}
-        for i, frame in enumerate(frames):
-            if lists is not None and i < len(lists):
-                name = str(lists[i])
-            elif list_column in frame.columns and frame[list_column].nunique() == 1:
-                name = str(frame[list_column].iloc[0])
-            else:
-                raise InputError(
-                    [Problem(f"<frame {i + 1}>", 1, list_column, "cannot tell which list this frame is: "
-                             f"give one value in a {list_column!r} column or pass lists=")]
-                )
-            named[name] = frame.drop(columns=[list_column], errors="ignore")
-        records = named
+        records = _named_frames(records, list_column=list_column, lists=lists)
     if isinstance(records, Mapping):
         parts = []
         for name, frame in records.items():
@@ -368,15 +380,40 @@ def histories_from_matches(
             part["__file__"] = str(name)
             parts.append(part)
         long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[cluster, list_column])
-        names = list(lists) if lists is not None else [str(k) for k in records]
-    else:
-        long = records.copy()
-        for col in (cluster, list_column):
-            if col not in long.columns:
-                raise InputError([Problem("<frame>", 1, col, f"missing column {col!r}")])
-        long["__line__"] = range(2, len(long) + 2)
-        long["__file__"] = "<frame>"
-        names = list(lists) if lists is not None else list(dict.fromkeys(long[list_column].astype(str)))
+        return long, list(lists) if lists is not None else [str(k) for k in records]
+    long = records.copy()
+    for col in (cluster, list_column):
+        if col not in long.columns:
+            raise InputError([Problem("<frame>", 1, col, f"missing column {col!r}")])
+    long["__line__"] = range(2, len(long) + 2)
+    long["__file__"] = "<frame>"
+    return long, list(lists) if lists is not None else list(dict.fromkeys(long[list_column].astype(str)))
+
+
+def _named_frames(
+    frames: Sequence[pd.DataFrame], *, list_column: str, lists: Sequence[str] | None
+) -> dict[str, pd.DataFrame]:
+    """`[frame, ...]` as `{list name: frame}`: the name from `lists=` by position, else the frame's one list value."""
+    named: dict[str, pd.DataFrame] = {}
+    for i, frame in enumerate(list(frames)):
+        if lists is not None and i < len(lists):
+            name = str(lists[i])
+        elif list_column in frame.columns and frame[list_column].nunique() == 1:
+            name = str(frame[list_column].iloc[0])
+        else:
+            raise InputError(
+                [Problem(f"<frame {i + 1}>", 1, list_column, "cannot tell which list this frame is: "
+                         f"give one value in a {list_column!r} column or pass lists=")]
+            )
+        named[name] = frame.drop(columns=[list_column], errors="ignore")
+    return named
+
+
+# -- step 2: every record names a cluster and a known list ---------------------------------------
+def _check_records(
+    long: pd.DataFrame, names: list[str], *, cluster: str, list_column: str, strata: Sequence[str]
+) -> None:
+    """Raise one InputError listing every missing strata column, then every record without a cluster or list."""
     problems: list[Problem] = []
     for col in strata:
         if col not in long.columns:
@@ -384,23 +421,30 @@ def histories_from_matches(
     if problems:
         raise InputError(problems)
     for row in long.itertuples(index=False):
-        rec = dict(zip(long.columns, row))
+        rec = dict(zip(long.columns, row, strict=True))
+        where = str(rec["__file__"]), int(cast("int", rec["__line__"]))
         if pd.isna(rec[cluster]) or str(rec[cluster]).strip() == "":
-            problems.append(Problem(str(rec["__file__"]), int(rec["__line__"]), cluster, "record has no cluster id"))
+            problems.append(Problem(*where, cluster, "record has no cluster id"))
         if str(rec[list_column]) not in names:
-            problems.append(
-                Problem(str(rec["__file__"]), int(rec["__line__"]), list_column, f"unknown list {rec[list_column]!r}")
-            )
+            problems.append(Problem(*where, list_column, f"unknown list {rec[list_column]!r}"))
     if len(names) < 2:
         problems.append(Problem("<matches>", 0, list_column, f"need records from at least two lists, got {names}"))
     if problems:
         raise InputError(problems)
+
+
+# -- step 3: one row per unit (cluster): on which lists, in which stratum ------------------------
+def _units(
+    long: pd.DataFrame, names: list[str], *, cluster: str, list_column: str, strata: Sequence[str]
+) -> pd.DataFrame:
+    """A 0/1 column per list and the unit's stratum values; a cluster spread over strata is an error."""
+    problems: list[Problem] = []
     long[list_column] = long[list_column].astype(str)
     rows: list[dict[str, object]] = []
     for cid, part in long.groupby(cluster, sort=True):
         row: dict[str, object] = {n: int(n in set(part[list_column])) for n in names}
         for col in strata:
-            values = part[col].dropna().astype(str).unique()
+            values = list(dict.fromkeys(part[col].dropna().astype(str)))  # distinct, first seen first
             if len(values) > 1:
                 first = part.iloc[0]
                 problems.append(
@@ -411,14 +455,11 @@ def histories_from_matches(
                         f"cluster {cid!r} has records in several strata: {sorted(values)}",
                     )
                 )
-            row[col] = values[0] if len(values) else ""
+            row[col] = values[0] if values else ""
         rows.append(row)
     if problems:
         raise InputError(problems)
-    units = pd.DataFrame(rows, columns=[*names, *strata])
-    grouped = units.groupby([*names, *strata], sort=False).size().reset_index(name=_COUNT)
-    grouped["line"] = 0
-    return HistoryFile("<matches>", tuple(names), tuple(strata), grouped[[*names, *strata, _COUNT, "line"]])
+    return pd.DataFrame(rows, columns=[*names, *strata])
 
 
 def _wide_to_long(frame: pd.DataFrame, *, cluster: str, lists: Sequence[str], list_column: str) -> pd.DataFrame:
@@ -429,9 +470,9 @@ def _wide_to_long(frame: pd.DataFrame, *, cluster: str, lists: Sequence[str], li
             problems.append(Problem("<frame>", 1, col, f"missing column {col!r}"))
     if problems:
         raise InputError(problems)
-    parts = []
+    parts: list[dict[str, object]] = []
     for i, row in enumerate(frame.itertuples(index=False)):
-        rec = dict(zip(frame.columns, row))
+        rec = dict(zip(frame.columns, row, strict=True))
         before = len(parts)
         for name in lists:
             value = rec[name]

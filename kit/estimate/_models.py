@@ -28,6 +28,7 @@ import warnings as _pywarnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -510,9 +511,9 @@ def chapman(
 
 
 def _pair_counts(h: CaptureHistories, i: int, j: int) -> tuple[int, int, int]:
-    n_a = sum(c for p, c in zip(h.patterns, h.counts) if p[i])
-    n_b = sum(c for p, c in zip(h.patterns, h.counts) if p[j])
-    m = sum(c for p, c in zip(h.patterns, h.counts) if p[i] and p[j])
+    n_a = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[i])
+    n_b = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[j])
+    m = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[i] and p[j])
     return n_a, n_b, m
 
 
@@ -588,7 +589,8 @@ class _Design:
         return np.column_stack(cols)
 
 
-def _glm(y: np.ndarray, x: np.ndarray, start: np.ndarray | None = None) -> tuple[object, list[str]]:
+def _glm(y: np.ndarray, x: np.ndarray, start: np.ndarray | None = None) -> tuple[Any, list[str]]:
+    """A Poisson GLM fit (statsmodels' untyped GLMResults) and the first line of each warning it raised."""
     caught: list[str] = []
     with _pywarnings.catch_warnings(record=True) as record:
         _pywarnings.simplefilter("always")
@@ -793,7 +795,7 @@ def loglinear(
     else:
         wanted = set()
     out = []
-    for fit, x, params in fitted:
+    for fit, x, _params in fitted:
         changes: dict[str, object] = {
             "delta_aic": fit.aic - min_aic if ok else math.nan,
             "delta_bic": fit.bic - min_bic if ok else math.nan,
@@ -819,7 +821,7 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
     for name in h.dropped_lists:
         out.append(EstimateWarning("empty_list", f"List {name} holds no records in this table and was left out."))
     totals = h.list_totals()
-    multi = sum(c for p, c in zip(h.patterns, h.counts) if sum(p) >= 2)
+    multi = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if sum(p) >= 2)
     if h.n == 0:
         out.append(EstimateWarning("no_data", "No records in this table: nothing can be estimated."))
         return out
@@ -832,7 +834,7 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
             )
         )
     for i, name in enumerate(h.lists):
-        others_only = sum(c for p, c in zip(h.patterns, h.counts) if not p[i])
+        others_only = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if not p[i])
         if others_only == 0 and totals[name] > 0 and multi > 0:
             out.append(
                 EstimateWarning(
@@ -842,8 +844,8 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
                     f"property of these data, not evidence that {name} is complete, so no estimate is given.",
                 )
             )
-    empty = [h.describe_cell(p) for p, c in zip(h.patterns, h.counts) if c == 0]
-    sparse = [f"{h.describe_cell(p)}: {c}" for p, c in zip(h.patterns, h.counts) if 0 < c < _SPARSE]
+    empty = [h.describe_cell(p) for p, c in zip(h.patterns, h.counts, strict=True) if c == 0]
+    sparse = [f"{h.describe_cell(p)}: {c}" for p, c in zip(h.patterns, h.counts, strict=True) if 0 < c < _SPARSE]
     if empty and multi > 0:
         out.append(
             EstimateWarning(
@@ -1139,6 +1141,11 @@ def describe(result: EstimateResult) -> str:
     )
 
 
+def _shown(value: float | None, spec: str, missing: str) -> str:
+    """A table cell: `value` in `spec`, or `missing` where the frame holds None or NaN."""
+    return missing if value is None or pd.isna(value) else format(value, spec)
+
+
 def model_table(loglinear_result: LoglinearResult, *, criterion: str = "aic") -> pd.DataFrame:
     """The models as a reader's table, best AIC first: fit, N, interval and which criterion chose it."""
     frame = loglinear_result.to_frame()
@@ -1156,13 +1163,13 @@ def model_table(loglinear_result: LoglinearResult, *, criterion: str = "aic") ->
             "deviance": frame["deviance"].map(lambda v: f"{v:.2f}"),
             "df": frame["df"],
             "AIC": frame["aic"].map(lambda v: f"{v:.2f}"),
-            "ΔAIC": frame["delta_aic"].map(lambda v: "" if v is None or pd.isna(v) else f"{v:.2f}"),
+            "ΔAIC": frame["delta_aic"].map(lambda v: _shown(v, ".2f", "")),
             "BIC": frame["bic"].map(lambda v: f"{v:.2f}"),
-            "N̂": frame["estimate"].map(lambda v: "not identified" if v is None or pd.isna(v) else f"{v:,.0f}"),
+            "N̂": frame["estimate"].map(lambda v: _shown(v, ",.0f", "not identified")),
             "interval": frame.apply(interval, axis=1),
             "chosen": [
                 " ".join(x for x, flag in (("AIC", a), ("BIC", b)) if flag)
-                for a, b in zip(frame["chosen_aic"], frame["chosen_bic"])
+                for a, b in zip(frame["chosen_aic"], frame["chosen_bic"], strict=True)
             ],
         }
     )

@@ -35,7 +35,9 @@ _DATE = re.compile(
     rf"|(?P<rel>(?P<rel_which>this|last|the\s+past|past)\s+(?P<rel_unit>year|month))"
     rf"|(?P<year>(?<![\d,.])(?<![A-Za-z]-){_YEAR}(?![,.]\d))"
 )
-_BARE_MONTH_OK = re.compile(r"(?:\b(?:in|since|until|till|by|from|to|and|of|through|during|between)\s+)$", re.IGNORECASE)
+_BARE_MONTH_OK = re.compile(
+    r"(?:\b(?:in|since|until|till|by|from|to|and|of|through|during|between)\s+)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,9 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
     return out
 
 
-_OPERATION_WORDS = r"(?:operation|campaign|intervention|air\s+war|air\s+campaign|war|offensive|battle|siege|bombing|strikes)"
+_OPERATION_WORDS = (
+    r"(?:operation|campaign|intervention|air\s+war|air\s+campaign|war|offensive|battle|siege|bombing|strikes)"
+)
 _SINCE_OPERATION = re.compile(
     r"\bsince\s+(?:the\s+(?:start|beginning|launch|outset)\s+of\s+)?(?:the\s+|its\s+)?"
     rf"(?P<what>(?:[\w'‘’\"“”.-]+\s+){{0,4}}?{_OPERATION_WORDS}s?\b"
@@ -223,7 +227,8 @@ def find_periods(
 
     for m in _SINCE_OPERATION.finditer(text):
         date_text = m.group("date")
-        year = re.search(r"(19|20)\d{2}", date_text).group(0) if date_text else None
+        year_match = re.search(r"(19|20)\d{2}", date_text) if date_text else None  # the date group ends in one
+        year = year_match.group(0) if year_match else None
         op, conf, note = _choose_operation(m.group("what"), year, text, published, ops, default_operation)
         stated = find_dates(date_text, published)[-1] if date_text and find_dates(date_text, published) else None
         if op is not None and stated is not None and stated.precision != "year":
@@ -234,7 +239,9 @@ def find_periods(
             start = op.start
             if date_text and not op.start.startswith(year or ""):
                 start, conf, note = year or "", 0.6, "stated year; no operation in data/operations.csv starts then"
-            out.append(PeriodMention(m.start(), m.end(), m.group(0), "operation", start, "", conf, note, op.operation_id))
+            out.append(
+                PeriodMention(m.start(), m.end(), m.group(0), "operation", start, "", conf, note, op.operation_id)
+            )
         elif date_text:
             dates = find_dates(date_text, published)
             value = dates[-1].value if dates else (year or "")
@@ -257,13 +264,14 @@ def find_periods(
     for i, d in enumerate(dates[:-1]):
         nxt = dates[i + 1]
         before = text[max(0, d.start - 12):d.start]
-        if _RANGE_BEFORE.search(before) and _RANGE_JOIN.match(text[d.end:nxt.start]):
+        lead = _RANGE_BEFORE.search(before)
+        if lead and _RANGE_JOIN.match(text[d.end:nxt.start]):
             first = d
             if d.precision != "year" and d.relative and not nxt.relative:
                 # "from January to mid-May 2017": the first date takes the second's year
                 fixed = find_dates(f"{d.text} {nxt.value[:4]}", published)
                 first = fixed[0] if fixed else d
-            s = d.start - len(_RANGE_BEFORE.search(before).group(0))
+            s = d.start - len(lead.group(0))
             out.append(PeriodMention(s, nxt.end, text[s:nxt.end], "range", first.value, nxt.value, 0.9))
             used.update((i, i + 1))
             taken.append((s, nxt.end))

@@ -208,21 +208,19 @@ def find_quantities(text: str) -> list[Quantity]:
         v2, word2 = _value(m, 2) if m.group("join") else (None, False)
         join = (m.group("join") or "").strip().lower()
         between = bool(m.group("between"))
-        is_range = (
+        raw1 = m.group("digits1") or ""
+        raw2 = m.group("digits2") or ""
+        if (
             v1 is not None and v2 is not None and v1 < v2
             and (join != "and" or between)
             and not (join in ("-", "–", "—", "‑") and word1 != word2)
-        )
-        raw1 = m.group("digits1") or ""
-        raw2 = m.group("digits2") or ""
-        if is_range and (_is_year(v1, raw1) and _is_year(v2, raw2)):
-            is_range = False  # "2014-2017" is a period, not a figure range
-        if is_range:
+            and not (_is_year(v1, raw1) and _is_year(v2, raw2))  # "2014-2017" is a period, not a figure range
+        ):
             start = m.start("between") if between else _first_start(m, 1)
             end = m.end()
             qual, qtext, qstart = _qualifier_before(text, start)
             out.append(
-                Quantity(start, end, text[start:end], v1, v2, None, qual, qtext, qstart,  # type: ignore[arg-type]
+                Quantity(start, end, text[start:end], v1, v2, None, qual, qtext, qstart,
                          is_range=True, is_word=word1 or word2)
             )
             continue

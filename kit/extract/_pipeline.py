@@ -285,7 +285,9 @@ class DraftClaims(list[DraftClaim]):
             best = order.iloc[0]
             d.row["cites"], d.confidence["cites"] = str(best["claim_id"]), 0.7
             d.spans.setdefault("cites", [])
-            d.row["note"] += f" Same claimant and figure as ledger claim {best['claim_id']} (published {best['published']})."
+            d.row["note"] += (
+                f" Same claimant and figure as ledger claim {best['claim_id']} (published {best['published']})."
+            )
             linked += 1
         return linked
 
@@ -359,8 +361,11 @@ def _check_text(text: str | bytes, file: str) -> str:
 
 
 # -- structure: sentences, paragraphs, clauses ------------------------------
-_CLAUSE_BREAK = re.compile(r";|\s—\s|,\s+as\s+(?!a\b|many\b|much\b|well\b)|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b|\bagainst\s+(?=\w+['’]s\b)",
-                           re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r";|\s—\s|,\s+as\s+(?!a\b|many\b|much\b|well\b)|\bwhile\b|\bwhereas\b|\bbut\b|\bcompared\s+(?:with|to)\b"
+    r"|\bagainst\s+(?=\w+['’]s\b)",
+    re.IGNORECASE,
+)
 
 
 def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
@@ -593,7 +598,8 @@ _PERPETRATORS: tuple[tuple[str, re.Pattern[str]], ...] = (
                           re.IGNORECASE)),
     ("syrian-government", re.compile(r"\b(?:Syrian\s+(?:government|regime|army)|regime)\s*(?:forces|strikes|troops)?",
                                      re.IGNORECASE)),
-    ("uk", re.compile(r"\b(?:RAF|British|UK|U\.K\.)\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|drones?|raids?)\b")),
+    ("uk", re.compile(
+        r"\b(?:RAF|British|UK|U\.K\.)\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|drones?|raids?)\b")),
     ("france", re.compile(r"\bFrench\s+(?:air\s*strikes?|strikes?|aircraft|jets|forces|raids?)\b")),
     ("isis", re.compile(r"\bby\s+(?:the\s+)?(?:ISIS|ISIL|IS|Daesh|Islamic State)\b")),
     ("all", re.compile(r"\ball\s+(?:sides|parties|actors|perpetrators)\b|\bacts\s+of\s+terrorism,\s+violence\s+and\s+"
@@ -785,7 +791,11 @@ def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
         conf["best"], spans["best"] = figure_conf, [q.span]
     row["qualifier"] = q.qualifier
     conf["qualifier"] = 0.9 if q.qualifier_text else 0.7
-    spans["qualifier"] = [(q.qualifier_start, q.qualifier_start + len(q.qualifier_text))] if q.qualifier_text else []
+    q_start = q.qualifier_start  # an offset exactly when there is qualifier text
+    if q.qualifier_text and q_start is not None:
+        spans["qualifier"] = [(q_start, q_start + len(q.qualifier_text))]
+    else:
+        spans["qualifier"] = []
     if q.vague:
         notes.append(f"'{q.text}' mapped by convention to {row['low']}-{row['high']} (docs/EXTRACT.md)")
     if q.qualifier_text.lower() in ("only", "just", "a mere"):

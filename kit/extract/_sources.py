@@ -32,8 +32,8 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "CJTF-OIR", "CJTF OIR", "Combined Joint Task Force", "Combined Joint Task Force-Operation Inherent Resolve",
         "Combined Joint Task Force – Operation Inherent Resolve", "Operation Inherent Resolve task force",
         "US-led coalition", "U.S.-led coalition", "US-led Coalition", "U.S.-led Coalition", "the coalition",
-        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition", "Coalition", "the alliance",
-        "the Alliance",
+        "the Coalition", "anti-ISIS coalition", "anti-IS coalition", "international coalition", "Coalition",
+        "the alliance", "the Alliance",
     )),
     Source("US Department of Defense", "belligerent", "official_statement", False, (
         "Pentagon", "the Pentagon", "US Department of Defense", "U.S. Department of Defense", "Department of Defense",
@@ -106,7 +106,10 @@ _VERBS = (
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
     "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says"
 )
-_AUX = r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
+_AUX = (
+    r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
+    r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
+)
 _CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+)?"
 _ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|on|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 

@@ -133,8 +133,8 @@ def resolve_governorates(
         gov_of_key = np.full(len(keys), -1, dtype=np.int64)
         why_of_key = np.full(len(keys), -1, dtype=np.int64)
         for j, key in enumerate(keys):
-            name = str(n_uniques[key // (len(c_uniques) + 1)])
-            ctry = str(c_uniques[key % (len(c_uniques) + 1)])
+            name = str(n_uniques[int(key) // (len(c_uniques) + 1)])
+            ctry = str(c_uniques[int(key) % (len(c_uniques) + 1)])
             gov, why = resolver.governorate(name, ctry or None)
             if gov:
                 if gov not in found:

@@ -82,7 +82,8 @@ class Table:
             out = []
             for a in starts.tolist():
                 b = self.text.find(b"\n", a)
-                out.append(self.text[a : b if b >= 0 else len(self.text)].decode("utf-8", errors="replace").rstrip("\r"))
+                line = self.text[a : b if b >= 0 else len(self.text)]
+                out.append(line.decode("utf-8", errors="replace").rstrip("\r"))
             return out
         sub = self.data.iloc[idx]
         return [self.delimiter.join(map(str, row)) for row in sub.itertuples(index=False, name=None)]
@@ -221,8 +222,8 @@ def _decode(raw: bytes, encoding: str, name: str, *, trust_utf8: bool = False) -
     except LookupError as exc:
         raise IncidentFileError(name, 0, "encoding", f"unknown text encoding {encoding!r}") from exc
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise IncidentFileError(name, line, "encoding", f"not valid {encoding} text") from exc
+        line_no = raw[: exc.start].count(b"\n") + 1
+        raise IncidentFileError(name, line_no, "encoding", f"not valid {encoding} text") from exc
 
 
 def _split_line(line: str, delimiter: str) -> list[str]:
@@ -362,7 +363,8 @@ def _header(
     skip = 1
     second_end = data.find(b"\n", first_nl + 1) if first_nl >= 0 else -1
     if first_nl >= 0:
-        second = data[first_nl + 1 : second_end if second_end >= 0 else len(data)].decode("utf-8", errors="replace").rstrip("\r")
+        second_raw = data[first_nl + 1 : second_end if second_end >= 0 else len(data)]
+        second = second_raw.decode("utf-8", errors="replace").rstrip("\r")
         tags = [c.strip() for c in _split_line(second, delimiter)]
         if any(tags) and all(_HXL_CELL.match(t) for t in tags if t):
             skip = 2  # HDX's HXL hashtag row (e.g. #date+start) is metadata, not a record
@@ -546,7 +548,7 @@ class Checks:
         lo: float | None = None,
         hi: float | None = None,
     ) -> pd.Series:
-        """Parse numbers (blank -> NA); bad, negative (counts), fractional (counts) or out-of-range values are rejected."""
+        """Parse numbers (blank -> NA); bad, negative or fractional (counts) or out-of-range values are rejected."""
         values, bad, raw = _parse_numbers(s, decimal=decimal, thousands=thousands)
         self.reject(bad, field, "'{0}' is not a number", s)
         given = ~np.isnan(raw)
@@ -573,7 +575,8 @@ class Checks:
             return out
 
         out = per_unique(s, parse)
-        self.reject((s != "").to_numpy() & out.isna().to_numpy(), field, "'{0}' is not a date (expected " + _brace(expect) + ")", s)
+        not_date = (s != "").to_numpy() & out.isna().to_numpy()
+        self.reject(not_date, field, "'{0}' is not a date (expected " + _brace(expect) + ")", s)
         return out
 
     def ordered(self, low: pd.Series, high: pd.Series, field: str, what: str = "low", other: str = "high") -> None:
@@ -581,7 +584,9 @@ class Checks:
         bad = (low > high).fillna(False)
         self.reject(bad, field, _brace(what) + " {0:g} is greater than " + _brace(other) + " {1:g}", low, high)
 
-    def vocabulary(self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None) -> pd.Series:
+    def vocabulary(
+        self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None
+    ) -> pd.Series:
         """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
         codes, uniques = pd.factorize(s.astype(str))  # a handful of codes repeated on every row
         keyed = pd.Series(uniques, dtype=str).str.strip().str.lower()
@@ -593,7 +598,7 @@ class Checks:
         self.reject(unknown[codes], field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
         if blank is not None:
             mapped = mapped.where(~empty, blank)
-        names = ["unknown" if pd.isna(v) else str(v) for v in mapped.tolist()]
+        names = [str(v) for v in mapped.fillna("unknown").tolist()]
         out = labels(codes, names)
         out.index = s.index
         return out
@@ -615,7 +620,8 @@ def per_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
         out = labels(codes, done.tolist())
         out.index = s.index
         return out
-    return pd.Series(done.to_numpy()[codes] if len(codes) else done.iloc[:0].to_numpy(), index=s.index, dtype=done.dtype)
+    spread = done.to_numpy()[codes] if len(codes) else done.iloc[:0].to_numpy()
+    return pd.Series(spread, index=s.index, dtype=done.dtype)
 
 
 def all_distinct(s: pd.Series) -> bool:
@@ -659,7 +665,10 @@ def _blank_to_null(arr: pa.ChunkedArray) -> tuple[pa.ChunkedArray, np.ndarray]:
         if b.any():
             validity = pa.py_buffer(np.packbits(~b, bitorder="little"))
             c = pa.Array.from_buffers(
-                c.type, len(c), [validity, pa.py_buffer(np.ascontiguousarray(off)), c.buffers()[2]], null_count=int(b.sum())
+                c.type,
+                len(c),
+                [validity, pa.py_buffer(np.ascontiguousarray(off)), c.buffers()[2]],
+                null_count=int(b.sum()),
             )
         chunks.append(c)
     blank = np.concatenate(blanks) if blanks else np.zeros(0, dtype=bool)
@@ -718,7 +727,11 @@ def finish(
 
     # encoding-damaged lines
     if table.bad_lines:
-        checks.reject(np.isin(table.lines, list(table.bad_lines)), "(encoding)", "line is not valid UTF-8 text (save the file as UTF-8)")
+        checks.reject(
+            np.isin(table.lines, list(table.bad_lines)),
+            "(encoding)",
+            "line is not valid UTF-8 text (save the file as UTF-8)",
+        )
     # duplicate ids among the rows that survived the other checks
     ids = frame["source_id"]
     blank_id = (ids == "").to_numpy()
@@ -729,7 +742,8 @@ def finish(
         live_ids = ids[alive]
         d = live_ids.duplicated(keep="first").to_numpy()
         if d.any():
-            first_line = pd.Series(table.lines[alive], index=live_ids.index).groupby(live_ids.values).transform("first")
+            live_lines = pd.Series(table.lines[alive], index=live_ids.index)
+            first_line = live_lines.groupby(live_ids.to_numpy()).transform("first")
             dup_idx = live_ids.index[d]
             dup[dup_idx] = True
             first = pd.Series(np.zeros(n, dtype=np.int64))

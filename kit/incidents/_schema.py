@@ -260,28 +260,33 @@ class IncidentSchema(pa.DataFrameModel):
         return ~key.duplicated(keep=False)
 
     @pa.dataframe_check
+    @classmethod
     def _end_not_before_start(cls, df: pd.DataFrame) -> pd.Series:
         """A window that ends before it starts cannot be matched against anything."""
         return _le(df["date_start"], df["date_end"])
 
     @pa.dataframe_check
+    @classmethod
     def _dates_known_unless_unknown(cls, df: pd.DataFrame) -> pd.Series:
         """NaT dates are allowed only where the precision says the date is unknown."""
         missing = df["date_start"].isna() | df["date_end"].isna()
         return (~missing | (df["date_precision"] == "unknown")).astype(bool)
 
     @pa.dataframe_check
+    @classmethod
     def _civilians_ordered(cls, df: pd.DataFrame) -> pd.Series:
         """low <= best <= high (and low <= high) wherever the values are given."""
         lo, best, hi = df["civilians_killed_low"], df["civilians_killed_best"], df["civilians_killed_high"]
         return _le(lo, best) & _le(best, hi) & _le(lo, hi)
 
     @pa.dataframe_check
+    @classmethod
     def _injured_ordered(cls, df: pd.DataFrame) -> pd.Series:
         """Injured low <= high wherever both are given."""
         return _le(df["injured_low"], df["injured_high"])
 
     @pa.dataframe_check
+    @classmethod
     def _coordinates_paired(cls, df: pd.DataFrame) -> pd.Series:
         """A latitude without a longitude (or the reverse) is not a location."""
         return (df["lat"].isna() == df["lon"].isna()).astype(bool)
@@ -350,10 +355,13 @@ class LoadedIncidents:
     def unmapped_names(self) -> pd.DataFrame:
         """Unmapped place names with how many rows carry each, most frequent first (a to-do list for the gazetteer)."""
         if not self.unmapped:
-            return pd.DataFrame({"field": pd.Series(dtype=str), "name": pd.Series(dtype=str), "rows": pd.Series(dtype=int)})
+            return pd.DataFrame(
+                {"field": pd.Series(dtype=str), "name": pd.Series(dtype=str), "rows": pd.Series(dtype=int)}
+            )
         rows = [(p.field, _quoted_name(p.message)) for p in self.unmapped]
         df = pd.DataFrame(rows, columns=["field", "name"])
-        return df.value_counts().rename("rows").reset_index().sort_values(["rows", "name"], ascending=[False, True], ignore_index=True)
+        counts = df.value_counts().rename("rows").reset_index()
+        return counts.sort_values(["rows", "name"], ascending=[False, True], ignore_index=True)
 
 
 def _quoted_name(message: str) -> str:

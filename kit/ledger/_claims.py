@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 import pandera.pandas as pa
@@ -76,7 +77,7 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     """Strings → typed values, with a problem for each value that will not parse."""
     problems: list[Problem] = []
     n = len(frame)
-    numbers = {c: [None] * n for c in ("low", "best", "high")}
+    numbers: dict[str, list[float | None]] = {c: [None] * n for c in ("low", "best", "high")}
     dates: dict[str, list[object]] = {
         k: [pd.NaT] * n for k in ("published_date", "known_from", "period_start_first", "period_start_date",
                                   "period_end_first", "period_end_date")
@@ -96,7 +97,9 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             elif _NUMBER.match(value):
                 numbers[col][i] = float(value)
             elif re.match(r"^\d{1,3}(,\d{3})+$", value):
-                problems.append(Problem(*where, col, f"{value!r} has a thousands separator; write plain digits ({value.replace(',', '')})"))
+                plain = value.replace(",", "")
+                message = f"{value!r} has a thousands separator; write plain digits ({plain})"
+                problems.append(Problem(*where, col, message))
             else:
                 problems.append(Problem(*where, col, f"{value!r} is not a number"))
         for col in ("published", "period_start", "period_end"):
@@ -119,8 +122,8 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     typed = frame.copy()
     for col, values in numbers.items():
         typed[col] = pd.array(values, dtype="Float64")
-    for col, values in dates.items():
-        typed[col] = pd.to_datetime(pd.Series(values, index=typed.index, dtype="object"))
+    for col, stamps in dates.items():
+        typed[col] = pd.to_datetime(pd.Series(stamps, index=typed.index, dtype="object"))
     typed["published_precision"] = precisions["published"]
     typed["period_start_precision"] = precisions["period_start"]
     typed["period_end_precision"] = precisions["period_end"]
@@ -155,13 +158,18 @@ def _contract(typed: pd.DataFrame) -> list[Problem]:
         else:
             fieldname = column
             value = typed.at[idx, column]
-            shown = f"{value:g}" if isinstance(value, float) else repr(value if len(str(value)) < 80 else str(value)[:77] + "...")
+            shown = (
+                f"{value:g}"
+                if isinstance(value, float)
+                else repr(value if len(str(value)) < 80 else str(value)[:77] + "...")
+            )
             message = f"{shown} {check}"
         key = (idx, fieldname, message)
         if key in seen:
             continue
         seen.add(key)
-        problems.append(Problem(typed.at[idx, FILE], int(typed.at[idx, LINE]), fieldname, message))
+        line = int(cast("int", typed.at[idx, LINE]))  # the LINE column holds line numbers
+        problems.append(Problem(str(typed.at[idx, FILE]), line, fieldname, message))
     return problems
 
 
@@ -195,7 +203,9 @@ def _cross_checks(typed: pd.DataFrame, gazetteer: Gazetteer, known_ids: set[str]
 def _finish(typed: pd.DataFrame) -> pd.DataFrame:
     out = typed.rename(columns={FILE: "source_file", LINE: "source_line"}).copy()
     out["places_list"] = [tuple(p.strip() for p in s.split(";") if p.strip()) for s in out["places"]]
-    out["relay_list"] = [tuple(p.strip() for p in s.split(RELAY_SEPARATOR.strip()) if p.strip()) for s in out["relay_chain"]]
+    out["relay_list"] = [
+        tuple(p.strip() for p in s.split(RELAY_SEPARATOR.strip()) if p.strip()) for s in out["relay_chain"]
+    ]
     out = out.drop(columns=["period_start_first", "period_end_first"])
     return out.reset_index(drop=True)
 
@@ -215,7 +225,11 @@ def _check_frame(
     problems += _cross_checks(typed, gazetteer, known_ids or set())
     bad = {(p.file, p.line) for p in problems}
     ok = [(f, line) not in bad for f, line in zip(typed[FILE], typed[LINE], strict=True)]
-    return _finish(typed.loc[pd.Series(ok, index=typed.index, dtype=bool)]), sorted(problems, key=lambda p: (p.file, p.line, CLAIM_COLUMNS.index(p.field) if p.field in CLAIM_COLUMNS else 99))
+    order = sorted(
+        problems,
+        key=lambda p: (p.file, p.line, CLAIM_COLUMNS.index(p.field) if p.field in CLAIM_COLUMNS else 99),
+    )
+    return _finish(typed.loc[pd.Series(ok, index=typed.index, dtype=bool)]), order
 
 
 def load_claims(
@@ -285,5 +299,7 @@ def validate_claims_frame(
 
 def claim_range(row: pd.Series | dict[str, object]) -> Range:
     """The claim's figure as a `Range` (best kept when given)."""
-    best = row["best"]
-    return Range(float(row["low"]), float(row["high"]), None if best is None or pd.isna(best) else float(best))
+    # A loaded row's numbers are floats; `best` may be absent (None, or NA from the Float64 column).
+    low, high = cast("float", row["low"]), cast("float", row["high"])
+    best = cast("float | None", row["best"])
+    return Range(float(low), float(high), None if best is None or pd.isna(best) else float(best))

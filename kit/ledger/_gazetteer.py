@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Literal
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -69,17 +69,18 @@ class Gazetteer:
     def __post_init__(self) -> None:
         index: dict[str, list[str]] = {}
         for row in self.frame.itertuples(index=False):
-            names = [row.place_id, row.name, *[v for v in str(row.variants).split("|") if v.strip()]]
+            place_id = str(row.place_id)  # the loader reads every column as text
+            names = [place_id, str(row.name), *[v for v in str(row.variants).split("|") if v.strip()]]
             for n in names:
                 key = normalise_name(n)
-                if key and row.place_id not in index.setdefault(key, []):
-                    index[key].append(row.place_id)
+                if key and place_id not in index.setdefault(key, []):
+                    index[key].append(place_id)
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
 
     # -- lookup -------------------------------------------------------------
     @cached_property
     def _rows(self) -> dict[str, dict[str, object]]:
-        return {r["place_id"]: r for r in self.frame.to_dict("records")}
+        return {str(r["place_id"]): r for r in _dicts(self.frame)}
 
     def __contains__(self, place_id: object) -> bool:
         return place_id in self._rows
@@ -187,8 +188,13 @@ class Gazetteer:
         return " + ".join(self.name(i) for i in sorted(self._reduce(ids), key=lambda i: (self.country_of(i), i)))
 
 
+def _dicts(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows as dicts; the stubs type labels as Hashable, ours are the contract's column names."""
+    return cast("list[dict[str, object]]", frame.to_dict("records"))
+
+
 def _records(frame: pd.DataFrame) -> list[SimpleNamespace]:
-    return [SimpleNamespace(**r) for r in frame.rename(columns={FILE: "file_", LINE: "line_"}).to_dict("records")]
+    return [SimpleNamespace(**r) for r in _dicts(frame.rename(columns={FILE: "file_", LINE: "line_"}))]
 
 
 def _validate(frame: pd.DataFrame) -> list[Problem]:
@@ -200,7 +206,9 @@ def _validate(frame: pd.DataFrame) -> list[Problem]:
         if not _ID.match(row.place_id):
             problems.append(Problem(f, line, "place_id", f"{row.place_id!r} is not a lowercase id like 'iq-ninewa'"))
         elif row.place_id in seen:
-            problems.append(Problem(f, line, "place_id", f"duplicate id {row.place_id!r} (first on line {seen[row.place_id]})"))
+            problems.append(
+                Problem(f, line, "place_id", f"duplicate id {row.place_id!r} (first on line {seen[row.place_id]})")
+            )
         else:
             seen[row.place_id] = line
         if not row.name:
@@ -238,8 +246,13 @@ def _check_variants(frame: pd.DataFrame) -> list[Problem]:
                 other = owner[key][0]
                 if parents.get(row.place_id) != other and parents.get(other) != row.place_id:
                     problems.append(
-                        Problem(row.file_, row.line_, "variants",
-                                f"{variant!r} also names {other!r} (line {owner[key][1]}); a spelling must denote one place")
+                        Problem(
+                            row.file_,
+                            row.line_,
+                            "variants",
+                            f"{variant!r} also names {other!r} (line {owner[key][1]}); "
+                            "a spelling must denote one place",
+                        )
                     )
             else:
                 owner.setdefault(key, (row.place_id, row.line_, variant))

@@ -7,8 +7,9 @@ ledger loader, the extraction drafts and `kit validate` share one schema;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import pandas as pd
 import pandera.pandas as pa
 
 from kit.core import is_safe_url
@@ -36,7 +37,7 @@ def _text(*checks: pa.Check) -> pa.Column:
     return pa.Column(str, checks=list(checks), nullable=False)
 
 
-def _wide(name: str, error: str, fn: object) -> pa.Check:
+def _wide(name: str, error: str, fn: Callable[[pd.DataFrame], pd.Series]) -> pa.Check:
     return pa.Check(fn, error=error, name=name)
 
 

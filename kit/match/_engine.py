@@ -231,7 +231,9 @@ def collapse_strikes(frame: pd.DataFrame, *, km: float = 1.0) -> pd.DataFrame:
     lon = pd.to_numeric(f["lon"], errors="coerce")
     cell = np.where(
         lat.notna() & lon.notna(),
-        (np.floor(lat.fillna(0) / step)).astype(np.int64).astype(str) + ":" + (np.floor(lon.fillna(0) / step)).astype(np.int64).astype(str),
+        (np.floor(lat.fillna(0) / step)).astype(np.int64).astype(str)
+        + ":"
+        + (np.floor(lon.fillna(0) / step)).astype(np.int64).astype(str),
         "place:" + _text(f, "place_name") + "|" + _text(f, "governorate"),
     )
     key = pd.DataFrame(
@@ -251,7 +253,8 @@ def collapse_strikes(frame: pd.DataFrame, *, km: float = 1.0) -> pd.DataFrame:
     first = ~pd.Series(group).duplicated().to_numpy()
     out = f[first].reset_index(drop=True)
     out["strike_count"] = pd.array(counts.groupby(group, sort=False).sum().to_numpy().astype(np.int64), dtype="Int64")
-    out["merged_ids"] = pd.Series(f["source_id"].astype(str).groupby(group, sort=False).agg(";".join).to_numpy(), dtype="string")
+    merged = f["source_id"].astype(str).groupby(group, sort=False).agg(";".join)
+    out["merged_ids"] = pd.Series(merged.to_numpy(), dtype="string")
     return out
 
 
@@ -323,7 +326,9 @@ def _origin(frame: pd.DataFrame, row: int, side: str) -> tuple[str, int]:
 def _prepare(frame: pd.DataFrame, side: str) -> _Side:
     missing = [c for c in _REQUIRED if c not in frame.columns]
     if missing:
-        raise MatchInputError([Problem(f"<list {side}>", 0, c, "column missing; see kit.incidents.INCIDENT_COLUMNS") for c in missing])
+        raise MatchInputError(
+            [Problem(f"<list {side}>", 0, c, "column missing; see kit.incidents.INCIDENT_COLUMNS") for c in missing]
+        )
     frame = frame.reset_index(drop=True)
     sid = _text(frame, "source_id")
     source = _text(frame, "source")
@@ -333,7 +338,9 @@ def _prepare(frame: pd.DataFrame, side: str) -> _Side:
         problems = []
         for k in np.flatnonzero(dup & keys.duplicated(keep="first").to_numpy())[:20].tolist():
             where, line = _origin(frame, k, side)
-            problems.append(Problem(where, line, "source_id", f"{sid[k]!r} is not unique within source {source[k]!r} (list {side})"))
+            problems.append(
+                Problem(where, line, "source_id", f"{sid[k]!r} is not unique within source {source[k]!r} (list {side})")
+            )
         raise MatchInputError(problems)
     start, ok_s = _days(frame["date_start"])
     end, ok_e = _days(frame["date_end"])
@@ -955,7 +962,9 @@ def _check_options(*, days: int, km: float, fallback: str) -> None:
         raise ValueError("fallback must be 'governorate', 'country' or 'none'")
 
 
-def _locate_decisions(dec: pd.DataFrame, sa: _Side, sb: _Side) -> tuple[list[int], list[int], dict[tuple[int, int], int]]:
+def _locate_decisions(
+    dec: pd.DataFrame, sa: _Side, sb: _Side
+) -> tuple[list[int], list[int], dict[tuple[int, int], int]]:
     """Decision rows whose two records are in these lists (applied) or not (unapplied), and row by record pair."""
     ka = {(s, i): n for n, (s, i) in enumerate(zip(sa.source, sa.sid, strict=True))}
     kb = {(s, i): n for n, (s, i) in enumerate(zip(sb.source, sb.sid, strict=True))}
@@ -974,7 +983,14 @@ def _locate_decisions(dec: pd.DataFrame, sa: _Side, sb: _Side) -> tuple[list[int
 
 
 def _with_decided_pairs(
-    sc: _Scored, dec_pairs: dict[tuple[int, int], int], sa: _Side, sb: _Side, *, days: int, km: float, fallback: Fallback
+    sc: _Scored,
+    dec_pairs: dict[tuple[int, int], int],
+    sa: _Side,
+    sb: _Side,
+    *,
+    days: int,
+    km: float,
+    fallback: Fallback,
 ) -> _Scored:
     """The candidates plus pairs decided by a reviewer but outside the automatic window (they still count)."""
     have = set((sc.ia * max(len(sb.sid), 1) + sc.ib).tolist()) if dec_pairs else set()
@@ -1162,5 +1178,6 @@ def sensitivity(
     for d in days:
         for k in km:
             s = match_incidents(a, b, days=int(d), km=float(k), **options).summary()  # type: ignore[arg-type]
-            rows.append({"days": int(d), "km": float(k), **{key: s[key] for key in ("candidates", "matched", "only_a", "only_b")}})
+            counts = {key: s[key] for key in ("candidates", "matched", "only_a", "only_b")}
+            rows.append({"days": int(d), "km": float(k), **counts})
     return pd.DataFrame(rows, columns=["days", "km", "candidates", "matched", "only_a", "only_b"])

@@ -81,20 +81,38 @@ def load_airwars(
     start = c.dates(t.col("date"), "date", ["%Y-%m-%d"], "YYYY-MM-DD")
     end = c.dates(t.col("date_end"), "date_end", ["%Y-%m-%d"], "YYYY-MM-DD")
     dtype_ = t.col("date_type")
-    c.reject(~dtype_.isin(["date", "date_range", ""]).to_numpy(), "date_type", "unknown date_type '{0}' (expected date or date_range)", dtype_)
+    c.reject(
+        ~dtype_.isin(["date", "date_range", ""]).to_numpy(),
+        "date_type",
+        "unknown date_type '{0}' (expected date or date_range)",
+        dtype_,
+    )
     c.reject((start.isna() & end.notna()).to_numpy(), "date", "date_end is given but date is blank")
     end = window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), "date_end", "date_end {0} is before date {1}", t.col("date_end"), t.col("date"))
+    c.reject(
+        (end < start).fillna(False).to_numpy(),
+        "date_end",
+        "date_end {0} is before date {1}",
+        t.col("date_end"),
+        t.col("date"),
+    )
     ranged = ((dtype_ == "date_range") | (end > start).fillna(False)).to_numpy(dtype=bool)
     precision = labels(np.where(start.isna().to_numpy(), 2, ranged.astype(np.int64)), ["day", "range", "unknown"])
     out["date_start"], out["date_end"], out["date_precision"] = start, end, precision
     out["lat"], out["lon"] = coordinates(c, t, "latitude", "longitude")
-    out["location_precision"] = c.vocabulary(t.col("geolocation_precision"), "geolocation_precision", AIRWARS_PRECISION, blank="unknown")
+    out["location_precision"] = c.vocabulary(
+        t.col("geolocation_precision"), "geolocation_precision", AIRWARS_PRECISION, blank="unknown"
+    )
     out["place_name"] = t.col("location_en")
     actors = t.col("military_actor")
     out["perpetrators"] = join_actors(actors, ",")
     ca = t.col("coalition_alleged").str.lower()
-    c.reject(~ca.isin(["true", "false", ""]).to_numpy(), "coalition_alleged", "'{0}' is not True or False", t.col("coalition_alleged"))
+    c.reject(
+        ~ca.isin(["true", "false", ""]).to_numpy(),
+        "coalition_alleged",
+        "'{0}' is not True or False",
+        t.col("coalition_alleged"),
+    )
     alleged = (ca == "true").to_numpy(dtype=bool)
     blank_ca = (ca == "").to_numpy(dtype=bool)
     if blank_ca.any():  # older exports without the column's value: fall back to the actor names
@@ -115,4 +133,6 @@ def load_airwars(
         res, [t.col("governorate"), t.col("region")], out["country"], file=t.file, lines=t.lines,
         field_names=["governorate", "region"],
     )
-    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status"), id_field="airwars_id")
+    return finish(
+        t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status"), id_field="airwars_id"
+    )

@@ -58,7 +58,9 @@ def country_ids(
     return labels(codes, ids), warn
 
 
-def coordinates(checks: Checks, table: Table, lat_col: str, lon_col: str, decimal: str = ".") -> tuple[pd.Series, pd.Series]:
+def coordinates(
+    checks: Checks, table: Table, lat_col: str, lon_col: str, decimal: str = "."
+) -> tuple[pd.Series, pd.Series]:
     lat = checks.number(table.col(lat_col), lat_col, decimal=decimal, lo=-90, hi=90)
     lon = checks.number(table.col(lon_col), lon_col, decimal=decimal, lo=-180, hi=180)
     checks.reject((lat.isna() != lon.isna()).to_numpy(), lat_col, f"{lat_col} and {lon_col} must be given together")
@@ -66,7 +68,8 @@ def coordinates(checks: Checks, table: Table, lat_col: str, lon_col: str, decima
 
 
 def is_coalition(actors: pd.Series, pattern: str) -> pd.Series:
-    return per_unique(actors, lambda u: u.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool)).astype(bool)
+    matches = per_unique(actors, lambda u: u.str.contains(pattern, case=False, regex=True).fillna(False).astype(bool))
+    return matches.astype(bool)
 
 
 def join_actors(s: pd.Series, sep: str) -> pd.Series:

@@ -40,7 +40,10 @@ from kit.incidents.loaders._common import (
     window_end,
 )
 
-_MAPPABLE = tuple(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")) + tuple(EXTRA_COLUMNS)
+_MAPPABLE = (
+    *(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")),
+    *EXTRA_COLUMNS,
+)
 _MAPPING_KEYS = {
     "source", "delimiter", "decimal", "thousands", "encoding", "date_format", "columns", "values",
     "defaults", "coalition_pattern", "actor_separator", "description",
@@ -97,7 +100,8 @@ def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
         raise _mapping_error(name, "(mapping)", "expected a YAML mapping with keys source, columns, ...")
     unknown = sorted(set(doc) - _MAPPING_KEYS)
     if unknown:
-        raise _mapping_error(name, ", ".join(map(str, unknown)), f"unknown key (allowed: {', '.join(sorted(_MAPPING_KEYS))})")
+        allowed = ", ".join(sorted(_MAPPING_KEYS))
+        raise _mapping_error(name, ", ".join(map(str, unknown)), f"unknown key (allowed: {allowed})")
     source = doc.get("source")
     if not isinstance(source, str) or not re.match(r"^[a-z0-9][a-z0-9._-]*$", source):
         raise _mapping_error(name, "source", f"source must be a lowercase slug like 'my-monitor', got {source!r}")
@@ -124,7 +128,9 @@ def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
     fmts = doc.get("date_format", ["%Y-%m-%d"])
     fmts = [fmts] if isinstance(fmts, str) else fmts
     if not isinstance(fmts, list) or not fmts or not all(isinstance(f, str) and "%" in f for f in fmts):
-        raise _mapping_error(name, "date_format", "date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'")
+        raise _mapping_error(
+            name, "date_format", "date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'"
+        )
     for key in ("delimiter", "decimal"):
         v = doc.get(key, "," if key == "delimiter" else ".")
         if not isinstance(v, str) or len(v.encode().decode("unicode_escape")) != 1:
@@ -145,7 +151,9 @@ def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
     }
 
 
-def load_mapped(path: str | Path, mapping: str | Path | Mapping[str, Any], gazetteer: GazetteerLike | None = None) -> LoadedIncidents:
+def load_mapped(
+    path: str | Path, mapping: str | Path | Mapping[str, Any], gazetteer: GazetteerLike | None = None
+) -> LoadedIncidents:
     """Load any delimited file through a column-mapping YAML (see `read_mapping` for the format).
 
     Mapped vocab fields (date_precision, location_precision, country, coalition_alleged)

@@ -58,7 +58,10 @@ def _nl_header(cell: str) -> str:
 
 
 def _mgrs_precision(mgrs: pd.Series) -> pd.Series:
-    """Location precision implied by MGRS digits: 5+5 or 4+4 -> exact, 3+3 -> street (100 m), 2+2 -> neighbourhood (1 km), 1+1 -> town."""
+    """Location precision implied by MGRS digits.
+
+    5+5 or 4+4 -> exact, 3+3 -> street (100 m), 2+2 -> neighbourhood (1 km), 1+1 -> town.
+    """
     digits = mgrs.str.replace(r"^\s*\d{1,2}[A-Za-z]{3}", "", regex=True).str.replace(r"\D", "", regex=True).str.len()
     table = {10: "exact", 8: "exact", 6: "street", 4: "neighbourhood", 2: "town"}
     return digits.map(table).fillna("unknown").astype(str)
@@ -96,7 +99,8 @@ def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> Loa
     out["place_name"] = t.col("Town")
     out["perpetrators"] = pd.Series(["Netherlands"] * n, dtype=str)
     out["coalition_alleged"] = pd.Series(np.ones(n, dtype=bool))
-    for col in ("civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high"):
+    counts = ("civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high")
+    for col in counts:
         out[col] = na_float(n)
     out["grade"] = blank_str(n)
     out["belligerent_verdict"] = blank_str(n)

@@ -62,7 +62,13 @@ def load_ucdp(
     end = c.dates(t.col("date_end"), "date_end", _UCDP_DATE_FORMATS, "YYYY-MM-DD")
     c.reject(start.isna().to_numpy(), "date_start", "date_start is blank")
     end = window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), "date_end", "date_end {0} is before date_start {1}", t.col("date_end"), t.col("date_start"))
+    c.reject(
+        (end < start).fillna(False).to_numpy(),
+        "date_end",
+        "date_end {0} is before date_start {1}",
+        t.col("date_end"),
+        t.col("date_start"),
+    )
     out["date_start"], out["date_end"] = start, end
     out["date_precision"] = c.vocabulary(t.col("date_prec"), "date_prec", UCDP_DATE_PREC)
     out["location_precision"] = c.vocabulary(t.col("where_prec"), "where_prec", UCDP_WHERE_PREC)
@@ -83,7 +89,8 @@ def load_ucdp(
     c.ordered(low, best, "low", "low", "best")
     c.ordered(best, high, "best", "best", "high")
     c.ordered(low, high, "low", "low", "high")
-    out["civilians_killed_low"], out["civilians_killed_best"], out["civilians_killed_high"] = na_float(n), civ, na_float(n)
+    out["civilians_killed_low"], out["civilians_killed_best"] = na_float(n), civ
+    out["civilians_killed_high"] = na_float(n)
     out["injured_low"], out["injured_high"] = na_float(n), na_float(n)
     out["deaths_low"], out["deaths_best"], out["deaths_high"] = low, best, high
     out["event_clarity"] = col_or_blank(t, "event_clarity")
