@@ -140,7 +140,7 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
     # case-sensitive for short acronyms and "the coalition" style aliases keep their case
     names = {a for s in KNOWN_SOURCES for a in (s.name, *s.aliases)}
     names |= {a[0].upper() + a[1:] for a in names if a[:1].islower()}  # "The coalition" opening a sentence
-    pattern = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    pattern = "|".join(re.escape(a) for a in sorted(names, key=lambda a: (-len(a), a)))
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), index
 
 
