@@ -16,7 +16,7 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kit.core._problems import Problem
 
@@ -62,48 +62,88 @@ def read_rows(
 
     p = Path(path)
     name = _display(p) if name is None else name
-    problems: list[Problem] = []
     columns = [*required, *optional]
     empty = pd.DataFrame(columns=[*columns, LINE, FILE], dtype="string")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        return empty, [Problem(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}")], 0
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = len(re.findall(rb"\r\n|\r|\n", raw[: exc.start])) + 1  # CR-only files count too
-        return empty, [Problem(name, line, "(file)", "not valid UTF-8 text (save the file as UTF-8)")], 0
-    if "\x00" in text and not verbatim:
-        return empty, [Problem(name, 0, "(file)", "file contains NUL bytes; it is not a CSV text file")], 0
+    text, problem = _text(p, name, verbatim)
+    if problem is not None:
+        return empty, [problem], 0
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader)
+        header = [h.strip() for h in next(reader)]
     except StopIteration:
         return empty, [Problem(name, 0, "(file)", "file is empty (no header row)")], 0
     except csv.Error as exc:
         return empty, [Problem(name, 1, "(header)", f"unreadable header: {exc}")], 0
-    header = [h.strip() for h in header]
     if extra:
         columns += [h for h in dict.fromkeys(header) if h not in columns]
-    records: list[list[str]] = []
-    lines: list[int] = []
-    rows_in = 0
-    bad_header = False
+    problems = _header_problems(header, required, columns, name)
+    bad_header = bool(problems)
+    records, lines, row_problems, rows_in = _records(reader, len(header), name, keep=not bad_header)
+    problems += row_problems
+    if bad_header and rows_in:
+        problems.append(Problem(name, 1, "(file)", f"all {rows_in} data row(s) rejected because the header is invalid"))
+        return empty, problems, rows_in
+    frame = pd.DataFrame(records, columns=header, dtype="string") if records else empty.drop(columns=[LINE, FILE])
+    for col in columns:
+        if col not in frame.columns:
+            frame[col] = pd.Series([""] * len(frame), dtype="string")
+    frame = frame[columns].fillna("")
+    if not verbatim:
+        frame = frame.apply(lambda s: s.str.strip())
+    frame[LINE] = pd.Series(lines, dtype="int64")
+    frame[FILE] = name
+    return frame, problems, rows_in
+
+
+def _text(path: Path, name: str, verbatim: bool) -> tuple[str, Problem | None]:
+    """The file as text, or the one problem that makes it unreadable as a CSV."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return "", Problem(name, 0, "(file)", f"cannot read file: {exc.strerror or exc}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = len(re.findall(rb"\r\n|\r|\n", raw[: exc.start])) + 1  # CR-only files count too
+        return "", Problem(name, line, "(file)", "not valid UTF-8 text (save the file as UTF-8)")
+    if "\x00" in text and not verbatim:
+        return "", Problem(name, 0, "(file)", "file contains NUL bytes; it is not a CSV text file")
+    return text, None
+
+
+def _header_problems(header: list[str], required: Sequence[str], columns: list[str], name: str) -> list[Problem]:
+    """Missing, unknown and repeated columns: any of them invalidates every row."""
+    problems: list[Problem] = []
     missing = [c for c in required if c not in header]
     unknown = [h for h in header if h not in columns]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if missing:
         problems.append(Problem(name, 1, ", ".join(missing), "required column missing from the header"))
-        bad_header = True
     if unknown:
         problems.append(
             Problem(name, 1, ", ".join(unknown), "unknown column (check the spelling against the contract)")
         )
-        bad_header = True
     if dupes:
         problems.append(Problem(name, 1, ", ".join(dupes), "column appears more than once in the header"))
-        bad_header = True
+    return problems
+
+
+class _Reader(Protocol):
+    """What `_records` needs of a `csv.reader`: rows, and the count of physical lines read."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
+
+
+def _records(
+    reader: _Reader, width: int, name: str, *, keep: bool
+) -> tuple[list[list[str]], list[int], list[Problem], int]:
+    """Data records with the line each starts on, ragged-row problems, and the count of non-blank rows."""
+    records: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    rows_in = 0
     line_no = reader.line_num
     while True:
         try:
@@ -121,25 +161,13 @@ def read_rows(
         if not row or all(not c.strip() for c in row):
             continue  # blank lines carry no record
         rows_in += 1
-        if bad_header:
+        if not keep:
             continue
-        if len(row) != len(header):
+        if len(row) != width:
             problems.append(
-                Problem(name, start, "(row)", f"expected {len(header)} fields, found {len(row)} (an unquoted comma?)")
+                Problem(name, start, "(row)", f"expected {width} fields, found {len(row)} (an unquoted comma?)")
             )
             continue
         records.append(row)
         lines.append(start)
-    if bad_header and rows_in:
-        problems.append(Problem(name, 1, "(file)", f"all {rows_in} data row(s) rejected because the header is invalid"))
-        return empty, problems, rows_in
-    frame = pd.DataFrame(records, columns=header, dtype="string") if records else empty.drop(columns=[LINE, FILE])
-    for col in columns:
-        if col not in frame.columns:
-            frame[col] = pd.Series([""] * len(frame), dtype="string")
-    frame = frame[columns].fillna("")
-    if not verbatim:
-        frame = frame.apply(lambda s: s.str.strip())
-    frame[LINE] = pd.Series(lines, dtype="int64")
-    frame[FILE] = name
-    return frame, problems, rows_in
+    return records, lines, problems, rows_in
