@@ -40,13 +40,7 @@ from kit.incidents._schema import (
     validate_incidents,
 )
 from kit.incidents.loaders import (
-    ACLED_GEO_PREC,
-    ACLED_TIME_PREC,
-    AIRWARS_PRECISION,
-    COALITION_PATTERN,
     FORMATS,
-    UCDP_DATE_PREC,
-    UCDP_WHERE_PREC,
     load_acled,
     load_airwars,
     load_incidents,
@@ -58,13 +52,7 @@ from kit.incidents.loaders import (
 )
 
 __all__ = [
-    "ACLED_GEO_PREC",
-    "ACLED_TIME_PREC",
-    "AIRWARS_PRECISION",
-    "COALITION_PATTERN",
     "FORMATS",
-    "UCDP_DATE_PREC",
-    "UCDP_WHERE_PREC",
     "DATE_PRECISIONS",
     "EXTRA_COLUMNS",
     "INCIDENT_COLUMNS",
