@@ -36,6 +36,7 @@ from kit.present.charts import (
     claims_chart_frame,
     claims_range_chart,
     gap_chart,
+    layer_chart,
     range_chart_from_frame,
     range_chart_layout,
     range_chart_rows,
@@ -800,5 +801,5 @@ def _monthly_range_chart(records: list[dict[str, Any]], group_title: str, title:
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
                  alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
     )
-    chart = alt.layer(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
+    chart = layer_chart(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
     return chart.properties(title=short_text(title, 200)) if title else chart
