@@ -433,7 +433,7 @@ def _job(
 ) -> _Job:
     """Resolve `render`'s arguments (a path or a `ReportSpec`) and check them before any kernel starts."""
     spec = notebook if isinstance(notebook, ReportSpec) else None
-    path = Path(spec.notebook if spec else notebook).resolve()  # type: ignore[arg-type]
+    path = Path(notebook.notebook if isinstance(notebook, ReportSpec) else notebook).resolve()
     overrides = dict(spec.parameters if spec else parameters or {})
     name = spec.name if spec else (name or path.stem)
     declared_inputs = tuple(spec.inputs) if spec else tuple(inputs)
