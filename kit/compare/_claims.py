@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict, Unpack, cast
 
 import pandas as pd
 
@@ -55,7 +56,7 @@ def _as_range(x: Claimish) -> Range:
         return x
     if isinstance(x, (int, float)):
         return Range.point(x)
-    return claim_range(x)
+    return claim_range(x if isinstance(x, pd.Series) else dict(x))
 
 
 def _check(a: Claimish, b: Claimish, gazetteer: Gazetteer | None, allow_incomparable: bool) -> None:
@@ -66,7 +67,9 @@ def _check(a: Claimish, b: Claimish, gazetteer: Gazetteer | None, allow_incompar
         raise IncomparableError(comparison)
 
 
-def ratio_range(a: Claimish, b: Claimish, gazetteer: Gazetteer | None = None, *, allow_incomparable: bool = False) -> Range:
+def ratio_range(
+    a: Claimish, b: Claimish, gazetteer: Gazetteer | None = None, *, allow_incomparable: bool = False
+) -> Range:
     """a / b as an interval `[a.low / b.high, a.high / b.low]`.
 
     With a gazetteer and two claim rows, refuses pairs that are not
@@ -76,7 +79,9 @@ def ratio_range(a: Claimish, b: Claimish, gazetteer: Gazetteer | None = None, *,
     return _as_range(a) / _as_range(b)
 
 
-def gap_range(a: Claimish, b: Claimish, gazetteer: Gazetteer | None = None, *, allow_incomparable: bool = False) -> Range:
+def gap_range(
+    a: Claimish, b: Claimish, gazetteer: Gazetteer | None = None, *, allow_incomparable: bool = False
+) -> Range:
     """a − b as an interval `[a.low − b.high, a.high − b.low]`."""
     _check(a, b, gazetteer, allow_incomparable)
     return _as_range(a) - _as_range(b)
@@ -104,10 +109,12 @@ class PairComparison:
         }
 
 
-def compare_claims(a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series, gazetteer: Gazetteer) -> PairComparison:
+def compare_claims(
+    a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series, gazetteer: Gazetteer
+) -> PairComparison:
     """The scope verdict and, only when comparable, the ratio and gap intervals."""
     scope = compare_scopes(a, b, gazetteer)
-    ra, rb = claim_range(a), claim_range(b)
+    ra, rb = _as_range(a), _as_range(b)
     if not scope.comparable:
         return PairComparison(scope, ra, rb, None, None)
     ratio = ra / rb if rb.low > 0 else None
@@ -168,6 +175,19 @@ def select_scope(
     return out
 
 
+class _ScopeFilter(TypedDict, total=False):
+    """The `select_scope` filters that `as_of` and the series built on it pass through `**scope`."""
+
+    places: Iterable[str] | None
+    outcome: str | None
+    victims: str | None
+    perpetrator: str | None
+    unit: str | None
+    since: str | pd.Timestamp | None
+    start_tolerance_days: int
+    exclude_grades: Sequence[str]
+
+
 def as_of(
     claims: pd.DataFrame,
     claimant: str | Sequence[str],
@@ -175,7 +195,7 @@ def as_of(
     *,
     include_repeats: bool = False,
     include_untraced: bool = False,
-    **scope: object,
+    **scope: Unpack[_ScopeFilter],
 ) -> pd.DataFrame:
     """The latest figure each claimant had published on each date (a step function).
 
@@ -186,10 +206,12 @@ def as_of(
     claimant that could not be traced to it (`untraced`), unless asked for.
     """
     if not isinstance(claimant, str):
-        parts = [as_of(claims, name, dates, include_repeats=include_repeats, include_untraced=include_untraced, **scope)
-                 for name in claimant]
+        parts = [
+            as_of(claims, name, dates, include_repeats=include_repeats, include_untraced=include_untraced, **scope)
+            for name in claimant
+        ]
         return pd.concat(parts, ignore_index=True) if parts else as_of(claims, "", dates)
-    chosen = select_scope(claims, claimant=claimant, **scope)  # type: ignore[arg-type]
+    chosen = select_scope(claims, claimant=claimant, **scope)
     if not include_repeats and "cites" in chosen:
         chosen = chosen[chosen["cites"].fillna("") == ""]
     if not include_untraced:
@@ -225,7 +247,7 @@ def gap_over_time(
     dates: Iterable[str | pd.Timestamp] | None = None,
     *,
     gazetteer: Gazetteer | None = None,
-    **scope: object,
+    **scope: Unpack[_ScopeFilter],
 ) -> pd.DataFrame:
     """What a and b had each said on every date both had spoken, and the gap.
 
@@ -267,14 +289,23 @@ def gap_over_time(
     return pd.DataFrame(rows, columns=cols)
 
 
+def _claim_row(by_id: pd.DataFrame, claim_id: str) -> pd.Series:
+    """One claim's row of a frame indexed by claim id; ids are unique in a loaded ledger, so `.loc` gives a Series."""
+    row = by_id.loc[claim_id]
+    assert isinstance(row, pd.Series), f"claim id {claim_id!r} is not unique"
+    return row
+
+
 def _verdict(by_id: pd.DataFrame, a: str, b: str, gazetteer: Gazetteer | None) -> dict[str, str]:
     if gazetteer is None:
         return {"verdict": "not checked", "reasons": "no gazetteer given"}
-    c = compare_scopes(by_id.loc[a], by_id.loc[b], gazetteer)
+    c = compare_scopes(_claim_row(by_id, a), _claim_row(by_id, b), gazetteer)
     return {"verdict": c.verdict, "reasons": "; ".join(c.reasons)}
 
 
-def admission_lag(claims: pd.DataFrame, belligerent: str, monitor: str, **scope: object) -> pd.DataFrame:
+def admission_lag(
+    claims: pd.DataFrame, belligerent: str, monitor: str, **scope: Unpack[_ScopeFilter]
+) -> pd.DataFrame:
     """For each admission, how long before it the monitor had already documented that many.
 
     Lag = date of the admission − first date the monitor's low figure reached
@@ -318,12 +349,13 @@ def against_anchor(
     by_id = claims.set_index("claim_id", drop=False)
     if anchor not in by_id.index:
         raise KeyError(f"unknown anchor claim {anchor!r}")
-    base = by_id.loc[anchor]
+    base = _claim_row(by_id, anchor)
     others = claims[claims["claim_id"] != anchor]
     if known_by is not None:
         others = others[others["known_from"].notna() & (others["known_from"] <= pd.Timestamp(known_by))]
     rows = []
-    for row in others.to_dict("records"):
+    # The ledger's column labels are strings; pandas-stubs types records as dict[Hashable, Any].
+    for row in cast(list[dict[str, object]], others.to_dict("records")):
         pair = compare_claims(row, base, gazetteer)
         rows.append({
             "claim_id": row["claim_id"], "claimant": row["claimant"], "published": row["published"],
@@ -352,7 +384,7 @@ def verdicts_against_anchor(claims: pd.DataFrame, anchor: str, gazetteer: Gazett
     rows = claims.set_index("claim_id", drop=False)
     if anchor not in rows.index:
         raise KeyError(f"unknown anchor claim {anchor!r}")
-    anchor_row = rows.loc[anchor]
+    anchor_row = _claim_row(rows, anchor)
     out: dict[str, tuple[str, str]] = {}
     for claim_id, row in rows.iterrows():
         if claim_id == anchor:

@@ -1,4 +1,8 @@
-"""Layer 5: what a reader sees: reader tables, escaped HTML and links, text for figures and periods, and the chart builders (`kit.present.charts`)."""
+"""Layer 5: what a reader sees.
+
+Reader tables, escaped HTML and links, text for figures and periods, and the
+chart builders (`kit.present.charts`).
+"""
 
 from kit.present._format import (
     figure_text,

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from typing import SupportsFloat, SupportsIndex
 
 import pandas as pd
 
@@ -35,6 +37,21 @@ def _is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+def _float(value: object) -> float:
+    """float() of a frame cell, which pandas types only as `object`; raises as float() would."""
+    if isinstance(value, (str, SupportsFloat, SupportsIndex)):
+        return float(value)
+    raise TypeError(f"float() argument must be a string or a real number, not {type(value).__name__!r}")
+
+
+def _number(value: object) -> float | None:
+    """A numeric cell as a float, or None when it is missing (None, NA, NaN)."""
+    if value is None or value is pd.NA:
+        return None
+    number = _float(value)
+    return None if math.isnan(number) else number
+
+
 def short_text(value: object, limit: int = 280) -> str:
     """A display string: missing → "", control characters dropped, capped at `limit` chars."""
     if _is_missing(value):
@@ -49,7 +66,7 @@ def format_figure(value: object, digits: int = 0) -> str:
     """A number as readers write it (13,342; 0.11), or "" when missing."""
     if _is_missing(value):
         return ""
-    number = float(value)  # type: ignore[arg-type]
+    number = _float(value)
     if math.isinf(number):
         return "∞" if number > 0 else "−∞"
     if digits == 0 and number != round(number):
@@ -67,11 +84,11 @@ def format_range(low: object, high: object, best: object = None, digits: int = 0
     return text
 
 
-def figure_text(row: pd.Series | dict[str, object]) -> str:
+def figure_text(row: pd.Series | Mapping[str, object]) -> str:
     """'at least 352', '804–1,213', '31×' — the figure as the claimant stated it."""
-    best = row.get("best")
-    r = Range(float(row["low"]), float(row["high"]), None if best is None or pd.isna(best) else float(best))
-    spec = ",.0f" if float(row["high"]) >= 10 or float(row["high"]).is_integer() else ",.2f"
+    high = _float(row["high"])
+    r = Range(_float(row["low"]), high, _number(row.get("best")))
+    spec = ",.0f" if high >= 10 or high.is_integer() else ",.2f"
     text = format(r, spec)
     if r.best is not None and not r.is_point:
         text += f" (best {r.best:{spec}})"
@@ -83,19 +100,20 @@ def figure_text(row: pd.Series | dict[str, object]) -> str:
 
 def interval_text(low: object, high: object, spec: str) -> str:
     """An interval in a table cell ("0.31–0.52"), or a dash when it is undefined."""
-    if low is None or high is None or pd.isna(low) or pd.isna(high):
+    lo, hi = _number(low), _number(high)
+    if lo is None or hi is None:
         return "—"
-    return format(Range(float(low), float(high)), spec)
+    return format(Range(lo, hi), spec)
 
 
-def period_text(row: pd.Series | dict[str, object]) -> str:
+def period_text(row: pd.Series | Mapping[str, object]) -> str:
     """'Aug 2014 – Mar 2017', at each end's own precision (from the loaded ledger's dates)."""
     start = date_text(row.get("period_start_date"), row.get("period_start_precision"))
     end = date_text(row.get("period_end_date"), row.get("period_end_precision"))
     return start if start == end else f"{start} – {end}"
 
 
-def stated_period_text(row: pd.Series | dict[str, object]) -> str:
+def stated_period_text(row: pd.Series | Mapping[str, object]) -> str:
     """'2014-08 – 2017-03' as the ledger row writes it; an open end runs to 'publication'."""
     start = short_text(row.get("period_start"), 20)
     end = short_text(row.get("period_end"), 20)

@@ -10,6 +10,7 @@ in `kit.report.html_table`; these functions only choose and word the columns.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -35,7 +36,8 @@ def _domain(url: str) -> str:
 def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
     """One readable row per claim: who, what, where, when, how, and through whom."""
     rows = []
-    for row in claims.to_dict("records"):
+    # Record keys are the ledger's (string) column labels; pandas-stubs types them as Hashable.
+    for row in cast(list[dict[str, Any]], claims.to_dict("records")):
         rows.append({
             "claimant": row["claimant"],
             "figure": figure_text(row),
@@ -57,7 +59,7 @@ def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
 def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Each unordered pair of claims with the verdict and its reasons in words."""
     chosen = claims if ids is None else claims[claims["claim_id"].isin(list(ids))]
-    records = chosen.to_dict("records")
+    records = cast(list[dict[str, Any]], chosen.to_dict("records"))  # string column labels, as above
     rows = []
     for i, a in enumerate(records):
         for b in records[i + 1:]:
@@ -81,7 +83,8 @@ def format_anchor_table(table: pd.DataFrame) -> pd.DataFrame:
         "verdict": table["verdict"].map(VERDICT_LABELS),
         "ratio to anchor": [interval_text(lo, hi, ",.2f") + ("×" if not pd.isna(lo) else "")
                             for lo, hi in zip(table["ratio_low"], table["ratio_high"], strict=True)],
-        "gap to anchor": [interval_text(lo, hi, ",.0f") for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)],
+        "gap to anchor": [interval_text(lo, hi, ",.0f")
+                          for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)],
         "reasons": table["reasons"],
         "url": table["url"],
         "source": [_domain(u) for u in table["url"]],

@@ -315,6 +315,7 @@ def _report_set_entries(file: Path) -> tuple[list[Any], list[int]]:
     nodes: list[Any] = []
     if isinstance(data, dict) and "reports" in data:
         entries = data["reports"]
+        assert root is not None, "a YAML mapping was loaded, so the document has a root node"
         for key_node, value_node in root.value:
             if key_node.value == "reports":
                 nodes = list(getattr(value_node, "value", []))

@@ -154,8 +154,9 @@ def _check_offline(nb: nbformat.NotebookNode, label: str) -> None:
             text = "".join(text) if isinstance(text, list) else str(text)
             if "<script" in text.lower() and _REMOTE_SCRIPT.search(text):
                 raise ReportError(
-                    f"{label}: cell {index - injected} displays HTML that loads a script from the network, so the report "
-                    "would not work offline (charts: call kit.report.enable(); do not switch altair renderers)"
+                    f"{label}: cell {index - injected} displays HTML that loads a script from the network, "
+                    "so the report would not work offline "
+                    "(charts: call kit.report.enable(); do not switch altair renderers)"
                 )
 
 
@@ -221,7 +222,8 @@ def _bundle(vl_version: str) -> str:
     """vl-convert's Vega + Vega-Lite + vega-embed bundle, safe inside a <script> element."""
     import vl_convert as vlc
 
-    text = vlc.javascript_bundle(vl_version=vl_version)
+    # vl-convert's stub omits snippet's default (None at run time: the default snippet sets window globals)
+    text = vlc.javascript_bundle(vl_version=vl_version)  # type: ignore[call-arg]
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
@@ -431,7 +433,7 @@ def _job(
 ) -> _Job:
     """Resolve `render`'s arguments (a path or a `ReportSpec`) and check them before any kernel starts."""
     spec = notebook if isinstance(notebook, ReportSpec) else None
-    path = Path(spec.notebook if spec else notebook).resolve()  # type: ignore[arg-type]
+    path = Path(notebook.notebook if isinstance(notebook, ReportSpec) else notebook).resolve()
     overrides = dict(spec.parameters if spec else parameters or {})
     name = spec.name if spec else (name or path.stem)
     declared_inputs = tuple(spec.inputs) if spec else tuple(inputs)
@@ -561,7 +563,8 @@ def render_set(
         report_status = (lambda msg, s=spec: status(s, msg)) if status else None
         try:
             result = render(
-                spec, out_dir=out, export_images=export_images, timeout=timeout, status=report_status, update_index=False
+                spec, out_dir=out, export_images=export_images, timeout=timeout, status=report_status,
+                update_index=False,
             )
         except ReportError as exc:
             failures.append((spec, exc))

@@ -9,11 +9,14 @@ its reasons in plain words.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import date
+from typing import Literal, cast
 
+import numpy as np
 import pandas as pd
+from pandas.api.typing import NaTType, NAType
 
 from kit.core import date_text
 from kit.core.vocab import FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
@@ -78,19 +81,37 @@ def _fmt(ts: object, precision: object) -> str:
     return date_text(ts, precision, missing="?")
 
 
-def _period(row: Mapping[str, object] | pd.Series) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp] | None:
-    """(start_first, start_last, end_first, end_last) honouring date precision."""
-    start, end = _get(row, "period_start_date", None), _get(row, "period_end_date", None)
-    if start is None or end is None or pd.isna(start) or pd.isna(end):
+def _timestamp(value: object) -> pd.Timestamp | None:
+    """A period date of the loaded ledger as a Timestamp; None when missing (None, NaN, NaT, NA)."""
+    if value is None:
         return None
-    s, e = pd.Timestamp(start), pd.Timestamp(end)
+    if not isinstance(value, (str, date, np.datetime64, int, float, NaTType, NAType)):
+        raise TypeError(f"not a date: {value!r}")
+    return None if pd.isna(value) else pd.Timestamp(value)
+
+
+def _places(row: Mapping[str, object] | pd.Series) -> tuple[str, ...]:
+    """The claim's place ids (`places_list` of the loaded ledger); empty when missing."""
+    value = _get(row, "places_list", ())
+    return tuple(value) if isinstance(value, Iterable) else ()
+
+
+def _period(
+    row: Mapping[str, object] | pd.Series,
+) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp, pd.Timestamp] | None:
+    """(start_first, start_last, end_first, end_last) honouring date precision."""
+    s, e = _timestamp(_get(row, "period_start_date", None)), _timestamp(_get(row, "period_end_date", None))
+    if s is None or e is None:
+        return None
     sp, ep = str(_get(row, "period_start_precision")), str(_get(row, "period_end_precision"))
     s_last = {"year": pd.Timestamp(s.year, 12, 31), "month": s + pd.offsets.MonthEnd(0)}.get(sp, s)
     e_first = {"year": pd.Timestamp(e.year, 1, 1), "month": pd.Timestamp(e.year, e.month, 1)}.get(ep, e)
     return s, s_last, e_first, e
 
 
-def _compare_periods(a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series) -> tuple[PeriodRelation, str, float]:
+def _compare_periods(
+    a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series
+) -> tuple[PeriodRelation, str, float]:
     """Relation, a sentence, and the share of the combined period not shared."""
     pa_, pb_ = _period(a), _period(b)
     if pa_ is None or pb_ is None:
@@ -111,7 +132,10 @@ def _compare_periods(a: Mapping[str, object] | pd.Series, b: Mapping[str, object
     a_in_b = b_s <= a_s2 and a_e1 <= b_e
     b_in_a = a_s <= b_s2 and b_e1 <= a_e
     if a_in_b or b_in_a:
-        text = f"one period lies within the other ({la} vs {lb}; {outside:.0%} of the combined period is covered by only one claim)"
+        text = (
+            f"one period lies within the other ({la} vs {lb}; "
+            f"{outside:.0%} of the combined period is covered by only one claim)"
+        )
         return "nested", text, outside
     return "overlapping", f"the periods overlap only in part ({la} vs {lb}; {outside:.0%} not shared)", outside
 
@@ -136,7 +160,8 @@ def compare_scopes(
     differences: list[str] = []
     na, nb = _label(a), _label(b)
 
-    for axis, words in (("unit", "unit"), ("outcome", "outcome"), ("victims", "victim group"), ("perpetrator", "perpetrator")):
+    axes = (("unit", "unit"), ("outcome", "outcome"), ("victims", "victim group"), ("perpetrator", "perpetrator"))
+    for axis, words in axes:
         va, vb = _get(a, axis), _get(b, axis)
         if va != vb:
             differences.append(axis)
@@ -155,8 +180,7 @@ def compare_scopes(
         differences.append("period")
         caveats.append(period_text)
 
-    places_a = tuple(_get(a, "places_list", ()) or ())
-    places_b = tuple(_get(b, "places_list", ()) or ())
+    places_a, places_b = _places(a), _places(b)
     try:
         place_relation = gazetteer.relation(places_a, places_b) if places_a and places_b else "unknown"
     except KeyError as exc:
@@ -169,8 +193,10 @@ def compare_scopes(
         else:
             la = gazetteer.label(places_a)
             lb = gazetteer.label(places_b)
-            words = {"contains": "covers a larger area than", "within": "covers a smaller area than",
-                     "overlaps": "overlaps only in part with", "disjoint": "covers a different area from"}[place_relation]
+            words = {
+                "contains": "covers a larger area than", "within": "covers a smaller area than",
+                "overlaps": "overlaps only in part with", "disjoint": "covers a different area from",
+            }[place_relation]
             blockers.append(f"{na} {words} {nb} ({la} vs {lb})")
 
     ma, mb = str(_get(a, "method")), str(_get(b, "method"))
@@ -215,7 +241,8 @@ def comparability_matrix(
 ) -> pd.DataFrame:
     """Every ordered pair of claims with verdict and reasons (tidy, for charts)."""
     rows = claims if ids is None else claims[claims["claim_id"].isin(ids)]
-    records = rows.to_dict("records")
+    # The ledger's column labels are strings; pandas-stubs types records as dict[Hashable, Any].
+    records = cast(list[dict[str, object]], rows.to_dict("records"))
     out = []
     for ra in records:
         for rb in records:

@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import ipywidgets as W
@@ -36,6 +36,7 @@ from kit.present.charts import (
     claims_chart_frame,
     claims_range_chart,
     gap_chart,
+    layer_chart,
     range_chart_from_frame,
     range_chart_layout,
     range_chart_rows,
@@ -81,6 +82,13 @@ class _Explorer:
         if is_rendering():
             return self.static_chart()._repr_mimebundle_(**kwargs)
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def _claim_row(rows: pd.DataFrame, claim_id: str) -> pd.Series:
+    """One claim of a frame indexed by claim id; ids are unique in a loaded ledger, so `.loc` gives a Series."""
+    row = rows.loc[claim_id]
+    assert isinstance(row, pd.Series), f"claim id {claim_id!r} is not unique"
+    return row
 
 
 def _e(value: object) -> str:
@@ -200,7 +208,7 @@ class ClaimExplorer(_Explorer):
     def _anchor_options(self) -> list[tuple[str, str]]:
         c = self.claims
         return [
-            (short_text(f"{r.claimant} · {format_range(r.low, r.high)} · {r.claim_id}", 90), r.claim_id)
+            (short_text(f"{r.claimant} · {format_range(r.low, r.high)} · {r.claim_id}", 90), str(r.claim_id))
             for r in c.sort_values("claimant").itertuples(index=False)
         ]
 
@@ -265,7 +273,7 @@ class ClaimExplorer(_Explorer):
         key = (anchor_id, claim_id)
         if key not in self._verdicts:
             rows = self.claims.set_index("claim_id", drop=False)
-            result = compare_scopes(rows.loc[anchor_id], rows.loc[claim_id], self.gazetteer)
+            result = compare_scopes(_claim_row(rows, anchor_id), _claim_row(rows, claim_id), self.gazetteer)
             self._verdicts[key] = (str(result.verdict), "; ".join(map(str, result.reasons)))
         return self._verdicts[key]
 
@@ -283,12 +291,15 @@ class ClaimExplorer(_Explorer):
         frame["comparability"] = [v for v, _ in verdicts]
         frame["comparability_reason"] = [r for _, r in verdicts]
         if self.metric.value == "ratio":
-            a_row = self.claims.set_index("claim_id", drop=False).loc[anchor]
+            a_row = _claim_row(self.claims.set_index("claim_id", drop=False), anchor)
             dropped = frame["comparability"] == "not_comparable"
             if dropped.any():
-                notes.append(f"{int(dropped.sum())} claim(s) not comparable to the anchor are left out of the ratio view")
+                notes.append(
+                    f"{int(dropped.sum())} claim(s) not comparable to the anchor are left out of the ratio view"
+                )
             frame = frame[~dropped].copy()
-            lows, highs = [], []
+            lows: list[float | None] = []
+            highs: list[float | None] = []
             for _, row in frame.iterrows():
                 if row["claim_id"] == anchor:
                     lows.append(1.0)
@@ -343,7 +354,7 @@ class ClaimExplorer(_Explorer):
         if self.anchor.value:
             counts = frame["comparability"].value_counts()
             msg += " · vs anchor: " + ", ".join(
-                f"{VERDICT_LABELS.get(k, k)} {int(v)}" for k, v in counts.items() if k != "anchor")
+                f"{VERDICT_LABELS.get(str(k), str(k))} {int(v)}" for k, v in counts.items() if k != "anchor")
         self.status.value = msg + "".join(f"<br><i>{_e(n_)}</i>" for n_ in notes)
         if self._jchart is not None and self.spec is not None:
             self._jchart.spec = self.spec
@@ -373,7 +384,7 @@ class ClaimExplorer(_Explorer):
         return self._jchart
 
     @property
-    def widget(self) -> W.VBox:  # type: ignore[override]
+    def widget(self) -> W.VBox:
         self.jchart  # noqa: B018 - ensure the chart widget exists
         self._render_box()
         return self._box
@@ -439,7 +450,8 @@ class ClaimExplorer(_Explorer):
                 text = f"<b>{_e(VERDICT_LABELS.get(verdict, verdict))}</b>" + (f": {_e(reason)}" if reason else "")
                 hit = self.frame[self.frame["claim_id"] == claim_id]
                 if "ratio_low" in hit and len(hit) and pd.notna(hit["ratio_low"].iloc[0]):
-                    text += f"<br>ratio to anchor: {_e(format_range(hit['ratio_low'].iloc[0], hit['ratio_high'].iloc[0], digits=2))}×"
+                    ratio = format_range(hit["ratio_low"].iloc[0], hit["ratio_high"].iloc[0], digits=2)
+                    text += f"<br>ratio to anchor: {_e(ratio)}×"
                 items.append(("Vs anchor", text))
         body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{k}</th>"
                        f"<td style='word-break:break-word'>{v}</td></tr>" for k, v in items)
@@ -453,7 +465,7 @@ class ClaimExplorer(_Explorer):
         except (KeyError, AttributeError):
             return ";".join(places)
 
-    def static_chart(self) -> alt.FacetChart | alt.Chart:
+    def static_chart(self) -> alt.LayerChart | alt.Chart:
         """The current view with offline Vega-Lite controls and links (for reports)."""
         if self.frame.empty:
             return self.chart
@@ -479,7 +491,7 @@ class GapExplorer(_Explorer):
         claimant_b: str,
         *,
         gazetteer: Any = None,
-        metric: str = "both",
+        metric: Literal["gap", "ratio", "both"] = "both",
         **scope: Any,
     ) -> None:
         self.claims = _claims_frame(claims)
@@ -517,7 +529,7 @@ class GapExplorer(_Explorer):
                           title=f"What {self.claimant_a} and {self.claimant_b} had said by each date")
         panels: list[Any] = [top]
         if not self.gap.empty:
-            panels.append(gap_chart(self.gap, labels=(self.claimant_a, self.claimant_b), metric=self.metric,  # type: ignore[arg-type]
+            panels.append(gap_chart(self.gap, labels=(self.claimant_a, self.claimant_b), metric=self.metric,
                                     at=at, bind_at=bind, declare_at=False))
         # one time axis for the timeline and the gap panels, so the dates line up
         return alt.vconcat(*panels).resolve_scale(x="shared").add_params(
@@ -567,18 +579,18 @@ class GapExplorer(_Explorer):
         self.said = said
         self.summary.value = f"<b>{_e(lines[0])}</b><br>" + "<br>".join(_e(line) for line in lines[1:])
         if self._jchart is not None:
-            self._jchart.params.at = at_year(at)
+            self._jchart.params.set_trait("at", at_year(at))  # `at`: a trait JupyterChart adds at run time
 
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
             _offline_jupyterchart()
             self._jchart = alt.JupyterChart(self.chart)
-            self._jchart.params.at = at_year(self.at)
+            self._jchart.params.set_trait("at", at_year(self.at))
         return self._jchart
 
     @property
-    def widget(self) -> W.VBox:  # type: ignore[override]
+    def widget(self) -> W.VBox:
         return W.VBox([self.date, self.summary, self.jchart])
 
     def static_chart(self) -> alt.VConcatChart:
@@ -738,7 +750,7 @@ class IncidentExplorer(_Explorer):
         return self._jchart
 
     @property
-    def widget(self) -> W.VBox:  # type: ignore[override]
+    def widget(self) -> W.VBox:
         return W.VBox([W.HBox([self.groups, *self.filter_widgets.values()]), self.period, self.status, self.jchart])
 
     def static_chart(self) -> alt.LayerChart:
@@ -800,5 +812,5 @@ def _monthly_range_chart(records: list[dict[str, Any]], group_title: str, title:
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
                  alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
     )
-    chart = alt.layer(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
+    chart = layer_chart(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
     return chart.properties(title=short_text(title, 200)) if title else chart

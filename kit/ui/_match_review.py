@@ -54,8 +54,8 @@ _FIELDS = (
 def _cell(value: object) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
-    if isinstance(value, pd.Timestamp):
-        return "" if pd.isna(value) else value.strftime("%Y-%m-%d")
+    if isinstance(value, pd.Timestamp):  # NaT is not a Timestamp: it falls through to the text below
+        return value.strftime("%Y-%m-%d")
     return str(escape_text(short_text(value, 200)))
 
 
@@ -83,8 +83,14 @@ class MatchReview(widgets.VBox):
         self.max_rows = max_rows
         self.decisions = load_decisions(self.path)
         self._cands = result.candidates.reset_index(drop=True)
-        self._rows_a = {(str(s), str(i)): k for k, (s, i) in enumerate(zip(result.a["source"], result.a["source_id"], strict=True))}
-        self._rows_b = {(str(s), str(i)): k for k, (s, i) in enumerate(zip(result.b["source"], result.b["source_id"], strict=True))}
+        self._rows_a = {
+            (str(s), str(i)): k
+            for k, (s, i) in enumerate(zip(result.a["source"], result.a["source_id"], strict=True))
+        }
+        self._rows_b = {
+            (str(s), str(i)): k
+            for k, (s, i) in enumerate(zip(result.b["source"], result.b["source_id"], strict=True))
+        }
 
         self.show = widgets.Dropdown(
             options=[(f"{k}: {v}", k) for k, v in REVIEW_FILTERS.items()], value=show, description="show",
@@ -130,9 +136,13 @@ class MatchReview(widgets.VBox):
 
     def _visible(self) -> list[int]:
         c = self._cands
-        keys = set(zip(self.decisions["source_a"], self.decisions["id_a"], self.decisions["source_b"], self.decisions["id_b"], strict=True))
+        d = self.decisions
+        keys = set(zip(d["source_a"], d["id_a"], d["source_b"], d["id_b"], strict=True))
         decided = pd.Series(
-            [(str(a), str(i), str(b), str(j)) in keys for a, i, b, j in zip(c["source_a"], c["id_a"], c["source_b"], c["id_b"], strict=True)],
+            [
+                (str(a), str(i), str(b), str(j)) in keys
+                for a, i, b, j in zip(c["source_a"], c["id_a"], c["source_b"], c["id_b"], strict=True)
+            ],
             dtype=bool,
         )
         matched = c["status"].isin(["matched", "accepted"])
@@ -151,19 +161,21 @@ class MatchReview(widgets.VBox):
         return c.index[mask.to_numpy()].tolist()
 
     def _label(self, k: int) -> str:
-        r = self._cands.loc[k]
+        r = self._cands.iloc[k]  # a RangeIndex (reset in __init__): label k is position k
         d = self._decision(r)
         mark = f" [{d['decision']}ed]" if d is not None else ""
-        return f"{r['score']:.2f} {r['status']}{mark} · {r['source_a']}:{r['id_a']} ({r['date_a']}) ↔ {r['source_b']}:{r['id_b']} ({r['date_b']})"
+        return (
+            f"{r['score']:.2f} {r['status']}{mark} · {r['source_a']}:{r['id_a']} ({r['date_a']})"
+            f" ↔ {r['source_b']}:{r['id_b']} ({r['date_b']})"
+        )
 
     def _refresh(self, select: int | None = None) -> None:
         visible = self._visible()
         shown = visible[: self.max_rows]
         if select is not None and select in visible and select not in shown:
             shown = [select, *shown[:-1]]
-        self.count.value = (
-            f"{len(visible):,} pair(s)" + (f", first {len(shown):,} listed: narrow with find" if len(shown) < len(visible) else "")
-        )
+        more = f", first {len(shown):,} listed: narrow with find" if len(shown) < len(visible) else ""
+        self.count.value = f"{len(visible):,} pair(s)" + more
         self.pairs.options = [(self._label(k), k) for k in shown]
         visible = shown
         if select is not None and select in visible:
@@ -178,7 +190,9 @@ class MatchReview(widgets.VBox):
         return None if self.pairs.value is None else self._cands.loc[self.pairs.value]
 
     # -- view -------------------------------------------------------------------
-    def _record(self, frame: pd.DataFrame, index: dict[tuple[str, str], int], source: str, sid: str) -> pd.Series | None:
+    def _record(
+        self, frame: pd.DataFrame, index: dict[tuple[str, str], int], source: str, sid: str
+    ) -> pd.Series | None:
         k = index.get((str(source), str(sid)))
         return None if k is None else frame.iloc[k]
 
@@ -190,7 +204,8 @@ class MatchReview(widgets.VBox):
         ra = self._record(self.result.a, self._rows_a, row["source_a"], row["id_a"])
         rb = self._record(self.result.b, self._rows_b, row["source_b"], row["id_b"])
         head = (
-            f"<tr><th></th><th>A: {escape_text(str(row['source_a']))}</th><th>B: {escape_text(str(row['source_b']))}</th></tr>"
+            f"<tr><th></th><th>A: {escape_text(str(row['source_a']))}</th>"
+            f"<th>B: {escape_text(str(row['source_b']))}</th></tr>"
         )
         body = []
         for col, label in _FIELDS:
@@ -241,7 +256,8 @@ class MatchReview(widgets.VBox):
         after = [k for k in visible if k > here] if here is not None else visible
         self.note.value = ""
         self.message.value = (
-            f"Saved: {decision} {escape_text(entry['id_a'])} ↔ {escape_text(entry['id_b'])} to {escape_text(str(self.path))}. "
+            f"Saved: {decision} {escape_text(entry['id_a'])} ↔ {escape_text(entry['id_b'])}"
+            f" to {escape_text(str(self.path))}. "
             "Re-run match_incidents(..., decisions=path) to apply."
         )
         self._refresh(select=after[0] if after else None)

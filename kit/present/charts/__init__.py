@@ -5,6 +5,7 @@ live in their own module; this package re-exports their public builders (and
 the pieces `kit.ui` composes live charts from). Labels and colours: `kit.core`.
 """
 
+from kit.present.charts._base import layer_chart
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
     as_of_chart,
@@ -48,6 +49,7 @@ __all__ = [
     "estimate_chart_frame",
     "gap_chart",
     "incident_map",
+    "layer_chart",
     "match_status_chart",
     "match_status_frame",
     "model_chart_frame",

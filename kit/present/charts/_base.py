@@ -19,13 +19,25 @@ import pandas as pd
 
 from kit.core.vocab import METHOD_COLORS, METHOD_ORDER, UNKNOWN_COLOR
 
-__all__ = ["inline_data", "method_color_scale"]
+__all__ = ["inline_data", "layer_chart", "method_color_scale"]
 
 
 def method_color_scale(methods: Iterable[str] = ()) -> alt.Scale:
     """Fixed method → colour mapping; unknown methods are appended in grey."""
     domain = list(METHOD_ORDER) + sorted({m for m in methods if m and m not in METHOD_COLORS})
     return alt.Scale(domain=domain, range=[METHOD_COLORS.get(m, UNKNOWN_COLOR) for m in domain])
+
+
+def layer_chart(*charts: alt.Chart | alt.LayerChart, **kwargs: Any) -> alt.LayerChart:
+    """`alt.layer` typed for kit's charts: one LayerChart, since their layers carry no facet encodings.
+
+    altair lifts row/column/facet encodings shared by all layers into a
+    FacetChart, hence its `LayerChart | FacetChart` return type.
+    """
+    chart = alt.layer(*charts, **kwargs)
+    if not isinstance(chart, alt.LayerChart):
+        raise TypeError("kit chart layers must not carry facet encodings")
+    return chart
 
 
 def _jsonable(value: Any) -> Any:

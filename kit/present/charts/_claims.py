@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import altair as alt
 import pandas as pd
+from altair.typing import ChannelSize, ChannelStrokeWidth
 
 from kit.compare import verdicts_against_anchor
 from kit.core import partial_date_start
@@ -31,7 +32,7 @@ from kit.core.vocab import (
 )
 from kit.present._format import format_range, short_text, stated_period_text
 from kit.present._html import safe_url
-from kit.present.charts._base import inline_data, method_color_scale
+from kit.present.charts._base import inline_data, layer_chart, method_color_scale
 
 __all__ = [
     "MAX_CHART_ROWS",
@@ -91,8 +92,8 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 def _partial_date(value: object) -> pd.Timestamp | None:
     """First day of a YYYY / YYYY-MM / YYYY-MM-DD string (ledger precision), else None; never raises."""
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value
+    if isinstance(value, pd.Timestamp):  # NaT is not a Timestamp: it takes the text path below
+        return value
     return partial_date_start(short_text(value, 40))  # only the ledger's forms: no "today", no free text
 
 
@@ -181,7 +182,9 @@ def _figure_columns(claims: pd.DataFrame, value_columns: tuple[str, str, str]) -
         for qw, lo, hi, b in zip(t["qualifier_text"], fig_lo, fig_hi, fig_best, strict=True)
     ]
     if value_columns != ("low", "best", "high"):
-        t["value_text"] = [format_range(lo, hi, b, digits=2) for lo, hi, b in zip(t["low"], t["high"], t["best"], strict=True)]
+        t["value_text"] = [
+            format_range(lo, hi, b, digits=2) for lo, hi, b in zip(t["low"], t["high"], t["best"], strict=True)
+        ]
     return t
 
 
@@ -436,6 +439,8 @@ def range_chart_from_frame(
     pick_point = alt.selection_point(name="pick_point", fields=["claim_id"], on="click", empty=False)
     legend_pick = alt.selection_point(name="legend_pick", fields=["method"], bind="legend")
     not_comp = alt.datum.comparability == "not_comparable"
+    width_enc: ChannelStrokeWidth
+    size_enc: ChannelSize
     if interactive:
         opacity = (
             alt.when(legend_pick, ~not_comp).then(alt.value(0.95))
@@ -493,7 +498,7 @@ def range_chart_from_frame(
                            limit=width + 260).encode(
         x=alt.value(-(min(280, width // 2))), text="heading:N",
     ).transform_filter("datum.kind == 'header'")
-    chart = alt.layer(rule, marks, best_tick, notes, heads, data=alt.NamedData(name=data_name)).properties(
+    chart = layer_chart(rule, marks, best_tick, notes, heads, data=alt.NamedData(name=data_name)).properties(
         width=width, height=alt.Step(20), datasets={data_name: records})
     if controls:
         claimants, methods = lay["claimants"], lay["method_options"]
@@ -628,7 +633,9 @@ def as_of_chart(
     legend_pick = alt.selection_point(name="legend_pick", fields=["claimant"], bind="legend")
     hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
     opacity = alt.when(legend_pick).then(alt.value(1.0)).otherwise(alt.value(0.1)) if interactive else alt.value(1.0)
-    band_opacity = alt.when(legend_pick).then(alt.value(0.22)).otherwise(alt.value(0.03)) if interactive else alt.value(0.22)
+    band_opacity = (
+        alt.when(legend_pick).then(alt.value(0.22)).otherwise(alt.value(0.03)) if interactive else alt.value(0.22)
+    )
     x = alt.X("date:T", title="date")
     base = alt.Chart(data).encode(x=x, color=alt.Color("claimant:N", title="claimant",
                                                       legend=alt.Legend(orient="bottom")))
@@ -650,7 +657,9 @@ def as_of_chart(
     points = base.mark_point(filled=True, size=60, cursor="pointer").encode(
         y=alt.Y("high:Q", scale=y_scale),
         opacity=opacity,
-        size=alt.when(hover, empty=False).then(alt.value(160)).otherwise(alt.value(60)) if interactive else alt.value(60),
+        size=(
+            alt.when(hover, empty=False).then(alt.value(160)).otherwise(alt.value(60)) if interactive else alt.value(60)
+        ),
         tooltip=tooltip,
         href="url:N",
     ).transform_filter("datum.new_claim")
@@ -671,7 +680,7 @@ def as_of_chart(
         props["title"] = alt.Title(short_text(title, 200), anchor="start")
     # every property in one call: a later .properties() changes the view's
     # content hash, and selections lifted into a concat then name a stale view
-    chart = alt.layer(*layers).properties(**props)
+    chart = layer_chart(*layers).properties(**props)
     if at is not None and declare_at:
         chart = chart.add_params(as_of_param(s["date"], at, bind_at))
     return chart
@@ -784,7 +793,7 @@ def gap_chart(
                           .transform_filter(f"isValid(datum.{mid})"))
         if at is not None:
             layers.extend(_at_marks(g["date"]))
-        return alt.layer(*layers).properties(width=width, height=height)
+        return layer_chart(*layers).properties(width=width, height=height)
 
     panels: list[alt.LayerChart] = []
     if metric in ("gap", "both"):
@@ -819,7 +828,9 @@ def _matrix_long(matrix: pd.DataFrame) -> pd.DataFrame:
                 out["reasons"] = _col(matrix, "reasons", "")
                 return out
         raise ValueError(f"comparability matrix: cannot find the pair columns among {list(matrix.columns)}")
-    long = matrix.rename_axis(index="claim_a", columns="claim_b").stack(future_stack=True).rename("cell").reset_index()
+    stacked = matrix.rename_axis(index="claim_a", columns="claim_b").stack(future_stack=True)
+    assert isinstance(stacked, pd.Series), "a square matrix has one level of columns, so it stacks to a Series"
+    long = stacked.rename("cell").reset_index()
     long["verdict"] = long["cell"].map(lambda c: getattr(c, "verdict", c))
     long["reasons"] = long["cell"].map(lambda c: getattr(c, "reasons", ""))
     return long.drop(columns=["cell"])

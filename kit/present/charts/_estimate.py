@@ -17,6 +17,7 @@ import pandas as pd
 
 from kit.core.vocab import CHOSEN_COLOR, ESTIMATE_KIND_COLORS, ESTIMATE_KIND_ORDER
 from kit.present._format import format_figure, format_range, short_text
+from kit.present.charts._base import layer_chart
 
 if TYPE_CHECKING:
     from kit.estimate import EstimateResult, LoglinearResult, StratifiedResult
@@ -36,7 +37,7 @@ _EST_COLOR = ESTIMATE_KIND_COLORS["estimate"]
 
 def _json_value(value: object) -> object:
     if hasattr(value, "item"):  # numpy scalar
-        value = value.item()  # type: ignore[union-attr]
+        value = value.item()
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and not math.isfinite(value):
@@ -47,7 +48,8 @@ def _json_value(value: object) -> object:
 def _inline(frame: pd.DataFrame) -> alt.InlineData:
     """Rows embedded in the spec as strict JSON (never data.url, never NaN)."""
     rows = [
-        {col: _json_value(v) for col, v in zip(frame.columns, row)} for row in frame.itertuples(index=False, name=None)
+        {col: _json_value(v) for col, v in zip(frame.columns, row, strict=True)}
+        for row in frame.itertuples(index=False, name=None)
     ]
     return alt.InlineData(values=rows)
 
@@ -126,7 +128,7 @@ def documented_vs_estimate_chart(
     rule = estimated.mark_rule(strokeWidth=3).encode(x="low:Q", x2="high:Q", color=color)
     point = estimated.mark_point(filled=True, size=90, shape="diamond").encode(x="value:Q", color=color)
     labels = base.mark_text(align="left", dx=6, fontSize=11).encode(x="value:Q", text="value_text:N")
-    return alt.layer(documented, rule, point, labels).properties(title=title, width=width)
+    return layer_chart(documented, rule, point, labels).properties(title=title, width=width)
 
 
 def model_chart_frame(loglinear: LoglinearResult, *, criterion: str = "aic") -> pd.DataFrame:
@@ -219,7 +221,7 @@ def model_comparison_chart(
             .mark_rule(strokeDash=[4, 3], color=_DOC_COLOR)
             .encode(x="documented:Q", tooltip=[alt.Tooltip("text:N", title="union of lists")])
         )
-    return alt.layer(*layers).add_params(max_delta).properties(title=title, width=width)
+    return layer_chart(*layers).add_params(max_delta).properties(title=title, width=width)
 
 
 def strata_chart_frame(stratified: StratifiedResult) -> pd.DataFrame:
@@ -256,4 +258,4 @@ def strata_chart(
     bars = base.mark_bar(color=_DOC_COLOR, height=14).encode(x=alt.X("documented:Q", title="units"))
     rule = base.mark_rule(color=_EST_COLOR, strokeWidth=3).encode(x="low:Q", x2="high:Q")
     point = base.mark_point(color=_EST_COLOR, filled=True, shape="diamond", size=90).encode(x="estimate:Q")
-    return alt.layer(bars, rule, point).properties(title=title, width=width)
+    return layer_chart(bars, rule, point).properties(title=title, width=width)

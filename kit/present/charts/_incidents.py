@@ -10,6 +10,7 @@ the count of incidents that gave no figure beside them (blank is not zero).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,7 +22,7 @@ import pandas as pd
 from kit.core.vocab import GRADE_ORDER, MATCH_STATUS_COLORS, MATCH_STATUS_ORDER, SOURCE_PALETTE, UNKNOWN_COLOR
 from kit.present._format import short_text
 from kit.present._html import safe_url
-from kit.present.charts._base import inline_data
+from kit.present.charts._base import inline_data, layer_chart
 
 if TYPE_CHECKING:
     from kit.match import MatchResult
@@ -151,7 +152,9 @@ def match_status_frame(
     records: pd.DataFrame = result.a if side == "a" else result.b
     status = result.record_status(side).to_numpy(dtype=object)
     if period is not None:
-        keep = pd.to_datetime(records["date_start"], errors="coerce").between(pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+        keep = pd.to_datetime(records["date_start"], errors="coerce").between(
+            pd.Timestamp(period[0]), pd.Timestamp(period[1])
+        )
         records, status = records[keep.to_numpy()], status[keep.to_numpy()]
     if by == "month":
         group = _months(records["date_start"]).dt.strftime("%Y-%m").fillna("(no date)")
@@ -195,7 +198,9 @@ def match_status_chart(
             y=alt.Y("records:Q", title="incidents", stack="zero"),
             color=alt.Color(
                 "status:N", title="match status",
-                scale=alt.Scale(domain=list(MATCH_STATUS_ORDER), range=[MATCH_STATUS_COLORS[s] for s in MATCH_STATUS_ORDER]),
+                scale=alt.Scale(
+                    domain=list(MATCH_STATUS_ORDER), range=[MATCH_STATUS_COLORS[s] for s in MATCH_STATUS_ORDER]
+                ),
                 sort=list(MATCH_STATUS_ORDER),
             ),
             order=alt.Order("status_rank:Q"),
@@ -252,7 +257,8 @@ def _polygon(rings: Sequence[Sequence[Sequence[float]]], digits: int) -> list[li
 
 def _simplify(geometry: dict[str, Any], digits: int) -> dict[str, Any]:
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    # Parsed JSON: a missing or malformed shape fails in `_polygon` and `_normalise` reports where.
+    coords: Any = geometry.get("coordinates")
     if kind == "Polygon":
         return {"type": kind, "coordinates": _polygon(coords, digits)}
     if kind == "MultiPolygon":
@@ -302,6 +308,9 @@ def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFram
     f["lat"] = pd.to_numeric(f["lat"], errors="coerce")
     f["lon"] = pd.to_numeric(f["lon"], errors="coerce")
     f = f.dropna(subset=["lat", "lon"])
+    no_figure = pd.Series(np.nan, index=f.index)
+    lows = pd.to_numeric(f.get("civilians_killed_low", no_figure), errors="coerce").astype(float).fillna(np.nan)
+    highs = pd.to_numeric(f.get("civilians_killed_high", no_figure), errors="coerce").astype(float).fillna(np.nan)
     pts = pd.DataFrame(
         {
             "lat": f["lat"].round(4),
@@ -313,12 +322,8 @@ def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFram
             "place": [short_text(v, 120) for v in f.get("place_name", pd.Series("", index=f.index))],
             "grade": f.get("grade", pd.Series("", index=f.index)).astype("string").fillna("").astype(str),
             "killed": [
-                "" if pd.isna(lo) and pd.isna(hi) else (f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}")
-                for lo, hi in zip(
-                    pd.to_numeric(f.get("civilians_killed_low", pd.Series(np.nan, index=f.index)), errors="coerce").astype(float).fillna(np.nan),
-                    pd.to_numeric(f.get("civilians_killed_high", pd.Series(np.nan, index=f.index)), errors="coerce").astype(float).fillna(np.nan),
-                    strict=True,
-                )
+                "" if math.isnan(lo) and math.isnan(hi) else (f"{lo:g}" if lo == hi else f"{lo:g}–{hi:g}")
+                for lo, hi in zip(lows, highs, strict=True)
             ],
             "url": [safe_url(u) or "" for u in f.get("url", pd.Series("", index=f.index))],
             "n": 1,
@@ -397,6 +402,6 @@ def incident_map(
         .add_params(pick)
     )
     subtitle = f"{len(incidents) - missing:,} of {len(incidents):,} records have coordinates"
-    return alt.layer(outlines, points).project(type="mercator").properties(
+    return layer_chart(outlines, points).project(type="mercator").properties(
         width=width, height=height, title=alt.Title(title, subtitle=subtitle)
     )
