@@ -56,7 +56,7 @@ def _as_range(x: Claimish) -> Range:
         return x
     if isinstance(x, (int, float)):
         return Range.point(x)
-    return claim_range(x if isinstance(x, pd.Series) else dict(x))
+    return claim_range(x)
 
 
 def _check(a: Claimish, b: Claimish, gazetteer: Gazetteer | None, allow_incomparable: bool) -> None:

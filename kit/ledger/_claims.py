@@ -10,7 +10,7 @@ loading never drops a row silently: each rejected row is reported as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -297,7 +297,7 @@ def validate_claims_frame(
     return LoadResult(claims, problems, len(frame), (file,))
 
 
-def claim_range(row: pd.Series | dict[str, object]) -> Range:
+def claim_range(row: pd.Series | Mapping[str, object]) -> Range:
     """The claim's figure as a `Range` (best kept when given)."""
     # A loaded row's numbers are floats; `best` may be absent (None, or NA from the Float64 column).
     low, high = cast("float", row["low"]), cast("float", row["high"])
