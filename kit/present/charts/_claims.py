@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import altair as alt
@@ -417,9 +418,45 @@ def range_chart_from_frame(
     if data_name is None:
         digest = hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()[:16]
         data_name = f"claims-{digest}"
+    width, title = lay["width"], lay["title"]
+    chart = layer_chart(*_range_layers(lay), data=alt.NamedData(name=data_name)).properties(
+        width=width, height=alt.Step(20), datasets={data_name: records})
+    if lay["controls"]:
+        chart = _range_controls(chart, lay)
+    if title:
+        chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
+    return chart
+
+
+_NOT_COMPARABLE = alt.datum.comparability == "not_comparable"
+
+
+def _range_emphasis(legend_pick: alt.Parameter | None) -> tuple[Any, ChannelStrokeWidth, ChannelSize]:
+    """Opacity, rule width and point size: hover, click and legend picks stand out when interactive."""
+    not_comp = _NOT_COMPARABLE
+    if legend_pick is None:
+        return alt.when(not_comp).then(alt.value(0.45)).otherwise(alt.value(0.95)), alt.value(7), alt.value(80)
+    opacity = (
+        alt.when(legend_pick, ~not_comp).then(alt.value(0.95))
+        .when(legend_pick).then(alt.value(0.45))
+        .otherwise(alt.value(0.08))
+    )
+    # `empty=False` does not carry into an `or` of params (each empty selection
+    # would select everything), so the test is spelled out per selection store
+    focused = " || ".join(
+        f"(length(data('{n}_store')) && vlSelectionTest('{n}_store', datum))"
+        for n in ("hover", "pick", "hover_point", "pick_point")
+    )
+    width_enc: ChannelStrokeWidth = alt.when(focused).then(alt.value(11)).otherwise(alt.value(7))
+    size_enc: ChannelSize = alt.when(focused).then(alt.value(200)).otherwise(alt.value(80))
+    return opacity, width_enc, size_enc
+
+
+def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
+    """Range rules, figure points, best ticks, notes and scope headings, sharing one y axis."""
     x_scale = alt.Scale.from_dict(lay["x_scale"])
-    x_title, width, title = lay["x_title"], lay["width"], lay["title"]
-    interactive, controls, links = lay["interactive"], lay["controls"], lay["links"]
+    x_title, width = lay["x_title"], lay["width"]
+    interactive, links = lay["interactive"], lay["links"]
     method_scale = alt.Scale(domain=lay["methods"], range=method_color_scale(lay["methods"]).range)
     color = alt.Color("method:N", scale=method_scale, title="method",
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolType="stroke",
@@ -430,36 +467,9 @@ def range_chart_from_frame(
     tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
     if lay["value_text"]:
         tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
-    # Vega-Lite cannot share one selection between two layers of a view, so the
-    # range rules and the point marks each carry their own hover/click selection.
-    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
-    pick = alt.selection_point(name="pick", fields=["claim_id"], on="click", empty=False)
-    hover_point = alt.selection_point(name="hover_point", on="pointerover", clear="pointerout",
-                                      fields=["claim_id"], empty=False)
-    pick_point = alt.selection_point(name="pick_point", fields=["claim_id"], on="click", empty=False)
-    legend_pick = alt.selection_point(name="legend_pick", fields=["method"], bind="legend")
-    not_comp = alt.datum.comparability == "not_comparable"
-    width_enc: ChannelStrokeWidth
-    size_enc: ChannelSize
-    if interactive:
-        opacity = (
-            alt.when(legend_pick, ~not_comp).then(alt.value(0.95))
-            .when(legend_pick).then(alt.value(0.45))
-            .otherwise(alt.value(0.08))
-        )
-        # `empty=False` does not carry into an `or` of params (each empty selection
-        # would select everything), so the test is spelled out per selection store
-        focused = " || ".join(
-            f"(length(data('{n}_store')) && vlSelectionTest('{n}_store', datum))"
-            for n in ("hover", "pick", "hover_point", "pick_point")
-        )
-        width_enc = alt.when(focused).then(alt.value(11)).otherwise(alt.value(7))
-        size_enc = alt.when(focused).then(alt.value(200)).otherwise(alt.value(80))
-    else:
-        opacity = alt.when(not_comp).then(alt.value(0.45)).otherwise(alt.value(0.95))
-        width_enc = alt.value(7)
-        size_enc = alt.value(80)
-
+    not_comp = _NOT_COMPARABLE
+    legend_pick = alt.selection_point(name="legend_pick", fields=["method"], bind="legend") if interactive else None
+    opacity, width_enc, size_enc = _range_emphasis(legend_pick)
     base = alt.Chart().encode(y=y)
     rule = base.mark_rule(strokeCap="round", cursor="pointer" if links else "default").encode(
         x=alt.X("low:Q", scale=x_scale, title=x_title),
@@ -491,39 +501,49 @@ def range_chart_from_frame(
     notes = base.mark_text(align="left", dx=9, fontSize=11, color="#333").encode(
         x=alt.X("high:Q", scale=x_scale), text="annotation:N",
     ).transform_filter("datum.annotation != ''")
-    if interactive:
-        rule = rule.add_params(hover, pick, legend_pick)
-        marks = marks.add_params(hover_point, pick_point)
+    if legend_pick is not None:
+        rule, marks = _range_selections(rule, marks, legend_pick)
     heads = base.mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=11, color="#222",
                            limit=width + 260).encode(
         x=alt.value(-(min(280, width // 2))), text="heading:N",
     ).transform_filter("datum.kind == 'header'")
-    chart = layer_chart(rule, marks, best_tick, notes, heads, data=alt.NamedData(name=data_name)).properties(
-        width=width, height=alt.Step(20), datasets={data_name: records})
-    if controls:
-        claimants, methods = lay["claimants"], lay["method_options"]
-        y_min, y_max = lay["years"]
-        bound = [
-            _select_param("claimant", "Claimant ", claimants),
-            _select_param("method", "Method ", methods, [METHOD_LABELS.get(m, m) for m in methods]),
-            alt.param(name="until", value=y_max,
-                      bind=alt.binding_range(min=y_min, max=max(y_max, y_min + 1), step=1,
-                                             name="Published up to (year) ")),
-        ]
-        chart = chart.transform_filter(
-            "datum.kind == 'header' || ("
-            "(claimant == null || datum.claimant == claimant)"
-            " && (method == null || datum.method == method)"
-            " && (!isValid(datum.year) || datum.year <= until))"
-        ).transform_joinaggregate(
-            shown="valid(claim_id)", groupby=["scope_label"],
-        ).transform_filter("datum.kind != 'header' || datum.shown > 0")
-        chart = chart.add_params(*bound)
-    if title:
-        chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
-    return chart
+    return [rule, marks, best_tick, notes, heads]
 
 
+def _range_selections(rule: alt.Chart, marks: alt.Chart, legend_pick: alt.Parameter) -> tuple[alt.Chart, alt.Chart]:
+    """Hover and click selections on the rules and the points, and the legend pick on the rules.
+
+    Vega-Lite cannot share one selection between two layers of a view, so the
+    range rules and the point marks each carry their own hover/click selection.
+    """
+    hover = alt.selection_point(name="hover", on="pointerover", clear="pointerout", fields=["claim_id"], empty=False)
+    pick = alt.selection_point(name="pick", fields=["claim_id"], on="click", empty=False)
+    hover_point = alt.selection_point(name="hover_point", on="pointerover", clear="pointerout",
+                                      fields=["claim_id"], empty=False)
+    pick_point = alt.selection_point(name="pick_point", fields=["claim_id"], on="click", empty=False)
+    return rule.add_params(hover, pick, legend_pick), marks.add_params(hover_point, pick_point)
+
+
+def _range_controls(chart: alt.LayerChart, lay: dict[str, Any]) -> alt.LayerChart:
+    """Claimant and method pickers and a 'published up to' slider, bound in the page (no kernel needed)."""
+    claimants, methods = lay["claimants"], lay["method_options"]
+    y_min, y_max = lay["years"]
+    bound = [
+        _select_param("claimant", "Claimant ", claimants),
+        _select_param("method", "Method ", methods, [METHOD_LABELS.get(m, m) for m in methods]),
+        alt.param(name="until", value=y_max,
+                  bind=alt.binding_range(min=y_min, max=max(y_max, y_min + 1), step=1,
+                                         name="Published up to (year) ")),
+    ]
+    chart = chart.transform_filter(
+        "datum.kind == 'header' || ("
+        "(claimant == null || datum.claimant == claimant)"
+        " && (method == null || datum.method == method)"
+        " && (!isValid(datum.year) || datum.year <= until))"
+    ).transform_joinaggregate(
+        shown="valid(claim_id)", groupby=["scope_label"],
+    ).transform_filter("datum.kind != 'header' || datum.shown > 0")
+    return chart.add_params(*bound)
 
 
 # --------------------------------------------------------------------------- as-of timeline
@@ -710,6 +730,36 @@ def gap_chart(
     a and b (defaults to `gap.attrs['claimant_a'/'claimant_b']`).
     """
     _require(gap, _GAP_COLUMNS, "gap series")
+    g = _gap_frame(gap)
+    a_name, b_name = labels if labels is not None else _gap_labels(g, gap)
+    has_ratio = {"ratio_low", "ratio_high"} <= set(g.columns)
+    look = _GapLook(
+        data=inline_data(g), tooltip=_gap_tooltip(a_name, b_name, "verdict_text" in g.columns),
+        flagged="verdict" in g.columns, show_mid=show_mid, at_dates=g["date"] if at is not None else None,
+        width=width, height=height,
+    )
+    panels: list[alt.LayerChart] = []
+    if metric in ("gap", "both"):
+        panels.append(_gap_panel(look, "gap_low", "gap_high", "gap_mid", 0.0,
+                                 f"gap: {a_name} − {b_name} (interval)", "gap_hover"))
+    if metric in ("ratio", "both"):
+        if not has_ratio:
+            raise ValueError("gap series: ratio_low/ratio_high columns are needed for metric='ratio'")
+        panels.append(_gap_panel(look, "ratio_low", "ratio_high", "ratio_mid", 1.0,
+                                 f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
+    chart: alt.LayerChart | alt.VConcatChart = (
+        panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
+    if "verdict" in g.columns and g["verdict"].eq("not_comparable").any():
+        chart = chart.properties(title=alt.TitleParams(
+            "Grey: dates where the two latest figures are not comparable (hover for why)",
+            fontSize=11, fontWeight="normal", anchor="start"))
+    if at is not None and declare_at:
+        chart = chart.add_params(as_of_param(g["date"], at, bind_at))
+    return chart
+
+
+def _gap_frame(gap: pd.DataFrame) -> pd.DataFrame:
+    """Dated, sorted rows with finite numbers, the last step carried a little forward, and texts for tooltips."""
     g = gap.copy()
     g["date"] = pd.to_datetime(g["date"], errors="coerce")
     num_cols = [c for c in ("a_low", "a_high", "b_low", "b_high", "gap_low", "gap_high", "ratio_low", "ratio_high")
@@ -718,14 +768,6 @@ def gap_chart(
         g[c] = pd.to_numeric(g[c], errors="coerce").where(lambda v: v.map(lambda x: not math.isinf(x)))
     g = g[g["date"].notna()].sort_values("date")
     _check_rows(g, "gap_chart")
-    if labels is None:
-        names = []
-        for side in ("a", "b"):
-            col = f"claimant_{side}"
-            value = g[col].iloc[0] if col in g.columns and len(g) else gap.attrs.get(col, side.upper())
-            names.append(short_text(value, 60))
-        labels = (names[0], names[1])
-    a_name, b_name = labels
     if len(g):
         # carry the last interval forward a little so the last step is visible
         tail = g.tail(1).copy()
@@ -748,8 +790,20 @@ def gap_chart(
             short_text(f"{VERDICT_LABELS.get(str(v), v)}" + (f": {r}" if short_text(r) else ""), 400)
             for v, r in zip(g["verdict"], _col(g, "reasons"), strict=True)
         ]
-    data = inline_data(g)
-    x = alt.X("date:T", title="date")
+    return g
+
+
+def _gap_labels(g: pd.DataFrame, gap: pd.DataFrame) -> tuple[str, str]:
+    """Names of side a and side b: from the rows, else the frame's attrs, else 'A' and 'B'."""
+    names = []
+    for side in ("a", "b"):
+        col = f"claimant_{side}"
+        value = g[col].iloc[0] if col in g.columns and len(g) else gap.attrs.get(col, side.upper())
+        names.append(short_text(value, 60))
+    return names[0], names[1]
+
+
+def _gap_tooltip(a_name: str, b_name: str, with_verdict: bool) -> list[alt.Tooltip]:
     tooltip = [
         alt.Tooltip("date:T", format="%Y-%m-%d"),
         alt.Tooltip("a_text:N", title=f"{a_name} (known)"),
@@ -757,62 +811,60 @@ def gap_chart(
         alt.Tooltip("gap_text:N", title=f"gap {a_name} − {b_name}"),
         alt.Tooltip("ratio_text:N", title=f"ratio {a_name} / {b_name}"),
     ]
-    if "verdict_text" in g.columns:
+    if with_verdict:
         tooltip.append(alt.Tooltip("verdict_text:N", title="scope"))
+    return tooltip
 
-    def panel(lo: str, hi: str, mid: str, ref: float, title: str, name: str) -> alt.LayerChart:
-        base = alt.Chart(data).encode(x=x)
-        band = base.mark_area(interpolate="step-after", opacity=0.35, color="#5b6bb5").encode(
-            y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q",
-        ).transform_filter(f"isValid(datum.{lo}) && isValid(datum.{hi})")
-        edges = [
-            base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(y=f"{c}:Q")
-            .transform_filter(f"isValid(datum.{c})")
-            for c in (lo, hi)
-        ]
-        ref_rule = alt.Chart(alt.InlineData(values=[{"ref": ref}])).mark_rule(color="#999").encode(y="ref:Q")
-        near = alt.selection_point(name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"],
-                                   empty=False)
-        # invisible until the pointer is near: then the interval at that date is marked
-        hits = base.mark_point(size=120, filled=True, color="#33407a").encode(
-            y=f"{hi}:Q", tooltip=tooltip,
-            opacity=alt.when(near).then(alt.value(0.9)).otherwise(alt.value(0.0)),
-        ).transform_filter(f"isValid(datum.{hi})").add_params(near)
-        layers: list[alt.Chart] = [band, *edges, ref_rule, hits]
-        if "verdict" in g.columns:
-            # dates where the two latest figures are not comparable get a grey
-            # backdrop, so no one reads the band there as a like-for-like gap
-            flagged = alt.Chart(data).mark_rect(color="#9e9e9e", opacity=0.25).encode(
-                x=x, x2="date_next:T",
-                tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("verdict_text:N", title="scope")],
-            ).transform_filter("datum.verdict === 'not_comparable'")
-            layers.insert(0, flagged)
-        if show_mid:
-            layers.append(base.mark_line(interpolate="step-after", strokeDash=[4, 4], color="#33407a",
-                                         strokeWidth=1).encode(y=f"{mid}:Q")
-                          .transform_filter(f"isValid(datum.{mid})"))
-        if at is not None:
-            layers.extend(_at_marks(g["date"]))
-        return layer_chart(*layers).properties(width=width, height=height)
 
-    panels: list[alt.LayerChart] = []
-    if metric in ("gap", "both"):
-        panels.append(panel("gap_low", "gap_high", "gap_mid", 0.0,
-                            f"gap: {a_name} − {b_name} (interval)", "gap_hover"))
-    if metric in ("ratio", "both"):
-        if not has_ratio:
-            raise ValueError("gap series: ratio_low/ratio_high columns are needed for metric='ratio'")
-        panels.append(panel("ratio_low", "ratio_high", "ratio_mid", 1.0,
-                            f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
-    chart: alt.LayerChart | alt.VConcatChart = (
-        panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
-    if "verdict" in g.columns and g["verdict"].eq("not_comparable").any():
-        chart = chart.properties(title=alt.TitleParams(
-            "Grey: dates where the two latest figures are not comparable (hover for why)",
-            fontSize=11, fontWeight="normal", anchor="start"))
-    if at is not None and declare_at:
-        chart = chart.add_params(as_of_param(g["date"], at, bind_at))
-    return chart
+@dataclass(frozen=True)
+class _GapLook:
+    """What every panel of one gap chart shares."""
+
+    data: dict[str, list[dict[str, Any]]]  # inline rows (`inline_data`)
+    tooltip: list[alt.Tooltip]
+    flagged: bool  # the rows carry verdicts: grey out the not comparable dates
+    show_mid: bool
+    at_dates: pd.Series | None  # the dates, when an as-of rule is drawn
+    width: int
+    height: int
+
+
+def _gap_panel(look: _GapLook, lo: str, hi: str, mid: str, ref: float, title: str, name: str) -> alt.LayerChart:
+    """One interval band (gap or ratio) with its edges, reference line, hover marks and grey backdrops."""
+    x = alt.X("date:T", title="date")
+    base = alt.Chart(look.data).encode(x=x)
+    band = base.mark_area(interpolate="step-after", opacity=0.35, color="#5b6bb5").encode(
+        y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q",
+    ).transform_filter(f"isValid(datum.{lo}) && isValid(datum.{hi})")
+    edges = [
+        base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(y=f"{c}:Q")
+        .transform_filter(f"isValid(datum.{c})")
+        for c in (lo, hi)
+    ]
+    ref_rule = alt.Chart(alt.InlineData(values=[{"ref": ref}])).mark_rule(color="#999").encode(y="ref:Q")
+    near = alt.selection_point(name=name, on="pointerover", clear="pointerout", nearest=True, fields=["date"],
+                               empty=False)
+    # invisible until the pointer is near: then the interval at that date is marked
+    hits = base.mark_point(size=120, filled=True, color="#33407a").encode(
+        y=f"{hi}:Q", tooltip=look.tooltip,
+        opacity=alt.when(near).then(alt.value(0.9)).otherwise(alt.value(0.0)),
+    ).transform_filter(f"isValid(datum.{hi})").add_params(near)
+    layers: list[alt.Chart] = [band, *edges, ref_rule, hits]
+    if look.flagged:
+        # dates where the two latest figures are not comparable get a grey
+        # backdrop, so no one reads the band there as a like-for-like gap
+        flagged = alt.Chart(look.data).mark_rect(color="#9e9e9e", opacity=0.25).encode(
+            x=x, x2="date_next:T",
+            tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("verdict_text:N", title="scope")],
+        ).transform_filter("datum.verdict === 'not_comparable'")
+        layers.insert(0, flagged)
+    if look.show_mid:
+        layers.append(base.mark_line(interpolate="step-after", strokeDash=[4, 4], color="#33407a",
+                                     strokeWidth=1).encode(y=f"{mid}:Q")
+                      .transform_filter(f"isValid(datum.{mid})"))
+    if look.at_dates is not None:
+        layers.extend(_at_marks(look.at_dates))
+    return layer_chart(*layers).properties(width=look.width, height=look.height)
 
 
 # --------------------------------------------------------------------------- comparability matrix
