@@ -332,3 +332,20 @@ def test_architecture_doc_lists_every_folder_and_module() -> None:
     assert not unlisted, f"modules missing from docs/ARCHITECTURE.md: {unlisted}"
     layers = set(re.findall(r"^ \d?\s+(\w+)\s+kit/(\w+)/", (ROOT / "docs" / "ARCHITECTURE.md").read_text(), re.M))
     assert {pkg for _, pkg in layers} == set(LAYERS), "the layer diagram and LAYERS disagree"
+
+
+#: Longest function body allowed in kit/ (lines, decorators and docstring included).
+MAX_FUNCTION_LINES = 100
+
+
+def test_no_function_is_longer_than_a_screenful_or_two() -> None:
+    """Functions past 100 lines hid several steps each; they were split along their own section comments."""
+    long = []
+    for path, _ in _modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                length = (node.end_lineno or node.lineno) - first + 1
+                if length > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name} has {length} lines")
+    assert not long, "\n".join(long)
