@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
             str, typer.Option(help="Records without coordinates: governorate | country | none.")
         ] = "governorate",
         decisions: Annotated[
-            Path | None, typer.Option(help="Reviewer decisions CSV to re-apply (kit.review writes it).")
+            Path | None, typer.Option(help="Reviewer decisions CSV to re-apply (kit.ui.MatchReview writes it).")
         ] = None,
         coalition_only: Annotated[
             bool, typer.Option(help="Keep only list-A rows that allege the US-led coalition.")

@@ -34,7 +34,7 @@ class MatchInputError(InputError):
 def load_decisions(path: str | Path | pd.DataFrame | None) -> pd.DataFrame:
     """Read a reviewer decisions CSV; the latest decision per pair wins.
 
-    The file is an append-only log (`kit.review` appends one row per click), so
+    The file is an append-only log (`kit.ui.MatchReview` appends one row per click), so
     history is kept; an absent file means no decisions yet. Bad rows raise
     `MatchInputError` naming file, line and field.
     """

@@ -4,7 +4,7 @@ Automated event matching has gone badly wrong in published work (Spagat &
 Dougherty: an algorithm found 1 match where hand-matching found two thirds of
 the records), so every step here is visible: each candidate pair carries a score
 *and* its reasons in words, thresholds are parameters, a human can accept or
-reject any pair (`kit.review`), and those decisions are re-applied on every run.
+reject any pair (`kit.ui.MatchReview`), and those decisions are re-applied on every run.
 
 Pipeline (see docs/MATCHING.md):
 

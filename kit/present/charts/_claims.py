@@ -81,7 +81,7 @@ def _check_rows(frame: pd.DataFrame, what: str) -> None:
     if len(frame) > MAX_CHART_ROWS:
         raise ValueError(
             f"{what}: {len(frame):,} rows is more than a chart should inline ({MAX_CHART_ROWS:,}); "
-            "aggregate first (see kit.widgets for pandas/DuckDB pre-aggregation)"
+            "aggregate first (see kit.ui.IncidentExplorer for DuckDB pre-aggregation)"
         )
 
 
@@ -338,7 +338,7 @@ def claims_range_chart(
     With `interactive`, the chart carries offline Vega-Lite controls: `claimant`
     and `method` dropdowns, an `until` publication-year slider, `legend_pick`
     legend isolation, `hover` highlighting and a `pick` click selection (read by
-    `kit.widgets.ClaimExplorer`). `controls=False` keeps the selections but drops
+    `kit.ui.ClaimExplorer`). `controls=False` keeps the selections but drops
     the bound dropdowns/slider (live widgets replace them); it defaults to
     `interactive`. `links` adds an href to each claim's http(s) URL.
     `log_scale=None` picks a log axis when figures span more than 50×.
@@ -641,7 +641,7 @@ def as_of_chart(
     high, published, url, relay_chain). A point marks each new publication,
     with its provenance in the tooltip and a link to its http(s) URL. With
     `at`, a vertical rule marks that date through the `at` param (a slider when
-    `bind_at`, set from Python by `kit.widgets.GapExplorer` otherwise);
+    `bind_at`, set from Python by `kit.ui.GapExplorer` otherwise);
     `declare_at=False` draws the rule but leaves declaring `at` to a composed chart.
     """
     s = _as_of_table(series)
