@@ -349,3 +349,31 @@ def test_no_function_is_longer_than_a_screenful_or_two() -> None:
                 if length > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.name} has {length} lines")
     assert not long, "\n".join(long)
+
+
+def _resolve(dotted: str) -> bool:
+    """Whether `kit.a.b.c` names a module or an attribute reachable from one."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            target: object = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        for name in parts[i:]:
+            if not hasattr(target, name):
+                return False
+            target = getattr(target, name)
+        return True
+    return False
+
+
+def test_every_kit_name_the_docs_mention_exists() -> None:
+    """`kit.x.y` in README.md, docs/ and data/README.md resolves: docs move with the code."""
+    bad = [
+        f"{doc.relative_to(ROOT)}: {dotted}"
+        for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "data" / "README.md"]
+        for dotted in re.findall(r"`(kit(?:\.[A-Za-z_]\w*)+)", doc.read_text(encoding="utf-8"))
+        if not _resolve(dotted)
+    ]
+    assert not bad, "\n".join(bad)
+    assert not _resolve("kit.gazetteer.load_gazetteer") and _resolve("kit.ledger.load_gazetteer")
