@@ -78,7 +78,7 @@ def read_rows(
         columns += [h for h in dict.fromkeys(header) if h not in columns]
     problems = _header_problems(header, required, columns, name)
     bad_header = bool(problems)
-    records, lines, row_problems, rows_in = _records(reader, len(header), name, keep=not bad_header)
+    records, lines, row_problems, rows_in = _records(reader, len(header), name, keep=not bad_header, strip=not verbatim)
     problems += row_problems
     if bad_header and rows_in:
         problems.append(Problem(name, 1, "(file)", f"all {rows_in} data row(s) rejected because the header is invalid"))
@@ -88,8 +88,6 @@ def read_rows(
         if col not in frame.columns:
             frame[col] = pd.Series([""] * len(frame), dtype="string")
     frame = frame[columns].fillna("")
-    if not verbatim:
-        frame = frame.apply(lambda s: s.str.strip())
     frame[LINE] = pd.Series(lines, dtype="int64")
     frame[FILE] = name
     return frame, problems, rows_in
@@ -137,7 +135,7 @@ class _Reader(Protocol):
 
 
 def _records(
-    reader: _Reader, width: int, name: str, *, keep: bool
+    reader: _Reader, width: int, name: str, *, keep: bool, strip: bool
 ) -> tuple[list[list[str]], list[int], list[Problem], int]:
     """Data records with the line each starts on, ragged-row problems, and the count of non-blank rows."""
     records: list[list[str]] = []
@@ -168,6 +166,6 @@ def _records(
                 Problem(name, start, "(row)", f"expected {width} fields, found {len(row)} (an unquoted comma?)")
             )
             continue
-        records.append(row)
+        records.append([c.strip() for c in row] if strip else row)
         lines.append(start)
     return records, lines, problems, rows_in
