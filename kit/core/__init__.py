@@ -13,7 +13,7 @@ from kit.core._compat import (
     offline_jupyterchart,
     register_cell_progress_engine,
 )
-from kit.core._csv import FILE, LINE, read_rows
+from kit.core._csv import FILE, LINE, display_name, read_rows
 from kit.core._dates import (
     PARTIAL_DATE,
     date_text,
@@ -41,6 +41,7 @@ __all__ = [
     "RangeError",
     "__version__",
     "data_dir",
+    "display_name",
     "vocab",
     "date_text",
     "infer_notebook_parameters",

@@ -27,7 +27,8 @@ LINE = "__line__"
 FILE = "__file__"
 
 
-def _display(path: Path) -> str:
+def display_name(path: Path) -> str:
+    """The path as the user typed it, relative to cwd when possible, for `file:line` messages."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -61,7 +62,7 @@ def read_rows(
     import pandas as pd  # here, not at module top: the CLI imports kit.core for --help
 
     p = Path(path)
-    name = _display(p) if name is None else name
+    name = display_name(p) if name is None else name
     columns = [*required, *optional]
     empty = pd.DataFrame(columns=[*columns, LINE, FILE], dtype="string")
     text, problem = _text(p, name, verbatim)

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from kit.core import display_name
 from kit.incidents._schema import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -36,13 +37,6 @@ from kit.incidents._schema import (
 
 _HXL_CELL = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z0-9_]+)*$", re.IGNORECASE)
 
-
-def display_name(path: Path) -> str:
-    """The path as the user typed it, relative to cwd when possible, for `file:line` messages."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 @dataclass

@@ -33,8 +33,9 @@ __all__ = [
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+def is_missing(value: object) -> bool:
+    """None, NA, NaT or NaN: a cell with no value, shown as empty text."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def _float(value: object) -> float:
@@ -54,7 +55,7 @@ def _number(value: object) -> float | None:
 
 def short_text(value: object, limit: int = 280) -> str:
     """A display string: missing → "", control characters dropped, capped at `limit` chars."""
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, (tuple, list)):
         value = " > ".join(str(v) for v in value)
@@ -64,7 +65,7 @@ def short_text(value: object, limit: int = 280) -> str:
 
 def format_figure(value: object, digits: int = 0) -> str:
     """A number as readers write it (13,342; 0.11), or "" when missing."""
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     number = _float(value)
     if math.isinf(number):

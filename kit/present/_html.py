@@ -11,7 +11,6 @@ links is decided once, by `kit.core.safe_url`.
 from __future__ import annotations
 
 import html
-import math
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -20,6 +19,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from kit.core import safe_url
+from kit.present._format import is_missing
 
 __all__ = ["LINK_REL", "escape_markdown", "escape_text", "file_link", "html_table", "md", "safe_link", "safe_url"]
 
@@ -29,17 +29,9 @@ _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 LINK_REL = "noopener noreferrer nofollow"
 
 
-def _is_missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return False
-
-
 def _plain(value: object) -> str:
     """A readable string for a cell value (dates without midnight, tuples joined)."""
-    if _is_missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, pd.Timestamp | datetime):
         ts = pd.Timestamp(value)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kit.core import display_name
 from kit.incidents._places import GazetteerLike
-from kit.incidents._read import display_name
 from kit.incidents._schema import IncidentFileError, LoadedIncidents
 from kit.incidents.loaders._acled import load_acled
 from kit.incidents.loaders._airwars import load_airwars

@@ -10,12 +10,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core import Problem
+from kit.core import Problem, display_name
 from kit.incidents._places import GazetteerLike, PlaceResolver, resolve_governorates
 from kit.incidents._read import (
     Checks,
     Table,
-    display_name,
     finish,
     read_table,
 )

@@ -17,7 +17,7 @@ import pandas as pd
 
 from kit.core.vocab import CHOSEN_COLOR, ESTIMATE_KIND_COLORS, ESTIMATE_KIND_ORDER
 from kit.present._format import format_figure, format_range, short_text
-from kit.present.charts._base import layer_chart
+from kit.present.charts._base import inline_data, layer_chart
 
 if TYPE_CHECKING:
     from kit.estimate import EstimateResult, LoglinearResult, StratifiedResult
@@ -33,25 +33,6 @@ __all__ = [
 
 _DOC_COLOR = ESTIMATE_KIND_COLORS["list"]
 _EST_COLOR = ESTIMATE_KIND_COLORS["estimate"]
-
-
-def _json_value(value: object) -> object:
-    if hasattr(value, "item"):  # numpy scalar
-        value = value.item()
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None  # NaN or inf is not valid JSON; missing values are null
-    return value
-
-
-def _inline(frame: pd.DataFrame) -> alt.InlineData:
-    """Rows embedded in the spec as strict JSON (never data.url, never NaN)."""
-    rows = [
-        {col: _json_value(v) for col, v in zip(frame.columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
-    return alt.InlineData(values=rows)
 
 
 def _finite(x: object) -> float | None:
@@ -112,7 +93,7 @@ def documented_vs_estimate_chart(
         alt.Tooltip("detail:N", title="how"),
         alt.Tooltip("note:N", title="assumptions"),
     ]
-    base = alt.Chart(_inline(frame)).encode(
+    base = alt.Chart(inline_data(frame)).encode(
         y=alt.Y("label:N", sort=order, title=None),
         tooltip=tooltip,
     )
@@ -200,7 +181,7 @@ def model_comparison_chart(
     ]
     color = alt.condition("datum.chosen", alt.value(CHOSEN_COLOR), alt.value(_EST_COLOR))
     base = (
-        alt.Chart(_inline(frame))
+        alt.Chart(inline_data(frame))
         .transform_filter(alt.datum.delta_aic <= max_delta)
         .encode(y=alt.Y("model:N", sort=order, title=None, axis=alt.Axis(labelLimit=420)), tooltip=tooltip)
     )
@@ -217,7 +198,7 @@ def model_comparison_chart(
     if documented is not None:
         doc = pd.DataFrame([{"documented": documented, "text": f"documented: {format_figure(documented)}"}])
         layers.append(
-            alt.Chart(_inline(doc))
+            alt.Chart(inline_data(doc))
             .mark_rule(strokeDash=[4, 3], color=_DOC_COLOR)
             .encode(x="documented:Q", tooltip=[alt.Tooltip("text:N", title="union of lists")])
         )
@@ -253,7 +234,7 @@ def strata_chart(
         alt.Tooltip("model:N"),
         alt.Tooltip("warnings:N"),
     ]
-    base = alt.Chart(_inline(frame)).encode(y=alt.Y("stratum:N", title=None, sort=list(frame["stratum"])),
+    base = alt.Chart(inline_data(frame)).encode(y=alt.Y("stratum:N", title=None, sort=list(frame["stratum"])),
                                                 tooltip=tooltip)
     bars = base.mark_bar(color=_DOC_COLOR, height=14).encode(x=alt.X("documented:Q", title="units"))
     rule = base.mark_rule(color=_EST_COLOR, strokeWidth=3).encode(x="low:Q", x2="high:Q")
