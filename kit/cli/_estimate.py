@@ -17,8 +17,6 @@ from kit.core import InputError
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["register"]
-
 
 def _fmt(x: object, spec: str = ",.0f") -> str:
     if x is None:

@@ -88,4 +88,3 @@ def register(app: typer.Typer) -> None:
     app.add_typer(sub, name="incidents")
 
 
-__all__ = ["register"]

@@ -9,8 +9,6 @@ import typer
 
 from kit.core import InputError, Problem
 
-__all__ = ["register", "validate_paths"]
-
 
 def _is_gazetteer(path: Path) -> bool:
     try:

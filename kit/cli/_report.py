@@ -18,8 +18,6 @@ if TYPE_CHECKING:
 # kit.report (altair, nbformat, papermill) and rich are imported inside the functions that
 # use them: every `kit` command pays for this module's import, only `kit render` needs them.
 
-__all__ = ["register"]
-
 
 def _size(n: int) -> str:
     return f"{n / 1_000_000:.2f} MB" if n >= 100_000 else f"{n / 1000:.0f} KB"

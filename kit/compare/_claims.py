@@ -18,22 +18,6 @@ from kit.core.vocab import VERDICT_ORDER
 from kit.ledger import Gazetteer, claim_range
 from kit.scope import ScopeComparison, compare_scopes
 
-__all__ = [
-    "IncomparableError",
-    "PairComparison",
-    "admission_lag",
-    "against_anchor",
-    "as_of",
-    "compare_claims",
-    "gap_over_time",
-    "gap_range",
-    "published_until",
-    "ratio_range",
-    "reporting_lag",
-    "select_scope",
-    "verdicts_against_anchor",
-]
-
 _SERIES_COLUMNS = [
     "date", "claimant", "claim_id", "low", "best", "high", "published", "known_from",
     "period_start_date", "period_end_date", "qualifier", "method", "url", "relay_chain",

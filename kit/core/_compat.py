@@ -14,13 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = [
-    "infer_notebook_parameters",
-    "register_cell_progress_engine",
-    "offline_jupyterchart",
-    "observe_chart_selections",
-]
-
 CellCallback = Callable[[int, int], None]
 
 

@@ -21,8 +21,6 @@ if TYPE_CHECKING:
 # pandas is imported inside each function: kit.core loads no third-party package at import
 # time, so `kit --help` and the other light commands start without it (tests/test_cli_ledger.py).
 
-__all__ = ["PARTIAL_DATE", "date_text", "parse_partial_date", "partial_date_start"]
-
 #: The only date forms the kit reads: YYYY, YYYY-MM, YYYY-MM-DD.
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

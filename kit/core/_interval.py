@@ -11,8 +11,6 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
-__all__ = ["Range", "RangeError"]
-
 
 class RangeError(ValueError):
     """A range that cannot exist (low > high, NaN) or an undefined operation."""

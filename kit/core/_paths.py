@@ -37,4 +37,3 @@ def shared_dir() -> Path | None:
     return path if (path / "data").is_dir() else None
 
 
-__all__ = ["repo_root", "data_dir", "shared_dir"]

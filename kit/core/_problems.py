@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "InputError"]
-
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["INPUTS_ENV", "RENDER_ENV", "is_rendering"]
-
 RENDER_ENV = "KIT_RENDER"
 """Set (to "1") by `kit render` in the kernel's environment: switch to the kit renderer."""
 INPUTS_ENV = "KIT_RENDER_INPUTS"

@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["URL_FAST_PATH", "URL_PATTERN", "URL_UNSAFE_CHARACTERS", "UrlFastPath", "is_safe_url", "safe_url"]
-
 #: Characters never allowed anywhere in a URL the kit links to (as a regex class body).
 URL_UNSAFE_CHARACTERS = r"\x00-\x20\x7f\"'<>`\\"
 _C = rf"[^{URL_UNSAFE_CHARACTERS}]"  # any allowed character

@@ -20,14 +20,6 @@ import pandas as pd
 
 from kit.core import FILE, LINE, InputError, Problem, read_rows
 
-__all__ = [
-    "CaptureHistories",
-    "HistoryFile",
-    "read_histories",
-    "histories_from_frame",
-    "histories_from_matches",
-]
-
 _COUNT = "count"
 _MAX_LISTS = 12
 

@@ -42,29 +42,6 @@ from kit.estimate._histories import (
     read_histories,
 )
 
-__all__ = [
-    "ASSUMPTIONS",
-    "ChaoEstimate",
-    "EstimateResult",
-    "EstimateWarning",
-    "JSON_SCHEMA",
-    "LoglinearResult",
-    "ModelFit",
-    "StratifiedResult",
-    "TwoListEstimate",
-    "chao_lower_bound",
-    "chapman",
-    "describe",
-    "dumps",
-    "estimate",
-    "estimate_file",
-    "estimate_strata",
-    "lincoln_petersen",
-    "loglinear",
-    "model_table",
-    "pairwise_two_list",
-]
-
 ASSUMPTIONS: dict[str, str] = {
     "closed_population": (
         "Closed population: every unit (death, incident) could have been recorded by each list over the "

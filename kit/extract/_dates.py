@@ -18,8 +18,6 @@ import dateparser
 
 from kit.ledger import Operation, load_operations
 
-__all__ = ["DateMention", "PeriodMention", "find_dates", "find_periods"]
-
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"

@@ -13,14 +13,6 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-__all__ = [
-    "MAX_DIGITS",
-    "VAGUE_QUANTITIES",
-    "Quantity",
-    "find_quantities",
-    "parse_number",
-]
-
 #: Figures with more digits than this are not casualty counts (a 40-digit
 #: string is an identifier or junk); they are skipped, never parsed.
 MAX_DIGITS = 10

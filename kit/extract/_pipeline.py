@@ -52,17 +52,6 @@ if TYPE_CHECKING:
     from spacy.matcher import Matcher
 
 
-__all__ = [
-    "MAX_TEXT_CHARS",
-    "REQUIRED_FIELDS",
-    "DraftClaim",
-    "DraftClaims",
-    "ExtractInputError",
-    "extract_claims",
-    "extract_file",
-    "parse_published",
-]
-
 #: Largest text accepted, in characters (spaCy's own default `max_length`).
 #: Longer inputs raise ExtractInputError: split them (e.g. one file per article).
 MAX_TEXT_CHARS = 1_000_000

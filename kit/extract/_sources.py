@@ -13,8 +13,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["KNOWN_NAMES", "KNOWN_SOURCES", "Attribution", "Source", "canonical_source", "find_attributions"]
-
 
 @dataclass(frozen=True, slots=True)
 class Source:

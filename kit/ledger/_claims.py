@@ -29,7 +29,6 @@ from kit.ledger._schema import (
     ClaimSchema,
 )
 
-__all__ = ["LoadResult", "claim_range", "ledger_files", "load_claims", "validate_claims_frame"]
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 

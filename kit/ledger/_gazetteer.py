@@ -21,15 +21,6 @@ import pandas as pd
 
 from kit.core import FILE, LINE, InputError, Problem, data_dir, is_safe_url, read_rows
 
-__all__ = [
-    "PLACE_COLUMNS",
-    "PLACE_KINDS",
-    "Gazetteer",
-    "PlaceRelation",
-    "load_gazetteer",
-    "normalise_name",
-]
-
 PLACE_COLUMNS = ["place_id", "name", "kind", "parent_id", "variants", "lat", "lon", "pcode", "source_url"]
 _REQUIRED = ["place_id", "name", "kind", "parent_id"]
 PLACE_KINDS = ("country", "governorate", "district", "city", "area")

@@ -13,8 +13,6 @@ from pathlib import Path
 
 from kit.core import FILE, LINE, InputError, Problem, data_dir, read_rows
 
-__all__ = ["Operation", "load_operations"]
-
 _REQUIRED = ["operation_id", "name", "start"]
 
 

@@ -15,8 +15,6 @@ import pandera.pandas as pa
 from kit.core import is_safe_url
 from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE_STATUSES, UNITS, VICTIMS
 
-__all__ = ["CLAIM_COLUMNS", "OPTIONAL_COLUMNS", "RELAY_SEPARATOR", "REQUIRED_VALUES", "ClaimSchema", "WIDE_FIELD"]
-
 CLAIM_COLUMNS = [
     "claim_id", "claimant", "claimant_type", "relay_chain", "source_status", "published", "url",
     "low", "best", "high", "qualifier", "unit", "outcome", "victims", "perpetrator", "places",

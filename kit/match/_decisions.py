@@ -17,8 +17,6 @@ import pandas as pd
 
 from kit.core import FILE, LINE, InputError, Problem, read_rows
 
-__all__ = ["DECISION_COLUMNS", "MatchInputError", "append_decisions", "load_decisions"]
-
 DECISION_COLUMNS = ["source_a", "id_a", "source_b", "id_b", "decision", "reviewer", "decided_at", "note"]
 _DECISIONS = ("accept", "reject")
 

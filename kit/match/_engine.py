@@ -37,17 +37,6 @@ from scipy.sparse.csgraph import connected_components
 from kit.core import Problem
 from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
 
-__all__ = [
-    "DATE_PRECISION_DAYS",
-    "LOCATION_RADIUS_KM",
-    "MATCH_COLUMNS",
-    "MatchResult",
-    "SCORE_WEIGHTS",
-    "collapse_strikes",
-    "match_incidents",
-    "sensitivity",
-]
-
 # --------------------------------------------------------------------------
 # Documented constants
 # --------------------------------------------------------------------------

@@ -19,17 +19,6 @@ import pandas as pd
 from kit.core import Range, date_text
 from kit.core.vocab import QUALIFIER_WORDS
 
-__all__ = [
-    "date_text",
-    "figure_text",
-    "format_figure",
-    "format_range",
-    "interval_text",
-    "period_text",
-    "short_text",
-    "stated_period_text",
-]
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

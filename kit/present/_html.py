@@ -21,8 +21,6 @@ from markupsafe import Markup
 from kit.core import safe_url
 from kit.present._format import is_missing
 
-__all__ = ["LINK_REL", "escape_markdown", "escape_text", "file_link", "html_table", "md", "safe_link", "safe_url"]
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 #: The one `rel` of every outside link: no access to the report (noopener), no referrer, no endorsement.

@@ -20,12 +20,6 @@ from kit.ledger import Gazetteer
 from kit.present._format import figure_text, interval_text, period_text
 from kit.scope import compare_scopes
 
-__all__ = [
-    "claims_table",
-    "format_anchor_table",
-    "format_gap_table",
-    "pair_verdicts",
-]
 
 def _domain(url: str) -> str:
     """The host of a URL, as short link text ('airwars.org')."""

@@ -23,23 +23,6 @@ import yaml
 from kit.core import PARTIAL_DATE, infer_notebook_parameters, repo_root
 from kit.ledger import load_gazetteer
 
-__all__ = [
-    "ReportError",
-    "ParameterError",
-    "ReportSetError",
-    "NotebookParameter",
-    "ReportSpec",
-    "KERNEL",
-    "NAME_RE",
-    "read_notebook",
-    "notebook_parameters",
-    "parse_cli_parameters",
-    "check_parameters",
-    "check_reports",
-    "declared_files",
-    "load_report_set",
-]
-
 KERNEL = "python3"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 """A report name: also its file stem, so no slashes, no leading dot."""

@@ -42,16 +42,6 @@ from kit.report._parameters import (
 from kit.report._renderer import INPUTS_ENV, RENDER_ENV, VEGALITE_MIME
 from kit.report._templates import TEMPLATE_DIR, footer_html, format_value, index_html
 
-__all__ = [
-    "CellError",
-    "RenderResult",
-    "render",
-    "render_set",
-    "write_index",
-    "render_date",
-    "TEMPLATE_DIR",
-]
-
 _MANIFEST = ".kit-reports.json"
 _REMOVE_TAGS = {"remove_cell", "remove-cell", "hide", "hide-cell"}
 _REMOVE_INPUT_TAGS = {"remove_input", "remove-input", "hide-input"}

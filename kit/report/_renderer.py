@@ -19,17 +19,6 @@ import altair as alt
 
 from kit.core import INPUTS_ENV, RENDER_ENV
 
-__all__ = [
-    "RENDER_ENV",
-    "INPUTS_ENV",
-    "VEGALITE_MIME",
-    "kit_renderer",
-    "enable",
-    "record_input",
-    "chart_html",
-    "spec_json",
-]
-
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 """Carried next to text/html so `--export-images` can re-render the spec; HTML export ignores it."""
 

@@ -21,8 +21,6 @@ from markupsafe import Markup
 from kit.core import __version__
 from kit.present import file_link
 
-__all__ = ["TEMPLATE_DIR", "format_value", "footer_html", "index_html"]
-
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 """nbconvert's extra template base dir; the kit's templates are in its ``kit/`` folder."""
 

@@ -22,15 +22,6 @@ from kit.core import date_text
 from kit.core.vocab import FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
 from kit.ledger import Gazetteer
 
-__all__ = [
-    "PERIOD_TOLERANCE",
-    "ScopeComparison",
-    "Verdict",
-    "compare_scopes",
-    "comparability_matrix",
-    "method_family",
-]
-
 Verdict = Literal["comparable", "comparable_with_caveats", "not_comparable"]
 PeriodRelation = Literal["same", "nested", "overlapping", "disjoint", "unknown"]
 

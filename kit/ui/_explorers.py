@@ -43,12 +43,6 @@ from kit.present.charts import (
 )
 from kit.scope import compare_scopes
 
-__all__ = [
-    "ClaimExplorer",
-    "GapExplorer",
-    "IncidentExplorer",
-]
-
 _LIVE_DATA = "kit_claims"
 _ALL = "(all)"
 

@@ -22,8 +22,6 @@ from kit.present import escape_text
 if TYPE_CHECKING:
     from kit.ledger import Gazetteer
 
-__all__ = ["ExtractReview", "highlight_html"]
-
 _CHOICES = {
     "claimant_type": CLAIMANT_TYPES,
     "source_status": SOURCE_STATUSES,

@@ -18,8 +18,6 @@ import pandas as pd
 from kit.match import MatchResult, append_decisions, load_decisions
 from kit.present import escape_text, safe_link, safe_url, short_text
 
-__all__ = ["MatchReview", "REVIEW_FILTERS"]
-
 #: Which candidate pairs the list shows.
 REVIEW_FILTERS: dict[str, str] = {
     "undecided": "not yet decided by a reviewer",

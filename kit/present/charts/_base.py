@@ -19,8 +19,6 @@ import pandas as pd
 
 from kit.core.vocab import METHOD_COLORS, METHOD_ORDER, UNKNOWN_COLOR
 
-__all__ = ["inline_data", "layer_chart", "method_color_scale"]
-
 
 def method_color_scale(methods: Iterable[str] = ()) -> alt.Scale:
     """Fixed method → colour mapping; unknown methods are appended in grey."""

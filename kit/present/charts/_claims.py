@@ -35,20 +35,6 @@ from kit.present._format import format_range, short_text, stated_period_text
 from kit.present._html import safe_url
 from kit.present.charts._base import inline_data, layer_chart, method_color_scale
 
-__all__ = [
-    "MAX_CHART_ROWS",
-    "as_of_chart",
-    "as_of_param",
-    "at_year",
-    "claims_chart_frame",
-    "claims_range_chart",
-    "comparability_matrix_chart",
-    "gap_chart",
-    "range_chart_from_frame",
-    "range_chart_layout",
-    "range_chart_rows",
-]
-
 MAX_CHART_ROWS = 5_000
 """Rows a chart may inline; aggregate before charting when a frame is larger."""
 

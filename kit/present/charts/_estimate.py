@@ -22,15 +22,6 @@ from kit.present.charts._base import inline_data, layer_chart
 if TYPE_CHECKING:
     from kit.estimate import EstimateResult, LoglinearResult, StratifiedResult
 
-__all__ = [
-    "estimate_chart_frame",
-    "documented_vs_estimate_chart",
-    "model_chart_frame",
-    "model_comparison_chart",
-    "strata_chart_frame",
-    "strata_chart",
-]
-
 _DOC_COLOR = ESTIMATE_KIND_COLORS["list"]
 _EST_COLOR = ESTIMATE_KIND_COLORS["estimate"]
 

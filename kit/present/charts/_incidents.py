@@ -27,15 +27,6 @@ from kit.present.charts._base import inline_data, layer_chart
 if TYPE_CHECKING:
     from kit.match import MatchResult
 
-__all__ = [
-    "boundary_features",
-    "incident_map",
-    "match_status_chart",
-    "match_status_frame",
-    "monthly_incidents_chart",
-    "monthly_incidents_frame",
-]
-
 _MAX_POINTS = 4_000
 _NAME_PROPERTIES = ("ADM1_EN", "adm1_name", "name", "NAME", "shapeName")
 
