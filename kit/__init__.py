@@ -25,6 +25,7 @@ _NAMES: dict[str, str] = {
     "Range": "kit.core",
     "RangeError": "kit.core",
     "data_dir": "kit.core",
+    "load_investigation": "kit.core",
     "repo_root": "kit.core",
     "shared_dir": "kit.core",
     # ledger
@@ -111,7 +112,17 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         reporting_lag,
         select_scope,
     )
-    from kit.core import InputError, Problem, Range, RangeError, data_dir, parse_partial_date, repo_root, shared_dir
+    from kit.core import (
+        InputError,
+        Problem,
+        Range,
+        RangeError,
+        data_dir,
+        load_investigation,
+        parse_partial_date,
+        repo_root,
+        shared_dir,
+    )
     from kit.ledger import (
         CLAIM_COLUMNS,
         Gazetteer,

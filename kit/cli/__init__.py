@@ -9,9 +9,14 @@ a fraction of a second (benchmarks/cli.py holds it to 0.5 s).
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from kit.cli import _estimate, _extract, _incidents, _ledger, _match, _report
+from kit.cli import _estimate, _extract, _incidents, _ledger, _match, _new, _places, _report
+from kit.core import INVESTIGATION_ENV
 
 app = typer.Typer(
     help="casualty-kit: cited casualty claims, scope-aware comparison, offline reports.",
@@ -21,11 +26,25 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    investigation: Annotated[
+        Path | None,
+        typer.Option(
+            "--investigation", metavar="DIR", file_okay=False,
+            help=f"The investigation folder (default: the first folder upward holding investigation.toml, "
+            f"or ${INVESTIGATION_ENV}).",
+        ),
+    ] = None,
+) -> None:
     """casualty-kit: cited casualty claims, scope-aware comparison, offline reports."""
+    if investigation is not None:  # through the environment, so notebook kernels `kit render` starts see it too
+        if not investigation.is_dir():
+            typer.echo(f"--investigation {investigation}: no such folder", err=True)
+            raise typer.Exit(2)
+        os.environ[INVESTIGATION_ENV] = str(investigation.resolve())
 
 
-for _area in (_ledger, _report, _incidents, _match, _estimate, _extract):
+for _area in (_ledger, _report, _incidents, _match, _estimate, _extract, _new, _places):
     _area.register(app)
 
 

@@ -1,5 +1,5 @@
-"""Layer 0, the kit's foundation: problems, intervals, paths, the CSV rule, the version,
-the controlled vocabularies, partial dates, the one URL rule, and the one home of every
+"""Layer 0, the kit's foundation: problems, intervals, the investigation's folder and marker file,
+the CSV rule, the version, the controlled vocabularies, partial dates, the one URL rule, and the one home of every
 third-party private API we rely on (`_compat`).
 
 Nothing here imports another kit layer, nor any third-party package at import time (the
@@ -21,7 +21,7 @@ from kit.core._dates import (
     partial_date_start,
 )
 from kit.core._interval import Range, RangeError
-from kit.core._paths import data_dir, repo_root, shared_dir
+from kit.core._paths import INVESTIGATION_ENV, data_dir, load_investigation, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
 from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
@@ -30,6 +30,7 @@ from kit.core._version import __version__
 __all__ = [
     "FILE",
     "INPUTS_ENV",
+    "INVESTIGATION_ENV",
     "LINE",
     "PARTIAL_DATE",
     "RENDER_ENV",
@@ -47,6 +48,7 @@ __all__ = [
     "infer_notebook_parameters",
     "is_rendering",
     "is_safe_url",
+    "load_investigation",
     "observe_chart_selections",
     "offline_jupyterchart",
     "parse_partial_date",

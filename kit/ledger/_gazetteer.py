@@ -269,3 +269,168 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     for col in ("lat", "lon"):
         frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce")
     return Gazetteer(frame.reset_index(drop=True), str(p))
+
+
+# -- building and growing a gazetteer -------------------------------------------------------------
+
+
+def place_slug(text: str) -> str:
+    """A place id from a code or name: "IQG01" → "iqg01", "Al-Hasakeh" → "al-hasakeh" (ASCII, lowercase)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
+
+
+def _ring_moments(ring: list[list[float]]) -> tuple[float, float, float]:
+    """Signed area and first moments (shoelace) of one closed lon/lat ring."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    return area / 2, cx / 6, cy / 6
+
+
+def geometry_centroid(geometry: dict[str, object]) -> tuple[float, float] | None:
+    """(lat, lon) of a GeoJSON Polygon/MultiPolygon: the area-weighted planar centroid, holes subtracted.
+
+    The same formula as shapely's `centroid` on the raw lon/lat coordinates
+    (planar, not geodesic): accurate enough to place a marker inside a
+    governorate-sized region, which is all the gazetteer uses it for. Each
+    ring's orientation is normalised, so files in either winding agree.
+    """
+    kind, coords = geometry.get("type"), geometry.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else None
+    if not isinstance(polygons, list):
+        return None
+    total = mx = my = 0.0
+    for polygon in polygons:
+        for i, ring in enumerate(polygon):
+            area, moment_x, moment_y = _ring_moments([[float(x), float(y)] for x, y, *_ in ring])
+            orient = 1 if area >= 0 else -1  # a clockwise ring has negative area and moments
+            hole = 1 if i == 0 else -1  # the outer ring adds, holes subtract
+            total += hole * abs(area)
+            mx += hole * orient * moment_x
+            my += hole * orient * moment_y
+    if total == 0:
+        return None
+    return round(my / total, 4), round(mx / total, 4)
+
+
+def _feature_rows(
+    features: list[object],
+    name: str,
+    fields: tuple[str, str, str | None, str | None, tuple[str, ...]],
+    kind: str,
+    source_url: str,
+) -> tuple[list[dict[str, str]], list[Problem], dict[str, str]]:
+    """One gazetteer row per feature, a problem for each feature that lacks its id or name, and parents' names."""
+    id_field, name_field, parent_field, parent_name_field, variant_fields = fields
+    rows: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    parent_names: dict[str, str] = {}
+    for n, feature in enumerate(features, start=1):
+        feature = feature if isinstance(feature, dict) else {}
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            problems.append(Problem(name, n, "properties", f"feature {n} has no properties"))
+            continue
+        raw_id, label = str(props.get(id_field) or "").strip(), str(props.get(name_field) or "").strip()
+        if not raw_id or not label:
+            missing = id_field if not raw_id else name_field
+            problems.append(Problem(name, n, missing, f"feature {n} has no {missing!r} property"))
+            continue
+        variants = [str(props[f]).strip() for f in variant_fields if props.get(f)]
+        variants = [v for v in dict.fromkeys([*variants, raw_id]) if v and v != label]
+        geometry = feature.get("geometry")
+        centre = geometry_centroid(geometry) if isinstance(geometry, dict) else None
+        parent = place_slug(str(props.get(parent_field) or "")) if parent_field else ""
+        if parent and parent_name_field and props.get(parent_name_field):
+            parent_names.setdefault(parent, str(props[parent_name_field]).strip())
+        rows.append({
+            "place_id": place_slug(raw_id), "name": label, "kind": kind, "parent_id": parent,
+            "variants": "|".join(variants), "lat": f"{centre[0]:.4f}" if centre else "",
+            "lon": f"{centre[1]:.4f}" if centre else "", "pcode": raw_id, "source_url": source_url,
+        })
+    return rows, problems, parent_names
+
+
+def places_from_geojson(
+    path: str | Path,
+    *,
+    id_field: str,
+    name_field: str,
+    parent_field: str | None = None,
+    parent_name_field: str | None = None,
+    variant_fields: Iterable[str] = (),
+    kind: str = "governorate",
+    source_url: str = "",
+) -> pd.DataFrame:
+    """Gazetteer rows (PLACE_COLUMNS, text) for every feature of a boundary file.
+
+    Ids are slugs of `id_field` (kept verbatim as `pcode` and a variant); a
+    parent named by `parent_field` that is not itself a feature becomes a
+    `country` row (named from `parent_name_field`) placed at the mean of its
+    children's centroids.
+    Raises `InputError` naming the file and feature for anything unusable.
+    """
+    import json
+
+    p = Path(path)
+    name = p.name
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError([Problem(name, 0, "(file)", f"not a readable GeoJSON file: {exc}")]) from None
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or not features:
+        raise InputError([Problem(name, 0, "(file)", "no features (expected a GeoJSON FeatureCollection)")])
+    fields = (id_field, name_field, parent_field, parent_name_field, tuple(variant_fields))
+    rows, problems, parent_names = _feature_rows(features, name, fields, kind, source_url)
+    if problems:
+        raise InputError(problems)
+    ids = {r["place_id"] for r in rows}
+    for parent in dict.fromkeys(r["parent_id"] for r in rows if r["parent_id"] and r["parent_id"] not in ids):
+        kids = [r for r in rows if r["parent_id"] == parent and r["lat"]]
+        lat = sum(float(r["lat"]) for r in kids) / len(kids) if kids else None
+        lon = sum(float(r["lon"]) for r in kids) / len(kids) if kids else None
+        rows.insert(0, {"place_id": parent, "name": parent_names.get(parent, parent.upper()), "kind": "country",
+                        "parent_id": "", "variants": "", "lat": f"{lat:.4f}" if lat is not None else "",
+                        "lon": f"{lon:.4f}" if lon is not None else "", "pcode": parent.upper(),
+                        "source_url": source_url})
+    return pd.DataFrame(rows, columns=PLACE_COLUMNS, dtype="string")
+
+
+def add_places(path: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
+    """Append `rows` (PLACE_COLUMNS) to the gazetteer at `path` (created when absent) if the result is valid.
+
+    New rows are appended below the existing text, which is never rewritten;
+    ids already present are left as they are (their rows are returned as
+    skipped). Nothing is written when the combined gazetteer has a problem,
+    which is raised as `InputError` naming the new rows' lines.
+    """
+    import csv
+    import io
+
+    p = Path(path)
+    existing = read_places(p)[0] if p.is_file() else pd.DataFrame(columns=PLACE_COLUMNS, dtype="string")
+    known = set(existing["place_id"])
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    if not p.is_file():
+        writer.writerow(PLACE_COLUMNS)
+    writer.writerows(rows.loc[~rows["place_id"].isin(known), PLACE_COLUMNS].fillna("").astype(str).itertuples(
+        index=False, name=None))
+    before = p.read_text(encoding="utf-8-sig") if p.is_file() else ""
+    if before and not before.endswith("\n"):
+        before += "\n"
+    staged = p.with_name(f".{p.name}.new")  # checked whole before it replaces the gazetteer
+    staged.write_text(before + buffer.getvalue(), encoding="utf-8", newline="")
+    try:
+        _, problems, _ = read_places(staged)
+        if problems:
+            raise InputError([Problem(p.name, pr.line, pr.field, pr.message) for pr in problems])
+        staged.replace(p)
+    finally:
+        staged.unlink(missing_ok=True)
+    return rows[rows["place_id"].isin(known)]

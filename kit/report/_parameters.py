@@ -20,7 +20,7 @@ from typing import Any
 import nbformat
 import yaml
 
-from kit.core import PARTIAL_DATE, infer_notebook_parameters, repo_root
+from kit.core import PARTIAL_DATE, infer_notebook_parameters, load_investigation, repo_root
 from kit.ledger import load_gazetteer
 
 KERNEL = "python3"
@@ -80,8 +80,14 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def _parameters_of(nb: nbformat.NotebookNode, label: str) -> dict[str, NotebookParameter]:
-    """The declared parameters with their defaults evaluated; a non-literal default is a `ParameterError`."""
+def _parameters_of(
+    nb: nbformat.NotebookNode, label: str, defaults: Mapping[str, Any] | None = None
+) -> dict[str, NotebookParameter]:
+    """The declared parameters with their defaults evaluated; a non-literal default is a `ParameterError`.
+
+    An empty default ("" or None) takes the investigation's value of the same
+    name from `defaults` (the marker file), as the notebook itself does.
+    """
     params: dict[str, NotebookParameter] = {}
     for name, source, help_text in infer_notebook_parameters(nb, KERNEL, "python"):
         try:
@@ -91,14 +97,26 @@ def _parameters_of(nb: nbformat.NotebookNode, label: str) -> dict[str, NotebookP
                 f"{label}: parameters cell: {name} = {source} is not a literal "
                 "(parameters must be plain values: str, int, float, bool, None, list)"
             ) from exc
+        if (default is None or default == "") and defaults and name in defaults:
+            default = defaults[name]
         params[name] = NotebookParameter(name, default, source, help_text)
     return params
+
+
+def investigation_defaults(notebook: Path) -> dict[str, Any]:
+    """The marker-file defaults of the investigation holding `notebook` (none outside an investigation)."""
+    try:
+        return load_investigation(repo_root(notebook.resolve().parent)).defaults
+    except FileNotFoundError:
+        return {}
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
 
 
 def notebook_parameters(notebook: str | os.PathLike[str]) -> dict[str, NotebookParameter]:
     """The parameters a notebook declares in its `parameters`-tagged cell."""
     path = Path(notebook)
-    return _parameters_of(read_notebook(path), str(path))
+    return _parameters_of(read_notebook(path), str(path), investigation_defaults(path))
 
 
 def parse_cli_parameters(pairs: Sequence[str]) -> dict[str, str]:
@@ -211,7 +229,7 @@ def check_parameters(
     path = Path(notebook)
     where = label or str(path)
     nb = read_notebook(path)
-    declared = _parameters_of(nb, where)
+    declared = _parameters_of(nb, where, investigation_defaults(path))
     overrides = dict(overrides or {})
     if overrides and not declared:
         raise ParameterError(
