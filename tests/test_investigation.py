@@ -181,6 +181,22 @@ def test_add_places_appends_only_when_the_result_is_valid(tmp_path: Path) -> Non
     assert load_gazetteer(places).resolve("Townsville") == "xa01-town"
 
 
+def test_places_from_geojson_command_grows_an_empty_gazetteer(tmp_path: Path) -> None:
+    folder = tmp_path / "inv"
+    assert runner.invoke(app, ["new", str(folder), "--title", "T"]).exit_code == 0
+    places = folder / "data" / "places.csv"
+    assert places.read_text(encoding="utf-8").count("\n") == 1  # header only
+    args = ["places", "from-geojson", str(FIX / "regions.geojson"), "--id-field", "code", "--name-field", "name",
+            "--parent-field", "country_code", "--gazetteer", str(places)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0 and "added 4 place(s)" in first.output, first.output
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0 and "added 0 place(s), 4 already present" in again.output
+    assert list(load_gazetteer(places).frame["place_id"]) == ["xa", "xa01", "xa02", "xa03"]
+    missing = runner.invoke(app, [*args[:4], "nope", *args[5:]])  # --id-field nope
+    assert missing.exit_code == 1 and "regions.geojson:1: nope: feature 1 has no 'nope' property" in missing.output
+
+
 def test_kit_new_refuses_a_folder_in_use(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "keep.txt").write_text("mine", encoding="utf-8")
