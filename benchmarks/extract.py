@@ -1,0 +1,179 @@
+"""Benchmark: claim extraction on real news articles, and its speed on long texts.
+
+Quality: runs `extract_claims` on the hand-labelled real articles in
+tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
+and prints, for the development and the held-out part separately:
+
+- figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
+- claimant right: labelled figures drafted with the right claimant (the label's name or a
+  name the article itself uses for the same body), over all labelled figures;
+- precision: drafts that match a labelled figure, over all drafts.
+
+Targets on the held-out part (issue 17): recall ≥ 0.9, claimant right ≥ 0.8, precision ≥ 0.8.
+
+Speed: extracts a text built from the articles repeated to 125k, 250k, 500k and 1,000,000
+characters and prints seconds and characters per second; the ratio of the last two times
+shows whether time grows linearly (about 2) or with the square (about 4). Target: 1,000,000
+characters in at most 30 s.
+
+    .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
+
+Exits 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kit.extract import DraftClaims, extract_claims  # noqa: E402
+
+ARTICLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "articles"
+TARGETS = {"recall": 0.9, "claimant": 0.8, "precision": 0.8}
+SPEED_LIMIT_S = 30.0
+
+
+def _norm(name: str) -> str:
+    """Names compared without case, a leading 'the', curly quotes or extra spaces."""
+    name = re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
+    return re.sub(r"^the ", "", name)
+
+
+@dataclass
+class Score:
+    """Counts over a set of articles; the ratios are what the docs report."""
+
+    articles: int = 0
+    labelled: int = 0
+    drafted: int = 0
+    found: int = 0
+    right: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.labelled if self.labelled else 1.0
+
+    @property
+    def claimant(self) -> float:
+        return self.right / self.labelled if self.labelled else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.found / self.drafted if self.drafted else 1.0
+
+    def line(self, name: str) -> str:
+        return (f"{name:<9}{self.articles:>3} articles {self.labelled:>4} figures {self.drafted:>4} drafts | "
+                f"recall {self.recall:.2f} ({self.found}/{self.labelled})  "
+                f"claimant right {self.claimant:.2f} ({self.right}/{self.labelled})  "
+                f"precision {self.precision:.2f} ({self.found}/{self.drafted})")
+
+
+def load_articles(folder: Path = ARTICLES) -> list[dict[str, Any]]:
+    """The manifest rows with their text and labels, in id order."""
+    labels = yaml.safe_load((folder / "labels.yaml").read_text(encoding="utf-8"))
+    with open(folder / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["text"] = (folder / row["split"] / f"{row['id']}.txt").read_text(encoding="utf-8")
+        row["claims"] = labels[row["id"]]
+    return rows
+
+
+def _match(expected: list[dict[str, Any]], drafts: DraftClaims) -> list[tuple[dict[str, Any], dict[str, str] | None]]:
+    """Pair labelled and drafted figures by low/high, in text order (each draft used once)."""
+    free = list(range(len(drafts)))
+    pairs = []
+    for e in expected:
+        hit = next((i for i in free if float(drafts[i].row["low"]) == e["low"]
+                    and float(drafts[i].row["high"]) == e["high"]), None)
+        if hit is not None:
+            free.remove(hit)
+        pairs.append((e, drafts[hit].row if hit is not None else None))
+    return pairs
+
+
+def claimant_right(label: dict[str, Any], extracted: str) -> bool:
+    names = {_norm(str(label["claimant"]))} | {_norm(str(a)) for a in label.get("also") or []}
+    return bool(extracted) and _norm(extracted) in names
+
+
+def score(articles: list[dict[str, Any]]) -> Score:
+    s = Score(articles=len(articles))
+    for art in articles:
+        drafts = extract_claims(art["text"], art["published"], publisher=art["outlet"])
+        s.labelled += len(art["claims"])
+        s.drafted += len(drafts)
+        pairs = _match(art["claims"], drafts)
+        for e, row in pairs:
+            s.found += row is not None
+            ok = row is not None and claimant_right(e, row["claimant"])
+            s.right += ok
+            if not ok:
+                got = "not found" if row is None else f"claimant {row['claimant']!r}"
+                s.misses.append(f"{art['id']}: {e['figure']!r} want {e['claimant']!r}, {got}")
+        used = {id(r) for _e, r in pairs if r is not None}
+        s.misses += [f"{art['id']}: extra draft {d.row['low']}-{d.row['high']} ({d.row['claimant']!r})"
+                     for d in drafts if id(d.row) not in used]
+    return s
+
+
+def quality(verbose: bool) -> bool:
+    articles = load_articles()
+    ok = True
+    for split in ("dev", "heldout"):
+        s = score([a for a in articles if a["split"] == split])
+        print(s.line(split))
+        if verbose:
+            print("\n".join("    " + m for m in s.misses))
+        if split == "heldout":
+            missed = [k for k, t in TARGETS.items() if getattr(s, k) < t]
+            print(f"held-out targets: recall ≥ {TARGETS['recall']}, claimant right ≥ {TARGETS['claimant']}, "
+                  f"precision ≥ {TARGETS['precision']}: " + ("PASS" if not missed else f"FAIL ({', '.join(missed)})"))
+            ok = not missed
+    return ok
+
+
+def speed() -> bool:
+    base = "\n\n".join(a["text"] for a in load_articles())
+    extract_claims("Airwars said 1 civilian was killed.", "2017")  # warm-up: spaCy and dateparser load
+    times = []
+    for size in (125_000, 250_000, 500_000, 1_000_000):
+        text = (base * (size // len(base) + 1))[:size]
+        t0 = time.perf_counter()
+        drafts = extract_claims(text, "2020")
+        seconds = time.perf_counter() - t0
+        times.append(seconds)
+        print(f"{size:>9,} chars: {len(drafts):>6,} drafts in {seconds:6.1f} s ({size / seconds:,.0f} chars/s)")
+    print(f"time ratio 1,000,000 / 500,000 chars: {times[-1] / times[-2]:.2f} (2 = linear, 4 = quadratic)")
+    passed = times[-1] <= SPEED_LIMIT_S
+    print(f"1,000,000 chars in ≤ {SPEED_LIMIT_S:.0f} s: " + ("PASS" if passed else "FAIL"))
+    return passed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quality-only", action="store_true")
+    parser.add_argument("--speed-only", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="list every miss and extra draft")
+    args = parser.parse_args()
+    ok = True
+    if not args.speed_only:
+        ok &= quality(args.verbose)
+    if not args.quality_only:
+        ok &= speed()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
