@@ -11,7 +11,7 @@ and prints, for the development and the held-out part separately:
 
 Targets on the held-out part (issue 17): recall ≥ 0.9, claimant right ≥ 0.8, precision ≥ 0.8.
 
-Speed: extracts a text built from the articles repeated to 125k, 250k, 500k and 1,000,000
+Speed: extracts a text built from the articles (joined into one paragraph) repeated to 125k, 250k, 500k and 1,000,000
 characters and prints seconds and characters per second; the ratio of the last two times
 shows whether time grows linearly (about 2) or with the square (about 4). Target: 1,000,000
 characters in at most 30 s.
@@ -134,7 +134,7 @@ def quality(verbose: bool) -> bool:
     for split in ("dev", "heldout"):
         s = score([a for a in articles if a["split"] == split])
         print(s.line(split))
-        if verbose:
+        if verbose and split == "dev":  # held-out misses are never listed: rules are not tuned on them
             print("\n".join("    " + m for m in s.misses))
         if split == "heldout":
             missed = [k for k, t in TARGETS.items() if getattr(s, k) < t]
@@ -145,7 +145,8 @@ def quality(verbose: bool) -> bool:
 
 
 def speed() -> bool:
-    base = "\n\n".join(a["text"] for a in load_articles())
+    # one paragraph, no line breaks: the worst case for anything carried within a paragraph
+    base = " ".join(re.sub(r"\s+", " ", a["text"]) for a in load_articles())
     extract_claims("Airwars said 1 civilian was killed.", "2017")  # warm-up: spaCy and dateparser load
     times = []
     for size in (125_000, 250_000, 500_000, 1_000_000):
@@ -165,7 +166,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quality-only", action="store_true")
     parser.add_argument("--speed-only", action="store_true")
-    parser.add_argument("--verbose", action="store_true", help="list every miss and extra draft")
+    parser.add_argument("--verbose", action="store_true", help="list every miss and extra draft of the dev set")
     args = parser.parse_args()
     ok = True
     if not args.speed_only:

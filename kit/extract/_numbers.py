@@ -74,7 +74,7 @@ _QUANTITY = re.compile(
 
 _QUALIFIERS: list[tuple[str, str]] = [
     (r"at\s+least|a\s+minimum\s+of|no\s+fewer\s+than|no\s+less\s+than|not\s+less\s+than", "at_least"),
-    (r"more\s+than|over|in\s+excess\s+of|upwards\s+of|above|exceeding", "more_than"),
+    (r"more\s+than|over|in\s+excess\s+of|upwards\s+of|above|exceeding|tops|topped|surpassed|surpasses", "more_than"),
     (r"up\s+to|as\s+many\s+as|a\s+maximum\s+of|at\s+most", "up_to"),
     (r"fewer\s+than|less\s+than|under|below|just\s+under", "fewer_than"),
     (r"almost|nearly|close\s+to|just\s+short\s+of", "almost"),

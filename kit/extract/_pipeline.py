@@ -33,6 +33,7 @@ import pandas as pd
 from kit.core import PARTIAL_DATE, Problem
 from kit.extract._dates import PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
+from kit.extract._resolve import resolve_references
 from kit.extract._sources import KNOWN_NAMES, KNOWN_SOURCES, Attribution, Source, canonical_source, find_attributions
 from kit.ledger import (
     CLAIM_COLUMNS,
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
 #: Longer inputs raise ExtractInputError: split them (e.g. one file per article).
 MAX_TEXT_CHARS = 1_000_000
 
+#: How far (characters) fields are carried within a paragraph; beyond it a figure's context is not read.
+CARRY_CHARS = 3000
+#: How many sentences back a period or place is carried within a paragraph.
+CARRY_SENTENCES = 12
+
 #: Ledger fields a draft must have before it can join the ledger.
 REQUIRED_FIELDS = tuple(c for c in CLAIM_COLUMNS if c not in OPTIONAL_COLUMNS)
 
@@ -71,7 +77,8 @@ class ExtractInputError(ValueError):
 # -- spaCy pipeline ---------------------------------------------------------
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
-               "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred"],
+               "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
+               "martyrs", "executed"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
 }
@@ -91,6 +98,8 @@ _NOT_CASUALTY_UNITS = {
     "times", "countries", "nations", "cases", "pages", "names", "buildings", "homes", "houses",
     "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
     "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
+    "officials", "official", "sources", "experts", "investigators", "spokesmen", "hospitals", "facilities",
+    "cities", "centers", "centres", "districts", "provinces", "governorates",
 }
 
 
@@ -148,6 +157,20 @@ class _Sentence:
 
 
 # -- results ----------------------------------------------------------------
+@dataclass(frozen=True)
+class VagueMention:
+    """A vague quantity the text states ("dozens", "thousands"), with who it is attributed to.
+
+    Not a draft: a word is not a range, so none is invented. It is kept as a
+    qualifier on the attributed claim, for the reviewer.
+    """
+
+    text: str
+    span: tuple[int, int]
+    claimant: str
+    sentence_span: tuple[int, int]
+
+
 @dataclass
 class DraftClaim:
     """One draft ledger row and where each of its fields came from.
@@ -164,6 +187,8 @@ class DraftClaim:
     figure_span: tuple[int, int]
     sentence_span: tuple[int, int]
     missing: list[str] = field(default_factory=list)
+    #: the sentence that supplied the claimant (often not the figure's own: "the network", a follow-on sentence)
+    attribution_span: tuple[int, int] = (0, 0)
 
     @property
     def claim_id(self) -> str:
@@ -191,6 +216,7 @@ class DraftClaim:
             "spans": {k: [list(s) for s in v] for k, v in self.spans.items()},
             "figure_span": list(self.figure_span),
             "sentence_span": list(self.sentence_span),
+            "attribution_span": list(self.attribution_span),
             "missing": list(self.missing),
         }
 
@@ -199,11 +225,13 @@ class DraftClaims(list[DraftClaim]):
     """The drafts from one text, in text order, plus the text they came from."""
 
     def __init__(self, drafts: Iterable[DraftClaim] = (), *, text: str = "", published: str = "",
-                 publisher: str = "") -> None:
+                 publisher: str = "", vague: Iterable[VagueMention] = ()) -> None:
         super().__init__(drafts)
         self.text = text
         self.published = published
         self.publisher = publisher
+        #: vague quantities the text states ("dozens"), with their claimant: qualifiers, not drafts
+        self.vague = list(vague)
 
     def to_frame(self) -> pd.DataFrame:
         """Ledger columns only, in ledger order (strings; '' when empty)."""
@@ -224,7 +252,8 @@ class DraftClaims(list[DraftClaim]):
 
     def to_json(self) -> str:
         return json.dumps(
-            {"published": self.published, "publisher": self.publisher, "claims": [d.to_dict() for d in self]},
+            {"published": self.published, "publisher": self.publisher, "claims": [d.to_dict() for d in self],
+             "vague": [{"text": v.text, "span": list(v.span), "claimant": v.claimant} for v in self.vague]},
             ensure_ascii=False, indent=2,
         )
 
@@ -431,7 +460,7 @@ def _words_after(text: str, end: int) -> list[str]:
 _NP_STOP = {"of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "were", "was", "have",
             "has", "had", "are", "is", "be", "been", "who", "which", "that", "including", "among", "during", "since",
             "as", "a", "the", "this", "these", "those", "it", "they", "their", "its"}
-_NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%-]*)")
+_NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%.-]*)")
 
 
 _PARTICIPLES = {"alleged", "reported", "suspected", "confirmed", "documented", "recorded", "verified", "registered",
@@ -445,7 +474,7 @@ def _head_noun(text: str, end: int) -> str:
         m = _NP_WORDS.match(text, pos)
         if not m:
             break
-        word = m.group(1).lower()
+        word = m.group(1).lower().rstrip(".")
         if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS | _PARTICIPLES):
             break
         head, pos = word, m.end()
@@ -455,6 +484,13 @@ def _head_noun(text: str, end: int) -> str:
 #: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
 _SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
                        re.IGNORECASE)
+#: a count of people in another state than dead or injured ("4,000 people still missing")
+_NOT_A_DEATH = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
+                          r"are\s+still|were\s+still)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
+                          r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted)\b")
+#: a sentence that continues the previous one's count ("The rest were soldiers", "Of these, ...")
+_CONTINUES = re.compile(r"\s*(?i:the\s+rest|the\s+remainder|the\s+others|of\s+these|of\s+them|of\s+those|"
+                        r"among\s+them|among\s+these|among\s+the\s+dead)\b")
 _COUNT_NOUN = re.compile(r"\b(?:count|tally|toll|figures?)\b", re.IGNORECASE)
 _CORRECTION = re.compile(
     r"\b(?:earlier\s+version|incorrectly|erroneously|mistakenly|misstated|was\s+wrong|has\s+been\s+corrected|"
@@ -495,6 +531,9 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return True
     if outcome_sentence and attributed:
         return True  # "..., while Airwars estimates between 7,309 and 11,691"
+    if previous and _CONTINUES.match(text, sentence.start) and any(
+            c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
+        return True  # "The rest were from the military – 9,044 government soldiers"
     if counted and previous and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
         return True  # "The coalition's own count ... stood at 1,302" after a sentence about deaths
     # "The correct figure is 817": a figure named in the previous sentence's terms
@@ -653,37 +692,73 @@ class _Context:
     last_period: PeriodMention | None = None
     periods: dict[int, list[PeriodMention]] = field(default_factory=dict)
     places: dict[int, list[tuple[str, int, int]]] = field(default_factory=dict)
+    vague: dict[int, list[Quantity]] = field(default_factory=dict)
+    vague_mentions: list[VagueMention] = field(default_factory=list)
+    sentence_starts: list[int] = field(default_factory=list)
+    perpetrators: _SpanIndex | None = None
+
+    def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
+        """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
+        if self.perpetrators is None:
+            self.perpetrators = _SpanIndex(_find_perpetrators(self.text, 0, len(self.text)), lambda h: h[1])
+        return [h for h in self.perpetrators.between(start, end) if h[2] <= end]
+
+    def near_paragraph(self, sent: _Sentence) -> tuple[int, int]:
+        """The sentence's paragraph, cut to CARRY_CHARS either side: a text with no paragraph breaks stays linear."""
+        a, b = self.paragraph_spans[sent.paragraph]
+        return max(a, sent.start - CARRY_CHARS), min(b, sent.end + CARRY_CHARS)
+
+
+def _is_claimant(a: Attribution) -> bool:
+    """A phrase naming who produced a figure (not an outlet relaying it, not "told <outlet>")."""
+    return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
+
+
+def _unnamed(a: Attribution) -> bool:
+    """Unnamed people as written ("officials", "sources"): a named source in the same place is preferred."""
+    return a.source is None and a.name[:1].islower()
 
 
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
-    """The attribution for a figure and the outlets it came through (text order)."""
+    """The attribution for a figure and the outlets it came through (text order).
+
+    Read in this order: the figure's clause (the source before it, else after
+    it), its sentence (a named source before unnamed people), the paragraph
+    before it, then the paragraphs before that when its own paragraph names
+    no source (follow-on paragraphs and lists), then the only source the text
+    names. "The network", "it", "a monitor" arrive here already resolved to
+    the source they refer to (`_resolve.py`).
+    """
     sent = ctx.sentences[si]
     clause = _clause_of(sent, q.start)
     in_sentence = ctx.attributions.between(sent.start, sent.end)
-    claimants = [a for a in in_sentence if (not a.is_outlet or a.kind == "finding") and a.kind != "told"]
-    outlets = [a for a in in_sentence if (a.is_outlet and a.kind != "finding") or a.kind == "told"]
+    claimants = [a for a in in_sentence if _is_claimant(a)]
+    outlets = [a for a in in_sentence if not _is_claimant(a)]
     same_clause = [a for a in claimants if clause[0] <= a.name_start < clause[1]]
     before = [a for a in same_clause if a.name_end <= q.start]
     after = [a for a in same_clause if a.name_start >= q.end]
+    named_before = [a for a in before if not _unnamed(a)]
+    named_after = [a for a in after if not _unnamed(a)]
     chosen, conf = None, 0.0
-    if before:
-        chosen, conf = before[-1], 0.9
-    elif after:
-        chosen, conf = after[0], 0.8
+    if named_before or named_after:
+        chosen, conf = (named_before[-1], 0.9) if named_before else (named_after[0], 0.8)
+    elif before or after:
+        chosen, conf = (before[-1], 0.9) if before else (after[0], 0.8)
     elif claimants:
-        chosen, conf = _nearest(claimants, q.span, "name_start", "name_end"), 0.6
+        named = [a for a in claimants if not _unnamed(a)] or claimants
+        chosen, conf = _nearest(named, q.span, "name_start", "name_end"), 0.6
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
-    para_start = ctx.paragraph_spans[sent.paragraph][0]
+    para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None:
-        previous = [a for a in before_here if not a.is_outlet and a.kind != "told"]
+        previous = [a for a in before_here if _is_claimant(a)]
         if previous:
             chosen, conf = previous[-1], 0.5
         else:
-            # the only source the whole text names (e.g. in its headline)
-            if ctx.sole_source is not None and ctx.publisher_source is None:
-                chosen, conf = ctx.sole_source, 0.4
+            chosen, conf = _carried_from_earlier_paragraphs(ctx, si), 0.4
+            if chosen is None and ctx.sole_source is not None and ctx.publisher_source is None:
+                chosen, conf = ctx.sole_source, 0.4  # the only source the whole text names (e.g. in its headline)
     relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
     if chosen is None and ctx.publisher_source is not None and not relays:
         return None, 0.0, []  # the publisher's own figure: filled by the caller
@@ -692,6 +767,24 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+def _carried_from_earlier_paragraphs(ctx: _Context, si: int) -> Attribution | None:
+    """The last source named in the paragraphs just before, when this figure's paragraph names none.
+
+    Wire copy names its source once and runs on ("Seven children were among
+    the dead", a list of strikes after "According to a Central Command
+    statement"); up to CARRY_CHARS back, and never past a paragraph that
+    names a source only through an outlet.
+    """
+    sent = ctx.sentences[si]
+    para_start = ctx.paragraph_spans[sent.paragraph][0]
+    own = [a for a in ctx.attributions.between(para_start, ctx.paragraph_spans[sent.paragraph][1]) if _is_claimant(a)]
+    if own:
+        return None
+    window = ctx.attributions.between(max(0, para_start - CARRY_CHARS), para_start)
+    claimants = [a for a in window if _is_claimant(a)]
+    return claimants[-1] if claimants else None
 
 
 _SAME_PERIOD = re.compile(r"\b(?:over|in|during|for|across)\s+the\s+same\s+(?:period|time|timeframe|months|years)\b",
@@ -709,7 +802,7 @@ def _period_for(ctx: _Context, si: int, q: Quantity) -> tuple[PeriodMention | No
         return _nearest(mentions, q.span), 0.7
     if _SAME_PERIOD.search(ctx.text, sent.start, sent.end) and ctx.last_period is not None:
         return ctx.last_period, 0.7
-    for sj in range(si - 1, -1, -1):
+    for sj in range(si - 1, max(-1, si - 1 - CARRY_SENTENCES), -1):
         if ctx.sentences[sj].paragraph != sent.paragraph:
             break
         carried = ctx.periods.get(sj, [])
@@ -731,7 +824,7 @@ def _places_for(ctx: _Context, si: int, q: Quantity) -> tuple[list[tuple[str, in
         return free, 0.65
     if found:
         return [], 0.0  # places of another figure's clause are not this figure's
-    for sj in range(si - 1, -1, -1):
+    for sj in range(si - 1, max(-1, si - 1 - CARRY_SENTENCES), -1):
         if ctx.sentences[sj].paragraph != sent.paragraph:
             break
         if ctx.places.get(sj):
@@ -747,6 +840,7 @@ class _Fields:
     conf: dict[str, float] = field(default_factory=lambda: {c: 0.0 for c in CLAIM_COLUMNS})
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    attribution: tuple[int, int] | None = None  # the phrase that named the claimant
 
 
 def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
@@ -763,7 +857,17 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
     _fill_publication(f, ctx, si, q)
     draft = DraftClaim(f.row, f.conf, f.spans, q.span, (sent.start, sent.end))
     draft.missing = _missing(f.row)
+    if f.attribution is not None:
+        draft.attribution_span = _sentence_around(ctx, f.attribution[0])
     return draft
+
+
+def _sentence_around(ctx: _Context, pos: int) -> tuple[int, int]:
+    """The span of the sentence that contains `pos` (the attribution's sentence, for the reviewer)."""
+    if not ctx.sentence_starts:
+        ctx.sentence_starts = [x.start for x in ctx.sentences]
+    i = max(0, bisect_right(ctx.sentence_starts, pos) - 1)
+    return ctx.sentences[i].start, ctx.sentences[i].end
 
 
 def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
@@ -857,7 +961,10 @@ def _fill_claimant(
     if chosen is not None:
         src = chosen.source
         row["claimant"], conf["claimant"] = chosen.name, c_conf
-        f.spans["claimant"] = [(chosen.name_start, chosen.name_end)]
+        f.spans["claimant"] = [(chosen.name_start, chosen.name_end)] + ([chosen.via] if chosen.via else [])
+        f.attribution = (chosen.start, chosen.end)
+        if chosen.via:
+            f.notes.append(f"'{ctx.text[chosen.name_start:chosen.name_end]}' read as {chosen.name}, named earlier")
         if src and src.claimant_type:
             row["claimant_type"], conf["claimant_type"] = src.claimant_type, round(min(c_conf, 0.8), 2)
         method = ""
@@ -882,6 +989,10 @@ def _fill_claimant(
         if src.method:
             row["method"], conf["method"] = src.method, 0.5
         return src, src.name, relays
+    if chosen is None and not row["claimant"] and ctx.publisher and not relays:
+        row["claimant"], conf["claimant"] = ctx.publisher, 0.3
+        f.notes.append("no source named in the text for this figure: the publishing outlet's own statement")
+        return None, ctx.publisher, relays
     return src, (chosen.name if chosen is not None else row["claimant"]), relays
 
 
@@ -902,15 +1013,14 @@ def _fill_relay_chain(f: _Fields, ctx: _Context, claimant_name: str, relays: lis
 
 def _fill_perpetrator(f: _Fields, ctx: _Context, si: int, q: Quantity, src: Source | None) -> None:
     """perpetrator: in the clause, the sentence, the paragraph, else the claimant's own actions."""
-    text = ctx.text
     sent = ctx.sentences[si]
     clause = _clause_of(sent, q.start)
-    hits = [h for h in _find_perpetrators(text, clause[0], clause[1])]
+    hits = ctx.perpetrators_in(*clause)
     p_conf = 0.85
     if not _perpetrator_value(hits):
-        hits, p_conf = _find_perpetrators(text, sent.start, sent.end), 0.65
+        hits, p_conf = ctx.perpetrators_in(sent.start, sent.end), 0.65
     if not _perpetrator_value(hits):
-        hits, p_conf = _find_perpetrators(text, *ctx.paragraph_spans[sent.paragraph]), 0.45
+        hits, p_conf = ctx.perpetrators_in(*ctx.near_paragraph(sent)), 0.45
     value = _perpetrator_value(hits)
     if value:
         f.row["perpetrator"], f.conf["perpetrator"] = value, p_conf
@@ -968,10 +1078,13 @@ def _fill_publication(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
         quote = "…" + re.sub(r"\s+", " ", ctx.text[sent.start + a:sent.start + a + 200]).strip() + "…"
     row["note"] = f'Draft extracted from text: "{quote}". ' + "; ".join(f.notes) + "."
     conf["note"] = 1.0
-    claimant_slug = _slug(row["claimant"] or "unattributed")
-    row["claim_id"] = f"{claimant_slug}-{ctx.published.replace('-', '')}-{row['low']}" + (
+    row["claim_id"], conf["claim_id"] = _claim_id(row, ctx.published), 1.0
+
+
+def _claim_id(row: dict[str, str], published: str) -> str:
+    """`<claimant-slug>-<published>-<low>[-<high>]` (made unique within a text afterwards)."""
+    return f"{_slug(row['claimant'] or 'unattributed')}-{published.replace('-', '')}-{row['low']}" + (
         f"-{row['high']}" if row["high"] != row["low"] else "")
-    conf["claim_id"] = 1.0
 
 
 def extract_claims(
@@ -1008,7 +1121,7 @@ def extract_claims(
     ctx = _context(text, pub_text, base, publisher, url or "", gaz, ops)
     drafts = _draft_sentences(ctx)
     _number_repeated_ids(drafts)
-    return DraftClaims(drafts, text=text, published=pub_text, publisher=ctx.publisher)
+    return DraftClaims(drafts, text=text, published=pub_text, publisher=ctx.publisher, vague=ctx.vague_mentions)
 
 
 def _context(text: str, published: str, base: dt.date, publisher: str, url: str, gaz: Gazetteer | None,
@@ -1019,7 +1132,7 @@ def _context(text: str, published: str, base: dt.date, publisher: str, url: str,
     place names; a publisher the registry knows is written by its canonical name.
     """
     sentences, cues = _structure(text)
-    attributions = find_attributions(text)
+    attributions = resolve_references(text, find_attributions(text))
     blocked = [(a.name_start, a.name_end) for a in attributions]
     blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
     blocked += [(m.start(), m.end()) for m in KNOWN_NAMES.finditer(text)]
@@ -1070,7 +1183,68 @@ def _draft_sentences(ctx: _Context) -> list[DraftClaim]:
         figures, qi = _figures_in(ctx, si, quantities, qi, date_index)
         ctx.figures[si] = figures
         drafts.extend(_draft(ctx, si, q) for q in figures)
+        _note_vague(ctx, si, drafts)
+    _headline_claimants(ctx, drafts)
     return drafts
+
+
+def _note_vague(ctx: _Context, si: int, drafts: list[DraftClaim]) -> None:
+    """A vague quantity ("dozens were injured") is kept as a qualifier on the claims of its sentence.
+
+    It never becomes a draft with an invented range; the drafts of its sentence
+    (else the last draft of its paragraph) say that the text also gives it, and
+    `DraftClaims.vague` lists it with its claimant.
+    """
+    sent = ctx.sentences[si]
+    for q in ctx.vague.get(si, []):
+        chosen, _conf, relays = _choose_claimant(ctx, si, q)
+        who = chosen.name if chosen is not None else (ctx.publisher_source.name if ctx.publisher_source else "")
+        ctx.vague_mentions.append(VagueMention(q.text, q.span, who, (sent.start, sent.end)))
+        own = [d for d in drafts if sent.start <= d.figure_span[0] < sent.end]
+        para = ctx.paragraph_spans[sent.paragraph]
+        near = own or [d for d in drafts if para[0] <= d.figure_span[0] < sent.start][-1:]
+        for d in near:
+            d.row["note"] = d.row["note"].rstrip(".") + (
+                f"; the text also says '{q.text}' (vague: kept here as a qualifier, not drafted as a figure).")
+
+
+def _is_headline(ctx: _Context, sent: _Sentence) -> bool:
+    """The text's first line when it reads as a title: its own paragraph, short, no closing full stop."""
+    line = ctx.text[sent.start:sent.end].strip()
+    first = ctx.sentences[0] if ctx.sentences else None
+    return (sent is first and sent.paragraph == 0 and "\n" not in line and len(line) <= 200
+            and not line.endswith((".", "?", "!", "\u201d", '"')))
+
+
+def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """A headline's figure is the story's figure: its claimant is the one the body gives it.
+
+    "... Kill 27 Civilians in Raqqa: Monitor", "... nears 16,000 - Health
+    Ministry": a headline names its source loosely or not at all. When the
+    headline draft has no source of its own (or only unnamed people or the
+    publisher), it takes the claimant of the body's draft with the same figure,
+    else of the body's first attributed draft.
+    """
+    if not ctx.sentences or not _is_headline(ctx, ctx.sentences[0]):
+        return
+    head_end = ctx.sentences[0].end
+    head = [d for d in drafts if d.figure_span[0] < head_end]
+    body = [d for d in drafts if d.figure_span[0] >= head_end and d.confidence["claimant"] > 0.3]
+    for d in head:
+        if d.confidence["claimant"] > 0.4 and d.row["claimant"][:1].isupper():
+            continue
+        same = [b for b in body if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
+        source = (same or body)[:1]
+        if not source:
+            continue
+        b = source[0]
+        for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
+            d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
+        d.spans["claimant"] = list(b.spans.get("claimant", []))
+        d.attribution_span = b.attribution_span
+        d.row["note"] = d.row["note"].rstrip(".") + "; headline figure: claimant as the body of the text gives it."
+        d.row["claim_id"] = _claim_id(d.row, ctx.published)
+        d.missing = _missing(d.row)
 
 
 def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
@@ -1085,6 +1259,7 @@ def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
     previous = ctx.sentences[si - 1] if si and ctx.sentences[si - 1].paragraph == sent.paragraph else None
     period_spans = [(p.start, p.end) for p in ctx.periods[si]]
     figures: list[Quantity] = []
+    not_deaths: set[int] = set()
     while qi < len(quantities) and quantities[qi].start < sent.end:
         q = quantities[qi]
         qi += 1
@@ -1098,8 +1273,16 @@ def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
         counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
         if in_date or not _is_casualty_figure(q, text, sent, ctx.cues, previous, attributed, counted):
             continue
+        if q.vague:  # "dozens", "thousands": a qualifier on the sentence's claims, never a figure of its own
+            ctx.vague.setdefault(si, []).append(q)
+            continue
+        if _NOT_A_DEATH.match(text, q.end) or (
+                figures and figures[-1].end in not_deaths and _SUBCOUNT.search(text, max(0, q.start - 20), q.start)):
+            not_deaths.add(q.end)  # "4,000 people still missing, including 2,000 children"
+            figures.append(q)
+            continue
         figures.append(q)
-    return figures, qi
+    return [f for f in figures if f.end not in not_deaths], qi
 
 
 def _number_repeated_ids(drafts: list[DraftClaim]) -> None:

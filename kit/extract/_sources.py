@@ -34,8 +34,9 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "the alliance", "the Alliance",
     )),
     Source("US Department of Defense", "belligerent", "official_statement", False, (
-        "Pentagon", "the Pentagon", "US Department of Defense", "U.S. Department of Defense", "Department of Defense",
-        "US military", "U.S. military", "CENTCOM", "US Central Command", "U.S. Central Command",
+        "Pentagon", "the Pentagon", "US Department of Defense", "U.S. Department of Defense",
+        "Department of Defense", "the US", "the U.S.", "the United States", "US military", "U.S. military", "CENTCOM",
+        "US Central Command", "U.S. Central Command", "Central Command",
     )),
     Source("Airwars", "monitor", "graded_open_source_monitoring", False, ("Airwars", "Airwars monitoring group")),
     Source("Amnesty International", "ngo", "field_investigation", False, ("Amnesty International", "Amnesty")),
@@ -44,7 +45,7 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "Syrian Network for Human Rights", "SNHR",
     )),
     Source("Syrian Observatory for Human Rights (SOHR)", "monitor", "documented_enumeration", False, (
-        "Syrian Observatory for Human Rights", "SOHR", "Syrian Observatory", "the Observatory",
+        "Syrian Observatory for Human Rights", "SOHR", "Syrian Observatory", "the Observatory", "Observatory",
     )),
     Source("Iraq Body Count (IBC)", "monitor", "documented_enumeration", False, ("Iraq Body Count", "IBC")),
     Source("UNAMI (UN Assistance Mission for Iraq)", "un_body", "documented_enumeration", False, (
@@ -52,8 +53,16 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     )),
     Source("OHCHR", "un_body", "documented_enumeration", False, (
         "OHCHR", "UN human rights office", "UN Human Rights Office", "Office of the High Commissioner for Human Rights",
+        "UN Human Rights Monitoring Mission in Ukraine", "UN Human Rights Monitoring Mission", "HRMMU",
+        "Human Rights Monitoring Mission in Ukraine", "Monitoring Mission of the UN Human Rights Office",
+        "UN Office of the High Commissioner for Human Rights",
     )),
-    Source("United Nations", "un_body", "", False, ("United Nations", "the UN", "UN")),
+    Source("UNAMA (UN Assistance Mission in Afghanistan)", "un_body", "documented_enumeration", False, (
+        "UNAMA", "UN Assistance Mission in Afghanistan", "U.N. Assistance Mission in Afghanistan",
+        "United Nations Assistance Mission in Afghanistan",
+    )),
+    Source("United Nations", "un_body", "", False, ("United Nations", "the UN", "UN", "U.N.", "the U.N.")),
+    Source("World Health Organization", "un_body", "", False, ("World Health Organization", "WHO")),
     Source("Netherlands Ministry of Defence", "belligerent", "official_statement", False, (
         "Dutch Ministry of Defence", "Dutch defence ministry", "Netherlands Ministry of Defence", "Dutch MoD",
     )),
@@ -102,14 +111,26 @@ _VERBS = (
     "told|tallied|tallies|claimed|claims|believes|believed|calculated|calculates|listed|lists|logged|logs|"
     "identified|identifies|verified|verifies|accepted|accepts|tracked|tracks|registered|registers|"
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
-    "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says"
+    "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says|denounced|denounces|"
+    "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
+    "warned|warns|stressed|stresses|saying|detailed|details"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
     r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
 )
-_CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+)?"
-_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|on|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
+_CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
+_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
+#: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
+_MINISTRY = r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+(?i:ministry)"
+#: descriptors before a name that are not part of it: "the Britain-based ...", "the country's Ministry of Health"
+_PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
+        r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
+#: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
+_PEOPLE = (r"(?:(?-i:[A-Z][a-z]+)\s+)?(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|"
+           r"city|rescue|defen[cs]e|human\s+rights|rights|monitoring)\s+)*(?:officials?|residents|witnesses|medics|"
+           r"doctors|activists|sources|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|"
+           r"experts|investigators))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +145,7 @@ class Attribution:
     kind: str  # according | verb | possessive | data_by | told | said_by
     source: Source | None
     verb: str = ""
+    via: tuple[int, int] | None = None  # where the source was named, when this phrase refers to it ("the network")
 
     @property
     def is_outlet(self) -> bool:
@@ -146,13 +168,21 @@ KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
 _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
-_ORG = rf"(?P<org>{KNOWN_NAMES.pattern}|{_ORG_GENERIC})"
+_ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|"
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
         r"(?:(?i:the)\s+)?)?" + _ORG)),
+    ("according", re.compile(
+        r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r")\b")),
+    ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG)),
+    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
+                             + r")\s+(?i:as\s+saying)\b")),
+    ("according", re.compile(
+        r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
+        r"estimated|collected|gathered)\s+(?i:by)\s+(?:(?i:the)\s+)?" + _ORG)),
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
@@ -172,7 +202,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"Iraqi|Syrian|Kurdish|US|U\.S\.|Western|rescue)\s+)*(?:officials?|residents|witnesses|medics|doctors|"
         r"activists|sources|rescuers|rescue\s+workers|police|survivors|relatives)))"
         r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+"
-        r"(?P<verb>(?i:said|say|says|told|reported|report|reports|estimated|estimate|counted|described))\b")),
+        r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described))\b")),
     ("possessive", re.compile(
         _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|January|February|"
         r"March|April|May|June|July|August|September|October|November|December|\d{4})\s+)*"
@@ -181,10 +211,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
-    ("verb", re.compile(_ORG + r"(?:\s+(?:monitoring\s+group|group|researchers|investigators|officials|spokesman|"
-                        r"spokesperson|team))?" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
-    ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,3}}"
+    ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
+                        r"researchers|investigators|officials|spokesman|spokeswoman|spokesperson|team|monitor|"
+                        r"watchdog|statement|report|experts|news\s+agency|agency|mission))?" + _ASIDE + r",?\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
+    ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+"
+                        r"(?P<verb>said|says|told|added|noted|stressed)\b")),
 )
 _NOT_NAMES = re.compile(
     r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
@@ -209,6 +244,46 @@ def canonical_source(raw: str) -> tuple[str, Source | None]:
     return (src.name if src else clean), src
 
 
+_LEADING_WORDS = re.compile(
+    r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+)+(?=[A-Z])")
+#: the rest of a name the lazy pattern stopped short of: "Palestinian Ministry| of Health", "Doctors| Syndicate"
+_NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-i:(?!(?:Monday|Tuesday|Wednesday|"
+                        r"Thursday|Friday|Saturday|Sunday|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
+
+
+_ACRONYM = re.compile(r"\s*\(([A-Z][\w-]{1,12})\)")
+
+
+def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
+    """The name's span without what the pattern swept in: a previous line, a sentence end, leading words.
+
+    A name does not run across a line or a sentence end ("... during July\nThe Syrian Network ...");
+    a known name at its end wins over the capitalised words before it; a name cut short before
+    "of Health" or "Syndicate" is extended.
+    """
+    raw = text[s:e]
+    if "\n" in raw:
+        cut = raw.rfind("\n") + 1
+        s, raw = s + cut, raw[cut:]
+    ends = list(re.finditer(r"(?<=[a-z0-9])\.\s", raw))  # "U.N. Assistance Mission" is not a sentence end
+    if ends:
+        s, raw = s + ends[-1].end(), raw[ends[-1].end():]
+    raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
+    s = e - len(raw)
+    if canonical_source(raw)[1] is None:
+        known = [m for m in KNOWN_NAMES.finditer(raw) if m.end() == len(raw)]
+        if known and known[0].start() > 0:
+            s, raw = s + known[0].start(), raw[known[0].start():]
+        else:
+            stripped = _LEADING_WORDS.sub("", raw)
+            s, raw = s + len(raw) - len(stripped), stripped
+            while (m := _NAME_TAIL.match(text, e)) is not None and e - s < 80:
+                e = m.end()
+    return s, e
+
+
 def find_attributions(text: str) -> list[Attribution]:
     """Attribution phrases in `text`, left to right, one per name span."""
     found: list[Attribution] = []
@@ -216,24 +291,22 @@ def find_attributions(text: str) -> list[Attribution]:
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             s, e = m.start("org"), m.end("org")
-            raw = m.group("org")
             if kind == "self":
                 found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
                 continue
-            if re.search(r"\.\s", raw):  # a name does not run across a sentence end ("Coalition. Our")
-                cut = raw.rfind(". ") + 2 if ". " in raw else len(raw)
-                s += cut
-                raw = raw[cut:]
-            # strip a leading sentence word from a generic name ("However Airwars")
-            raw_stripped = raw if canonical_source(raw)[1] is not None else re.sub(
-                r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The)\s+)+(?=[A-Z])", "", raw)
-            s += len(raw) - len(raw_stripped)
-            raw = raw_stripped
+            s, e = _clean_name(text, s, e)
+            raw = text[s:e]
             name, src = canonical_source(raw)
-            generic = bool(_GENERIC_PEOPLE.search(raw))
-            if src is None and not generic and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw):
+            acronym = _ACRONYM.match(text, e)
+            if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
+                name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
+            generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
+            if src is None and not generic and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw
+                                                and not re.search(r"ministry", raw, re.IGNORECASE)):
                 continue
-            if generic and src is None:
+            if kind == "headline" and src is None and raw.isupper():
+                continue  # a dateline ("ADEN: ..."), not a source
+            if generic:
                 name = re.sub(r"\s+", " ", raw).strip()
                 name = name[0].lower() + name[1:] if name[:2].istitle() and name[1:2].islower() else name
             if (s, e) in seen:

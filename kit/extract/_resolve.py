@@ -1,0 +1,119 @@
+"""Who "the group", "it" and "a monitor" are: references to a source resolved to a named one.
+
+News copy names a source once and then refers to it: "the network said", "it
+documented", "the ministry added", "a war monitor said" (named in the next
+paragraph). Read by proximity, every figure after the first loses its
+claimant. Here each such reference becomes an attribution of the source it
+refers to: a definite description or a pronoun takes the last compatible
+source named before it (in the paragraph, else within CARRY_CHARS before it),
+an indefinite one ("a monitor", "a watchdog") the first compatible source
+named after it (else the last one before). The reference keeps its own span
+(where the attribution is stated) and the name's span (where the source was
+named), so a reviewer sees both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, Attribution, canonical_source
+
+#: How far (characters) a reference looks for the source it refers to.
+REFERENCE_REACH = 3000
+
+_HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|agency|mission|office|syndicate|"
+          r"union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey")
+_ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
+_REFERENCE = re.compile(
+    r"(?:\b(?i:according\s+to)\s+)?(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+"
+    r"(?:(?i:[\w'’-]+)\s+){0,3}?(?P<head>(?i:" + _HEADS + r"))\b)"
+    r"(?:(?P<said>" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b))?"
+)
+_PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+#: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
+_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air|forces|aircraft|jets|warplanes|bombing|raids?|troops|"
+                                r"operations?|campaign|partners?|-backed|backed)\b")
+_NOT_SPEAKER_BEFORE = re.compile(r"\b(?i:by|against|on|with|from|of|to|at)\s+(?:the\s+)?$")
+_ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|committee|mission|office|organi[sz]ation|"
+                        r"agency|council|watch|group|coalition|court|department|command|commission|army|military|"
+                        r"government|authority|authorities|nations|international|count|institute|center|centre|"
+                        r"amnesty|airwars|red\s+crescent|red\s+cross|\b[A-Z]{2,}\b)")
+
+
+def _is_person(a: Attribution) -> bool:
+    """A named person ("Rami Abdel Rahman", "Bachelet"), as opposed to a body or unnamed people."""
+    return a.source is None and not _ORG_WORDS.search(a.name) and not a.name[:1].islower() and len(a.name.split()) <= 4
+
+
+def _compatible(head: str, a: Attribution) -> bool:
+    head = head.lower()
+    if a.is_outlet or a.kind in ("self", "told") or not a.name:
+        return False
+    if head in ("he", "she"):
+        return _is_person(a)
+    if _is_person(a) or a.name[:1].islower():
+        return head == "they" and a.name[:1].islower()  # "officials said ... they counted"
+    name = a.name.lower()
+    if head in ("ministry", "agency", "coalition", "alliance", "army", "military", "government"):
+        belligerent = bool(a.source and a.source.claimant_type in ("belligerent", "government"))
+        return head in name or (head in ("coalition", "alliance", "military", "army", "government") and belligerent)
+    return True
+
+
+def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
+    """Registry names mentioned as possible speakers (not "US-led", not "strikes by the coalition")."""
+    taken = {(a.name_start, a.name_end) for a in attributions}
+    out = []
+    for m in KNOWN_NAMES.finditer(text):
+        if (m.start(), m.end()) in taken or _NOT_SPEAKER_AFTER.match(text, m.end()):
+            continue
+        if _NOT_SPEAKER_BEFORE.search(text, max(0, m.start() - 14), m.start()):
+            continue
+        name, src = canonical_source(m.group(0))
+        if src is not None and not src.is_outlet:
+            out.append(Attribution(m.start(), m.end(), m.start(), m.end(), name, "mention", src))
+    return out
+
+
+def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution]) -> Attribution | None:
+    before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a)]
+    if indefinite:
+        after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)]
+        if after:
+            return after[0]
+    if not before:
+        return None
+    same_head = [a for a in before if head.lower() in a.name.lower()]
+    return (same_head or before)[-1]
+
+
+def resolve_references(text: str, attributions: list[Attribution]) -> list[Attribution]:
+    """`attributions` plus one attribution for every description or pronoun that refers to a named source.
+
+    A resolved reference is an attribution with the referent's name and
+    registry entry; its name span is the reference ("the network"), its `via`
+    the span where the source was named.
+    """
+    named = sorted([a for a in attributions if a.name and a.kind != "self"] + _mentions(text, attributions),
+                   key=lambda a: a.name_start)
+    taken = {(a.name_start, a.name_end) for a in attributions}
+    resolved: list[Attribution] = []
+    for pattern in (_REFERENCE, _PRONOUN):
+        for m in pattern.finditer(text):
+            according = m.group(0).lower().startswith("according")
+            if pattern is _REFERENCE and not (according or m.group("said")):
+                continue  # a description that neither speaks nor is cited is not an attribution
+            s, e = m.span("ref")
+            if any(a_s <= s < a_e or s <= a_s < e for a_s, a_e in taken):
+                continue  # already read as a name ("the Observatory", "the Coalition")
+            det = m.groupdict().get("det") or ""
+            ante = _antecedent(m.group("head"), s, det.lower() in ("a", "an"), named)
+            if ante is None:
+                continue
+            kind = "according" if according else "verb"
+            verb = (m.groupdict().get("verb") or "").lower()
+            resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
+                                    verb=verb, via=(ante.name_start, ante.name_end)))
+    out = attributions + resolved
+    return sorted(out, key=lambda a: a.name_start)
