@@ -522,6 +522,10 @@ def test_cli_table_and_errors(cli: CliRunner, tmp_path: Path) -> None:
     assert both.exit_code == 2
     missing = cli.invoke(app, ["extract", str(tmp_path / "nope.txt"), "--published", "2017"])
     assert missing.exit_code == 2 and "nope.txt:0: file:" in missing.output
+    folder = cli.invoke(app, ["extract", str(tmp_path), "--published", "2017"])
+    assert folder.exit_code == 2
+    assert f"{tmp_path}:0: file: is a folder" in folder.output and "Traceback" not in folder.output
+    assert len(folder.output.strip().splitlines()) == 1
 
 
 # -- review widget ---------------------------------------------------------------------

@@ -459,7 +459,9 @@ def _words_after(text: str, end: int) -> list[str]:
 
 _NP_STOP = {"of", "in", "on", "at", "by", "for", "from", "to", "with", "and", "or", "but", "were", "was", "have",
             "has", "had", "are", "is", "be", "been", "who", "which", "that", "including", "among", "during", "since",
-            "as", "a", "the", "this", "these", "those", "it", "they", "their", "its"}
+            "as", "a", "the", "this", "these", "those", "it", "they", "their", "its", "against", "into", "near",
+            "after", "before", "over", "under", "across", "about", "than", "while", "when", "where", "said", "says",
+            "say", "told", "according", "last"}
 _NP_WORDS = re.compile(r"[ \t\n]*([A-Za-z%][\w'’%.-]*)")
 
 
@@ -709,6 +711,9 @@ class _Context:
         return max(a, sent.start - CARRY_CHARS), min(b, sent.end + CARRY_CHARS)
 
 
+_QUOTE_MARK = re.compile("[\"“”«»]")
+
+
 def _is_claimant(a: Attribution) -> bool:
     """A phrase naming who produced a figure (not an outlet relaying it, not "told <outlet>")."""
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
@@ -716,7 +721,7 @@ def _is_claimant(a: Attribution) -> bool:
 
 def _unnamed(a: Attribution) -> bool:
     """Unnamed people as written ("officials", "sources"): a named source in the same place is preferred."""
-    return a.source is None and a.name[:1].islower()
+    return a.unnamed
 
 
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
@@ -747,6 +752,10 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     elif claimants:
         named = [a for a in claimants if not _unnamed(a)] or claimants
         chosen, conf = _nearest(named, q.span, "name_start", "name_end"), 0.6
+    if chosen is not None and chosen.kind == "self":
+        speakers = [a for a in claimants if a.kind != "self" and not _unnamed(a)]
+        if speakers and _QUOTE_MARK.search(ctx.text, sent.start, sent.end):
+            chosen, conf = speakers[0], 0.7  # "«we have documented 439 ...», Observatory director X told AFP"
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
     para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
@@ -1300,6 +1309,9 @@ def extract_file(path: str, published: dt.date | str, **kwargs: Any) -> DraftCla
     from pathlib import Path
 
     p = Path(path)
+    if p.is_dir():
+        raise ExtractInputError("file", "is a folder: give one text file (run once per file, e.g. "
+                                "`for f in DIR/*.txt; do kit extract \"$f\" ...; done`)", file=str(path))
     try:
         size = p.stat().st_size
     except OSError as exc:

@@ -43,7 +43,7 @@ _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|commi
 
 def _is_person(a: Attribution) -> bool:
     """A named person ("Rami Abdel Rahman", "Bachelet"), as opposed to a body or unnamed people."""
-    return a.source is None and not _ORG_WORDS.search(a.name) and not a.name[:1].islower() and len(a.name.split()) <= 4
+    return a.source is None and not _ORG_WORDS.search(a.name) and not a.unnamed and len(a.name.split()) <= 4
 
 
 def _compatible(head: str, a: Attribution) -> bool:
@@ -52,8 +52,8 @@ def _compatible(head: str, a: Attribution) -> bool:
         return False
     if head in ("he", "she"):
         return _is_person(a)
-    if _is_person(a) or a.name[:1].islower():
-        return head == "they" and a.name[:1].islower()  # "officials said ... they counted"
+    if _is_person(a) or a.unnamed:
+        return head == "they" and a.unnamed  # "officials said ... they counted"
     name = a.name.lower()
     if head in ("ministry", "agency", "coalition", "alliance", "army", "military", "government"):
         belligerent = bool(a.source and a.source.claimant_type in ("belligerent", "government"))

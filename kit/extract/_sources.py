@@ -151,6 +151,11 @@ class Attribution:
     def is_outlet(self) -> bool:
         return bool(self.source and self.source.is_outlet)
 
+    @property
+    def unnamed(self) -> bool:
+        """Unnamed people as written ("officials", "Yemeni security officials"): not a named source."""
+        return self.source is None and bool(_GENERIC_PEOPLE.search(self.name))
+
 
 def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
     index: dict[str, Source] = {}
@@ -169,6 +174,8 @@ KNOWN_NAMES, _KNOWN = _alias_index()
 _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC})"
+#: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
+_ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC}|(?-i:[A-Z][a-z]{{2,}}(?:-[A-Z][a-z]+)?))"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
@@ -177,12 +184,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?:(?i:the)\s+)?)?" + _ORG)),
     ("according", re.compile(
         r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r")\b")),
-    ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG)),
+    ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
     ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
                              + r")\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
-        r"estimated|collected|gathered)\s+(?i:by)\s+(?:(?i:the)\s+)?" + _ORG)),
+        r"estimated|collected|gathered)\s+(?i:by)\s+(?:(?i:the)\s+)?" + _ORG1)),
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
@@ -218,8 +225,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
-    ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+"
-                        r"(?P<verb>said|says|told|added|noted|stressed)\b")),
+    ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
+                        + r"(?P<verb>said|says|told|added|noted|stressed)\b")),
 )
 _NOT_NAMES = re.compile(
     r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
@@ -230,6 +237,10 @@ _NOT_NAMES = re.compile(
 )
 
 
+_COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine|Yemen|Sudan|Afghanistan|"
+                        r"Pakistan|Saudi Arabia|Egypt|Lebanon|Jordan|France|Britain|Germany|China")
+_PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
+                           r"defen[cs]e|human|rights|monitoring|western|kurdish)")
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|rescue\s+workers|police|"
     r"survivors|relatives)$)"
@@ -251,6 +262,31 @@ _LEADING_WORDS = re.compile(
 #: the rest of a name the lazy pattern stopped short of: "Palestinian Ministry| of Health", "Doctors| Syndicate"
 _NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-i:(?!(?:Monday|Tuesday|Wednesday|"
                         r"Thursday|Friday|Saturday|Sunday|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
+
+
+_TITLE = r"(?i:director|head|chief|spokesman|spokeswoman|spokesperson|president|chairman|founder)"
+_TITLE_BEFORE = re.compile(r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the)){0,5})\s+" + _TITLE + r"\s+$")
+_TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:of|for|at)\s+(?:the\s+)?(?:independent\s+)?"
+                          r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*)")
+
+
+def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source | None]:
+    """A person speaking for a body is the body: "Observatory director Rami Abdel Rahman", "X, spokesperson for Y".
+
+    Only a body the registry knows, or one written with a body's name ("... Union"), replaces the person.
+    """
+    before = _TITLE_BEFORE.search(text, max(0, s - 80), s)
+    after = _TITLE_AFTER.match(text, e)
+    for m in (before, after):
+        if m is None:
+            continue
+        body = re.split(r"\.\s|\n", re.sub(r"^(?:The|the)\s+", "", m.group(1)))[0].strip().rstrip(".")
+        body_name, src = canonical_source(body)
+        if src is not None:
+            return body_name, src
+        if re.search(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency)\b", body):
+            return body_name, None
+    return name, None
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z][\w-]{1,12})\)")
@@ -297,18 +333,23 @@ def find_attributions(text: str) -> list[Attribution]:
             s, e = _clean_name(text, s, e)
             raw = text[s:e]
             name, src = canonical_source(raw)
+            if src is None:
+                name, src = _body_of_speaker(text, s, e, name)
             acronym = _ACRONYM.match(text, e)
             if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
                 name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
             generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
-            if src is None and not generic and (_NOT_NAMES.match(raw) or len(raw) < 2 or raw.lower() == raw
+            country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
+            if src is None and not generic and not country and (_NOT_NAMES.match(raw) or len(raw) < 2
+                                                                or raw.lower() == raw
                                                 and not re.search(r"ministry", raw, re.IGNORECASE)):
                 continue
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
             if generic:
                 name = re.sub(r"\s+", " ", raw).strip()
-                name = name[0].lower() + name[1:] if name[:2].istitle() and name[1:2].islower() else name
+                if _GENERIC_PEOPLE.fullmatch(name.split()[0]) or _PEOPLE_WORDS.fullmatch(name.split()[0]):
+                    name = name[0].lower() + name[1:]  # "Local officials" opening a sentence; "Yemeni ..." kept
             if (s, e) in seen:
                 continue
             seen.add((s, e))
@@ -316,4 +357,15 @@ def find_attributions(text: str) -> list[Attribution]:
             if verb[:1].isupper() and kind == "verb":
                 continue  # "... Civilian Casualty Report": a title, not "X reports"
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
-    return sorted(found, key=lambda a: a.name_start)
+    return _longest_names(found)
+
+
+def _longest_names(found: list[Attribution]) -> list[Attribution]:
+    """One attribution per name: a name inside a longer one ("Yemeni" in "Yemeni security officials") is dropped."""
+    found.sort(key=lambda a: (a.name_start, -(a.name_end - a.name_start)))
+    kept: list[Attribution] = []
+    for a in found:
+        if kept and a.name_end <= kept[-1].name_end and a.kind != "self" and kept[-1].kind != "self":
+            continue
+        kept.append(a)
+    return kept

@@ -33,6 +33,8 @@ _CHOICES = {
 }
 _SPAN_CLASSES = ("figure", "claimant", "relay_chain", "qualifier", "outcome", "victims", "places", "period_start",
                  "perpetrator")
+#: how much of a long attribution sentence is shown around the claimant
+_QUOTE_CHARS = 320
 _STYLE = """<style>
 .kit-extract {white-space: pre-wrap; font-family: Georgia, serif; line-height: 1.5; max-height: 32em; overflow-y: auto;
   border: 1px solid #ccc; padding: 0.6em;}
@@ -44,6 +46,9 @@ _STYLE = """<style>
 .kit-extract span.places {border-bottom: 2px dotted #2c9a52;}
 .kit-extract span.outcome, .kit-extract span.victims {font-style: italic; color: #8a2b2b;}
 .kit-extract span.qualifier, .kit-extract span.perpetrator {border-bottom: 1px solid #777;}
+.kit-extract span.attribution {background: #e8f0fd;}
+.kit-attribution {font-family: Georgia, serif; border-left: 3px solid #2a6fdb; padding: 0.2em 0.6em;}
+.kit-attribution b.claimant {border-bottom: 2px solid #2a6fdb; font-weight: normal;}
 </style>"""
 
 
@@ -60,6 +65,9 @@ def highlight_html(text: str, drafts: DraftClaims, selected: int | None = None) 
         for col, spans in drafts[selected].spans.items():
             if col in _SPAN_CLASSES:
                 marks += [(s, e, col) for s, e in spans if 0 <= s < e <= len(text)]
+        a_s, a_e = drafts[selected].attribution_span
+        if 0 <= a_s < a_e <= len(text):
+            marks.append((a_s, a_e, "attribution"))
     bounds = sorted({0, len(text), *[m[0] for m in marks], *[m[1] for m in marks]})
     out: list[str] = []
     for a, b in zip(bounds, bounds[1:], strict=False):
@@ -77,6 +85,36 @@ def highlight_html(text: str, drafts: DraftClaims, selected: int | None = None) 
                 piece = f'<span class="{escape_text(cls)}" title="{escape_text(cls)}">{piece}</span>'
         out.append(piece)
     return _STYLE + '<div class="kit-extract">' + "".join(out) + "</div>"
+
+
+def attribution_html(text: str, draft: DraftClaim) -> str:
+    """The sentence that supplied the draft's claimant, its name marked: why the extractor chose it.
+
+    The claimant often comes from another sentence than the figure's ("the
+    network said" two sentences later, a source named in the paragraph
+    before); the reviewer sees that sentence, escaped, beside the fields.
+    """
+    if not draft.row["claimant"]:
+        return "<i>No claimant: the text names no source for this figure.</i>"
+    start, end = draft.attribution_span
+    if not 0 <= start < end <= len(text):
+        return str(escape_text(f"Claimant: {draft.row['claimant']} (not read from a sentence of the text)."))
+    names = sorted((s, e) for s, e in draft.spans.get("claimant", []) if start <= s < e <= end)
+    if end - start > _QUOTE_CHARS:  # a long sentence: the part around the claimant's name
+        centre = names[0][0] if names else start
+        start = max(start, centre - _QUOTE_CHARS // 2)
+        end = min(end, start + _QUOTE_CHARS)
+        names = [(s, e) for s, e in names if start <= s and e <= end]
+    parts, pos = [], start
+    for s, e in names:
+        if s < pos:
+            continue
+        parts += [str(escape_text(text[pos:s])), f'<b class="claimant">{escape_text(text[s:e])}</b>']
+        pos = e
+    parts.append(str(escape_text(text[pos:end])))
+    where = "the figure's own sentence" if draft.attribution_span == draft.sentence_span else "another sentence"
+    return (f"<b>Claimant</b> {escape_text(draft.row['claimant'])} <i>(from {where}):</i>"
+            f'<div class="kit-attribution">{"".join(parts).strip()}</div>')
 
 
 class ExtractReview:
@@ -116,6 +154,8 @@ class ExtractReview:
             w.observe(self._on_edit, names="value")
             self.fields[col] = w
         self.confidence = widgets.HTML()
+        self.attribution = widgets.HTML()  # the sentence that supplied the claimant
+        self.vague = widgets.HTML(self._vague_html())
         self.path = widgets.Text(description="save to", value=str(path))
         self.add_button = widgets.Button(description="Add a row", tooltip="a figure the extractor missed")
         self.add_button.on_click(lambda _b: self.add_row())
@@ -125,6 +165,7 @@ class ExtractReview:
         self.selector.observe(lambda _c: self._load_selected(), names="value")
         self.include.observe(self._on_include, names="value")
         form = widgets.VBox([widgets.HBox([self.selector, self.add_button]), self.include, self.confidence,
+                             self.attribution, self.vague,
                              *[self.fields[c] for c in self.columns], self.path, self.save_button, self.status])
         self.ui = widgets.HBox([widgets.Box([self.text_html], layout=widgets.Layout(width="55%")), form])
         self._load_selected()
@@ -151,12 +192,14 @@ class ExtractReview:
                 for w in self.fields.values():
                     w.value = ""
                 self.confidence.value = "No casualty figures were found in this text."
+                self.attribution.value = ""
             else:
                 d = self.drafts[i]
                 for col, w in self.fields.items():
                     w.value = d.row[col]
                 self.include.value = self.included[i]
                 self.confidence.value = self._confidence_html(i)
+                self.attribution.value = attribution_html(self.drafts.text, d)
         finally:
             self._loading = False
         self.text_html.value = highlight_html(self.drafts.text, self.drafts, i)
@@ -171,6 +214,12 @@ class ExtractReview:
         if low:
             parts.append("<b>check (low confidence):</b> " + ", ".join(low))
         return "<br>".join(parts) or "all required fields filled"
+
+    def _vague_html(self) -> str:
+        """Vague quantities the text states: shown with their claimant, never drafted (no invented range)."""
+        items = [f"<li>'{escape_text(v.text)}' ({escape_text(v.claimant or 'no source named')})</li>"
+                 for v in getattr(self.drafts, "vague", [])]
+        return f"<b>Also stated, vague (not drafted):</b><ul>{''.join(items)}</ul>" if items else ""
 
     def _on_edit(self, change: dict[str, object]) -> None:
         if self._loading or self.selected is None:
