@@ -86,8 +86,9 @@ _VICTIM_WORDS = {
     "civilians": ["civilians", "civilian", "non-combatants", "noncombatants", "residents", "villagers"],
     "children": ["children", "child", "minors", "kids", "boys", "girls", "infants"],
     "women": ["women", "woman"],
-    "combatants": ["fighters", "militants", "combatants", "soldiers", "troops", "jihadists", "insurgents"],
-    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives"],
+    "combatants": ["fighters", "militants", "combatants", "soldiers", "troops", "jihadists", "insurgents", "soldier",
+                   "fighter", "militant", "guards"],
+    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives", "nationals", "citizens"],
 }
 #: Nouns after a number that make it something other than a casualty count.
 _NOT_CASUALTY_UNITS = {
@@ -99,6 +100,7 @@ _NOT_CASUALTY_UNITS = {
     "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
     "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
     "officials", "official", "sources", "experts", "investigators", "spokesmen", "hospitals", "facilities",
+    "lines", "rows", "cars", "vans", "trucks", "convoys",
     "cities", "centers", "centres", "districts", "provinces", "governorates",
 }
 
@@ -386,10 +388,16 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+_TITLE_LINE = re.compile(r"[ \t]*[^\n]{1,200}?(?<![.!?\"”:])[ \t]*\n\s*(?=\S)")
+
+
 def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
     nlp, matcher = _pipeline()
     doc = nlp(text)
     paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    title = _TITLE_LINE.match(text)
+    if title:  # a first line without a full stop is a headline: its own paragraph even without a blank line
+        paragraph_starts.append(title.end())
     # each list item is its own sentence (fact boxes have no full stops)
     item_starts = [m.start(1) for m in re.finditer(r"\n[ \t]*([-•*–][ \t]+|\d{1,2}[.)][ \t]+)", text)]
     paragraph_starts = sorted({*paragraph_starts, *item_starts})  # and its own paragraph: nothing carries over
@@ -480,15 +488,18 @@ def _head_noun(text: str, end: int) -> str:
         if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS | _PARTICIPLES):
             break
         head, pos = word, m.end()
+        if word in _NOT_CASUALTY_UNITS:
+            break  # the noun itself: "13 Russian missiles hit ..." ends at "missiles"
     return head
 
 
 #: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
 _SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
                        re.IGNORECASE)
+_AGES = re.compile(r"\b(?:aged|ages|age\s+of|aged\s+between)\s+(?:\w+,?\s+(?:and\s+)?){0,3}$", re.IGNORECASE)
 #: a count of people in another state than dead or injured ("4,000 people still missing")
 _NOT_A_DEATH = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
-                          r"are\s+still|were\s+still)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
+                          r"are\s+still|were\s+still|reported|believed|feared|now)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
                           r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted)\b")
 #: a sentence that continues the previous one's count ("The rest were soldiers", "Of these, ...")
 _CONTINUES = re.compile(r"\s*(?i:the\s+rest|the\s+remainder|the\s+others|of\s+these|of\s+them|of\s+those|"
@@ -522,6 +533,8 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False  # "one of the", "a single"
     if re.search(r"[$£€#№]\s*$|\bNo\.\s*$|\bpage\s+$|\bResolution\s+$", text[max(0, q.start - 12):q.start]):
         return False
+    if _AGES.search(text, max(0, q.start - 40), q.start):
+        return False  # "three children aged four, six, and 10": ages, not counts
     if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:
         return False  # list markers and references: "(1)", "[2]"
     clause = _clause_of(sentence, q.start)
@@ -533,8 +546,9 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return True
     if outcome_sentence and attributed:
         return True  # "..., while Airwars estimates between 7,309 and 11,691"
-    if previous and _CONTINUES.match(text, sentence.start) and any(
-            c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
+    if (previous and victims_after and q.start - sentence.start < 80 and _CONTINUES.match(text, sentence.start)
+            and any(
+            c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end))):
         return True  # "The rest were from the military – 9,044 government soldiers"
     if counted and previous and any(c.kind == "OUTCOME" for c in cues.between(previous.start, previous.end)):
         return True  # "The coalition's own count ... stood at 1,302" after a sentence about deaths
@@ -712,6 +726,8 @@ class _Context:
 
 
 _QUOTE_MARK = re.compile("[\"“”«»]")
+_QUOTE_CLOSE = re.compile("[\"”»],?")
+_QUOTE_OPENS = re.compile("\\s*[\"“«]")
 
 
 def _is_claimant(a: Attribution) -> bool:
@@ -760,14 +776,20 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
+    if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
+        chosen, conf = _attributed_by_next_sentence(ctx, si), 0.6  # '"So far, 23 dead ...," X wrote.'
     if chosen is None:
         previous = [a for a in before_here if _is_claimant(a)]
         if previous:
             chosen, conf = previous[-1], 0.5
         else:
-            chosen, conf = _carried_from_earlier_paragraphs(ctx, si), 0.4
-            if chosen is None and ctx.sole_source is not None and ctx.publisher_source is None:
-                chosen, conf = ctx.sole_source, 0.4  # the only source the whole text names (e.g. in its headline)
+            chosen, conf = _attributed_by_next_sentence(ctx, si), 0.45
+            if chosen is None:
+                chosen, conf = _carried_from_earlier_paragraphs(ctx, si), 0.4
+            sole = ctx.sole_source
+            if (chosen is None and not outlets and sole is not None and sole.name_start < q.start
+                    and ctx.publisher_source is None):
+                chosen, conf = sole, 0.4  # the only source the whole text names (e.g. in its headline)
     relays = [a for a in [*earlier, *outlets] if chosen is None or a.name != chosen.name]
     if chosen is None and ctx.publisher_source is not None and not relays:
         return None, 0.0, []  # the publisher's own figure: filled by the caller
@@ -776,6 +798,26 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
+    """"... killing at least 38 people. It is reported by Human Rights Watch.": a sentence that only attributes.
+
+    The next sentence of the paragraph, when it states no figure of its own and
+    names a source in its first words, attributes the figures before it.
+    """
+    if si + 1 >= len(ctx.sentences) or ctx.sentences[si + 1].paragraph != ctx.sentences[si].paragraph:
+        return None
+    nxt = ctx.sentences[si + 1]
+    if _QUOTE_OPENS.match(ctx.text, ctx.sentences[si].start):  # inside a quote: the speaker after it
+        close = _QUOTE_CLOSE.search(ctx.text, nxt.start, nxt.end)
+        if close:
+            after = [a for a in ctx.attributions.between(close.end(), nxt.end) if _is_claimant(a)]
+            return after[0] if after else None
+    if find_quantities(ctx.text[nxt.start:nxt.end]):
+        return None
+    first = [a for a in ctx.attributions.between(nxt.start, min(nxt.end, nxt.start + 60)) if _is_claimant(a)]
+    return first[0] if first and not first[0].unnamed else None
 
 
 def _carried_from_earlier_paragraphs(ctx: _Context, si: int) -> Attribution | None:

@@ -22,14 +22,16 @@ from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, Attribution, canonic
 #: How far (characters) a reference looks for the source it refers to.
 REFERENCE_REACH = 3000
 
-_HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|agency|mission|office|syndicate|"
-          r"union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey")
+_HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
+          r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
+          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official")
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
-_REFERENCE = re.compile(
-    r"(?:\b(?i:according\s+to)\s+)?(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+"
-    r"(?:(?i:[\w'’-]+)\s+){0,3}?(?P<head>(?i:" + _HEADS + r"))\b)"
-    r"(?:(?P<said>" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b))?"
-)
+_DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+(?:(?i:[\w'’-]+)\s+){0,3}?"
+                r"(?P<head>(?i:" + _HEADS + r"))\b)")
+#: "the network said", "a monitor group reported": the description speaks
+_REFERENCE = re.compile(_DESCRIPTION + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+#: "according to the group", "said the UK-based watchdog group": the description is cited
+_CITED = re.compile(r"\b(?P<verb>(?i:according\s+to|said|says|reported|added|estimated|noted))\s+" + _DESCRIPTION)
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
 _NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air|forces|aircraft|jets|warplanes|bombing|raids?|troops|"
@@ -43,7 +45,8 @@ _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|commi
 
 def _is_person(a: Attribution) -> bool:
     """A named person ("Rami Abdel Rahman", "Bachelet"), as opposed to a body or unnamed people."""
-    return a.source is None and not _ORG_WORDS.search(a.name) and not a.unnamed and len(a.name.split()) <= 4
+    return (a.source is None and not _ORG_WORDS.search(a.name) and not a.unnamed and len(a.name.split()) <= 4
+            and not a.name.isupper())
 
 
 def _compatible(head: str, a: Attribution) -> bool:
@@ -52,6 +55,10 @@ def _compatible(head: str, a: Attribution) -> bool:
         return False
     if head in ("he", "she"):
         return _is_person(a)
+    if head == "minister":
+        return "minister" in a.name.lower()
+    if head in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "official"):
+        return _is_person(a) or head in a.name.lower()
     if _is_person(a) or a.unnamed:
         return head == "they" and a.unnamed  # "officials said ... they counted"
     name = a.name.lower()
@@ -97,13 +104,11 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
     """
     named = sorted([a for a in attributions if a.name and a.kind != "self"] + _mentions(text, attributions),
                    key=lambda a: a.name_start)
-    taken = {(a.name_start, a.name_end) for a in attributions}
+    taken = {(a.name_start, a.name_end) for a in attributions if not a.unnamed}
     resolved: list[Attribution] = []
-    for pattern in (_REFERENCE, _PRONOUN):
+    for pattern in (_REFERENCE, _CITED, _PRONOUN):
         for m in pattern.finditer(text):
             according = m.group(0).lower().startswith("according")
-            if pattern is _REFERENCE and not (according or m.group("said")):
-                continue  # a description that neither speaks nor is cited is not an attribution
             s, e = m.span("ref")
             if any(a_s <= s < a_e or s <= a_s < e for a_s, a_e in taken):
                 continue  # already read as a name ("the Observatory", "the Coalition")
@@ -115,5 +120,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))
-    out = attributions + resolved
+    # "the governor said": the named governor replaces the unnamed one read at the same place
+    out = [a for a in attributions if not (a.unnamed and any(
+        r.name_start < a.name_end and a.name_start < r.name_end for r in resolved))] + resolved
     return sorted(out, key=lambda a: a.name_start)

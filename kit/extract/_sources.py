@@ -122,15 +122,17 @@ _AUX = (
 _CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
 _ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
-_MINISTRY = r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+(?i:ministry)"
+_MINISTRY = (r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
+             r"(?i:ministry|minister)")
 #: descriptors before a name that are not part of it: "the Britain-based ...", "the country's Ministry of Health"
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?-i:[A-Z][a-z]+)\s+)?(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|"
-           r"city|rescue|defen[cs]e|human\s+rights|rights|monitoring)\s+)*(?:officials?|residents|witnesses|medics|"
-           r"doctors|activists|sources|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|"
-           r"experts|investigators))")
+_PEOPLE = (r"(?:(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+)?(?i:(?:(?:local|health|hospital|medical|security|"
+           r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
+           r"tribal|police|medical)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|"
+           r"rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
+           r"organi[sz]ations|committees|(?:regional\s+|provincial\s+|local\s+)?governor|mayor))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +173,8 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
 
 KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
-_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
+_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which)\b[^;.]{1,200}?,|"
+          r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC})"
 #: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
@@ -183,13 +186,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
         r"(?:(?i:the)\s+)?)?" + _ORG)),
     ("according", re.compile(
-        r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r")\b")),
+        r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE
+        + r")\b")),
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
     ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
                              + r")\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
-        r"estimated|collected|gathered)\s+(?i:by)\s+(?:(?i:the)\s+)?" + _ORG1)),
+        r"estimated|collected|gathered|reported)\s+(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
+        r"(?i:organi[sz]ation|group|monitor|watchdog)\s+)?" + _ORG1)),
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
@@ -205,11 +210,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("self", re.compile(r"(?P<org>\b(?:[Ww]e|[Oo]ur\s+(?:researchers|team|investigators|staff|monitors|analysts)))\s+"
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
-        r"(?P<org>(?i:(?:(?:local|health|hospital|medical|security|military|government|provincial|city|"
-        r"Iraqi|Syrian|Kurdish|US|U\.S\.|Western|rescue)\s+)*(?:officials?|residents|witnesses|medics|doctors|"
-        r"activists|sources|rescuers|rescue\s+workers|police|survivors|relatives)))"
+        r"(?P<org>" + _PEOPLE + r")"
         r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+"
-        r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described))\b")),
+        r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
+        r"wrote))\b")),
+    # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
+    ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
         _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|January|February|"
         r"March|April|May|June|July|August|September|October|November|December|\d{4})\s+)*"
@@ -220,9 +226,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?=\s*[.,;]|\s*$)")),
     ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
                         r"researchers|investigators|officials|spokesman|spokeswoman|spokesperson|team|monitor|"
-                        r"watchdog|statement|report|experts|news\s+agency|agency|mission))?" + _ASIDE + r",?\s+" + _AUX
+                        r"watchdog|statement|report|experts|news\s+agency|agency|mission|TV\s+channel|channel|"
+                        r"television|newspaper|daily))?" + _ASIDE + r",?\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
+                        r"(?:\s+(?i:TV\s+channel|channel|television|newspaper|daily|agency))?"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
     ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
@@ -242,8 +250,8 @@ _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
                            r"defen[cs]e|human|rights|monitoring|western|kurdish)")
 _GENERIC_PEOPLE = re.compile(
-    r"(?i:\b(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|rescue\s+workers|police|"
-    r"survivors|relatives)$)"
+    r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
+    r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor)$)"
 )
 
 
@@ -270,6 +278,9 @@ _TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:of|for|at)\
                           r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*)")
 
 
+_BODY_WORDS = re.compile(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency)\b")
+
+
 def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source | None]:
     """A person speaking for a body is the body: "Observatory director Rami Abdel Rahman", "X, spokesperson for Y".
 
@@ -281,10 +292,12 @@ def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source 
         if m is None:
             continue
         body = re.split(r"\.\s|\n", re.sub(r"^(?:The|the)\s+", "", m.group(1)))[0].strip().rstrip(".")
+        body = re.sub(r"['’]s(?:\s+(?:Executive|Deputy|Regional|General|Chief|Acting))*$", "", body)
         body_name, src = canonical_source(body)
         if src is not None:
             return body_name, src
-        if re.search(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency)\b", body):
+        acronym = body.isupper() and len(body) >= 3 and " " not in body  # "UNICEF's Executive Director X"
+        if acronym or _BODY_WORDS.search(body):
             return body_name, None
     return name, None
 
@@ -307,6 +320,9 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     if ends:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
+    raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
+                 r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
+                 r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
     s = e - len(raw)
     if canonical_source(raw)[1] is None:
         known = [m for m in KNOWN_NAMES.finditer(raw) if m.end() == len(raw)]
@@ -342,7 +358,7 @@ def find_attributions(text: str) -> list[Attribution]:
             country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
             if src is None and not generic and not country and (_NOT_NAMES.match(raw) or len(raw) < 2
                                                                 or raw.lower() == raw
-                                                and not re.search(r"ministry", raw, re.IGNORECASE)):
+                                                and not re.search(r"ministry|minister", raw, re.IGNORECASE)):
                 continue
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
