@@ -34,8 +34,11 @@ _REFERENCE = re.compile(_DESCRIPTION + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:
 _CITED = re.compile(r"\b(?P<verb>(?i:according\s+to|said|says|reported|added|estimated|noted))\s+" + _DESCRIPTION)
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
-_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air|forces|aircraft|jets|warplanes|bombing|raids?|troops|"
+_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air|forces|aircraft|jets|warplanes|bombings?|raids?|troops|"
                                 r"operations?|campaign|partners?|-backed|backed)\b")
+#: a name at the start of its sentence (after "The", a few lower-case words, "In August,"): the sentence's subject
+_SUBJECT_START = re.compile(r"(?:^|[.!?:\"”]\s+|\n\s*)(?:(?:In|On|But|And|Meanwhile|Earlier|Later)\b[^,.\n]{0,30},\s*)?"
+                            r"(?:[Tt]he\s+)?(?:[a-z-]+\s+){0,3}$")
 _NOT_SPEAKER_BEFORE = re.compile(r"\b(?i:by|against|on|with|from|of|to|at)\s+(?:the\s+)?$")
 _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|committee|mission|office|organi[sz]ation|"
                         r"agency|council|watch|group|coalition|court|department|command|commission|army|military|"
@@ -77,6 +80,8 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
             continue
         if _NOT_SPEAKER_BEFORE.search(text, max(0, m.start() - 14), m.start()):
             continue
+        if not _SUBJECT_START.search(text, max(0, m.start() - 60), m.start()):
+            continue  # named as the object of a clause ("which the coalition mounted"), not as a speaker
         name, src = canonical_source(m.group(0))
         if src is not None and not src.is_outlet:
             out.append(Attribution(m.start(), m.end(), m.start(), m.end(), name, "mention", src))
@@ -85,12 +90,11 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
 
 def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution]) -> Attribution | None:
     before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a)]
-    if indefinite:
-        after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)]
-        if after:
-            return after[0]
-    if not before:
-        return None
+    after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)]
+    if indefinite and after:
+        return after[0]
+    if not before:  # "The report documented 45 attacks ... Amnesty International said": named just after
+        return after[0] if after and head.lower() not in ("it", "they", "he", "she") else None
     same_head = [a for a in before if head.lower() in a.name.lower()]
     return (same_head or before)[-1]
 

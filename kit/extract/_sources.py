@@ -132,7 +132,7 @@ _PEOPLE = (r"(?:(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+)?(?i:(?:(?:local|heal
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|"
            r"rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
-           r"organi[sz]ations|committees|(?:regional\s+|provincial\s+|local\s+)?governor|mayor))")
+           r"organi[sz]ations|committees|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +176,12 @@ KNOWN_NAMES, _KNOWN = _alias_index()
 _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which)\b[^;.]{1,200}?,|"
           r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
-_ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC})"
+#: "The Afghan government said", "Israeli authorities said"
+_GOVERNMENT = r"(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
+_ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
 #: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
-_ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_ORG_GENERIC}|(?-i:[A-Z][a-z]{{2,}}(?:-[A-Z][a-z]+)?))"
+_ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
+_ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC}|{_ONE_WORD})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
@@ -199,7 +202,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
         r"produced)\s+(?:(?i:today|yesterday|earlier|on\s+\w+|this\s+week|last\s+week)\s+)?)?(?i:by|from)\s+"
-        r"(?:(?i:the)\s+)?" + _ORG)),
+        r"(?:(?i:the)\s+)?(?:(?i:[a-z-]+\s+){0,2}(?i:organi[sz]ation|group|monitor|watchdog),?\s+)?" + _ORG)),
     ("finding", re.compile(
         r"\b(?i:an?|the)\s+" + _ORG + r"\s+(?i:investigation|analysis|review|tally|count|study|survey|report)\s+"
         r"(?:(?i:has|had)\s+)?(?i:found|finds|shows|showed|revealed|reveals|concluded|concludes|estimated)\b")),
@@ -211,7 +214,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+"
+        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
@@ -227,7 +230,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
                         r"researchers|investigators|officials|spokesman|spokeswoman|spokesperson|team|monitor|"
                         r"watchdog|statement|report|experts|news\s+agency|agency|mission|TV\s+channel|channel|"
-                        r"television|newspaper|daily))?" + _ASIDE + r",?\s+" + _AUX
+                        r"television|newspaper|daily))?" + _ASIDE + _ASIDE + r",?\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
                         r"(?:\s+(?i:TV\s+channel|channel|television|newspaper|daily|agency))?"
@@ -241,7 +244,7 @@ _NOT_NAMES = re.compile(
     r"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
-    r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza)$"
+    r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank)$"
 )
 
 
@@ -251,7 +254,8 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
                            r"defen[cs]e|human|rights|monitoring|western|kurdish)")
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
-    r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor)$)"
+    r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
+    r"media)$)"
 )
 
 
@@ -278,7 +282,9 @@ _TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:of|for|at)\
                           r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*)")
 
 
-_BODY_WORDS = re.compile(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency)\b")
+_BODY_WORDS = re.compile(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency|"
+                         r"Health|Mission|Office)\b")
+_IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?(?-i:[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?=[\s,.;])")
 
 
 def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source | None]:
@@ -303,6 +309,7 @@ def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source 
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z][\w-]{1,12})\)")
+_OR_ALIAS = re.compile(r",\s+or\s+([A-Z][\w.-]{1,12}),")  # "the U.S. Central Command, or CENTCOM, admitted"
 
 
 def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
@@ -333,6 +340,9 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
             s, raw = s + len(raw) - len(stripped), stripped
             while (m := _NAME_TAIL.match(text, e)) is not None and e - s < 80:
                 e = m.end()
+            place = _IN_PLACE.match(text, e)
+            if place and _BODY_WORDS.search(text[s:e] + " " + text[e:e + 12]):
+                e = place.end()  # "the Ministry of Health in Gaza", "the Monitoring Mission in Ukraine"
     return s, e
 
 
@@ -351,7 +361,7 @@ def find_attributions(text: str) -> list[Attribution]:
             name, src = canonical_source(raw)
             if src is None:
                 name, src = _body_of_speaker(text, s, e, name)
-            acronym = _ACRONYM.match(text, e)
+            acronym = _ACRONYM.match(text, e) or _OR_ALIAS.match(text, e)
             if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
                 name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
             generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
