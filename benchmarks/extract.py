@@ -14,7 +14,8 @@ Targets on the held-out part (issue 17): recall ≥ 0.9, claimant right ≥ 0.8,
 Speed: extracts a text built from the articles (joined into one paragraph) repeated to 125k, 250k, 500k and 1,000,000
 characters and prints seconds and characters per second; the ratio of the last two times
 shows whether time grows linearly (about 2) or with the square (about 4). Target: 1,000,000
-characters in at most 30 s.
+characters in at most 30 s of CPU time (wall time is printed too; on a shared machine it also counts
+the wait for a core).
 
     .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
 
@@ -145,20 +146,22 @@ def quality(verbose: bool) -> bool:
 
 
 def speed() -> bool:
+    """Seconds for growing texts; the target is checked on CPU time (wall time also counts waiting for a core)."""
     # one paragraph, no line breaks: the worst case for anything carried within a paragraph
     base = " ".join(re.sub(r"\s+", " ", a["text"]) for a in load_articles())
     extract_claims("Airwars said 1 civilian was killed.", "2017")  # warm-up: spaCy and dateparser load
-    times = []
+    cpus = []
     for size in (125_000, 250_000, 500_000, 1_000_000):
         text = (base * (size // len(base) + 1))[:size]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         drafts = extract_claims(text, "2020")
-        seconds = time.perf_counter() - t0
-        times.append(seconds)
-        print(f"{size:>9,} chars: {len(drafts):>6,} drafts in {seconds:6.1f} s ({size / seconds:,.0f} chars/s)")
-    print(f"time ratio 1,000,000 / 500,000 chars: {times[-1] / times[-2]:.2f} (2 = linear, 4 = quadratic)")
-    passed = times[-1] <= SPEED_LIMIT_S
-    print(f"1,000,000 chars in ≤ {SPEED_LIMIT_S:.0f} s: " + ("PASS" if passed else "FAIL"))
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        cpus.append(cpu)
+        print(f"{size:>9,} chars: {len(drafts):>6,} drafts in {cpu:6.1f} s CPU ({size / cpu:,.0f} chars/s), "
+              f"{wall:6.1f} s wall")
+    print(f"CPU time ratio 1,000,000 / 500,000 chars: {cpus[-1] / cpus[-2]:.2f} (2 = linear, 4 = quadratic)")
+    passed = cpus[-1] <= SPEED_LIMIT_S
+    print(f"1,000,000 chars in ≤ {SPEED_LIMIT_S:.0f} s CPU: " + ("PASS" if passed else "FAIL"))
     return passed
 
 

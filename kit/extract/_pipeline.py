@@ -79,7 +79,8 @@ _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
                "martyrs", "executed"],
-    "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed"],
+    "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
+                "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
 }
 _VICTIM_WORDS = {
@@ -88,7 +89,8 @@ _VICTIM_WORDS = {
     "women": ["women", "woman"],
     "combatants": ["fighters", "militants", "combatants", "soldiers", "troops", "jihadists", "insurgents", "soldier",
                    "fighter", "militant", "guards"],
-    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives", "nationals", "citizens"],
+    "all": ["people", "persons", "individuals", "others", "men", "members", "relatives", "nationals", "citizens",
+            "officer", "officers", "policemen", "policeman"],
 }
 #: Nouns after a number that make it something other than a casualty count.
 _NOT_CASUALTY_UNITS = {
@@ -496,9 +498,13 @@ def _head_noun(text: str, end: int) -> str:
 #: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
 _SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
                        re.IGNORECASE)
+_STATE_BEFORE = re.compile(r"\b(?:displaced|detained|abducted|arrested|evacuated|uprooted|kidnapped|rescued)\s+"
+                           r"(?:(?:a\s+further|another|some|more\s+than|at\s+least|over|nearly|about)\s+)?$",
+                           re.IGNORECASE)
 _AGES = re.compile(r"\b(?:aged|ages|age\s+of|aged\s+between)\s+(?:\w+,?\s+(?:and\s+)?){0,3}$", re.IGNORECASE)
 #: a count of people in another state than dead or injured ("4,000 people still missing")
-_NOT_A_DEATH = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
+_NOT_A_DEATH = re.compile(r"(?:\s+(?!(?:and|or|but|while)\b)[\w-]+){0,2}?\s+"
+                          r"(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
                           r"are\s+still|were\s+still|reported|believed|feared|now)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
                           r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted)\b")
 #: a sentence that continues the previous one's count ("The rest were soldiers", "Of these, ...")
@@ -533,6 +539,8 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False  # "one of the", "a single"
     if re.search(r"[$£€#№]\s*$|\bNo\.\s*$|\bpage\s+$|\bResolution\s+$", text[max(0, q.start - 12):q.start]):
         return False
+    if _STATE_BEFORE.search(text, max(0, q.start - 40), q.start):
+        return False  # "displaced a further 2 million"
     if _AGES.search(text, max(0, q.start - 40), q.start):
         return False  # "three children aged four, six, and 10": ages, not counts
     if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:
@@ -1280,11 +1288,12 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
         return
     head_end = ctx.sentences[0].end
     head = [d for d in drafts if d.figure_span[0] < head_end]
-    body = [d for d in drafts if d.figure_span[0] >= head_end and d.confidence["claimant"] > 0.3]
+    body_all = [d for d in drafts if d.figure_span[0] >= head_end]
+    body = [d for d in body_all if d.confidence["claimant"] > 0.3]
     for d in head:
         if d.confidence["claimant"] > 0.4 and d.row["claimant"][:1].isupper():
             continue
-        same = [b for b in body if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
+        same = [b for b in body_all if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
         source = (same or body)[:1]
         if not source:
             continue

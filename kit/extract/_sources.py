@@ -76,6 +76,9 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "Iraqi government", "Iraqi Prime Minister", "Iraqi prime minister", "Iraq's health ministry",
         "Iraqi health ministry", "Iraqi Ministry of Health",
     )),
+    Source("Islamic State", "belligerent", "official_statement", False, (
+        "Islamic State", "the Islamic State", "ISIS", "ISIL", "Daesh", "Islamic State group",
+    )),
     Source("HRDAG", "academic", "statistical_estimate", False, ("Human Rights Data Analysis Group", "HRDAG")),
     Source("The New York Times", "media_investigation", "field_investigation", True, (
         "The New York Times", "New York Times", "the Times", "NYT",
@@ -184,13 +187,13 @@ _ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
 _ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC}|{_ONE_WORD})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
-        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their)\s+)*?"
-        r"(?:(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|"
+        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official)\s+)*?"
+        r"(?:(?i:data|figures|estimates?|reports?|tally|toll|count|statement|investigation|analysis|research|"
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
         r"(?:(?i:the)\s+)?)?" + _ORG)),
     ("according", re.compile(
-        r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE
-        + r")\b")),
+        r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?:(?i:an?\s+)?(?:updated\s+)?(?:toll|count|"
+        r"figures?|tally)\s+(?:from|by)\s+(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + r")\b")),
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
     ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
                              + r")\s+(?i:as\s+saying)\b")),
@@ -225,6 +228,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?i:data|figures?|estimates?|tally|count|report|database|monitoring|investigation|assessment|records|"
         r"research|statement|toll)\b")),
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
+    # '"24 policemen died ...," said the director of Hilla's main surgical hospital'
+    ("said_by", re.compile(r"\b(?i:said|says|according\s+to)\s+(?:(?i:the|a|an)\s+)?(?P<org>(?:[a-z-]+\s+)?"
+                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)(?:\s+(?:of|at|for)\s+"
+                           r"[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on)\b)")),
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
     ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
@@ -248,6 +255,7 @@ _NOT_NAMES = re.compile(
 )
 
 
+_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+)?(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)\b")
 _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine|Yemen|Sudan|Afghanistan|"
                         r"Pakistan|Saudi Arabia|Egypt|Lebanon|Jordan|France|Britain|Germany|China")
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
@@ -366,7 +374,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
             generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
             country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
-            if src is None and not generic and not country and (_NOT_NAMES.match(raw) or len(raw) < 2
+            titled = kind == "said_by" and _TITLE_WORD.match(raw) is not None  # "the director of X"
+            if src is None and not generic and not country and not titled and (_NOT_NAMES.match(raw) or len(raw) < 2
                                                                 or raw.lower() == raw
                                                 and not re.search(r"ministry|minister", raw, re.IGNORECASE)):
                 continue
