@@ -137,6 +137,13 @@ def test_review_shows_the_sentence_that_supplied_the_attribution() -> None:
     assert 'class="attribution"' in widget.text_html.value
     widget.selector.value = 0
     assert "the figure's own sentence" in widget.attribution.value
+    # a reference ("The network said") shows where the source it refers to was named
+    text = ("The Syrian Network for Human Rights released its monthly report on Monday.\n\n"
+            "The network said 40 civilians were killed in March.")
+    widget = ExtractReview(extract_claims(text, "2017-05"), known_ids=[])
+    shown = widget.attribution.value
+    assert "'The network' refers to the source named here" in shown
+    assert '<b class="claimant">Syrian Network for Human Rights</b> released its monthly report' in shown
 
 
 def test_review_lists_vague_quantities_with_their_claimant() -> None:

@@ -5,11 +5,13 @@ documented", "the ministry added", "a war monitor said" (named in the next
 paragraph). Read by proximity, every figure after the first loses its
 claimant. Here each such reference becomes an attribution of the source it
 refers to: a definite description or a pronoun takes the last compatible
-source named before it (in the paragraph, else within CARRY_CHARS before it),
-an indefinite one ("a monitor", "a watchdog") the first compatible source
-named after it (else the last one before). The reference keeps its own span
-(where the attribution is stated) and the name's span (where the source was
-named), so a reviewer sees both.
+source named before it (within REFERENCE_REACH characters; a description with
+nothing named before it, the first named after it), an indefinite one ("a
+monitor", "a watchdog") the first compatible source named after it (else the
+last one before). A description that speaks but refers to nothing named ("the
+army said") is kept as written. The reference keeps its own span (where the
+attribution is stated) and the name's span (where the source was named), so a
+reviewer sees both.
 """
 
 from __future__ import annotations

@@ -113,8 +113,19 @@ def attribution_html(text: str, draft: DraftClaim) -> str:
         pos = e
     parts.append(str(escape_text(text[pos:end])))
     where = "the figure's own sentence" if draft.attribution_span == draft.sentence_span else "another sentence"
-    return (f"<b>Claimant</b> {escape_text(draft.row['claimant'])} <i>(from {where}):</i>"
-            f'<div class="kit-attribution">{"".join(parts).strip()}</div>')
+    out = (f"<b>Claimant</b> {escape_text(draft.row['claimant'])} <i>(from {where}):</i>"
+           f'<div class="kit-attribution">{"".join(parts).strip()}</div>')
+    elsewhere = [(s, e) for s, e in draft.spans.get("claimant", []) if not start <= s < end and 0 <= s < e <= len(text)]
+    if elsewhere and names:  # "it", "the network": where the source it refers to was named
+        s, e = elsewhere[0]
+        a = max(text.rfind(".", 0, s), text.rfind("\n", 0, s)) + 1
+        z = min((i for i in (text.find(".", e), text.find("\n", e)) if i >= 0), default=len(text))
+        a, z = max(a, s - _QUOTE_CHARS // 2), min(z + 1, e + _QUOTE_CHARS // 2)
+        quote = (f"{escape_text(text[a:s].lstrip())}<b class=\"claimant\">{escape_text(text[s:e])}</b>"
+                 f"{escape_text(text[e:z])}")
+        out += (f"<i>'{escape_text(text[names[0][0]:names[0][1]])}' refers to the source named here:</i>"
+                f'<div class="kit-attribution">{quote}</div>')
+    return out
 
 
 class ExtractReview:
@@ -218,7 +229,7 @@ class ExtractReview:
     def _vague_html(self) -> str:
         """Vague quantities the text states: shown with their claimant, never drafted (no invented range)."""
         items = [f"<li>'{escape_text(v.text)}' ({escape_text(v.claimant or 'no source named')})</li>"
-                 for v in getattr(self.drafts, "vague", [])]
+                 for v in self.drafts.vague]
         return f"<b>Also stated, vague (not drafted):</b><ul>{''.join(items)}</ul>" if items else ""
 
     def _on_edit(self, change: dict[str, object]) -> None:
@@ -228,6 +239,7 @@ class ExtractReview:
         col = next(c for c, w in self.fields.items() if w is owner)
         self.drafts[self.selected].set(col, str(change["new"] or ""))
         self.confidence.value = self._confidence_html(self.selected)
+        self.attribution.value = attribution_html(self.drafts.text, self.drafts[self.selected])
         self.selector.options = self._options()
 
     def _on_include(self, change: dict[str, object]) -> None:
@@ -252,7 +264,8 @@ class ExtractReview:
     # -- saving ---------------------------------------------------------------
     def kept(self) -> DraftClaims:
         return DraftClaims([d for d, keep in zip(self.drafts, self.included, strict=True) if keep],
-                           text=self.drafts.text, published=self.drafts.published, publisher=self.drafts.publisher)
+                           text=self.drafts.text, published=self.drafts.published, publisher=self.drafts.publisher,
+                           vague=self.drafts.vague)
 
     def save(self) -> Path | None:
         """Write the kept rows if they pass the ledger contract; otherwise list the problems."""
