@@ -743,20 +743,17 @@ def _is_claimant(a: Attribution) -> bool:
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
 
 
-def _unnamed(a: Attribution) -> bool:
-    """Unnamed people as written ("officials", "sources"): a named source in the same place is preferred."""
-    return a.unnamed
-
-
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
     """The attribution for a figure and the outlets it came through (text order).
 
     Read in this order: the figure's clause (the source before it, else after
-    it), its sentence (a named source before unnamed people), the paragraph
-    before it, then the paragraphs before that when its own paragraph names
-    no source (follow-on paragraphs and lists), then the only source the text
-    names. "The network", "it", "a monitor" arrive here already resolved to
-    the source they refer to (`_resolve.py`).
+    it), its sentence (a named source before unnamed people), the speaker of
+    the quote it is in, the paragraph before it, a next sentence that only
+    attributes, the paragraphs before when its own paragraph names no source
+    (follow-on paragraphs and lists), the only source named before it, an
+    outlet reporting it. "The network", "it", "a monitor" arrive here already
+    resolved to the source they refer to (`_resolve.py`). docs/EXTRACT.md,
+    "Attribution", has the rules with examples.
     """
     sent = ctx.sentences[si]
     clause = _clause_of(sent, q.start)
@@ -766,18 +763,18 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     same_clause = [a for a in claimants if clause[0] <= a.name_start < clause[1]]
     before = [a for a in same_clause if a.name_end <= q.start]
     after = [a for a in same_clause if a.name_start >= q.end]
-    named_before = [a for a in before if not _unnamed(a)]
-    named_after = [a for a in after if not _unnamed(a)]
+    named_before = [a for a in before if not a.unnamed]
+    named_after = [a for a in after if not a.unnamed]
     chosen, conf = None, 0.0
     if named_before or named_after:
         chosen, conf = (named_before[-1], 0.9) if named_before else (named_after[0], 0.8)
     elif before or after:
         chosen, conf = (before[-1], 0.9) if before else (after[0], 0.8)
     elif claimants:
-        named = [a for a in claimants if not _unnamed(a)] or claimants
+        named = [a for a in claimants if not a.unnamed] or claimants
         chosen, conf = _nearest(named, q.span, "name_start", "name_end"), 0.6
     if chosen is not None and chosen.kind == "self":
-        speakers = [a for a in claimants if a.kind != "self" and not _unnamed(a)]
+        speakers = [a for a in claimants if a.kind != "self" and not a.unnamed]
         if speakers and _QUOTE_MARK.search(ctx.text, sent.start, sent.end):
             chosen, conf = speakers[0], 0.7  # "«we have documented 439 ...», Observatory director X told AFP"
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
