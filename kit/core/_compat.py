@@ -111,3 +111,32 @@ def observe_chart_selections(chart: Any, callback: Callable[[dict[str, Any]], No
     of the picked rows' fields).
     """
     chart.observe(callback, names="_vl_selections")
+
+
+def push_chart_data(chart: Any, name: str, values: list[dict[str, Any]], spec: dict[str, Any] | None = None) -> None:
+    """Replace the rows of the named dataset `name` in a drawn `alt.JupyterChart`, keeping its view.
+
+    Why: assigning a new ``spec`` makes the browser compile and embed the chart
+    from scratch (hundreds of milliseconds per control change); a data update
+    re-runs only Vega's dataflow. Private: the synced trait
+    ``JupyterChart._py_to_js_updates`` (altair's VegaFusion channel, whose
+    browser side replaces a top-level dataset's rows and re-runs the view).
+    With `spec` (a new layout), the whole spec is sent instead and the pending
+    update cleared, so what the browser draws is always the last data update
+    if any, else ``chart.spec`` (`drawn_chart_data`). Public replacement: none
+    yet in altair; Vega's own ``view.data(name, values)`` behind a public trait.
+    """
+    if spec is not None:
+        with chart.hold_sync():
+            chart.spec = spec
+            chart._py_to_js_updates = []
+        return
+    chart._py_to_js_updates = [{"namespace": "data", "name": name, "scope": [], "value": values}]
+
+
+def drawn_chart_data(chart: Any, name: str) -> list[dict[str, Any]]:
+    """The rows of dataset `name` that an `alt.JupyterChart` updated by `push_chart_data` draws."""
+    for update in reversed(chart._py_to_js_updates or []):
+        if update.get("namespace") == "data" and update.get("name") == name:
+            return list(update["value"])
+    return list((chart.spec or {}).get("datasets", {}).get(name, []))

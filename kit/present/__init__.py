@@ -1,7 +1,9 @@
 """Layer 5: what a reader sees.
 
 Reader tables, escaped HTML and links, text for figures and periods, and the
-chart builders (`kit.present.charts`).
+chart builders (`kit.present.charts`). Importing it in a Jupyter kernel switches
+altair to the offline widget renderer (`_live.py`), so every chart draws with no
+network and no line in the notebook.
 """
 
 from kit.present._format import (
@@ -14,10 +16,13 @@ from kit.present._format import (
     stated_period_text,
 )
 from kit.present._html import LINK_REL, escape_markdown, escape_text, file_link, html_table, md, safe_link, safe_url
+from kit.present._live import EMBED_OPTIONS, LIVE_RENDERER, live_chart, offline_widgets, use_live_renderer
 from kit.present._tables import claims_table, format_anchor_table, format_gap_table, pair_verdicts
 
 __all__ = [
+    "EMBED_OPTIONS",
     "LINK_REL",
+    "LIVE_RENDERER",
     "claims_table",
     "escape_markdown",
     "escape_text",
@@ -29,11 +34,16 @@ __all__ = [
     "format_range",
     "html_table",
     "interval_text",
+    "live_chart",
     "md",
+    "offline_widgets",
     "pair_verdicts",
     "period_text",
     "safe_link",
     "safe_url",
     "short_text",
     "stated_period_text",
+    "use_live_renderer",
 ]
+
+use_live_renderer()

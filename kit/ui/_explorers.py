@@ -13,10 +13,8 @@ receives more than a bounded number of rows (`kit.present.charts.MAX_CHART_ROWS`
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Literal
 
 import altair as alt
@@ -24,10 +22,10 @@ import ipywidgets as W
 import pandas as pd
 
 from kit.compare import admission_lag, as_of, gap_over_time, ratio_range
-from kit.core import RangeError, is_rendering, observe_chart_selections, offline_jupyterchart
+from kit.core import RangeError, is_rendering, observe_chart_selections, push_chart_data
 from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import load_gazetteer
-from kit.present import escape_text, format_figure, format_range, safe_link, safe_url, short_text
+from kit.present import escape_text, format_figure, format_range, live_chart, safe_link, safe_url, short_text
 from kit.present.charts import (
     MAX_CHART_ROWS,
     as_of_chart,
@@ -45,17 +43,6 @@ from kit.scope import compare_scopes
 
 _LIVE_DATA = "kit_claims"
 _ALL = "(all)"
-
-
-def _offline_jupyterchart() -> None:
-    """Make `alt.JupyterChart` load Vega from the installed vl-convert, not from esm.sh.
-
-    altair's widget imports vega-embed from a CDN at display time; investigators
-    often work offline, and nothing in the kit may download at run time. The
-    bundle takes seconds to build, so it is cached per altair/vl-convert version.
-    """
-    cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casualty-kit"
-    offline_jupyterchart(cache_root)
 
 
 class _Explorer:
@@ -146,6 +133,8 @@ class ClaimExplorer(_Explorer):
         self._verdicts: dict[tuple[str, str], tuple[str, str]] = {}
         self._jchart: alt.JupyterChart | None = None
         self._templates: dict[str, dict[str, Any]] = {}
+        self._key: str | None = None
+        self._shown_key: str | None = None
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
         self._start, self._end = _period_bounds(c)
@@ -331,17 +320,18 @@ class ClaimExplorer(_Explorer):
         # the live spec: built (and validated by altair) once per layout, then only its rows change
         self._options = dict(controls=False, links=False, title=self.title,
                              **{k: v for k, v in kwargs.items() if k in ("x_title", "log_scale")})
-        if frame.empty:
+        if frame.empty:  # keep the layout on show (or any built one) and show no rows
             records: list[dict[str, Any]] = []
-            template = next(iter(self._templates.values()), None)
+            key = self._shown_key if self._shown_key in self._templates else next(iter(self._templates), None)
         else:
             records = range_chart_rows(self.chart_frame)
             key = json.dumps(range_chart_layout(self.chart_frame, **self._options), sort_keys=True, default=str)
             if key not in self._templates:
                 self._templates[key] = range_chart_from_frame(self.chart_frame, data_name=_LIVE_DATA,
                                                               **self._options).to_dict()
-            template = self._templates[key]
+        template = None if key is None else self._templates[key]
         self.spec = None if template is None else {**template, "datasets": {_LIVE_DATA: records}}
+        self._key = key
         self._chart_input = chart_input
         n = len(frame)
         msg = f"<b>{n}</b> of {len(self.claims)} claims shown"
@@ -350,9 +340,21 @@ class ClaimExplorer(_Explorer):
             msg += " · vs anchor: " + ", ".join(
                 f"{VERDICT_LABELS.get(str(k), str(k))} {int(v)}" for k, v in counts.items() if k != "anchor")
         self.status.value = msg + "".join(f"<br><i>{_e(n_)}</i>" for n_ in notes)
-        if self._jchart is not None and self.spec is not None:
-            self._jchart.spec = self.spec
-        self._render_box()
+        self._push(records)
+
+    def _push(self, records: list[dict[str, Any]]) -> None:
+        """Update the live chart: only its rows while the layout stays, the whole spec when it changes.
+
+        Why: a new spec makes the browser compile and embed the chart again
+        (the slow path); new rows only re-run Vega's dataflow in the drawn view.
+        """
+        if self._jchart is None or self.spec is None:
+            return
+        if self._key == self._shown_key:
+            push_chart_data(self._jchart, _LIVE_DATA, records)
+        else:
+            push_chart_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
+            self._shown_key = self._key
 
     @property
     def chart(self) -> alt.LayerChart | alt.Chart:
@@ -367,13 +369,14 @@ class ClaimExplorer(_Explorer):
     def jchart(self) -> alt.JupyterChart:
         """The live chart widget; created on first use so reports never carry widget state."""
         if self._jchart is None:
-            _offline_jupyterchart()
             if self.chart_frame.empty:  # start from a full view so the selections exist, then show no rows
                 base = claims_chart_frame(self.claims.head(1), gazetteer=self.gazetteer)
-                self._jchart = alt.JupyterChart(range_chart_from_frame(base, data_name=_LIVE_DATA, **self._options))
+                self._jchart = live_chart(chart=range_chart_from_frame(base, data_name=_LIVE_DATA, **self._options))
                 self._jchart.spec = {**self._jchart.spec, "datasets": {_LIVE_DATA: []}}
+                self._shown_key = None
             else:
-                self._jchart = alt.JupyterChart(self.chart)
+                self._jchart = live_chart(chart=self.chart)
+                self._shown_key = self._key
             observe_chart_selections(self._jchart, self._on_selection)
         return self._jchart
 
@@ -384,12 +387,18 @@ class ClaimExplorer(_Explorer):
         return self._box
 
     def _render_box(self) -> None:
-        if self._jchart is None:
+        """Lay the widgets out once: rebuilding the boxes would make the browser redraw the chart view.
+
+        The provenance card sits over the chart, full width (a column beside a
+        wide chart squeezed it to a few words per line).
+        """
+        if self._jchart is None or self._box.children:
             return
         place = W.VBox([self.country, self.governorate, self.city, self.wider])
         filters = W.HBox([W.VBox([self.claimants, self.methods]), W.VBox([place, self.outcome, self.victims])])
+        self.card.layout = W.Layout(min_width="320px", max_width="760px")
         self._box.children = [filters, self.period, W.HBox([self.anchor, self.metric]), self.status,
-                              W.HBox([self._jchart, self.card])]
+                              self.card, self._jchart]
 
     def _on_selection(self, change: dict[str, Any]) -> None:
         """A click in the chart (pick on ranges, pick_point on points) fills the card."""
@@ -448,8 +457,8 @@ class ClaimExplorer(_Explorer):
                     text += f"<br>ratio to anchor: {_e(ratio)}×"
                 items.append(("Vs anchor", text))
         body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{k}</th>"
-                       f"<td style='word-break:break-word'>{v}</td></tr>" for k, v in items)
-        return (f"<div class='kit-provenance' style='max-width:380px'><b>{_e(claim_id)}</b>"
+                       f"<td style='overflow-wrap:break-word'>{v}</td></tr>" for k, v in items)
+        return (f"<div class='kit-provenance' style='min-width:320px;max-width:760px'><b>{_e(claim_id)}</b>"
                 f"<table>{body}</table></div>")
 
     def _place_label(self, row: pd.Series) -> str:
@@ -578,8 +587,7 @@ class GapExplorer(_Explorer):
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
-            _offline_jupyterchart()
-            self._jchart = alt.JupyterChart(self.chart)
+            self._jchart = live_chart(chart=self.chart)
             self._jchart.params.set_trait("at", at_year(self.at))
         return self._jchart
 
@@ -620,6 +628,7 @@ class IncidentExplorer(_Explorer):
         high: str = _INCIDENT_DEFAULTS["high"],
         group: str = _INCIDENT_DEFAULTS["group"],
         title: str | None = None,
+        gazetteer: Any = None,
     ) -> None:
         missing = [c for c in (date, low, high, group, *filters) if c not in incidents.columns]
         if missing:
@@ -636,7 +645,8 @@ class IncidentExplorer(_Explorer):
         self.filter_widgets: dict[str, W.SelectMultiple] = {}
         for col in self.filter_cols:
             values = sorted(self.cube[col].dropna().astype(str).unique())
-            self.filter_widgets[col] = W.SelectMultiple(options=values, value=tuple(values),
+            options = _place_options(values, gazetteer)
+            self.filter_widgets[col] = W.SelectMultiple(options=options, value=tuple(values),
                                                         description=col.replace("_", " ").title(),
                                                         rows=min(6, max(2, len(values))))
         months = sorted(self.cube["month"].dropna().unique())
@@ -715,7 +725,7 @@ class IncidentExplorer(_Explorer):
         self.records = _monthly_records(self.frame)
         self.spec = self._spec(self.records)
         if self._jchart is not None:
-            self._jchart.spec = self.spec
+            push_chart_data(self._jchart, _MONTHLY_DATA, self.records)  # the drawn view keeps its spec
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         selected = int(self.frame["incidents"].sum()) if len(self.frame) else 0
         undated = f"; {self.undated:,} without a date cannot be placed on the chart" if self.undated else ""
@@ -739,8 +749,7 @@ class IncidentExplorer(_Explorer):
     @property
     def jchart(self) -> alt.JupyterChart:
         if self._jchart is None:
-            _offline_jupyterchart()
-            self._jchart = alt.JupyterChart(self.chart)
+            self._jchart = live_chart(chart=self.chart)
         return self._jchart
 
     @property
@@ -752,6 +761,23 @@ class IncidentExplorer(_Explorer):
 
 
 _UNKNOWN = "(unknown)"
+
+
+def _place_options(values: list[str], gazetteer: Any) -> list[tuple[str, str]]:
+    """Filter options as (label, value): a column of gazetteer ids is listed by place name, sorted by name.
+
+    Other columns (and ids the gazetteer lacks) keep their values as labels.
+    `gazetteer` None loads the project's.
+    """
+    known = [v for v in values if v != _UNKNOWN]
+    if known:
+        gazetteer = load_gazetteer() if gazetteer is None else gazetteer
+    if not known or not all(v in gazetteer for v in known):
+        return [(v, v) for v in values]
+    names = {v: gazetteer.name(v) for v in known}
+    clashes = {n for n in names.values() if list(names.values()).count(n) > 1}
+    labels = {v: f"{n} ({v})" if n in clashes else n for v, n in names.items()}
+    return sorted(((labels.get(v, v), v) for v in values), key=lambda o: (o[1] == _UNKNOWN, o[0]))
 
 
 def _sql_label(column: str) -> str:
