@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import is_rendering, offline_jupyterchart
+from kit.present._html import LINK_REL
 
 LIVE_RENDERER = "kit-live"
 """Name of the altair renderer registered by `use_live_renderer`."""
@@ -26,7 +27,7 @@ EMBED_OPTIONS: dict[str, Any] = {
     # vega-embed's menu without "Open in Vega Editor" (a remote site): export and source stay
     "actions": {"export": True, "source": True, "compiled": False, "editor": False},
     # a mark's link opens a new tab: the lab itself must never navigate away
-    "loader": {"target": "_blank", "rel": "noopener noreferrer"},
+    "loader": {"target": "_blank", "rel": LINK_REL},
 }
 """vega-embed options of every live chart (explorers included)."""
 
@@ -54,15 +55,15 @@ def live_chart(spec: dict[str, Any] | None = None, chart: Any = None) -> Any:
     return widget
 
 
-def live_renderer(spec: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+def live_renderer(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """altair renderer: the chart as an offline widget, with its Vega-Lite spec beside it.
 
     The widget view is what JupyterLab, Notebook 7 and VS Code draw; the spec
     keeps the output inspectable (and re-renderable) once the kernel is gone.
     """
-    bundle: dict[str, Any] = dict(live_chart(spec=spec)._repr_mimebundle_())
-    bundle[_VEGALITE_MIME] = spec
-    return bundle
+    shown = live_chart(spec=spec)._repr_mimebundle_()
+    data, meta = shown if isinstance(shown, tuple) else (shown, {})
+    return {**data, _VEGALITE_MIME: spec}, dict(meta or {})
 
 
 def _in_kernel() -> bool:
