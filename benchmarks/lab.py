@@ -91,7 +91,7 @@ def measure_controls(pw: Any, work: Path, kit_root: Path, rows: int, changes: in
                 ms = L.timed_change(page, chart, change if i % 2 == 0 else back, quiet_ms=400)
                 times.append(float("nan") if ms is None else ms)
             if changes % 2:
-                L.timed_change(page, chart, back)
+                L.steps(page, chart, back)
             if teardown:
                 L.steps(page, chart, teardown)
             out[name] = times

@@ -277,7 +277,7 @@ CONTROLS_JS = """window.__kit = {
   },
   pick(i, label, text) {
     const s = this.labelled(i, '.widget-dropdown', label).querySelector('select');
-    const k = [...s.options].findIndex(o => o.textContent === text);
+    const k = [...s.options].findIndex(o => o.textContent.replace(/\u00a0/g, ' ') === text);  // nbsp: ipywidgets'
     if (k < 0) throw new Error(label + ' has no option ' + text);
     this.dropdown(i, label, k);
   },
@@ -337,6 +337,8 @@ def steps(page: Any, chart: int, js: str) -> None:
     """Run the `;;`-separated steps of a control's setup or teardown, each until its chart settles."""
     for step in filter(None, (part.strip() for part in js.split(";;"))):
         timed_change(page, chart, step)
+        page.wait_for_timeout(300)
+        wait_idle(page, 30_000)  # every widget update the kernel sends for this step has arrived
 
 
 def install_controls(page: Any) -> None:

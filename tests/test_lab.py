@@ -122,7 +122,7 @@ def test_every_explorer_control_changes_the_marks(explorers: Ran) -> None:
         after = page.evaluate(f"__kit.svg({chart})")
         if ms is None or after == before:
             unchanged.append(name)
-        L.timed_change(page, chart, back)
+        L.steps(page, chart, back)
         if teardown:
             L.steps(page, chart, teardown)
     page.screenshot(path=str(ARTIFACTS / "02_controls.png"))

@@ -72,9 +72,19 @@ def test_claimant_filter_reaches_the_chart(explorer: ClaimExplorer) -> None:
     explorer.claimants.value = ("Airwars",)
     assert _ids(explorer) == {"airwars-2017-04", "airwars-2017-01", "airwars-2017-03"}
     assert _chart_ids(explorer) == _ids(explorer) == _sent_ids(explorer)
-    # the live spec is the chart's spec: same structure, rows swapped
-    assert {**explorer.jchart.spec, "datasets": {}} == {**explorer.chart.to_dict(), "datasets": {}}
+    # the live chart keeps the spec it was built with (all methods in its colour domain); only rows change
+    assert {**explorer.jchart.spec, "datasets": {}} == {**explorer.spec, "datasets": {}}
     assert "<b>3</b> of 8 claims" in explorer.status.value
+
+
+def test_a_filter_that_keeps_the_layout_sends_rows_only(explorer: ClaimExplorer) -> None:
+    spec = explorer.jchart.spec
+    kept = tuple(m for m in explorer.methods.options if m != "official_statement")
+    explorer.methods.value = kept
+    assert "unami-ninewa-inj" not in _ids(explorer)
+    assert explorer.jchart.spec is spec  # no new spec: the browser keeps its view (and its colours)
+    assert _sent_ids(explorer) == _ids(explorer)
+    assert explorer.jchart._py_to_js_updates[0]["name"] == "kit_claims"
 
 
 def test_place_picker_follows_the_hierarchy(explorer: ClaimExplorer) -> None:

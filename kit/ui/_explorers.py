@@ -325,8 +325,11 @@ class ClaimExplorer(_Explorer):
             key = self._shown_key if self._shown_key in self._templates else next(iter(self._templates), None)
         else:
             records = range_chart_rows(self.chart_frame)
-            key = json.dumps(range_chart_layout(self.chart_frame, **self._options), sort_keys=True, default=str)
-            if key not in self._templates:
+            layout = range_chart_layout(self.chart_frame, **self._options)
+            key = json.dumps(layout, sort_keys=True, default=str)
+            if self._shown_key is not None and _fits(json.loads(self._shown_key), json.loads(key)):
+                key = self._shown_key  # the chart on show can draw these rows: send only them
+            elif key not in self._templates:
                 self._templates[key] = range_chart_from_frame(self.chart_frame, data_name=_LIVE_DATA,
                                                               **self._options).to_dict()
         template = None if key is None else self._templates[key]
@@ -474,6 +477,17 @@ class ClaimExplorer(_Explorer):
             return self.chart
         return claims_range_chart(self._chart_input, controls=True, links=True, title=self.title,
                                   **self._chart_kwargs)
+
+
+def _fits(shown: dict[str, Any], layout: dict[str, Any]) -> bool:
+    """Whether rows laid out as `layout` draw correctly in the chart built for `shown`.
+
+    Why: a filter that drops a method would otherwise change the colour
+    domain, hence the spec, and make the browser embed the chart again; the
+    wider domain keeps each method's colour and only lists one more in the legend.
+    """
+    rest = [k for k in {*shown, *layout} if k != "methods"]
+    return all(shown.get(k) == layout.get(k) for k in rest) and set(layout["methods"]) <= set(shown["methods"])
 
 
 # =========================================================================== GapExplorer
