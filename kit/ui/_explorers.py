@@ -134,6 +134,7 @@ class ClaimExplorer(_Explorer):
         self._jchart: alt.JupyterChart | None = None
         self._templates: dict[str, dict[str, Any]] = {}
         self._key: str | None = None
+        self._views: dict[tuple[str, bool], tuple[pd.DataFrame, list[dict[str, Any]]]] = {}
         self._shown_key: str | None = None
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
@@ -316,7 +317,13 @@ class ClaimExplorer(_Explorer):
         self._chart_kwargs = kwargs
         chart_input = frame.drop(columns=["comparability", "comparability_reason"])
         frame_kwargs = {k: v for k, v in kwargs.items() if k not in ("x_title", "log_scale")}
-        self.chart_frame = frame if frame.empty else claims_chart_frame(chart_input, **frame_kwargs)
+        if frame.empty:
+            self.chart_frame, picked = frame, []
+        else:  # the display rows of the whole ledger, built once per anchor and metric, then picked
+            full_frame, full_rows = self._full_view(frame_kwargs)
+            ids = set(frame["claim_id"])
+            self.chart_frame = full_frame[full_frame["claim_id"].isin(ids)].reset_index(drop=True)
+            picked = _pick_rows(full_rows, ids)
         # the live spec: built (and validated by altair) once per layout, then only its rows change
         self._options = dict(controls=False, links=False, title=self.title,
                              **{k: v for k, v in kwargs.items() if k in ("x_title", "log_scale")})
@@ -324,7 +331,7 @@ class ClaimExplorer(_Explorer):
             records: list[dict[str, Any]] = []
             key = self._shown_key if self._shown_key in self._templates else next(iter(self._templates), None)
         else:
-            records = range_chart_rows(self.chart_frame)
+            records = picked
             layout = range_chart_layout(self.chart_frame, **self._options)
             key = json.dumps(layout, sort_keys=True, default=str)
             if self._shown_key is not None and _fits(json.loads(self._shown_key), json.loads(key)):
@@ -358,6 +365,25 @@ class ClaimExplorer(_Explorer):
         else:
             push_chart_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
             self._shown_key = self._key
+
+    def _full_view(self, frame_kwargs: dict[str, Any]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+        """The chart frame and chart rows of every claim for the current anchor and metric, cached.
+
+        Why: building the display table is the slow part of an update (hundreds
+        of ms); a filter then only picks rows. Scope order and labels stay those
+        of the whole ledger, so groups keep their place while filtering.
+        """
+        ratio = self.metric.value == "ratio" and bool(self.anchor.value)
+        key = (self.anchor.value, ratio)
+        if key not in self._views:
+            full, _ = self._with_anchor(self.claims)
+            kwargs = dict(frame_kwargs)
+            if self.anchor.value:
+                kwargs["comparability"] = dict(zip(full["claim_id"], zip(full["comparability"],
+                                                   full["comparability_reason"], strict=True), strict=True))
+            t = claims_chart_frame(full.drop(columns=["comparability", "comparability_reason"]), **kwargs)
+            self._views[key] = (t, range_chart_rows(t) if len(t) else [])
+        return self._views[key]
 
     @property
     def chart(self) -> alt.LayerChart | alt.Chart:
@@ -477,6 +503,13 @@ class ClaimExplorer(_Explorer):
             return self.chart
         return claims_range_chart(self._chart_input, controls=True, links=True, title=self.title,
                                   **self._chart_kwargs)
+
+
+def _pick_rows(rows: list[dict[str, Any]], ids: set[str]) -> list[dict[str, Any]]:
+    """The chart rows of the claims in `ids`, with the heading row of each scope that keeps a claim."""
+    scopes = {r.get("scope_label") for r in rows if r.get("kind") != "header" and r.get("claim_id") in ids}
+    return [r for r in rows
+            if (r.get("claim_id") in ids if r.get("kind") != "header" else r.get("scope_label") in scopes)]
 
 
 def _fits(shown: dict[str, Any], layout: dict[str, Any]) -> bool:
