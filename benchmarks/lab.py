@@ -6,7 +6,8 @@ temporary notebook folder), runs a notebook holding the three explorers
 synthetic incidents), and for every control times ≥ 10 changes from the
 moment the widget's DOM event fires to the last SVG mutation of its chart
 (`lab_session.timed_change`). Also Run All → first chart drawn on
-notebooks/01_founding_article.ipynb, warm (the second of two fresh kernels).
+notebooks/02_explore_claims.ipynb (its explorers draw offline in
+both trees), warm (the second of two fresh kernels).
 
 The same measurements run against a baseline tree (default: `git archive main`)
 in the same process, and are printed beside. Targets: median ≤ 200 ms per
@@ -102,7 +103,7 @@ def measure_controls(pw: Any, work: Path, kit_root: Path, rows: int, changes: in
         lab.stop()
 
 
-def first_chart_seconds(pw: Any, work: Path, kit_root: Path, notebook: str = "01_founding_article.ipynb") -> float:
+def first_chart_seconds(pw: Any, work: Path, kit_root: Path, notebook: str = "02_explore_claims.ipynb") -> float:
     """Run All → first chart drawn, in a fresh kernel, twice; the second (warm caches) is returned."""
     lab = L.Lab(work / "first", notebooks=kit_root / "notebooks", kit_root=kit_root).start()
     try:
@@ -114,7 +115,7 @@ def first_chart_seconds(pw: Any, work: Path, kit_root: Path, notebook: str = "01
             L.open_notebook(page, lab, notebook)
             t0 = L.run_all(page)
             try:  # a tree whose charts need a CDN never draws one offline
-                page.wait_for_selector(".jp-OutputArea-output .vega-embed svg", timeout=180_000)
+                page.wait_for_selector(".jp-OutputArea-output .vega-embed svg", timeout=300_000)
                 seconds.append((float(page.evaluate("performance.now()")) - t0) / 1000)
             except Exception:
                 seconds.append(float("nan"))

@@ -234,14 +234,22 @@ def timed_change(page: Any, chart_index: int, action_js: str, quiet_ms: int = 30
     """Run `action_js` (a JS statement) and return ms until the chart's SVG stopped changing, None if it never did.
 
     The clock starts right before the action, in the browser; the end is the
-    last mutation of the chart's ``.vega-embed`` subtree before `quiet_ms` of
-    calm: control change → marks redrawn, as a user sees it.
+    last mutation in or of the chart's ``.vega-embed`` (within its output area,
+    so a chart view rebuilt from scratch counts too) before `quiet_ms` of calm:
+    control change → marks redrawn, as a user sees it.
     """
     return page.evaluate(
         """async ([index, action, quiet, timeout]) => {
-            const host = document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')[index];
+            // the chart's whole output area: a widget that rebuilds its chart view replaces the .vega-embed
+            const host = document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')[index]
+                .closest('.jp-OutputArea-output');
+            const inChart = n => n && n.nodeType === 1 && (n.closest('.vega-embed') || n.querySelector('.vega-embed'));
             let last = null;
-            const obs = new MutationObserver(() => { last = performance.now(); });
+            const obs = new MutationObserver(records => {
+                if (records.some(r => inChart(r.target) || [...r.addedNodes, ...r.removedNodes].some(inChart))) {
+                    last = performance.now();
+                }
+            });
             obs.observe(host, {subtree: true, childList: true, attributes: true, characterData: true});
             const t0 = performance.now();
             (new Function(action))();

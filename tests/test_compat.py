@@ -17,9 +17,11 @@ import nbformat
 import pytest
 
 from kit.core import (
+    drawn_chart_data,
     infer_notebook_parameters,
     observe_chart_selections,
     offline_jupyterchart,
+    push_chart_data,
     register_cell_progress_engine,
 )
 
@@ -169,3 +171,18 @@ def test_jupyterchart_selection_trait_carries_vega_point_state() -> None:
     assert widget.selections.pick.value == [{"claim_id": "c1"}], _changed(
         "altair", "how JupyterChart reads _vl_selections into its public selections"
     )
+
+
+def test_jupyterchart_data_updates_reach_the_drawn_view() -> None:
+    """`push_chart_data` rides on JupyterChart's synced `_py_to_js_updates`, whose browser side swaps a dataset."""
+    js = (Path(alt.__file__).parent / "jupyter" / "js" / "index.js").read_text(encoding="utf-8")
+    assert "change:_py_to_js_updates" in js and 'update.namespace === "data"' in js, _changed(
+        "altair", "the JupyterChart browser side of _py_to_js_updates")
+    chart = alt.JupyterChart(alt.Chart(alt.NamedData(name="rows")).mark_point().encode(x="a:Q").properties(
+        datasets={"rows": [{"a": 1}]}))
+    assert chart.trait_metadata("_py_to_js_updates", "sync"), _changed("altair", "JupyterChart._py_to_js_updates")
+    spec = chart.spec
+    push_chart_data(chart, "rows", [{"a": 2}, {"a": 3}])
+    assert chart.spec is spec and drawn_chart_data(chart, "rows") == [{"a": 2}, {"a": 3}]
+    push_chart_data(chart, "rows", [{"a": 4}], spec={**spec, "datasets": {"rows": [{"a": 4}]}})
+    assert chart._py_to_js_updates == [] and drawn_chart_data(chart, "rows") == [{"a": 4}]
