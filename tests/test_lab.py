@@ -56,6 +56,10 @@ def _run(browser: Any, lab: L.Lab, notebook: str) -> tuple[Any, Ran]:
     charts = L.charts(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{notebook}.png"))
+    embeds = page.locator(".jp-Notebook .jp-OutputArea-output .vega-embed")
+    for i in range(min(embeds.count(), 4)):  # the first charts as drawn, for a person to look at
+        embeds.nth(i).locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]").screenshot(
+            path=str(ARTIFACTS / f"{notebook.removesuffix('.ipynb')}-chart{i}.png"))
     before = lab.files()
     L.save(page)
     new_files = lab.files() - before

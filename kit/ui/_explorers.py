@@ -695,6 +695,7 @@ class IncidentExplorer(_Explorer):
             options = _place_options(values, gazetteer)
             self.filter_widgets[col] = W.SelectMultiple(options=options, value=tuple(values),
                                                         description=col.replace("_", " ").title(),
+                                                        style={"description_width": "initial"},
                                                         rows=min(6, max(2, len(values))))
         months = sorted(self.cube["month"].dropna().unique())
         self.period = W.SelectionRangeSlider(options=[(pd.Timestamp(m).strftime("%Y-%m"), pd.Timestamp(m))
