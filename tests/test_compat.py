@@ -16,14 +16,12 @@ import altair as alt
 import nbformat
 import pytest
 
-from kit.core import (
-    drawn_chart_data,
-    infer_notebook_parameters,
-    observe_chart_selections,
-    offline_jupyterchart,
-    push_chart_data,
-    register_cell_progress_engine,
-)
+from kit.core import JupyterChartCompat, infer_notebook_parameters, register_cell_progress_engine
+
+offline_jupyterchart = JupyterChartCompat.offline
+observe_chart_selections = JupyterChartCompat.observe_selections
+push_chart_data = JupyterChartCompat.push_data
+drawn_chart_data = JupyterChartCompat.drawn_data
 
 
 def _changed(library: str, what: str) -> str:

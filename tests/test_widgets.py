@@ -17,7 +17,7 @@ from conftest import offline_page
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.core import drawn_chart_data
+from kit.core import JupyterChartCompat
 from kit.ui import ClaimExplorer, GapExplorer, IncidentExplorer, is_rendering
 
 # the shared fixture ledger plus an injuries figure (outcome filter tests)
@@ -63,7 +63,7 @@ def _select(jchart: Any, name: str, claim_id: str | None) -> None:
 # --------------------------------------------------------------------------- ClaimExplorer filters
 def _sent_ids(ex: ClaimExplorer) -> set[str]:
     """Claim ids the live widget draws: its spec's rows, or the rows sent since."""
-    return {r["claim_id"] for r in drawn_chart_data(ex.jchart, "kit_claims")
+    return {r["claim_id"] for r in JupyterChartCompat.drawn_data(ex.jchart, "kit_claims")
             if r.get("claim_id") and r.get("kind") != "header"}
 
 
@@ -304,14 +304,14 @@ def test_incident_explorer_sends_bounded_aggregates(incidents: pd.DataFrame) -> 
     assert ("Raqqa", "sy-raqqa") in ex.filter_widgets["governorate"].options
     ex.filter_widgets["grade"].value = ("Fair",)
     ex.groups.value = ("airwars",)
-    sent = drawn_chart_data(jchart, "kit_monthly")
+    sent = JupyterChartCompat.drawn_data(jchart, "kit_monthly")
     expected = incidents[(incidents["grade"] == "Fair") & (incidents["source"] == "airwars")]
     assert sum(r["incidents"] for r in sent) == len(expected)
     assert sum(r["low"] for r in sent) == expected["civilians_killed_low"].sum()
     assert sum(r["high"] for r in sent) == expected["civilians_killed_high"].sum()
     assert {r["group"] for r in sent} == {"airwars"}
     ex.period.index = (3, 5)
-    months = {r["month"] for r in drawn_chart_data(jchart, "kit_monthly")}
+    months = {r["month"] for r in JupyterChartCompat.drawn_data(jchart, "kit_monthly")}
     assert months == {"2015-04-01", "2015-05-01", "2015-06-01"}
     assert ex.last_update_ms < 1000
     undated = _incidents(100).assign(date_start=lambda f: f["date_start"].where(f.index >= 3))

@@ -8,11 +8,8 @@ command line starts on it); every other layer may import from here.
 
 from kit.core import vocab
 from kit.core._compat import (
-    drawn_chart_data,
+    JupyterChartCompat,
     infer_notebook_parameters,
-    observe_chart_selections,
-    offline_jupyterchart,
-    push_chart_data,
     register_cell_progress_engine,
 )
 from kit.core._csv import FILE, LINE, display_name, read_rows
@@ -39,6 +36,7 @@ __all__ = [
     "URL_FAST_PATH",
     "URL_PATTERN",
     "InputError",
+    "JupyterChartCompat",
     "Problem",
     "Range",
     "RangeError",
@@ -47,16 +45,12 @@ __all__ = [
     "display_name",
     "vocab",
     "date_text",
-    "drawn_chart_data",
     "infer_notebook_parameters",
     "is_rendering",
     "is_safe_url",
     "load_investigation",
-    "observe_chart_selections",
-    "offline_jupyterchart",
     "parse_partial_date",
     "partial_date_start",
-    "push_chart_data",
     "read_rows",
     "register_cell_progress_engine",
     "repo_root",

@@ -140,3 +140,12 @@ def drawn_chart_data(chart: Any, name: str) -> list[dict[str, Any]]:
         if update.get("namespace") == "data" and update.get("name") == name:
             return list(update["value"])
     return list((chart.spec or {}).get("datasets", {}).get(name, []))
+
+
+class JupyterChartCompat:
+    """The `alt.JupyterChart` internals above under one name, so the `kit.core` facade stays small."""
+
+    offline = staticmethod(offline_jupyterchart)
+    observe_selections = staticmethod(observe_chart_selections)
+    push_data = staticmethod(push_chart_data)
+    drawn_data = staticmethod(drawn_chart_data)

@@ -3,7 +3,7 @@
 Why: altair's default renderer loads Vega from a CDN at display time, and
 JupyterLab 4 has no built-in Vega-Lite v6 renderer, so offline a plain chart
 stays blank. The widget carries the Vega bundle of the installed vl-convert
-(`kit.core.offline_jupyterchart`) and draws in JupyterLab, Notebook 7 and VS
+(`kit.core.JupyterChartCompat.offline`) and draws in JupyterLab, Notebook 7 and VS
 Code with no request to any host. The kit switches to it itself when it is
 imported in a kernel; under `kit render` the kit report renderer is left alone,
 so reports still carry static Vega-Lite with bound controls.
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kit.core import is_rendering, offline_jupyterchart
+from kit.core import JupyterChartCompat, is_rendering
 from kit.present._html import LINK_REL
 
 LIVE_RENDERER = "kit-live"
@@ -41,7 +41,7 @@ def offline_widgets() -> None:
     folder (``$XDG_CACHE_HOME`` or ``~/.cache``) and read back in later kernels.
     """
     cache_root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casualty-kit"
-    offline_jupyterchart(cache_root)
+    JupyterChartCompat.offline(cache_root)
 
 
 def live_chart(spec: dict[str, Any] | None = None, chart: Any = None) -> Any:

@@ -22,7 +22,7 @@ import ipywidgets as W
 import pandas as pd
 
 from kit.compare import admission_lag, as_of, gap_over_time, ratio_range
-from kit.core import RangeError, is_rendering, observe_chart_selections, push_chart_data
+from kit.core import JupyterChartCompat, RangeError, is_rendering
 from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import load_gazetteer
 from kit.present import escape_text, format_figure, format_range, live_chart, safe_link, safe_url, short_text
@@ -361,9 +361,9 @@ class ClaimExplorer(_Explorer):
         if self._jchart is None or self.spec is None:
             return
         if self._key == self._shown_key:
-            push_chart_data(self._jchart, _LIVE_DATA, records)
+            JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, records)
         else:
-            push_chart_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
+            JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
             self._shown_key = self._key
 
     def _full_view(self, frame_kwargs: dict[str, Any]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
@@ -406,7 +406,7 @@ class ClaimExplorer(_Explorer):
             else:
                 self._jchart = live_chart(chart=self.chart)
                 self._shown_key = self._key
-            observe_chart_selections(self._jchart, self._on_selection)
+            JupyterChartCompat.observe_selections(self._jchart, self._on_selection)
         return self._jchart
 
     @property
@@ -773,7 +773,7 @@ class IncidentExplorer(_Explorer):
         self.records = _monthly_records(self.frame)
         self.spec = self._spec(self.records)
         if self._jchart is not None:
-            push_chart_data(self._jchart, _MONTHLY_DATA, self.records)  # the drawn view keeps its spec
+            JupyterChartCompat.push_data(self._jchart, _MONTHLY_DATA, self.records)  # the drawn view keeps its spec
         self.last_update_ms = (time.perf_counter() - t0) * 1000
         selected = int(self.frame["incidents"].sum()) if len(self.frame) else 0
         undated = f"; {self.undated:,} without a date cannot be placed on the chart" if self.undated else ""
