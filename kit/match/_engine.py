@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components
 
 from kit.core import Problem
 from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
+from kit.match._splink import FSModel, fs_score
 
 # --------------------------------------------------------------------------
 # Documented constants
@@ -120,11 +121,14 @@ MATCH_COLUMNS = [
     "reviewer",
     "decided_at",
     "note",
+    "match_probability",
 ]
 
 _EARTH_KM = 6371.0088  # mean Earth radius (IUGG)
 _KM_PER_DEG = _EARTH_KM * np.pi / 180
 Fallback = Literal["governorate", "country", "none"]
+Scorer = Literal["rules", "fs"]
+Mode = Literal["one-to-one", "one-to-many"]
 Progress = Callable[[str], None]
 
 
@@ -152,6 +156,7 @@ class MatchResult:
     decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
     unapplied_decisions: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DECISION_COLUMNS))
     notes: list[str] = field(default_factory=list)
+    model: FSModel | None = None
 
     def summary(self) -> dict[str, int]:
         """Counts a reader needs first: nothing lost, every record accounted for."""
@@ -532,6 +537,9 @@ class _Scored:
     ranges: np.ndarray  # 'overlap' | 'disjoint' | 'missing'
     score: np.ndarray
     passes: np.ndarray  # inside date window and location limit
+    prob: np.ndarray  # Fellegi–Sunter match probability (nan with the rules scorer)
+    weight: np.ndarray  # what the assignment adds up: the score, or the probability
+    fs_text: np.ndarray  # the Fellegi–Sunter weights of this pair in words ('' with the rules scorer)
 
     def take(self, mask: np.ndarray) -> _Scored:
         return _Scored(*(getattr(self, f)[mask] for f in _SCORED_FIELDS))
@@ -540,7 +548,9 @@ class _Scored:
         return _Scored(*(np.concatenate([getattr(self, f), getattr(other, f)]) for f in _SCORED_FIELDS))
 
 
-_SCORED_FIELDS = ("ia", "ib", "gap", "dist", "allowed", "basis", "ranges", "score", "passes")
+_SCORED_FIELDS = (
+    "ia", "ib", "gap", "dist", "allowed", "basis", "ranges", "score", "passes", "prob", "weight", "fs_text",
+)
 
 
 def _score(a: _Side, b: _Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, fallback: Fallback) -> _Scored:
@@ -583,7 +593,11 @@ def _score(a: _Side, b: _Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km:
 
     w = SCORE_WEIGHTS
     score = np.round(w["date"] * date_c + w["location"] * loc_c + w["casualties"] * cas_c, 4)
-    return _Scored(ia, ib, gap, dist, allowed, basis, ranges, score, date_ok & loc_ok)
+    n = len(ia)
+    return _Scored(
+        ia, ib, gap, dist, allowed, basis, ranges, score, date_ok & loc_ok, np.full(n, np.nan), score.copy(),
+        np.full(n, "", dtype=object),
+    )
 
 
 # --------------------------------------------------------------------------
@@ -709,6 +723,8 @@ def _pairs_table(sc: _Scored, status: np.ndarray) -> pa.Table:
             "allowed": pa.array(sc.allowed, from_pandas=True),
             "basis": pa.array(_codes(sc.basis, _BASIS)),
             "ranges": pa.array(_codes(sc.ranges, _RANGES)),
+            "prob": pa.array(sc.prob, from_pandas=True),
+            "fs": pa.array(np.asarray(sc.fs_text, dtype=object), type=pa.string()),
         }
     )
 
@@ -808,12 +824,13 @@ _SQL_CANDIDATE_COLUMNS = """        SELECT source_a, id_a, source_b, id_b, score
           CASE WHEN status IN ('accepted', 'rejected')
                THEN status || ' by ' || coalesce(nullif(reviewer, ''), 'a reviewer')
                     || CASE WHEN note <> '' THEN ' (' || note || ')' ELSE '' END || '; '
-               ELSE '' END || concat_ws('; ', date_txt, loc_txt, cas_txt) AS reasons,
+               ELSE '' END || concat_ws('; ', date_txt, loc_txt, cas_txt, nullif(fs, '')) AS reasons,
           gap AS date_gap_days, round(dist, 2) AS distance_km, allowed AS allowed_km,
           ['distance', 'governorate', 'country', 'none'][basis + 1] AS location_basis,
           ['overlap', 'disjoint', 'missing'][ranges + 1] AS casualty_ranges,
           pa AS date_a, pb AS date_b, place_a, place_b, governorate_a, governorate_b,
-          killed_a, killed_b, grade_a, grade_b, url_a, url_b, decision, reviewer, decided_at, note
+          killed_a, killed_b, grade_a, grade_b, url_a, url_b, decision, reviewer, decided_at, note,
+          round(prob, 4) AS match_probability
         FROM z
         ORDER BY ia, score DESC, ib
 """
@@ -831,21 +848,33 @@ def _codes(values: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
 # --------------------------------------------------------------------------
 
 
-def _assign(ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int) -> np.ndarray:
-    """Boolean mask of edges chosen by one-to-one assignment, block by block.
+def _assign(
+    ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int, mode: Mode = "one-to-one"
+) -> np.ndarray:
+    """Boolean mask of edges chosen by the assignment, block by block.
 
+    One to one: the links maximise the sum of `score` over links (each record
+    in at most one link); links of score <= 0 add nothing and are never made.
     Blocks are connected components of the candidate graph; a lone edge is
     taken as is, larger blocks go through the Hungarian algorithm.
+    One to many: each B record goes to its best A record (ties to the lowest
+    ids), which maximises the same sum when only B records are limited to one link.
     """
     chosen = np.zeros(len(ia), dtype=bool)
     if not len(ia):
         return chosen
+    if mode == "one-to-many":
+        order = np.lexsort((ia, -score, ib))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = ib[order][1:] != ib[order][:-1]
+        chosen[order[first]] = True
+        return chosen & (score > 0)
     graph = coo_matrix((np.ones(len(ia)), (ia, na + ib)), shape=(na + nb, na + nb))
     _, label = connected_components(graph, directed=False)
     comp = label[ia].astype(np.int64)
     sizes = np.bincount(comp)
     single = sizes[comp] == 1
-    chosen[single] = True
+    chosen[single] = score[single] > 0
     rest = np.flatnonzero(~single)
     if not len(rest):
         return chosen
@@ -861,7 +890,7 @@ def _assign(ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int)
         order = st[np.lexsort((ib[st], ia[st], -score[st], comp[st]))]
         first = np.ones(len(order), dtype=bool)
         first[1:] = comp[order][1:] != comp[order][:-1]
-        chosen[order[first]] = True
+        chosen[order[first]] = score[order[first]] > 0
     rest = rest[~star]
     if not len(rest):
         return chosen
@@ -871,7 +900,7 @@ def _assign(ia: np.ndarray, ib: np.ndarray, score: np.ndarray, na: int, nb: int)
         ua, ra = np.unique(ia[block], return_inverse=True)
         ub, rb = np.unique(ib[block], return_inverse=True)
         cost = np.zeros((len(ua), len(ub)))
-        cost[ra, rb] = -(score[block] + 10.0)  # every edge beats no edge
+        cost[ra, rb] = -score[block]  # no edge costs 0: a link is made only when it adds to the total
         rows, cols = linear_sum_assignment(cost)
         picked = {(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 0}
         for e, r, c in zip(block, ra, rb, strict=True):
@@ -896,6 +925,9 @@ def match_incidents(
     fallback: Fallback = "governorate",
     decisions: str | Path | pd.DataFrame | None = None,
     progress: Progress | None = None,
+    scorer: Scorer = "rules",
+    model: FSModel | None = None,
+    mode: Mode = "one-to-one",
 ) -> MatchResult:
     """Link incidents of list `a` to list `b`, one to one, with reasons.
 
@@ -908,8 +940,15 @@ def match_incidents(
     fallback: coarsest shared area for records without usable coordinates.
     decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
         rejected pairs excluded, so a rerun never loses a human decision.
+    scorer: "rules" (the documented hand-set score) or "fs" (Fellegi–Sunter
+        match probability, weights learned by EM through Splink; `score` is then
+        the probability and `min_score` a probability threshold).
+    model: a trained `FSModel` to score with (e.g. `result.model` of an earlier
+        run on the full lists); without it the "fs" scorer trains on these lists.
+    mode: "one-to-one" (Hungarian) or "one-to-many" (each B record to its best
+        A record; one alleged incident may take several strikes).
     """
-    _check_options(days=days, km=km, fallback=fallback)
+    _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
@@ -919,12 +958,20 @@ def match_incidents(
     sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
     dec = load_decisions(decisions)
     applied_rows, unapplied_rows, dec_pairs = _locate_decisions(dec, sa, sb)
+    n_pass = int(sc.passes.sum())
     sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
+    if scorer == "fs" and len(sc.ia):
+        say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
+        model, pred = fs_score(sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, model=model)
+        sc.prob = pred["match_probability"].to_numpy(dtype=float)
+        sc.score = np.round(sc.prob, 4)
+        sc.weight = sc.prob.copy()
+        sc.fs_text = pred["fs_text"].to_numpy(dtype=object)
     edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
 
     say("one-to-one assignment")
     status, notes = _statuses(sc, edges, dec_pairs, sa, sb, require_range_overlap=require_range_overlap,
-                              min_score=min_score)
+                              min_score=min_score, mode=mode)
 
     say("writing reasons")
     cand = _candidate_frame(sa, sb, sc, status, edges.decided(), days=days, km=km)
@@ -934,21 +981,28 @@ def match_incidents(
         "require_range_overlap": require_range_overlap,
         "min_score": min_score,
         "fallback": fallback,
+        "scorer": scorer,
+        "mode": mode,
         "weights": dict(SCORE_WEIGHTS),
         "location_radius_km": dict(LOCATION_RADIUS_KM),
     }
     result = _result(sa, sb, sc, status, cand, params, decisions=dec.iloc[applied_rows].reset_index(drop=True),
                      unapplied=dec.iloc[unapplied_rows].reset_index(drop=True), notes=notes)
+    result.model = model if scorer == "fs" else None
     say("done")
     return result
 
 
-def _check_options(*, days: int, km: float, fallback: str) -> None:
+def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one") -> None:
     """Refuse thresholds that cannot mean anything before any work is done."""
     if days < 0 or km < 0:
         raise ValueError("days and km must be non-negative")
     if fallback not in ("governorate", "country", "none"):
         raise ValueError("fallback must be 'governorate', 'country' or 'none'")
+    if scorer not in ("rules", "fs"):
+        raise ValueError("scorer must be 'rules' or 'fs'")
+    if mode not in ("one-to-one", "one-to-many"):
+        raise ValueError("mode must be 'one-to-one' or 'one-to-many'")
 
 
 def _locate_decisions(
@@ -1029,6 +1083,7 @@ def _statuses(
     *,
     require_range_overlap: bool,
     min_score: float,
+    mode: Mode = "one-to-one",
 ) -> tuple[np.ndarray, list[str]]:
     """Each edge's status (the first that applies, in this order), and notes on superseded acceptances.
 
@@ -1040,10 +1095,12 @@ def _statuses(
     status = np.full(n, "", dtype=object)
     accepted = edges.decision == "accept"
     rejected = edges.decision == "reject"
-    seen_a, seen_b, notes = _latest_acceptances(sc, accepted, status, edges.decided_at, dec_pairs, sa, sb)
+    seen_a, seen_b, notes = _latest_acceptances(sc, accepted, status, edges.decided_at, dec_pairs, sa, sb, mode)
     status[accepted] = "accepted"
     status[rejected] = "rejected"
-    locked = np.isin(sc.ia, list(seen_a)) | np.isin(sc.ib, list(seen_b))
+    locked = np.isin(sc.ib, list(seen_b))
+    if mode == "one-to-one":
+        locked |= np.isin(sc.ia, list(seen_a))
     partner = locked & (status == "")
     status[partner] = "partner_accepted"
     disjoint = (sc.ranges == "disjoint") & (status == "") if require_range_overlap else np.zeros(n, dtype=bool)
@@ -1051,7 +1108,7 @@ def _statuses(
     low = (sc.score < min_score) & (status == "")
     status[low] = "below_threshold"
     eligible = np.flatnonzero(status == "")
-    chosen = _assign(sc.ia[eligible], sc.ib[eligible], sc.score[eligible], len(sa.sid), len(sb.sid))
+    chosen = _assign(sc.ia[eligible], sc.ib[eligible], sc.weight[eligible], len(sa.sid), len(sb.sid), mode)
     status[eligible[chosen]] = "matched"
     status[eligible[~chosen]] = "outscored"
     return status, notes
@@ -1065,6 +1122,7 @@ def _latest_acceptances(
     dec_pairs: dict[tuple[int, int], int],
     sa: _Side,
     sb: _Side,
+    mode: Mode = "one-to-one",
 ) -> tuple[dict[int, int], dict[int, int], list[str]]:
     """One record, two accepted partners: the latest decision wins, the other is marked superseded and noted.
 
@@ -1077,7 +1135,7 @@ def _latest_acceptances(
     seen_b: dict[int, int] = {}
     for e in reversed(acc_order):
         i, j = int(sc.ia[e]), int(sc.ib[e])
-        if i in seen_a or j in seen_b:
+        if (mode == "one-to-one" and i in seen_a) or j in seen_b:
             accepted[e] = False
             status[e] = "superseded"
             notes.append(

@@ -1,0 +1,390 @@
+"""Fellegi–Sunter match probabilities for candidate pairs, with weights Splink learns by EM.
+
+The kit's precision-aware rules become Splink comparisons: dates agree on the
+same day, overlap inside a week, overlap only at month/year precision, or fall
+within the ±days window; places agree within half the allowed distance, within
+the allowed distance (`max(km, radius_a, radius_b)`, so a coarse location
+widens it) or only on the governorate; death-count ranges overlap or not.
+Splink estimates u (how often each level happens by chance) by random sampling
+and m (how often it happens for true matches) by expectation–maximisation, so
+each pair's probability comes from the data, not from hand-set weights.
+
+Candidate pairs come from the kit's exact DuckDB blocking and are handed to
+Splink as registered blocked pairs (`register_blocked_pairs_for_predict`), so
+Splink scores exactly the pairs the rules allow. The same settings carry
+blocking rules (grid cells, governorate) for backends that block on their own
+(Spark), and a trained model is a plain settings dict that any backend loads.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+#: A list as `_engine._prepare` reduces it (arrays start/end/span/lat/lon/radius/gov/low/high/spatial/dated);
+#: typed loosely here so this module does not import the engine that imports it.
+Side = Any
+
+_KM_PER_DEG = 6371.0088 * math.pi / 180
+
+#: Names of the three comparisons, as they appear in `gamma_*` / `bf_*` columns.
+FS_COMPARISONS = ("date", "place", "deaths")
+
+_HAVERSINE = (
+    "2 * 6371.0088 * asin(sqrt(power(sin(radians(lat_r - lat_l) / 2), 2) + "
+    "cos(radians(lat_l)) * cos(radians(lat_r)) * power(sin(radians(lon_r - lon_l) / 2), 2)))"
+)
+
+#: Words for each comparison level (gamma value), used by `explain_model`.
+LEVEL_WORDS: dict[str, dict[int, str]] = {
+    "date": {
+        4: "same single day",
+        3: "date ranges overlap, coarser record spans up to a week",
+        2: "date ranges overlap only at month or year precision",
+        1: "dates within the ±days window but not overlapping",
+        0: "dates further apart than the window",
+        -1: "a date is missing",
+    },
+    "place": {
+        3: "within half the allowed distance",
+        2: "within the allowed distance (km, widened by location precision)",
+        1: "no usable coordinates on one side, same governorate",
+        0: "further apart than the allowed distance",
+        -1: "no coordinates and no shared governorate",
+    },
+    "deaths": {
+        1: "civilian death ranges overlap",
+        0: "civilian death ranges do not overlap",
+        -1: "a death figure is missing (neither helps nor hurts)",
+    },
+}
+
+
+def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
+    """The three Splink comparisons as plain dicts (SQL both DuckDB and Spark run)."""
+    d, k = int(days), float(km)
+    allowed = f"greatest({k!r}, coalesce(radius_l, 0), coalesce(radius_r, 0))"
+    overlap = "s_l <= e_r AND s_r <= e_l"
+    date_levels = [
+        {"sql_condition": "s_l IS NULL OR s_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
+        {"sql_condition": "span_l = 1 AND span_r = 1 AND s_l = s_r", "label_for_charts": "same day"},
+        {"sql_condition": f"{overlap} AND greatest(span_l, span_r) <= 7", "label_for_charts": "overlap, week"},
+        {"sql_condition": overlap, "label_for_charts": "overlap, month or year"},
+        {"sql_condition": f"s_r <= e_l + {d} AND s_l <= e_r + {d}", "label_for_charts": f"within ±{d} days"},
+        {"sql_condition": "ELSE", "label_for_charts": "further apart"},
+    ]
+    no_xy = "(lat_l IS NULL OR lat_r IS NULL)"
+    place_levels = [
+        {
+            "sql_condition": f"{no_xy} AND (gov_l IS NULL OR gov_r IS NULL OR gov_l <> gov_r)",
+            "is_null_level": True,
+            "label_for_charts": "no coordinates, no shared governorate",
+        },
+        {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= 0.5 * {allowed}", "label_for_charts": "within half"},
+        {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {allowed}", "label_for_charts": "within allowed"},
+        {"sql_condition": f"{no_xy} AND gov_l = gov_r", "label_for_charts": "same governorate"},
+        {"sql_condition": "ELSE", "label_for_charts": "too far"},
+    ]
+    deaths_levels = [
+        {"sql_condition": "low_l IS NULL OR low_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
+        {"sql_condition": "low_l <= high_r AND low_r <= high_l", "label_for_charts": "ranges overlap"},
+        {"sql_condition": "ELSE", "label_for_charts": "ranges disjoint"},
+    ]
+    return [
+        {"output_column_name": name, "comparison_levels": levels, "comparison_description": name}
+        for name, levels in zip(FS_COMPARISONS, (date_levels, place_levels, deaths_levels), strict=True)
+    ]
+
+
+def fs_blocking_rules(days: int) -> list[str]:
+    """Blocking rules equivalent to the kit's blocking, for backends that block themselves (Spark).
+
+    Records with coordinates sit in grid cells at least as wide as the largest
+    reach, so every pair within reach lies in the same or a neighbouring cell
+    (nine equality joins); records without coordinates join on governorate.
+    The exact distance and window are checked after prediction (`in_reach`).
+    """
+    d = int(days)
+    window = f"r.s <= l.e + {d} AND l.s <= r.e + {d}"
+    rules = [
+        f"l.cy = r.cy + ({dy}) AND l.cx = r.cx + ({dx}) AND {window}"
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+    ]
+    rules.append(f"l.gov = r.gov AND (l.lat IS NULL OR r.lat IS NULL) AND {window}")
+    return rules
+
+
+def fs_settings(days: int, km: float, *, prior: float = 1e-4) -> dict[str, Any]:
+    """An untrained Splink settings dict for linking list A to list B."""
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "uid",
+        "source_dataset_column_name": "source_dataset",
+        "comparisons": fs_comparisons(days, km),
+        "blocking_rules_to_generate_predictions": fs_blocking_rules(days),
+        "probability_two_random_records_match": prior,
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "max_iterations": 25,
+    }
+
+
+def fs_tables(a: Side, b: Side, *, km: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-record columns the comparisons read: day numbers, coordinates, radius, governorate, deaths, cells."""
+    reach = max(float(km), float(np.nanmax(np.concatenate([a.radius, b.radius, [0.0]]))))
+    lat_all = np.concatenate([a.lat[a.spatial], b.lat[b.spatial]])
+    max_lat = float(np.max(np.abs(lat_all))) if len(lat_all) else 0.0
+    cell_lat = max(reach / _KM_PER_DEG, 0.05)
+    cell_lon = cell_lat / max(math.cos(math.radians(min(max_lat + cell_lat, 89.0))), 0.01)
+    return _table(a, "a", cell_lat, cell_lon), _table(b, "b", cell_lat, cell_lon)
+
+
+def _table(side: Side, name: str, cell_lat: float, cell_lon: float) -> pd.DataFrame:
+    sp, dated = side.spatial, side.dated
+    lat = np.where(sp, side.lat, np.nan)
+    lon = np.where(sp, side.lon, np.nan)
+    gov = pd.Series(side.gov, dtype="string").replace("", pd.NA)
+    return pd.DataFrame(
+        {
+            "uid": np.arange(len(side.sid), dtype=np.int64),
+            "source_dataset": name,
+            "s": _ints(side.start, dated),
+            "e": _ints(side.end, dated),
+            "span": side.span.astype(np.int64),
+            "lat": lat,
+            "lon": lon,
+            "radius": np.where(sp, side.radius, np.nan),
+            "gov": gov,
+            "low": side.low,
+            "high": side.high,
+            "cy": _ints(np.floor(np.nan_to_num(lat) / cell_lat), sp),
+            "cx": _ints(np.floor(np.nan_to_num(lon) / cell_lon), sp),
+            "wk": _ints(side.start // 7, dated),
+        }
+    )
+
+
+def _ints(values: np.ndarray, keep: np.ndarray) -> pd.Series:
+    """Integers, null where `keep` is false (Splink reads null as 'no information')."""
+    return pd.Series(pd.array(np.asarray(values).astype(np.int64), dtype="Int64")).where(keep)
+
+
+# --------------------------------------------------------------------------
+# Model: train once, keep as a settings dict, score on any backend
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class FSModel:
+    """A trained Fellegi–Sunter model: Splink's settings dict with m and u for every level."""
+
+    settings: dict[str, Any]
+    days: int
+    km: float
+
+    @property
+    def prior(self) -> float:
+        """Probability that two random records (one from each list) match."""
+        return float(self.settings["probability_two_random_records_match"])
+
+    def explain(self) -> pd.DataFrame:
+        """Every comparison level: m, u, Bayes factor, match weight and a sentence saying what it means."""
+        return explain_model(self)
+
+
+def _linker(ta: Any, tb: Any, settings: dict[str, Any], db_api: Any) -> Any:
+    from splink import Linker
+
+    sa = db_api.register(ta, dataset_display_name="a")
+    sb = db_api.register(tb, dataset_display_name="b")
+    return Linker([sa, sb], settings, log_level=logging.ERROR)
+
+
+def train_model(
+    ta: pd.DataFrame,
+    tb: pd.DataFrame,
+    *,
+    days: int,
+    km: float,
+    n_candidates: int,
+    seed: int = 1,
+    max_pairs: float = 2e5,
+) -> FSModel:
+    """Estimate u by random sampling and m by EM (two sessions, each blocking on what the other compares).
+
+    The prior (probability two random records match) is set from the number of
+    candidate pairs: the EM's share of matches among candidates times the
+    candidates, over all |A|·|B| pairs.
+    """
+    from splink import DuckDBAPI
+
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    settings = fs_settings(days, km)
+    linker = _linker(ta, tb, settings, DuckDBAPI(connection=con))
+    try:
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
+        d = int(days)
+        window = f"r.s <= l.e + {d} AND l.s <= r.e + {d}"
+        # places and deaths: pairs in the same grid cell and date window (dates not estimated here)
+        s1 = linker.training.estimate_parameters_using_expectation_maximisation(
+            f"l.cy = r.cy AND l.cx = r.cx AND {window}", max_pairs=max_pairs
+        )
+        # dates: pairs in the same governorate and week (places not estimated here)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            "l.gov = r.gov AND l.wk = r.wk", max_pairs=max_pairs
+        )
+        trained = linker.misc.save_model_to_json(overwrite=True)
+        lam_block = _em_lambda(s1)
+    finally:
+        con.close()
+    share = lam_block if lam_block is not None else 0.5
+    pairs_total = max(len(ta) * len(tb), 1)
+    trained["probability_two_random_records_match"] = float(
+        np.clip(share * max(n_candidates, 1) / pairs_total, 1e-12, 0.5)
+    )
+    return FSModel(settings=trained, days=int(days), km=float(km))
+
+
+def _em_lambda(session: Any) -> float | None:
+    """The share of matches the EM session settled on among its blocked pairs, when it records one."""
+    history = getattr(session, "_lambda_history_records", None) or []
+    if not history:
+        return None
+    value = history[-1].get("probability_two_random_records_match")
+    return None if value is None else float(value)
+
+
+def predict_pairs(
+    model: FSModel, ta: Any, tb: Any, ia: np.ndarray, ib: np.ndarray, *, db_api: Any | None = None
+) -> pd.DataFrame:
+    """Splink's match weight, probability and comparison levels for exactly the given (ia, ib) pairs."""
+    from splink import DuckDBAPI
+
+    con = None
+    if db_api is None:
+        con = duckdb.connect()
+        con.execute("SET threads TO 2")
+        db_api = DuckDBAPI(connection=con)
+    try:
+        linker = _linker(ta, tb, {**model.settings, "retain_intermediate_calculation_columns": True}, db_api)
+        blocked = pd.DataFrame(
+            {
+                "match_key": np.zeros(len(ia), dtype=np.int64).astype(str),
+                "join_key_l": pd.Series(ia.astype(np.int64)).map("a-__-{}".format),
+                "join_key_r": pd.Series(ib.astype(np.int64)).map("b-__-{}".format),
+            }
+        )
+        reg = db_api.register(blocked, table_name="kit_blocked_pairs")
+        linker.table_management.register_blocked_pairs_for_predict(reg)
+        out = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+    finally:
+        if con is not None:
+            con.close()
+    return _tidy_predictions(out, len(ia), ia, ib)
+
+
+def _tidy_predictions(out: pd.DataFrame, n: int, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
+    """Predictions back in the order of the input pairs (Splink returns them in its own order)."""
+    cols = ["match_weight", "match_probability"] + [f"mw_{c}" for c in FS_COMPARISONS]
+    got = pd.DataFrame(
+        {
+            "ia": out["uid_l"].astype(np.int64).to_numpy(),
+            "ib": out["uid_r"].astype(np.int64).to_numpy(),
+            **{c: out[c].to_numpy() for c in cols},
+        }
+    )
+    want = pd.DataFrame({"ia": ia.astype(np.int64), "ib": ib.astype(np.int64)})
+    merged = want.merge(got, on=["ia", "ib"], how="left")
+    if len(merged) != n:
+        raise RuntimeError("Splink returned duplicate pairs")
+    return merged
+
+
+def explain_model(model: FSModel) -> pd.DataFrame:
+    """One row per comparison level: m, u, Bayes factor m/u, weight log2(m/u), and the level in words.
+
+    The sentence says how much more often the level occurs among true matches
+    than among random pairs, which is what the weight means.
+    """
+    rows = []
+    for comp in model.settings["comparisons"]:
+        name = comp["output_column_name"]
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        for gamma, lv in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+            m, u = lv.get("m_probability"), lv.get("u_probability")
+            bf = (m / u) if m is not None and u else float("nan")
+            words = LEVEL_WORDS[name].get(gamma, lv.get("label_for_charts", ""))
+            rows.append(
+                {
+                    "comparison": name,
+                    "level": gamma,
+                    "meaning": words,
+                    "m_probability": m,
+                    "u_probability": u,
+                    "bayes_factor": bf,
+                    "match_weight": math.log2(bf) if bf and bf > 0 and not math.isnan(bf) else float("nan"),
+                    "in_words": _sentence(words, bf),
+                }
+            )
+        rows.append(
+            {
+                "comparison": name,
+                "level": -1,
+                "meaning": LEVEL_WORDS[name][-1],
+                "m_probability": None,
+                "u_probability": None,
+                "bayes_factor": 1.0,
+                "match_weight": 0.0,
+                "in_words": f"{LEVEL_WORDS[name][-1]}: no evidence either way (weight 0)",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _sentence(words: str, bf: float) -> str:
+    if math.isnan(bf):
+        return f"{words}: not estimated (no such pairs in the data)"
+    if bf >= 1:
+        return f"{words}: {bf:,.3g} times more common among true matches than among random pairs"
+    return f"{words}: {1 / bf:,.3g} times less common among true matches than among random pairs"
+
+
+def fs_score(
+    a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, n_candidates: int,
+    model: FSModel | None = None,
+) -> tuple[FSModel, pd.DataFrame]:
+    """Train (unless given a model) and score the pairs; adds `fs_text`, the pair's weights in words."""
+    ta, tb = fs_tables(a, b, km=km)
+    if model is None:
+        model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
+    pred = predict_pairs(model, ta, tb, ia, ib)
+    pred["fs_text"] = pair_words(model, pred)
+    return model, pred
+
+
+def pair_words(model: FSModel, pred: pd.DataFrame) -> np.ndarray:
+    """Each pair's Fellegi–Sunter arithmetic in words: each comparison's level and weight, the prior, the result."""
+    table = explain_model(model)
+    prior = math.log2(model.prior / (1 - model.prior))
+    parts = []
+    for comp in FS_COMPARISONS:
+        levels = table[table["comparison"] == comp]
+        w = pred[f"mw_{comp}"].fillna(0.0).to_numpy(dtype=float)
+        known = levels["match_weight"].fillna(np.inf).to_numpy(dtype=float)
+        nearest = np.abs(w[:, None] - known[None, :]).argmin(axis=1) if len(known) else np.zeros(len(w), dtype=int)
+        meaning = levels["meaning"].to_numpy(dtype=object)[nearest] if len(known) else np.full(len(w), "")
+        parts.append(comp + " " + pd.Series(w).map("{:+.1f}".format).to_numpy(dtype=object) + " (" + meaning + ")")
+    text = (
+        "Fellegi–Sunter weights: " + parts[0] + ", " + parts[1] + ", " + parts[2]
+        + f", prior {prior:+.1f} → total " + pred["match_weight"].map("{:+.1f}".format).to_numpy(dtype=object)
+        + ", probability " + pred["match_probability"].map("{:.2f}".format).to_numpy(dtype=object)
+    )
+    return np.asarray(text, dtype=object)
