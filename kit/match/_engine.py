@@ -56,6 +56,11 @@ LOCATION_RADIUS_KM: dict[str, float] = {
     "district": 25.0,
 }
 
+#: The one default distance limit (km) of the CLI, notebooks and reports, and the
+#: one default date window (days beyond each record's precision).
+DEFAULT_KM = 10.0
+DEFAULT_DAYS = 1
+
 #: Coordinates given with precision `unknown` (or blank) are treated like a
 #: city-level point: usable, but only within this radius.
 UNKNOWN_PRECISION_RADIUS_KM = 10.0
@@ -918,8 +923,8 @@ def match_incidents(
     a: pd.DataFrame,
     b: pd.DataFrame,
     *,
-    days: int = 1,
-    km: float = 5.0,
+    days: int = DEFAULT_DAYS,
+    km: float = DEFAULT_KM,
     require_range_overlap: bool = False,
     min_score: float = 0.5,
     fallback: Fallback = "governorate",
@@ -928,6 +933,7 @@ def match_incidents(
     scorer: Scorer = "rules",
     model: FSModel | None = None,
     mode: Mode = "one-to-one",
+    spark: object | None = None,
 ) -> MatchResult:
     """Link incidents of list `a` to list `b`, one to one, with reasons.
 
@@ -947,6 +953,8 @@ def match_incidents(
         run on the full lists); without it the "fs" scorer trains on these lists.
     mode: "one-to-one" (Hungarian) or "one-to-many" (each B record to its best
         A record; one alleged incident may take several strikes).
+    spark: a SparkSession: the "fs" model (trained on DuckDB unless given) then
+        scores on Splink's Spark backend, blocking with Splink's own rules.
     """
     _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
     say = progress or (lambda _msg: None)
@@ -962,10 +970,14 @@ def match_incidents(
     sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
     if scorer == "fs" and len(sc.ia):
         say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
-        model, pred = fs_score(sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, model=model)
-        sc.prob = pred["match_probability"].to_numpy(dtype=float)
+        model, pred = fs_score(
+            sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, model=model, spark=spark
+        )
+        sc.prob = pred["match_probability"].fillna(0.0).to_numpy(dtype=float)
         sc.score = np.round(sc.prob, 4)
-        sc.weight = sc.prob.copy()
+        # log2 of each link's odds over the threshold's odds: > 0 for every eligible pair
+        floor = np.log2(max(min_score, 1e-9) / max(1 - min_score, 1e-9))
+        sc.weight = pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float) - floor + 1e-6
         sc.fs_text = pred["fs_text"].to_numpy(dtype=object)
     edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
 

@@ -52,6 +52,8 @@ LEVEL_WORDS: dict[str, dict[int, str]] = {
         -1: "a date is missing",
     },
     "place": {
+        5: "within a tenth of the allowed distance",
+        4: "within a quarter of the allowed distance",
         3: "within half the allowed distance",
         2: "within the allowed distance (km, widened by location precision)",
         1: "no usable coordinates on one side, same governorate",
@@ -59,11 +61,21 @@ LEVEL_WORDS: dict[str, dict[int, str]] = {
         -1: "no coordinates and no shared governorate",
     },
     "deaths": {
+        2: "civilian death ranges identical",
         1: "civilian death ranges overlap",
         0: "civilian death ranges do not overlap",
         -1: "a death figure is missing (neither helps nor hurts)",
     },
 }
+
+
+#: A true pair never falls outside the date window or the allowed distance (that is
+#: what each record's precision promises), so m is fixed near zero there rather
+#: than left to EM, which in dense places would take "same city, other day" for a match.
+_IMPOSSIBLE: dict[str, Any] = {"m_probability": 1e-6, "fix_m_probability": True}
+
+
+_SAME_GOV = "same governorate"
 
 
 def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
@@ -77,7 +89,7 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
         {"sql_condition": f"{overlap} AND greatest(span_l, span_r) <= 7", "label_for_charts": "overlap, week"},
         {"sql_condition": overlap, "label_for_charts": "overlap, month or year"},
         {"sql_condition": f"s_r <= e_l + {d} AND s_l <= e_r + {d}", "label_for_charts": f"within ±{d} days"},
-        {"sql_condition": "ELSE", "label_for_charts": "further apart"},
+        {"sql_condition": "ELSE", "label_for_charts": "further apart", **_IMPOSSIBLE},
     ]
     no_xy = "(lat_l IS NULL OR lat_r IS NULL)"
     place_levels = [
@@ -86,13 +98,17 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
             "is_null_level": True,
             "label_for_charts": "no coordinates, no shared governorate",
         },
-        {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= 0.5 * {allowed}", "label_for_charts": "within half"},
+        *(
+            {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {share} * {allowed}", "label_for_charts": label}
+            for share, label in ((0.1, "within a tenth"), (0.25, "within a quarter"), (0.5, "within half"))
+        ),
         {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {allowed}", "label_for_charts": "within allowed"},
-        {"sql_condition": f"{no_xy} AND gov_l = gov_r", "label_for_charts": "same governorate"},
-        {"sql_condition": "ELSE", "label_for_charts": "too far"},
+        {"sql_condition": f"{no_xy} AND gov_l = gov_r", "label_for_charts": _SAME_GOV},
+        {"sql_condition": "ELSE", "label_for_charts": "too far", **_IMPOSSIBLE},
     ]
     deaths_levels = [
         {"sql_condition": "low_l IS NULL OR low_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
+        {"sql_condition": "low_l = low_r AND high_l = high_r", "label_for_charts": "ranges identical"},
         {"sql_condition": "low_l <= high_r AND low_r <= high_l", "label_for_charts": "ranges overlap"},
         {"sql_condition": "ELSE", "label_for_charts": "ranges disjoint"},
     ]
@@ -217,7 +233,10 @@ def train_model(
     seed: int = 1,
     max_pairs: float = 2e5,
 ) -> FSModel:
-    """Estimate u by random sampling and m by EM (two sessions, each blocking on what the other compares).
+    """Estimate u by random sampling and m by EM on pairs sharing a grid cell and a week.
+
+    The EM blocks only on columns no comparison reads (cell, week), so one
+    session estimates m for every comparison level.
 
     The prior (probability two random records match) is set from the number of
     candidate pairs: the EM's share of matches among candidates times the
@@ -228,18 +247,12 @@ def train_model(
     con = duckdb.connect()
     con.execute("SET threads TO 2")
     settings = fs_settings(days, km)
+    _fix_governorate_level(settings, ta, tb)
     linker = _linker(ta, tb, settings, DuckDBAPI(connection=con))
     try:
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-        d = int(days)
-        window = f"r.s <= l.e + {d} AND l.s <= r.e + {d}"
-        # places and deaths: pairs in the same grid cell and date window (dates not estimated here)
         s1 = linker.training.estimate_parameters_using_expectation_maximisation(
-            f"l.cy = r.cy AND l.cx = r.cx AND {window}", max_pairs=max_pairs
-        )
-        # dates: pairs in the same governorate and week (places not estimated here)
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            "l.gov = r.gov AND l.wk = r.wk", max_pairs=max_pairs
+            "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk", max_pairs=max_pairs
         )
         trained = linker.misc.save_model_to_json(overwrite=True)
         lam_block = _em_lambda(s1)
@@ -251,6 +264,21 @@ def train_model(
         np.clip(share * max(n_candidates, 1) / pairs_total, 1e-12, 0.5)
     )
     return FSModel(settings=trained, days=int(days), km=float(km))
+
+
+def _fix_governorate_level(settings: dict[str, Any], ta: pd.DataFrame, tb: pd.DataFrame) -> None:
+    """m of "no coordinates on one side, same governorate", from how often coordinates are missing.
+
+    EM blocks on grid cells, which records without coordinates lack, so it never
+    sees this level; a true pair shares its governorate, and lands here exactly
+    when either record lacks coordinates: m = 1 - (1 - share_a)(1 - share_b).
+    """
+    fa, fb = float(ta["lat"].isna().mean()), float(tb["lat"].isna().mean())
+    m = min(max(1 - (1 - fa) * (1 - fb), 1e-6), 1 - 1e-6)
+    for comp in settings["comparisons"]:
+        for level in comp["comparison_levels"]:
+            if level.get("label_for_charts") == _SAME_GOV:
+                level.update(m_probability=m, fix_m_probability=True)
 
 
 def _em_lambda(session: Any) -> float | None:
@@ -291,17 +319,53 @@ def predict_pairs(
     return _tidy_predictions(out, len(ia), ia, ib)
 
 
+_SPARK_TYPES = {
+    "uid": "long", "source_dataset": "string", "s": "long", "e": "long", "span": "long", "lat": "double",
+    "lon": "double", "radius": "double", "gov": "string", "low": "double", "high": "double", "cy": "long",
+    "cx": "long", "wk": "long",
+}
+
+
+def _spark_frame(spark: Any, table: pd.DataFrame) -> Any:
+    """A Spark DataFrame with real nulls (pandas NaN would reach Spark as NaN, which is not NULL)."""
+    cols = list(_SPARK_TYPES)
+    rows = [
+        tuple(
+            None if pd.isna(v) else (int(v) if _SPARK_TYPES[c] == "long" else v)
+            for c, v in zip(cols, r, strict=True)
+        )
+        for r in table[cols].itertuples(index=False, name=None)
+    ]
+    schema = ", ".join(f"{c} {t}" for c, t in _SPARK_TYPES.items())
+    return spark.createDataFrame(rows, schema=schema)
+
+
+def predict_spark(model: FSModel, ta: pd.DataFrame, tb: pd.DataFrame, ia: np.ndarray, ib: np.ndarray,
+                  spark: Any) -> pd.DataFrame:
+    """The model's predictions through Splink's Spark backend, blocked by Splink's own rules."""
+    from splink import SparkAPI
+
+    db_api = SparkAPI(spark_session=spark)
+    settings = {**model.settings, "retain_intermediate_calculation_columns": True}
+    linker = _linker(_spark_frame(spark, ta), _spark_frame(spark, tb), settings, db_api)
+    out = linker.inference.predict(warning_mode="never").as_pandas_dataframe()
+    return _tidy_predictions(out, len(ia), ia, ib)
+
+
 def _tidy_predictions(out: pd.DataFrame, n: int, ia: np.ndarray, ib: np.ndarray) -> pd.DataFrame:
     """Predictions back in the order of the input pairs (Splink returns them in its own order)."""
     cols = ["match_weight", "match_probability"] + [f"mw_{c}" for c in FS_COMPARISONS]
+    flip = (out["source_dataset_l"].astype(str) == "b").to_numpy()
+    left, right = out["uid_l"].astype(np.int64).to_numpy(), out["uid_r"].astype(np.int64).to_numpy()
     got = pd.DataFrame(
         {
-            "ia": out["uid_l"].astype(np.int64).to_numpy(),
-            "ib": out["uid_r"].astype(np.int64).to_numpy(),
+            "ia": np.where(flip, right, left),
+            "ib": np.where(flip, left, right),
             **{c: out[c].to_numpy() for c in cols},
         }
     )
     want = pd.DataFrame({"ia": ia.astype(np.int64), "ib": ib.astype(np.int64)})
+    got = got.drop_duplicates(["ia", "ib"])
     merged = want.merge(got, on=["ia", "ib"], how="left")
     if len(merged) != n:
         raise RuntimeError("Splink returned duplicate pairs")
@@ -359,13 +423,18 @@ def _sentence(words: str, bf: float) -> str:
 
 def fs_score(
     a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, n_candidates: int,
-    model: FSModel | None = None,
+    model: FSModel | None = None, spark: Any | None = None,
 ) -> tuple[FSModel, pd.DataFrame]:
-    """Train (unless given a model) and score the pairs; adds `fs_text`, the pair's weights in words."""
+    """Train on DuckDB (unless given a model) and score the pairs; adds `fs_text`, the pair's weights in words.
+
+    With a Spark session the same model scores on Spark, where Splink blocks
+    with its own rules (`fs_blocking_rules`); pairs outside the kit's exact
+    reach are dropped, so the result covers exactly the given pairs.
+    """
     ta, tb = fs_tables(a, b, km=km)
     if model is None:
         model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
-    pred = predict_pairs(model, ta, tb, ia, ib)
+    pred = predict_spark(model, ta, tb, ia, ib, spark) if spark is not None else predict_pairs(model, ta, tb, ia, ib)
     pred["fs_text"] = pair_words(model, pred)
     return model, pred
 
