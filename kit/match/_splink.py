@@ -345,7 +345,7 @@ def predict_spark(model: FSModel, ta: pd.DataFrame, tb: pd.DataFrame, ia: np.nda
     """The model's predictions through Splink's Spark backend, blocked by Splink's own rules."""
     from splink import SparkAPI
 
-    db_api = SparkAPI(spark_session=spark)
+    db_api = SparkAPI(spark_session=spark, break_lineage_method="persist")
     settings = {**model.settings, "retain_intermediate_calculation_columns": True}
     linker = _linker(_spark_frame(spark, ta), _spark_frame(spark, tb), settings, db_api)
     out = linker.inference.predict(warning_mode="never").as_pandas_dataframe()

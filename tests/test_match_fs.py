@@ -1,0 +1,320 @@
+"""Fellegi–Sunter matching through Splink: learned weights, assignment modes, known truth, decisions, Spark, CLI."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kit.match import (
+    DEFAULT_KM,
+    LINK_COLUMNS,
+    append_decisions,
+    explain_weights,
+    link_probabilities,
+    link_scores,
+    match_incidents,
+    perturbed_copies,
+    single_best_links,
+)
+from kit.match._engine import _assign
+
+KM_LAT = 180 / (math.pi * 6371.0088)
+
+
+def events(n: int, *, seed: int = 3) -> pd.DataFrame:
+    """n incidents in the schema: clustered towns, mixed date and location precision, death ranges."""
+    rng = np.random.default_rng(seed)
+    towns = rng.uniform([34.5, 38.0], [36.5, 41.0], size=(25, 2))
+    town = rng.integers(0, len(towns), n)
+    day = pd.Timestamp("2016-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D")
+    lprec = rng.choice(np.array(["exact", "village", "neighbourhood", "city"]), n, p=[0.3, 0.4, 0.2, 0.1])
+    no_xy = rng.random(n) < 0.06
+    lat = towns[town, 0] + rng.normal(0, 0.03, n)
+    lon = towns[town, 1] + rng.normal(0, 0.03, n)
+    low = rng.integers(0, 15, n).astype(float)
+    month = rng.random(n) < 0.08
+    return pd.DataFrame(
+        {
+            "source": "a",
+            "source_id": [f"e{k}" for k in range(n)],
+            "url": "",
+            "date_start": day,
+            "date_end": day,
+            "date_precision": np.where(month, "month", "day"),
+            "country": "sy",
+            "governorate": [f"sy-g{t % 6}" for t in town],
+            "place_name": "",
+            "lat": np.where(no_xy, np.nan, lat),
+            "lon": np.where(no_xy, np.nan, lon),
+            "location_precision": np.where(no_xy, "governorate", lprec),
+            "civilians_killed_low": pd.array(low, dtype="Float64"),
+            "civilians_killed_best": pd.array(np.full(n, np.nan), dtype="Float64"),
+            "civilians_killed_high": pd.array(low + rng.integers(0, 4, n), dtype="Float64"),
+            "grade": "",
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def known() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return perturbed_copies(events(600), seed=1)
+
+
+@pytest.fixture(scope="module")
+def fs_run(known: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]):  # noqa: ANN201
+    a, b, _ = known
+    return match_incidents(a, b, scorer="fs")
+
+
+# -- known truth -----------------------------------------------------------------------
+
+
+def test_copies_stay_within_each_records_precision(known: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]) -> None:
+    a, b, truth = known
+    src = events(600).set_index("source_id")
+    assert len(truth) and truth["id_b"].is_unique
+    assert set(truth["id_a"]) <= set(a["source_id"])
+    copies = b.set_index("source_id").loc[truth["id_b"]]
+    orig = src.loc[truth["id_a"]]
+    start = orig["date_start"].to_numpy()
+    gap = (copies["date_start"].to_numpy() - start) / np.timedelta64(1, "D")
+    day = (orig["date_precision"] == "day").to_numpy()
+    assert np.abs(gap[day]).max() <= 1  # a day-precise copy moves at most one day
+    assert (gap[~day] >= 0).all() and (gap[~day] <= 31).all()  # a month-precise copy stays in its month
+    moved_km = np.hypot(copies["lat"].to_numpy() - orig["lat"].to_numpy(), 0) / KM_LAT
+    radius = orig["location_precision"].map({"exact": 0.5, "village": 5, "neighbourhood": 2, "city": 10})
+    ok = radius.notna().to_numpy()
+    assert (moved_km[ok] <= radius.to_numpy()[ok] + 1e-6).all()
+    assert (copies["civilians_killed_low"].to_numpy() >= orig["civilians_killed_low"].to_numpy()).all()
+    assert (copies["civilians_killed_high"].to_numpy() <= orig["civilians_killed_high"].to_numpy()).all()
+    assert len(b) > len(truth)  # copies of records not in A have no partner
+
+
+def test_fs_hungarian_recovers_known_links(fs_run, known) -> None:  # noqa: ANN001
+    _, _, truth = known
+    score = link_scores(fs_run.pairs, truth)
+    assert score["precision"] >= 0.9 and score["recall"] >= 0.85, score
+    clustered = link_scores(single_best_links(fs_run), truth)
+    assert clustered["f1"] >= 0.8, clustered
+
+
+def test_link_scores_counts_by_hand() -> None:
+    truth = pd.DataFrame({"id_a": ["1", "1", "2", "3"], "id_b": ["x", "y", "z", "w"], "label": [1, 1, 1, 0]})
+    links = pd.DataFrame({"id_a": ["1", "2", "4"], "id_b": ["x", "w", "q"]})
+    closed = link_scores(links, truth)
+    assert (closed["tp"], closed["fp"], closed["fn"]) == (1, 2, 2)
+    sample = link_scores(links, truth, closed=False)  # only labelled pairs are judged
+    assert (sample["links"], sample["tp"]) == (1, 1)
+    assert sample["precision"] == 1.0 and sample["recall"] == pytest.approx(1 / 3)
+    assert sample["record_recall"] == pytest.approx(1 / 2)
+
+
+# -- probabilities and their explanation ---------------------------------------------------
+
+
+def test_every_candidate_gets_a_probability_and_reasons_say_the_weights(fs_run) -> None:  # noqa: ANN001
+    cand = fs_run.candidates
+    p = cand["match_probability"]
+    assert p.notna().all() and ((p >= 0) & (p <= 1)).all()
+    assert (cand["score"] == p.round(4)).all()
+    assert cand["reasons"].str.contains("Fellegi–Sunter weights: date ").all()
+    assert (fs_run.pairs["match_probability"] >= 0.5).all()
+    assert fs_run.params["scorer"] == "fs"
+
+
+def test_learned_weights_are_explained_in_words(fs_run) -> None:  # noqa: ANN001
+    table = explain_weights(fs_run)
+    assert set(table["comparison"]) == {"date", "place", "deaths"}
+    same_day = table[(table["comparison"] == "date") & (table["level"] == 4)].iloc[0]
+    far = table[(table["comparison"] == "place") & (table["level"] == 0)].iloc[0]
+    assert same_day["m_probability"] > same_day["u_probability"] and same_day["match_weight"] > 5
+    assert far["match_weight"] < -5
+    assert "more common among true matches" in same_day["in_words"]
+    assert "less common among true matches" in far["in_words"]
+    with pytest.raises(ValueError, match="scorer='fs'"):
+        explain_weights(match_incidents(fs_run.a.head(5), fs_run.b.head(5)))
+
+
+def test_link_probabilities_for_estimation(fs_run, tmp_path: Path) -> None:  # noqa: ANN001
+    links = link_probabilities(fs_run)
+    assert list(links.columns) == LINK_COLUMNS and len(links) == len(fs_run.candidates)
+    assert links["linked"].sum() == len(fs_run.pairs)
+    first = links.iloc[0]
+    dec = tmp_path / "d.csv"
+    append_decisions(dec, [{"source_a": first.source_a, "id_a": first.id_a, "source_b": first.source_b,
+                            "id_b": first.id_b, "decision": "reject", "reviewer": "t", "note": ""}])
+    again = match_incidents(fs_run.a, fs_run.b, scorer="fs", model=fs_run.model, decisions=dec)
+    row = link_probabilities(again).query("id_a == @first.id_a and id_b == @first.id_b").iloc[0]
+    assert row["probability"] == 0.0 and not row["linked"]
+    with pytest.raises(ValueError, match="scorer='fs'"):
+        link_probabilities(match_incidents(fs_run.a.head(5), fs_run.b.head(5)))
+
+
+# -- assignment --------------------------------------------------------------------------
+
+
+def test_assignment_maximises_total_score_not_the_number_of_links() -> None:
+    # A1-B1 0.95 alone beats A1-B2 + A2-B1 (0.3 + 0.3): the old "+10 per link" took the two weak links.
+    ia, ib = np.array([0, 0, 1]), np.array([0, 1, 0])
+    chosen = _assign(ia, ib, np.array([0.95, 0.3, 0.3]), 2, 2)
+    assert chosen.tolist() == [True, False, False]
+    chosen = _assign(ia, ib, np.array([0.95, 0.6, 0.6]), 2, 2)  # 1.2 > 0.95: two links
+    assert chosen.tolist() == [False, True, True]
+
+
+def test_one_to_many_links_several_strikes_to_one_incident() -> None:
+    day = pd.Timestamp("2017-06-10")
+    base = events(1).iloc[0].to_dict()
+    inc = {**base, "source": "aw", "source_id": "A1", "date_start": day, "date_end": day, "date_precision": "day",
+           "lat": 35.95, "lon": 39.01, "location_precision": "village"}
+    strikes = [{**inc, "source": "log", "source_id": f"S{k}", "lat": 35.95 + k * 0.5 * KM_LAT,
+                "location_precision": "exact"} for k in range(3)]
+    a, b = pd.DataFrame([inc]), pd.DataFrame(strikes)
+    assert len(match_incidents(a, b).pairs) == 1
+    many = match_incidents(a, b, mode="one-to-many")
+    assert sorted(many.pairs["id_b"]) == ["S0", "S1", "S2"] and set(many.pairs["id_a"]) == {"A1"}
+
+
+# -- review decisions keep working -------------------------------------------------------
+
+
+def test_decisions_logged_under_the_rules_score_are_reapplied_by_fs(fs_run, tmp_path: Path) -> None:  # noqa: ANN001
+    a, b = fs_run.a, fs_run.b
+    rules = match_incidents(a, b)
+    matched = fs_run.pairs.iloc[0]
+    other_b = next(i for i in b["source_id"] if i not in set(fs_run.pairs["id_b"]))
+    dec = tmp_path / "decisions.csv"
+    append_decisions(dec, [
+        {"source_a": matched.source_a, "id_a": matched.id_a, "source_b": matched.source_b, "id_b": matched.id_b,
+         "decision": "reject", "reviewer": "ana", "note": "different strike"},
+        {"source_a": matched.source_a, "id_a": matched.id_a, "source_b": "copy", "id_b": other_b,
+         "decision": "accept", "reviewer": "ana", "note": "checked by hand"},
+        {"source_a": "aw", "id_a": "gone", "source_b": "copy", "id_b": "c0", "decision": "accept", "reviewer": "ana",
+         "note": ""},
+    ])
+    assert len(rules.pairs)
+    for scorer in ("rules", "fs"):
+        r = match_incidents(a, b, scorer=scorer, model=fs_run.model, decisions=dec)  # type: ignore[arg-type]
+        pairs = set(zip(r.pairs["id_a"], r.pairs["id_b"], strict=True))
+        assert (matched.id_a, other_b) in pairs and (matched.id_a, matched.id_b) not in pairs
+        cand = r.candidates.set_index(["id_a", "id_b"])
+        assert cand.loc[(matched.id_a, matched.id_b), "status"] == "rejected"
+        assert cand.loc[(matched.id_a, other_b), "status"] == "accepted"
+        assert len(r.unapplied_decisions) == 1
+
+
+# -- Spark: the same model, the same links -----------------------------------------------
+
+
+def test_spark_backend_gives_the_same_links_as_duckdb(fs_run) -> None:  # noqa: ANN001
+    """Small sample here (Spark's start-up alone takes ~30 s on 2 shared cores); 10k x 10k in benchmarks/match.py."""
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (.ci/run installs default-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    a, b = fs_run.a.head(150), fs_run.b[fs_run.b["source_id"].isin(fs_run.candidates["id_b"])].head(150)
+    spark = (
+        SparkSession.builder.master("local[2]").appName("kit-test")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2").getOrCreate()
+    )
+    try:
+        duck = match_incidents(a, b, scorer="fs", model=fs_run.model)
+        on_spark = match_incidents(a, b, scorer="fs", model=fs_run.model, spark=spark)
+    finally:
+        spark.stop()
+    assert len(duck.pairs) > 10
+    assert set(zip(duck.pairs["id_a"], duck.pairs["id_b"], strict=True)) == set(
+        zip(on_spark.pairs["id_a"], on_spark.pairs["id_b"], strict=True)
+    )
+    np.testing.assert_allclose(duck.candidates["match_probability"], on_spark.candidates["match_probability"])
+
+
+# -- hand labels ---------------------------------------------------------------------------
+
+
+def test_hand_labels_are_ids_labels_and_reasons_only() -> None:
+    path = Path(__file__).resolve().parents[1] / "data/match_labels/airwars_nl_mod_syria.csv"
+    labels = pd.read_csv(path, dtype=str)
+    assert list(labels.columns) == ["pair_id", "source_a", "id_a", "source_b", "id_b", "label", "reason"]
+    assert len(labels) >= 150 and labels["pair_id"].is_unique
+    assert not labels.duplicated(["id_a", "id_b"]).any()
+    assert set(labels["label"]) == {"0", "1"} and labels["reason"].str.len().gt(10).all()
+    assert set(labels["source_a"]) == {"airwars"} and set(labels["source_b"]) == {"nl-mod"}
+
+
+def test_default_radius_is_one_constant() -> None:
+    import inspect
+
+    assert inspect.signature(match_incidents).parameters["km"].default == DEFAULT_KM
+
+
+# -- command line ----------------------------------------------------------------------------
+
+
+def _write_sources(tmp_path: Path) -> tuple[Path, Path]:
+    """Two tiny files in the Airwars and Dutch-log layouts (headers as the real exports name them)."""
+    aw = tmp_path / "aw.csv"
+    aw.write_text(
+        "legacy_sequence,incident_code,airwars_id,airwars_url,date,date_end,date_type,country,region,governorate,"
+        "location_en,latitude,longitude,geolocation_precision,military_actor,coalition_alleged,strike_status,"
+        "grading,civilians_killed_min,civilians_killed_max,civilians_injured_min,civilians_injured_max\n"
+        "1,X1,1,https://example.org/1,2017-06-10,,date,Syria,Raqqa,,Raqqa,35.95,39.01,city,Coalition,True,"
+        "Single source,Fair,1,2,,\n",
+        encoding="utf-8",
+    )
+    nl = tmp_path / "nl.csv"
+    nl.write_text(
+        "Employment date (UNCLASS);Time begin (Z) (UNCLASS);Time end (Z) (UNCLASS);Position MGRS (UNCLASS);"
+        "Position LAT (UNCLASS);Position LONG (UNCLASS);Mission (UNCLASS);Town (UNCLASS);Province (UNCLASS);"
+        "Country (UNCLASS);Weather (UNCLASS);Terrain (UNCLASS);Possible CDE issue (UNDCLASS);Comment (UNCLASS)\n"
+        "10-Jun-17;06:20;06:35;37SDA;35,951;39,012;CAS;Raqqa;Raqqa;Syria;Clear;urban;ND;\n",
+        encoding="utf-8",
+    )
+    return aw, nl
+
+
+def test_cli_match_detects_formats_as_the_readme_shows(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    aw, nl = _write_sources(tmp_path)
+    res = CliRunner().invoke(app, ["match", str(aw), str(nl), "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "1 matched" in res.output and (tmp_path / "out" / "matched.csv").is_file()
+    odd = tmp_path / "odd.csv"
+    odd.write_text("x,y\n1,2\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["match", str(odd), str(nl), "--out", str(tmp_path / "o2")])
+    assert res.exit_code == 2 and "--format-a" in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "FILE"], "--out: "),
+        (["--days", "-5"], "--days: must be 0 or more (got -5)"),
+        (["--km", "-1"], "--km: must be 0 or more"),
+        (["--scorer", "magic"], "--scorer: 'magic'"),
+    ],
+)
+def test_cli_match_bad_options_give_one_clear_line(tmp_path: Path, args: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    aw, nl = _write_sources(tmp_path)
+    file_out = tmp_path / "a-file.txt"
+    file_out.write_text("", encoding="utf-8")
+    args = [str(file_out) if x == "FILE" else x for x in args]
+    out = [] if "--out" in args else ["--out", str(tmp_path / "o")]
+    res = CliRunner().invoke(app, ["match", str(aw), str(nl), *out, *args])
+    assert res.exit_code == 2
+    lines = [x for x in res.output.splitlines() if x.strip()]
+    assert len(lines) == 1 and lines[0].startswith(message), res.output
