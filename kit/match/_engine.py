@@ -971,7 +971,8 @@ def match_incidents(
     if scorer == "fs" and len(sc.ia):
         say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
         model, pred = fs_score(
-            sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, model=model, spark=spark
+            sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, gap=sc.gap, dist=sc.dist,
+            allowed=sc.allowed, model=model, spark=spark,
         )
         sc.prob = pred["match_probability"].fillna(0.0).to_numpy(dtype=float)
         sc.score = np.round(sc.prob, 4)

@@ -121,18 +121,15 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
 def fs_blocking_rules(days: int) -> list[str]:
     """Blocking rules equivalent to the kit's blocking, for backends that block themselves (Spark).
 
-    Records with coordinates sit in grid cells at least as wide as the largest
-    reach, so every pair within reach lies in the same or a neighbouring cell
-    (nine equality joins); records without coordinates join on governorate.
-    The exact distance and window are checked after prediction (`in_reach`).
+    Records with coordinates sit in four grids of cells twice as wide as the
+    largest reach, offset by half a cell in latitude, longitude or both: two
+    points within reach share a cell in at least one of them (four equality
+    joins); records without coordinates join on governorate. Pairs beyond the
+    exact distance are dropped after prediction.
     """
     d = int(days)
     window = f"r.s <= l.e + {d} AND l.s <= r.e + {d}"
-    rules = [
-        f"l.cy = r.cy + ({dy}) AND l.cx = r.cx + ({dx}) AND {window}"
-        for dy in (-1, 0, 1)
-        for dx in (-1, 0, 1)
-    ]
+    rules = [f"l.gy{k} = r.gy{k} AND l.gx{k} = r.gx{k} AND {window}" for k in range(4)]
     rules.append(f"l.gov = r.gov AND (l.lat IS NULL OR r.lat IS NULL) AND {window}")
     return rules
 
@@ -167,6 +164,10 @@ def _table(side: Side, name: str, cell_lat: float, cell_lon: float) -> pd.DataFr
     lat = np.where(sp, side.lat, np.nan)
     lon = np.where(sp, side.lon, np.nan)
     gov = pd.Series(side.gov, dtype="string").replace("", pd.NA)
+    grids = {}
+    for k in range(4):  # cells 2x the reach, offset by half a cell (see fs_blocking_rules)
+        grids[f"gy{k}"] = _ints(np.floor(np.nan_to_num(lat) / (2 * cell_lat) + 0.5 * (k // 2)), sp)
+        grids[f"gx{k}"] = _ints(np.floor(np.nan_to_num(lon) / (2 * cell_lon) + 0.5 * (k % 2)), sp)
     return pd.DataFrame(
         {
             "uid": np.arange(len(side.sid), dtype=np.int64),
@@ -183,6 +184,7 @@ def _table(side: Side, name: str, cell_lat: float, cell_lon: float) -> pd.DataFr
             "cy": _ints(np.floor(np.nan_to_num(lat) / cell_lat), sp),
             "cx": _ints(np.floor(np.nan_to_num(lon) / cell_lon), sp),
             "wk": _ints(side.start // 7, dated),
+            **grids,
         }
     )
 
@@ -244,6 +246,8 @@ def train_model(
     """
     from splink import DuckDBAPI
 
+    n_a, n_b = len(ta), len(tb)
+    ta, tb = _training_sample(ta, seed), _training_sample(tb, seed + 1)
     con = duckdb.connect()
     con.execute("SET threads TO 2")
     settings = fs_settings(days, km)
@@ -258,12 +262,46 @@ def train_model(
         lam_block = _em_lambda(s1)
     finally:
         con.close()
+    _fill_unestimated(trained)
     share = lam_block if lam_block is not None else 0.5
-    pairs_total = max(len(ta) * len(tb), 1)
+    pairs_total = max(n_a * n_b, 1)
     trained["probability_two_random_records_match"] = float(
         np.clip(share * max(n_candidates, 1) / pairs_total, 1e-12, 0.5)
     )
     return FSModel(settings=trained, days=int(days), km=float(km))
+
+
+#: Records per list Splink trains on; m and u are shares, which a sample this size estimates well.
+TRAINING_SAMPLE = 200_000
+
+
+def _training_sample(table: pd.DataFrame, seed: int) -> pd.DataFrame:
+    return table if len(table) <= TRAINING_SAMPLE else table.sample(n=TRAINING_SAMPLE, random_state=seed)
+
+
+def _fill_unestimated(settings: dict[str, Any]) -> None:
+    """Levels training never saw get explicit neutral values (weight 0), so every backend scores them alike.
+
+    Splink marks a level absent from the sample as "level not observed" (m or u
+    1e-6) or leaves it unset; unset would make the pair's weight NULL.
+    """
+    for comp in settings["comparisons"]:
+        for level in comp["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = _prob(level.get("m_probability")), _prob(level.get("u_probability"))
+            if m is None and u is None:
+                m = u = 0.5
+            level["m_probability"] = m if m is not None else u
+            level["u_probability"] = u if u is not None else m
+
+
+def _prob(value: Any) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # Splink's "level not observed"
+        return 1e-6
+    return float(value)
 
 
 def _fix_governorate_level(settings: dict[str, Any], ta: pd.DataFrame, tb: pd.DataFrame) -> None:
@@ -288,6 +326,57 @@ def _em_lambda(session: Any) -> float | None:
         return None
     value = history[-1].get("probability_two_random_records_match")
     return None if value is None else float(value)
+
+
+def level_weights(model: FSModel) -> dict[str, np.ndarray]:
+    """Per comparison, log2(m/u) indexed by gamma + 1 (gamma -1, the null level, weighs 0), as Splink computes it."""
+    out: dict[str, np.ndarray] = {}
+    for comp in model.settings["comparisons"]:
+        levels = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        weights = np.zeros(len(levels) + 1)
+        for gamma, lv in zip(range(len(levels) - 1, -1, -1), levels, strict=True):
+            m, u = _prob(lv.get("m_probability")), _prob(lv.get("u_probability"))
+            weights[gamma + 1] = 0.0 if m is None or u is None else math.log2(max(m, 1e-300) / max(u, 1e-300))
+        out[comp["output_column_name"]] = weights
+    return out
+
+
+def fs_gammas(
+    a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, gap: np.ndarray, dist: np.ndarray,
+    allowed: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Each pair's comparison levels, computed as the comparisons' SQL does (vectorised, no database)."""
+    dated = a.dated[ia] & b.dated[ib]
+    same_day = (a.span[ia] == 1) & (b.span[ib] == 1) & (a.start[ia] == b.start[ib])
+    wide = np.maximum(a.span[ia], b.span[ib])
+    date = np.select(
+        [~dated, same_day, (gap == 0) & (wide <= 7), gap == 0, gap <= int(days)], [-1, 4, 3, 2, 1], 0
+    )
+    both_xy = a.spatial[ia] & b.spatial[ib]
+    same_gov = (a.gov[ia] == b.gov[ib]) & (a.gov[ia] != "")
+    with np.errstate(invalid="ignore"):
+        ratio = dist / allowed
+    place = np.select(
+        [~both_xy & same_gov, ~both_xy, ratio <= 0.1, ratio <= 0.25, ratio <= 0.5, ratio <= 1.0],
+        [1, -1, 5, 4, 3, 2],
+        0,
+    )
+    have = ~np.isnan(a.low[ia]) & ~np.isnan(b.low[ib])
+    same = (a.low[ia] == b.low[ib]) & (a.high[ia] == b.high[ib])
+    overlap = (a.low[ia] <= b.high[ib]) & (b.low[ib] <= a.high[ia])
+    deaths = np.select([~have, same, overlap], [-1, 2, 1], 0)
+    return {"date": date, "place": place, "deaths": deaths}
+
+
+def score_gammas(model: FSModel, gammas: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The Fellegi–Sunter sum: prior log-odds + each comparison's weight; probability = 2^w / (1 + 2^w)."""
+    weights = level_weights(model)
+    prior = math.log2(model.prior / (1 - model.prior))
+    parts = {f"mw_{c}": weights[c][gammas[c] + 1] for c in FS_COMPARISONS}
+    total = prior + sum(parts.values())
+    prob = 1 / (1 + np.exp2(-np.asarray(total, dtype=float)))
+    return pd.DataFrame({"match_weight": total, "match_probability": prob, **parts,
+                         **{f"gamma_{c}": gammas[c] for c in FS_COMPARISONS}})
 
 
 def predict_pairs(
@@ -322,7 +411,7 @@ def predict_pairs(
 _SPARK_TYPES = {
     "uid": "long", "source_dataset": "string", "s": "long", "e": "long", "span": "long", "lat": "double",
     "lon": "double", "radius": "double", "gov": "string", "low": "double", "high": "double", "cy": "long",
-    "cx": "long", "wk": "long",
+    "cx": "long", "wk": "long", **{f"g{axis}{k}": "long" for k in range(4) for axis in "yx"},
 }
 
 
@@ -423,37 +512,52 @@ def _sentence(words: str, bf: float) -> str:
 
 def fs_score(
     a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, n_candidates: int,
-    model: FSModel | None = None, spark: Any | None = None,
+    gap: np.ndarray, dist: np.ndarray, allowed: np.ndarray, model: FSModel | None = None,
+    spark: Any | None = None, through_splink: bool = False,
 ) -> tuple[FSModel, pd.DataFrame]:
-    """Train on DuckDB (unless given a model) and score the pairs; adds `fs_text`, the pair's weights in words.
+    """Train through Splink on DuckDB (unless given a model) and score the pairs, with their weights in words.
 
-    With a Spark session the same model scores on Spark, where Splink blocks
-    with its own rules (`fs_blocking_rules`); pairs outside the kit's exact
-    reach are dropped, so the result covers exactly the given pairs.
+    Scoring is the model's arithmetic (prior + the learned weight of each
+    comparison level) over levels computed like the comparisons' SQL, which is
+    what Splink's predict does, without a database round trip for millions of
+    pairs; `through_splink=True` runs Splink's own DuckDB predict on the same
+    pairs instead (the tests check both agree). With a Spark session, Splink
+    predicts on Spark, blocking with its own rules (`fs_blocking_rules`).
     """
     ta, tb = fs_tables(a, b, km=km)
     if model is None:
         model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
-    pred = predict_spark(model, ta, tb, ia, ib, spark) if spark is not None else predict_pairs(model, ta, tb, ia, ib)
-    pred["fs_text"] = pair_words(model, pred)
+    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed)
+    if spark is not None:
+        pred = predict_spark(model, ta, tb, ia, ib, spark)
+    elif through_splink:
+        pred = predict_pairs(model, ta, tb, ia, ib)
+    else:
+        pred = score_gammas(model, gammas)
+    pred["fs_text"] = pair_words(model, gammas)
     return model, pred
 
 
-def pair_words(model: FSModel, pred: pd.DataFrame) -> np.ndarray:
-    """Each pair's Fellegi–Sunter arithmetic in words: each comparison's level and weight, the prior, the result."""
-    table = explain_model(model)
+def pair_words(model: FSModel, gammas: dict[str, np.ndarray]) -> np.ndarray:
+    """Each pair's Fellegi–Sunter arithmetic in words: each comparison's level and weight, the prior, the result.
+
+    Written once per distinct combination of levels (a few dozen), then indexed.
+    """
+    n = len(gammas["date"])
+    if not n:
+        return np.empty(0, dtype=object)
+    codes = np.column_stack([gammas[c] for c in FS_COMPARISONS])
+    combos, inverse = np.unique(codes, axis=0, return_inverse=True)
+    scored = score_gammas(model, {c: combos[:, k] for k, c in enumerate(FS_COMPARISONS)})
     prior = math.log2(model.prior / (1 - model.prior))
-    parts = []
-    for comp in FS_COMPARISONS:
-        levels = table[table["comparison"] == comp]
-        w = pred[f"mw_{comp}"].fillna(0.0).to_numpy(dtype=float)
-        known = levels["match_weight"].fillna(np.inf).to_numpy(dtype=float)
-        nearest = np.abs(w[:, None] - known[None, :]).argmin(axis=1) if len(known) else np.zeros(len(w), dtype=int)
-        meaning = levels["meaning"].to_numpy(dtype=object)[nearest] if len(known) else np.full(len(w), "")
-        parts.append(comp + " " + pd.Series(w).map("{:+.1f}".format).to_numpy(dtype=object) + " (" + meaning + ")")
-    text = (
-        "Fellegi–Sunter weights: " + parts[0] + ", " + parts[1] + ", " + parts[2]
-        + f", prior {prior:+.1f} → total " + pred["match_weight"].map("{:+.1f}".format).to_numpy(dtype=object)
-        + ", probability " + pred["match_probability"].map("{:.2f}".format).to_numpy(dtype=object)
-    )
-    return np.asarray(text, dtype=object)
+    texts = []
+    for row, combo in zip(scored.itertuples(index=False), combos, strict=True):
+        parts = [
+            f"{c} {getattr(row, f'mw_{c}'):+.1f} ({LEVEL_WORDS[c].get(int(g), '')})"
+            for c, g in zip(FS_COMPARISONS, combo, strict=True)
+        ]
+        texts.append(
+            "Fellegi–Sunter weights: " + ", ".join(parts)
+            + f", prior {prior:+.1f} → total {row.match_weight:+.1f}, probability {row.match_probability:.2f}"
+        )
+    return np.asarray(texts, dtype=object)[inverse.reshape(-1)]
