@@ -334,3 +334,15 @@ def test_cli_match_bad_options_give_one_clear_line(tmp_path: Path, args: list[st
     assert res.exit_code == 2
     lines = [x for x in res.output.splitlines() if x.strip()]
     assert len(lines) == 1 and lines[0].startswith(message), res.output
+
+
+def test_review_widget_explains_the_learned_weights(fs_run, tmp_path: Path) -> None:  # noqa: ANN001
+    from kit.ui import MatchReview
+
+    review = MatchReview(fs_run, tmp_path / "d.csv", reviewer="t", show="matched")
+    assert "more common among true matches" in review.weights.value and "log2(m/u)" in review.weights.value
+    assert "match probability" in review.detail.value and "Fellegi–Sunter weights: date" in review.detail.value
+    review.decide("reject")
+    again = match_incidents(fs_run.a, fs_run.b, scorer="fs", model=fs_run.model, decisions=tmp_path / "d.csv")
+    assert (again.candidates["status"] == "rejected").sum() == 1
+    assert MatchReview(match_incidents(fs_run.a.head(20), fs_run.b.head(20)), tmp_path / "e.csv").weights.value == ""

@@ -15,7 +15,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from kit.match import MatchResult, append_decisions, load_decisions
+from kit.match import MatchResult, append_decisions, explain_weights, load_decisions
 from kit.present import escape_text, safe_link, safe_url, short_text
 
 #: Which candidate pairs the list shows.
@@ -55,6 +55,25 @@ def _cell(value: object) -> str:
     if isinstance(value, pd.Timestamp):  # NaT is not a Timestamp: it falls through to the text below
         return value.strftime("%Y-%m-%d")
     return str(escape_text(short_text(value, 200)))
+
+
+def weights_html(result: MatchResult) -> str:
+    """The learned Fellegi–Sunter weights in words (empty for the rules score), so a reviewer sees why a pair scores."""
+    if result.model is None:
+        return ""
+    table = explain_weights(result)
+    items = "".join(
+        f"<li><b>{escape_text(str(r.comparison))}</b>: {escape_text(str(r.in_words))} "
+        f"(weight {r.match_weight:+.1f})</li>"
+        for r in table.itertuples(index=False)
+    )
+    return (
+        "<details><summary>How the Fellegi–Sunter weights were learned (m and u by EM, Splink)</summary>"
+        f"<p>Each pair starts from the chance that two random records match ({result.model.prior:.2g}) and adds "
+        "the weight of each comparison's level; weight = log2(m/u), where m is how often the level occurs "
+        "among true matches and u among random pairs.</p>"
+        f"<ul>{items}</ul></details>"
+    )
 
 
 class MatchReview(widgets.VBox):
@@ -103,6 +122,7 @@ class MatchReview(widgets.VBox):
         self.accept = widgets.Button(description="Accept match", button_style="success", icon="check")
         self.reject = widgets.Button(description="Reject match", button_style="danger", icon="times")
         self.message = widgets.HTML()
+        self.weights = widgets.HTML(weights_html(result))
         self.accept.on_click(lambda _b: self.decide("accept"))
         self.reject.on_click(lambda _b: self.decide("reject"))
         self.show.observe(lambda _c: self._refresh(), names="value")
@@ -114,6 +134,7 @@ class MatchReview(widgets.VBox):
                 self.count,
                 self.pairs,
                 self.detail,
+                self.weights,
                 widgets.HBox([self.reviewer, self.note]),
                 widgets.HBox([self.accept, self.reject]),
                 self.message,
@@ -223,8 +244,10 @@ class MatchReview(widgets.VBox):
             if d is not None
             else "<p><b>Reviewer decision:</b> none yet</p>"
         )
+        prob = row.get("match_probability")
+        fs = f" (match probability {float(prob):.2f})" if prob is not None and pd.notna(prob) else ""
         self.detail.value = (
-            f"<p><b>score {row['score']:.2f}</b> · status <b>{escape_text(str(row['status']))}</b> · "
+            f"<p><b>score {row['score']:.2f}</b>{fs} · status <b>{escape_text(str(row['status']))}</b> · "
             f"{' · '.join(links)}</p>"
             f"<table>{head}{''.join(body)}</table>"
             f"<p><b>Why these may be the same event:</b></p><ul>{reasons}</ul>{decided}"
