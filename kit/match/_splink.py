@@ -525,9 +525,13 @@ def fs_score(
     predicts on Spark, blocking with its own rules (`fs_blocking_rules`).
     """
     ta, tb = fs_tables(a, b, km=km)
+    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed)
     if model is None:
         model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
-    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed)
+        evidence = score_gammas(model, gammas)[[f"mw_{c}" for c in FS_COMPARISONS]].sum(axis=1).to_numpy()
+        model.settings["probability_two_random_records_match"] = prior_from_candidates(
+            evidence, len(ta) * len(tb), start=model.prior
+        )
     if spark is not None:
         pred = predict_spark(model, ta, tb, ia, ib, spark)
     elif through_splink:
@@ -536,6 +540,24 @@ def fs_score(
         pred = score_gammas(model, gammas)
     pred["fs_text"] = pair_words(model, gammas)
     return model, pred
+
+
+def prior_from_candidates(evidence: np.ndarray, pairs_total: int, *, start: float, steps: int = 50) -> float:
+    """The prior as EM's own update would set it on the candidate pairs, m and u held fixed.
+
+    Every true pair is a candidate (it lies inside both windows), and a pair
+    outside them has m ≈ 0, so the expected number of matches is the sum of the
+    candidates' probabilities: iterate prior = Σ p(prior) / (|A|·|B|).
+    """
+    lam = float(np.clip(start, 1e-12, 0.5))
+    for _ in range(steps):
+        logit = math.log2(lam / (1 - lam))
+        expected = float(np.sum(1 / (1 + np.exp2(-(evidence + logit)))))
+        new = float(np.clip(expected / max(pairs_total, 1), 1e-12, 0.5))
+        if abs(new - lam) <= 1e-6 * lam:
+            return new
+        lam = new
+    return lam
 
 
 def pair_words(model: FSModel, gammas: dict[str, np.ndarray]) -> np.ndarray:

@@ -22,12 +22,13 @@ def perturbed_copies(
     keep_in_a: float = 0.8,
     drop: float = 0.15,
     duplicate: float = 0.05,
-    day_shift: float = 0.2,
+    day_shift: float = 0.0,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(A, B, truth) from one real list: A a random `keep_in_a` share of it, B copies of every record.
 
-    Each copy: a day-precise date moves by one day with probability `day_shift`;
-    a month/year/range date becomes a day inside its period; the position moves
+    Each copy: a day-precise date stays (or, with probability `day_shift`, moves
+    one day: outside its precision, a harder test); a month/year/range date
+    becomes a day inside its period; the position moves
     uniformly inside the radius of its location precision; the death range
     becomes a sub-range of the original. `drop` of the copies are removed and
     `duplicate` of them copied twice. truth: (id_a, id_b) for copies of A records.
@@ -39,7 +40,7 @@ def perturbed_copies(
     kept = np.flatnonzero(rng.random(len(f)) >= drop)
     twice = kept[rng.random(len(kept)) < duplicate]
     origin = np.sort(np.concatenate([kept, twice]))
-    b = _copy(f.iloc[origin].reset_index(drop=True), rng)
+    b = _copy(f.iloc[origin].reset_index(drop=True), rng, day_shift)
     b["source"] = "copy"
     b["source_id"] = [f"c{k}" for k in range(len(b))]
     truth_rows = in_a[origin]
@@ -48,7 +49,7 @@ def perturbed_copies(
     return a, b, truth
 
 
-def _copy(g: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _copy(g: pd.DataFrame, rng: np.random.Generator, day_shift: float) -> pd.DataFrame:
     """Each record moved within its own precision (dates, position, death range)."""
     n = len(g)
     out = g.copy()
@@ -62,7 +63,7 @@ def _copy(g: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
             period_end[sel] = start[sel].dt.to_period(code).dt.end_time.dt.normalize()
     span = ((period_end - start).dt.days.fillna(0).clip(lower=0)).to_numpy()
     offset = np.floor(rng.random(n) * (span + 1)).astype(int)
-    shift = np.where(rng.random(n) < 0.2, rng.choice([-1, 1], n), 0) * (span == 0)
+    shift = np.where(rng.random(n) < day_shift, rng.choice([-1, 1], n), 0) * (span == 0)
     day = start + pd.to_timedelta(offset + shift, unit="D")
     out["date_start"], out["date_end"] = day, day
     out["date_precision"] = np.where(start.notna(), "day", prec)
