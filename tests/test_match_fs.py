@@ -234,18 +234,18 @@ def test_spark_backend_gives_the_same_links_as_duckdb(fs_run) -> None:  # noqa: 
         pytest.skip("no Java runtime (.ci/run installs default-jre-headless)")
     from pyspark.sql import SparkSession
 
-    a, b = fs_run.a.head(100), fs_run.b[fs_run.b["source_id"].isin(fs_run.candidates["id_b"])].head(100)
+    a, b = fs_run.a.head(60), fs_run.b[fs_run.b["source_id"].isin(fs_run.candidates["id_b"])].head(60)
     spark = (
         SparkSession.builder.master("local[2]").appName("kit-test")
         .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "2").getOrCreate()
+        .config("spark.sql.shuffle.partitions", "1").config("spark.default.parallelism", "2").getOrCreate()
     )
     try:
         duck = match_incidents(a, b, scorer="fs", model=fs_run.model)
         on_spark = match_incidents(a, b, scorer="fs", model=fs_run.model, spark=spark)
     finally:
         spark.stop()
-    assert len(duck.pairs) > 5
+    assert len(duck.pairs) >= 3
     assert set(zip(duck.pairs["id_a"], duck.pairs["id_b"], strict=True)) == set(
         zip(on_spark.pairs["id_a"], on_spark.pairs["id_b"], strict=True)
     )
