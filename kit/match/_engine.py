@@ -729,8 +729,16 @@ def _pairs_table(sc: _Scored, status: np.ndarray) -> pa.Table:
             "basis": pa.array(_codes(sc.basis, _BASIS)),
             "ranges": pa.array(_codes(sc.ranges, _RANGES)),
             "prob": pa.array(sc.prob, from_pandas=True),
-            "fs": pa.array(np.asarray(sc.fs_text, dtype=object), type=pa.string()),
+            "fs": _dictionary(sc.fs_text),
         }
+    )
+
+
+def _dictionary(text: np.ndarray) -> pa.DictionaryArray:
+    """Few distinct texts over many pairs, as codes into one copy of each (millions of pairs, a few dozen texts)."""
+    codes, uniques = pd.factorize(np.asarray(text, dtype=object))
+    return pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(np.asarray(uniques, dtype=object), type=pa.string())
     )
 
 
