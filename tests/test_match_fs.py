@@ -136,8 +136,9 @@ def test_model_arithmetic_equals_splinks_own_predict(fs_run) -> None:  # noqa: A
     sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=1, km=DEFAULT_KM, fallback="governorate")
     kw = {"days": 1, "km": DEFAULT_KM, "n_candidates": len(sc.ia), "gap": sc.gap, "dist": sc.dist,
           "allowed": sc.allowed, "model": fs_run.model}
-    _, ours = fs_score(sa, sb, sc.ia, sc.ib, **kw)
-    _, splinks = fs_score(sa, sb, sc.ia, sc.ib, through_splink=True, **kw)
+    _, ours, words = fs_score(sa, sb, sc.ia, sc.ib, **kw)
+    _, splinks, _ = fs_score(sa, sb, sc.ia, sc.ib, through_splink=True, **kw)
+    assert len(words) == len(sc.ia) and len(set(words)) < 100  # a few shared texts, not one per pair
     np.testing.assert_allclose(ours["match_weight"], splinks["match_weight"], atol=1e-9)
     np.testing.assert_allclose(ours["match_probability"], splinks["match_probability"], atol=1e-12)
     assert set(ours["gamma_place"]) >= {5, 2, 1} and set(ours["gamma_date"]) >= {4, 1}

@@ -978,7 +978,7 @@ def match_incidents(
     sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
     if scorer == "fs" and len(sc.ia):
         say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
-        model, pred = fs_score(
+        model, pred, words = fs_score(
             sa, sb, sc.ia, sc.ib, days=days, km=km, n_candidates=n_pass, gap=sc.gap, dist=sc.dist,
             allowed=sc.allowed, model=model, spark=spark,
         )
@@ -987,7 +987,7 @@ def match_incidents(
         # log2 of each link's odds over the threshold's odds: > 0 for every eligible pair
         floor = np.log2(max(min_score, 1e-9) / max(1 - min_score, 1e-9))
         sc.weight = pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float) - floor + 1e-6
-        sc.fs_text = pred["fs_text"].to_numpy(dtype=object)
+        sc.fs_text = words
     edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
 
     say("one-to-one assignment")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kit.match._engine import MatchResult, _prepare
-from kit.match._splink import FSModel, _linker, fs_tables
+from kit.match._splink import FSModel, _linker, fs_tables, splink_connection
 
 #: Columns of `link_probabilities`, in order.
 LINK_COLUMNS = ["source_a", "id_a", "source_b", "id_b", "probability", "status", "linked"]
@@ -58,7 +58,7 @@ def single_best_links(result: MatchResult, *, threshold: float = 0.5) -> pd.Data
     cand = result.candidates
     ia = np.array([pos_a[k] for k in zip(cand["source_a"], cand["id_a"], strict=True)], dtype=np.int64)
     ib = np.array([pos_b[k] for k in zip(cand["source_b"], cand["id_b"], strict=True)], dtype=np.int64)
-    db_api = DuckDBAPI()
+    db_api = DuckDBAPI(connection=splink_connection())
     linker = _linker(ta, tb, dict(result.model.settings), db_api)
     blocked = pd.DataFrame({"match_key": "0", "join_key_l": [f"a-__-{i}" for i in ia],
                             "join_key_r": [f"b-__-{j}" for j in ib]})

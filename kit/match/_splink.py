@@ -217,6 +217,18 @@ class FSModel:
         return explain_model(self)
 
 
+#: DuckDB's own default is 80% of RAM, which its buffer pool fills during Splink's EM; past this it spills to disk.
+DUCKDB_MEMORY_LIMIT = "3GB"
+
+
+def splink_connection() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for Splink: two threads (shared machine) and a memory cap."""
+    con = duckdb.connect()
+    con.execute("SET threads TO 2")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    return con
+
+
 def _linker(ta: Any, tb: Any, settings: dict[str, Any], db_api: Any) -> Any:
     from splink import Linker
 
@@ -248,8 +260,7 @@ def train_model(
 
     n_a, n_b = len(ta), len(tb)
     ta, tb = _training_sample(ta, seed), _training_sample(tb, seed + 1)
-    con = duckdb.connect()
-    con.execute("SET threads TO 2")
+    con = splink_connection()
     settings = fs_settings(days, km)
     _fix_governorate_level(settings, ta, tb)
     linker = _linker(ta, tb, settings, DuckDBAPI(connection=con))
@@ -387,8 +398,7 @@ def predict_pairs(
 
     con = None
     if db_api is None:
-        con = duckdb.connect()
-        con.execute("SET threads TO 2")
+        con = splink_connection()
         db_api = DuckDBAPI(connection=con)
     try:
         linker = _linker(ta, tb, {**model.settings, "retain_intermediate_calculation_columns": True}, db_api)
@@ -514,8 +524,11 @@ def fs_score(
     a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, km: float, n_candidates: int,
     gap: np.ndarray, dist: np.ndarray, allowed: np.ndarray, model: FSModel | None = None,
     spark: Any | None = None, through_splink: bool = False,
-) -> tuple[FSModel, pd.DataFrame]:
-    """Train through Splink on DuckDB (unless given a model) and score the pairs, with their weights in words.
+) -> tuple[FSModel, pd.DataFrame, np.ndarray]:
+    """Train through Splink on DuckDB (unless given a model) and score the pairs; also their weights in words.
+
+    The words come back as a separate object array of a few dozen shared
+    strings (a DataFrame column would copy one string per pair).
 
     Scoring is the model's arithmetic (prior + the learned weight of each
     comparison level) over levels computed like the comparisons' SQL, which is
@@ -538,8 +551,7 @@ def fs_score(
         pred = predict_pairs(model, ta, tb, ia, ib)
     else:
         pred = score_gammas(model, gammas)
-    pred["fs_text"] = pair_words(model, gammas)
-    return model, pred
+    return model, pred, pair_words(model, gammas)
 
 
 def prior_from_candidates(evidence: np.ndarray, pairs_total: int, *, start: float, steps: int = 50) -> float:
