@@ -6,6 +6,18 @@ altair to the offline widget renderer (`_live.py`), so every chart draws with no
 network and no line in the notebook.
 """
 
+from kit.present._findings import (
+    Finding,
+    anchor_finding,
+    comparability_finding,
+    coverage_finding,
+    findings_panel,
+    gap_finding,
+    lag_finding,
+    latest_finding,
+    match_findings,
+    traced_finding,
+)
 from kit.present._format import (
     figure_text,
     format_figure,
@@ -21,6 +33,16 @@ from kit.present._tables import claims_table, format_anchor_table, format_gap_ta
 
 __all__ = [
     "EMBED_OPTIONS",
+    "Finding",
+    "anchor_finding",
+    "comparability_finding",
+    "coverage_finding",
+    "findings_panel",
+    "gap_finding",
+    "lag_finding",
+    "latest_finding",
+    "match_findings",
+    "traced_finding",
     "LINK_REL",
     "LIVE_RENDERER",
     "claims_table",

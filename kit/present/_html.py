@@ -77,6 +77,20 @@ def file_link(name: object, text: object) -> Markup:
     return Markup(f'<a href="{html.escape(name, quote=True)}">{escape_text(text)}</a>')
 
 
+_ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def anchor_link(anchor: str, text: object) -> Markup:
+    """An ``<a href="#anchor">`` to a section of the same page (a finding to the section that shows it).
+
+    Why here: the one place that builds links; the anchor must be a plain
+    lower-case id, so no data can smuggle a scheme or a quote into the href.
+    """
+    if not _ANCHOR.match(anchor):
+        raise ValueError(f"section anchor must be lower-case letters, digits and '-': {anchor!r}")
+    return Markup(f'<a href="#{anchor}">{escape_text(text)}</a>')
+
+
 def escape_markdown(value: object) -> str:
     """Escape a value for Markdown: HTML entities, Markdown syntax, one line.
 

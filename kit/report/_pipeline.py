@@ -279,6 +279,8 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     nb.metadata["title"] = title
+    _findings_first(nb)
+    _leave_out_empty_sections(nb)
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -295,6 +297,89 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
         if "outputs" in cell:
             cell.outputs = kept
     return specs, stderr
+
+
+_FINDINGS_TAG = "findings"
+_OPTIONAL_TAG = "optional-section"
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
+_ANCHOR_ID = re.compile(r'<a id="([a-z][a-z0-9-]*)"></a>')
+
+
+def _findings_first(nb: nbformat.NotebookNode) -> None:
+    """Move the cells tagged ``findings`` to just after the title cell.
+
+    Why: a notebook computes its findings last, from what its sections built;
+    a reader needs them first. In JupyterLab they stay where they run.
+    """
+    tagged = [c for c in nb.cells if _FINDINGS_TAG in c.metadata.get("tags", [])]
+    if not tagged:
+        return
+    rest = [c for c in nb.cells if _FINDINGS_TAG not in c.metadata.get("tags", [])]
+    at = next((i + 1 for i, c in enumerate(rest) if c.cell_type == "markdown"), 0)
+    nb.cells = rest[:at] + tagged + rest[at:]
+
+
+def _heading(cell: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """(level, text) of a markdown cell's first heading, else None."""
+    if cell.cell_type != "markdown":
+        return None
+    found = _HEADING.search(cell.source)
+    return (len(found.group(1)), re.sub(r"[*_`]", "", found.group(2)).strip()) if found else None
+
+
+def _shows_something(cell: nbformat.NotebookNode) -> bool:
+    """True when a code cell drew a chart or a table (not only a line of text)."""
+    for output in cell.get("outputs", []):
+        if "kit" in (output.get("metadata") or {}):
+            return True
+        text = (output.get("data") or {}).get("text/html", "")
+        if "<table" in ("".join(text) if isinstance(text, list) else str(text)):
+            return True
+    return False
+
+
+def _said(cell: nbformat.NotebookNode) -> list[str]:
+    """The text lines a code cell displayed (why a section has nothing to show)."""
+    lines = []
+    for output in cell.get("outputs", []):
+        text = (output.get("data") or {}).get("text/markdown", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        if text.strip():
+            lines.append(" ".join(text.split()))
+    return lines
+
+
+def _leave_out_empty_sections(nb: nbformat.NotebookNode) -> None:
+    """Replace a section tagged ``optional-section`` that drew no chart or table by one line saying why.
+
+    A section runs from its heading cell to the next heading of the same or
+    a higher level. The line keeps the section's anchor, so links to it from
+    the findings still land, and quotes what its cells said (e.g. "No
+    admissions in this scope.").
+    """
+    cells = list(nb.cells)
+    out: list[nbformat.NotebookNode] = []
+    i = 0
+    while i < len(cells):
+        cell, head = cells[i], _heading(cells[i])
+        if head is None or _OPTIONAL_TAG not in cell.metadata.get("tags", []):
+            out.append(cell)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(cells) and not ((h := _heading(cells[end])) and h[0] <= head[0]):
+            end += 1
+        span = cells[i + 1:end]
+        if any(_shows_something(c) for c in span):
+            out.append(cell)
+            i += 1
+            continue
+        anchor = _ANCHOR_ID.search(cell.source)
+        why = " ".join(dict.fromkeys(line for c in span for line in _said(c))) or "nothing to show in this scope."
+        line = (f'<a id="{anchor.group(1)}"></a>' if anchor else "") + f"*{head[1]}* is left out for this scope: {why}"
+        out.append(nbformat.v4.new_markdown_cell(line, id=cell.get("id", "left-out"), metadata={"tags": []}))
+        i = end
+    nb.cells = out
 
 
 def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
