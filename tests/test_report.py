@@ -183,7 +183,8 @@ def test_html_table_escapes_every_hostile_cell_and_links_only_http() -> None:
     df = _hostile_frame()
     out = str(kr.html_table(df, link_columns=["url"], max_chars=None))
     tags = _tags(out)
-    assert {t for t, _ in tags} <= {"style", "table", "thead", "tbody", "tr", "th", "td", "a"}
+    allowed = {"style", "div", "table", "thead", "tbody", "tr", "th", "td", "a", "details", "summary", "span"}
+    assert {t for t, _ in tags} <= allowed
     hrefs = [a["href"] for t, a in tags if t == "a"]
     assert hrefs == [u for u in df["url"] if kr.safe_url(u)]
     assert len(hrefs) == 4  # the javascript: and data: rows, and the one with a raw quote, get no link
@@ -219,7 +220,8 @@ def test_html_table_link_text_from_other_column_and_missing_columns() -> None:
 @settings(max_examples=200)
 def test_html_table_any_text_yields_only_table_tags(text: str) -> None:
     out = str(kr.html_table(pd.DataFrame({"a": [text]}), link_columns=[], caption=text))
-    assert {t for t, _ in _tags(out)} <= {"style", "table", "caption", "thead", "tbody", "tr", "th", "td"}
+    assert {t for t, _ in _tags(out)} <= {"style", "div", "table", "caption", "thead", "tbody", "tr", "th", "td",
+                                          "details", "summary", "span"}
 
 
 def test_md_escapes_values_not_template() -> None:

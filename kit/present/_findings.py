@@ -71,6 +71,17 @@ def _first_reason(reasons: object) -> str:
     return text or "the scope rules give no reason"
 
 
+def _gist(reasons: object) -> str:
+    """The first reason without its parenthesised detail (the section shows the detail)."""
+    text, depth, out = _first_reason(reasons), 0, []
+    for char in text:
+        depth += char == "("
+        if depth == 0:
+            out.append(char)
+        depth -= char == ")" and depth > 0
+    return " ".join("".join(out).split())
+
+
 def _of(name: object) -> str:
     """The possessive of a claimant's name ("Airwars'", "CJTF-OIR's")."""
     text = str(name)
@@ -148,7 +159,7 @@ def comparability_finding(
     if not refused:
         return Finding(f"All {len(rows)} {what} can be set against {head}, with the caveats shown.", section,
                        _sources(rows), _ids(rows))
-    why = "; ".join(f"{r['claimant']} {figure_text(_claim(claims, r['claim_id']))}: {_first_reason(r['reasons'])}"
+    why = "; ".join(f"{r['claimant']} {figure_text(_claim(claims, r['claim_id']))}: {_gist(r['reasons'])}"
                     for r in refused[:3])
     more = f" (and {len(refused) - 3} more)" if len(refused) > 3 else ""
     return Finding(
@@ -176,9 +187,9 @@ def anchor_finding(
     verdict = VERDICT_LABELS.get(str(row["verdict"]), str(row["verdict"]))
     said = f"{_of(row['claimant'])} latest comparable figure was {figure_text(claim)} (published {_published(claim)})"
     if ratio is None:
-        tail = f"no ratio can be given: {_first_reason(row['reasons'])}"
+        tail = f"no ratio can be given: {_gist(row['reasons'])}"
     else:
-        tail = f"{ratio} {head}, {verdict} ({_first_reason(row['reasons'])})"
+        tail = f"{ratio} {head}, {verdict} ({_gist(row['reasons'])})"
     return Finding(f"By {_day(when)}, {said}: {tail}.", section, _sources([row, base]), (row["claim_id"], anchor))
 
 
@@ -194,7 +205,7 @@ def gap_finding(gap: pd.DataFrame, section: str, *, scope: str) -> Finding | Non
     if not usable:
         return Finding(
             f"For {scope}, {_of(a)} and {_of(b)} cumulative figures are never comparable, so there is no ratio: "
-            f"{_first_reason(last['reasons'])}.", section, (), claims)
+            f"{_gist(last['reasons'])}.", section, (), claims)
     row = usable[-1]
     text = (
         f"For {scope}, on {_day(row['date'])} {a} had published {_side_figure(row, 'a')} and {b} "
@@ -203,7 +214,7 @@ def gap_finding(gap: pd.DataFrame, section: str, *, scope: str) -> Finding | Non
     )
     if row is not last:
         text += (f". From {_day(rows[rows.index(row) + 1]['date'])} the latest figures are not comparable "
-                 f"({_first_reason(rows[rows.index(row) + 1]['reasons'])}), so no later ratio is given")
+                 f"({_gist(rows[rows.index(row) + 1]['reasons'])}), so no later ratio is given")
     return Finding(text + ".", section, (), _ids([row], "a_claim") + _ids([row], "b_claim"))
 
 
@@ -312,7 +323,7 @@ def findings_panel(findings: Iterable[Finding | None], *, scope: str = "", limit
         parts = [str(escape_text(finding.text))]
         if finding.section:
             parts.append(f'<span class="kit-finding-links">{anchor_link(finding.section, "see the section")}')
-            links = [str(safe_link(url, label)) for label, url in finding.sources[:4]]
+            links = [str(safe_link(url, label)) for label, url in finding.sources[:3]]
             if links:
                 parts.append(" · sources: " + ", ".join(links))
             parts.append("</span>")

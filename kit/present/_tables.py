@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from kit.core import date_text
 from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import Gazetteer
 from kit.present._format import figure_text, interval_text, period_text
@@ -27,8 +28,12 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """One readable row per claim: who, what, where, when, how, and through whom."""
+def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: bool = False) -> pd.DataFrame:
+    """One readable row per claim: who, what, where, when, how, and through whom.
+
+    Internal claim ids stay out of reader tables; `ids=True` adds them as the
+    last column, for the ledger appendix that readers search by id.
+    """
     rows = []
     # Record keys are the ledger's (string) column labels; pandas-stubs types them as Hashable.
     for row in cast(list[dict[str, Any]], claims.to_dict("records")):
@@ -46,8 +51,28 @@ def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
             "url": row["url"],
             "source": _domain(row["url"]),
             "note": row["note"],
+            **({"claim id": row["claim_id"]} if ids else {}),
         })
     return pd.DataFrame(rows)
+
+
+def format_lag_table(lag: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """`kit.compare.admission_lag` output for readers: figures and dates in words, no internal ids."""
+    by_id = claims.set_index("claim_id", drop=False)
+    rows = []
+    for r in cast(list[dict[str, Any]], lag.to_dict("records")):
+        admitted = by_id.loc[r["claim_id"]]
+        reached = None if pd.isna(r["monitor_claim"]) else by_id.loc[r["monitor_claim"]]
+        rows.append({
+            "admitted": figure_text(admitted),
+            "admitted on": date_text(r["admitted_on"], "day"),
+            "by": admitted["claimant"],
+            "first as high": "never" if reached is None else f"{reached['claimant']}: {figure_text(reached)}",
+            "published on": "" if reached is None else date_text(r["monitor_reached_on"], "day"),
+            "days before the admission": "" if pd.isna(r["lag_days"]) else f"{r['lag_days']:,.0f}",
+        })
+    return pd.DataFrame(rows, columns=["admitted", "admitted on", "by", "first as high", "published on",
+                                       "days before the admission"])
 
 
 def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str] | None = None) -> pd.DataFrame:
