@@ -332,7 +332,8 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
 _FINDINGS_TAG = "findings"
 _OPTIONAL_TAG = "optional-section"
 _HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
-_ANCHOR_ID = re.compile(r'<a id="([a-z][a-z0-9-]*)"></a>')
+_ANCHOR_LINE = re.compile(r'^[^\n]*\bid="[a-z][a-z0-9-]*"[^\n]*$', re.MULTILINE)
+"""The notebook's own anchor line above a section heading, copied as written (never built here)."""
 
 
 def _findings_first(nb: nbformat.NotebookNode) -> None:
@@ -404,9 +405,9 @@ def _leave_out_empty_sections(nb: nbformat.NotebookNode) -> None:
             out.append(cell)
             i += 1
             continue
-        anchor = _ANCHOR_ID.search(cell.source)
+        anchor = _ANCHOR_LINE.search(cell.source)
         why = " ".join(dict.fromkeys(line for c in span for line in _said(c))) or "nothing to show in this scope."
-        line = (f'<a id="{anchor.group(1)}"></a>' if anchor else "") + f"*{head[1]}* is left out for this scope: {why}"
+        line = (anchor.group(0) if anchor else "") + f"*{head[1]}* is left out for this scope: {why}"
         out.append(nbformat.v4.new_markdown_cell(line, id=cell.get("id", "left-out"), metadata={"tags": []}))
         i = end
     nb.cells = out
