@@ -219,6 +219,11 @@ def test_for_readers_years_fonts_empty_layers_and_legends() -> None:
     assert out["layer"][1]["mark"]["fontSize"] == 10
     assert "legend" not in out["layer"][1]["encoding"]["stroke"]
     assert spec["layer"][2]["mark"]["fontSize"] == 4  # the input is not changed
+    spec["layer"][1] = {"mark": "bar", "encoding": {"x": {"field": "date", "type": "temporal"}},
+                        "transform": [{"filter": {"field": "m", "oneOf": ["b"]}}]}
+    assert len(for_readers(spec)["layer"]) == 2  # a static filter that keeps no row draws nothing
+    spec["layer"][1]["transform"] = [{"filter": {"field": "m", "oneOf": ["a"]}}]
+    assert len(for_readers(spec)["layer"]) == 3
 
 
 def test_method_legend_lists_only_drawn_methods() -> None:

@@ -162,16 +162,31 @@ def _draws_nothing(layer: Any, inherited: Any, datasets: dict[str, Any]) -> bool
         data = own.get("values") if "values" in own else datasets.get(own.get("name", ""), inherited)
     if not isinstance(data, list) or not data or layer.get("name") or layer.get("params"):
         return False  # a named layer or one with selections may be referenced elsewhere
-    made = json.dumps(layer.get("transform", []))  # fields a transform computes ("as") may fill the column
+    transforms = layer.get("transform", [])
+    made = json.dumps(transforms)  # fields a transform computes ("as") may fill the column
+    rows = [row for row in data if isinstance(row, dict) and all(_kept(row, t) for t in transforms)]
     for channel in (*_POSITION, "x2", "y2"):
         enc = layer["encoding"].get(channel)
         field = enc.get("field") if isinstance(enc, dict) else None
         if (
             isinstance(field, str) and "." not in field and f'"{field}"' not in made
-            and all(isinstance(row, dict) and row.get(field) is None for row in data)
+            and all(row.get(field) is None for row in rows)
         ):
             return True
     return False
+
+
+def _kept(row: dict[str, Any], transform: Any) -> bool:
+    """Whether a static field filter (``oneOf`` / ``equal``) keeps `row`; any other transform keeps every row."""
+    test = transform.get("filter") if isinstance(transform, dict) else None
+    if not isinstance(test, dict) or not isinstance(test.get("field"), str) or "." in test["field"]:
+        return True
+    value = row.get(test["field"])
+    if isinstance(test.get("oneOf"), list):
+        return value in test["oneOf"]
+    if "equal" in test and not isinstance(test["equal"], dict):
+        return bool(value == test["equal"])
+    return True
 
 
 _LEGEND_CHANNELS = ("color", "fill", "stroke")

@@ -24,7 +24,25 @@ window.kitFit = function (el, spec, options) {
     result.finalize();
     return window.vegaEmbed(el, next, options).then(function (again) { return fit(again, next, tries - 1); });
   }
-  return window.vegaEmbed(el, spec, options).then(function (result) { return fit(result, spec, 2); });
+  function dates(result) {
+    /* A slider over fractional years ("As of (year)") shows a month and year, not "2020.9993". */
+    Array.prototype.forEach.call(el.querySelectorAll(".vega-bind input[type=range]"), function (input) {
+      var name = input.parentNode.querySelector(".vega-bind-name");
+      var shown = input.nextElementSibling;
+      if (!name || !shown || !/year/i.test(name.textContent) || parseFloat(input.step) >= 1) { return; }
+      function show() {
+        var y = parseFloat(input.value);
+        var when = new Date(Date.UTC(Math.floor(y), 0, 1) + (y - Math.floor(y)) * 365.25 * 864e5);
+        shown.textContent = when.toLocaleDateString("en-GB", {month: "short", year: "numeric", timeZone: "UTC"});
+      }
+      input.addEventListener("input", show);
+      show();
+    });
+    return result;
+  }
+  return window.vegaEmbed(el, spec, options)
+    .then(function (result) { return fit(result, spec, 2); })
+    .then(dates);
 };
 
 document.addEventListener("DOMContentLoaded", function () {
