@@ -123,19 +123,19 @@ def test_panel_escapes_links_sections_and_sources_only_and_keeps_six() -> None:
 
 def test_match_findings_report_range_over_thresholds() -> None:
     class Result:
-        a = pd.DataFrame({"grade": ["Fair"] * 10 + ["Weak"] * 10})
+        a = pd.DataFrame({"grade": ["Weak"] * 10 + ["Fair"] * 10 + [""] * 10})
 
         def summary(self) -> dict[str, int]:
-            return {"records_a": 20, "records_b": 5, "matched": 3, "only_a": 17, "only_b": 2, "candidates": 9}
+            return {"records_a": 30, "records_b": 5, "matched": 3, "only_a": 27, "only_b": 2, "candidates": 9}
 
         def record_status(self, side: str) -> pd.Series:
-            return pd.Series(["matched"] * 3 + ["no candidate"] * 17)
+            return pd.Series(["matched"] * 3 + ["no candidate"] * 27)
 
     grid = pd.DataFrame({"days": [0, 2], "km": [2.0, 20.0], "matched": [1, 7]})
     texts = [f.text for f in match_findings(Result(), grid, a_words="alleged incidents", b_words="strikes",
                                             sections={"matching": "sec-m"})]
-    assert texts[0].startswith("3 of 20 alleged incidents coincide")
-    assert "Fair 3 of 10; Weak 0 of 10" in texts[1]
+    assert texts[0].startswith("3 of 30 alleged incidents coincide")
+    assert "Linked, by grade: Fair 0 of 10; Weak 3 of 10; (no grade) 0 of 10." == texts[1]
     assert "from 1 to 7" in texts[2]
 
 

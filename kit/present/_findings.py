@@ -24,7 +24,7 @@ import pandas as pd
 
 from kit.compare import select_scope
 from kit.core import date_text
-from kit.core.vocab import QUALIFIER_WORDS, VERDICT_LABELS
+from kit.core.vocab import GRADE_ORDER, QUALIFIER_WORDS, VERDICT_LABELS
 from kit.present._format import figure_text, format_figure, interval_text, is_missing
 from kit.present._html import _HTML, anchor_link, escape_text, safe_link
 
@@ -281,10 +281,11 @@ def match_findings(
         sections.get("matching", ""))]
     status = result.record_status("a")
     if "grade" in result.a and len(status):
-        by_grade = pd.DataFrame({"grade": result.a["grade"].fillna("(no grade)").to_numpy(),
-                                 "matched": (status == "matched").to_numpy()})
+        grades = result.a["grade"].fillna("").astype(str).str.strip().replace("", "(no grade)")
+        by_grade = pd.DataFrame({"grade": grades.to_numpy(), "matched": (status == "matched").to_numpy()})
         share = by_grade.groupby("grade", sort=True)["matched"].agg(["sum", "size"])
-        share = share[share["size"] >= 10]
+        rank = {g: i for i, g in enumerate(GRADE_ORDER)}
+        share = share[share["size"] >= 10].sort_index(key=lambda idx: idx.map(lambda g: rank.get(g, len(rank))))
         if not share.empty:
             parts = "; ".join(f"{g} {int(r['sum']):,} of {int(r['size']):,}" for g, r in share.iterrows())
             out.append(Finding(f"Linked, by grade: {parts}.", sections.get("grade", "")))
