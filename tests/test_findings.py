@@ -303,3 +303,9 @@ def test_concurrent_renders_into_one_folder_keep_every_report_in_the_index(tmp_p
     assert len(manifest) == 30
     index = html.unescape((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert all(f'href="{p}{i}.html"' in index for p in "ab" for i in range(15))
+
+
+def test_report_script_stays_offline_and_text_only() -> None:
+    script = (Path(kr.__file__).parent / "templates" / "kit" / "report.js").read_text(encoding="utf-8")
+    for forbidden in ("fetch(", "XMLHttpRequest", "eval(", "innerHTML", "new Function", "import(", "src="):
+        assert forbidden not in script, forbidden

@@ -521,7 +521,8 @@ def test_render_writes_self_contained_report(tiny_renders: dict[str, object]) ->
     assert page.count('class="kit-chart"') == 2
     scripts = [a for t, a in _tags(page) if t == "script"]
     assert all("src" not in a for a in scripts)
-    assert len(scripts) == 1 + result.charts
+    assert len(scripts) == 2 + result.charts  # the Vega bundle, the report's own script, one per chart
+    assert "window.kitFit" in page
     for needle in ("require.js", "require.min.js", "mathjax", "MathJax", "mermaid", "unpkg", "cdnjs", "cdn.jsdelivr",
                    "@jupyter-widgets/html-manager"):
         assert needle not in page, needle
@@ -645,7 +646,7 @@ def test_hostile_report_html_escapes_every_string(tmp_path: Path) -> None:
     assert not [(t, a) for t, a in tags if any(k.startswith("on") for k in a)]  # no event-handler attribute
     assert not [a for t, a in tags if t == "a" and not re.match(r"^(https?://|#)", a.get("href") or "")]
     assert not [t for t, a in tags if t == "img"]
-    assert len([t for t, _ in tags if t == "script"]) == 1 + result.charts
+    assert len([t for t, _ in tags if t == "script"]) == 2 + result.charts  # bundle, report script, charts
     assert "&lt;script&gt;window.__injected=1&lt;/script&gt;" in page
     assert "المرصد السوري لحقوق الإنسان" in page
     assert "tests/fixtures/hostile/hostile_ledger.csv" in page  # footer lists the data file
