@@ -309,3 +309,14 @@ def test_report_script_stays_offline_and_text_only() -> None:
     script = (Path(kr.__file__).parent / "templates" / "kit" / "report.js").read_text(encoding="utf-8")
     for forbidden in ("fetch(", "XMLHttpRequest", "eval(", "innerHTML", "new Function", "import(", "src="):
         assert forbidden not in script, forbidden
+
+
+def test_reader_tables_name_no_internal_ids(ledger: tuple[pd.DataFrame, kit.Gazetteer, str]) -> None:
+    claims, gaz, anchor = ledger
+    ids = set(claims["claim_id"])
+    article = claims[claims["relay_chain"].str.contains("Inside Syria Media Center", regex=False)]
+    for table in (kit.pair_verdicts(article, gaz),
+                  kit.format_anchor_table(kit.against_anchor(claims, anchor, gaz, known_by="2017-05-31"))):
+        text = " ".join(table.drop(columns=["url"], errors="ignore").astype(str).to_numpy().ravel())
+        assert not [i for i in ids if f"({i})" in text or f" {i} " in f" {text} "]
+    assert "Airwars reached us" in kit.present._tables.reader_text("Airwars (airwars-2017-08-05-via-cnn) reached us")

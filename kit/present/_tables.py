@@ -9,6 +9,7 @@ in `kit.report.html_table`; these functions only choose and word the columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -20,6 +21,14 @@ from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import Gazetteer
 from kit.present._format import figure_text, interval_text, period_text
 from kit.scope import compare_scopes
+
+#: " (airwars-2017-08-05-via-cnn)": a ledger id in parentheses, as the scope reasons name each claim.
+_ID_IN_TEXT = re.compile(r" \((?=[a-z0-9._-]*\d)(?=[a-z0-9._-]*-)[a-z0-9][a-z0-9._-]*\)")
+
+
+def reader_text(text: object) -> str:
+    """Text for a reader table without internal claim ids (they stay in the ledger appendix)."""
+    return _ID_IN_TEXT.sub("", "" if text is None else str(text))
 
 
 def _domain(url: str) -> str:
@@ -88,7 +97,7 @@ def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str]
                 "verdict": VERDICT_LABELS[c.verdict],
                 "period": c.period_relation,
                 "place": c.place_relation,
-                "reasons": "; ".join(c.reasons) or "same scope on every axis",
+                "reasons": reader_text("; ".join(c.reasons)) or "same scope on every axis",
             })
     return pd.DataFrame(rows, columns=["pair", "verdict", "period", "place", "reasons"])
 
@@ -104,7 +113,7 @@ def format_anchor_table(table: pd.DataFrame) -> pd.DataFrame:
                             for lo, hi in zip(table["ratio_low"], table["ratio_high"], strict=True)],
         "gap to anchor": [interval_text(lo, hi, ",.0f")
                           for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)],
-        "reasons": table["reasons"],
+        "reasons": table["reasons"].map(reader_text),
         "url": table["url"],
         "source": [_domain(u) for u in table["url"]],
     })
