@@ -320,3 +320,10 @@ def test_reader_tables_name_no_internal_ids(ledger: tuple[pd.DataFrame, kit.Gaze
         text = " ".join(table.drop(columns=["url"], errors="ignore").astype(str).to_numpy().ravel())
         assert not [i for i in ids if f"({i})" in text or f" {i} " in f" {text} "]
     assert "Airwars reached us" in kit.present._tables.reader_text("Airwars (airwars-2017-08-05-via-cnn) reached us")
+
+
+def test_render_of_a_scope_is_named_after_it_without_a_name() -> None:
+    nb = Path(__file__).resolve().parents[1] / "notebooks" / "01_founding_article.ipynb"
+    assert _pipeline._job(nb, {"place": "sy"}, None, (), lambda _m: None).name == "01_founding_article_place-sy"
+    assert _pipeline._job(nb, {"place": "sy"}, "syria", (), lambda _m: None).name == "syria"
+    assert _pipeline._job(nb, {}, None, (), lambda _m: None).name == "01_founding_article"
