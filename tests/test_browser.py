@@ -305,8 +305,8 @@ def test_same_scope_rendered_twice_is_byte_identical(rendered: Rendered, tmp_pat
 WIDTHS = (1280, 390)
 FINDINGS = [s.name for s in _SPECS if s.notebook.name.startswith(("01_", "02_", "03_"))]
 #: What a reader sees, measured in the page: elements wider than the viewport outside a sideways scroll box,
-#: visible text under 10 px (SVG text by its on-screen size), time axes whose visible labels name months but no
-#: year, where the findings panel starts, and the page height.
+#: visible text under 10 px (SVG text by its on-screen size), visible time-axis labels that name a month without
+#: its year, where the findings panel starts, and the page height.
 _READER_JS = """() => {
   const vw = document.documentElement.clientWidth;
   const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
@@ -336,8 +336,8 @@ _READER_JS = """() => {
   for (const ax of document.querySelectorAll('.kit-chart g.role-axis')) {
     const labels = Array.from(ax.querySelectorAll('.role-axis-label text'))
       .filter(t => t.getAttribute('opacity') !== '0').map(t => t.textContent);
-    if (labels.some(t => month.test(t)) && !labels.some(t => /\\b(1[89]|20)\\d\\d\\b/.test(t)))
-      noyear.push(labels.slice(0, 4).join(', '));
+    const bare = labels.filter(t => month.test(t) && !/\\b(1[89]|20)\\d\\d\\b/.test(t));
+    if (bare.length) noyear.push(bare.slice(0, 4).join(', '));
   }
   const f = document.querySelector('.kit-findings');
   return {wide, small, noyear, height: document.documentElement.scrollHeight,
