@@ -11,6 +11,10 @@ window.kitFit = function (el, spec, options) {
     if (!node || typeof node !== "object") { return; }
     if (node.hconcat) { node.vconcat = node.hconcat; delete node.hconcat; }
     if (typeof node.width === "number") { node.width = Math.max(120, Math.floor(node.width - over)); }
+    ["x", "y"].forEach(function (ch) {  /* long row labels give way to the marks on a narrow screen */
+      var axis = node.encoding && node.encoding[ch] && node.encoding[ch].axis;
+      if (axis && axis.labelLimit > 140) { axis.labelLimit = 140; }
+    });
     ["layer", "vconcat", "concat", "spec"].forEach(function (k) { if (node[k]) { narrow(node[k], over); } });
   }
   function fit(result, current, tries) {
