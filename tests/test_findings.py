@@ -23,21 +23,18 @@ from typer.testing import CliRunner
 import kit
 import kit.report as kr
 from kit.cli import app
-from kit.present import (
+from kit.present import format_figure, format_lag_table, html_table, interval_text
+from kit.present.charts import for_readers
+from kit.present.findings import (
     Finding,
     anchor_finding,
     coverage_finding,
     findings_panel,
-    format_figure,
-    format_lag_table,
     gap_finding,
-    html_table,
-    interval_text,
     lag_finding,
     match_findings,
     traced_finding,
 )
-from kit.present.charts import for_readers
 from kit.report import _pipeline
 
 SCRIPT = "<script>window.__injected=1</script>"

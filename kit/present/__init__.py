@@ -6,18 +6,7 @@ altair to the offline widget renderer (`_live.py`), so every chart draws with no
 network and no line in the notebook.
 """
 
-from kit.present._findings import (
-    Finding,
-    anchor_finding,
-    comparability_finding,
-    coverage_finding,
-    findings_panel,
-    gap_finding,
-    lag_finding,
-    latest_finding,
-    match_findings,
-    traced_finding,
-)
+from kit.present import findings
 from kit.present._format import (
     figure_text,
     format_figure,
@@ -33,16 +22,6 @@ from kit.present._tables import claims_table, format_anchor_table, format_gap_ta
 
 __all__ = [
     "EMBED_OPTIONS",
-    "Finding",
-    "anchor_finding",
-    "comparability_finding",
-    "coverage_finding",
-    "findings_panel",
-    "gap_finding",
-    "lag_finding",
-    "latest_finding",
-    "match_findings",
-    "traced_finding",
     "LINK_REL",
     "LIVE_RENDERER",
     "claims_table",
@@ -50,6 +29,7 @@ __all__ = [
     "escape_text",
     "figure_text",
     "file_link",
+    "findings",
     "format_anchor_table",
     "format_figure",
     "format_gap_table",

@@ -1,4 +1,4 @@
-"""The "What this shows" panel: a report's findings, computed from its own data and scope.
+"""The "What this shows" panel: a report's findings, computed from its own data and scope (`kit.present.findings`).
 
 Why: a report is read by an editor or an analyst who will not scroll 12,000
 pixels for the answer, and fixed prose about numbers goes wrong the moment the
@@ -27,6 +27,19 @@ from kit.core import date_text
 from kit.core.vocab import GRADE_ORDER, QUALIFIER_WORDS, VERDICT_LABELS
 from kit.present._format import figure_text, format_figure, interval_text, is_missing
 from kit.present._html import _HTML, anchor_link, escape_text, safe_link
+
+__all__ = [
+    "Finding",
+    "anchor_finding",
+    "comparability_finding",
+    "coverage_finding",
+    "findings_panel",
+    "gap_finding",
+    "lag_finding",
+    "latest_finding",
+    "match_findings",
+    "traced_finding",
+]
 
 
 @dataclass(frozen=True)
