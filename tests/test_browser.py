@@ -4,7 +4,9 @@ One session fixture renders every report of notebooks/reports.yaml plus the
 hostile fixture report once; each test opens one report. Checks: no request
 leaves the file, no console or page error, every chart drawn with aria-labelled
 marks, bound controls and legend clicks change the drawn marks, hostile text
-shows literally and runs nothing. Screenshots go to tests/artifacts/.
+shows literally and runs nothing; and, at 1280 and 390 px, what a reader sees: nothing wider than the
+page outside a scroll box, no text under 10 px, a year on every time axis, the findings first, no console
+warning. Screenshots go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ _OPACITY_JS = """el => Array.from(
     .join('|')).join('\\n')"""
 _SETTLED_JS = """() => {
   const charts = document.querySelectorAll('.kit-chart');
-  return Array.from(charts).every(c => c.querySelector('svg.marks') || c.classList.contains('kit-chart-error'));
+  return Array.from(charts).every(c => (c.classList.contains('kit-chart-ready') && c.querySelector('svg.marks'))
+    || c.classList.contains('kit-chart-error'));
 }"""
 
 
@@ -295,3 +298,99 @@ def test_same_scope_rendered_twice_is_byte_identical(rendered: Rendered, tmp_pat
         mp.setenv("SOURCE_DATE_EPOCH", "1700000000")
         again = kr.render(spec, out_dir=tmp_path)
     assert again.path.read_bytes() == rendered.results[spec.name].path.read_bytes()
+
+
+# --------------------------------------------------------------------------- read as a reader would, laptop and phone
+
+WIDTHS = (1280, 390)
+FINDINGS = [s.name for s in _SPECS if s.notebook.name.startswith(("01_", "02_", "03_"))]
+#: What a reader sees, measured in the page: elements wider than the viewport outside a sideways scroll box,
+#: visible text under 10 px (SVG text by its on-screen size), visible time-axis labels that name a month without
+#: its year, where the findings panel starts, and the page height.
+_READER_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const scrolls = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      const box = s.overflowX === 'auto' || s.overflowX === 'scroll';
+      if (box && p.getBoundingClientRect().right <= vw + 1) return true;
+    } return false; };
+  const wide = [], small = [], noyear = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height || el.closest('details:not([open]) > :not(summary)')) continue;
+    if ((r.right > vw + 1 || r.left < -1) && !scrolls(el)) wide.push(el.tagName + ' ' + Math.round(r.width));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = walker.nextNode())) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || el.closest('details:not([open]) > :not(summary)')) continue;
+    const st = getComputedStyle(el);
+    if (st.display === 'none' || st.visibility === 'hidden' || el.getAttribute('opacity') === '0') continue;
+    if (!el.getBoundingClientRect().width) continue;
+    let size = parseFloat(st.fontSize);
+    if (el.closest('svg')) { const m = el.getScreenCTM(); if (m) size *= Math.hypot(m.a, m.b); }
+    if (size < 9.95) small.push(n.textContent.trim().slice(0, 30) + ' @' + size.toFixed(1));
+  }
+  const month = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)/;
+  for (const ax of document.querySelectorAll('.kit-chart g.role-axis')) {
+    const labels = Array.from(ax.querySelectorAll('.role-axis-label text'))
+      .filter(t => t.getAttribute('opacity') !== '0').map(t => t.textContent);
+    const bare = labels.filter(t => month.test(t) && !/\\b(1[89]|20)\\d\\d\\b/.test(t));
+    if (bare.length) noyear.push(bare.slice(0, 4).join(', '));
+  }
+  const f = document.querySelector('.kit-findings');
+  return {wide, small, noyear, height: document.documentElement.scrollHeight,
+          findings: f ? f.getBoundingClientRect().top + window.scrollY : null};
+}"""
+
+
+def _open_at(browser: Any, path: Path, width: int) -> tuple[Any, Any, list[str]]:
+    """A page at `width` px with every non-file request aborted and every console warning or error kept."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    said: list[str] = []
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+               else (said.append(f"blocked {r.request.url}"), r.abort()))
+    page.on("console", lambda m: said.append(f"{m.type}: {m.text}") if m.type in ("warning", "error") else None)
+    page.on("pageerror", lambda e: said.append(f"pageerror: {e}"))
+    page.goto(path.as_uri())
+    page.wait_for_function(_SETTLED_JS, timeout=60_000)
+    return context, page, said
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", [s.name for s in _SPECS])
+def test_reads_on_laptop_and_phone(name: str, width: int, browser: Any, rendered: Rendered) -> None:
+    if name in rendered.failures:
+        pytest.fail(f"report {name} did not render: {rendered.failures[name]}")
+    context, page, said = _open_at(browser, rendered.results[name].path, width)
+    try:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        seen = page.evaluate(_READER_JS)
+        assert seen["wide"] == [], f"wider than the page outside a scroll box: {seen['wide'][:5]}"
+        assert seen["small"] == [], f"text under 10 px: {seen['small'][:5]}"
+        assert seen["noyear"] == [], f"time axes without a year: {seen['noyear']}"
+        assert said == [], said
+        if name in FINDINGS:
+            assert seen["findings"] is not None and seen["findings"] < 900, seen["findings"]
+        if name in FOUNDING:
+            assert seen["height"] < 15_000, f"{name} is {seen['height']} px tall at {width} px"
+    finally:
+        context.close()
+
+
+def test_scoped_founding_report_says_what_it_leaves_out(open_report: Any) -> None:
+    scoped = next(s for s in _SPECS if s.name in FOUNDING and s.parameters)
+    default = next(s for s in _SPECS if s.name in FOUNDING and not s.parameters)
+    texts = {}
+    for spec in (scoped, default):
+        page = open_report(spec.name).page
+        texts[spec.name] = page.inner_text(".kit-findings")
+    assert texts[scoped.name] != texts[default.name]  # the scope changes the findings
+    page = open_report(scoped.name).page
+    left_out = page.locator("text=is left out for this scope").all_inner_texts()
+    assert left_out, "a section with nothing for this scope should say so in one line"
+    for href in page.locator(".kit-findings a[href^='#']").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+        assert page.locator(href).count() == 1, f"finding links to a missing section {href}"

@@ -183,7 +183,8 @@ def test_html_table_escapes_every_hostile_cell_and_links_only_http() -> None:
     df = _hostile_frame()
     out = str(kr.html_table(df, link_columns=["url"], max_chars=None))
     tags = _tags(out)
-    assert {t for t, _ in tags} <= {"style", "table", "thead", "tbody", "tr", "th", "td", "a"}
+    allowed = {"style", "div", "table", "thead", "tbody", "tr", "th", "td", "a", "details", "summary", "span"}
+    assert {t for t, _ in tags} <= allowed
     hrefs = [a["href"] for t, a in tags if t == "a"]
     assert hrefs == [u for u in df["url"] if kr.safe_url(u)]
     assert len(hrefs) == 4  # the javascript: and data: rows, and the one with a raw quote, get no link
@@ -219,7 +220,8 @@ def test_html_table_link_text_from_other_column_and_missing_columns() -> None:
 @settings(max_examples=200)
 def test_html_table_any_text_yields_only_table_tags(text: str) -> None:
     out = str(kr.html_table(pd.DataFrame({"a": [text]}), link_columns=[], caption=text))
-    assert {t for t, _ in _tags(out)} <= {"style", "table", "caption", "thead", "tbody", "tr", "th", "td"}
+    assert {t for t, _ in _tags(out)} <= {"style", "div", "table", "caption", "thead", "tbody", "tr", "th", "td",
+                                          "details", "summary", "span"}
 
 
 def test_md_escapes_values_not_template() -> None:
@@ -485,10 +487,10 @@ def test_index_template_escapes_title_scope_and_file_names(tmp_path: Path) -> No
     page = kr.write_index(tmp_path).read_text(encoding="utf-8")
     tags = _tags(page)
     assert [a for t, a in tags if t == "a"] == []  # a manifest file that is no plain file name is never linked
-    assert ">hostile</td>" in page  # its report name shows as text instead
-    assert not [t for t, _ in tags if t in {"script", "img"}]
-    assert [t for t, _ in tags].count("b") == 1  # only the bold of the parameter set for this report
-    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 5  # title, name, value, notebook, date
+    assert '<div class="kit-report-title" dir="auto">hostile: ' in page  # its report name shows as text instead
+    assert not [t for t, _ in tags if t in {"script", "img", "b"}]
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 4  # title, parameter set and its value, date
+    assert "plain = x" not in page  # only what was set for this report: the rest is the notebook's default
     assert "onerror=alert(1)>" not in page
 
 
@@ -519,7 +521,8 @@ def test_render_writes_self_contained_report(tiny_renders: dict[str, object]) ->
     assert page.count('class="kit-chart"') == 2
     scripts = [a for t, a in _tags(page) if t == "script"]
     assert all("src" not in a for a in scripts)
-    assert len(scripts) == 1 + result.charts
+    assert len(scripts) == 2 + result.charts  # the Vega bundle, the report's own script, one per chart
+    assert "window.kitFit" in page
     for needle in ("require.js", "require.min.js", "mathjax", "MathJax", "mermaid", "unpkg", "cdnjs", "cdn.jsdelivr",
                    "@jupyter-widgets/html-manager"):
         assert needle not in page, needle
@@ -643,7 +646,7 @@ def test_hostile_report_html_escapes_every_string(tmp_path: Path) -> None:
     assert not [(t, a) for t, a in tags if any(k.startswith("on") for k in a)]  # no event-handler attribute
     assert not [a for t, a in tags if t == "a" and not re.match(r"^(https?://|#)", a.get("href") or "")]
     assert not [t for t, a in tags if t == "img"]
-    assert len([t for t, _ in tags if t == "script"]) == 1 + result.charts
+    assert len([t for t, _ in tags if t == "script"]) == 2 + result.charts  # bundle, report script, charts
     assert "&lt;script&gt;window.__injected=1&lt;/script&gt;" in page
     assert "المرصد السوري لحقوق الإنسان" in page
     assert "tests/fixtures/hostile/hostile_ledger.csv" in page  # footer lists the data file

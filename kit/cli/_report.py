@@ -41,8 +41,15 @@ def register(app: typer.Typer) -> None:
         ] = None,
         out: Annotated[Path, typer.Option("--out", help="Output folder for reports and index.html.")] = Path("reports"),
         name: Annotated[
-            str | None, typer.Option("--name", help="Report file name without .html (default: notebook name).")
+            str | None,
+            typer.Option(
+                "--name",
+                help="Report file name without .html (default: the notebook name, then each -p parameter and value).",
+            ),
         ] = None,
+        replace: Annotated[
+            bool, typer.Option("--replace", help="Overwrite a report of another scope that has the same name.")
+        ] = False,
         report_set: Annotated[
             Path | None,
             typer.Option("--set", help="Render every report of a report set YAML (e.g. notebooks/reports.yaml)."),
@@ -68,8 +75,8 @@ def register(app: typer.Typer) -> None:
         _check_arguments(console, notebook, report_set, param, name)
         if show_parameters:
             _show_parameters(console, notebook)
-        specs = _checked_specs(console, notebook, report_set, param, name)
-        results, failures = _render_with_progress(console, specs, report_set, out, export_images, timeout)
+        specs = _checked_specs(console, notebook, report_set, param, name, out)
+        results, failures = _render_with_progress(console, specs, report_set, out, export_images, timeout, replace)
         _summarize(console, results, failures, out)
 
 
@@ -105,22 +112,34 @@ def _show_parameters(console: Console, notebook: Path | None) -> None:
 
 
 def _checked_specs(
-    console: Console, notebook: Path | None, report_set: Path | None, param: list[str] | None, name: str | None
+    console: Console,
+    notebook: Path | None,
+    report_set: Path | None,
+    param: list[str] | None,
+    name: str | None,
+    out: Path,
 ) -> list[kr.ReportSpec]:
-    """The reports to render, everything that can be checked without a kernel checked; exit 2 otherwise."""
+    """The reports to render, everything that can be checked without a kernel checked; exit 2 otherwise.
+
+    Checked here: the set or the notebook and its parameters, the output
+    folder (a file, or not writable) and `SOURCE_DATE_EPOCH`.
+    """
     from kit import report as kr
 
     try:
         if report_set is not None:
             specs = kr.load_report_set(report_set)
             kr.check_reports(specs)
+            kr.check_output(out)
             return specs
         assert notebook is not None
         overrides = kr.parse_cli_parameters(param or [])
         if not notebook.is_file():
             raise kr.ReportError(f"{notebook}: notebook not found")
-        kr.check_parameters(notebook, overrides)
-        return [kr.ReportSpec(notebook.resolve(), name or notebook.stem, overrides, origin=str(notebook))]
+        _, coerced = kr.check_parameters(notebook, overrides)
+        kr.check_output(out)
+        chosen = name or kr.scoped_name(notebook.stem, coerced)
+        return [kr.ReportSpec(notebook.resolve(), chosen, overrides, origin=str(notebook))]
     except kr.ReportError as exc:
         console.print(f"kit render: {exc}", markup=False)
         console.print("nothing was executed", markup=False)
@@ -134,6 +153,7 @@ def _render_with_progress(
     out: Path,
     export_images: bool,
     timeout: int | None,
+    replace: bool = False,
 ) -> tuple[list[kr.RenderResult], list[tuple[kr.ReportSpec, kr.ReportError]]]:
     """Render the reports with one progress line each (status, then charts and size); exit 2 on a set error."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -163,7 +183,8 @@ def _render_with_progress(
             spec = specs[0]
             try:
                 result = kr.render(
-                    spec, out_dir=out, export_images=export_images, timeout=timeout, status=lambda m: status(spec, m)
+                    spec, out_dir=out, export_images=export_images, timeout=timeout,
+                    status=lambda m: status(spec, m), replace=replace,
                 )
                 results.append(result)
                 on_result(spec, result)

@@ -6,6 +6,7 @@ altair to the offline widget renderer (`_live.py`), so every chart draws with no
 network and no line in the notebook.
 """
 
+from kit.present import findings
 from kit.present._format import (
     figure_text,
     format_figure,
@@ -17,7 +18,7 @@ from kit.present._format import (
 )
 from kit.present._html import LINK_REL, escape_markdown, escape_text, file_link, html_table, md, safe_link, safe_url
 from kit.present._live import EMBED_OPTIONS, LIVE_RENDERER, live_chart, offline_widgets, use_live_renderer
-from kit.present._tables import claims_table, format_anchor_table, format_gap_table, pair_verdicts
+from kit.present._tables import claims_table, format_anchor_table, format_gap_table, format_lag_table, pair_verdicts
 
 __all__ = [
     "EMBED_OPTIONS",
@@ -28,9 +29,11 @@ __all__ = [
     "escape_text",
     "figure_text",
     "file_link",
+    "findings",
     "format_anchor_table",
     "format_figure",
     "format_gap_table",
+    "format_lag_table",
     "format_range",
     "html_table",
     "interval_text",

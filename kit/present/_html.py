@@ -77,6 +77,20 @@ def file_link(name: object, text: object) -> Markup:
     return Markup(f'<a href="{html.escape(name, quote=True)}">{escape_text(text)}</a>')
 
 
+_ANCHOR = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+def anchor_link(anchor: str, text: object) -> Markup:
+    """An ``<a href="#anchor">`` to a section of the same page (a finding to the section that shows it).
+
+    Why here: the one place that builds links; the anchor must be a plain
+    lower-case id, so no data can smuggle a scheme or a quote into the href.
+    """
+    if not _ANCHOR.match(anchor):
+        raise ValueError(f"section anchor must be lower-case letters, digits and '-': {anchor!r}")
+    return Markup(f'<a href="#{anchor}">{escape_text(text)}</a>')
+
+
 def escape_markdown(value: object) -> str:
     """Escape a value for Markdown: HTML entities, Markdown syntax, one line.
 
@@ -110,11 +124,17 @@ class _HTML:
 
 
 _TABLE_CSS = (
-    "<style>.kit-table{border-collapse:collapse;font-size:0.9em;margin:0.5em 0}"
+    "<style>.kit-table-wrap{overflow-x:auto;max-width:100%}"
+    ".kit-table{border-collapse:collapse;font-size:0.9em;margin:0.5em 0}"
     ".kit-table th,.kit-table td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;"
-    "max-width:40em;overflow-wrap:anywhere;text-align:start}"
+    "max-width:26em;text-align:start}"
+    ".kit-table td.kit-num{white-space:nowrap;font-variant-numeric:tabular-nums}"
     ".kit-table th{background:#f3f3f3}.kit-table caption{text-align:start;font-weight:bold}</style>"
 )
+#: A cell this short with a digit in it is a number, a date or a range: it never wraps ("17,04 9").
+_NUMBER_CHARS = 26
+#: Repeated long text in a column is stated once; rows below say "same as above".
+_REPEAT_CHARS = 40
 
 
 def html_table(
@@ -123,16 +143,26 @@ def html_table(
     *,
     columns: Sequence[str] | None = None,
     caption: str | None = None,
-    max_chars: int | None = 500,
+    max_chars: int | None = 2000,
     index: bool = False,
+    fold_chars: int | None = 160,
+    row_titles: Sequence[object] | None = None,
+    sortable: bool = False,
+    fold_rows: int | None = 12,
 ) -> _HTML:
-    """An escaped HTML table of `df` for reports.
+    """An escaped HTML table of `df` for reports, in its own sideways-scrolling box.
 
     `link_columns` names URL columns rendered through `safe_link`; a mapping
-    ``{url_column: text_column}`` uses another column as the link text. Cells
-    longer than `max_chars` are cut with an ellipsis and keep the full text in
-    a ``title`` attribute (escaped). Every cell has ``dir="auto"`` so Arabic or
-    Hebrew text reads right to left without reordering its neighbours.
+    ``{url_column: text_column}`` uses another column as the link text. Text
+    longer than `fold_chars` is folded in a ``<details>`` (its opening words
+    as the summary); text longer than `max_chars` is cut with an ellipsis and
+    keeps the full text in a ``title`` attribute (escaped). Short cells with a
+    digit never wrap; a long text equal to the one above it reads "same as
+    above". `row_titles` become each row's tooltip (where internal ids go,
+    never into a column); `sortable` lets readers sort and filter the rows in
+    the browser (the report's own script). A table longer than `fold_rows`
+    rows is folded in a ``<details>`` that names its size. Every cell has ``dir="auto"`` so
+    Arabic or Hebrew text reads right to left without reordering its neighbours.
     """
     links: Mapping[str, str | None] = (
         dict(link_columns) if isinstance(link_columns, Mapping) else {c: None for c in link_columns}
@@ -141,28 +171,57 @@ def html_table(
     missing = [c for c in [*shown, *links, *(v for v in links.values() if v)] if c not in df.columns]
     if missing:
         raise KeyError(f"html_table: columns not in the frame: {', '.join(map(str, missing))}")
-    out: list[str] = [_TABLE_CSS, '<table class="kit-table">']
+    if row_titles is not None and len(row_titles) != len(df):
+        raise ValueError(f"html_table: {len(row_titles)} row titles for {len(df)} rows")
+    klass = "kit-table kit-sortable" if sortable else "kit-table"
+    out: list[str] = [_TABLE_CSS, f'<div class="kit-table-wrap"><table class="{klass}">']
     if caption:
         out.append(f"<caption>{escape_text(caption)}</caption>")
     head = (["<th></th>"] if index else []) + [f'<th dir="auto">{escape_text(c)}</th>' for c in shown]
     out.append("<thead><tr>" + "".join(head) + "</tr></thead><tbody>")
-    for idx, row in df.iterrows():
+    above: dict[str, str] = {}
+    for n, (idx, row) in enumerate(df.iterrows()):
         cells = [f'<th dir="auto">{escape_text(idx)}</th>'] if index else []
         for col in shown:
-            value = row[col]
-            if col in links:
-                text_col = links[col]
-                label = row[text_col] if text_col else value
-                cell = safe_link(value, _cut(label, max_chars)[0])
-                title = ""
-            else:
-                shortened, was_cut = _cut(value, max_chars)
-                cell = escape_text(shortened)
-                title = f' title="{escape_text(value)}"' if was_cut else ""
-            cells.append(f'<td dir="auto"{title}>{cell}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+            cells.append(_cell(row, col, links, max_chars, fold_chars, above))
+        title = "" if row_titles is None else f' title="{escape_text(row_titles[n])}"'
+        out.append(f"<tr{title}>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table></div>")
+    if fold_rows is not None and len(df) > fold_rows:
+        what = escape_text(caption) if caption else "the table"
+        out.insert(1, f'<details class="kit-fold"><summary>Show {what}: {len(df):,} rows</summary>')
+        out.append("</details>")
     return _HTML("".join(out))
+
+
+def _cell(
+    row: pd.Series,
+    col: str,
+    links: Mapping[str, str | None],
+    max_chars: int | None,
+    fold_chars: int | None,
+    above: dict[str, str],
+) -> str:
+    """One ``<td>``: a link, a number that never wraps, folded long text, or "same as above"."""
+    value = row[col]
+    if col in links:
+        text_col = links[col]
+        label = row[text_col] if text_col else value
+        return f'<td dir="auto">{safe_link(value, _cut(label, max_chars)[0])}</td>'
+    text = "" if hasattr(value, "__html__") else _plain(value)
+    number = bool(text) and len(text) <= _NUMBER_CHARS and any(ch.isdigit() for ch in text)
+    klass = ' class="kit-num"' if number else ""
+    repeated = len(text) > _REPEAT_CHARS and above.get(col) == text
+    above[col] = text
+    if repeated:
+        return f'<td dir="auto"><span class="kit-same" title="{escape_text(text)}">same as above</span></td>'
+    shortened, was_cut = _cut(value, max_chars)
+    title = f' title="{escape_text(value)}"' if was_cut else ""
+    if fold_chars is not None and len(text) > fold_chars:
+        words = text[:fold_chars // 2].rsplit(" ", 1)[0]
+        body = f"<details><summary>{escape_text(words)} …</summary>{escape_text(shortened)}</details>"
+        return f'<td dir="auto"{title}>{body}</td>'
+    return f'<td dir="auto"{klass}{title}>{escape_text(shortened)}</td>'
 
 
 def _cut(value: object, max_chars: int | None) -> tuple[object, bool]:

@@ -9,16 +9,26 @@ in `kit.report.html_table`; these functions only choose and word the columns.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pandas as pd
 
+from kit.core import date_text
 from kit.core.vocab import VERDICT_LABELS
 from kit.ledger import Gazetteer
 from kit.present._format import figure_text, interval_text, period_text
 from kit.scope import compare_scopes
+
+#: " (airwars-2017-08-05-via-cnn)": a ledger id in parentheses, as the scope reasons name each claim.
+_ID_IN_TEXT = re.compile(r" \((?=[a-z0-9._-]*\d)(?=[a-z0-9._-]*-)[a-z0-9][a-z0-9._-]*\)")
+
+
+def reader_text(text: object) -> str:
+    """Text for a reader table without internal claim ids (they stay in the ledger appendix)."""
+    return _ID_IN_TEXT.sub("", "" if text is None else str(text))
 
 
 def _domain(url: str) -> str:
@@ -27,8 +37,12 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
-    """One readable row per claim: who, what, where, when, how, and through whom."""
+def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: bool = False) -> pd.DataFrame:
+    """One readable row per claim: who, what, where, when, how, and through whom.
+
+    Internal claim ids stay out of reader tables; `ids=True` adds them as the
+    last column, for the ledger appendix that readers search by id.
+    """
     rows = []
     # Record keys are the ledger's (string) column labels; pandas-stubs types them as Hashable.
     for row in cast(list[dict[str, Any]], claims.to_dict("records")):
@@ -46,8 +60,28 @@ def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer) -> pd.DataFrame:
             "url": row["url"],
             "source": _domain(row["url"]),
             "note": row["note"],
+            **({"claim id": row["claim_id"]} if ids else {}),
         })
     return pd.DataFrame(rows)
+
+
+def format_lag_table(lag: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """`kit.compare.admission_lag` output for readers: figures and dates in words, no internal ids."""
+    by_id = claims.set_index("claim_id", drop=False)
+    rows = []
+    for r in cast(list[dict[str, Any]], lag.to_dict("records")):
+        admitted = by_id.loc[r["claim_id"]]
+        reached = None if pd.isna(r["monitor_claim"]) else by_id.loc[r["monitor_claim"]]
+        rows.append({
+            "admitted": figure_text(admitted),
+            "admitted on": date_text(r["admitted_on"], "day"),
+            "by": admitted["claimant"],
+            "first as high": "never" if reached is None else f"{reached['claimant']}: {figure_text(reached)}",
+            "published on": "" if reached is None else date_text(r["monitor_reached_on"], "day"),
+            "days before the admission": "" if pd.isna(r["lag_days"]) else f"{r['lag_days']:,.0f}",
+        })
+    return pd.DataFrame(rows, columns=["admitted", "admitted on", "by", "first as high", "published on",
+                                       "days before the admission"])
 
 
 def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -63,7 +97,7 @@ def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str]
                 "verdict": VERDICT_LABELS[c.verdict],
                 "period": c.period_relation,
                 "place": c.place_relation,
-                "reasons": "; ".join(c.reasons) or "same scope on every axis",
+                "reasons": reader_text("; ".join(c.reasons)) or "same scope on every axis",
             })
     return pd.DataFrame(rows, columns=["pair", "verdict", "period", "place", "reasons"])
 
@@ -79,7 +113,7 @@ def format_anchor_table(table: pd.DataFrame) -> pd.DataFrame:
                             for lo, hi in zip(table["ratio_low"], table["ratio_high"], strict=True)],
         "gap to anchor": [interval_text(lo, hi, ",.0f")
                           for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)],
-        "reasons": table["reasons"],
+        "reasons": table["reasons"].map(reader_text),
         "url": table["url"],
         "source": [_domain(u) for u in table["url"]],
     })

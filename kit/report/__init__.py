@@ -32,7 +32,15 @@ from kit.report._parameters import (
     notebook_parameters,
     parse_cli_parameters,
 )
-from kit.report._pipeline import CellError, RenderResult, render, render_set, write_index
+from kit.report._pipeline import (
+    CellError,
+    RenderResult,
+    check_output,
+    render,
+    render_set,
+    scoped_name,
+    write_index,
+)
 from kit.report._renderer import enable, kit_renderer, record_input, recorded_inputs
 
 __all__ = [
@@ -50,6 +58,8 @@ __all__ = [
     "render",
     "render_set",
     "write_index",
+    "check_output",
+    "scoped_name",
     "load_report_set",
     "check_reports",
     "check_parameters",

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import html
 import json
 import logging
 import os
@@ -43,6 +44,7 @@ from kit.report._renderer import INPUTS_ENV, RENDER_ENV, VEGALITE_MIME
 from kit.report._templates import TEMPLATE_DIR, footer_html, format_value, index_html
 
 _MANIFEST = ".kit-reports.json"
+_LOCK = ".kit-reports.lock"
 _REMOVE_TAGS = {"remove_cell", "remove-cell", "hide", "hide-cell"}
 _REMOVE_INPUT_TAGS = {"remove_input", "remove-input", "hide-input"}
 _REMOVE_OUTPUT_TAGS = {"remove_output", "remove-output", "hide-output"}
@@ -240,6 +242,34 @@ def render_date() -> datetime:
     return datetime.now(tz=UTC).replace(microsecond=0)
 
 
+def check_output(out_dir: str | os.PathLike[str]) -> Path:
+    """The output folder and `SOURCE_DATE_EPOCH`, checked before any kernel starts; nothing is created.
+
+    Why: a render runs for a minute; finding out at the end that ``--out``
+    names a file, or that the epoch is not a number, wastes it and used to
+    end in a traceback. The folder may not exist yet: then its nearest
+    existing parent must be a writable folder.
+    """
+    render_date()
+    out = Path(out_dir).absolute()
+    if out.exists() and not out.is_dir():
+        raise ReportError(f"--out {out_dir}: is a file, not a folder")
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is None or not existing.is_dir():
+        raise ReportError(f"--out {out_dir}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ReportError(f"--out {out_dir}: {existing} is not writable")
+    return out.resolve()
+
+
+def _make_output(out: Path) -> None:
+    """Create the output folder (checked by `check_output`); a failure is one clear error line."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"--out {out}: cannot create the folder ({exc.strerror or exc})") from None
+
+
 def _display_path(path: Path) -> str:
     """Paths in the footer relative to the repo root (stable across checkouts)."""
     try:
@@ -279,6 +309,8 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
     nb.metadata.pop("widgets", None)
     nb.metadata.pop("papermill", None)
     nb.metadata["title"] = title
+    _findings_first(nb)
+    _leave_out_empty_sections(nb)
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
@@ -297,6 +329,90 @@ def _prepare_for_export(nb: nbformat.NotebookNode, title: str) -> tuple[list[dic
     return specs, stderr
 
 
+_FINDINGS_TAG = "findings"
+_OPTIONAL_TAG = "optional-section"
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.MULTILINE)
+_ANCHOR_LINE = re.compile(r'^[^\n]*\bid="[a-z][a-z0-9-]*"[^\n]*$', re.MULTILINE)
+"""The notebook's own anchor line above a section heading, copied as written (never built here)."""
+
+
+def _findings_first(nb: nbformat.NotebookNode) -> None:
+    """Move the cells tagged ``findings`` to just after the title cell.
+
+    Why: a notebook computes its findings last, from what its sections built;
+    a reader needs them first. In JupyterLab they stay where they run.
+    """
+    tagged = [c for c in nb.cells if _FINDINGS_TAG in c.metadata.get("tags", [])]
+    if not tagged:
+        return
+    rest = [c for c in nb.cells if _FINDINGS_TAG not in c.metadata.get("tags", [])]
+    at = next((i + 1 for i, c in enumerate(rest) if c.cell_type == "markdown"), 0)
+    nb.cells = rest[:at] + tagged + rest[at:]
+
+
+def _heading(cell: nbformat.NotebookNode) -> tuple[int, str] | None:
+    """(level, text) of a markdown cell's first heading, else None."""
+    if cell.cell_type != "markdown":
+        return None
+    found = _HEADING.search(cell.source)
+    return (len(found.group(1)), re.sub(r"[*_`]", "", found.group(2)).strip()) if found else None
+
+
+def _shows_something(cell: nbformat.NotebookNode) -> bool:
+    """True when a code cell drew a chart or a table (not only a line of text)."""
+    for output in cell.get("outputs", []):
+        if "kit" in (output.get("metadata") or {}):
+            return True
+        text = (output.get("data") or {}).get("text/html", "")
+        if "<table" in ("".join(text) if isinstance(text, list) else str(text)):
+            return True
+    return False
+
+
+def _said(cell: nbformat.NotebookNode) -> list[str]:
+    """The text lines a code cell displayed (why a section has nothing to show)."""
+    lines = []
+    for output in cell.get("outputs", []):
+        text = (output.get("data") or {}).get("text/markdown", "")
+        text = "".join(text) if isinstance(text, list) else str(text)
+        if text.strip():
+            lines.append(" ".join(text.split()))
+    return lines
+
+
+def _leave_out_empty_sections(nb: nbformat.NotebookNode) -> None:
+    """Replace a section tagged ``optional-section`` that drew no chart or table by one line saying why.
+
+    A section runs from its heading cell to the next heading of the same or
+    a higher level. The line keeps the section's anchor, so links to it from
+    the findings still land, and quotes what its cells said (e.g. "No
+    admissions in this scope.").
+    """
+    cells = list(nb.cells)
+    out: list[nbformat.NotebookNode] = []
+    i = 0
+    while i < len(cells):
+        cell, head = cells[i], _heading(cells[i])
+        if head is None or _OPTIONAL_TAG not in cell.metadata.get("tags", []):
+            out.append(cell)
+            i += 1
+            continue
+        end = i + 1
+        while end < len(cells) and not ((h := _heading(cells[end])) and h[0] <= head[0]):
+            end += 1
+        span = cells[i + 1:end]
+        if any(_shows_something(c) for c in span):
+            out.append(cell)
+            i += 1
+            continue
+        anchor = _ANCHOR_LINE.search(cell.source)
+        why = " ".join(dict.fromkeys(line for c in span for line in _said(c))) or "nothing to show in this scope."
+        line = (anchor.group(0) if anchor else "") + f"*{head[1]}* is left out for this scope: {why}"
+        out.append(nbformat.v4.new_markdown_cell(line, id=cell.get("id", "left-out"), metadata={"tags": []}))
+        i = end
+    nb.cells = out
+
+
 def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
     """The first markdown ``# heading`` without emphasis marks, else `fallback`."""
     for cell in nb.cells:
@@ -305,6 +421,29 @@ def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
                 if line.startswith("# "):
                     return re.sub(r"[*_`]", "", line[2:]).strip()
     return fallback
+
+
+_SCOPE_LINE = re.compile(r'<p class="kit-findings-scope">Scope: (.*?)</p>')
+
+
+def _lede_of(nb: nbformat.NotebookNode) -> str:
+    """The first paragraph after the title heading: what the report answers, for the index."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
+            paragraphs = [p.strip() for p in cell.source.split("\n\n")[1:] if p.strip()]
+            return re.sub(r"[*_`]", "", " ".join(paragraphs[0].split())) if paragraphs else ""
+    return ""
+
+
+def _scope_of(nb: nbformat.NotebookNode) -> str:
+    """The scope in words as the findings panel states it ("Syria, claims published until 2017"), else ""."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            text = (output.get("data") or {}).get("text/html", "")
+            found = _SCOPE_LINE.search("".join(text) if isinstance(text, list) else str(text))
+            if found:
+                return html.unescape(found.group(1))
+    return ""
 
 
 def _export_html(nb: nbformat.NotebookNode, name: str, footer: str) -> str:
@@ -371,6 +510,8 @@ class RenderResult:
     seconds: float
     images: tuple[Path, ...] = ()
     stderr: tuple[str, ...] = ()
+    summary: str = ""
+    scope: str = ""
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -412,6 +553,8 @@ class _Page:
     stderr: list[str]
     rendered: str
     inputs: list[tuple[str, str]]
+    summary: str = ""
+    scope: str = ""
 
 
 def _job(
@@ -425,16 +568,48 @@ def _job(
     spec = notebook if isinstance(notebook, ReportSpec) else None
     path = Path(notebook.notebook if isinstance(notebook, ReportSpec) else notebook).resolve()
     overrides = dict(spec.parameters if spec else parameters or {})
-    name = spec.name if spec else (name or path.stem)
     declared_inputs = tuple(spec.inputs) if spec else tuple(inputs)
     label = _display_path(path)
-    if not NAME_RE.match(name) or name == "index":
-        raise ReportError(f"--name {name!r}: use letters, digits, '.', '_' or '-' (and not 'index')")
     say("checking parameters")
     where = spec.label if spec else label
     effective, coerced = check_parameters(path, overrides, label=where)
+    name = spec.name if spec else (name or scoped_name(path.stem, coerced))
+    if not NAME_RE.match(name) or name == "index":
+        raise ReportError(f"--name {name!r}: use letters, digits, '.', '_' or '-' (and not 'index')")
     files = declared_files(declared_inputs, where)
     return _Job(path, name, label, spec.title if spec else None, effective, coerced, files)
+
+
+_SLUG = re.compile(r"[^A-Za-z0-9.]+")
+
+
+def scoped_name(stem: str, overrides: Mapping[str, Any]) -> str:
+    """The report name for a notebook rendered with `overrides`: its stem, then each parameter and value.
+
+    ``01_founding_article`` with ``place=sy`` is ``01_founding_article_place-sy``,
+    so a second scope never lands on the file of the first.
+    """
+    parts = []
+    for key, value in sorted(overrides.items()):
+        text = ";".join(map(str, value)) if isinstance(value, list) else str(value)
+        parts.append(_SLUG.sub("-", f"{key}-{text or 'empty'}").strip("-.") or "x")
+    return "_".join([stem, *parts])[:120]
+
+
+def _check_not_other_scope(out: Path, job: _Job) -> None:
+    """Refuse to replace a report of another notebook or scope that already has this name."""
+    entry = _read_manifest(out).get(job.name)
+    if not entry or not (out / str(entry.get("file", ""))).is_file():
+        return
+    same = entry.get("notebook") == job.label and entry.get("parameters") == {
+        k: format_value(v) for k, v in job.effective.items()
+    }
+    if not same:
+        scope = "; ".join(f"{k} = {v}" for k, v in (entry.get("parameters") or {}).items()) or "no parameters"
+        raise ReportError(
+            f"{out / (job.name + '.html')} holds the report of {entry.get('notebook')} for another scope "
+            f"({scope}); give another --name, or --replace to overwrite it"
+        )
 
 
 def _run(job: _Job, work: Path, timeout: int | None, say: Status) -> tuple[nbformat.NotebookNode, Path]:
@@ -455,6 +630,7 @@ def _run(job: _Job, work: Path, timeout: int | None, say: Status) -> tuple[nbfor
 def _page(job: _Job, executed: nbformat.NotebookNode, inputs_file: Path) -> _Page:
     """Export the executed notebook as the report page, its footer filled in."""
     title = job.title or _title_of(executed, job.name)
+    summary, scope = _lede_of(executed), _scope_of(executed)
     specs, stderr = _prepare_for_export(executed, title)
     rendered = render_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     file_inputs = _collect_inputs(inputs_file, job.files)
@@ -462,7 +638,7 @@ def _page(job: _Job, executed: nbformat.NotebookNode, inputs_file: Path) -> _Pag
         notebook=job.label, parameters=job.effective, overrides=job.overrides, inputs=file_inputs, rendered=rendered
     )
     body = _export_html(executed, job.name, footer)
-    return _Page(body, title, specs, stderr, rendered, file_inputs)
+    return _Page(body, title, specs, stderr, rendered, file_inputs, summary, scope)
 
 
 def _write_images(specs: Sequence[dict[str, Any]], work: Path, out: Path, name: str) -> list[Path]:
@@ -487,16 +663,22 @@ def render(
     timeout: int | None = None,
     status: Status | None = None,
     update_index: bool = True,
+    replace: bool = False,
 ) -> RenderResult:
     """Execute `notebook` for one scope and write ``<out_dir>/<name>.html``.
 
-    Parameters are checked before the kernel starts; a failing cell raises
-    `CellError` and leaves nothing in `out_dir`.
+    Parameters, the output folder and `SOURCE_DATE_EPOCH` are checked before
+    the kernel starts; a failing cell raises `CellError` and leaves nothing in
+    `out_dir`. Without a `name`, a scoped render is named after its scope
+    (`scoped_name`); a report of another scope under the same name is never
+    replaced unless `replace` is set.
     """
     say = status or (lambda _msg: None)
+    out = check_output(out_dir)
     job = _job(notebook, parameters, name, inputs, say)
-    out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    if not replace:
+        _check_not_other_scope(out, job)
+    _make_output(out)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kit-render-") as tmp:
         work = Path(tmp)
@@ -523,10 +705,13 @@ def render(
         seconds=time.perf_counter() - started,
         images=tuple(images),
         stderr=tuple(page.stderr),
+        summary=page.summary,
+        scope=page.scope,
     )
     if update_index:
-        _update_manifest(out, [result])
-        write_index(out)
+        with _locked(out):
+            _update_manifest(out, [result])
+            write_index(out)
     return result
 
 
@@ -546,15 +731,16 @@ def render_set(
     """
     specs = load_report_set(set_path)
     check_reports(specs)
+    out = check_output(out_dir)
+    _make_output(out)
     results: list[RenderResult] = []
     failures: list[tuple[ReportSpec, ReportError]] = []
-    out = Path(out_dir).resolve()
     for spec in specs:
         report_status = (lambda msg, s=spec: status(s, msg)) if status else None
         try:
             result = render(
                 spec, out_dir=out, export_images=export_images, timeout=timeout, status=report_status,
-                update_index=False,
+                update_index=False, replace=True,
             )
         except ReportError as exc:
             failures.append((spec, exc))
@@ -564,11 +750,29 @@ def render_set(
         results.append(result)
         if on_result:
             on_result(spec, result)
-    _update_manifest(out, results)
-    write_index(out)
+    with _locked(out):
+        _update_manifest(out, results)
+        write_index(out)
     return results, failures
 
 # --------------------------------------------------------------------------- index
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold the folder's lock file while its manifest and index are read, changed and written.
+
+    Why: two renders into one folder each read the manifest, add their report
+    and write it back; without the lock the second write drops the first report.
+    """
+    import fcntl
+
+    with open(out / _LOCK, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _read_manifest(out: Path) -> dict[str, dict[str, Any]]:
@@ -595,6 +799,8 @@ def _update_manifest(out: Path, results: Sequence[RenderResult]) -> None:
             "overrides": sorted(r.overrides),
             "rendered": r.rendered,
             "charts": r.charts,
+            "summary": r.summary,
+            "scope": r.scope,
         }
     text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False) + "\n"
     _atomic_write(out / _MANIFEST, text)

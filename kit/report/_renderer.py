@@ -18,6 +18,7 @@ from typing import Any
 import altair as alt
 
 from kit.core import INPUTS_ENV, RENDER_ENV
+from kit.present.charts import for_readers
 
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 """Carried next to text/html so `--export-images` can re-render the spec; HTML export ignores it."""
@@ -80,8 +81,9 @@ def chart_html(spec: dict[str, Any], div_id: str) -> str:
         "    return;\n"
         "  }\n"
         "  window.__kitViews = window.__kitViews || [];\n"
-        f"  window.vegaEmbed(el, spec, {json.dumps(_EMBED_OPTIONS)})\n"
-        "    .then(function (result) { window.__kitViews.push(result.view); })\n"
+        f"  var options = {json.dumps(_EMBED_OPTIONS)};\n"
+        "  (window.kitFit ? window.kitFit(el, spec, options) : window.vegaEmbed(el, spec, options))\n"
+        "    .then(function (result) { window.__kitViews.push(result.view); el.classList.add(\"kit-chart-ready\"); })\n"
         "    .catch(fail);\n"
         "})();\n"
         "</script>"
@@ -107,7 +109,7 @@ def kit_renderer(spec: dict[str, Any], **metadata: Any) -> tuple[dict[str, Any],
     displays gives the same ids, so renders stay byte-identical) and a short
     content hash (ids stay unique if two notebooks are ever concatenated).
     """
-    spec = _finite(spec)
+    spec = for_readers(_finite(spec))
     _counter["n"] += 1
     digest = hashlib.sha256(spec_json(spec).encode()).hexdigest()[:8]
     div_id = f"kit-chart-{_counter['n']}-{digest}"

@@ -82,7 +82,9 @@ def index_html(manifest: Mapping[str, Mapping[str, Any]], rendered: str) -> str:
             {
                 "link": file_link(entry["file"], name),
                 "title": entry.get("title", ""),
-                "scope": [(k, v, k in overrides) for k, v in entry.get("parameters", {}).items()],
+                "summary": entry.get("summary", ""),
+                "scope_words": entry.get("scope", ""),
+                "scope": [(k, v, k in overrides) for k, v in entry.get("parameters", {}).items() if k in overrides],
                 "charts": entry.get("charts", ""),
                 "notebook": entry.get("notebook", ""),
                 "rendered": entry.get("rendered", ""),

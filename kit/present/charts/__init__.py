@@ -5,7 +5,7 @@ live in their own module; this package re-exports their public builders (and
 the pieces `kit.ui` composes live charts from). Labels and colours: `kit.core`.
 """
 
-from kit.present.charts._base import layer_chart
+from kit.present.charts._base import for_readers, layer_chart
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
     as_of_chart,
@@ -46,6 +46,7 @@ __all__ = [
     "claims_range_chart",
     "comparability_matrix_chart",
     "documented_vs_estimate_chart",
+    "for_readers",
     "estimate_chart_frame",
     "gap_chart",
     "incident_map",
