@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Spark gets a venv of its own: pandera imports pyspark.pandas whenever pyspark is importable (slower
+# imports, a FutureWarning in every notebook). .venv-spark sees .venv's packages through a .pth file.
+SPARK  := .venv-spark
+SPARK_STAMP := $(SPARK)/.installed
 
 .PHONY: setup report lint test lab bench constraints clean
 
@@ -26,7 +30,15 @@ lint: $(STAMP)
 	$(BIN)/ruff check kit tests benchmarks scripts
 	$(BIN)/mypy kit
 
-test: lint
+$(SPARK_STAMP): $(STAMP)
+	test -x $(SPARK)/bin/python || $(PYTHON) -m venv $(SPARK)
+	$(SPARK)/bin/python -c "import site, sys; d = site.getsitepackages()[0]; \
+	  open(d + '/kit_venv.pth', 'w').write('import site; site.addsitedir(%r)\\n' % sys.argv[1])" \
+	  "$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])')"
+	$(SPARK)/bin/python -m pip install --quiet -c constraints.txt pyspark
+	touch $(SPARK_STAMP)
+
+test: lint $(SPARK_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP)
@@ -40,4 +52,4 @@ constraints:
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
 
 clean:
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) $(SPARK) reports

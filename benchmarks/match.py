@@ -15,7 +15,8 @@ Airwars x Dutch-log pairs in data/match_labels/. Needs ../shared.
 Spark (--spark N): the same model on Splink's Spark backend (local[2]) against
 DuckDB on an N x N sample of the synthetic set; same links or FAIL.
 
-    .venv/bin/python benchmarks/match.py [--n 100000] [--big 1000000] [--quality] [--spark 10000]
+    .venv/bin/python benchmarks/match.py [--n 100000] [--big 1000000] [--quality]
+    .venv-spark/bin/python benchmarks/match.py --spark 10000   # Spark has its own venv (see Makefile)
 """
 
 from __future__ import annotations

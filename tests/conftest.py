@@ -1,12 +1,13 @@
 """Shared fixtures: the ../shared data folder and a headless Chromium.
 
-Under CI=true a skipped shared-data or browser test fails the run, so a
+Under CI=true a skipped shared-data, browser or Spark test fails the run, so a
 missing install can never pass as green.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-_GUARDED_MARKERS = ("shared", "browser")
+_GUARDED_MARKERS = ("shared", "browser", "spark")
+SPARK_PYTHON = REPO / ".venv-spark" / "bin" / "python"
 _guarded_skips: list[str] = []
 
 
@@ -64,6 +66,16 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def spark_python() -> Path:
+    """The interpreter of .venv-spark (the kit's venv plus pyspark, made by `make test`) and a Java runtime."""
+    if not SPARK_PYTHON.exists():
+        pytest.skip(f"no Spark venv at {SPARK_PYTHON} (make test creates it)")
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (.ci/run installs default-jre-headless)")
+    return SPARK_PYTHON
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +143,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.shared)
         if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
+        if "spark_python" in fixtures:
+            item.add_marker(pytest.mark.spark)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -140,7 +154,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI", "").lower() == "true" and _guarded_skips:
-        print("\nCI=true: shared-data or browser tests were skipped:")
+        print("\nCI=true: shared-data, browser or Spark tests were skipped:")
         for nodeid in _guarded_skips:
             print(f"  {nodeid}")
         session.exitstatus = 1

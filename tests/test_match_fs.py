@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
-import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -228,29 +229,18 @@ def test_decisions_logged_under_the_rules_score_are_reapplied_by_fs(fs_run, tmp_
 # -- Spark: the same model, the same links -----------------------------------------------
 
 
-def test_spark_backend_gives_the_same_links_as_duckdb(fs_run) -> None:  # noqa: ANN001
-    """Small sample here (Spark's start-up alone takes ~30 s on 2 shared cores); 10k x 10k in benchmarks/match.py."""
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("no Java runtime (.ci/run installs default-jre-headless)")
-    from pyspark.sql import SparkSession
+def test_spark_backend_gives_the_same_links_as_duckdb(spark_python: Path) -> None:
+    """Small sample here (Spark's start-up alone takes ~30 s on 2 shared cores); 10k x 10k in benchmarks/match.py.
 
-    a, b = fs_run.a.head(60), fs_run.b[fs_run.b["source_id"].isin(fs_run.candidates["id_b"])].head(60)
-    spark = (
-        SparkSession.builder.master("local[2]").appName("kit-test")
-        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
-        .config("spark.sql.shuffle.partitions", "1").config("spark.default.parallelism", "2").getOrCreate()
-    )
-    try:
-        duck = match_incidents(a, b, scorer="fs", model=fs_run.model)
-        on_spark = match_incidents(a, b, scorer="fs", model=fs_run.model, spark=spark)
-    finally:
-        spark.stop()
-    assert len(duck.pairs) >= 3
-    assert set(zip(duck.pairs["id_a"], duck.pairs["id_b"], strict=True)) == set(
-        zip(on_spark.pairs["id_a"], on_spark.pairs["id_b"], strict=True)
-    )
-    np.testing.assert_allclose(duck.candidates["match_probability"], on_spark.candidates["match_probability"])
+    Runs in .venv-spark (see tests/spark_links.py for why Spark has a venv of its own)."""
+    script = Path(__file__).with_name("spark_links.py")
+    done = subprocess.run([str(spark_python), str(script)], capture_output=True, text=True, timeout=900, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    duck, on_spark = out["duckdb"], out["spark"]
+    assert len(duck["pairs"]) >= 3
+    assert duck["pairs"] == on_spark["pairs"]
+    np.testing.assert_allclose(duck["probability"], on_spark["probability"])
 
 
 # -- hand labels ---------------------------------------------------------------------------
