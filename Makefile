@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	# the build backend as a wheel file, so tests/test_investigation.py builds the kit's wheel offline
-	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: -d $(VENV)/build-wheels 'setuptools>=77'
+	$(BIN)/python -m pip download --quiet --no-deps --only-binary=:all: -d $(VENV)/build-wheels 'setuptools==84.2.1'
 	touch $(STAMP)
 
 report: $(STAMP)
