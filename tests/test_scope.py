@@ -81,7 +81,8 @@ def test_syria_only_amnesty_range_is_not_comparable_to_iraq_and_syria_total(foun
     with pytest.raises(IncomparableError, match="not comparable"):
         ratio_range(founding.loc["amnesty-804"], founding.loc["cjtf-352"], gaz)
     forced = ratio_range(founding.loc["amnesty-804"], founding.loc["cjtf-352"], gaz, allow_incomparable=True)
-    assert forced == Range(804 / 352, 1213 / 352)
+    # 352 is a floor ("at least"): the ratio's low end is open, the high end still a bound
+    assert forced == Range(804 / 352, 1213 / 352, open_low=True)
 
 
 def test_one_month_is_not_comparable_to_a_cumulative_total(founding, gaz) -> None:
@@ -111,8 +112,9 @@ def test_same_scope_same_method_is_comparable(gaz) -> None:
 def test_compare_claims_gives_intervals_only_when_comparable(founding, gaz) -> None:
     ok = compare_claims(founding.loc["airwars-3164"], founding.loc["cjtf-352"], gaz)
     assert ok.scope.verdict == "comparable_with_caveats"
-    assert ok.ratio == Range(3164 / 352, 3164 / 352)
-    assert ok.gap == Range(3164 - 352, 3164 - 352)
+    assert ok.ratio == Range(3164 / 352, 3164 / 352, open_low=True)
+    assert ok.gap == Range(3164 - 352, 3164 - 352, open_low=True)
+    assert ok.numbers["ratio_open"] == "low" and ok.numbers["consistency"] == "far_apart"
     stale = compare_claims(founding.loc["airwars-1004"], founding.loc["cjtf-188"], gaz)
     assert stale.scope.verdict == "not_comparable" and "29% of the combined period" in stale.scope.reasons[0]
     blocked = compare_claims(founding.loc["amnesty-804"], founding.loc["cjtf-352"], gaz)
@@ -142,10 +144,11 @@ def test_gap_over_time_is_an_interval_with_staleness(founding, gaz) -> None:
                         gazetteer=gaz, include_untraced=True)
     first = gap.iloc[0]
     assert (first["a_claim"], first["b_claim"]) == ("airwars-1004", "cjtf-188")
-    assert (first["gap_low"], first["gap_high"]) == (1004 - 188, 1419 - 188)
-    assert first["ratio_low"] == pytest.approx(1004 / 188) and first["ratio_high"] == pytest.approx(1419 / 188)
+    # not comparable: no gap, no ratio, no consistency; the reason stands instead
+    assert first["verdict"] == "not_comparable" and first["reasons"]
+    assert pd.isna(first["gap_low"]) and pd.isna(first["ratio_low"]) and pd.isna(first["consistency"])
     assert first["stale_days"] == (pd.Timestamp("2016-11-30") - pd.Timestamp("2016-03-31")).days
-    assert first["verdict"] == "not_comparable"
+    assert first["b_qualifier"] == "at_least"
     last = gap.iloc[-1]
     assert (last["a_claim"], last["b_claim"]) == ("airwars-3164", "cjtf-352")
     assert last["verdict"] == "comparable_with_caveats"

@@ -34,7 +34,7 @@ def test_claims_table_and_anchor_table_on_the_ledger() -> None:
     not_comp = shown[shown["verdict"] == "not comparable"]
     assert (not_comp["ratio to anchor"] == "—").all(), "no ratio is printed for an incomparable pair"
     comp = shown[shown["verdict"] != "not comparable"]
-    assert comp["ratio to anchor"].str.endswith("×").all()
+    assert comp["ratio to anchor"].str.contains("×").all()
 
 
 def test_published_until_uses_the_last_day_of_the_precision() -> None:

@@ -13,15 +13,20 @@ from typing import TypedDict, Unpack, cast
 
 import pandas as pd
 
+from kit.compare._consistency import consistency
 from kit.core import Range, parse_partial_date
 from kit.core.vocab import VERDICT_ORDER
 from kit.ledger import Gazetteer, claim_range
-from kit.scope import ScopeComparison, compare_scopes
+from kit.scope import ScopeComparison, compare_scopes, monthly_rates
 
 _SERIES_COLUMNS = [
     "date", "claimant", "claim_id", "low", "best", "high", "published", "known_from",
-    "period_start_date", "period_end_date", "qualifier", "method", "url", "relay_chain",
+    "period_start_date", "period_end_date", "qualifier", "method", "url", "relay_chain", "age_days", "stale",
 ]
+
+#: A figure whose period ended longer ago than this (days) is stale on a date: carried forward,
+#: not a current figure, and never part of a trend (about six months).
+STALE_AFTER_DAYS = 183
 
 
 class IncomparableError(ValueError):
@@ -71,9 +76,40 @@ def gap_range(
     return _as_range(a) - _as_range(b)
 
 
+def open_label(a: Range, b: Range, result: Range) -> str:
+    """Which ends of a ratio or gap of a and b are open: "", "high", "low", "both",
+    or "minimums"/"maximums" when both figures were floors/ceilings (a ratio that bounds neither way)."""
+    if result.open_low and result.open_high:
+        if a.open_high and b.open_high and not (a.open_low or b.open_low):
+            return "minimums"
+        if a.open_low and b.open_low and not (a.open_high or b.open_high):
+            return "maximums"
+    return result.open_ends
+
+
+def _numbers(ra: Range, rb: Range) -> dict[str, object]:
+    """Ratio and gap of two comparable figures with their open ends, and whether both can be true."""
+    ratio = ra / rb if rb.low > 0 else None
+    gap = ra - rb
+    fit = consistency(ra, rb)
+    return {
+        "ratio_low": None if ratio is None else ratio.low, "ratio_high": None if ratio is None else ratio.high,
+        "ratio_open": "" if ratio is None else open_label(ra, rb, ratio),
+        "gap_low": gap.low, "gap_high": gap.high, "gap_open": open_label(ra, rb, gap),
+        "approx": ra.approx or rb.approx,
+        "consistency": fit.kind, "radius": fit.radius,
+    }
+
+
+_NO_NUMBERS: dict[str, object] = {
+    "ratio_low": None, "ratio_high": None, "ratio_open": "", "gap_low": None, "gap_high": None, "gap_open": "",
+    "approx": False, "consistency": None, "radius": None,
+}
+
+
 @dataclass(frozen=True)
 class PairComparison:
-    """Scope verdict first, numbers second: the ratio is None when not comparable."""
+    """Scope verdict first, numbers second: ratio, gap and consistency are None when not comparable."""
 
     scope: ScopeComparison
     a: Range
@@ -81,23 +117,29 @@ class PairComparison:
     ratio: Range | None
     gap: Range | None
 
+    @property
+    def numbers(self) -> dict[str, object]:
+        """Ratio and gap with open ends and the consistency of the two figures; all empty when not comparable."""
+        return dict(_NO_NUMBERS) if self.gap is None else _numbers(self.a, self.b)
+
     def as_dict(self) -> dict[str, object]:
         return {
             "a": self.scope.a, "b": self.scope.b, "verdict": self.scope.verdict,
             "reasons": "; ".join(self.scope.reasons),
             "a_low": self.a.low, "a_high": self.a.high, "b_low": self.b.low, "b_high": self.b.high,
-            "ratio_low": None if self.ratio is None else self.ratio.low,
-            "ratio_high": None if self.ratio is None else self.ratio.high,
-            "gap_low": None if self.gap is None else self.gap.low,
-            "gap_high": None if self.gap is None else self.gap.high,
+            **self.numbers,
         }
 
 
 def compare_claims(
-    a: Mapping[str, object] | pd.Series, b: Mapping[str, object] | pd.Series, gazetteer: Gazetteer
+    a: Mapping[str, object] | pd.Series,
+    b: Mapping[str, object] | pd.Series,
+    gazetteer: Gazetteer,
+    *,
+    rates: pd.DataFrame | None = None,
 ) -> PairComparison:
-    """The scope verdict and, only when comparable, the ratio and gap intervals."""
-    scope = compare_scopes(a, b, gazetteer)
+    """The scope verdict and, only when comparable, the ratio and gap intervals (qualifiers kept)."""
+    scope = compare_scopes(a, b, gazetteer, rates=rates)
     ra, rb = _as_range(a), _as_range(b)
     if not scope.comparable:
         return PairComparison(scope, ra, rb, None, None)
@@ -132,17 +174,22 @@ def select_scope(
     since: str | pd.Timestamp | None = None,
     start_tolerance_days: int = 62,
     exclude_grades: Sequence[str] = ("all alleged",),
+    exclude_methods: Sequence[str] = ("field_investigation",),
 ) -> pd.DataFrame:
     """Claims of one scope: the same outcome, victims, unit, place set and start.
 
     `since` keeps cumulative figures that start within `start_tolerance_days`
     of that date, so a monthly count never slips into a cumulative series.
     `exclude_grades` keeps a monitor's "all alleged" totals out of a series of
-    likely deaths: the two measure different things.
+    likely deaths: the two measure different things. `exclude_methods` keeps
+    out figures that count a sample of sites (a field investigation of 11
+    attacks is not a cumulative total).
     """
     out = claims
     if exclude_grades:
         out = out[~out["grade"].isin(list(exclude_grades))]
+    if exclude_methods:
+        out = out[~out["method"].isin(list(exclude_methods))]
     if claimant is not None:
         names = [claimant] if isinstance(claimant, str) else list(claimant)
         out = out[out["claimant"].isin(names)]
@@ -151,7 +198,8 @@ def select_scope(
             out = out[out[col] == value]
     if places is not None:
         wanted = frozenset(places)
-        out = out[[frozenset(p) == wanted for p in out["places_list"]]]
+        # a boolean Series, not a list: an empty list would select no columns instead of no rows
+        out = out[pd.Series([frozenset(p) == wanted for p in out["places_list"]], index=out.index, dtype=bool)]
     if since is not None:
         start = pd.Timestamp(since)
         delta = (out["period_start_date"] - start).abs()
@@ -170,6 +218,7 @@ class _ScopeFilter(TypedDict, total=False):
     since: str | pd.Timestamp | None
     start_tolerance_days: int
     exclude_grades: Sequence[str]
+    exclude_methods: Sequence[str]
 
 
 def as_of(
@@ -179,9 +228,13 @@ def as_of(
     *,
     include_repeats: bool = False,
     include_untraced: bool = False,
+    stale_after_days: int = STALE_AFTER_DAYS,
     **scope: Unpack[_ScopeFilter],
 ) -> pd.DataFrame:
     """The latest figure each claimant had published on each date (a step function).
+
+    `age_days` is how long before that date the figure's period ended; past
+    `stale_after_days` the row is `stale`: a figure carried forward, not news.
 
     A claim counts from `known_from` (the last day of its publication date's
     precision: a figure dated only "2017-05" counts from 31 May). Undated
@@ -191,7 +244,8 @@ def as_of(
     """
     if not isinstance(claimant, str):
         parts = [
-            as_of(claims, name, dates, include_repeats=include_repeats, include_untraced=include_untraced, **scope)
+            as_of(claims, name, dates, include_repeats=include_repeats, include_untraced=include_untraced,
+                  stale_after_days=stale_after_days, **scope)
             for name in claimant
         ]
         return pd.concat(parts, ignore_index=True) if parts else as_of(claims, "", dates)
@@ -217,11 +271,27 @@ def as_of(
             "high": float(latest["high"]), "published": latest["published"], "known_from": latest["known_from"],
             "period_start_date": latest["period_start_date"], "period_end_date": latest["period_end_date"],
             "qualifier": latest["qualifier"], "method": latest["method"], "url": latest["url"],
-            "relay_chain": latest["relay_chain"],
+            "relay_chain": latest["relay_chain"], **_age(day, latest["period_end_date"], stale_after_days),
         })
     frame = pd.DataFrame(rows, columns=_SERIES_COLUMNS)
     frame["best"] = frame["best"].astype("Float64")
     return frame
+
+
+def _age(day: pd.Timestamp, period_end: object, stale_after_days: int) -> dict[str, object]:
+    """How old a figure is on `day` (days since its period ended) and whether that makes it stale."""
+    if not isinstance(period_end, (pd.Timestamp, str)) or pd.isna(period_end):
+        return {"age_days": None, "stale": False}
+    age = (day - pd.Timestamp(period_end)).days
+    return {"age_days": age, "stale": age > stale_after_days}
+
+
+_GAP_COLUMNS = [
+    "date", "claimant_a", "claimant_b", "a_claim", "b_claim", "a_low", "a_high", "a_qualifier",
+    "b_low", "b_high", "b_qualifier", "gap_low", "gap_high", "gap_open", "ratio_low", "ratio_high", "ratio_open",
+    "approx", "consistency", "radius", "stale_days", "a_age_days", "b_age_days", "stale", "verdict", "reasons",
+    "trend",
+]
 
 
 def gap_over_time(
@@ -231,46 +301,51 @@ def gap_over_time(
     dates: Iterable[str | pd.Timestamp] | None = None,
     *,
     gazetteer: Gazetteer | None = None,
+    stale_after_days: int = STALE_AFTER_DAYS,
     **scope: Unpack[_ScopeFilter],
 ) -> pd.DataFrame:
     """What a and b had each said on every date both had spoken, and the gap.
 
-    Gap and ratio are intervals; `stale_days` says how far apart the two
-    figures' period ends are, since a cumulative total from last year set
-    against one from this month overstates the gap. With a gazetteer each
-    date also gets the scope verdict and its reasons, so charts can flag the
-    dates where the two latest figures are not comparable.
+    Gap and ratio are intervals with their open ends (`gap_open`, `ratio_open`:
+    a floor leaves the gap open above), and `consistency`/`radius` say whether
+    both figures can be true. With a gazetteer each date gets the scope
+    verdict and its reasons; where the two latest figures are not comparable
+    the gap, ratio and consistency are left empty: the reason is the result.
+    `a_age_days`/`b_age_days` are how old each side's figure is on the date;
+    past `stale_after_days` the date is `stale`, and only dates that are
+    comparable and not stale are `trend` dates (what a trend may be read from).
+    `stale_days` says how far apart the two figures' period ends are.
     """
     by_id = claims.set_index("claim_id", drop=False)
+    rates = monthly_rates(claims) if gazetteer is not None else None
     sa = as_of(claims, claimant_a, **scope)
     sb = as_of(claims, claimant_b, **scope)
     if dates is None:
         when = sorted(set(sa["date"]) | set(sb["date"]))
     else:
         when = sorted({pd.Timestamp(d) for d in dates})
-    sa_full = as_of(claims, claimant_a, when, **scope).set_index("date")
-    sb_full = as_of(claims, claimant_b, when, **scope).set_index("date")
+    sa_full = as_of(claims, claimant_a, when, stale_after_days=stale_after_days, **scope).set_index("date")
+    sb_full = as_of(claims, claimant_b, when, stale_after_days=stale_after_days, **scope).set_index("date")
     rows = []
     for day in when:
         if day not in sa_full.index or day not in sb_full.index:
             continue
         ra_, rb_ = sa_full.loc[day], sb_full.loc[day]
-        a = Range(ra_["low"], ra_["high"])
-        b = Range(rb_["low"], rb_["high"])
-        gap = a - b
-        ratio = a / b if b.low > 0 else None
+        verdict = _verdict(by_id, ra_["claim_id"], rb_["claim_id"], gazetteer, rates)
+        a = Range.stated(ra_["low"], ra_["high"], None, str(ra_["qualifier"]))
+        b = Range.stated(rb_["low"], rb_["high"], None, str(rb_["qualifier"]))
+        numbers = _NO_NUMBERS if verdict["verdict"] == "not_comparable" else _numbers(a, b)
+        stale = bool(ra_["stale"]) or bool(rb_["stale"])
         rows.append({
             "date": day, "claimant_a": claimant_a, "claimant_b": claimant_b,
             "a_claim": ra_["claim_id"], "b_claim": rb_["claim_id"],
-            "a_low": a.low, "a_high": a.high, "b_low": b.low, "b_high": b.high,
-            "gap_low": gap.low, "gap_high": gap.high,
-            "ratio_low": None if ratio is None else ratio.low, "ratio_high": None if ratio is None else ratio.high,
+            "a_low": a.low, "a_high": a.high, "a_qualifier": ra_["qualifier"],
+            "b_low": b.low, "b_high": b.high, "b_qualifier": rb_["qualifier"], **numbers,
             "stale_days": abs((ra_["period_end_date"] - rb_["period_end_date"]).days),
-            **_verdict(by_id, ra_["claim_id"], rb_["claim_id"], gazetteer),
+            "a_age_days": ra_["age_days"], "b_age_days": rb_["age_days"], "stale": stale, **verdict,
+            "trend": verdict["verdict"] != "not_comparable" and not stale,
         })
-    cols = ["date", "claimant_a", "claimant_b", "a_claim", "b_claim", "a_low", "a_high", "b_low", "b_high",
-            "gap_low", "gap_high", "ratio_low", "ratio_high", "stale_days", "verdict", "reasons"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=_GAP_COLUMNS)
 
 
 def _claim_row(by_id: pd.DataFrame, claim_id: str) -> pd.Series:
@@ -280,10 +355,12 @@ def _claim_row(by_id: pd.DataFrame, claim_id: str) -> pd.Series:
     return row
 
 
-def _verdict(by_id: pd.DataFrame, a: str, b: str, gazetteer: Gazetteer | None) -> dict[str, str]:
+def _verdict(
+    by_id: pd.DataFrame, a: str, b: str, gazetteer: Gazetteer | None, rates: pd.DataFrame | None = None,
+) -> dict[str, str]:
     if gazetteer is None:
         return {"verdict": "not checked", "reasons": "no gazetteer given"}
-    c = compare_scopes(_claim_row(by_id, a), _claim_row(by_id, b), gazetteer)
+    c = compare_scopes(_claim_row(by_id, a), _claim_row(by_id, b), gazetteer, rates=rates)
     return {"verdict": c.verdict, "reasons": "; ".join(c.reasons)}
 
 
@@ -293,28 +370,50 @@ def admission_lag(
     """For each admission, how long before it the monitor had already documented that many.
 
     Lag = date of the admission − first date the monitor's low figure reached
-    the admitted figure. Empty lag (NaN) means the monitor never published a
-    low figure that small in this scope (it spoke later, or always higher).
+    the admitted figure. Dates are as precise as their publication: when
+    either is only a month or a year, the lag is an interval
+    (`lag_low_days`–`lag_high_days`) and `lag_days` stays empty, so no
+    year-only date turns into an exact count of days. Empty lag (NaN) with no
+    `monitor_claim` means the monitor never published a low figure that
+    small in this scope (it spoke later, or always higher).
     """
     adm = as_of(claims, belligerent, **scope).drop_duplicates("claim_id")
     mon = as_of(claims, monitor, **scope).drop_duplicates("claim_id").sort_values("known_from")
+    first_day = claims.set_index("claim_id")["published_date"]
     rows = []
     for r in adm.itertuples(index=False):
         reached = mon[mon["low"] >= r.low]
         first = reached.iloc[0] if not reached.empty else None
+        lag = (float("nan"), float("nan"))
+        if first is not None:
+            lag = (float((first_day.get(r.claim_id, r.known_from) - first["known_from"]).days),
+                   float((r.known_from - first_day.get(first["claim_id"], first["known_from"])).days))
         rows.append({
             "claim_id": r.claim_id, "admitted_low": r.low, "admitted_on": r.known_from,
             "monitor_claim": None if first is None else first["claim_id"],
             "monitor_reached_on": pd.NaT if first is None else first["known_from"],
-            "lag_days": float("nan") if first is None else float((r.known_from - first["known_from"]).days),
+            "lag_days": lag[0] if lag[0] == lag[1] else float("nan"),
+            "lag_low_days": lag[0], "lag_high_days": lag[1],
         })
     return pd.DataFrame(rows, columns=["claim_id", "admitted_low", "admitted_on", "monitor_claim",
-                                       "monitor_reached_on", "lag_days"])
+                                       "monitor_reached_on", "lag_days", "lag_low_days", "lag_high_days"])
 
 
-def reporting_lag(claims: pd.DataFrame) -> pd.Series:
-    """Days from the end of the period a figure covers to its publication."""
-    return (claims["known_from"] - claims["period_end_date"]).dt.days.rename("reporting_lag_days")
+def reporting_lag(claims: pd.DataFrame) -> pd.DataFrame:
+    """Days from the end of the period a figure covers to its publication, as an interval.
+
+    Both dates keep their precision: a figure published "2017-05" about a
+    period ending "2017-03" lies 31–91 days after it, not a single number.
+    `reporting_lag_days` is filled only when both dates are exact days.
+    """
+    end, prec = claims["period_end_date"], claims["period_end_precision"]
+    start_of_end = end.where(~prec.eq("month"), end - pd.offsets.MonthBegin(1))
+    start_of_end = start_of_end.where(~prec.eq("year"), end - pd.offsets.YearBegin(1))
+    low = (claims["published_date"] - claims["period_end_date"]).dt.days
+    high = (claims["known_from"] - start_of_end).dt.days
+    exact = low.where(low == high)
+    return pd.DataFrame({"reporting_lag_days": exact, "reporting_lag_low_days": low,
+                         "reporting_lag_high_days": high}, index=claims.index)
 
 
 def against_anchor(
@@ -334,25 +433,22 @@ def against_anchor(
     if anchor not in by_id.index:
         raise KeyError(f"unknown anchor claim {anchor!r}")
     base = _claim_row(by_id, anchor)
+    rates = monthly_rates(claims)
     others = claims[claims["claim_id"] != anchor]
     if known_by is not None:
         others = others[others["known_from"].notna() & (others["known_from"] <= pd.Timestamp(known_by))]
     rows = []
     # The ledger's column labels are strings; pandas-stubs types records as dict[Hashable, Any].
     for row in cast(list[dict[str, object]], others.to_dict("records")):
-        pair = compare_claims(row, base, gazetteer)
+        pair = compare_claims(row, base, gazetteer, rates=rates)
         rows.append({
             "claim_id": row["claim_id"], "claimant": row["claimant"], "published": row["published"],
-            "low": row["low"], "high": row["high"], "method": row["method"], "url": row["url"],
-            "relay_chain": row["relay_chain"], "verdict": pair.scope.verdict,
-            "reasons": "; ".join(pair.scope.reasons),
-            "ratio_low": None if pair.ratio is None else pair.ratio.low,
-            "ratio_high": None if pair.ratio is None else pair.ratio.high,
-            "gap_low": None if pair.gap is None else pair.gap.low,
-            "gap_high": None if pair.gap is None else pair.gap.high,
+            "low": row["low"], "high": row["high"], "qualifier": row["qualifier"], "method": row["method"],
+            "url": row["url"], "relay_chain": row["relay_chain"], "verdict": pair.scope.verdict,
+            "reasons": "; ".join(pair.scope.reasons), **pair.numbers,
         })
-    cols = ["claim_id", "claimant", "published", "low", "high", "method", "url", "relay_chain", "verdict",
-            "reasons", "ratio_low", "ratio_high", "gap_low", "gap_high"]
+    cols = ["claim_id", "claimant", "published", "low", "high", "qualifier", "method", "url", "relay_chain",
+            "verdict", "reasons", *_NO_NUMBERS]
     out = pd.DataFrame(rows, columns=cols)
     order = {v: i for i, v in enumerate(VERDICT_ORDER)}
     out["_order"] = out["verdict"].map(order)
@@ -369,10 +465,11 @@ def verdicts_against_anchor(claims: pd.DataFrame, anchor: str, gazetteer: Gazett
     if anchor not in rows.index:
         raise KeyError(f"unknown anchor claim {anchor!r}")
     anchor_row = _claim_row(rows, anchor)
+    rates = monthly_rates(claims)
     out: dict[str, tuple[str, str]] = {}
     for claim_id, row in rows.iterrows():
         if claim_id == anchor:
             continue
-        result = compare_scopes(anchor_row, row, gazetteer)
+        result = compare_scopes(anchor_row, row, gazetteer, rates=rates)
         out[str(claim_id)] = (str(result.verdict), "; ".join(map(str, result.reasons)))
     return out

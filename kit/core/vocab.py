@@ -14,8 +14,12 @@ __all__ = [
     "CHOSEN_COLOR",
     "CLAIMANT_TYPES",
     "CLAIMANT_TYPE_ORDER",
+    "CONSISTENCY_LABELS",
+    "COUNTED_CLASS",
     "ESTIMATE_KIND_COLORS",
     "ESTIMATE_KIND_ORDER",
+    "APPROX_QUALIFIERS",
+    "CEILING_QUALIFIERS",
     "FLOOR_QUALIFIERS",
     "GRADE_ORDER",
     "MATCH_STATUS_COLORS",
@@ -32,6 +36,7 @@ __all__ = [
     "QUALIFIER_WORDS",
     "SOURCE_PALETTE",
     "SOURCE_STATUSES",
+    "STALE_COLOR",
     "UNITS",
     "UNKNOWN_COLOR",
     "VERDICT_COLORS",
@@ -139,6 +144,35 @@ QUALIFIER_MARKS: dict[str, str] = {
 }
 #: Qualifiers that make a figure a floor: the true number may be higher.
 FLOOR_QUALIFIERS: frozenset[str] = frozenset({"at_least", "more_than"})
+#: Qualifiers that make a figure a ceiling: the true number may be lower ("almost 1,400" is below 1,400).
+CEILING_QUALIFIERS: frozenset[str] = frozenset({"up_to", "fewer_than", "almost"})
+#: Qualifiers that make a figure approximate: the stated number is rounded by the claimant.
+APPROX_QUALIFIERS: frozenset[str] = frozenset({"about", "almost"})
+
+# --------------------------------------------------------------------------- what a figure counts
+#: A monitor's grade → what its figure counts. Alleged, likely and confirmed deaths are different
+#: quantities (a monitor's likely deaths are a subset of the deaths alleged to it), so figures of
+#: different classes are never set side by side as if they measured one thing; an alleged figure
+#: is set beside no figure that is not itself alleged. A belligerent's "credible" names no class
+#: on this scale: what an admission counts is told by its method.
+COUNTED_CLASS: dict[str, str] = {
+    "all alleged": "alleged",
+    "alleged": "alleged",
+    "likely": "likely",
+    "fair;confirmed": "likely",
+    "sufficient evidence of coalition responsibility": "likely",
+    "confirmed": "confirmed",
+}
+
+# --------------------------------------------------------------------------- consistency of two figures
+#: Can two comparable figures both be true? (see docs/MODEL.md for the measure).
+CONSISTENCY_LABELS: dict[str, str] = {
+    "compatible": "compatible",
+    "far_apart": "far apart",
+    "contradictory": "contradictory",
+}
+#: Stale spans (a figure carried forward past its age) are drawn in this colour.
+STALE_COLOR = "#BDBDBD"
 
 # --------------------------------------------------------------------------- scope verdicts
 VERDICT_ORDER: tuple[str, ...] = ("comparable", "comparable_with_caveats", "not_comparable")

@@ -297,8 +297,10 @@ def validate_claims_frame(
 
 
 def claim_range(row: pd.Series | Mapping[str, object]) -> Range:
-    """The claim's figure as a `Range` (best kept when given)."""
+    """The claim's figure as a `Range` (best kept when given), its qualifier opening an end ("at least" → floor)."""
     # A loaded row's numbers are floats; `best` may be absent (None, or NA from the Float64 column).
     low, high = cast("float", row["low"]), cast("float", row["high"])
-    best = cast("float | None", row["best"])
-    return Range(float(low), float(high), None if best is None or pd.isna(best) else float(best))
+    best = cast("float | None", row.get("best"))
+    qualifier = row.get("qualifier")
+    return Range.stated(float(low), float(high), None if best is None or pd.isna(best) else float(best),
+                        qualifier if isinstance(qualifier, str) else "none")

@@ -8,13 +8,17 @@ network and no line in the notebook.
 
 from kit.present import findings
 from kit.present._format import (
+    bounded_text,
+    consistency_text,
     figure_text,
     format_figure,
     format_range,
     interval_text,
+    lag_text,
     period_text,
     short_text,
     stated_period_text,
+    stated_text,
 )
 from kit.present._html import LINK_REL, escape_markdown, escape_text, file_link, html_table, md, safe_link, safe_url
 from kit.present._live import EMBED_OPTIONS, LIVE_RENDERER, live_chart, offline_widgets, use_live_renderer
@@ -24,7 +28,9 @@ __all__ = [
     "EMBED_OPTIONS",
     "LINK_REL",
     "LIVE_RENDERER",
+    "bounded_text",
     "claims_table",
+    "consistency_text",
     "escape_markdown",
     "escape_text",
     "figure_text",
@@ -37,6 +43,7 @@ __all__ = [
     "format_range",
     "html_table",
     "interval_text",
+    "lag_text",
     "live_chart",
     "md",
     "offline_widgets",
@@ -46,6 +53,7 @@ __all__ = [
     "safe_url",
     "short_text",
     "stated_period_text",
+    "stated_text",
     "use_live_renderer",
 ]
 

@@ -17,7 +17,7 @@ from typing import SupportsFloat, SupportsIndex
 import pandas as pd
 
 from kit.core import Range, date_text
-from kit.core.vocab import QUALIFIER_WORDS
+from kit.core.vocab import CONSISTENCY_LABELS, QUALIFIER_WORDS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -88,6 +88,54 @@ def figure_text(row: pd.Series | Mapping[str, object]) -> str:
     return (f"{word} " if word else "") + text
 
 
+#: How the open ends of a computed range read; "minimums"/"maximums" when both sides were floors/ceilings.
+_OPEN_WORDS = {"high": "at least", "low": "at most"}
+
+
+def _ratio_digits(high: float) -> int:
+    return 2 if high < 1 else (1 if high < 100 else 0)
+
+
+def bounded_text(
+    low: object, high: object, open_ends: object = "", *, kind: str = "ratio", approx: bool = False,
+) -> str:
+    """A computed ratio or gap as far as its inputs bound it: the one text every table, chart and widget uses.
+
+    Ratios are rounded outward (2.852–4.031 → "2.8–4.1×") so the text always
+    contains the exact interval; an open end is never printed as a bound
+    ("at least 2.8×"); a ratio of two floors reads as a ratio of stated
+    minimums that bounds neither way. Missing → a dash.
+    """
+    lo, hi = _number(low), _number(high)
+    if lo is None or hi is None:
+        return "—"
+    opened = "" if is_missing(open_ends) else str(open_ends)
+    if kind == "ratio":
+        digits = _ratio_digits(abs(hi))
+        r = Range(lo, hi).round(digits)
+        spec, suffix = f",.{digits}f", "×"
+    else:
+        r, spec, suffix = Range(math.floor(lo), math.ceil(hi)), ",.0f", ""
+    both = f"{format(r, spec)}{suffix}"
+    about = "about " if approx else ""
+    if opened == "high":
+        return f"{about}at least {r.low:{spec}}{suffix}"
+    if opened == "low":
+        return f"{about}at most {r.high:{spec}}{suffix}"
+    if opened in ("both", "minimums", "maximums"):
+        what = {"minimums": "stated minimums", "maximums": "stated maximums"}.get(opened, "stated figures")
+        name = "ratio" if kind == "ratio" else "difference"
+        return f"{name} of {what} {both} (bounds neither way)"
+    return about + both
+
+
+def stated_text(low: object, high: object, qualifier: object = "none", best: object = None) -> str:
+    """A figure with its qualifier, as its claimant stated it ("more than 3,200", "804–1,213")."""
+    word = "" if is_missing(qualifier) else QUALIFIER_WORDS.get(str(qualifier), "")
+    text = format_range(low, high, best)
+    return f"{word} {text}" if word and text else text
+
+
 def interval_text(low: object, high: object, spec: str) -> str:
     """An interval in a table cell ("0.31–0.52"), or a dash when it is undefined."""
     lo, hi = _number(low), _number(high)
@@ -110,3 +158,24 @@ def stated_period_text(row: pd.Series | Mapping[str, object]) -> str:
     if not start and not end:
         return "unknown"
     return f"{start or '?'} – {end or 'publication'}"
+
+
+def consistency_text(kind: object, radius: object) -> str:
+    """"contradictory (radius 3.2)", "far apart", "compatible"; a dash when the pair was not compared."""
+    if is_missing(kind) or not str(kind):
+        return "—"
+    label = CONSISTENCY_LABELS.get(str(kind), str(kind))
+    r = _number(radius)
+    if r is None or r == 0:
+        return label
+    if math.isinf(r):
+        return f"{label} (neither states a range)"
+    return f"{label} ({r:,.1f} × their stated uncertainty)"
+
+
+def lag_text(low: object, high: object) -> str:
+    """"636 days" or "576–606 days" when a date is only a month or a year; a dash when missing."""
+    lo, hi = _number(low), _number(high)
+    if lo is None or hi is None:
+        return "—"
+    return f"{format(Range(lo, hi), ',.0f')} days"

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from kit.core import date_text
-from kit.core.vocab import VERDICT_LABELS
+from kit.core.vocab import METHOD_LABELS, VERDICT_LABELS
 from kit.ledger import Gazetteer
-from kit.present._format import figure_text, interval_text, period_text
+from kit.present._format import bounded_text, consistency_text, figure_text, period_text, stated_text
 from kit.scope import compare_scopes
 
 #: " (airwars-2017-08-05-via-cnn)": a ledger id in parentheses, as the scope reasons name each claim.
@@ -53,7 +53,7 @@ def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: bool = Fals
             "by": row["perpetrator"],
             "place": gazetteer.label(row["places_list"]),
             "period": period_text(row),
-            "method": row["method"].replace("_", " "),
+            "method": METHOD_LABELS.get(row["method"], row["method"]),
             "published": row["published"] or "unknown",
             "relay chain": row["relay_chain"] or "(claimant's own publication)",
             "traced": row["source_status"],
@@ -102,17 +102,42 @@ def pair_verdicts(claims: pd.DataFrame, gazetteer: Gazetteer, ids: Iterable[str]
     return pd.DataFrame(rows, columns=["pair", "verdict", "period", "place", "reasons"])
 
 
+def _col(frame: pd.DataFrame, name: str, default: object = "") -> list[Any]:
+    return list(frame[name]) if name in frame.columns else [default] * len(frame)
+
+
+def _ratio_cells(table: pd.DataFrame) -> list[str]:
+    """Each ratio as far as its figures bound it, or a dash and the reason when the pair was not compared."""
+    out = []
+    for lo, hi, op, ap, verdict in zip(table["ratio_low"], table["ratio_high"], _col(table, "ratio_open"),
+                                       _col(table, "approx", False), _col(table, "verdict"), strict=True):
+        out.append("—" if verdict == "not_comparable" else bounded_text(lo, hi, op, approx=bool(ap)))
+    return out
+
+
+def _gap_cells(table: pd.DataFrame) -> list[str]:
+    return ["—" if verdict == "not_comparable" else bounded_text(lo, hi, op, kind="gap", approx=bool(ap))
+            for lo, hi, op, ap, verdict in zip(table["gap_low"], table["gap_high"], _col(table, "gap_open"),
+                                               _col(table, "approx", False), _col(table, "verdict"), strict=True)]
+
+
+def _consistency_cells(table: pd.DataFrame) -> list[str]:
+    return [consistency_text(k, r) for k, r in zip(_col(table, "consistency", None), _col(table, "radius", None),
+                                                    strict=True)]
+
+
 def format_anchor_table(table: pd.DataFrame) -> pd.DataFrame:
-    """`kit.compare.against_anchor` output for readers: ratio and gap as intervals or a dash."""
+    """`kit.compare.against_anchor` output for readers: each figure with its qualifier, ratio and gap as far as
+    the figures bound them, whether both can be true, or a dash where the pair is not comparable."""
     out = pd.DataFrame({
         "claimant": table["claimant"],
-        "figure": [interval_text(lo, hi, ",.0f") for lo, hi in zip(table["low"], table["high"], strict=True)],
+        "figure": [stated_text(lo, hi, q) for lo, hi, q in zip(table["low"], table["high"],
+                                                                _col(table, "qualifier", "none"), strict=True)],
         "published": table["published"],
         "verdict": table["verdict"].map(VERDICT_LABELS),
-        "ratio to anchor": [interval_text(lo, hi, ",.2f") + ("×" if not pd.isna(lo) else "")
-                            for lo, hi in zip(table["ratio_low"], table["ratio_high"], strict=True)],
-        "gap to anchor": [interval_text(lo, hi, ",.0f")
-                          for lo, hi in zip(table["gap_low"], table["gap_high"], strict=True)],
+        "ratio to anchor": _ratio_cells(table),
+        "gap to anchor": _gap_cells(table),
+        "both can be true?": _consistency_cells(table),
         "reasons": table["reasons"].map(reader_text),
         "url": table["url"],
         "source": [_domain(u) for u in table["url"]],
@@ -121,17 +146,24 @@ def format_anchor_table(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def format_gap_table(gap: pd.DataFrame) -> pd.DataFrame:
-    """`kit.compare.gap_over_time` output for readers, verdict beside each interval."""
+    """`kit.compare.gap_over_time` output for readers: figures with qualifiers, the verdict beside each interval,
+    a dash and the reason where the two are not comparable, and stale dates marked (no trend to read there)."""
+    a_name = gap["claimant_a"].iloc[0] if len(gap) else "a"
+    b_name = gap["claimant_b"].iloc[0] if len(gap) else "b"
+    stale = _col(gap, "stale", False)
+    ages = zip(_col(gap, "a_age_days", None), _col(gap, "b_age_days", None), stale, strict=True)
     return pd.DataFrame({
         "date": gap["date"].dt.strftime("%Y-%m-%d"),
-        gap["claimant_a"].iloc[0] if len(gap) else "a": [
-            interval_text(lo, hi, ",.0f") for lo, hi in zip(gap["a_low"], gap["a_high"], strict=True)],
-        gap["claimant_b"].iloc[0] if len(gap) else "b": [
-            interval_text(lo, hi, ",.0f") for lo, hi in zip(gap["b_low"], gap["b_high"], strict=True)],
-        "gap": [interval_text(lo, hi, ",.0f") for lo, hi in zip(gap["gap_low"], gap["gap_high"], strict=True)],
-        "ratio": [interval_text(lo, hi, ",.1f") + ("×" if not pd.isna(lo) else "")
-                  for lo, hi in zip(gap["ratio_low"], gap["ratio_high"], strict=True)],
+        a_name: [stated_text(lo, hi, q) for lo, hi, q in zip(gap["a_low"], gap["a_high"],
+                                                              _col(gap, "a_qualifier", "none"), strict=True)],
+        b_name: [stated_text(lo, hi, q) for lo, hi, q in zip(gap["b_low"], gap["b_high"],
+                                                              _col(gap, "b_qualifier", "none"), strict=True)],
+        "gap": _gap_cells(gap),
+        "ratio": _ratio_cells(gap),
+        "both can be true?": _consistency_cells(gap),
         "period ends apart (days)": gap["stale_days"],
+        "stale": [f"stale (figures {a:.0f} and {b:.0f} days old)" if s_ else ""
+                  for a, b, s_ in ages],
         "verdict": gap["verdict"].map(lambda v: VERDICT_LABELS.get(v, v)),
-        "reasons": gap["reasons"],
+        "reasons": gap["reasons"].map(reader_text),
     })

@@ -6,7 +6,18 @@ from kit.scope._scopes import (
     Verdict,
     comparability_matrix,
     compare_scopes,
+    counted_class,
     method_family,
+    monthly_rates,
 )
 
-__all__ = ["PERIOD_TOLERANCE", "ScopeComparison", "Verdict", "comparability_matrix", "compare_scopes", "method_family"]
+__all__ = [
+    "PERIOD_TOLERANCE",
+    "ScopeComparison",
+    "Verdict",
+    "comparability_matrix",
+    "compare_scopes",
+    "counted_class",
+    "method_family",
+    "monthly_rates",
+]

@@ -9,6 +9,7 @@ its reasons in plain words.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,7 +20,7 @@ import pandas as pd
 from pandas.api.typing import NaTType, NAType
 
 from kit.core import date_text
-from kit.core.vocab import FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
+from kit.core.vocab import COUNTED_CLASS, FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
 from kit.ledger import Gazetteer
 
 Verdict = Literal["comparable", "comparable_with_caveats", "not_comparable"]
@@ -29,6 +30,98 @@ PeriodRelation = Literal["same", "nested", "overlapping", "disjoint", "unknown"]
 #: two figures stop being comparable (a cumulative total reported a few weeks
 #: later is still a like-for-like comparison, with a caveat).
 PERIOD_TOLERANCE = 0.10
+
+
+def counted_class(grade: object) -> str:
+    """alleged / likely / confirmed: what a graded figure counts ("" when the grade says nothing of it)."""
+    if not isinstance(grade, str):
+        return ""
+    return COUNTED_CLASS.get(grade.strip().lower(), "")
+
+
+def _counted_words(cls: str, grade: str) -> str:
+    if not cls:
+        return f"deaths graded {grade!r}" if grade else "deaths with no grade given"
+    return f"{cls} deaths ({grade})"
+
+
+def monthly_rates(claims: pd.DataFrame) -> pd.DataFrame:
+    """The smallest figure the ledger gives for any single month, per scope: what a month could hold.
+
+    Rows of one calendar month (start and end in the same month), persons,
+    with their scope columns; `kit.scope.compare_scopes(rates=...)` uses them
+    to judge the unshared part of two periods by the deaths it could hold.
+    """
+    cols = ["month", "claimant", "outcome", "victims", "perpetrator", "places", "low"]
+    if claims.empty or "period_start_date" not in claims:
+        return pd.DataFrame(columns=cols)
+    start, end = claims["period_start_date"], claims["period_end_date"]
+    one_month = (
+        start.notna() & end.notna() & (start.dt.to_period("M") == end.dt.to_period("M"))
+        & claims["unit"].eq("persons")
+    )
+    rows = claims[one_month]
+    out = pd.DataFrame({
+        "month": rows["period_start_date"].dt.to_period("M"), "claimant": rows["claimant"],
+        "outcome": rows["outcome"], "victims": rows["victims"], "perpetrator": rows["perpetrator"],
+        "places": [frozenset(p) for p in rows["places_list"]], "low": rows["low"].astype(float),
+    })
+    return out.reset_index(drop=True)[cols]
+
+
+def _unshared_spans(
+    a: tuple[pd.Timestamp, pd.Timestamp], b: tuple[pd.Timestamp, pd.Timestamp]
+) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
+    """The parts of the union of two periods that only one covers: (start, end, which side 0/1)."""
+    spans = []
+    (a_s, a_e), (b_s, b_e) = a, b
+    if a_s != b_s:
+        spans.append((min(a_s, b_s), max(a_s, b_s) - pd.Timedelta(days=1), 0 if a_s < b_s else 1))
+    if a_e != b_e:
+        spans.append((min(a_e, b_e) + pd.Timedelta(days=1), max(a_e, b_e), 0 if a_e > b_e else 1))
+    return spans
+
+
+def _month_rate(rates: pd.DataFrame, row: Mapping[str, object] | pd.Series, month: pd.Period) -> float | None:
+    """The smallest one-month figure for `month` in the row's scope: the claimant's own first, else any."""
+    same = rates[(rates["month"] == month) & (rates["outcome"] == _get(row, "outcome"))
+                 & (rates["victims"] == _get(row, "victims")) & (rates["perpetrator"] == _get(row, "perpetrator"))
+                 & (rates["places"] == frozenset(_places(row)))]
+    own = same[same["claimant"] == _get(row, "claimant")]
+    hit = own if len(own) else same
+    return None if hit.empty else float(hit["low"].min())
+
+
+def _could_hold(
+    rows: tuple[Mapping[str, object] | pd.Series, Mapping[str, object] | pd.Series], rates: pd.DataFrame,
+) -> tuple[float, float, str] | None:
+    """Deaths the part of the period only one claim covers could hold, at the ledger's smallest monthly figures.
+
+    Returns (deaths, share of the figure of the claim that covers that part, words), or None
+    when the ledger gives no monthly figure for some month of that part (the days-only rule then stands).
+    """
+    pa_, pb_ = _period(rows[0]), _period(rows[1])
+    if pa_ is None or pb_ is None or rates.empty:
+        return None
+    spans = _unshared_spans((pa_[0], pa_[3]), (pb_[0], pb_[3]))
+    if not spans:
+        return None
+    held = [0.0, 0.0]
+    for first, last, side in spans:
+        for month in pd.period_range(first, last, freq="M"):
+            rate = _month_rate(rates, rows[side], month)
+            if rate is None:
+                return None
+            days_in = (min(last, month.end_time.normalize()) - max(first, month.start_time)).days + 1
+            held[side] += rate * days_in / month.days_in_month
+    shares = []
+    for side in (0, 1):
+        figure = float(cast(float, _get(rows[side], "low", 0.0)))
+        shares.append(0.0 if held[side] == 0 else (held[side] / figure if figure > 0 else math.inf))
+    side = 0 if shares[0] >= shares[1] else 1
+    words = (f"the part of the period only {_label(rows[side])} covers could hold about {held[side]:,.0f} deaths "
+             f"at the ledger's smallest monthly figures ({shares[side]:.0%} of that figure)")
+    return held[side], shares[side], words
 
 
 def method_family(method: str) -> str:
@@ -137,6 +230,7 @@ def compare_scopes(
     gazetteer: Gazetteer,
     *,
     period_tolerance: float = PERIOD_TOLERANCE,
+    rates: pd.DataFrame | None = None,
 ) -> ScopeComparison:
     """Compare two claims (rows of the loaded ledger) axis by axis.
 
@@ -164,12 +258,13 @@ def compare_scopes(
     elif period_relation in ("disjoint", "unknown"):
         differences.append("period")
         blockers.append(period_text)
-    elif outside > period_tolerance:
-        differences.append("period")
-        blockers.append(period_text)
     else:
         differences.append("period")
-        caveats.append(period_text)
+        held = _could_hold((a, b), rates) if rates is not None else None
+        if held is not None:
+            (blockers if held[1] > period_tolerance else caveats).append(f"{period_text}; {held[2]}")
+        else:
+            (blockers if outside > period_tolerance else caveats).append(period_text)
 
     places_a, places_b = _places(a), _places(b)
     try:
@@ -200,7 +295,11 @@ def compare_scopes(
             caveats.append(text + "; the gap measures the methods as much as the events")
 
     ga, gb = str(_get(a, "grade")), str(_get(b, "grade"))
-    if ga and gb and ga != gb:
+    ca, cb = counted_class(ga), counted_class(gb)
+    if (ca == "alleged") != (cb == "alleged") or (ca and cb and ca != cb):
+        differences.append("grade")
+        blockers.append(f"different things counted: {_counted_words(ca, ga)} vs {_counted_words(cb, gb)}")
+    elif ga and gb and ga != gb:
         differences.append("grade")
         caveats.append(f"different grades: {ga} vs {gb}")
 
@@ -231,6 +330,7 @@ def comparability_matrix(
     claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: list[str] | None = None
 ) -> pd.DataFrame:
     """Every ordered pair of claims with verdict and reasons (tidy, for charts)."""
+    rates = monthly_rates(claims)
     rows = claims if ids is None else claims[claims["claim_id"].isin(ids)]
     # The ledger's column labels are strings; pandas-stubs types records as dict[Hashable, Any].
     records = cast(list[dict[str, object]], rows.to_dict("records"))
@@ -242,7 +342,7 @@ def comparability_matrix(
                             "claimant_b": rb["claimant"], "verdict": "same claim", "period_relation": "same",
                             "place_relation": "same", "reasons": ""})
                 continue
-            c = compare_scopes(ra, rb, gazetteer)
+            c = compare_scopes(ra, rb, gazetteer, rates=rates)
             out.append({"a": c.a, "b": c.b, "claimant_a": ra["claimant"], "claimant_b": rb["claimant"],
                         "verdict": c.verdict, "period_relation": c.period_relation,
                         "place_relation": c.place_relation, "reasons": "; ".join(c.reasons)})

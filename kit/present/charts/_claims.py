@@ -31,7 +31,14 @@ from kit.core.vocab import (
     VERDICT_LABELS,
     VERDICT_ORDER,
 )
-from kit.present._format import format_range, short_text, stated_period_text
+from kit.present._format import (
+    bounded_text,
+    consistency_text,
+    format_range,
+    short_text,
+    stated_period_text,
+    stated_text,
+)
 from kit.present._html import safe_url
 from kit.present.charts._base import inline_data, layer_chart, method_color_scale
 
@@ -735,10 +742,14 @@ def gap_chart(
                                  f"ratio: {a_name} / {b_name} (interval)", "ratio_hover"))
     chart: alt.LayerChart | alt.VConcatChart = (
         panels[0] if len(panels) == 1 else alt.vconcat(*panels).resolve_scale(x="shared"))
+    notes = []
     if "verdict" in g.columns and g["verdict"].eq("not_comparable").any():
+        notes.append("Grey: dates where the two latest figures are not comparable, so no gap is drawn (hover for why)")
+    if g["stale"].any():
+        notes.append("Pale, dashed: a side's latest figure is stale (carried forward past its age), not a trend")
+    if notes:
         chart = chart.properties(title=alt.TitleParams(
-            "Grey: dates where the two latest figures are not comparable (hover for why)",
-            fontSize=11, fontWeight="normal", anchor="start"))
+            notes if len(notes) > 1 else notes[0], fontSize=11, fontWeight="normal", anchor="start"))
     if at is not None and declare_at:
         chart = chart.add_params(as_of_param(g["date"], at, bind_at))
     return chart
@@ -754,19 +765,26 @@ def _gap_frame(gap: pd.DataFrame) -> pd.DataFrame:
         g[c] = pd.to_numeric(g[c], errors="coerce").where(lambda v: v.map(lambda x: not math.isinf(x)))
     g = g[g["date"].notna()].sort_values("date")
     _check_rows(g, "gap_chart")
-    if len(g):
-        # carry the last interval forward a little so the last step is visible
-        tail = g.tail(1).copy()
-        tail["date"] = g["date"].max() + max((g["date"].max() - g["date"].min()) * 0.03, pd.Timedelta(days=7))
-        g = pd.concat([g, tail], ignore_index=True)
-    g["a_text"] = [format_range(lo, hi) for lo, hi in zip(_col(g, "a_low", None), _col(g, "a_high", None), strict=True)]
-    g["b_text"] = [format_range(lo, hi) for lo, hi in zip(_col(g, "b_low", None), _col(g, "b_high", None), strict=True)]
-    g["gap_text"] = [format_range(lo, hi) for lo, hi in zip(g["gap_low"], g["gap_high"], strict=True)]
+    g = _gap_segments(g)
+    g["a_text"] = [stated_text(lo, hi, q) for lo, hi, q in zip(_col(g, "a_low", None), _col(g, "a_high", None),
+                                                                _col(g, "a_qualifier", "none"), strict=True)]
+    g["b_text"] = [stated_text(lo, hi, q) for lo, hi, q in zip(_col(g, "b_low", None), _col(g, "b_high", None),
+                                                                _col(g, "b_qualifier", "none"), strict=True)]
+    not_comp = _col(g, "verdict").eq("not_comparable")
+    g["gap_text"] = [
+        "none: not comparable" if nc else bounded_text(lo, hi, op, kind="gap")
+        for lo, hi, op, nc in zip(g["gap_low"], g["gap_high"], _col(g, "gap_open"), not_comp, strict=True)]
     has_ratio = {"ratio_low", "ratio_high"} <= set(g.columns)
     g["ratio_text"] = (
-        [format_range(lo, hi, digits=2) + "×" if pd.notna(lo) else "undefined (divisor range touches 0)"
-         for lo, hi in zip(g["ratio_low"], g["ratio_high"], strict=True)] if has_ratio else ""
+        ["none: not comparable" if nc else bounded_text(lo, hi, op) if pd.notna(lo)
+         else "undefined (divisor range touches 0)"
+         for lo, hi, op, nc in zip(g["ratio_low"], g["ratio_high"], _col(g, "ratio_open"), not_comp, strict=True)]
+        if has_ratio else ""
     )
+    g["consistency_text"] = [consistency_text(k, r) for k, r in zip(_col(g, "consistency", None),
+                                                                     _col(g, "radius", None), strict=True)]
+    g["stale_text"] = ["stale: a figure carried forward past its age, not a trend" if s_ else ""
+                       for s_ in _col(g, "stale", False).fillna(False)]
     g["gap_mid"] = (g["gap_low"] + g["gap_high"]) / 2
     if has_ratio:
         g["ratio_mid"] = (g["ratio_low"] + g["ratio_high"]) / 2
@@ -777,6 +795,27 @@ def _gap_frame(gap: pd.DataFrame) -> pd.DataFrame:
             for v, r in zip(g["verdict"], _col(g, "reasons"), strict=True)
         ]
     return g
+
+
+def _gap_segments(g: pd.DataFrame) -> pd.DataFrame:
+    """Rows grouped into runs a line may join: a new `segment` starts wherever the pair stops or starts
+    being comparable or stale, and each run is closed at the next run's first date so its last step
+    reaches it. Lines are drawn per segment, so they break across not comparable spans."""
+    if g.empty:
+        return g.assign(segment=pd.Series(dtype=int), stale=pd.Series(dtype=bool))
+    g = g.reset_index(drop=True)
+    g["stale"] = _col(g, "stale", False).fillna(False).astype(bool)
+    state = list(zip(_col(g, "verdict").eq("not_comparable"), g["stale"], strict=True))
+    g["segment"] = pd.Series([i == 0 or state[i] != state[i - 1] for i in range(len(g))]).cumsum()
+    # carry the last interval forward a little so the last step is visible
+    end = g["date"].max() + max((g["date"].max() - g["date"].min()) * 0.03, pd.Timedelta(days=7))
+    closers = []
+    for seg, rows in g.groupby("segment", sort=True):
+        nxt = g.loc[g["segment"] > seg, "date"]
+        closer = rows.tail(1).copy()
+        closer["date"] = nxt.iloc[0] if len(nxt) else end
+        closers.append(closer)
+    return pd.concat([g, *closers], ignore_index=True).sort_values(["date", "segment"], kind="stable")
 
 
 def _gap_labels(g: pd.DataFrame, gap: pd.DataFrame) -> tuple[str, str]:
@@ -796,6 +835,8 @@ def _gap_tooltip(a_name: str, b_name: str, with_verdict: bool) -> list[alt.Toolt
         alt.Tooltip("b_text:N", title=f"{b_name} (known)"),
         alt.Tooltip("gap_text:N", title=f"gap {a_name} − {b_name}"),
         alt.Tooltip("ratio_text:N", title=f"ratio {a_name} / {b_name}"),
+        alt.Tooltip("consistency_text:N", title="both can be true?"),
+        alt.Tooltip("stale_text:N", title="age"),
     ]
     if with_verdict:
         tooltip.append(alt.Tooltip("verdict_text:N", title="scope"))
@@ -819,12 +860,18 @@ def _gap_panel(look: _GapLook, lo: str, hi: str, mid: str, ref: float, title: st
     """One interval band (gap or ratio) with its edges, reference line, hover marks and grey backdrops."""
     x = alt.X("date:T", title="date")
     base = alt.Chart(look.data).encode(x=x)
-    band = base.mark_area(interpolate="step-after", opacity=0.35, color="#5b6bb5").encode(
-        y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q",
+    # one path per segment: no line joins dates across a not comparable or stale span;
+    # stale spans (a figure carried forward past its age) are paler and dashed
+    stale = alt.datum.stale
+    band = base.mark_area(interpolate="step-after", color="#5b6bb5").encode(
+        y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q", detail="segment:N",
+        opacity=alt.when(stale).then(alt.value(0.12)).otherwise(alt.value(0.35)),
     ).transform_filter(f"isValid(datum.{lo}) && isValid(datum.{hi})")
     edges = [
-        base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(y=f"{c}:Q")
-        .transform_filter(f"isValid(datum.{c})")
+        base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(
+            y=f"{c}:Q", detail="segment:N",
+            strokeDash=alt.when(stale).then(alt.value([3, 3])).otherwise(alt.value([1, 0])),
+        ).transform_filter(f"isValid(datum.{c})")
         for c in (lo, hi)
     ]
     ref_rule = alt.Chart(alt.InlineData(values=[{"ref": ref}])).mark_rule(color="#999").encode(y="ref:Q")
@@ -846,7 +893,7 @@ def _gap_panel(look: _GapLook, lo: str, hi: str, mid: str, ref: float, title: st
         layers.insert(0, flagged)
     if look.show_mid:
         layers.append(base.mark_line(interpolate="step-after", strokeDash=[4, 4], color="#33407a",
-                                     strokeWidth=1).encode(y=f"{mid}:Q")
+                                     strokeWidth=1).encode(y=f"{mid}:Q", detail="segment:N")
                       .transform_filter(f"isValid(datum.{mid})"))
     if look.at_dates is not None:
         layers.extend(_at_marks(look.at_dates))
