@@ -21,11 +21,23 @@ import altair as alt
 import ipywidgets as W
 import pandas as pd
 
-from kit.compare import admission_lag, as_of, gap_over_time, ratio_range
+from kit.compare import admission_lag, as_of, gap_over_time, open_label, ratio_range
 from kit.core import JupyterChartCompat, RangeError, is_rendering
 from kit.core.vocab import VERDICT_LABELS
-from kit.ledger import load_gazetteer
-from kit.present import escape_text, format_figure, format_range, live_chart, safe_link, safe_url, short_text
+from kit.ledger import claim_range, load_gazetteer
+from kit.present import (
+    bounded_text,
+    consistency_text,
+    escape_text,
+    format_figure,
+    format_range,
+    lag_text,
+    live_chart,
+    safe_link,
+    safe_url,
+    short_text,
+    stated_text,
+)
 from kit.present.charts import (
     MAX_CHART_ROWS,
     as_of_chart,
@@ -284,19 +296,24 @@ class ClaimExplorer(_Explorer):
             frame = frame[~dropped].copy()
             lows: list[float | None] = []
             highs: list[float | None] = []
+            opens: list[str] = []
             for _, row in frame.iterrows():
                 if row["claim_id"] == anchor:
                     lows.append(1.0)
                     highs.append(1.0)
+                    opens.append("")
                     continue
                 try:
                     r = ratio_range(row, a_row)
                     lows.append(r.low)
                     highs.append(r.high)
+                    opens.append(open_label(claim_range(row), claim_range(a_row), r))
                 except (RangeError, ZeroDivisionError) as exc:
                     lows.append(None)
                     highs.append(None)
+                    opens.append("")
                     notes.append(f"no ratio for {row['claim_id']}: {exc}")
+            frame["ratio_open"] = opens
             frame["ratio_low"] = pd.array(lows, dtype="Float64")
             frame["ratio_high"] = pd.array(highs, dtype="Float64")
             frame["ratio_best"] = pd.array([None] * len(frame), dtype="Float64")
@@ -457,9 +474,7 @@ class ClaimExplorer(_Explorer):
         relay = short_text(r.get("relay_chain")) or "(read at the claimant's own publication)"
         period = f"{short_text(r.get('period_start')) or '?'} – {short_text(r.get('period_end')) or 'publication'}"
         qual = short_text(r.get("qualifier"))
-        figure = format_range(r["low"], r["high"], r.get("best"))
-        if qual and qual != "none":
-            figure = f"{qual.replace('_', ' ')} {figure}"
+        figure = stated_text(r["low"], r["high"], qual or "none", r.get("best"))
         items = [
             ("Claimant", f"{_e(r['claimant'])} ({_e(r.get('claimant_type'))})"),
             ("Figure", f"{_e(figure)} {_e(r.get('unit'))}: {_e(r.get('victims'))} {_e(r.get('outcome'))}"),
@@ -482,8 +497,9 @@ class ClaimExplorer(_Explorer):
                 text = f"<b>{_e(VERDICT_LABELS.get(verdict, verdict))}</b>" + (f": {_e(reason)}" if reason else "")
                 hit = self.frame[self.frame["claim_id"] == claim_id]
                 if "ratio_low" in hit and len(hit) and pd.notna(hit["ratio_low"].iloc[0]):
-                    ratio = format_range(hit["ratio_low"].iloc[0], hit["ratio_high"].iloc[0], digits=2)
-                    text += f"<br>ratio to anchor: {_e(ratio)}×"
+                    ratio = bounded_text(hit["ratio_low"].iloc[0], hit["ratio_high"].iloc[0],
+                                         hit["ratio_open"].iloc[0] if "ratio_open" in hit else "")
+                    text += f"<br>ratio to anchor: {_e(ratio)}"
                 items.append(("Vs anchor", text))
         body = "".join(f"<tr><th style='text-align:left;vertical-align:top;padding-right:8px'>{k}</th>"
                        f"<td style='overflow-wrap:break-word'>{v}</td></tr>" for k, v in items)
@@ -599,15 +615,21 @@ class GapExplorer(_Explorer):
             if row is None:
                 lines.append(f"{name}: no figure published yet in this scope")
             else:
-                lines.append(f"{name}: {format_range(row['low'], row['high'], row.get('best'))} "
+                lines.append(f"{name}: {stated_text(row['low'], row['high'], row.get('qualifier'), row.get('best'))} "
                              f"({row['claim_id']}, published {short_text(row.get('published'))}; "
                              f"via {short_text(row.get('relay_chain')) or 'own publication'})")
         g = self.gap[pd.to_datetime(self.gap["date"]) <= at] if not self.gap.empty else self.gap
         if len(g):
             last = g.iloc[-1]
-            text = f"gap {format_range(last['gap_low'], last['gap_high'])}"
-            if pd.notna(last.get("ratio_low")):
-                text += f"; ratio {format_range(last['ratio_low'], last['ratio_high'], digits=2)}×"
+            if last.get("verdict") == "not_comparable":
+                text = "no gap or ratio: the two latest figures are not comparable"
+            else:
+                text = f"gap {bounded_text(last['gap_low'], last['gap_high'], last.get('gap_open'), kind='gap')}"
+                if pd.notna(last.get("ratio_low")):
+                    text += f"; ratio {bounded_text(last['ratio_low'], last['ratio_high'], last.get('ratio_open'))}"
+                text += f"; {consistency_text(last.get('consistency'), last.get('radius'))}"
+            if bool(last.get("stale", False)):
+                text += " · stale: a figure carried forward past its age (no trend)"
             if "verdict" in last and str(last["verdict"]) not in ("", "not checked"):
                 text += f" · scope: {VERDICT_LABELS.get(str(last['verdict']), last['verdict'])}"
             lines.append(text)
@@ -615,12 +637,15 @@ class GapExplorer(_Explorer):
             done = self.lag[pd.to_datetime(self.lag["admitted_on"]) <= at]
             if len(done):
                 r = done.iloc[-1]
-                if pd.isna(r["lag_days"]):
+                lo, hi, other = r["lag_low_days"], r["lag_high_days"], r["monitor_claim"]
+                if pd.isna(lo):
                     lag = "the other side had not published as many in this scope"
-                elif r["lag_days"] >= 0:
-                    lag = f"{int(r['lag_days'])} days after {r['monitor_claim']} had documented as many"
+                elif lo >= 0:
+                    lag = f"{lag_text(lo, hi)} after {other} had documented as many"
+                elif hi <= 0:
+                    lag = f"{lag_text(-hi, -lo)} before {other} documented as many"
                 else:
-                    lag = f"{-int(r['lag_days'])} days before {r['monitor_claim']} documented as many"
+                    lag = f"between {lag_text(0, -lo)} before and {lag_text(0, hi)} after {other} documented as many"
                 lines.append(f"admission lag: {self.belligerent} admitted {format_figure(r['admitted_low'])} "
                              f"on {pd.Timestamp(r['admitted_on']):%Y-%m-%d}, {lag}")
         elif not self.belligerent:
