@@ -194,6 +194,9 @@ def build_rows(boundaries: Path = _SHARED) -> list[dict[str, str]]:
         dict(place_id="sy", name="Syria", kind="country", parent_id="",
              variants="Syrian Arab Republic|سوريا|سورية|الجمهورية العربية السورية",
              lat="35.0", lon="38.5", pcode="SY", source_url=_HDX_SYR),
+        # outside the two theatres: named only so a figure that also counts Libya is not read as Iraq + Syria
+        dict(place_id="ly", name="Libya", kind="country", parent_id="", variants="State of Libya|ليبيا",
+             lat="27.0", lon="17.0", pcode="LY", source_url="https://en.wikipedia.org/wiki/Libya"),
     ]
     irq = json.loads((boundaries / _IRQ).read_text(encoding="utf-8"))
     for f in sorted(irq["features"], key=lambda f: f["properties"]["ADM1_PCODE"]):

@@ -24,7 +24,7 @@ def test_project_data_validates(repo_dir: Path) -> None:
 def test_problems_print_one_line_each_and_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     row = ["x", "X", "monitor", "", "primary", "2017", "ftp://x", "5", "", "1", "none", "persons", "killed",
-           "civilians", "all", "iq", "2014", "2015", "official_statement", "", "", "n"]
+           "civilians", "all", "iq", "2014", "2015", "official_statement", "", "", "n", "", ""]
     bad.write_text(",".join(CLAIM_COLUMNS) + "\n" + ",".join(row) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1

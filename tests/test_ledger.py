@@ -135,7 +135,7 @@ def test_ragged_row_duplicate_id_and_header_problems(tmp_path: Path, gaz) -> Non
     result = load_claims(path, gazetteer=gaz)
     msgs = [str(p) for p in result.problems]
     assert f"{path}:3: claim_id: duplicate id 'cjtf-oir-test' (first at {path}:2)" in msgs
-    assert f"{path}:4: (row): expected 22 fields, found 3 (an unquoted comma?)" in msgs
+    assert f"{path}:4: (row): expected {len(CLAIM_COLUMNS)} fields, found 3 (an unquoted comma?)" in msgs
     assert (result.rows_in, result.rows_loaded, result.rows_rejected) == (3, 1, 2)
 
 

@@ -26,7 +26,7 @@ def test_claims_table_and_anchor_table_on_the_ledger() -> None:
     claims = ledger.claims
     article = claims[claims["relay_chain"].str.contains("Inside Syria", regex=False)]
     table = kit.claims_table(article, gaz)
-    assert set(table["place"]) == {"Iraq + Syria", "Syria"}
+    assert set(table["place"]) == {"Iraq + Syria", "Iraq + Libya + Syria", "Syria"}
     amnesty = table[table["claimant"] == "Amnesty International"].iloc[0]
     assert (amnesty["figure"], amnesty["period"]) == ("804–1,213", "23 Sep 2014 – Aug 2016")
     anchor = article.loc[article["low"] == 352, "claim_id"].iloc[0]

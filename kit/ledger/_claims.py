@@ -126,6 +126,8 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     typed["published_precision"] = precisions["published"]
     typed["period_start_precision"] = precisions["period_start"]
     typed["period_end_precision"] = precisions["period_end"]
+    # the end as the row states it (its precision's last day), before an open end is filled in
+    typed["period_end_stated"] = typed["period_end_date"]
     # an open period ends with the publication: cumulative "since 2014" figures
     open_end = typed["period_end_date"].isna() & typed["known_from"].notna()
     typed.loc[open_end, "period_end_date"] = typed.loc[open_end, "known_from"]
@@ -205,7 +207,7 @@ def _finish(typed: pd.DataFrame) -> pd.DataFrame:
     out["relay_list"] = [
         tuple(p.strip() for p in s.split(RELAY_SEPARATOR.strip()) if p.strip()) for s in out["relay_chain"]
     ]
-    out = out.drop(columns=["period_start_first", "period_end_first"])
+    out = out.drop(columns=["period_start_first", "period_end_first", "period_end_stated"])
     return out.reset_index(drop=True)
 
 
@@ -218,7 +220,7 @@ def _check_frame(
     parsed = {(p.file, p.line, p.field) for p in problems}
     derived = {"low": ("low", "best"), "best": ("best",), "high": ("low", "high", "best"),
                "period_start": ("period_start",),
-               "period_end": ("period_start",)}
+               "period_end": ("period_start", "period_end"), "published": ("period_start", "period_end")}
     echoes = {(f, line, d) for f, line, col in parsed for d in (col, *derived.get(col, ()))}
     problems += [p for p in _contract(typed) if (p.file, p.line, p.field) not in echoes]
     problems += _cross_checks(typed, gazetteer, known_ids or set())
@@ -278,7 +280,8 @@ def validate_claims_frame(
     Lines are numbered as in a CSV written from the frame (header = line 1),
     so a reviewer can find the row; `known_ids` lets drafts cite ledger claims.
     """
-    missing = [c for c in CLAIM_COLUMNS if c not in frame.columns]
+    missing = [c for c in CLAIM_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS]
+    frame = frame.assign(**{c: "" for c in OPTIONAL_COLUMNS if c not in frame.columns})
     if missing:
         return LoadResult(
             pd.DataFrame(columns=CLAIM_COLUMNS),

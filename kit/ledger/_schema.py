@@ -18,13 +18,14 @@ from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE
 CLAIM_COLUMNS = [
     "claim_id", "claimant", "claimant_type", "relay_chain", "source_status", "published", "url",
     "low", "best", "high", "qualifier", "unit", "outcome", "victims", "perpetrator", "places",
-    "period_start", "period_end", "method", "grade", "cites", "note",
+    "period_start", "period_end", "method", "grade", "cites", "note", "quote", "retrieved",
 ]
-OPTIONAL_COLUMNS = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note")
+OPTIONAL_COLUMNS = ("relay_chain", "published", "best", "period_end", "grade", "cites", "note", "quote", "retrieved")
 REQUIRED_VALUES = [c for c in CLAIM_COLUMNS if c not in OPTIONAL_COLUMNS]
 
 RELAY_SEPARATOR = " > "
 _SLUG = r"^[a-z0-9][a-z0-9._-]*$"
+_DAY = r"^(\d{4}-\d{2}-\d{2})?$"
 
 
 def _isin(values: Sequence[str]) -> pa.Check:
@@ -61,6 +62,8 @@ ClaimSchema = pa.DataFrameSchema(
         "perpetrator": _text(pa.Check.str_matches(_SLUG, error="is not a lowercase slug like 'us-led-coalition'")),
         "method": _text(_isin(METHODS)),
         "note": _text(pa.Check.str_length(0, 4000, error="must be at most 4,000 characters")),
+        "quote": _text(pa.Check.str_length(0, 2000, error="must be at most 2,000 characters")),
+        "retrieved": _text(pa.Check.str_matches(_DAY, error="is not a day like 2026-11-26 (when the text was read)")),
     },
     checks=[
         _wide("low_le_high", "low is greater than high", lambda d: d["low"] <= d["high"]),
@@ -78,6 +81,12 @@ ClaimSchema = pa.DataFrameSchema(
             "period_before_publication",
             "period_start is after the publication date",
             lambda d: d["known_from"].isna() | (d["period_start_first"] <= d["known_from"]),
+        ),
+        _wide(
+            "period_end_before_publication",
+            "period_end runs past the publication date (write the end as a day, at most the publication date)",
+            lambda d: d["known_from"].isna() | d["period_end_stated"].isna()
+            | (d["period_end_stated"] <= d["known_from"]),
         ),
         _wide(
             "relayed_has_chain",
@@ -111,4 +120,5 @@ WIDE_FIELD = {
     "best lies outside [low, high]": "best",
     "period_start is after period_end": "period_start",
     "period_start is after the publication date": "period_start",
+    "period_end runs past the publication date (write the end as a day, at most the publication date)": "period_end",
 }
