@@ -21,6 +21,7 @@ from kit.ledger._gazetteer import (
     read_places,
 )
 from kit.ledger._operations import Operation, load_operations
+from kit.ledger._reports import REPORT_COLUMNS, ReportsResult, load_monthly_reports, reconcile_reports
 from kit.ledger._schema import CLAIM_COLUMNS, OPTIONAL_COLUMNS, RELAY_SEPARATOR, ClaimSchema
 
 __all__ = [
@@ -29,21 +30,25 @@ __all__ = [
     "PLACE_COLUMNS",
     "PLACE_KINDS",
     "RELAY_SEPARATOR",
+    "REPORT_COLUMNS",
     "ClaimSchema",
     "Gazetteer",
     "LoadResult",
     "Operation",
     "PlaceRelation",
+    "ReportsResult",
     "add_places",
     "claim_range",
     "geometry_centroid",
     "ledger_files",
     "load_claims",
     "load_gazetteer",
+    "load_monthly_reports",
     "load_operations",
     "normalise_name",
     "place_slug",
     "places_from_geojson",
     "read_places",
+    "reconcile_reports",
     "validate_claims_frame",
 ]

@@ -49,7 +49,8 @@ def monthly_rates(claims: pd.DataFrame) -> pd.DataFrame:
     """The smallest figure the ledger gives for any single month, per scope: what a month could hold.
 
     Rows of one calendar month (start and end in the same month), persons,
-    with their scope columns; `kit.scope.compare_scopes(rates=...)` uses them
+    with their scope columns (admissions are left out: their month is the
+    month of assessment); `kit.scope.compare_scopes(rates=...)` uses them
     to judge the unshared part of two periods by the deaths it could hold.
     """
     cols = ["month", "claimant", "outcome", "victims", "perpetrator", "places", "low"]
@@ -59,6 +60,8 @@ def monthly_rates(claims: pd.DataFrame) -> pd.DataFrame:
     one_month = (
         start.notna() & end.notna() & (start.dt.to_period("M") == end.dt.to_period("M"))
         & claims["unit"].eq("persons")
+        # an admission's month is when it was assessed, not when the deaths happened
+        & claims["method"].ne("acknowledged_after_investigation")
     )
     rows = claims[one_month]
     out = pd.DataFrame({

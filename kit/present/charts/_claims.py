@@ -963,3 +963,71 @@ def comparability_matrix_chart(
         tooltip=[alt.Tooltip("a_label:N", title="claim"), alt.Tooltip("b_label:N", title="against"),
                  alt.Tooltip("verdict_label:N", title="verdict"), alt.Tooltip("reasons_text:N", title="reasons")],
     ).add_params(pick).properties(width=alt.Step(cell), height=alt.Step(cell))
+
+
+# --------------------------------------------------------------------------- admissions against assessments
+_REPORT_KINDS = (("credible", "found credible"), ("non_credible", "found not credible"), ("duplicates", "duplicates"))
+
+
+def monthly_reports_chart(reports: pd.DataFrame, *, width: int = 560, title: str | None = None) -> alt.VConcatChart:
+    """A belligerent's monthly reports over time: allegations it assessed (by outcome) and still open,
+    above the deaths each month admitted.
+
+    Input is `kit.ledger.load_monthly_reports().reports`. Months with no
+    report have no bar (nothing is filled in); a count a report did not state
+    is left out, not drawn as zero.
+    """
+    _require(reports, ["month_start", "report_id", "completed", "open", "deaths_added", "total"], "monthly reports")
+    r = reports.drop(columns=["month"], errors="ignore").copy()
+    r["month_start"] = pd.to_datetime(r["month_start"])
+    long = []
+    for row in r.to_dict("records"):
+        for col, label in _REPORT_KINDS:
+            value = pd.to_numeric(row[col], errors="coerce")
+            if not pd.isna(value):
+                done = pd.to_numeric(row["completed"], errors="coerce")
+                long.append({"month": row["month_start"], "outcome": label, "reports": int(value),
+                             "report_id": short_text(row["report_id"], 60),
+                             "completed": None if pd.isna(done) else int(done)})
+    bars = pd.DataFrame(long, columns=["month", "outcome", "reports", "report_id", "completed"])
+    x = alt.X("month:T", title="month assessed", timeUnit="yearmonth")
+    order = [label for _, label in _REPORT_KINDS]
+    assessed = alt.Chart(alt.InlineData(values=inline_data(bars)["values"])).mark_bar().encode(
+        x=x, y=alt.Y("reports:Q", title="allegations assessed that month", stack="zero"),
+        color=alt.Color("outcome:N", scale=alt.Scale(domain=order, range=["#0072B2", "#BBBBBB", "#E69F00"]),
+                        legend=alt.Legend(orient="bottom", title=None)),
+        order=alt.Order("outcome:N"),
+        tooltip=[alt.Tooltip("month:T", format="%b %Y"), "outcome:N", "reports:Q",
+                 alt.Tooltip("completed:Q", title="completed (stated)"), alt.Tooltip("report_id:N", title="report")],
+    )
+    opened = r[r["open"].notna()].assign(open_reports=lambda d: d["open"].astype(float))
+    # a line joins only reports of consecutive months: no trend is drawn across months with no report
+    months = opened["month_start"].dt.year * 12 + opened["month_start"].dt.month
+    opened = opened.assign(run=(months.diff() != 1).cumsum())
+    open_line = alt.Chart(alt.InlineData(values=inline_data(
+        opened.rename(columns={"month_start": "month"}), ["month", "open_reports", "report_id", "run"])["values"])
+    ).mark_line(point=True, color="#333", strokeDash=[4, 2]).encode(
+        x=x, y=alt.Y("open_reports:Q", title="allegations still open (dashed)"), detail="run:N",
+        tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("open_reports:Q", title="still open"),
+                 alt.Tooltip("report_id:N", title="report")],
+    )
+    top = layer_chart(assessed, open_line).resolve_scale(y="independent").properties(width=width, height=200)
+    added = r[r["deaths_added"].notna()].rename(columns={"month_start": "month"}).assign(
+        deaths=lambda d: d["deaths_added"].astype(float),
+        total_text=lambda d: [format_figure_or_blank(t) for t in d["total"]])
+    admitted = alt.Chart(alt.InlineData(values=inline_data(added, ["month", "deaths", "total_text", "report_id"])[
+        "values"])).mark_bar(color="#0072B2").encode(
+        x=x, y=alt.Y("deaths:Q", title="deaths admitted that month"),
+        tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("deaths:Q", title="deaths added"),
+                 alt.Tooltip("total_text:N", title="cumulative total stated"),
+                 alt.Tooltip("report_id:N", title="report")],
+    ).properties(width=width, height=140)
+    chart = alt.vconcat(top, admitted).resolve_scale(x="shared")
+    if title:
+        chart = chart.properties(title=alt.Title(short_text(title, 200), anchor="start"))
+    return chart
+
+
+def format_figure_or_blank(value: object) -> str:
+    """A stated total for a tooltip ("" when the report stated none)."""
+    return format_range(value, value)
