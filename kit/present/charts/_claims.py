@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 from altair.typing import ChannelSize, ChannelStrokeWidth
 
-from kit.compare import verdicts_against_anchor
+from kit.compare import STALE_AFTER_DAYS, verdicts_against_anchor
 from kit.core import partial_date_start
 from kit.core.vocab import (
     METHOD_LABELS,
@@ -543,7 +543,38 @@ def _range_controls(chart: alt.LayerChart, lay: dict[str, Any]) -> alt.LayerChar
 _AS_OF_COLUMNS = ["date", "claimant", "claim_id", "low", "high"]
 
 
-def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
+def _stale_steps(s: pd.DataFrame, stale_after_days: int) -> pd.DataFrame:
+    """Mark where each carried-forward figure goes stale, and split each claimant's line there.
+
+    A row is added at the day a figure's period ended `stale_after_days` ago
+    (when that falls before the claimant's next figure); every run of fresh or
+    stale steps is its own `segment`, closed at the next run's first date, so
+    stale spans can be drawn apart and no line joins across them as a trend.
+    """
+    if s.empty or "period_end_date" not in s.columns:
+        return s.assign(stale=False, segment=s["claimant"] + "#0" if len(s) else "")
+    ends = pd.to_datetime(s["period_end_date"], errors="coerce")
+    s = s.assign(stale=(s["date"] - ends).dt.days > stale_after_days)
+    out = []
+    for _, grp in s.groupby("claimant", sort=False):
+        grp = grp.reset_index(drop=True)
+        turns_at = pd.to_datetime(grp["period_end_date"], errors="coerce") + pd.Timedelta(days=stale_after_days + 1)
+        dates = list(grp["date"])
+        rows = [grp]
+        for i, turns in enumerate(list(turns_at)[:-1]):  # the last row is the carried-forward tail
+            if dates[i] < turns < dates[i + 1]:  # NaT compares False: no period end, no turn
+                extra = grp.iloc[[i]].assign(date=turns, stale=True, new_claim=False)
+                rows.append(extra)
+        g = pd.concat(rows, ignore_index=True).sort_values("date", kind="stable").reset_index(drop=True)
+        run = (g["stale"] != g["stale"].shift()).cumsum()
+        g["segment"] = g["claimant"] + "#" + run.astype(str)
+        closers = [g[run == k].tail(1).assign(date=g.loc[run == k + 1, "date"].iloc[0])
+                   for k in run.unique() if (run == k + 1).any()]
+        out.append(pd.concat([g, *closers], ignore_index=True).sort_values(["date", "segment"], kind="stable"))
+    return pd.concat(out, ignore_index=True)
+
+
+def _as_of_table(series: pd.DataFrame, stale_after_days: int = STALE_AFTER_DAYS) -> pd.DataFrame:
     _require(series, _AS_OF_COLUMNS, "as_of series")
     s = series.copy()
     s["date"] = pd.to_datetime(s["date"], errors="coerce")
@@ -562,7 +593,10 @@ def _as_of_table(series: pd.DataFrame) -> pd.DataFrame:
         tails["date"] = end
         tails["new_claim"] = False
         s = pd.concat([s, tails], ignore_index=True).sort_values(["claimant", "date"], kind="stable")
-    s["figure_text"] = [format_range(lo, hi, b) for lo, hi, b in zip(s["low"], s["high"], s["best"], strict=True)]
+    s = _stale_steps(s, stale_after_days)
+    s["figure_text"] = [stated_text(lo, hi, q, b) for lo, hi, q, b in zip(
+        s["low"], s["high"], _col(s, "qualifier", "none"), s["best"], strict=True)]
+    s["stale_text"] = ["stale: carried forward past its age, not a trend" if x else "" for x in s["stale"]]
     s["published"] = _col(s, "published").map(lambda v: short_text(v, 20) or "unknown")
     s["relay_text"] = _col(s, "relay_chain").map(lambda v: short_text(v, 200) or "(claimant's own publication)")
     s["url"] = pd.Series([safe_url(v) for v in _col(s, "url")], index=s.index, dtype=object)
@@ -640,7 +674,7 @@ def as_of_chart(
     s = _as_of_table(series)
     _check_rows(s, "as_of_chart")
     cols = ["date", "claimant", "claim_id", "low", "high", "best", "new_claim", "figure_text", "published",
-            "relay_text", "url", "url_text", "period_text"]
+            "relay_text", "url", "url_text", "period_text", "stale", "stale_text", "segment"]
     data = inline_data(s, cols)
     y_scale = alt.Scale(type="symlog") if log_scale else alt.Scale(zero=True)
     legend_pick = alt.selection_point(name="legend_pick", fields=["claimant"], bind="legend")
@@ -656,16 +690,23 @@ def as_of_chart(
         alt.Tooltip("claimant:N"), alt.Tooltip("figure_text:N", title="figure"),
         alt.Tooltip("published:N"), alt.Tooltip("period_text:N", title="period"),
         alt.Tooltip("relay_text:N", title="relay chain"), alt.Tooltip("url_text:N", title="URL"),
-        alt.Tooltip("claim_id:N", title="claim id"),
+        alt.Tooltip("claim_id:N", title="claim id"), alt.Tooltip("stale_text:N", title="age"),
     ]
+    # each run of fresh or stale steps is its own path; stale runs (a figure carried forward
+    # past its age) are drawn thin and dotted, so a reader does not take them for a trend
+    stale = alt.datum.stale
+    width_enc = alt.when(stale).then(alt.value(0.8)).otherwise(alt.value(1.5))
     band = base.mark_area(interpolate="step-after").encode(
         y=alt.Y("low:Q", scale=y_scale, title="figure known by date"), y2="high:Q", opacity=band_opacity,
+        detail="segment:N",
     )
-    low_line = base.mark_line(interpolate="step-after", strokeWidth=1.5).encode(
-        y=alt.Y("low:Q", scale=y_scale), opacity=opacity, detail="claimant:N",
+    low_line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("low:Q", scale=y_scale), opacity=opacity, detail="segment:N", strokeWidth=width_enc,
+        strokeDash=alt.when(stale).then(alt.value([1, 3])).otherwise(alt.value([1, 0])),
     )
-    high_line = base.mark_line(interpolate="step-after", strokeWidth=1.5, strokeDash=[5, 2]).encode(
-        y=alt.Y("high:Q", scale=y_scale), opacity=opacity, detail="claimant:N",
+    high_line = base.mark_line(interpolate="step-after").encode(
+        y=alt.Y("high:Q", scale=y_scale), opacity=opacity, detail="segment:N", strokeWidth=width_enc,
+        strokeDash=alt.when(stale).then(alt.value([1, 3])).otherwise(alt.value([5, 2])),
     )
     points = base.mark_point(filled=True, size=60, cursor="pointer").encode(
         y=alt.Y("high:Q", scale=y_scale),
