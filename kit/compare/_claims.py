@@ -313,7 +313,8 @@ def gap_over_time(
     the gap, ratio and consistency are left empty: the reason is the result.
     `a_age_days`/`b_age_days` are how old each side's figure is on the date;
     past `stale_after_days` the date is `stale`, and only dates that are
-    comparable and not stale are `trend` dates (what a trend may be read from).
+    comparable and not stale are `trend` dates (what a trend may be read from);
+    the day a side's figure goes stale is a date of its own.
     `stale_days` says how far apart the two figures' period ends are.
     """
     by_id = claims.set_index("claim_id", drop=False)
@@ -321,7 +322,11 @@ def gap_over_time(
     sa = as_of(claims, claimant_a, **scope)
     sb = as_of(claims, claimant_b, **scope)
     if dates is None:
-        when = sorted(set(sa["date"]) | set(sb["date"]))
+        spoke = set(sa["date"]) | set(sb["date"])
+        last = max(spoke) if spoke else None
+        turns = {t for t in _stale_turns(sa, stale_after_days) | _stale_turns(sb, stale_after_days)
+                 if last is not None and t <= last}
+        when = sorted(spoke | turns)
     else:
         when = sorted({pd.Timestamp(d) for d in dates})
     sa_full = as_of(claims, claimant_a, when, stale_after_days=stale_after_days, **scope).set_index("date")
@@ -330,7 +335,7 @@ def gap_over_time(
     for day in when:
         if day not in sa_full.index or day not in sb_full.index:
             continue
-        ra_, rb_ = sa_full.loc[day], sb_full.loc[day]
+        ra_, rb_ = cast(pd.Series, sa_full.loc[day]), cast(pd.Series, sb_full.loc[day])  # dates are unique
         verdict = _verdict(by_id, ra_["claim_id"], rb_["claim_id"], gazetteer, rates)
         a = Range.stated(ra_["low"], ra_["high"], None, str(ra_["qualifier"]))
         b = Range.stated(rb_["low"], rb_["high"], None, str(rb_["qualifier"]))
@@ -346,6 +351,19 @@ def gap_over_time(
             "trend": verdict["verdict"] != "not_comparable" and not stale,
         })
     return pd.DataFrame(rows, columns=_GAP_COLUMNS)
+
+
+def _stale_turns(series: pd.DataFrame, stale_after_days: int) -> set[pd.Timestamp]:
+    """The days a side's figure goes stale before its next figure: dates a gap series must show."""
+    out: set[pd.Timestamp] = set()
+    dates = list(series["date"])
+    for i, end in enumerate(series["period_end_date"]):
+        if pd.isna(end):
+            continue
+        turn = pd.Timestamp(end) + pd.Timedelta(days=stale_after_days + 1)
+        if dates[i] < turn and (i + 1 == len(dates) or turn < dates[i + 1]):
+            out.add(turn)
+    return out
 
 
 def _claim_row(by_id: pd.DataFrame, claim_id: str) -> pd.Series:

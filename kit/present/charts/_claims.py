@@ -788,6 +788,8 @@ def gap_chart(
         notes.append("Grey: dates where the two latest figures are not comparable, so no gap is drawn (hover for why)")
     if g["stale"].any():
         notes.append("Pale, dashed: a side's latest figure is stale (carried forward past its age), not a trend")
+    if g[["gap_low_open", "gap_high_open", "ratio_low_open", "ratio_high_open"]].any().any():
+        notes.append("Dotted edge: no bound there (a floor such as 'at least' leaves that end open)")
     if notes:
         chart = chart.properties(title=alt.TitleParams(
             notes if len(notes) > 1 else notes[0], fontSize=11, fontWeight="normal", anchor="start"))
@@ -822,6 +824,10 @@ def _gap_frame(gap: pd.DataFrame) -> pd.DataFrame:
          for lo, hi, op, nc in zip(g["ratio_low"], g["ratio_high"], _col(g, "ratio_open"), not_comp, strict=True)]
         if has_ratio else ""
     )
+    for metric in ("gap", "ratio"):
+        opened = _col(g, f"{metric}_open").fillna("").astype(str)
+        g[f"{metric}_low_open"] = opened.isin(["low", "both", "minimums", "maximums"])
+        g[f"{metric}_high_open"] = opened.isin(["high", "both", "minimums", "maximums"])
     g["consistency_text"] = [consistency_text(k, r) for k, r in zip(_col(g, "consistency", None),
                                                                      _col(g, "radius", None), strict=True)]
     g["stale_text"] = ["stale: a figure carried forward past its age, not a trend" if s_ else ""
@@ -908,10 +914,12 @@ def _gap_panel(look: _GapLook, lo: str, hi: str, mid: str, ref: float, title: st
         y=alt.Y(f"{lo}:Q", title=title), y2=f"{hi}:Q", detail="segment:N",
         opacity=alt.when(stale).then(alt.value(0.12)).otherwise(alt.value(0.35)),
     ).transform_filter(f"isValid(datum.{lo}) && isValid(datum.{hi})")
+    # an open end (a floor's "at least") is no bound: its edge is dotted, never drawn as a limit
     edges = [
         base.mark_line(interpolate="step-after", color="#33407a", strokeWidth=1).encode(
             y=f"{c}:Q", detail="segment:N",
-            strokeDash=alt.when(stale).then(alt.value([3, 3])).otherwise(alt.value([1, 0])),
+            strokeDash=alt.when(f"datum.{c}_open").then(alt.value([1, 3]))
+            .when(stale).then(alt.value([3, 3])).otherwise(alt.value([1, 0])),
         ).transform_filter(f"isValid(datum.{c})")
         for c in (lo, hi)
     ]
