@@ -71,7 +71,7 @@ _CLAIM = dict(
     zip(
         CLAIM_COLUMNS,
         "c-{n},CJTF-OIR,belligerent,,primary,2017-01-02,https://example.org/{n},188,,188,at_least,persons,killed,"
-        "civilians,us-led-coalition,iq;sy,2014-08-08,2016-11-30,acknowledged_after_investigation,,,Admissions."
+        "civilians,us-led-coalition,iq;sy,2014-08-08,2016-11-30,acknowledged_after_investigation,,,Admissions.,,"
         .split(","),
         strict=True,
     )
