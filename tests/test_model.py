@@ -265,6 +265,9 @@ def test_a_period_end_after_publication_is_rejected(gaz: kit.Gazetteer) -> None:
     result = validate_claims_frame(pd.DataFrame([row]), file="draft", gazetteer=gaz)
     assert [p.field for p in result.problems] == ["period_end"]
     assert "runs past the publication date" in result.problems[0].message
+    undated = validate_claims_frame(pd.DataFrame([{**row, "period_end": "2017-09-26", "retrieved": "2026-11"}]),
+                                    file="draft", gazetteer=gaz)
+    assert [p.field for p in undated.problems] == ["retrieved"]
 
 
 def test_founding_rows_are_corrected(claims: pd.DataFrame, gaz: kit.Gazetteer) -> None:

@@ -11,7 +11,6 @@ up, and reports every difference rather than hiding it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from numbers import Real
 from pathlib import Path
@@ -27,7 +26,6 @@ REPORT_COLUMNS = [
 REPORT_COUNTS = ("carried_over", "new", "completed", "credible", "non_credible", "duplicates", "open",
                  "deaths_added", "total")
 _REQUIRED = ("report_id", "claimant", "month", "url", "quote", "retrieved")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -39,10 +37,18 @@ class ReportsResult:
     rows_in: int = 0
 
 
+def _precision(text: str) -> str:
+    """"day", "month" or "year" for a partial date; "" when it is not one."""
+    try:
+        return parse_partial_date(text)[2]
+    except ValueError:
+        return ""
+
+
 def _row_problems(row: dict[str, str]) -> list[Problem]:
     where = (row[FILE], int(row[LINE]))
     out = [Problem(*where, col, "required value is empty") for col in _REQUIRED if not row[col]]
-    if row["month"] and not _MONTH.match(row["month"]):
+    if row["month"] and _precision(row["month"]) != "month":
         out.append(Problem(*where, "month", f"{row['month']!r} is not a month like 2017-04"))
     for col in ("published", "retrieved"):
         if row[col]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from kit.core import is_safe_url
+from kit.core import is_safe_url, parse_partial_date
 from kit.core.vocab import CLAIMANT_TYPES, METHODS, OUTCOMES, QUALIFIERS, SOURCE_STATUSES, UNITS, VICTIMS
 
 CLAIM_COLUMNS = [
@@ -25,7 +25,16 @@ REQUIRED_VALUES = [c for c in CLAIM_COLUMNS if c not in OPTIONAL_COLUMNS]
 
 RELAY_SEPARATOR = " > "
 _SLUG = r"^[a-z0-9][a-z0-9._-]*$"
-_DAY = r"^(\d{4}-\d{2}-\d{2})?$"
+
+
+def _empty_or_day(text: str) -> bool:
+    """An empty cell, or a date at day precision (the day a text was read)."""
+    if not text:
+        return True
+    try:
+        return parse_partial_date(text)[2] == "day"
+    except ValueError:
+        return False
 
 
 def _isin(values: Sequence[str]) -> pa.Check:
@@ -63,7 +72,8 @@ ClaimSchema = pa.DataFrameSchema(
         "method": _text(_isin(METHODS)),
         "note": _text(pa.Check.str_length(0, 4000, error="must be at most 4,000 characters")),
         "quote": _text(pa.Check.str_length(0, 2000, error="must be at most 2,000 characters")),
-        "retrieved": _text(pa.Check.str_matches(_DAY, error="is not a day like 2026-11-26 (when the text was read)")),
+        "retrieved": _text(pa.Check(_empty_or_day, element_wise=True,
+                                    error="is not a day like 2026-11-26 (when the text was read)")),
     },
     checks=[
         _wide("low_le_high", "low is greater than high", lambda d: d["low"] <= d["high"]),
