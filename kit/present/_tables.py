@@ -19,7 +19,7 @@ import pandas as pd
 from kit.core import date_text
 from kit.core.vocab import METHOD_LABELS, VERDICT_LABELS
 from kit.ledger import Gazetteer
-from kit.present._format import bounded_text, consistency_text, figure_text, period_text, stated_text
+from kit.present._format import bounded_text, consistency_text, figure_text, lag_text, period_text, stated_text
 from kit.scope import compare_scopes
 
 #: " (airwars-2017-08-05-via-cnn)": a ledger id in parentheses, as the scope reasons name each claim.
@@ -74,11 +74,15 @@ def format_lag_table(lag: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
         reached = None if pd.isna(r["monitor_claim"]) else by_id.loc[r["monitor_claim"]]
         rows.append({
             "admitted": figure_text(admitted),
-            "admitted on": date_text(r["admitted_on"], "day"),
+            # dates at their own precision; a month- or year-only date makes the lag an interval
+            "admitted on": date_text(admitted["published_date"], admitted["published_precision"]),
             "by": admitted["claimant"],
             "first as high": "never" if reached is None else f"{reached['claimant']}: {figure_text(reached)}",
-            "published on": "" if reached is None else date_text(r["monitor_reached_on"], "day"),
-            "days before the admission": "" if pd.isna(r["lag_days"]) else f"{r['lag_days']:,.0f}",
+            "published on": "" if reached is None else date_text(reached["published_date"],
+                                                                 reached["published_precision"]),
+            "days before the admission": "" if pd.isna(r.get("lag_low_days", r["lag_days"]))
+            else lag_text(r.get("lag_low_days", r["lag_days"]), r.get("lag_high_days", r["lag_days"])).removesuffix(
+                " days"),
         })
     return pd.DataFrame(rows, columns=["admitted", "admitted on", "by", "first as high", "published on",
                                        "days before the admission"])

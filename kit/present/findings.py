@@ -25,7 +25,7 @@ import pandas as pd
 from kit.compare import select_scope
 from kit.core import date_text
 from kit.core.vocab import GRADE_ORDER, QUALIFIER_WORDS, VERDICT_LABELS
-from kit.present._format import figure_text, format_figure, interval_text, is_missing
+from kit.present._format import bounded_text, figure_text, format_figure, interval_text, is_missing, lag_text
 from kit.present._html import _HTML, anchor_link, escape_text, safe_link
 
 __all__ = [
@@ -64,13 +64,13 @@ def _day(value: object) -> str:
     return date_text(value, "day", missing="an unknown date")
 
 
-def _ratio(low: object, high: object) -> str | None:
-    """The ratio interval kit.compare returned, as text; None when it returned none."""
+def _ratio(low: object, high: object, open_ends: object = "") -> str | None:
+    """The ratio interval kit.compare returned, as far as its figures bound it; None when it returned none."""
     if is_missing(low) or is_missing(high):
         return None
     if math.isinf(float(cast(float, high))):
         return None
-    return interval_text(low, high, ",.1f") + "×"
+    return bounded_text(low, high, open_ends)
 
 
 def _first_reason(reasons: object) -> str:
@@ -196,7 +196,7 @@ def anchor_finding(
                        (), (anchor,))
     row = _records(comparable)[-1]
     claim = _claim(claims, row["claim_id"])
-    ratio = _ratio(row["ratio_low"], row["ratio_high"])
+    ratio = _ratio(row["ratio_low"], row["ratio_high"], row.get("ratio_open", ""))
     verdict = VERDICT_LABELS.get(str(row["verdict"]), str(row["verdict"]))
     said = f"{_of(row['claimant'])} latest comparable figure was {figure_text(claim)} (published {_published(claim)})"
     if ratio is None:
@@ -212,7 +212,8 @@ def gap_finding(gap: pd.DataFrame, section: str, *, scope: str) -> Finding | Non
         return None
     rows = _records(gap.sort_values("date"))
     a, b = rows[0]["claimant_a"], rows[0]["claimant_b"]
-    usable = [r for r in rows if _comparable(r["verdict"], r["ratio_low"])]
+    # a stale date (a figure carried forward past its age) is no current state: only `trend` dates count
+    usable = [r for r in rows if _comparable(r["verdict"], r["ratio_low"]) and r.get("trend", True) is not False]
     last = rows[-1]
     claims = _ids([last], "a_claim") + _ids([last], "b_claim")
     if not usable:
@@ -220,14 +221,19 @@ def gap_finding(gap: pd.DataFrame, section: str, *, scope: str) -> Finding | Non
             f"For {scope}, {_of(a)} and {_of(b)} cumulative figures are never comparable, so there is no ratio: "
             f"{_gist(last['reasons'])}.", section, (), claims)
     row = usable[-1]
+    gap_text = bounded_text(row["gap_low"], row["gap_high"], row.get("gap_open", ""), kind="gap")
     text = (
         f"For {scope}, on {_day(row['date'])} {a} had published {_side_figure(row, 'a')} and {b} "
-        f"{_side_figure(row, 'b')}: a gap of {interval_text(row['gap_low'], row['gap_high'], ',.0f')}, "
-        f"{_of(a)} figure {_ratio(row['ratio_low'], row['ratio_high'])} {_of(b)}"
+        f"{_side_figure(row, 'b')}: a gap of {gap_text}, "
+        f"{_of(a)} figure {_ratio(row['ratio_low'], row['ratio_high'], row.get('ratio_open', ''))} {_of(b)}"
     )
     if row is not last:
-        text += (f". From {_day(rows[rows.index(row) + 1]['date'])} the latest figures are not comparable "
-                 f"({_gist(rows[rows.index(row) + 1]['reasons'])}), so no later ratio is given")
+        after = rows[rows.index(row) + 1]
+        if str(after["verdict"]) == "not_comparable":
+            why = f"the latest figures are not comparable ({_gist(after['reasons'])})"
+        else:
+            why = "a side's latest figure is stale (carried forward past its age)"
+        text += f". From {_day(after['date'])} {why}, so no later ratio is given"
     return Finding(text + ".", section, (), _ids([row], "a_claim") + _ids([row], "b_claim"))
 
 
@@ -242,10 +248,12 @@ def lag_finding(lag: pd.DataFrame, claims: pd.DataFrame, section: str) -> Findin
         return Finding(f"None of {_of(belligerent)} {n} admissions in this scope had been reached earlier by "
                        "another claimant's low estimate.", section, (), _ids(_records(lag)))
     monitor = _claim(claims, reached.iloc[0])["claimant"]
-    known = lag["lag_days"].dropna()
-    median = float(known.median())
+    # a month- or year-only date makes a lag an interval: the median is given as one too
+    known = lag.dropna(subset=["lag_low_days"]) if "lag_low_days" in lag else lag.dropna(subset=["lag_days"])
+    low = float(known.get("lag_low_days", known["lag_days"]).median())
+    high = float(known.get("lag_high_days", known["lag_days"]).median())
     text = (f"{len(known)} of {_of(belligerent)} {n} admissions had been reached by {_of(monitor)} low estimates "
-            f"a median of {format_figure(median)} days ({format_figure(median / 365.25, 1)} years) before")
+            f"a median of {lag_text(low, high)} ({format_figure(low / 365.25, 1)} years or more) before")
     if len(known) < n:
         text += f"; for {n - len(known)} no earlier {monitor} figure was as high"
     return Finding(text + ".", section, (), _ids(_records(lag)))
