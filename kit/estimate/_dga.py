@@ -21,7 +21,7 @@ from scipy import special
 
 from kit.core import Range
 from kit.estimate._histories import CaptureHistories
-from kit.estimate._models import _r
+from kit.estimate._common import _r
 
 _MAX_LISTS = 5
 

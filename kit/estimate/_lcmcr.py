@@ -24,7 +24,7 @@ from scipy import stats
 from kit.core import Range
 from kit.estimate import _lcmcr_kernel as kernel
 from kit.estimate._histories import CaptureHistories
-from kit.estimate._models import EstimateWarning, _r
+from kit.estimate._common import EstimateWarning, _r
 
 _RHAT_OK = 1.05  # Gelman et al. (BDA3) use 1.1; 1.05 is stricter and still quiet on settled chains
 _ESS_MIN = 200

@@ -36,6 +36,8 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from kit.core import Range
+from kit.estimate._common import EstimateWarning, _r
+from kit.estimate._diagnostics import chao_warning, fit_warnings
 from kit.estimate._histories import (
     CaptureHistories,
     HistoryFile,
@@ -78,32 +80,10 @@ _EXHAUSTIVE_UP_TO = 1024
 # -- results ---------------------------------------------------------------
 
 
-def _r(x: float | None, nd: int = 3) -> float | None:
-    """Fixed float formatting for output: rounded, and None for undefined or infinite values."""
-    if x is None or not math.isfinite(float(x)):
-        return None
-    value = round(float(x), nd)
-    return 0.0 if value == 0 else value
-
-
 def _range_dict(r: Range | None) -> dict[str, float | None]:
     if r is None:
         return {"low": None, "high": None}
     return {"low": _r(r.low), "high": _r(r.high)}
-
-
-@dataclass(frozen=True)
-class EstimateWarning:
-    """A caveat in words, with a stable code for machines."""
-
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -931,6 +911,7 @@ def estimate(
         if not zero:
             ll = loglinear(h, level=level, profile=profile)
             warns.extend(_model_warnings(ll))
+            warns.extend(fit_warnings(ll, criterion))
             chosen = ll.chosen(criterion)
             if chosen is not None:
                 method, model = "loglinear", chosen.name
@@ -948,6 +929,9 @@ def estimate(
             interval=None,
             note="lists are nested: units 'seen twice' are shared by construction, so Chao's bound is not meaningful",
         )
+    above = chao_warning(chao_est.lower_bound, est)
+    if above is not None:
+        warns.append(above)
     if est is None and not any(
         w.code in ("zero_overlap", "no_data", "no_model", "list_contains_others") for w in warns
     ):
