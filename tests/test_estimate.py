@@ -539,7 +539,8 @@ def test_cli_json_is_stable_and_documented(snapshot: object, monkeypatch: pytest
     data = json.loads(res.output)
     assert data["schema"] == JSON_SCHEMA
     assert res.output.strip() == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False)
-    assert set(data) == {"schema", "input", "result", "stratified"}
+    assert set(data) == {"schema", "input", "result", "comparison", "stratified"}
+    assert set(data["comparison"]) == {"dependence", "verdict", "lcmcr", "bma"}
     assert set(data["result"]) == {"observed", "dropped_lists", "criterion", "level", "chosen", "two_list",
                                    "loglinear", "chao", "warnings", "assumptions"}
     assert round(data["result"]["chosen"]["estimate"]) == 1240

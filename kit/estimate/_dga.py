@@ -20,8 +20,8 @@ import numpy as np
 from scipy import special
 
 from kit.core import Range
-from kit.estimate._histories import CaptureHistories
 from kit.estimate._common import _r
+from kit.estimate._histories import CaptureHistories
 
 _MAX_LISTS = 5
 

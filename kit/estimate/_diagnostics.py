@@ -13,18 +13,13 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scipy import stats
 
 from kit.core import Range
+from kit.estimate._common import _r
 from kit.estimate._histories import CaptureHistories
-from kit.estimate._common import EstimateWarning, _r
-
-if TYPE_CHECKING:  # _models runs these checks inside estimate(); the types are only named here
-    from kit.estimate._models import EstimateResult, LoglinearResult, ModelFit
-
-_FIT_P = 0.05
+from kit.estimate._models import EstimateResult
 
 
 @dataclass(frozen=True)
@@ -104,65 +99,15 @@ def pairwise_dependence(h: CaptureHistories) -> tuple[PairDependence, ...]:
     return tuple(out)
 
 
-def fit_p_value(model: ModelFit) -> float | None:
-    """P(chi2_df >= deviance): small values mean the model does not reproduce the observed cells."""
-    if model.df <= 0:
-        return None
-    return float(stats.chi2.sf(model.deviance, model.df))
-
-
-def fit_warnings(ll: LoglinearResult, criterion: str = "aic") -> list[EstimateWarning]:
-    """'No log-linear model fits these data' when every estimable model with free df is rejected at 5%."""
-    testable = [m for m in ll.models if m.estimable and m.df > 0]
-    out: list[EstimateWarning] = []
-    chosen = ll.chosen(criterion)
-    if testable and all((fit_p_value(m) or 0.0) < _FIT_P for m in testable):
-        best = max(testable, key=lambda m: fit_p_value(m) or 0.0)
-        saturated = any(m.estimable and m.df == 0 for m in ll.models)
-        out.append(
-            EstimateWarning(
-                "no_loglinear_fit",
-                "No log-linear model fits these data: every model that can be tested against the saturated model "
-                f"is rejected (the best, {best.name}, has deviance {best.deviance:.1f} on {best.df} degrees of "
-                f"freedom, p = {fit_p_value(best):.2g})"
-                + (" and the one that fits exactly has no degrees of freedom left to test it" if saturated else "")
-                + ". Its interval describes sampling error under a model the data reject; the real uncertainty is "
-                "larger. Capture probabilities probably differ between units (heterogeneity) in ways pairwise "
-                "terms do not capture: read the latent-class (LCMCR) estimate beside it.",
-            )
-        )
-    elif chosen is not None and chosen.df > 0 and (fit_p_value(chosen) or 1.0) < _FIT_P:
-        out.append(
-            EstimateWarning(
-                "chosen_model_misfit",
-                f"The chosen model {chosen.name} does not fit the observed cells (deviance {chosen.deviance:.1f} on "
-                f"{chosen.df} degrees of freedom, p = {fit_p_value(chosen):.2g}); its interval understates the "
-                "uncertainty.",
-            )
-        )
-    return out
-
-
-def chao_warning(lb: float | None, estimate: float | None) -> EstimateWarning | None:
-    """Explain in words when Chao's 'lower bound' sits above the chosen estimate (it is not a hard floor)."""
-    if lb is None or estimate is None or lb <= estimate:
-        return None
-    return EstimateWarning(
-        "chao_above_estimate",
-        f"Chao's lower bound ({lb:,.0f}) is above the estimate ({estimate:,.0f}). The bound is a floor only "
-        "when lists record independently of each other once each unit's own catchability is allowed for; it "
-        "compares units seen once with units seen twice. When lists tend to record different units (negative "
-        "dependence, e.g. sources that divide the ground between them), more units are seen once than "
-        "heterogeneity alone would produce, the bound overshoots, and a log-linear model with negative "
-        "interaction terms gives a lower figure. Neither number is then a safe floor: the gap says the assumed "
-        "dependence between lists decides the answer.",
-    )
-
-
 def verdict(result: EstimateResult, lcmcr_median: float | None = None, lcmcr_interval: Range | None = None,
             lcmcr_settled: bool = True) -> str:
     """Which estimate to read first, and why, in two or three sentences."""
     codes = {w.code for w in result.warnings}
+    if "too_many_lists_for_loglinear" in codes and lcmcr_median is None:
+        return (
+            "Too many lists for the log-linear search: run the latent-class model (`--model lcmcr`, with settings "
+            "that fit the time limit) or merge lists that record alike."
+        )
     if result.estimate is None and lcmcr_median is None:
         return "No estimate can be read from these data (see the warnings)."
     if result.histories.t == 2:
