@@ -19,6 +19,7 @@ from kit.estimate._histories import (
     read_histories,
 )
 from kit.estimate._lcmcr import lcmcr
+from kit.estimate._linkage import estimate_with_matching
 from kit.estimate._models import (
     ASSUMPTIONS,
     ChaoEstimate,
@@ -61,6 +62,7 @@ __all__ = [
     "estimate",
     "estimate_file",
     "estimate_strata",
+    "estimate_with_matching",
     "histories_from_frame",
     "histories_from_matches",
     "lcmcr",
