@@ -149,7 +149,8 @@ def test_dga_three_lists_madigan_york_values() -> None:
     missing = np.arange(1, 301)
     n_total = missing + h.n
     a, b = 13.14, 55.17
-    prior = n_total * np.log(b) - (n_total + a) * np.log(1 + b) + gammaln(n_total + a) - gammaln(n_total + 1) - gammaln(a)
+    prior = n_total * np.log(b) - (n_total + a) * np.log(1 + b)
+    prior += gammaln(n_total + a) - gammaln(n_total + 1) - gammaln(a)
     r = bma(h, delta=1, n_missing=missing, log_prior=prior)
     probs = r.graph_probabilities
     top = r.weights[int(np.argmax(probs))]

@@ -131,7 +131,9 @@ def _histories(
     return CaptureHistories.from_mapping(names, cells, source="matched records")
 
 
-def _one(h: CaptureHistories, method: str, level: float, options: Mapping[str, object]) -> tuple[float, float, np.ndarray]:
+def _one(
+    h: CaptureHistories, method: str, level: float, options: Mapping[str, object]
+) -> tuple[float, float, np.ndarray]:
     """(estimate, variance, posterior draws or empty) for one matching."""
     if method == "lcmcr":
         r = lcmcr(h, level=level, **dict(options))  # type: ignore[arg-type]
