@@ -14,8 +14,11 @@ show that it has not settled in the wrong place.
 from __future__ import annotations
 
 import math
+import os
 import sys
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -345,8 +348,16 @@ def lcmcr(
     cells = np.array([h.patterns[i] for i in keep], dtype=np.int64)
     freq = np.array([h.counts[i] for i in keep], dtype=np.int64)
     tick, stop = _progress(chains * (burnin + samples * thin), progress)
+    lock = threading.Lock()
+
+    def locked_tick(k: int) -> None:
+        with lock:
+            tick(k)
+
+    workers = max(1, min(chains, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1))
     try:
-        runs = [_run_chain(cells, freq, s, cs, tick) for cs in _chain_seeds(seed, chains)]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            runs = list(pool.map(lambda cs: _run_chain(cells, freq, s, cs, locked_tick), _chain_seeds(seed, chains)))
     finally:
         stop()
     draws = np.vstack([r[0] for r in runs]) + h.n

@@ -2,6 +2,9 @@
 
 One chain's state lives in plain arrays so that Python can run the sampler in
 chunks (for a progress bar) without the compiled code calling back. The
+functions release the GIL so chains run in parallel threads; numba's generator
+is per thread, and each chain seeds it when it starts, so a chain's draws do
+not depend on which thread ran it. The
 conditionals follow the R package LCMCR's C++ sampler
 (`CNPLCM_CR_Basic_Freq::Update`, version 0.4.14): class counts per pattern,
 lambda, stick-breaking weights, the unseen count n0, the classes of the unseen,
@@ -20,13 +23,13 @@ from numba import njit
 N0_CAP = 20
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def seed(value: int) -> None:
     """Seed numba's own generator (separate from numpy's) for the chain about to run."""
     np.random.seed(value)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _log_gamma(shape: float) -> float:
     """log of a Gamma(shape, 1) draw, stable for shape < 1 (Gamma(a) = Gamma(a+1) U^(1/a))."""
     if shape >= 1.0:
@@ -34,13 +37,13 @@ def _log_gamma(shape: float) -> float:
     return math.log(np.random.gamma(shape + 1.0, 1.0)) + math.log(np.random.random()) / shape
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _log_sum(a: float, b: float) -> float:
     m = max(a, b)
     return m + math.log(math.exp(a - m) + math.exp(b - m))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _multinomial(n: int, weights: np.ndarray, out: np.ndarray) -> None:
     """Counts of n draws over len(weights) classes (unnormalised weights), by successive binomials."""
     total = 0.0
@@ -58,7 +61,7 @@ def _multinomial(n: int, weights: np.ndarray, out: np.ndarray) -> None:
         total -= weights[k]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _class_weights(log_nu: np.ndarray, log_lam: np.ndarray, cell: np.ndarray, out: np.ndarray) -> None:
     """Unnormalised P(class k | pattern) for one pattern (max-shifted before exp)."""
     top = -np.inf
@@ -72,7 +75,7 @@ def _class_weights(log_nu: np.ndarray, log_lam: np.ndarray, cell: np.ndarray, ou
         out[k] = math.exp(out[k] - top)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _sweep(
     cells: np.ndarray,
     freq: np.ndarray,
@@ -164,7 +167,7 @@ def _sweep(
         state[0] = np.random.gamma(a_alpha + k_max - 1.0, 1.0 / (b_alpha - log_nu[k_max - 1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def initialise(
     cells: np.ndarray, freq: np.ndarray, log_lam: np.ndarray, log_nu: np.ndarray, state: np.ndarray
 ) -> None:
@@ -194,7 +197,7 @@ def initialise(
     state[2] = 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run(
     cells: np.ndarray,
     freq: np.ndarray,
