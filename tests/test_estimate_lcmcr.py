@@ -238,34 +238,10 @@ def test_cli_refusals_and_bad_counts_are_one_clear_error(tmp_path: Path) -> None
 
 
 def _records_and_pairs(seed: int, ambiguous: float) -> tuple[int, pd.DataFrame, pd.DataFrame, CaptureHistories]:
-    """A simulated population's records and candidate links with calibrated probabilities.
-
-    A share `ambiguous` of the true links of units seen twice get p ~ Beta(2, 1), and as many false candidate links
-    (records of two units each seen by one list, on different lists) get p ~ Beta(1, 2): with equal numbers,
-    P(true | p) = p. The other true links are certain (p = 1).
-    """
+    """A simulated population (one class, lists of reach 0.5, 0.4, 0.3) and its records with calibrated links."""
     sim = simulate_histories(3_000, 3, seed=seed, weights=[1.0], capture=[[0.5, 0.4, 0.3]])
-    rng = np.random.default_rng(seed)
-    rows = [(f"L{j + 1}-{u}", f"L{j + 1}", u) for u in range(sim.N) for j in range(3) if sim.membership[u, j]]
-    records = pd.DataFrame(rows, columns=["record_id", "list", "unit"])
-    pairs = []
-    for _, ids in records.groupby("unit")["record_id"]:
-        ids = list(ids)
-        for i in range(len(ids)):
-            for k in range(i + 1, len(ids)):
-                # only links of two-record units are ambiguous: one such link decides one unit, as a false one does
-                p = float(rng.beta(2, 1)) if len(ids) == 2 and rng.random() < ambiguous else 1.0
-                pairs.append((ids[i], ids[k], p))
-    n_false = sum(1 for _, _, p in pairs if p < 1)
-    # false candidates join records that could be one unit (units each seen by one list, on different lists)
-    alone = records[records.groupby("unit")["record_id"].transform("size") == 1]
-    ids_, lists_ = alone["record_id"].to_numpy(), alone["list"].to_numpy()
-    while n_false > 0:
-        i, k = rng.integers(0, len(ids_), 2)
-        if lists_[i] != lists_[k]:
-            pairs.append((ids_[i], ids_[k], float(rng.beta(1, 2))))
-            n_false -= 1
-    return sim.N, records, pd.DataFrame(pairs, columns=["left", "right", "probability"]), sim.histories
+    records, links = sim.records_and_links(ambiguous=ambiguous, seed=seed)
+    return sim.N, records, links, sim.histories
 
 
 def test_certain_links_add_no_uncertainty() -> None:
@@ -279,6 +255,7 @@ def test_certain_links_add_no_uncertainty() -> None:
 def test_uncertain_links_widen_the_interval_around_the_true_matchings_estimate() -> None:
     """What matching uncertainty adds: a wider interval that still holds N and the true links' estimate."""
     n, records, pairs, truth = _records_and_pairs(seed=2, ambiguous=0.3)
+    assert (pairs["probability"] < 1).sum() > 100 and not pairs.loc[~pairs["true"], "probability"].eq(1).any()
     r = estimate_with_matching(records, pairs, draws=40, seed=5)
     assert r.widening > 1.1
     assert r.between_variance > 0

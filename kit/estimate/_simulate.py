@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from kit.estimate._histories import CaptureHistories
 
@@ -31,6 +32,40 @@ class Simulated:
     @property
     def unseen(self) -> int:
         return self.N - self.histories.n
+
+    def records_and_links(self, *, ambiguous: float = 0.3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Each list's records and candidate links with calibrated probabilities, the true links known.
+
+        Records: `record_id`, `list`, `unit` (the truth). A share `ambiguous` of
+        the links of units seen by exactly two lists get p ~ Beta(2, 1); as many
+        false links, between records of two units each seen by one list (on
+        different lists), get p ~ Beta(1, 2). With equal numbers P(true | p) = p,
+        which is what a calibrated matcher promises. All other true links have p = 1.
+        Links: `left`, `right`, `probability`, `true`.
+        """
+        names = self.histories.lists
+        rng = np.random.default_rng(seed)
+        units, lists = np.nonzero(self.membership)
+        records = pd.DataFrame(
+            {"record_id": [f"{names[j]}-{u}" for u, j in zip(units, lists, strict=True)],
+             "list": [names[j] for j in lists], "unit": units}
+        )
+        links: list[tuple[str, str, float, bool]] = []
+        for _unit, ids in records.groupby("unit", sort=True)["record_id"]:
+            members = list(ids)
+            for i in range(len(members)):
+                for k in range(i + 1, len(members)):
+                    p = float(rng.beta(2, 1)) if len(members) == 2 and rng.random() < ambiguous else 1.0
+                    links.append((members[i], members[k], p, True))
+        wanted = sum(1 for link in links if link[2] < 1)
+        alone = records[records.groupby("unit")["record_id"].transform("size") == 1]
+        ids_, lists_ = alone["record_id"].to_numpy(), alone["list"].to_numpy()
+        while wanted > 0 and len(set(lists_)) > 1:
+            i, k = rng.integers(0, len(ids_), 2)
+            if lists_[i] != lists_[k]:
+                links.append((str(ids_[i]), str(ids_[k]), float(rng.beta(1, 2)), False))
+                wanted -= 1
+        return records, pd.DataFrame(links, columns=["left", "right", "probability", "true"])
 
 
 def _capture_model(

@@ -73,8 +73,12 @@ def documented_vs_estimate_chart(
     *,
     title: str = "Documented counts and the estimated total",
     width: int = 520,
+    unit: str = "documented units",
 ) -> alt.LayerChart:
-    """Bars for what each list and their union documented; a point and interval for the estimate(s)."""
+    """Bars for what each list and their union documented; a point and interval for the estimate(s).
+
+    `unit` names what is counted on the axis (e.g. "people killed", "incidents").
+    """
     frame = data if isinstance(data, pd.DataFrame) else estimate_chart_frame(data)
     order = list(frame["label"])
     tooltip = [
@@ -95,7 +99,7 @@ def documented_vs_estimate_chart(
     )
     documented = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["list", "union"])).mark_bar(
         height=16
-    ).encode(x=alt.X("value:Q", title="units (deaths, incidents)"), color=color)
+    ).encode(x=alt.X("value:Q", title=unit), color=color)
     estimated = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["estimate", "lower bound"]))
     rule = estimated.mark_rule(strokeWidth=3).encode(x="low:Q", x2="high:Q", color=color)
     point = estimated.mark_point(filled=True, size=90, shape="diamond").encode(x="value:Q", color=color)
