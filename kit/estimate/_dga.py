@@ -24,6 +24,7 @@ from kit.estimate._common import _r
 from kit.estimate._histories import CaptureHistories
 
 _MAX_LISTS = 5
+_GRID_POINTS = 4_000
 
 
 @dataclass(frozen=True)
@@ -204,15 +205,21 @@ def bma(
 ) -> BmaResult:
     """Model-averaged posterior of N over all decomposable graphs (3-5 lists), as `dga::bma.cr`.
 
-    `delta` defaults to 2^-p (dga's suggested default); `n_missing` to 0..(10
-    times the documented count); `log_prior` to -log(N).
+    `delta` defaults to 2^-p (dga's suggested default); `log_prior` to -log(N);
+    `n_missing` to 0..10 times the documented count, on a grid of at most
+    about 4,000 points (every integer for small tables, evenly spaced beyond)
+    so that 822 graphs x the grid stays small in memory.
     """
     h = h.drop_empty_lists()
     p = h.t
     if not 3 <= p <= _MAX_LISTS:
         raise ValueError(f"model averaging over decomposable graphs is implemented for 3 to 5 lists, got {p}")
     delta = 2.0**-p if delta is None else float(delta)
-    missing = np.arange(0, 10 * h.n + 1) if n_missing is None else np.asarray(n_missing, dtype=float)
+    if n_missing is None:
+        step = max(1, -(-10 * h.n // _GRID_POINTS))
+        missing = np.arange(0, 10 * h.n + 1, step, dtype=float)
+    else:
+        missing = np.asarray(n_missing, dtype=float)
     y = _table(h)
     n = h.n
     total = missing + n

@@ -42,8 +42,8 @@ from kit.estimate._histories import (
 
 ASSUMPTIONS: dict[str, str] = {
     "closed_population": (
-        "Closed population: every unit (death, incident) could have been recorded by each list over the "
-        "same period and place; units outside that scope are not estimated."
+        "Closed population: everything counted (deaths, or incidents, as the lists define them) could have been "
+        "recorded by each list over the same period and place; what lies outside that scope is not estimated."
     ),
     "perfect_matching": (
         "Perfect matching: records of the same unit were linked across lists and different units were "
