@@ -185,6 +185,10 @@ def test_comparison_verdict_prefers_lcmcr_when_no_loglinear_model_fits() -> None
     assert readings[("ABA", "OSCE")].interval.low > 1  # the strongest positive dependence in these data
     assert "positively dependent" in readings[("ABA", "OSCE")].reading
     assert [row["method"].split(" ")[0] for row in c.table()][:3] == ["log-linear,", "LCMCR", "model"]
+    sim = simulate_histories(12_000, 4, seed=4).histories  # heterogeneity: every pair of lists looks dependent
+    averaged = bma(sim)
+    assert averaged.saturated_probability > 0.5 and averaged.warnings[0].code == "bma_saturated"
+    assert averaged.median < sim.n * 1.05  # the prior, not the data, places N near the documented count
 
 
 def test_chao_above_the_estimate_is_explained() -> None:

@@ -125,6 +125,8 @@ def _print_comparison(console: Console, comparison: dict[str, Any] | None, level
             f"Model averaging over decomposable graphs: {_fmt(averaged['median'])} ({pct} {_interval(averaged)}); "
             f"most probable graphs: {top}"
         )
+        for w in averaged.get("warnings") or []:
+            console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
     for d in comparison.get("dependence") or []:
         console.print(f"  dependence: {d['reading']}")
     console.print(f"[bold]Which to read:[/bold] {comparison['verdict']}")

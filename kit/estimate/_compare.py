@@ -38,7 +38,11 @@ class Comparison:
 
     @property
     def warnings(self) -> tuple[EstimateWarning, ...]:
-        return self.result.warnings + (self.lcmcr.warnings if self.lcmcr is not None else ())
+        return (
+            self.result.warnings
+            + (self.lcmcr.warnings if self.lcmcr is not None else ())
+            + (self.bma.warnings if self.bma is not None else ())
+        )
 
     def table(self) -> list[dict[str, object]]:
         """One row per method: estimate, interval and what it assumes (for a reader's table)."""

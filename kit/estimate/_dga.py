@@ -20,7 +20,7 @@ import numpy as np
 from scipy import special
 
 from kit.core import Range
-from kit.estimate._common import _r
+from kit.estimate._common import EstimateWarning, _r
 from kit.estimate._histories import CaptureHistories
 
 _MAX_LISTS = 5
@@ -154,6 +154,28 @@ class BmaResult:
         idx = np.argsort(-probs)[:k]
         return [(graph_label(self.graphs[i], self.lists), float(probs[i])) for i in idx]
 
+    @property
+    def saturated_probability(self) -> float:
+        """Posterior probability of the graph joining every list in one clique (nothing left to identify N)."""
+        p = len(self.lists)
+        return float(sum(w for g, w in zip(self.graphs, self.graph_probabilities, strict=True)
+                         if len(g.cliques) == 1 and len(g.cliques[0]) == p))
+
+    @property
+    def warnings(self) -> tuple[EstimateWarning, ...]:
+        sat = self.saturated_probability
+        if sat <= 0.5:
+            return ()
+        return (
+            EstimateWarning(
+                "bma_saturated",
+                f"Model averaging gives {sat:.0%} of its weight to the graph in which every list depends on every "
+                "other. Under that graph the table says nothing about the unseen, and the prior (delta) decides "
+                "the answer, which then sits near the documented count. Strong dependence everywhere is also "
+                "what unequal catchability looks like: read the latent-class (LCMCR) estimate instead.",
+            ),
+        )
+
     def to_dict(self) -> dict[str, object]:
         mass_at_end = float(self.posterior[-1] * len(self.N))
         return {
@@ -169,6 +191,7 @@ class BmaResult:
             "top_graphs": [{"graph": g, "probability": _r(p, 4)} for g, p in self.top_graphs()],
             "truncated_at": int(self.N[-1]),
             "tail_density_ratio": _r(mass_at_end),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 
