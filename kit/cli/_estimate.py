@@ -102,6 +102,48 @@ def _print_result(console: Console, result: dict[str, Any], title: str) -> None:
         console.print(f"  - {a}")
 
 
+def _print_comparison(console: Console, comparison: dict[str, Any] | None, level: float) -> None:
+    """LCMCR, model averaging, pairwise dependence and the verdict, from the JSON's `comparison`."""
+    if not comparison:
+        return
+    pct = f"{int(round(level * 100))}%"
+    latent = comparison.get("lcmcr")
+    if isinstance(latent, dict):
+        s = latent["settings"]
+        console.print(
+            f"[bold]LCMCR: {_fmt(latent['median'])}[/bold] (posterior median; mean {_fmt(latent['mean'])}; "
+            f"{pct} credible interval {_interval(latent)}); {s['chains']} chains x {s['samples']:,} samples "
+            f"(burn-in {s['burnin']:,}, thinned by {s['thin']}, K={s['K']}, seed {s['seed']}); "
+            f"R-hat {_fmt(latent['rhat'], '.3f')}, effective sample size {_fmt(latent['ess'])}"
+        )
+        for w in latent["warnings"]:
+            console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
+    averaged = comparison.get("bma")
+    if isinstance(averaged, dict):
+        top = "; ".join(f"{g['graph']} {g['probability']:.2f}" for g in averaged["top_graphs"][:3])
+        console.print(
+            f"Model averaging over decomposable graphs: {_fmt(averaged['median'])} ({pct} {_interval(averaged)}); "
+            f"most probable graphs: {top}"
+        )
+        for w in averaged.get("warnings") or []:
+            console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
+    for d in comparison.get("dependence") or []:
+        console.print(f"  dependence: {d['reading']}")
+    console.print(f"[bold]Which to read:[/bold] {comparison['verdict']}")
+
+
+def _lcmcr_options(
+    samples: int, burnin: int, thin: int, seed: int, chains: int, max_seconds: float
+) -> dict[str, object]:
+    for name, value, low in (("--samples", samples, 1), ("--burnin", burnin, 0), ("--thin", thin, 1),
+                             ("--chains", chains, 1)):
+        if value < low:
+            typer.echo(f"{name} must be at least {low}, got {value}", err=True)
+            raise typer.Exit(2)
+    return {"samples": samples, "burnin": burnin, "thin": thin, "seed": seed, "chains": chains,
+            "progress": None, "max_seconds": max_seconds}
+
+
 def register(app: typer.Typer) -> None:
     @app.command("estimate")
     def estimate_command(
@@ -120,6 +162,19 @@ def register(app: typer.Typer) -> None:
         count: Annotated[str, typer.Option("--count", help="Name of the count column.")] = "count",
         criterion: Annotated[str, typer.Option("--criterion", help="Model choice: aic or bic.")] = "aic",
         level: Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")] = 0.95,
+        model: Annotated[
+            str,
+            typer.Option("--model", help="loglinear (default); lcmcr: add the latent-class posterior and a verdict; "
+                         "all: also model averaging over decomposable graphs (3-5 lists)."),
+        ] = "loglinear",
+        samples: Annotated[int, typer.Option("--samples", help="LCMCR: posterior samples kept per chain.")] = 1000,
+        burnin: Annotated[int, typer.Option("--burnin", help="LCMCR: sweeps discarded first.")] = 10000,
+        thin: Annotated[int, typer.Option("--thin", help="LCMCR: keep every THIN-th sweep.")] = 100,
+        seed: Annotated[int, typer.Option("--seed", help="LCMCR: random seed (same seed, same draws).")] = 0,
+        chains: Annotated[int, typer.Option("--chains", help="LCMCR: independent chains compared by R-hat.")] = 4,
+        time_limit: Annotated[
+            float, typer.Option("--time-limit", help="LCMCR: refuse up front a run predicted to take longer (s).")
+        ] = 30.0,
     ) -> None:
         """Estimate how many units no list recorded (multiple systems estimation), with every model shown."""
         from rich.console import Console
@@ -136,12 +191,20 @@ def register(app: typer.Typer) -> None:
         if not 0 < level < 1:
             typer.echo(f"--level must be between 0 and 1 (e.g. 0.95), got {level}", err=True)
             raise typer.Exit(2)
+        if model not in ("loglinear", "lcmcr", "all"):
+            typer.echo(f"--model must be loglinear, lcmcr or all, got {model!r}", err=True)
+            raise typer.Exit(2)
+        options = _lcmcr_options(samples, burnin, thin, seed, chains, time_limit)
         try:
             columns = tuple(c.strip() for value in strata or () for c in value.split(",") if c.strip())
-            data = estimate_file(histories, count=count, strata=columns, criterion=criterion, level=level)
+            data = estimate_file(histories, count=count, strata=columns, criterion=criterion, level=level,
+                                 model=model, lcmcr_options=options)
         except InputError as exc:
             for problem in exc.problems:
                 typer.echo(str(problem), err=True)
+            raise typer.Exit(1) from None
+        except ValueError as exc:  # e.g. an LCMCR run refused up front as too slow, or no overlap to model
+            typer.echo(f"{histories}: {exc}", err=True)
             raise typer.Exit(1) from None
         if json_out:
             typer.echo(dumps(data))
@@ -149,11 +212,13 @@ def register(app: typer.Typer) -> None:
         console = Console(width=160)
         if data["result"] is not None:
             _print_result(console, data["result"], str(histories))  # type: ignore[arg-type]
+            _print_comparison(console, data["comparison"], level)  # type: ignore[arg-type]
             return
         stratified = data["stratified"]
         assert isinstance(stratified, dict)
         for item in stratified["strata"]:
             _print_result(console, item["result"], f"{histories} [{item['stratum']}]")
+            _print_comparison(console, item.get("comparison"), level)
             console.print()
         total = stratified["total"]
         console.print(
@@ -161,5 +226,11 @@ def register(app: typer.Typer) -> None:
             f"interval (sum of stratum intervals) {_interval(total['interval_sum'])}, "
             f"interval (independent strata) {_interval(total['interval_independent'])}"
         )
+        latent_total = stratified.get("lcmcr_total")
+        if isinstance(latent_total, dict):
+            console.print(
+                f"[bold]LCMCR total over strata: {_fmt(latent_total['median'])}[/bold] "
+                f"({_interval(latent_total)}; strata posteriors summed draw by draw)"
+            )
         for w in stratified["warnings"]:
             console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")

@@ -22,6 +22,7 @@ from kit.core import FILE, LINE, InputError, Problem, read_rows
 
 _COUNT = "count"
 _MAX_LISTS = 12
+_MAX_COUNT = 10**9  # more units than any casualty count; larger values overflow the models' arithmetic
 
 
 def _patterns(t: int) -> tuple[tuple[int, ...], ...]:
@@ -245,6 +246,11 @@ def _check_rows(
         else:
             if value < 0:
                 problems.append(Problem(name, line, count, f"must not be negative, got {raw!r}"))
+                ok = False
+            elif value > _MAX_COUNT:
+                problems.append(
+                    Problem(name, line, count, f"{raw[:40]!r} is more than {_MAX_COUNT:,} units: not a plausible count")
+                )
                 ok = False
         if ok and all(rec[col] == "0" for col in lists):
             problems.append(

@@ -20,14 +20,12 @@ Methods (see docs/ESTIMATE.md):
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import math
 import warnings as _pywarnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,16 +34,16 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from kit.core import Range
+from kit.estimate._common import EstimateWarning, _r
 from kit.estimate._histories import (
     CaptureHistories,
     HistoryFile,
-    read_histories,
 )
 
 ASSUMPTIONS: dict[str, str] = {
     "closed_population": (
-        "Closed population: every unit (death, incident) could have been recorded by each list over the "
-        "same period and place; units outside that scope are not estimated."
+        "Closed population: everything counted (deaths, or incidents, as the lists define them) could have been "
+        "recorded by each list over the same period and place; what lies outside that scope is not estimated."
     ),
     "perfect_matching": (
         "Perfect matching: records of the same unit were linked across lists and different units were "
@@ -73,37 +71,17 @@ _UNBOUNDED_FACTOR = 1000.0
 _PROFILE_ALL_UP_TO = 64
 _PROFILE_TOP = 12
 _EXHAUSTIVE_UP_TO = 1024
+_PROFILE_TOP_UP_TO_LISTS = 6
+LOGLINEAR_MAX_LISTS = 8  # beyond this the forward search alone takes minutes (issue 16: 12 lists, 295 s)
 
 
 # -- results ---------------------------------------------------------------
-
-
-def _r(x: float | None, nd: int = 3) -> float | None:
-    """Fixed float formatting for output: rounded, and None for undefined or infinite values."""
-    if x is None or not math.isfinite(float(x)):
-        return None
-    value = round(float(x), nd)
-    return 0.0 if value == 0 else value
 
 
 def _range_dict(r: Range | None) -> dict[str, float | None]:
     if r is None:
         return {"low": None, "high": None}
     return {"low": _r(r.low), "high": _r(r.high)}
-
-
-@dataclass(frozen=True)
-class EstimateWarning:
-    """A caveat in words, with a stable code for machines."""
-
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -762,11 +740,13 @@ def loglinear(
     chosen_aic = min(ok, key=lambda f: (f.aic, f.n_params)).name if ok else None
     chosen_bic = min(ok, key=lambda f: (f.bic, f.n_params)).name if ok else None
     if profile == "auto":
-        wanted = (
-            {f.name for f in ok}
-            if len(fitted) <= _PROFILE_ALL_UP_TO
-            else {f.name for f in sorted(ok, key=lambda f: f.aic)[:_PROFILE_TOP]} | {chosen_bic}
-        )
+        if len(fitted) <= _PROFILE_ALL_UP_TO:
+            wanted = {f.name for f in ok}
+        elif h.t <= _PROFILE_TOP_UP_TO_LISTS:
+            wanted = {f.name for f in sorted(ok, key=lambda f: f.aic)[:_PROFILE_TOP]}
+            wanted |= {n for n in (chosen_bic,) if n}
+        else:  # each profile refits on 2^t cells dozens of times: only the two chosen models
+            wanted = {n for n in (chosen_aic, chosen_bic) if n}
     elif profile:
         wanted = {f.name for f in ok}
     else:
@@ -791,6 +771,12 @@ def _replace(fit: ModelFit, **changes: object) -> ModelFit:
 
 
 # -- warnings ------------------------------------------------------------------
+
+
+def _some(items: Sequence[str], shown: int = 8) -> str:
+    """The first few of a long list, then how many more (12 lists have 4,095 cells)."""
+    more = len(items) - shown
+    return "; ".join(items[:shown]) + (f"; and {more:,} more" if more > 0 else "")
 
 
 def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
@@ -827,7 +813,7 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
         out.append(
             EstimateWarning(
                 "empty_cell",
-                "Empty cells (no unit with this history): " + "; ".join(empty) + ". Models with an interaction "
+                "Empty cells (no unit with this history): " + _some(empty) + ". Models with an interaction "
                 "between the lists involved may not be identified (Chan, Silverman & Vincent 2021).",
             )
         )
@@ -835,7 +821,7 @@ def _data_warnings(h: CaptureHistories) -> list[EstimateWarning]:
         out.append(
             EstimateWarning(
                 "sparse_cell",
-                f"Sparse cells (fewer than {_SPARSE} units): " + "; ".join(sparse) + ". Estimates that rest on "
+                f"Sparse cells (fewer than {_SPARSE} units): " + _some(sparse) + ". Estimates that rest on "
                 "these cells are unstable.",
             )
         )
@@ -891,7 +877,78 @@ def _model_warnings(ll: LoglinearResult) -> list[EstimateWarning]:
     return out
 
 
+# -- fit against the saturated model, and Chao above the estimate ------------------
+
+_FIT_P = 0.05
+
+
+def fit_p_value(model: ModelFit) -> float | None:
+    """P(chi2_df >= deviance): small values mean the model does not reproduce the observed cells."""
+    if model.df <= 0:
+        return None
+    return float(stats.chi2.sf(model.deviance, model.df))
+
+
+def fit_warnings(ll: LoglinearResult, criterion: str = "aic") -> list[EstimateWarning]:
+    """'No log-linear model fits these data' when every estimable model with free df is rejected at 5%."""
+    testable = [m for m in ll.models if m.estimable and m.df > 0]
+    out: list[EstimateWarning] = []
+    chosen = ll.chosen(criterion)
+    if testable and all((fit_p_value(m) or 0.0) < _FIT_P for m in testable):
+        best = max(testable, key=lambda m: fit_p_value(m) or 0.0)
+        saturated = any(m.estimable and m.df == 0 for m in ll.models)
+        out.append(
+            EstimateWarning(
+                "no_loglinear_fit",
+                "No log-linear model fits these data: every model that can be tested against the saturated model "
+                f"is rejected (the best, {best.name}, has deviance {best.deviance:.1f} on {best.df} degrees of "
+                f"freedom, p = {fit_p_value(best):.2g})"
+                + (" and the one that fits exactly has no degrees of freedom left to test it" if saturated else "")
+                + ". Its interval describes sampling error under a model the data reject; the real uncertainty is "
+                "larger. Capture probabilities probably differ between units (heterogeneity) in ways pairwise "
+                "terms do not capture: read the latent-class (LCMCR) estimate beside it.",
+            )
+        )
+    elif chosen is not None and chosen.df > 0 and (fit_p_value(chosen) or 1.0) < _FIT_P:
+        out.append(
+            EstimateWarning(
+                "chosen_model_misfit",
+                f"The chosen model {chosen.name} does not fit the observed cells (deviance {chosen.deviance:.1f} on "
+                f"{chosen.df} degrees of freedom, p = {fit_p_value(chosen):.2g}); its interval understates the "
+                "uncertainty.",
+            )
+        )
+    return out
+
+
+def chao_warning(lb: float | None, estimate: float | None) -> EstimateWarning | None:
+    """Explain in words when Chao's 'lower bound' sits above the chosen estimate (it is not a hard floor)."""
+    if lb is None or estimate is None or lb <= estimate:
+        return None
+    return EstimateWarning(
+        "chao_above_estimate",
+        f"Chao's lower bound ({lb:,.0f}) is above the estimate ({estimate:,.0f}). The bound is a floor only "
+        "when lists record independently of each other once each unit's own catchability is allowed for; it "
+        "compares units seen once with units seen twice. When lists tend to record different units (negative "
+        "dependence, e.g. sources that divide the ground between them), more units are seen once than "
+        "heterogeneity alone would produce, the bound overshoots, and a log-linear model with negative "
+        "interaction terms gives a lower figure. Neither number is then a safe floor: the gap says the assumed "
+        "dependence between lists decides the answer.",
+    )
+
+
 # -- the whole estimate -------------------------------------------------------
+
+
+def _too_many_lists(h: CaptureHistories) -> EstimateWarning:
+    pairs = h.t * (h.t - 1) // 2
+    return EstimateWarning(
+        "too_many_lists_for_loglinear",
+        f"{h.t} lists make {2**h.t - 1:,} cells and {pairs} pairwise terms: the log-linear search would fit "
+        f"hundreds of models on all those cells and take many minutes, so it was not run (the kit runs it for up "
+        f"to {LOGLINEAR_MAX_LISTS} lists). The latent-class model (--model lcmcr) works on the histories actually "
+        "seen; or merge lists that record in the same way.",
+    )
 
 
 def estimate(
@@ -928,9 +985,12 @@ def estimate(
         assumptions = ("closed_population", "perfect_matching", "independence_two_lists", "chao_lower_bound")
     else:
         two = pairwise_two_list(h, level=level)
-        if not zero:
+        if h.t > LOGLINEAR_MAX_LISTS and not zero:
+            warns.append(_too_many_lists(h))
+        elif not zero:
             ll = loglinear(h, level=level, profile=profile)
             warns.extend(_model_warnings(ll))
+            warns.extend(fit_warnings(ll, criterion))
             chosen = ll.chosen(criterion)
             if chosen is not None:
                 method, model = "loglinear", chosen.name
@@ -948,9 +1008,11 @@ def estimate(
             interval=None,
             note="lists are nested: units 'seen twice' are shared by construction, so Chao's bound is not meaningful",
         )
-    if est is None and not any(
-        w.code in ("zero_overlap", "no_data", "no_model", "list_contains_others") for w in warns
-    ):
+    above = chao_warning(chao_est.lower_bound, est)
+    if above is not None:
+        warns.append(above)
+    settled = ("zero_overlap", "no_data", "no_model", "list_contains_others", "too_many_lists_for_loglinear")
+    if est is None and not any(w.code in settled for w in warns):
         warns.append(EstimateWarning("undefined", "No estimate could be made from this table."))
     return EstimateResult(
         histories=h,
@@ -1033,45 +1095,6 @@ def estimate_strata(
 
 # -- stable JSON -------------------------------------------------------------------
 
-JSON_SCHEMA = "casualty-kit.estimate/1"
-
-
-def estimate_file(
-    path: str | Path,
-    *,
-    count: str = "count",
-    strata: Sequence[str] = (),
-    criterion: str = "aic",
-    level: float = 0.95,
-    profile: bool | str = "auto",
-) -> dict[str, object]:
-    """Read, validate and estimate a capture-history CSV; the dict behind `kit estimate --json`.
-
-    Shape (documented in docs/ESTIMATE.md, stable within schema version 1):
-    `{"schema", "input": {"file", "sha256", "count_column", "strata_columns"},
-    "result": EstimateResult.to_dict() | None, "stratified": StratifiedResult.to_dict() | None}`.
-    """
-    hf = read_histories(path, count=count, strata=strata)
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    out: dict[str, object] = {
-        "schema": JSON_SCHEMA,
-        "input": {
-            "file": str(path),
-            "sha256": digest,
-            "count_column": count,
-            "strata_columns": list(strata),
-            "lists": list(hf.lists),
-            "rows": len(hf.frame),
-        },
-        "result": None,
-        "stratified": None,
-    }
-    if strata:
-        out["stratified"] = estimate_strata(hf, criterion=criterion, level=level, profile=profile).to_dict()
-    else:
-        out["result"] = estimate(hf.histories(), criterion=criterion, level=level, profile=profile).to_dict()
-    return out
-
 
 def dumps(data: dict[str, object]) -> str:
     """Stable JSON text: sorted keys, two-space indent, floats already rounded to 3 decimals, no NaN."""
@@ -1091,7 +1114,8 @@ def describe(result: EstimateResult) -> str:
     lists = ", ".join(f"{name} ({count:,})" for name, count in h.list_totals().items())
     head = f"{h.n:,} distinct units are documented on {h.t} lists: {lists}."
     if result.estimate is None or result.interval is None:
-        main = ("zero_overlap", "list_contains_others", "no_data", "no_model", "undefined")
+        main = ("zero_overlap", "list_contains_others", "no_data", "no_model", "too_many_lists_for_loglinear",
+                "undefined")
         reason = next((w.message for w in result.warnings if w.code in main), "")
         return f"{head} No estimate of the undocumented can be made from these data. {reason}".strip()
     pct = f"{result.level * 100:g}%"

@@ -10,7 +10,7 @@ chosen one highlighted). Builders are pure functions of tidy frames; the
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import pandas as pd
@@ -33,8 +33,31 @@ def _finite(x: object) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def estimate_chart_frame(result: EstimateResult) -> pd.DataFrame:
-    """Rows: each list's documented count, the union, the chosen estimate and Chao's lower bound."""
+def _bayes_rows(comparison: Any) -> list[dict[str, object]]:
+    """LCMCR and model-averaging posteriors as chart rows (median and credible interval)."""
+    rows: list[dict[str, object]] = []
+    for label, post, detail, note in (
+        ("LCMCR posterior median", comparison.lcmcr, "lcmcr",
+         "latent classes of units with unequal catchability; lists independent within a class"),
+        ("model averaging (graphs)", comparison.bma, "dga_bma",
+         "averaged over decomposable graphs of list dependence; units equally catchable"),
+    ):
+        if post is None:
+            continue
+        iv = post.interval
+        rows.append(dict(label=label, kind="estimate", value=post.median, low=_finite(iv.low), high=_finite(iv.high),
+                         detail=detail, method=detail, interval=format_range(iv.low, iv.high) + " (credible)",
+                         note=note))
+    return rows
+
+
+def estimate_chart_frame(data: EstimateResult | Any) -> pd.DataFrame:
+    """Rows: each list's documented count, the union, the chosen estimate and Chao's lower bound.
+
+    Given a comparison (`kit.estimate.compare_methods`), the LCMCR and model-averaging
+    posteriors are added as estimates beside the log-linear one.
+    """
+    result = data.result if hasattr(data, "result") else data  # a comparison holds the EstimateResult
     rows: list[dict[str, object]] = []
     assumptions = " ".join(result.assumptions)
     for name, count in result.histories.list_totals().items():
@@ -63,18 +86,24 @@ def estimate_chart_frame(result: EstimateResult) -> pd.DataFrame:
             interval="" if iv is None else format_range(iv.low, iv.high) + " (log-normal)",
             note="a lower bound under unequal catchability; it ignores which lists saw a unit",
         ))
+    if hasattr(data, "result"):
+        rows.extend(_bayes_rows(data))
     frame = pd.DataFrame(rows)
     frame["value_text"] = frame["value"].map(lambda v: format_figure(round(float(v))))
     return frame
 
 
 def documented_vs_estimate_chart(
-    data: EstimateResult | pd.DataFrame,
+    data: EstimateResult | Any,
     *,
     title: str = "Documented counts and the estimated total",
     width: int = 520,
+    unit: str = "documented units",
 ) -> alt.LayerChart:
-    """Bars for what each list and their union documented; a point and interval for the estimate(s)."""
+    """Bars for what each list and their union documented; a point and interval for the estimate(s).
+
+    `unit` names what is counted on the axis (e.g. "people killed", "incidents").
+    """
     frame = data if isinstance(data, pd.DataFrame) else estimate_chart_frame(data)
     order = list(frame["label"])
     tooltip = [
@@ -95,7 +124,7 @@ def documented_vs_estimate_chart(
     )
     documented = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["list", "union"])).mark_bar(
         height=16
-    ).encode(x=alt.X("value:Q", title="units (deaths, incidents)"), color=color)
+    ).encode(x=alt.X("value:Q", title=unit), color=color)
     estimated = base.transform_filter(alt.FieldOneOfPredicate(field="kind", oneOf=["estimate", "lower bound"]))
     rule = estimated.mark_rule(strokeWidth=3).encode(x="low:Q", x2="high:Q", color=color)
     point = estimated.mark_point(filled=True, size=90, shape="diamond").encode(x="value:Q", color=color)

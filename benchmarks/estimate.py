@@ -1,0 +1,101 @@
+"""Benchmark: LCMCR speed on the Kosovo table, and recovery of known N over simulated populations.
+
+1. Speed: four lists, 4,400 records (Kosovo, LCMCR's `kosovo_aggregate`), 10,000 burn-in and 1,000
+   samples thinned by 100, the R package's example settings; the time of one chain and of all
+   chains, against a 30 s limit (the R package's C++ sampler takes about 20 s for one chain).
+2. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
+   capture); the share of 95% intervals that cover the true N (target >= 90%) and the median
+   relative error, LCMCR beside the log-linear AIC choice on the same data.
+
+    .venv/bin/python benchmarks/estimate.py [--replicates 50] [--chains 2] [--limit 30] [--skip-recovery]
+
+Exits non-zero on FAIL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kit.estimate import lcmcr, loglinear, read_histories, simulate_histories  # noqa: E402
+
+KOSOVO = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimate" / "kosovo_2002_lcmcr.csv"
+
+
+def speed(limit: float, chains: int) -> bool:
+    h = read_histories(KOSOVO).histories()
+    lcmcr(h, burnin=10, samples=2, thin=1, chains=1)  # compile once (numba caches it on disk after the first run)
+    t0, c0 = time.perf_counter(), time.process_time()
+    one = lcmcr(h, chains=1, seed=1)
+    t_one, c_one = time.perf_counter() - t0, time.process_time() - c0
+    t0 = time.perf_counter()
+    many = lcmcr(h, chains=chains, seed=1)
+    t_many = time.perf_counter() - t0
+    ok = t_many <= limit
+    print(f"speed: Kosovo, {h.t} lists, {h.n:,} records, 10,000 burn-in + 1,000 x 100 sweeps per chain")
+    print(f"  one chain: {t_one:.1f} s wall, {c_one:.1f} s CPU (the load-independent figure; median "
+          f"{one.median:,.0f}); {chains} chains in parallel threads: {t_many:.1f} s wall "
+          f"(median {many.median:,.0f}, 95% {many.interval.low:,.0f}-{many.interval.high:,.0f}, "
+          f"R-hat {many.rhat:.3f}, ESS {many.ess:,.0f})")
+    print(f"  limit {limit:g} s: {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
+def recovery(replicates: int, chains: int) -> bool:
+    covered = 0
+    ll_covered = 0
+    ll_defined = 0
+    errors: list[float] = []
+    ll_errors: list[float] = []
+    t0 = time.perf_counter()
+    for rep in range(replicates):
+        rng = np.random.default_rng(10_000 + rep)
+        t, n = int(rng.integers(3, 7)), int(rng.integers(1_000, 20_001))
+        sim = simulate_histories(n, t, seed=10_000 + rep)
+        r = lcmcr(sim.histories, chains=chains, seed=rep)
+        hit = r.interval.low <= n <= r.interval.high
+        covered += hit
+        errors.append(abs(r.median - n) / n)
+        chosen = loglinear(sim.histories, profile=False).chosen("aic")
+        ll = "undefined"
+        if chosen is not None and chosen.estimate is not None and chosen.interval is not None:
+            ll_defined += 1
+            ll_errors.append(abs(chosen.estimate - n) / n)
+            ll_covered += chosen.interval.low <= n <= chosen.interval.high
+            ll = f"{chosen.estimate:,.0f} ({chosen.interval.low:,.0f}-{chosen.interval.high:,.0f})"
+        print(f"  {rep + 1:3d}: {t} lists, N {n:,}, seen {sim.histories.n:,}; LCMCR {r.median:,.0f} "
+              f"({r.interval.low:,.0f}-{r.interval.high:,.0f}) {'covers' if hit else 'MISSES'}, R-hat {r.rhat:.3f}; "
+              f"log-linear AIC {ll}", flush=True)
+    share = covered / replicates
+    ok = share >= 0.9
+    print(f"recovery: {replicates} populations in {time.perf_counter() - t0:.0f} s")
+    print(f"  LCMCR 95% interval covers N in {covered}/{replicates} ({share:.0%}); median relative error "
+          f"{np.median(errors):.1%}")
+    if ll_defined:
+        print(f"  log-linear AIC: covers N in {ll_covered}/{ll_defined} ({ll_covered / ll_defined:.0%}); median "
+              f"relative error {np.median(ll_errors):.1%}")
+    print(f"  target >= 90% coverage: {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=50)
+    parser.add_argument("--chains", type=int, default=2)
+    parser.add_argument("--limit", type=float, default=30.0)
+    parser.add_argument("--skip-recovery", action="store_true")
+    args = parser.parse_args()
+    ok = speed(args.limit, args.chains)
+    if not args.skip_recovery:
+        ok = recovery(args.replicates, args.chains) and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
