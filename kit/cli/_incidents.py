@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kit.cli._text import terminal_safe
+
 if TYPE_CHECKING:
     from kit.incidents import LoadedIncidents
 
@@ -34,6 +36,19 @@ def _load(path: Path, fmt: str) -> LoadedIncidents:
         return load_incidents(path, fmt)
 
 
+def _warn_unmapped(result: LoadedIncidents, max_warnings: int) -> None:
+    """The place names the gazetteer does not know, most frequent first (stderr: warnings, not failures)."""
+    names = result.unmapped_names()
+    if not len(names):
+        return
+    typer.echo(f"warning: {len(result.unmapped)} row(s) kept with an empty country/governorate "
+               f"({len(names)} distinct name(s) not in the gazetteer or ambiguous):", err=True)
+    for row in names.head(max_warnings).itertuples(index=False):
+        typer.echo(terminal_safe(f"  {row.field}: {row.name!r} ({row.rows} row(s))"), err=True)
+    if len(names) > max_warnings:
+        typer.echo(f"  ... and {len(names) - max_warnings} more", err=True)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `incidents` sub-app (`kit incidents validate`)."""
     sub = typer.Typer(
@@ -50,38 +65,43 @@ def register(app: typer.Typer) -> None:
         ],
         max_warnings: Annotated[int, typer.Option(help="How many unmapped place names to list.")] = 30,
     ) -> None:
-        """Load FILE; print loaded/rejected counts and each rejected row; exit 1 if any row is rejected."""
+        """Load FILE; print counts, each rejected and each flagged row; exit 1 only if a row is rejected.
+
+        Rows kept with a quality flag (the source's own inconsistencies: a range whose
+        bounds disagree, an impossible coordinate set aside) do not fail the check.
+        """
         # here, not at module top: kit.incidents loads pandas and pyarrow; `kit --help` must not
         from kit.incidents import FORMATS, IncidentFileError
 
         if not file.exists():
-            typer.echo(f"{file}:0: (file): no such file", err=True)
+            typer.echo(terminal_safe(f"{file}:0: (file): no such file"), err=True)
+            raise typer.Exit(1)
+        if file.is_dir():
+            typer.echo(terminal_safe(f"{file}:0: (file): is a folder; give one incident CSV file"), err=True)
             raise typer.Exit(1)
         if format not in FORMATS and not format.endswith((".yaml", ".yml")):
             typer.echo(
-                f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)",
+                terminal_safe(
+                    f"{file}:0: format: unknown format {format!r} (expected {', '.join(FORMATS)} or a mapping .yaml)"
+                ),
                 err=True,
             )
             raise typer.Exit(2)
         try:
             result = _load(file, format)
         except IncidentFileError as exc:
-            typer.echo(str(exc), err=True)
+            typer.echo(terminal_safe(str(exc)), err=True)
             raise typer.Exit(1) from None
-        typer.echo(
-            f"{result.frame['source_file'].iloc[0] if len(result.frame) else file}: {result.rows_in} row(s) in, "
-            f"{result.rows_loaded} loaded, {result.rows_rejected} rejected (format {format})"
-        )
+        where = result.frame["source_file"].iloc[0] if len(result.frame) else file
+        typer.echo(terminal_safe(
+            f"{where}: {result.rows_in} row(s) in, {result.rows_loaded} loaded, {result.rows_flagged} flagged, "
+            f"{result.rows_rejected} rejected (format {format})"
+        ))
         for problem in result.problems:
-            typer.echo(str(problem))
-        names = result.unmapped_names()
-        if len(names):
-            typer.echo(f"warning: {len(result.unmapped)} row(s) kept with an empty country/governorate "
-                       f"({len(names)} distinct name(s) not in the gazetteer or ambiguous):", err=True)
-            for row in names.head(max_warnings).itertuples(index=False):
-                typer.echo(f"  {row.field}: {row.name!r} ({row.rows} row(s))", err=True)
-            if len(names) > max_warnings:
-                typer.echo(f"  ... and {len(names) - max_warnings} more", err=True)
+            typer.echo(terminal_safe(str(problem)))
+        for problem in result.flags:
+            typer.echo(terminal_safe(f"{problem} [row kept, flagged]"))
+        _warn_unmapped(result, max_warnings)
         if result.rows_rejected:
             raise typer.Exit(1)
 

@@ -18,6 +18,7 @@ from kit.core._dates import (
     date_text,
     parse_partial_date,
     partial_date_start,
+    two_digit_year,
 )
 from kit.core._interval import Range, RangeError
 from kit.core._paths import INVESTIGATION_ENV, data_dir, load_investigation, repo_root, shared_dir
@@ -56,4 +57,5 @@ __all__ = [
     "repo_root",
     "safe_url",
     "shared_dir",
+    "two_digit_year",
 ]

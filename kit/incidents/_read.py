@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kit.core import display_name
+from kit.incidents._plausible import DEFAULT_PLAUSIBILITY, Plausibility, outside_country, outside_window
 from kit.incidents._schema import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -510,6 +511,26 @@ class Checks:
         self.bad = np.zeros(n, dtype=bool)
         self.field = np.empty(n, dtype=object)
         self.message = np.empty(n, dtype=object)
+        self.flags: dict[int, list[tuple[str, str]]] = {}  # row -> (field, message): kept, with a quality flag
+
+    def flag(self, mask: pd.Series | np.ndarray, field: str, message: str, *values: pd.Series) -> None:
+        """Keep the rows in `mask` but record a quality flag naming the field and the problem.
+
+        For problems that come from the source itself (its own low/best/high
+        disagree, an impossible coordinate): the row is a real event the user
+        cannot fix, so the loader sets the bad value aside and the row stays.
+        """
+        m = np.asarray(mask, dtype=bool)
+        if not m.any():
+            return
+        idx = np.flatnonzero(m)
+        if values:
+            cols = [v.iloc[idx].tolist() for v in values]
+            messages = [message.format(*row) for row in zip(*cols, strict=True)]
+        else:
+            messages = [message] * len(idx)
+        for i, msg in zip(idx.tolist(), messages, strict=True):
+            self.flags.setdefault(i, []).append((field, msg))
 
     def reject(self, mask: pd.Series | np.ndarray, field: str, message: str, *values: pd.Series) -> None:
         """Mark rows in `mask` (not already rejected) with field and message.
@@ -541,18 +562,30 @@ class Checks:
         count: bool = False,
         lo: float | None = None,
         hi: float | None = None,
+        keep: bool = False,
     ) -> pd.Series:
-        """Parse numbers (blank -> NA); bad, negative or fractional (counts) or out-of-range values are rejected."""
+        """Parse numbers (blank -> NA); bad, negative or fractional (counts) or out-of-range values are rejected.
+
+        With `keep` the row stays instead: the value is set aside (NA) and the
+        row flagged, for fields whose problem does not make the record unreadable.
+        """
         values, bad, raw = _parse_numbers(s, decimal=decimal, thousands=thousands)
-        self.reject(bad, field, "'{0}' is not a number", s)
         given = ~np.isnan(raw)
+        problems = [(bad, "'{0}' is not a number")]
         if count:
-            self.reject(given & (raw < 0), field, "'{0}' is negative; a count cannot be below 0", s)
-            self.reject(given & (np.floor(np.where(given, raw, 0.0)) != raw), field, "'{0}' is not a whole number", s)
+            problems.append((given & (raw < 0), "'{0}' is negative; a count cannot be below 0"))
+            problems.append((given & (np.floor(np.where(given, raw, 0.0)) != raw), "'{0}' is not a whole number"))
         if lo is not None and hi is not None:
-            out = given & ((raw < lo) | (raw > hi))
-            self.reject(out, field, "'{0}' is out of range (" + f"{lo:g} to {hi:g})", s)
-        return values
+            problems.append((given & ((raw < lo) | (raw > hi)), "'{0}' is out of range (" + f"{lo:g} to {hi:g})"))
+        if not keep:
+            for mask, message in problems:
+                self.reject(mask, field, message, s)
+            return values
+        aside = np.zeros(len(s), dtype=bool)
+        for mask, message in problems:
+            self.flag(mask & ~aside, field, message + "; value set aside", s)
+            aside |= mask
+        return values.where(~pd.Series(aside, index=values.index)) if aside.any() else values
 
     def dates(self, s: pd.Series, field: str, formats: Sequence[str], expect: str) -> pd.Series:
         """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected."""
@@ -563,6 +596,9 @@ class Checks:
                 if not todo.any():
                     break
                 parsed = pd.to_datetime(u.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
+                if "%y" in fmt:  # strptime puts 00-68 in 20xx; a record describes the past
+                    future = (parsed > pd.Timestamp.today()).fillna(False)
+                    parsed = parsed.where(~future, parsed - pd.DateOffset(years=100))
                 hit = todo & parsed.notna()
                 out = out.where(~hit, parsed)
                 todo = todo & ~hit
@@ -577,6 +613,40 @@ class Checks:
         """Reject rows where low > high (both given)."""
         bad = (low > high).fillna(False)
         self.reject(bad, field, _brace(what) + " {0:g} is greater than " + _brace(other) + " {1:g}", low, high)
+
+    def widened(
+        self, values: Sequence[pd.Series], names: Sequence[str], fields: Sequence[str]
+    ) -> list[pd.Series]:
+        """low <= [best <=] high as the source states them; where they disagree, keep the row, flagged.
+
+        The range is widened to cover every stated value (low = the smallest,
+        high = the largest; best, when given, stays and now lies inside), so no
+        death the source records drops out of a total, and the flag names the
+        disagreement in the source's own terms (e.g. `best 28 is greater than high 27`).
+        """
+        out = list(values)
+        given = [~v.isna().to_numpy(dtype=bool) for v in values]
+        raw = [v.to_numpy(dtype="float64", na_value=np.nan) for v in values]
+        flagged = np.zeros(len(values[0]), dtype=bool)
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                bad = given[i] & given[j] & (np.nan_to_num(raw[i]) > np.nan_to_num(raw[j])) & ~flagged
+                if bad.any():
+                    self.flag(
+                        bad, fields[i],
+                        _brace(names[i]) + " {0:g} is greater than " + _brace(names[j])
+                        + " {1:g} (as the source states them); range widened to cover both",
+                        values[i], values[j],
+                    )
+                    flagged |= bad
+        if flagged.any():
+            lo_raw = np.fmin.reduce(np.vstack(raw), axis=0)
+            hi_raw = np.fmax.reduce(np.vstack(raw), axis=0)
+            first, last = out[0], out[-1]
+            # only a bound the source gave moves: a blank stays blank (never a figure it did not state)
+            out[0] = first.where(~(flagged & given[0]), pd.Series(lo_raw, index=first.index).astype(first.dtype))
+            out[-1] = last.where(~(flagged & given[-1]), pd.Series(hi_raw, index=last.index).astype(last.dtype))
+        return out
 
     def vocabulary(
         self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None
@@ -711,13 +781,18 @@ def finish(
     unmapped: list[Problem] | None = None,
     extras: Sequence[str] = (),
     id_field: str = "source_id",
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
-    """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract."""
+    """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract.
+
+    Rows kept with a quality flag carry it in `quality_flags` (`field: message`, `; `-separated).
+    """
     n = len(table)
     frame = pd.DataFrame({c: columns[c] for c in (*INCIDENT_COLUMNS, *extras) if c in columns}, index=range(n))
     frame["source_file"] = table.file
     frame["source_line"] = table.lines
     frame = frame[[*INCIDENT_COLUMNS, *(c for c in extras if c in frame.columns)]]
+    plausible(frame, checks, plausibility or DEFAULT_PLAUSIBILITY)
 
     # encoding-damaged lines
     if table.bad_lines:
@@ -779,6 +854,7 @@ def finish(
     for c in ("source_file", "field", "message", "raw"):
         rejected[c] = rejected[c].astype(str)
 
+    frame["quality_flags"] = _flag_texts(checks, n)
     loaded = take_rows(frame, ~checks.bad) if len(bad_idx) else frame
     if not len(loaded):
         base = empty_incidents()
@@ -786,8 +862,59 @@ def finish(
             if c in frame.columns:
                 base[c] = frame[c].iloc[:0].reset_index(drop=True)
         loaded = base
+        loaded["quality_flags"] = pd.Series(dtype=str)
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
+    flags = [
+        Problem(table.file, int(table.lines[i]), fld, msg)
+        for i, found in sorted(checks.flags.items())
+        if not checks.bad[i]
+        for fld, msg in found
+    ]
     validate_incidents(loaded, inplace=True)
-    return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped)
+    return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=flags)
+
+
+def _flag_texts(checks: Checks, n: int) -> pd.Series:
+    """The `quality_flags` column: "" for clean rows, else `field: message; ...` (one code per flagged row)."""
+    codes = np.zeros(n, dtype=np.int64)
+    names = [""]
+    for i, found in sorted(checks.flags.items()):
+        codes[i] = len(names)
+        names.append("; ".join(f"{fld}: {msg}" for fld, msg in found))
+    return labels(codes, names)
+
+
+_COUNTS = (
+    "civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high",
+    "deaths_low", "deaths_best", "deaths_high",
+)
+
+
+def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility) -> None:
+    """Flag (and set aside where unusable) dates outside the window, coordinates outside the country, huge counts."""
+    window = outside_window(frame["date_start"], frame["date_end"], p)
+    checks.flag(
+        window, "date_start",
+        "{0:%Y-%m-%d} to {1:%Y-%m-%d} lies outside the plausible window "
+        + f"{p.earliest:%Y-%m-%d} to {p.last_day():%Y-%m-%d}; kept as stated",
+        frame["date_start"], frame["date_end"],
+    )
+    outside, swapped = outside_country(frame["lat"], frame["lon"], frame["country"])
+    if outside.any():
+        checks.flag(outside & swapped, "lat", "{0:g}, {1:g} is outside {2} but inside it once swapped "
+                    "(lat/lon swapped?); coordinates set aside", frame["lat"], frame["lon"], frame["country"])
+        checks.flag(outside & ~swapped, "lat", "{0:g}, {1:g} is outside the bounding box of {2} "
+                    "(near a border, or the country is wrong?); kept as stated", frame["lat"], frame["lon"],
+                    frame["country"])
+        frame.loc[swapped, ["lat", "lon"]] = np.nan
+    for col in _COUNTS:
+        if col not in frame.columns:
+            continue
+        v = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+        huge = ~np.isnan(v) & (v > p.count_ceiling)
+        if huge.any():
+            checks.flag(huge, col, "{0:g} is above the plausible ceiling of "
+                        + f"{p.count_ceiling:,.0f} for one record; value set aside", frame[col])
+            frame[col] = frame[col].where(~pd.Series(huge, index=frame.index))

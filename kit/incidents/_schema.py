@@ -56,6 +56,8 @@ EXTRA_COLUMNS: dict[str, str] = {
     "deaths_high": "all deaths, high estimate (UCDP `high`); not only civilians",
     "event_clarity": "UCDP event_clarity: 1 = a clear event, 2 = an aggregate report",
     "notes": "free text the source attaches to the row (ACLED notes, Dutch MoD comment)",
+    "quality_flags": "problems in the source's own values, `field: message; ...` (the row is kept, the value set "
+    "aside or its range widened); empty when the row is clean. Every loader adds it",
 }
 """Optional columns some loaders add after INCIDENT_COLUMNS; the contract allows but does not require them."""
 
@@ -319,6 +321,8 @@ class LoadedIncidents:
     rejected: pd.DataFrame
     rows_in: int
     unmapped: list[Problem] = field(default_factory=list)
+    flags: list[Problem] = field(default_factory=list)
+    """Quality flags on loaded rows (a row may carry several): kept, with the bad value set aside or widened."""
 
     def __post_init__(self) -> None:
         if self.rows_in != len(self.frame) + len(self.rejected):  # pragma: no cover - loader bug
@@ -334,13 +338,20 @@ class LoadedIncidents:
     def rows_rejected(self) -> int:
         return len(self.rejected)
 
+    @property
+    def rows_flagged(self) -> int:
+        """Loaded rows that carry at least one quality flag."""
+        if "quality_flags" not in self.frame.columns:
+            return 0
+        return int((self.frame["quality_flags"].astype(str) != "").sum())
+
     def summary(self) -> str:
         """One line for notebooks and logs: where the rows went."""
         files = sorted(set(self.frame["source_file"]) | set(self.rejected["source_file"]))
         where = files[0] if len(files) == 1 else f"{len(files)} file(s)"
         return (
-            f"{where}: {self.rows_in} row(s) in, {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
-            f"{len(self.unmapped)} kept with an unmapped place"
+            f"{where}: {self.rows_in} row(s) in, {self.rows_loaded} loaded ({self.rows_flagged} flagged), "
+            f"{self.rows_rejected} rejected, {len(self.unmapped)} kept with an unmapped place"
         )
 
     @property

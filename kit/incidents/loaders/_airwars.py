@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kit.incidents._places import GazetteerLike, resolve_governorates
+from kit.incidents._plausible import Plausibility
 from kit.incidents._read import Checks, finish, labels, read_table
 from kit.incidents._schema import LoadedIncidents, http_or_empty
 from kit.incidents.loaders._common import (
@@ -22,7 +23,7 @@ from kit.incidents.loaders._common import (
     na_float,
     na_int,
     place_resolver,
-    window_end,
+    window,
 )
 
 AIRWARS_PRECISION: dict[str, str] = {
@@ -53,7 +54,11 @@ _AIRWARS_REQUIRED = (
 
 
 def load_airwars(
-    path: str | Path, gazetteer: GazetteerLike | None = None, *, coalition_pattern: str = COALITION_PATTERN
+    path: str | Path,
+    gazetteer: GazetteerLike | None = None,
+    *,
+    coalition_pattern: str = COALITION_PATTERN,
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
     """Load an Airwars incident export (one row per incident; see ../shared/data/SOURCES.md).
 
@@ -65,8 +70,10 @@ def load_airwars(
     `belligerent_verdict` stays empty: the export carries Airwars' grade (where
     `Confirmed` means a belligerent accepted responsibility), not the belligerent's
     own assessment, and we do not derive one from the other. A row with an
-    impossible coordinate or a window ending before it starts is rejected, not
-    repaired (the shared export has one of each).
+    impossible coordinate keeps the row with the coordinates set aside, a window
+    ending before it starts is widened to cover both dates, min above max widens
+    the range; each such row carries a quality flag (the shared export has one of
+    the first two).
     """
     t = read_table(path, required=_AIRWARS_REQUIRED, optional=())
     n = len(t)
@@ -88,14 +95,7 @@ def load_airwars(
         dtype_,
     )
     c.reject((start.isna() & end.notna()).to_numpy(), "date", "date_end is given but date is blank")
-    end = window_end(start, end)
-    c.reject(
-        (end < start).fillna(False).to_numpy(),
-        "date_end",
-        "date_end {0} is before date {1}",
-        t.col("date_end"),
-        t.col("date"),
-    )
+    start, end, _ = window(c, start, end, "date_end", t.col("date_end"), t.col("date"), start_name="date")
     ranged = ((dtype_ == "date_range") | (end > start).fillna(False)).to_numpy(dtype=bool)
     precision = labels(np.where(start.isna().to_numpy(), 2, ranged.astype(np.int64)), ["day", "range", "unknown"])
     out["date_start"], out["date_end"], out["date_precision"] = start, end, precision
@@ -119,9 +119,10 @@ def load_airwars(
         alleged |= blank_ca & is_coalition(actors, coalition_pattern).to_numpy(dtype=bool)
     out["coalition_alleged"] = pd.Series(alleged)
     for ours, theirs in (("civilians_killed", "civilians_killed"), ("injured", "civilians_injured")):
-        lo = c.number(t.col(f"{theirs}_min"), f"{theirs}_min", count=True)
-        hi = c.number(t.col(f"{theirs}_max"), f"{theirs}_max", count=True)
-        c.ordered(lo, hi, f"{theirs}_min", f"{theirs}_min", f"{theirs}_max")
+        lo = c.number(t.col(f"{theirs}_min"), f"{theirs}_min", count=True, keep=True)
+        hi = c.number(t.col(f"{theirs}_max"), f"{theirs}_max", count=True, keep=True)
+        names = [f"{theirs}_min", f"{theirs}_max"]
+        lo, hi = c.widened([lo, hi], names, names)
         out[f"{ours}_low"], out[f"{ours}_high"] = lo, hi
     out["civilians_killed_best"] = na_float(n)
     out["grade"] = t.col("grading")
@@ -134,5 +135,6 @@ def load_airwars(
         field_names=["governorate", "region"],
     )
     return finish(
-        t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status"), id_field="airwars_id"
+        t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status"), id_field="airwars_id",
+        plausibility=plausibility,
     )

@@ -30,13 +30,14 @@ from kit.incidents._schema import (
 from kit.incidents.loaders._common import (
     COALITION_PATTERN,
     const_str,
+    coordinate_pair,
     country_ids,
     is_coalition,
     join_actors,
     na_float,
     na_int,
     place_resolver,
-    window_end,
+    window,
 )
 
 _MAPPABLE = (
@@ -232,8 +233,8 @@ def _dates(f: _Fields, c: Checks, out: dict[str, Any]) -> None:
     start = c.dates(f.get("date_start"), f.label("date_start"), fmts, expect)
     c.reject(start.isna().to_numpy(), f.label("date_start"), "date is blank")
     end = c.dates(f.get("date_end"), f.label("date_end"), fmts, expect) if f.mapped("date_end") else start
-    end = window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), f.label("date_end"), "end date is before start date")
+    start, end, _ = window(c, start, end, f.label("date_end"), f.get("date_end"), f.get("date_start"),
+                           start_name="start date", end_name="end date")
     out["date_start"], out["date_end"] = start, end
     dp = f.get("date_precision", "").str.lower()
     dp = dp.where(dp != "", pd.Series(np.where((end > start).fillna(False), "range", "day"), dtype=str))
@@ -250,10 +251,9 @@ def _location(f: _Fields, c: Checks, out: dict[str, Any]) -> None:
              "'{0}' is not a location precision (" + ", ".join(LOCATION_PRECISIONS) + "); map it under values:", lp)
     out["location_precision"] = lp.where(lp.isin(LOCATION_PRECISIONS), "unknown")
     if f.mapped("lat") or f.mapped("lon"):
-        lat = c.number(f.get("lat"), f.label("lat"), decimal=f.decimal, thousands=f.thousands, lo=-90, hi=90)
-        lon = c.number(f.get("lon"), f.label("lon"), decimal=f.decimal, thousands=f.thousands, lo=-180, hi=180)
-        c.reject((lat.isna() != lon.isna()).to_numpy(), f.label("lat"), "latitude and longitude must be given together")
-        out["lat"], out["lon"] = lat.astype("float64"), lon.astype("float64")
+        out["lat"], out["lon"] = coordinate_pair(
+            c, f.get("lat"), f.get("lon"), f.label("lat"), f.label("lon"), f.decimal, f.thousands
+        )
     else:
         out["lat"] = out["lon"] = pd.Series(np.full(f.n, np.nan))
 
@@ -274,17 +274,20 @@ def _counts(f: _Fields, c: Checks, out: dict[str, Any]) -> list[str]:
     extras: list[str] = []
     for fld in sorted(_NUMERIC):
         if f.given(fld):
-            vals = c.number(f.get(fld), f.label(fld), decimal=f.decimal, thousands=f.thousands, count=True)
+            vals = c.number(f.get(fld), f.label(fld), decimal=f.decimal, thousands=f.thousands, count=True, keep=True)
             out[fld] = vals.astype("Int64") if fld == "strike_count" else vals
             if fld not in INCIDENT_COLUMNS:
                 extras.append(fld)
         elif fld in INCIDENT_COLUMNS:
             out[fld] = na_int(f.n) if fld == "strike_count" else na_float(f.n)
-    lo, best, hi = out["civilians_killed_low"], out["civilians_killed_best"], out["civilians_killed_high"]
-    c.ordered(lo, best, f.label("civilians_killed_low"), "low", "best")
-    c.ordered(best, hi, f.label("civilians_killed_best"), "best", "high")
-    c.ordered(lo, hi, f.label("civilians_killed_low"), "low", "high")
-    c.ordered(out["injured_low"], out["injured_high"], f.label("injured_low"), "injured low", "injured high")
+    killed = ["civilians_killed_low", "civilians_killed_best", "civilians_killed_high"]
+    labels = [f.label(k) for k in killed]
+    for k, v in zip(killed, c.widened([out[k] for k in killed], ["low", "best", "high"], labels), strict=True):
+        out[k] = v
+    out["injured_low"], out["injured_high"] = c.widened(
+        [out["injured_low"], out["injured_high"]], ["injured low", "injured high"],
+        [f.label("injured_low"), f.label("injured_high")],
+    )
     return extras
 
 
