@@ -12,7 +12,7 @@ from kit.core._compat import (
     infer_notebook_parameters,
     register_cell_progress_engine,
 )
-from kit.core._csv import FILE, LINE, display_name, read_rows
+from kit.core._csv import FILE, LINE, display_name, read_rows, split_records
 from kit.core._dates import (
     PARTIAL_DATE,
     date_text,
@@ -57,5 +57,6 @@ __all__ = [
     "repo_root",
     "safe_url",
     "shared_dir",
+    "split_records",
     "two_digit_year",
 ]

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kit.core import display_name
+from kit.core import display_name, split_records
 from kit.incidents._plausible import DEFAULT_PLAUSIBILITY, Plausibility, outside_country, outside_window
 from kit.incidents._schema import (
     INCIDENT_COLUMNS,
@@ -222,7 +222,11 @@ def _decode(raw: bytes, encoding: str, name: str, *, trust_utf8: bool = False) -
 
 
 def _split_line(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    """One line's cells; a line the csv module cannot read (a field over its size limit) is one cell."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
 
 
 def _data_line_numbers(data: bytes, first_data_line: int, records: int | None = None) -> np.ndarray:
@@ -282,9 +286,17 @@ def read_table(
     header, skip = _header(data, delimiter, required, rename, name)
     wanted = header if optional is None else [h for h in header if h in required or h in optional]
     parsed = _parse_csv(raw, data, bad_lines, encoding, name, header, wanted, skip, delimiter)
+    unreadable = _unreadable_records(parsed, skip, delimiter)
+    if unreadable:  # parse again without them: each costs its own line, not the rows after it
+        data = _blank_lines(parsed.data, [line for line, *_ in unreadable])
+        parsed = _parse_csv(raw, data, parsed.bad_lines, encoding, name, header, wanted, skip, delimiter)
     frame = parsed.frame
     candidates, bad, multiline = _record_lines(parsed.data, skip, len(frame), parsed.invalid, delimiter)
+    bad = sorted(bad + unreadable)
     blank = _blank_rows(frame, wanted)
+    if blank.any():  # only the columns read were blank: the rest of the line may still hold a record
+        idx = np.flatnonzero(blank)
+        blank[idx] = _blank_lines_at(parsed.data, np.asarray(candidates, dtype=np.int64)[idx], delimiter)
     if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
         frame = take_rows(frame, ~blank)
         candidates = candidates[~blank]
@@ -299,6 +311,35 @@ def read_table(
         text=parsed.data,
         multiline=multiline,
     )
+
+
+def _unreadable_records(parsed: _Parsed, skip: int, delimiter: str) -> list[tuple[int, str, str, str]]:
+    """Records the file's own line structure says pyarrow misread (an unclosed quote ran on), as rejections.
+
+    Only a file with quotes whose parse does not line up with its lines (records
+    spanning lines, or rows of the wrong width) pays for counting its records
+    with `kit.core.split_records`; a quote that never closes then costs its line.
+    """
+    data = parsed.data
+    if b'"' not in data:
+        return []
+    records = skip + len(parsed.frame) + len(parsed.invalid)
+    if not parsed.invalid and len(_data_line_numbers(data, 1, records)) == records:
+        return []
+    text = data.decode("utf-8", errors="replace")
+    return [
+        (r.line, "(row)", r.problem, r.text.rstrip("\r\n"))
+        for r in split_records(text, delimiter)
+        if r.fields is None and r.line > skip
+    ]
+
+
+def _blank_lines(data: bytes, lines: Sequence[int]) -> bytes:
+    """`data` with the given 1-based lines emptied (line breaks kept, so every other line keeps its number)."""
+    parts = data.split(b"\n")
+    for line in lines:
+        parts[line - 1] = b"\r" if parts[line - 1].endswith(b"\r") else b""
+    return b"\n".join(parts)
 
 
 def _read_bytes(p: Path, name: str) -> bytes:
@@ -488,6 +529,17 @@ def _record_lines(
         for number, exp, act, text in ((int(n or 0), e, a, t) for n, e, a, t in invalid)
     ]
     return rec_lines[keep], bad, multiline
+
+
+def _blank_lines_at(data: bytes, lines: np.ndarray, delimiter: str) -> np.ndarray:
+    """Which of `lines` hold nothing but delimiters, quotes and whitespace (no cell of the record has a value)."""
+    out = np.ones(len(lines), dtype=bool)
+    starts = line_starts(data, lines)
+    junk = (delimiter + '" \t\r').encode()
+    for k, a in enumerate(starts.tolist()):
+        b = data.find(b"\n", a)
+        out[k] = not data[a : b if b >= 0 else len(data)].strip(junk)
+    return out
 
 
 def _blank_rows(frame: pd.DataFrame, wanted: list[str]) -> np.ndarray:
@@ -866,14 +918,20 @@ def finish(
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
-    flags = [
+    validate_incidents(loaded, inplace=True)
+    return LoadedIncidents(
+        frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=_kept_flags(checks, table)
+    )
+
+
+def _kept_flags(checks: Checks, table: Table) -> list[Problem]:
+    """The quality flags of the rows that were loaded (a rejected row's flags went with it)."""
+    return [
         Problem(table.file, int(table.lines[i]), fld, msg)
         for i, found in sorted(checks.flags.items())
         if not checks.bad[i]
         for fld, msg in found
     ]
-    validate_incidents(loaded, inplace=True)
-    return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=flags)
 
 
 def _flag_texts(checks: Checks, n: int) -> pd.Series:

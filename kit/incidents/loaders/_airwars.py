@@ -113,7 +113,7 @@ def load_airwars(
         "'{0}' is not True or False",
         t.col("coalition_alleged"),
     )
-    alleged = (ca == "true").to_numpy(dtype=bool)
+    alleged = (ca == "true").to_numpy(dtype=bool).copy()  # a view of Arrow memory is read-only
     blank_ca = (ca == "").to_numpy(dtype=bool)
     if blank_ca.any():  # older exports without the column's value: fall back to the actor names
         alleged |= blank_ca & is_coalition(actors, coalition_pattern).to_numpy(dtype=bool)
