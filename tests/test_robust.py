@@ -181,3 +181,79 @@ def test_each_damage_costs_exactly_its_own_row(tmp_path: Path, kind: str) -> Non
     r = load_mapped(p, _MAPPING)
     assert (r.rows_in, r.rows_loaded, r.rows_rejected) == (30, 29, 1)
     assert r.problems[0].line == 5
+
+
+# --- only the kit's own error escapes --------------------------------------------------------
+
+_BASE_MAPPING = (FIX / "monitor.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "line, field, message",
+    [
+        ('delimiter: "\\\\x"', "delimiter", "delimiter must be one character other than a quote or a line break"),
+        ("delimiter: '\"'", "delimiter", "delimiter must be one character"),
+        ("thousands: 1", "thousands", "thousands must be one character in quotes"),
+        ('coalition_pattern: "coalition("', "coalition_pattern", "not a valid regular expression: missing )"),
+        ('date_format: "%d/%Q/%Y"', "date_format", "'%d/%Q/%Y' is not a usable strptime format"),
+        ('actor_separator: ""', "actor_separator", "actor_separator must be a non-empty text value"),
+    ],
+)
+def test_mapping_mistakes_are_one_clear_error(tmp_path: Path, line: str, field: str, message: str) -> None:
+    from kit.incidents import IncidentFileError
+
+    key = line.split(":")[0]
+    kept = [x for x in _BASE_MAPPING.splitlines() if not x.startswith(key + ":")]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("\n".join([*kept, line]) + "\n", encoding="utf-8")
+    with pytest.raises(IncidentFileError) as err:
+        load_mapped(FIX / "monitor.csv", mapping)
+    assert err.value.problem.field == field and err.value.problem.line == 0
+    assert err.value.problem.message.startswith(message)
+    assert str(err.value).startswith(f"{tmp_path.name}/m.yaml:0: {field}: ") or str(err.value).startswith(
+        f"{mapping}:0: {field}: "
+    )
+
+
+@pytest.mark.parametrize(
+    "defaults, field",
+    [({"governorate": "Atlantis"}, "defaults.governorate"), ({"governorate": "iq-atlantis"}, "defaults.governorate"),
+     ({"country": "Narnia"}, "defaults.country")],
+)
+def test_mapping_default_place_must_be_in_the_gazetteer(defaults: dict, field: str) -> None:
+    from kit.incidents import IncidentFileError
+
+    mapping = {"source": "m", "columns": {"Ref": "source_id", "Date": "date_start"}, "delimiter": ";",
+               "date_format": "%d/%m/%Y", "defaults": defaults}
+    with pytest.raises(IncidentFileError) as err:
+        load_mapped(FIX / "monitor.csv", mapping)
+    assert err.value.problem.field == field
+    ok = load_mapped(FIX / "monitor.csv", {**mapping, "defaults": {"governorate": "Nineveh", "country": "Iraq"}})
+    assert set(ok.frame["governorate"]) == {"iq-ninewa"}
+
+
+_LOADERS = ["airwars", "ucdp", "acled", "nl-mod", str(FIX / "monitor.yaml")]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+@pytest.mark.parametrize("fmt", _LOADERS)
+def test_fuzzed_incident_files_raise_only_the_kits_error(tmp_path: Path, fmt: str, data: st.DataObject) -> None:
+    """Whatever the bytes, a loader returns a result or raises IncidentFileError (an InputError), nothing else."""
+    from kit.core import InputError
+    from kit.incidents import load_incidents
+
+    seed = {"airwars": "airwars_small.csv", "ucdp": "ucdp_ged_hdx.csv", "acled": "acled.csv",
+            "nl-mod": None}.get(fmt, "monitor.csv")
+    base = (FIX / seed).read_bytes() if seed else b"Employment date;Position LAT;Position LONG;Town;Province;Country\n"
+    cut = data.draw(st.integers(0, len(base)))
+    junk = data.draw(st.binary(max_size=40) | st.text(alphabet='",;\n\r\x1b\u202e 0123456789-.eE', max_size=40).map(
+        lambda t: t.encode()))
+    p = tmp_path / "f.csv"
+    p.write_bytes(base[:cut] + junk + base[cut:])
+    try:
+        r = load_incidents(p, fmt)
+    except InputError:
+        return
+    assert r.rows_in == r.rows_loaded + r.rows_rejected

@@ -334,12 +334,17 @@ def _unreadable_records(parsed: _Parsed, skip: int, delimiter: str) -> list[tupl
     ]
 
 
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as kit.core.split_records numbers them
+
+
 def _blank_lines(data: bytes, lines: Sequence[int]) -> bytes:
-    """`data` with the given 1-based lines emptied (line breaks kept, so every other line keeps its number)."""
-    parts = data.split(b"\n")
+    """`data` with the given 1-based lines (as `split_records` numbers them) emptied, their line breaks kept."""
+    parts = _PHYSICAL_LINE.findall(data.decode("utf-8", errors="replace"))
     for line in lines:
-        parts[line - 1] = b"\r" if parts[line - 1].endswith(b"\r") else b""
-    return b"\n".join(parts)
+        if 1 <= line <= len(parts):
+            part = parts[line - 1]
+            parts[line - 1] = part[len(part.rstrip("\r\n")) :]
+    return "".join(parts).encode("utf-8")
 
 
 def _read_bytes(p: Path, name: str) -> bytes:

@@ -131,24 +131,78 @@ def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
         raise _mapping_error(
             name, "date_format", "date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'"
         )
-    for key in ("delimiter", "decimal"):
-        v = doc.get(key, "," if key == "delimiter" else ".")
-        if not isinstance(v, str) or len(v.encode().decode("unicode_escape")) != 1:
-            raise _mapping_error(name, key, f"{key} must be one character, got {v!r}")
+    _check_date_formats(fmts, name)
+    delimiter, decimal = (_one_char(doc, key, default, name) for key, default in (("delimiter", ","), ("decimal", ".")))
     return {
         "source": source,
-        "delimiter": str(doc.get("delimiter", ",")).encode().decode("unicode_escape"),
-        "decimal": str(doc.get("decimal", ".")),
-        "thousands": doc.get("thousands") or None,
-        "encoding": str(doc.get("encoding", "utf-8")),
+        "delimiter": delimiter,
+        "decimal": decimal,
+        "thousands": _thousands(doc, name, delimiter, decimal),
+        "encoding": _text_option(doc, "encoding", "utf-8", name),
         "date_format": fmts,
         "columns": {str(k): str(v) for k, v in columns.items()},
         "values": {k: {str(a).strip().lower(): b for a, b in v.items()} for k, v in values.items()},
         "defaults": defaults,
-        "coalition_pattern": str(doc.get("coalition_pattern", COALITION_PATTERN)),
-        "actor_separator": str(doc.get("actor_separator", ";")),
+        "coalition_pattern": _pattern(doc, name),
+        "actor_separator": _text_option(doc, "actor_separator", ";", name),
         "file": name,
     }
+
+
+def _text_option(doc: Mapping[str, Any], key: str, default: str, name: str) -> str:
+    """A non-empty string option (encoding, actor_separator)."""
+    v = doc.get(key, default)
+    if not isinstance(v, str) or not v:
+        raise _mapping_error(name, key, f"{key} must be a non-empty text value, got {v!r}")
+    return v
+
+
+def _one_char(doc: Mapping[str, Any], key: str, default: str, name: str) -> str:
+    """delimiter or decimal: one character (escapes such as "\\t" allowed), never a quote or a line break."""
+    v = doc.get(key, default)
+    try:
+        ch = v.encode("utf-8").decode("unicode_escape") if isinstance(v, str) and "\\" in v else v
+    except UnicodeDecodeError:
+        ch = None
+    if not isinstance(ch, str) or len(ch) != 1 or ch in "\"\r\n":
+        raise _mapping_error(name, key, f"{key} must be one character other than a quote or a line break, got {v!r}")
+    return ch
+
+
+def _thousands(doc: Mapping[str, Any], name: str, delimiter: str, decimal: str) -> str | None:
+    """The thousands separator to strip: one character, not the decimal mark (blank: none)."""
+    v = doc.get("thousands")
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str) or len(v) != 1 or v == decimal:
+        raise _mapping_error(
+            name, "thousands", f"thousands must be one character in quotes, not the decimal mark {decimal!r}; got {v!r}"
+        )
+    return v
+
+
+def _pattern(doc: Mapping[str, Any], name: str) -> str:
+    """coalition_pattern: a regular expression (checked here, not when the first row is read)."""
+    v = doc.get("coalition_pattern", COALITION_PATTERN)
+    if not isinstance(v, str) or not v:
+        raise _mapping_error(name, "coalition_pattern", f"coalition_pattern must be a regular expression, got {v!r}")
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise _mapping_error(name, "coalition_pattern", f"not a valid regular expression: {exc}") from None
+    return v
+
+
+def _check_date_formats(fmts: list[str], name: str) -> None:
+    """Each strptime format must parse a date it formats (an unknown %-directive fails here, once)."""
+    from datetime import datetime
+
+    sample = datetime(2017, 6, 14, 9, 30, 5)
+    for f in fmts:
+        try:
+            datetime.strptime(sample.strftime(f), f)
+        except (ValueError, TypeError) as exc:
+            raise _mapping_error(name, "date_format", f"{f!r} is not a usable strptime format: {exc}") from None
 
 
 def load_mapped(
@@ -166,6 +220,7 @@ def load_mapped(
     n = len(t)
     c = Checks(n)
     res = place_resolver(gazetteer)
+    _check_default_places(m, res)
     f = _Fields(t, m)
     # The checks run in this order: a row's first problem is the one reported.
     out: dict[str, Any] = {"source": const_str(n, m["source"])}
@@ -188,6 +243,33 @@ def load_mapped(
             extras.append(fld)
     warn = _places(f, res, out)
     return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"))
+
+
+def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
+    """A default country or governorate must be one the gazetteer knows: it would stamp every row."""
+    defaults = m["defaults"]
+    country = str(defaults.get("country", "")).strip()
+    if country and country.lower() not in ("iq", "sy") and res.country(country) is None:
+        raise _mapping_error(m["file"], "defaults.country", f"'{country}' is not a country in the gazetteer (iq, sy)")
+    gov = str(defaults.get("governorate", "")).strip()
+    if not gov:
+        return
+    cid = country.lower() if country.lower() in ("iq", "sy") else (res.country(country) if country else None)
+    if re.match(r"^(iq|sy)-[a-z0-9-]+$", gov):
+        known = res.gazetteer.get(gov).get("kind") == "governorate" if _known_id(res, gov) else False
+        why = f"'{gov}' is not a governorate id in the gazetteer"
+    else:
+        found, why = res.governorate(gov, cid)
+        known = bool(found)
+    if not known:
+        raise _mapping_error(m["file"], "defaults.governorate", why)
+
+
+def _known_id(res: PlaceResolver, place_id: str) -> bool:
+    try:
+        return bool(res.gazetteer.get(place_id))
+    except (KeyError, LookupError):
+        return False
 
 
 class _Fields:
