@@ -257,3 +257,118 @@ def test_fuzzed_incident_files_raise_only_the_kits_error(tmp_path: Path, fmt: st
     except InputError:
         return
     assert r.rows_in == r.rows_loaded + r.rows_rejected
+
+
+# --- plausibility and safety ----------------------------------------------------------------
+
+
+def _claims_file(tmp_path: Path, **edits: str) -> Path:
+    lines = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[:2]) + "\n")))
+    rows[0].update(edits)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    p = tmp_path / "c.csv"
+    p.write_text(out.getvalue(), encoding="utf-8")
+    return p
+
+
+def test_a_400_digit_figure_is_rejected_not_infinite(tmp_path: Path) -> None:
+    from kit.ledger import load_claims
+
+    r = load_claims([_claims_file(tmp_path, low="9" * 400, high="9" * 400)])
+    assert r.rows_rejected == 1 and r.claims.empty
+    assert any(p.field == "low" and "too large a number" in p.message for p in r.problems)
+
+
+@pytest.mark.parametrize(
+    "url, safe",
+    [("https:///nohost", False), ("http://", False), ("https://a.org/x", True),
+     ("https://\u202eexe.evil.org/x", False), ("https://a.org/\u2066x", False)],
+)
+def test_urls_without_host_or_with_bidi_controls_are_not_links(url: str, safe: bool) -> None:
+    import pandas as pd
+
+    from kit.core import is_safe_url
+    from kit.incidents._schema import http_or_empty
+
+    assert is_safe_url(url) is safe
+    assert bool(http_or_empty(pd.Series([url]))[0]) is safe  # the vectorised check agrees
+
+
+def test_bidi_controls_are_stripped_from_report_text_and_links() -> None:
+    from kit.present import escape_text, safe_link
+
+    assert str(escape_text("fdp\u202e.exe")) == "fdp.exe"
+    link = str(safe_link("https://a.org/\u202ex", "label\u2067"))
+    assert "\u202e" not in link and "\u2067" not in link and "<a " not in link  # text, not a link
+
+
+def test_cli_escapes_control_characters_from_input(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    lines = (FIX / "acled.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",1,Political", ",\x1b[2J\u202e9,Political", 1)
+    p = tmp_path / "a.csv"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(app, ["incidents", "validate", str(p), "-f", "acled"])
+    assert out.exit_code == 1
+    assert "\x1b" not in out.stdout and "\u202e" not in out.stdout
+    assert "\\x1b[2J\\u202e9" in out.stdout
+
+
+def test_validate_on_a_folder_without_csv_is_an_error(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    (tmp_path / "notes.txt").write_text("not a ledger", encoding="utf-8")
+    out = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert out.exit_code == 1
+    assert out.stdout.strip().endswith("(folder): no CSV files in this folder; nothing to check")
+
+
+def test_two_digit_years_resolve_to_the_past() -> None:
+    import datetime as dt
+
+    import pandas as pd
+
+    from kit.core import two_digit_year
+    from kit.incidents import parse_dutch_dates
+
+    today = dt.date(2026, 12, 2)
+    assert [two_digit_year(y, today) for y in (99, 14, 26, 27)] == [1999, 2014, 2026, 1927]
+    dates, bad = parse_dutch_dates(pd.Series(["7-Oct-99", "7-okt-14"]))
+    assert dates.tolist() == [pd.Timestamp("1999-10-07"), pd.Timestamp("2014-10-07")] and not bad.any()
+    mapped = load_mapped(
+        _write_monitor_with_dates(["14/06/99", "14/06/17"]),
+        {"source": "m", "columns": {"Ref": "source_id", "Date": "date_start"}, "date_format": "%d/%m/%y"},
+    )
+    assert mapped.frame["date_start"].dt.year.tolist() == [1999, 2017]
+
+
+def _write_monitor_with_dates(dates: list[str]) -> Path:
+    import tempfile
+
+    d = Path(tempfile.mkdtemp())
+    p = d / "m.csv"
+    p.write_text("Ref,Date\n" + "".join(f"r{i},{x}\n" for i, x in enumerate(dates)), encoding="utf-8")
+    return p
+
+
+def test_incident_dates_outside_the_window_are_flagged(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from kit.incidents import Plausibility
+
+    p = _write_monitor_with_dates(["01/01/0001", "14/06/2017", "31/12/9999"])
+    mapping = {"source": "m", "columns": {"Ref": "source_id", "Date": "date_start"}, "date_format": "%d/%m/%Y"}
+    r = load_mapped(p, mapping)
+    assert (r.rows_loaded, r.rows_flagged) == (3, 2)
+    assert [q.line for q in r.flags] == [2, 4] and "outside the plausible window 1900-01-01" in r.flags[0].message
+    wide = load_mapped(p, mapping, plausibility=Plausibility(earliest=dt.date(1, 1, 1), latest=dt.date(9999, 12, 31)))
+    assert wide.rows_flagged == 0

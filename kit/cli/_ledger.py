@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kit.cli._text import terminal_safe
 from kit.core import InputError, Problem
 
 
@@ -25,11 +26,14 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     from kit.ledger import ledger_files, load_claims, load_gazetteer, read_places
 
     files: list[Path] = []
+    problems: list[Problem] = []
     for p in paths:
-        files += ledger_files(p) if p.is_dir() else [p]
+        listed = ledger_files(p) if p.is_dir() else [p]
+        if not listed:
+            problems.append(Problem(str(p), 0, "(folder)", "no CSV files in this folder; nothing to check"))
+        files += listed
     places = [f for f in files if _is_gazetteer(f)]
     claims = [f for f in files if f not in places]
-    problems: list[Problem] = []
     summary: list[str] = []
     for f in places:
         frame, found, rows_in = read_places(f)
@@ -61,7 +65,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         problems, summary = validate_paths(paths)
         for problem in problems:
-            typer.echo(str(problem))
+            typer.echo(terminal_safe(str(problem)))
         for line in summary:
-            typer.echo(line, err=True)
+            typer.echo(terminal_safe(line), err=True)
         raise typer.Exit(1 if problems else 0)

@@ -125,6 +125,7 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
 # Bytes the fast path below cannot judge (kit.core's URL rule says which).
 _URL_UNJUDGED_BYTES = np.zeros(256, dtype=bool)
 _URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged.encode("ascii"))] = True
+_URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged_bytes)] = True
 _NO_HOST_START = arrow.array(["", *URL_FAST_PATH.not_host_start], type=arrow.large_string())
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kit.core import Problem, display_name
 from kit.incidents._places import GazetteerLike, PlaceResolver, resolve_governorates
+from kit.incidents._plausible import Plausibility
 from kit.incidents._read import (
     Checks,
     Table,
@@ -206,7 +207,11 @@ def _check_date_formats(fmts: list[str], name: str) -> None:
 
 
 def load_mapped(
-    path: str | Path, mapping: str | Path | Mapping[str, Any], gazetteer: GazetteerLike | None = None
+    path: str | Path,
+    mapping: str | Path | Mapping[str, Any],
+    gazetteer: GazetteerLike | None = None,
+    *,
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
     """Load any delimited file through a column-mapping YAML (see `read_mapping` for the format).
 
@@ -242,7 +247,8 @@ def load_mapped(
             out[fld] = f.get(fld)
             extras.append(fld)
     warn = _places(f, res, out)
-    return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"))
+    return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"),
+                  plausibility=plausibility)
 
 
 def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
