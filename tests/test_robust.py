@@ -372,3 +372,26 @@ def test_incident_dates_outside_the_window_are_flagged(tmp_path: Path) -> None:
     assert [q.line for q in r.flags] == [2, 4] and "outside the plausible window 1900-01-01" in r.flags[0].message
     wide = load_mapped(p, mapping, plausibility=Plausibility(earliest=dt.date(1, 1, 1), latest=dt.date(9999, 12, 31)))
     assert wide.rows_flagged == 0
+
+
+def test_cites_loop_is_reported_on_every_claim_of_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    lines = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines) + "\n")))[:4]
+    ids = [r["claim_id"] for r in rows]
+    for r, target in zip(rows, [ids[1], ids[2], ids[0], ""], strict=True):
+        r["cites"] = target  # a -> b -> c -> a; the fourth cites nothing
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    (tmp_path / "c.csv").write_text(out.getvalue(), encoding="utf-8")
+    res = CliRunner().invoke(app, ["validate", str(tmp_path / "c.csv")])
+    assert res.exit_code == 1
+    loops = [x for x in res.stdout.splitlines() if "cites loop" in x]
+    assert len(loops) == 3
+    assert loops[0].endswith(f":2: cites: cites loop {ids[0]} -> {ids[1]} -> {ids[2]} -> {ids[0]}: "
+                             "a chain of citations must end at a primary")

@@ -23,7 +23,7 @@ def _is_gazetteer(path: Path) -> bool:
 def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     """Problems in the given files or folders, and a summary line per kind."""
     # here, not at module top: kit.ledger loads pandas and pandera, which `kit --help` must not pay for
-    from kit.ledger import ledger_files, load_claims, load_gazetteer, read_places
+    from kit.ledger import cites_cycles, ledger_files, load_claims, load_gazetteer, read_places
 
     files: list[Path] = []
     problems: list[Problem] = []
@@ -47,7 +47,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
             problems += exc.problems
             return problems, summary + ["claims not checked: the gazetteer has problems"]
         result = load_claims(claims, gazetteer=gazetteer)
-        problems += result.problems
+        problems += result.problems + cites_cycles(result.claims)
         summary.append(result.summary())
     return problems, summary
 
