@@ -395,3 +395,27 @@ def test_cites_loop_is_reported_on_every_claim_of_it(tmp_path: Path) -> None:
     assert len(loops) == 3
     assert loops[0].endswith(f":2: cites: cites loop {ids[0]} -> {ids[1]} -> {ids[2]} -> {ids[0]}: "
                              "a chain of citations must end at a primary")
+
+
+# --- the command line when piped ------------------------------------------------------------
+
+
+def _kit(*args: str, env: dict[str, str] | None = None) -> str:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    full_env = {k: v for k, v in os.environ.items() if k != "TYPER_USE_RICH"}  # decided by the pipe, or by `env`
+    full_env.update({"PYTHONPATH": str(root), **(env or {})})
+    done = subprocess.run([sys.executable, "-m", "kit", *args], capture_output=True, text=True, env=full_env,
+                          cwd=root, timeout=120)
+    return done.stdout + done.stderr
+
+
+def test_piped_help_is_never_wrapped_and_flags_show_no_bool() -> None:
+    plain = _kit("incidents", "validate", "--help")
+    assert "Load FILE; print counts, each rejected and each flagged row; exit 1 only if a row is rejected." in plain
+    assert "╭" not in plain and "<bool>" not in plain
+    boxed = _kit("incidents", "validate", "--help", env={"TYPER_USE_RICH": "1"})  # the terminal's rich help
+    assert "╭" in boxed and "<bool>" not in boxed and "--help" in boxed
