@@ -78,7 +78,7 @@ def _flag_messages(r: LoadedIncidents) -> list[str]:
 
 def test_airwars_real_every_row_kept_and_the_sources_own_errors_flagged(airwars: LoadedIncidents) -> None:
     _accounted(airwars)
-    assert (airwars.rows_in, airwars.rows_loaded, airwars.rows_flagged, airwars.rows_rejected) == (8114, 8114, 5, 0)
+    assert (airwars.rows_in, airwars.rows_loaded, airwars.rows_flagged, airwars.rows_rejected) == (8114, 8114, 59, 0)
     flags = _flag_messages(airwars)
     assert "4772: longitude: '4239.00416' is out of range (-180 to 180); value set aside" in flags
     assert (
@@ -87,6 +87,9 @@ def test_airwars_real_every_row_kept_and_the_sources_own_errors_flagged(airwars:
     ) in flags
     # three Syrian incidents sit just across a border (Israel, Iraq): kept as stated, flagged
     assert sum("outside the bounding box of sy" in m for m in flags) == 3
+    # Airwars' children + women + men killed exceed its own civilian total in 46 incidents; min > max in 8 parts
+    assert sum("children, women and men killed add up to" in m for m in flags) == 46
+    assert sum(m.split(": ")[1].endswith("_killed_low") for m in flags) == 8
     f = airwars.frame.set_index("source_line")
     assert pd.isna(f.loc[4772, "lat"]) and pd.isna(f.loc[4772, "lon"])  # the pair is set aside together
     window = (f.loc[5393, "date_start"], f.loc[5393, "date_end"])
@@ -175,12 +178,12 @@ def test_cli_validate_real_airwars_prints_counts_and_each_rejected_row(shared_di
     result = CliRunner().invoke(app, ["incidents", "validate", str(shared_dir / AIRWARS), "--format", "airwars"])
     assert result.exit_code == 0  # every row loaded; the source's own problems are flags, not failures
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("8114 row(s) in, 8114 loaded, 5 flagged, 0 rejected (format airwars)")
-    assert lines[3].endswith(
+    assert lines[0].endswith("8114 row(s) in, 8114 loaded, 59 flagged, 0 rejected (format airwars)")
+    assert lines[23].endswith(
         "airwars_syria_incidents.csv:4772: longitude: '4239.00416' is out of range (-180 to 180); value set aside "
         "[row kept, flagged]"
     )
-    assert len(lines) == 6
+    assert len(lines) == 60
 
 
 # --- fixtures written here ----------------------------------------------------------------

@@ -419,3 +419,77 @@ def test_piped_help_is_never_wrapped_and_flags_show_no_bool() -> None:
     assert "╭" not in plain and "<bool>" not in plain
     boxed = _kit("incidents", "validate", "--help", env={"TYPER_USE_RICH": "1"})  # the terminal's rich help
     assert "╭" in boxed and "<bool>" not in boxed and "--help" in boxed
+
+
+# --- victims as the sources record them ------------------------------------------------------
+
+
+def _airwars_with_victims(tmp_path: Path, **cells: str) -> Path:
+    rows = list(csv.DictReader(io.StringIO((FIX / "airwars_small.csv").read_text(encoding="utf-8"))))
+    rows[0].update(cells)
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    p = tmp_path / "aw.csv"
+    p.write_text(out.getvalue(), encoding="utf-8")
+    return p
+
+
+def test_airwars_victims_by_age_and_sex_named_and_cause_are_kept(tmp_path: Path) -> None:
+    p = _airwars_with_victims(
+        tmp_path, children_killed_min="2", children_killed_max="4", women_killed_min="1", women_killed_max="1",
+        men_killed_min="3", men_killed_max="5", named_victims="6", cause_of_death="Heavy weapons and explosive munitions",
+    )
+    r = load_airwars(p)
+    row = r.frame.set_index("source_id").loc["990001"]
+    assert (row["children_killed_low"], row["children_killed_high"]) == (2, 4)
+    assert (row["women_killed_low"], row["men_killed_high"], row["named_victims"]) == (1, 5, 6)
+    assert row["cause_of_death"] == "Heavy weapons and explosive munitions"
+    assert row["quality_flags"] == ""  # 2 + 1 + 3 = 6 <= 14 civilians killed
+    other = r.frame.set_index("source_id").loc["990002"]
+    assert pd_isna(other["children_killed_low"]) and other["cause_of_death"] == ""  # blank stays blank
+
+
+def pd_isna(v: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(v))
+
+
+def test_parts_above_the_total_are_flagged_not_dropped(tmp_path: Path) -> None:
+    p = _airwars_with_victims(tmp_path, children_killed_min="9", children_killed_max="9", women_killed_min="6",
+                              women_killed_max="4")
+    r = load_airwars(p)
+    assert (r.rows_loaded, r.rows_rejected) == (3, 0)
+    assert [f"{q.field}: {q.message}" for q in r.flags] == [
+        "women_killed_low: women_killed_low 6 is greater than women_killed_high 4 (as the source states them); "
+        "range widened to cover both",
+    ]  # after widening, 9 children + at least 4 women = 13 <= 14 civilians killed: no second flag
+    p = _airwars_with_victims(tmp_path, children_killed_min="9", men_killed_min="7")
+    over = load_airwars(p)
+    assert [q.message for q in over.flags] == [
+        "children, women and men killed add up to at least 16, more than the 14 civilians killed the source states; "
+        "kept as stated"
+    ]
+
+
+def test_charts_say_whether_flagged_rows_count_and_show_victims(tmp_path: Path) -> None:
+    from kit.present.charts import flagged_rows, incident_map, monthly_incidents_chart, victims_text
+
+    p = _airwars_with_victims(tmp_path, children_killed_min="9", men_killed_min="7", named_victims="3",
+                              cause_of_death="Small arms")
+    frame = load_airwars(p).frame
+    kept, note = flagged_rows(frame, "exclude")
+    assert len(kept) == 2 and note == "1 record(s) with a quality flag excluded"
+    assert flagged_rows(frame, "include")[1] == "1 record(s) with a quality flag included"
+    spec = monthly_incidents_chart(frame, flagged="exclude").to_dict()
+    assert spec["title"]["subtitle"] == "1 record(s) with a quality flag excluded"
+    assert victims_text(frame)[0] == "children 9; men 7; 3 named; cause: Small arms"
+    boundary = [{"type": "Feature", "properties": {"name": "x"},
+                 "geometry": {"type": "Polygon", "coordinates": [[[38, 35], [40, 35], [40, 37], [38, 35]]]}}]
+    m = incident_map(frame, boundary).to_dict()
+    points = next(d for d in m["datasets"].values() if d and "victims" in d[0])
+    assert points[0]["victims"].startswith("children 9") and "add up to" in points[0]["flags"]
+    titles = [t.get("title") for layer in m["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
+    assert "who was killed" in titles and "quality flags" in titles

@@ -949,9 +949,11 @@ def _flag_texts(checks: Checks, n: int) -> pd.Series:
     return labels(codes, names)
 
 
+_PARTS = ("children", "women", "men")
 _COUNTS = (
     "civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high",
-    "deaths_low", "deaths_best", "deaths_high",
+    "deaths_low", "deaths_best", "deaths_high", "named_victims",
+    *(f"{who}_killed_{end}" for who in _PARTS for end in ("low", "high")),
 )
 
 
@@ -981,3 +983,25 @@ def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility) -> None:
             checks.flag(huge, col, "{0:g} is above the plausible ceiling of "
                         + f"{p.count_ceiling:,.0f} for one record; value set aside", frame[col])
             frame[col] = frame[col].where(~pd.Series(huge, index=frame.index))
+    _victim_parts(frame, checks)
+
+
+def _victim_parts(frame: pd.DataFrame, checks: Checks) -> None:
+    """Children, women and men killed: each low <= high, and together never more than the civilians killed.
+
+    The parts are the source's own breakdown of its total; where they add up to
+    more than the total's upper bound the row is flagged (kept as stated: which
+    figure is wrong is the source's to say).
+    """
+    parts = [who for who in _PARTS if f"{who}_killed_low" in frame.columns and f"{who}_killed_high" in frame.columns]
+    if not parts:
+        return
+    for who in parts:
+        names = [f"{who}_killed_low", f"{who}_killed_high"]
+        frame[names[0]], frame[names[1]] = checks.widened([frame[n] for n in names], names, names)
+    lows = pd.concat([frame[f"{who}_killed_low"] for who in parts], axis=1).astype("float64")
+    total = frame["civilians_killed_high"].astype("float64").fillna(frame["civilians_killed_best"].astype("float64"))
+    parts_sum = lows.sum(axis=1, min_count=1)
+    over = (parts_sum > total).fillna(False).to_numpy(dtype=bool)
+    checks.flag(over, "civilians_killed_high", "children, women and men killed add up to at least {0:g}, more than "
+                "the {1:g} civilians killed the source states; kept as stated", parts_sum, total)

@@ -56,6 +56,14 @@ EXTRA_COLUMNS: dict[str, str] = {
     "deaths_high": "all deaths, high estimate (UCDP `high`); not only civilians",
     "event_clarity": "UCDP event_clarity: 1 = a clear event, 2 = an aggregate report",
     "notes": "free text the source attaches to the row (ACLED notes, Dutch MoD comment)",
+    "children_killed_low": "children killed, low (Airwars children_killed_min); a part of civilians_killed",
+    "children_killed_high": "children killed, high (Airwars children_killed_max)",
+    "women_killed_low": "women killed, low (Airwars women_killed_min)",
+    "women_killed_high": "women killed, high (Airwars women_killed_max)",
+    "men_killed_low": "men killed, low (Airwars men_killed_min)",
+    "men_killed_high": "men killed, high (Airwars men_killed_max)",
+    "named_victims": "how many victims the source names (Airwars named_victims); the names stay with the source",
+    "cause_of_death": "the source's words for how the victims died (Airwars cause_of_death), e.g. explosive munitions",
     "quality_flags": "problems in the source's own values, `field: message; ...` (the row is kept, the value set "
     "aside or its range widened); empty when the row is clean. Every loader adds it",
 }

@@ -10,11 +10,12 @@ import pandas as pd
 
 from kit.incidents._places import GazetteerLike, resolve_governorates
 from kit.incidents._plausible import Plausibility
-from kit.incidents._read import Checks, finish, labels, read_table
+from kit.incidents._read import Checks, Table, finish, labels, read_table
 from kit.incidents._schema import LoadedIncidents, http_or_empty
 from kit.incidents.loaders._common import (
     COALITION_PATTERN,
     blank_str,
+    col_or_blank,
     const_str,
     coordinates,
     country_ids,
@@ -51,6 +52,28 @@ _AIRWARS_REQUIRED = (
     "coalition_alleged", "strike_status", "grading", "civilians_killed_min", "civilians_killed_max",
     "civilians_injured_min", "civilians_injured_max",
 )
+_AIRWARS_VICTIMS = (
+    "children_killed_min", "children_killed_max", "women_killed_min", "women_killed_max",
+    "men_killed_min", "men_killed_max", "named_victims", "cause_of_death",
+)
+"""Who was killed and how, where the export records it (older exports lack them: the columns stay blank)."""
+_VICTIM_EXTRAS = (
+    "children_killed_low", "children_killed_high", "women_killed_low", "women_killed_high",
+    "men_killed_low", "men_killed_high", "named_victims", "cause_of_death",
+)
+
+
+def _victims(t: Table, c: Checks, out: dict[str, Any]) -> None:
+    """Children, women and men killed (min/max -> low/high), how many victims are named, the cause of death."""
+    n = len(t)
+    for who in ("children", "women", "men"):
+        for theirs, ours in (("min", "low"), ("max", "high")):
+            col = f"{who}_killed_{theirs}"
+            ours_col = f"{who}_killed_{ours}"
+            out[ours_col] = c.number(t.col(col), col, count=True, keep=True) if col in t.data.columns else na_float(n)
+    named = col_or_blank(t, "named_victims")
+    out["named_victims"] = c.number(named, "named_victims", count=True, keep=True)
+    out["cause_of_death"] = col_or_blank(t, "cause_of_death")
 
 
 def load_airwars(
@@ -75,7 +98,7 @@ def load_airwars(
     the range; each such row carries a quality flag (the shared export has one of
     the first two).
     """
-    t = read_table(path, required=_AIRWARS_REQUIRED, optional=())
+    t = read_table(path, required=_AIRWARS_REQUIRED, optional=_AIRWARS_VICTIMS)
     n = len(t)
     c = Checks(n)
     res = place_resolver(gazetteer)
@@ -125,6 +148,7 @@ def load_airwars(
         lo, hi = c.widened([lo, hi], names, names)
         out[f"{ours}_low"], out[f"{ours}_high"] = lo, hi
     out["civilians_killed_best"] = na_float(n)
+    _victims(t, c, out)
     out["grade"] = t.col("grading")
     out["belligerent_verdict"] = blank_str(n)
     out["strike_count"] = na_int(n)
@@ -135,6 +159,7 @@ def load_airwars(
         field_names=["governorate", "region"],
     )
     return finish(
-        t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status"), id_field="airwars_id",
+        t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status", *_VICTIM_EXTRAS),
+        id_field="airwars_id",
         plausibility=plausibility,
     )

@@ -43,14 +43,15 @@ from kit.incidents.loaders._common import (
 
 _MAPPABLE = (
     *(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")),
-    *EXTRA_COLUMNS,
+    *(c for c in EXTRA_COLUMNS if c != "quality_flags"),  # flags are the kit's findings, never a file column
 )
 _MAPPING_KEYS = {
     "source", "delimiter", "decimal", "thousands", "encoding", "date_format", "columns", "values",
     "defaults", "coalition_pattern", "actor_separator", "description",
 }
 _NUMERIC = {"civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high",
-            "deaths_low", "deaths_best", "deaths_high", "strike_count"}
+            "deaths_low", "deaths_best", "deaths_high", "strike_count", "named_victims",
+            *(f"{who}_killed_{end}" for who in ("children", "women", "men") for end in ("low", "high"))}
 
 
 def _mapping_error(file: str, field: str, message: str) -> IncidentFileError:
@@ -242,7 +243,7 @@ def load_mapped(
     extras = _counts(f, c, out)
     for fld in ("grade", "belligerent_verdict"):
         out[fld] = f.get(fld)
-    for fld in ("source_code", "strike_status", "event_clarity", "notes"):
+    for fld in ("source_code", "strike_status", "event_clarity", "notes", "cause_of_death"):
         if f.given(fld):
             out[fld] = f.get(fld)
             extras.append(fld)
