@@ -439,7 +439,8 @@ def _airwars_with_victims(tmp_path: Path, **cells: str) -> Path:
 def test_airwars_victims_by_age_and_sex_named_and_cause_are_kept(tmp_path: Path) -> None:
     p = _airwars_with_victims(
         tmp_path, children_killed_min="2", children_killed_max="4", women_killed_min="1", women_killed_max="1",
-        men_killed_min="3", men_killed_max="5", named_victims="6", cause_of_death="Heavy weapons and explosive munitions",
+        men_killed_min="3", men_killed_max="5", named_victims="6",
+        cause_of_death="Heavy weapons and explosive munitions",
     )
     r = load_airwars(p)
     row = r.frame.set_index("source_id").loc["990001"]
