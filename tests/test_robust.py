@@ -494,3 +494,20 @@ def test_charts_say_whether_flagged_rows_count_and_show_victims(tmp_path: Path) 
     assert points[0]["victims"].startswith("children 9") and "add up to" in points[0]["flags"]
     titles = [t.get("title") for layer in m["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
     assert "who was killed" in titles and "quality flags" in titles
+
+
+def test_incident_explorer_tooltip_carries_victims_and_flag_counts(tmp_path: Path) -> None:
+    from kit.ui import IncidentExplorer
+
+    p = _airwars_with_victims(tmp_path, children_killed_min="9", men_killed_min="7", named_victims="3")
+    frame = load_airwars(p).frame
+    ex = IncidentExplorer(frame, filters=())
+    june = [r for r in ex.records if r["month"] == "2017-06-01"]
+    assert june and june[0]["victims"] == "children 9; men 7; 3 named" and june[0]["flagged"] == 1
+    tips = [t["field"] for layer in ex.chart.to_dict()["layer"] for t in layer.get("encoding", {}).get("tooltip", [])]
+    assert "victims" in tips and "flagged" in tips
+    sel = ex.selection()
+    import pandas as pd
+
+    cols = ["month", "group", "children_killed_low", "men_killed_low", "named_victims", "flagged"]
+    pd.testing.assert_frame_equal(ex.aggregate(sel)[cols], ex.aggregate_raw(sel)[cols], check_dtype=False)
