@@ -511,3 +511,58 @@ def test_incident_explorer_tooltip_carries_victims_and_flag_counts(tmp_path: Pat
 
     cols = ["month", "group", "children_killed_low", "men_killed_low", "named_victims", "flagged"]
     pd.testing.assert_frame_equal(ex.aggregate(sel)[cols], ex.aggregate_raw(sel)[cols], check_dtype=False)
+
+
+# --- the commands this issue owns never print a traceback -------------------------------------
+
+_ARG = st.one_of(
+    st.sampled_from(["--format", "-f", "airwars", "ucdp", "nl-mod", "x.yaml", "--max-warnings", "-1", "--earliest",
+                     "2017-13-01", "--latest", "--count-ceiling", "nan", "1e309", "--", "", "\x1b[2J", "\u202e"]),
+    st.text(max_size=12),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=st.lists(_ARG, max_size=6), which=st.sampled_from(["validate", "incidents"]), data=st.data())
+def test_fuzzed_cli_arguments_exit_cleanly(tmp_path: Path, args: list[str], which: str, data: st.DataObject) -> None:
+    """`kit validate` and `kit incidents validate` with any arguments: an exit code and a message, never a traceback."""
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    target = data.draw(st.sampled_from([str(FIX / "acled.csv"), str(tmp_path), str(tmp_path / "none.csv"),
+                                        str(FIX / "monitor.yaml")]))
+    argv = (["validate", target] if which == "validate" else ["incidents", "validate", target]) + args
+    res = CliRunner().invoke(app, argv)
+    assert res.exception is None or isinstance(res.exception, SystemExit), (argv, repr(res.exception))
+    assert res.exit_code in (0, 1, 2)
+    assert "Traceback" not in res.output
+
+
+def test_ucdp_hdx_export_with_its_own_inconsistent_ranges_loads_every_event(tmp_path: Path) -> None:
+    """As the real Iraq GED export (7,473 events, 69 with best > high or low > best): every event kept, flagged."""
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+    from kit.incidents import load_ucdp
+
+    lines = (FIX / "ucdp_ged_hdx.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.reader(lines))
+    header = rows[0]
+    b, h, lo = header.index("best"), header.index("high"), header.index("low")
+    rows[2][b], rows[2][h] = "28", "27"  # UCDP's own best above its high
+    rows[3][lo], rows[3][b] = "30", "28"  # and a low above its best
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    p = tmp_path / "ged.csv"
+    p.write_text(out.getvalue(), encoding="utf-8")
+    r = load_ucdp(p)
+    assert (r.rows_in, r.rows_loaded, r.rows_flagged, r.rows_rejected) == (6, 6, 2, 0)
+    assert r.frame.loc[r.frame["source_line"] == 3, ["deaths_best", "deaths_high"]].iloc[0].tolist() == [28, 28]
+    res = CliRunner().invoke(app, ["incidents", "validate", str(p), "-f", "ucdp"])
+    assert res.exit_code == 0  # the source's own inconsistencies do not fail the check
+    assert res.stdout.splitlines()[0].endswith("6 row(s) in, 6 loaded, 2 flagged, 0 rejected (format ucdp)")
+    narrow = CliRunner().invoke(app, ["incidents", "validate", str(p), "-f", "ucdp", "--latest", "2016-12-31"])
+    assert narrow.exit_code == 0 and "lies outside the plausible window 1900-01-01 to 2016-12-31" in narrow.stdout
+    bad = CliRunner().invoke(app, ["incidents", "validate", str(p), "-f", "ucdp", "--earliest", "1900-13-01"])
+    assert bad.exit_code == 2 and bad.stderr.strip() == "--earliest: '1900-13-01' is not a date written YYYY-MM-DD"
