@@ -305,25 +305,26 @@ def test_validate_incidents_catches_contract_breaches() -> None:
 def test_malformed_airwars_each_row_rejected_or_flagged_with_reason(gaz) -> None:
     r = load_airwars(FIX / "malformed_airwars.csv", gaz)
     _accounted(r)
-    assert (r.rows_in, r.rows_loaded, r.rows_flagged, r.rows_rejected) == (15, 8, 7, 7)
+    assert (r.rows_in, r.rows_loaded, r.rows_flagged, r.rows_rejected) == (15, 12, 11, 3)
+    # only rows that cannot be read as an incident are rejected
     assert _messages(r) == [
-        "3: date: '2017-02-30' is not a date (expected YYYY-MM-DD)",
-        "8: geolocation_precision: unknown code 'roughly_here' (expected one of: city, country, district, "
-        "exact_location, exact_location_coalition, exact_location_other, nearby_landmark, neighbourhood_area, "
-        "province_governorate, street, subdistrict, town, village, within_100m, within_1m)",
-        "9: airwars_url: 'ftp://airwars.org/x17' is not an http(s) URL",
         "10: airwars_id: duplicate source id '990001' (first at line 2)",
-        "11: coalition_alleged: 'maybe' is not True or False",
         "15: airwars_id: missing source id",
         "16: (row): expected 52 fields, found 7",
     ]
-    # the source's own inconsistencies keep the row: the value set aside or the range widened, and a flag
+    # the source's own problems keep the row: the value set aside or the range widened, and a flag
     assert _flag_messages(r) == [
+        "3: date: '2017-02-30' is not a date (expected YYYY-MM-DD); date set aside",
         "4: civilians_killed_min: civilians_killed_min 9 is greater than civilians_killed_max 4 "
         "(as the source states them); range widened to cover both",
         "5: civilians_injured_min: '-1' is negative; a count cannot be below 0; value set aside",
         "6: latitude: '95.1' is out of range (-90 to 90); value set aside",
         "7: latitude: latitude and longitude must be given together; coordinates set aside",
+        "8: geolocation_precision: unknown code 'roughly_here' (expected one of: city, country, district, "
+        "exact_location, exact_location_coalition, exact_location_other, nearby_landmark, neighbourhood_area, "
+        "province_governorate, street, subdistrict, town, village, within_100m, within_1m); read as unknown",
+        "9: airwars_url: 'ftp://airwars.org/x17' is not an http(s) URL; link set aside",
+        "11: coalition_alleged: 'maybe' is not True or False; read from military_actor instead",
         "12: date_end: date_end 2017-05-01 is before date 2017-05-03 (as the source states them); "
         "window widened to cover both",
         "13: civilians_killed_min: '2.5' is not a whole number; value set aside",
@@ -337,8 +338,9 @@ def test_malformed_airwars_each_row_rejected_or_flagged_with_reason(gaz) -> None
         pd.Timestamp("2017-05-01"), pd.Timestamp("2017-05-03"), "range"
     )
     assert f.loc[2, "quality_flags"] == "" and f.loc[13, "quality_flags"].startswith("civilians_killed_min: ")
+    assert pd.isna(f.loc[3, "date_start"]) and f.loc[3, "date_precision"] == "unknown"
+    assert (f.loc[8, "location_precision"], f.loc[9, "url"]) == ("unknown", "")
     assert r.rejected.loc[r.rejected["line"] == 16, "raw"].item().startswith("1,CS9099,990099")
-    assert r.rejected.loc[r.rejected["line"] == 3, "raw"].item().split(",")[2] == "990011"
 
 
 def _write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -599,11 +601,11 @@ def test_cli_validate_rejects_and_file_errors(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["incidents", "validate", str(FIX / "malformed_airwars.csv"), "-f", "airwars"])
     assert bad.exit_code == 1
     out = bad.stdout.splitlines()
-    assert out[0].endswith("15 row(s) in, 8 loaded, 7 flagged, 7 rejected (format airwars)") and len(out) == 15
-    assert out[8].endswith("malformed_airwars.csv:4: civilians_killed_min: civilians_killed_min 9 is greater than "
+    assert out[0].endswith("15 row(s) in, 12 loaded, 11 flagged, 3 rejected (format airwars)") and len(out) == 15
+    assert out[5].endswith("malformed_airwars.csv:4: civilians_killed_min: civilians_killed_min 9 is greater than "
                            "civilians_killed_max 4 (as the source states them); range widened to cover both "
                            "[row kept, flagged]")
-    assert out[7].endswith("malformed_airwars.csv:16: (row): expected 52 fields, found 7")
+    assert out[3].endswith("malformed_airwars.csv:16: (row): expected 52 fields, found 7")
     empty = _write(tmp_path, "e.csv", "")
     err = runner.invoke(app, ["incidents", "validate", str(empty), "-f", "ucdp"])
     assert err.exit_code == 1 and err.stderr.strip().endswith("e.csv:0: (file): file is empty (no header row)")
@@ -742,7 +744,7 @@ def test_encoding_problems_in_header_and_far_into_a_file(tmp_path: Path, gaz) ->
 def test_summary_line(gaz) -> None:
     r = load_airwars(FIX / "malformed_airwars.csv", gaz)
     assert r.summary().endswith(
-        "malformed_airwars.csv: 15 row(s) in, 8 loaded (7 flagged), 7 rejected, 0 kept with an unmapped place"
+        "malformed_airwars.csv: 15 row(s) in, 12 loaded (11 flagged), 3 rejected, 0 kept with an unmapped place"
     )
 
 
@@ -880,7 +882,7 @@ def test_loaders_apply_the_contract(monkeypatch: pytest.MonkeyPatch, gaz) -> Non
 
     monkeypatch.setattr(IncidentSchema, "validate", classmethod(spy))
     r = load_airwars(FIX / "malformed_airwars.csv", gaz)
-    assert seen == [r.rows_loaded] == [8]
+    assert seen == [r.rows_loaded] == [12]
 
 
 def test_quoted_fields_without_newlines_keep_raw_lines_verbatim(tmp_path: Path, gaz) -> None:

@@ -644,8 +644,14 @@ class Checks:
             aside |= mask
         return values.where(~pd.Series(aside, index=values.index)) if aside.any() else values
 
-    def dates(self, s: pd.Series, field: str, formats: Sequence[str], expect: str) -> pd.Series:
-        """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected."""
+    def dates(
+        self, s: pd.Series, field: str, formats: Sequence[str], expect: str, *, keep: bool = False
+    ) -> pd.Series:
+        """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected.
+
+        With `keep` the row stays, flagged, its date set aside (NaT): for sources whose
+        rows may lack a date (the loader then says the date is unknown).
+        """
         def parse(u: pd.Series) -> pd.Series:
             out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
             todo = u != ""
@@ -663,13 +669,12 @@ class Checks:
 
         out = per_unique(s, parse)
         not_date = (s != "").to_numpy() & out.isna().to_numpy()
-        self.reject(not_date, field, "'{0}' is not a date (expected " + _brace(expect) + ")", s)
+        message = "'{0}' is not a date (expected " + _brace(expect) + ")"
+        if keep:
+            self.flag(not_date, field, message + "; date set aside", s)
+        else:
+            self.reject(not_date, field, message, s)
         return out
-
-    def ordered(self, low: pd.Series, high: pd.Series, field: str, what: str = "low", other: str = "high") -> None:
-        """Reject rows where low > high (both given)."""
-        bad = (low > high).fillna(False)
-        self.reject(bad, field, _brace(what) + " {0:g} is greater than " + _brace(other) + " {1:g}", low, high)
 
     def widened(
         self, values: Sequence[pd.Series], names: Sequence[str], fields: Sequence[str]
@@ -706,9 +711,12 @@ class Checks:
         return out
 
     def vocabulary(
-        self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None
+        self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None, keep: bool = False
     ) -> pd.Series:
-        """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
+        """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given).
+
+        With `keep` an unknown code keeps the row, flagged, read as "unknown".
+        """
         codes, uniques = pd.factorize(s.astype(str))  # a handful of codes repeated on every row
         keyed = pd.Series(uniques, dtype=str).str.strip().str.lower()
         lookup = {str(k).strip().lower(): v for k, v in mapping.items()}
@@ -716,7 +724,11 @@ class Checks:
         empty = (keyed == "").to_numpy(dtype=bool)
         unknown = mapped.isna().to_numpy(dtype=bool) & ~(empty & (blank is not None))
         allowed = ", ".join(sorted({str(k) for k in mapping}))
-        self.reject(unknown[codes], field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
+        message = "unknown code '{0}' (expected one of: " + _brace(allowed) + ")"
+        if keep:
+            self.flag(unknown[codes], field, message + "; read as unknown", s)
+        else:
+            self.reject(unknown[codes], field, message, s)
         if blank is not None:
             mapped = mapped.where(~empty, blank)
         names = [str(v) for v in mapped.fillna("unknown").tolist()]

@@ -106,10 +106,13 @@ def load_airwars(
     out["source_id"] = t.col("airwars_id")
     out["source_code"] = t.col("incident_code")
     url = t.col("airwars_url")
-    c.reject(~http_or_empty(url), "airwars_url", "'{0}' is not an http(s) URL", url)
-    out["url"] = url
-    start = c.dates(t.col("date"), "date", ["%Y-%m-%d"], "YYYY-MM-DD")
-    end = c.dates(t.col("date_end"), "date_end", ["%Y-%m-%d"], "YYYY-MM-DD")
+    bad_url = ~http_or_empty(url)
+    c.flag(bad_url, "airwars_url", "'{0}' is not an http(s) URL; link set aside", url)
+    out["url"] = url.where(~pd.Series(bad_url, index=url.index), "") if bad_url.any() else url
+    start = c.dates(t.col("date"), "date", ["%Y-%m-%d"], "YYYY-MM-DD", keep=True)
+    end = c.dates(t.col("date_end"), "date_end", ["%Y-%m-%d"], "YYYY-MM-DD", keep=True)
+    lost = start.isna().to_numpy() & (t.col("date") != "").to_numpy()  # a start set aside takes its end along
+    end = end.where(~pd.Series(lost, index=end.index))
     dtype_ = t.col("date_type")
     c.reject(
         ~dtype_.isin(["date", "date_range", ""]).to_numpy(),
@@ -124,20 +127,17 @@ def load_airwars(
     out["date_start"], out["date_end"], out["date_precision"] = start, end, precision
     out["lat"], out["lon"] = coordinates(c, t, "latitude", "longitude")
     out["location_precision"] = c.vocabulary(
-        t.col("geolocation_precision"), "geolocation_precision", AIRWARS_PRECISION, blank="unknown"
+        t.col("geolocation_precision"), "geolocation_precision", AIRWARS_PRECISION, blank="unknown", keep=True
     )
     out["place_name"] = t.col("location_en")
     actors = t.col("military_actor")
     out["perpetrators"] = join_actors(actors, ",")
     ca = t.col("coalition_alleged").str.lower()
-    c.reject(
-        ~ca.isin(["true", "false", ""]).to_numpy(),
-        "coalition_alleged",
-        "'{0}' is not True or False",
-        t.col("coalition_alleged"),
-    )
+    unreadable = ~ca.isin(["true", "false", ""]).to_numpy()
+    c.flag(unreadable, "coalition_alleged", "'{0}' is not True or False; read from military_actor instead",
+           t.col("coalition_alleged"))
     alleged = (ca == "true").to_numpy(dtype=bool).copy()  # a view of Arrow memory is read-only
-    blank_ca = (ca == "").to_numpy(dtype=bool)
+    blank_ca = (ca == "").to_numpy(dtype=bool) | unreadable
     if blank_ca.any():  # older exports without the column's value: fall back to the actor names
         alleged |= blank_ca & is_coalition(actors, coalition_pattern).to_numpy(dtype=bool)
     out["coalition_alleged"] = pd.Series(alleged)
