@@ -62,8 +62,16 @@ def outside_country(lat: pd.Series, lon: pd.Series, country: pd.Series) -> tuple
     """(outside, swapped): coordinates outside their country's box, and those that fit once swapped."""
     la = pd.to_numeric(lat, errors="coerce").to_numpy(dtype="float64")
     lo = pd.to_numeric(lon, errors="coerce").to_numpy(dtype="float64")
-    cid = country.astype(str).to_numpy()
-    known = ~np.isnan(la) & ~np.isnan(lo) & np.isin(cid, list(COUNTRY_BOUNDS))
-    outside = known & ~_inside(la, lo, cid)
-    swapped = outside & _inside(lo, la, cid)
+    codes, uniques = pd.factorize(country)  # a handful of country ids repeated on every row
+    names = np.asarray([str(u) for u in uniques] + [""], dtype=object)  # code -1 (missing) -> ""
+    known_code = np.isin(names, list(COUNTRY_BOUNDS))
+    known = ~np.isnan(la) & ~np.isnan(lo) & known_code[codes]
+    outside = np.zeros(len(la), dtype=bool)
+    swapped = np.zeros(len(la), dtype=bool)
+    idx = np.flatnonzero(known)  # only rows with both coordinates and a known country are judged
+    if len(idx):
+        cid = names[codes[idx]]
+        out = ~_inside(la[idx], lo[idx], cid)
+        outside[idx] = out
+        swapped[idx] = out & _inside(lo[idx], la[idx], cid)
     return outside, swapped

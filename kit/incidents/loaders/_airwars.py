@@ -15,7 +15,6 @@ from kit.incidents._schema import LoadedIncidents, http_or_empty
 from kit.incidents.loaders._common import (
     COALITION_PATTERN,
     blank_str,
-    col_or_blank,
     const_str,
     coordinates,
     country_ids,
@@ -64,16 +63,23 @@ _VICTIM_EXTRAS = (
 
 
 def _victims(t: Table, c: Checks, out: dict[str, Any]) -> None:
-    """Children, women and men killed (min/max -> low/high), how many victims are named, the cause of death."""
-    n = len(t)
+    """Children, women and men killed (min/max -> low/high), how many victims are named, the cause of death.
+
+    Only the columns the export has become columns of the frame (older exports have none of them).
+    """
+    present = set(t.data.columns)
     for who in ("children", "women", "men"):
+        if f"{who}_killed_min" not in present and f"{who}_killed_max" not in present:
+            continue
         for theirs, ours in (("min", "low"), ("max", "high")):
             col = f"{who}_killed_{theirs}"
-            ours_col = f"{who}_killed_{ours}"
-            out[ours_col] = c.number(t.col(col), col, count=True, keep=True) if col in t.data.columns else na_float(n)
-    named = col_or_blank(t, "named_victims")
-    out["named_victims"] = c.number(named, "named_victims", count=True, keep=True)
-    out["cause_of_death"] = col_or_blank(t, "cause_of_death")
+            out[f"{who}_killed_{ours}"] = (
+                c.number(t.col(col), col, count=True, keep=True) if col in present else na_float(len(t))
+            )
+    if "named_victims" in present:
+        out["named_victims"] = c.number(t.col("named_victims"), "named_victims", count=True, keep=True)
+    if "cause_of_death" in present:
+        out["cause_of_death"] = t.col("cause_of_death")
 
 
 def load_airwars(
