@@ -291,7 +291,9 @@ def read_table(
         data = _blank_lines(parsed.data, [line for line, *_ in unreadable])
         parsed = _parse_csv(raw, data, parsed.bad_lines, encoding, name, header, wanted, skip, delimiter)
     frame = parsed.frame
-    candidates, bad, multiline = _record_lines(parsed.data, skip, len(frame), parsed.invalid, delimiter)
+    candidates, bad, multiline = _record_lines(
+        parsed.data, skip, len(frame), parsed.invalid, delimiter, counted=parsed.lines
+    )
     bad = sorted(bad + unreadable)
     blank = _blank_rows(frame, wanted)
     if blank.any():  # only the columns read were blank: the rest of the line may still hold a record
@@ -324,8 +326,10 @@ def _unreadable_records(parsed: _Parsed, skip: int, delimiter: str) -> list[tupl
     if b'"' not in data:
         return []
     records = skip + len(parsed.frame) + len(parsed.invalid)
-    if not parsed.invalid and len(_data_line_numbers(data, 1, records)) == records:
-        return []
+    if not parsed.invalid:
+        parsed.lines = _data_line_numbers(data, 1, records)  # kept: `_record_lines` needs the same numbers
+        if len(parsed.lines) == records:
+            return []
     text = data.decode("utf-8", errors="replace")
     return [
         (r.line, "(row)", r.problem, r.text.rstrip("\r\n"))
@@ -420,6 +424,7 @@ class _Parsed:
     invalid: list[tuple[int | None, int, int, str]]  # (record number, expected fields, actual fields, text)
     data: bytes
     bad_lines: set[int]
+    lines: np.ndarray | None = None  # the non-empty line numbers, once someone has counted them
 
 
 def _parse_csv(
@@ -505,7 +510,12 @@ def _arrow_read(
 
 
 def _record_lines(
-    data: bytes, skip: int, rows: int, invalid: list[tuple[int | None, int, int, str]], delimiter: str
+    data: bytes,
+    skip: int,
+    rows: int,
+    invalid: list[tuple[int | None, int, int, str]],
+    delimiter: str,
+    counted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, str, str, str]], bool]:
     """The physical line of each parsed row, the unparsable rows as (line, field, message, raw), and multiline.
 
@@ -514,7 +524,7 @@ def _record_lines(
     """
     numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
     expected = skip + rows + len(invalid)
-    rec_lines = _data_line_numbers(data, 1, expected)
+    rec_lines = _data_line_numbers(data, 1, expected) if counted is None else counted
     multiline = len(rec_lines) != expected
     if multiline:  # records span lines: ask the csv module where each starts
         rec_lines = np.asarray(_record_lines_slow(data.decode("utf-8", errors="replace"), delimiter, 0), dtype=np.int64)
