@@ -18,13 +18,12 @@ from kit.core._dates import (
     date_text,
     parse_partial_date,
     partial_date_start,
-    two_digit_year,
 )
 from kit.core._interval import Range, RangeError
 from kit.core._paths import INVESTIGATION_ENV, data_dir, load_investigation, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
-from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
+from kit.core._urls import URL_FAST_PATH, is_safe_url, safe_url
 from kit.core._version import __version__
 
 __all__ = [
@@ -35,7 +34,6 @@ __all__ = [
     "PARTIAL_DATE",
     "RENDER_ENV",
     "URL_FAST_PATH",
-    "URL_PATTERN",
     "InputError",
     "JupyterChartCompat",
     "Problem",
@@ -58,5 +56,4 @@ __all__ = [
     "safe_url",
     "shared_dir",
     "split_records",
-    "two_digit_year",
 ]

@@ -75,14 +75,3 @@ def date_text(ts: object, precision: object, missing: str = "unknown") -> str:
         return t.strftime("%b %Y")
     return f"{t.day} {t.strftime('%b %Y')}"  # the day unpadded, as people write it (portable `%-d`)
 
-
-def two_digit_year(yy: int, today: date | None = None) -> int:
-    """The four-digit year of a two-digit one, resolved to the past: a record describes what happened.
-
-    `99` read in 2026 is 1999, `14` is 2014, `26` is 2026 (strptime's `%y` would make `50` 2050).
-    """
-    from datetime import date as _date
-
-    this = (today or _date.today()).year
-    year = this - this % 100 + yy
-    return year - 100 if year > this else year

@@ -43,6 +43,8 @@ class UrlFastPath:
     prefixes: tuple[str, ...]
     unjudged: str
     not_host_start: tuple[str, ...]
+    pattern: str
+    """The full rule (`URL_PATTERN`) for the values the fast path cannot judge."""
     unjudged_bytes: bytes = b""
     """UTF-8 lead bytes of the non-ASCII unsafe characters (bidi controls): values with them take the full rule."""
 
@@ -51,6 +53,7 @@ URL_FAST_PATH = UrlFastPath(
     prefixes=("https://", "http://"),  # lower case; upper-case schemes take the full rule
     unjudged="".join(map(chr, range(0x21))) + "\x7f\"'<>`\\@[]",  # the unsafe characters, userinfo, IPv6 brackets
     not_host_start=("/", "?", "#", ":"),
+    pattern=URL_PATTERN,
     unjudged_bytes=bytes(sorted({c.encode("utf-8")[0] for c in BIDI_CONTROLS})),
 )
 

@@ -669,9 +669,8 @@ class Checks:
                 if not todo.any():
                     break
                 parsed = pd.to_datetime(u.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
-                if "%y" in fmt:  # strptime puts 00-68 in 20xx; a record describes the past
-                    future = (parsed > pd.Timestamp.today()).fillna(False)
-                    parsed = parsed.where(~future, parsed - pd.DateOffset(years=100))
+                if "%y" in fmt:  # strptime puts 00-68 in 20xx
+                    parsed = in_the_past(parsed)
                 hit = todo & parsed.notna()
                 out = out.where(~hit, parsed)
                 todo = todo & ~hit
@@ -745,6 +744,16 @@ class Checks:
         out = labels(codes, names)
         out.index = s.index
         return out
+
+
+def in_the_past(dates: pd.Series) -> pd.Series:
+    """Dates read from two-digit years, resolved to the past: a record describes what happened.
+
+    A year read as 20yy that lies after today is 19yy (`7-Oct-99` is 1999, not 2099;
+    in 2026, `27` is 1927). strptime's `%y` and `20` + yy both go through here.
+    """
+    future = (dates > pd.Timestamp.today()).fillna(False)
+    return dates.where(~future, dates - pd.DateOffset(years=100)) if future.any() else dates
 
 
 def _brace(text: str) -> str:

@@ -18,7 +18,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from kit.core import URL_FAST_PATH, URL_PATTERN, InputError, Problem
+from kit.core import URL_FAST_PATH, InputError, Problem
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -168,7 +168,7 @@ def http_or_empty(s: pd.Series) -> np.ndarray:
         ok = pc.or_(blank, pc.and_(starts, has_host)).to_numpy(zero_copy_only=False).astype(bool)
         if ok.all():
             return ok
-    rule = pc.match_substring_regex(arr, URL_PATTERN)
+    rule = pc.match_substring_regex(arr, URL_FAST_PATH.pattern)
     return pc.or_(blank, rule).to_numpy(zero_copy_only=False).astype(bool)
 
 

@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core import two_digit_year
 from kit.incidents._places import GazetteerLike, resolve_governorates
 from kit.incidents._plausible import Plausibility
-from kit.incidents._read import Checks, finish, read_table
+from kit.incidents._read import Checks, finish, in_the_past, read_table
 from kit.incidents._schema import LoadedIncidents
 from kit.incidents.loaders._common import (
     blank_str,
@@ -35,19 +34,20 @@ _NL_DATE = re.compile(r"^\s*(\d{1,2})[-/ .]([A-Za-z]{3,4})\.?[-/ .](\d{2}|\d{4})
 def parse_dutch_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """`D-Mon-YY` dates with Dutch or English month abbreviations in any case -> (Timestamps, bad mask).
 
-    Two-digit years are resolved to the past (`kit.core.two_digit_year`: 14 -> 2014,
-    99 -> 1999; the log covers 2014-2018). Blank -> NaT (not bad);
+    Two-digit years are resolved to the past (`in_the_past`: 14 -> 2014, 99 -> 1999;
+    the log covers 2014-2018). Blank -> NaT (not bad);
     impossible dates such as 31-feb-15 are bad.
     """
     t = s.astype(str)
     parts = t.str.extract(_NL_DATE)
     month = parts[1].str.lower().map(_NL_MONTHS)
-    short = parts[2].str.len() == 2
-    full = parts[2][short].map(lambda yy: str(two_digit_year(int(yy))))
-    year = parts[2].where(~short, full)
+    year = parts[2].where(parts[2].str.len() != 2, "20" + parts[2])
     ok = parts[0].notna() & month.notna()
     iso = year + "-" + month.astype("Int64").astype(str).str.zfill(2) + "-" + parts[0].str.zfill(2)
     dates = pd.to_datetime(iso.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
+    short = (parts[2].str.len() == 2).fillna(False).to_numpy(dtype=bool)
+    if short.any():
+        dates = dates.where(~short, in_the_past(dates))
     blank = (t.str.strip() == "").to_numpy()
     bad = ~blank & dates.isna().to_numpy()
     return dates, bad
