@@ -11,7 +11,7 @@ loader doing the same mapping in pure Python.
 
     .venv/bin/python benchmarks/load.py [--rows N] [--target SECONDS] [--repeat K] [--bad F] [--unmapped F]
 
-With --bad/--unmapped the file carries rows that must be rejected or reported,
+With --bad/--unmapped the file carries rows that must be flagged or reported,
 and the run asserts every one of them comes back (rows in = loaded + rejected).
 
 Prints PASS/FAIL and exits 1 on FAIL.
@@ -60,9 +60,10 @@ def generate(path: Path, rows: int, seed: int = 5, bad: float = 0.0, unmapped: f
     """Write a synthetic Airwars-format CSV with `rows` rows (pyarrow writer, quoted as needed).
 
     A `bad` fraction of rows gets an impossible latitude (each must come back
-    rejected with its line) and an `unmapped` fraction a governorate and region
-    the gazetteer does not know (kept, each reported). Returns how many rows of
-    each kind were written: (rows to reject, rows to report as unmapped).
+    kept with a quality flag at its line, the coordinates set aside) and an
+    `unmapped` fraction a governorate and region the gazetteer does not know
+    (kept, each reported). Returns how many rows of each kind were written:
+    (rows to flag, rows to report as unmapped).
     """
     rng = np.random.default_rng(seed)
     n = rows
@@ -117,7 +118,7 @@ def generate(path: Path, rows: int, seed: int = 5, bad: float = 0.0, unmapped: f
     )
     to_reject = rng.random(n) < bad
     no_place = (rng.random(n) < unmapped) & ~to_reject
-    cols["latitude"] = np.where(to_reject, "95.5", cols["latitude"])  # out of range: rejected, never repaired
+    cols["latitude"] = np.where(to_reject, "95.5", cols["latitude"])  # out of range: flagged, set aside
     cols["governorate"] = np.where(no_place, "Nowhere Governorate", cols["governorate"])
     cols["region"] = np.where(no_place, "Elsewhere", cols["region"])
     # the columns the Airwars loader reads (the real export's other 31 columns are optional to it)
@@ -188,11 +189,11 @@ def main() -> int:
         # the first full load is checked for row accounting, then every loader is timed the same way
         result = load_airwars(path)
         assert result.rows_in == args.rows == result.rows_loaded + result.rows_rejected
-        assert result.rows_rejected == n_bad and len(result.unmapped) == n_unmapped, (
+        assert result.rows_flagged == n_bad and len(result.unmapped) == n_unmapped, (
             result.summary(), n_bad, n_unmapped
         )
         if n_bad:
-            first = result.problems[0]
+            first = result.flags[0]
             assert first.field == "latitude" and "out of range" in first.message and first.line >= 2, first
         fast_s, _ = _time(lambda p: load_airwars(p).rows_in, path, args.repeat)
         pa_s, pa_n = _time(baseline_pyarrow, path, args.repeat)
@@ -204,7 +205,7 @@ def main() -> int:
     print(f"{'baseline: pyarrow parse only, loader options (no checks)':<58} {pa_s:8.2f} {pa_n / pa_s:12,.0f}")
     print(f"{'baseline: pandas C engine, parse only (no checks)':<58} {c_s:8.2f} {c_n / c_s:12,.0f}")
     print(f"{'baseline: csv module row loop (minimal mapping)':<58} {py_s:8.2f} {py_n / py_s:12,.0f}")
-    print(f"loaded {result.rows_loaded:,}, rejected {result.rows_rejected:,}, "
+    print(f"loaded {result.rows_loaded:,} ({result.rows_flagged:,} flagged), rejected {result.rows_rejected:,}, "
           f"unmapped-place warnings {len(result.unmapped):,}")
     print(f"fast path / pandas parse-only: {fast_s / c_s:.2f}x; / pyarrow parse-only: {fast_s / pa_s:.2f}x")
     print(f"load average before: {' '.join(f'{x:.1f}' for x in load_before)}; after: "

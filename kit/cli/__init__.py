@@ -10,18 +10,37 @@ a fraction of a second (benchmarks/cli.py holds it to 0.5 s).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-import typer
+if not sys.stdout.isatty():
+    # Piped output goes to files and other programs: plain click text, never boxed or wrapped at
+    # 80 columns (typer reads this documented switch when it is imported). A user's own setting wins.
+    os.environ.setdefault("TYPER_USE_RICH", "0")
 
-from kit.cli import _estimate, _extract, _incidents, _ledger, _match, _new, _places, _report
-from kit.core import INVESTIGATION_ENV
+import typer  # noqa: E402 - after the switch above
+from typer.core import TyperOption  # noqa: E402
+
+from kit.cli import _estimate, _extract, _incidents, _ledger, _match, _new, _places, _report  # noqa: E402
+from kit.core import INVESTIGATION_ENV  # noqa: E402
+
+
+def _flags_without_type(self: TyperOption, ctx: Any) -> str | None:  # ctx: click's Context
+    """A flag takes no value, so its help shows no `<bool>` type."""
+    if self.is_flag:
+        return None
+    return TyperOption.display_type(self, ctx) if self.metavar is None else self.metavar
+
+
+TyperOption.display_type_rich = _flags_without_type  # type: ignore[method-assign]
 
 app = typer.Typer(
     help="casualty-kit: cited casualty claims, scope-aware comparison, offline reports.",
     no_args_is_help=True,
     add_completion=False,
+    # piped: one line per paragraph and per option, whatever the width (a terminal keeps its own width)
+    context_settings={} if sys.stdout.isatty() else {"terminal_width": 10_000, "max_content_width": 10_000},
 )
 
 

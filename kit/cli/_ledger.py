@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from kit.cli._text import terminal_safe
 from kit.core import InputError, Problem
 
 
@@ -22,14 +23,17 @@ def _is_gazetteer(path: Path) -> bool:
 def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     """Problems in the given files or folders, and a summary line per kind."""
     # here, not at module top: kit.ledger loads pandas and pandera, which `kit --help` must not pay for
-    from kit.ledger import ledger_files, load_claims, load_gazetteer, read_places
+    from kit.ledger import cites_cycles, ledger_files, load_claims, load_gazetteer, read_places
 
     files: list[Path] = []
+    problems: list[Problem] = []
     for p in paths:
-        files += ledger_files(p) if p.is_dir() else [p]
+        listed = ledger_files(p) if p.is_dir() else [p]
+        if not listed:
+            problems.append(Problem(str(p), 0, "(folder)", "no CSV files in this folder; nothing to check"))
+        files += listed
     places = [f for f in files if _is_gazetteer(f)]
     claims = [f for f in files if f not in places]
-    problems: list[Problem] = []
     summary: list[str] = []
     for f in places:
         frame, found, rows_in = read_places(f)
@@ -43,7 +47,7 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
             problems += exc.problems
             return problems, summary + ["claims not checked: the gazetteer has problems"]
         result = load_claims(claims, gazetteer=gazetteer)
-        problems += result.problems
+        problems += result.problems + cites_cycles(result.claims)
         summary.append(result.summary())
     return problems, summary
 
@@ -61,7 +65,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2)
         problems, summary = validate_paths(paths)
         for problem in problems:
-            typer.echo(str(problem))
+            typer.echo(terminal_safe(str(problem)))
         for line in summary:
-            typer.echo(line, err=True)
+            typer.echo(terminal_safe(line), err=True)
         raise typer.Exit(1 if problems else 0)

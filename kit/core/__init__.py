@@ -12,7 +12,7 @@ from kit.core._compat import (
     infer_notebook_parameters,
     register_cell_progress_engine,
 )
-from kit.core._csv import FILE, LINE, display_name, read_rows
+from kit.core._csv import FILE, LINE, display_name, read_rows, split_records
 from kit.core._dates import (
     PARTIAL_DATE,
     date_text,
@@ -23,7 +23,7 @@ from kit.core._interval import Range, RangeError
 from kit.core._paths import INVESTIGATION_ENV, data_dir, load_investigation, repo_root, shared_dir
 from kit.core._problems import InputError, Problem
 from kit.core._runtime import INPUTS_ENV, RENDER_ENV, is_rendering
-from kit.core._urls import URL_FAST_PATH, URL_PATTERN, is_safe_url, safe_url
+from kit.core._urls import URL_FAST_PATH, is_safe_url, safe_url
 from kit.core._version import __version__
 
 __all__ = [
@@ -34,7 +34,6 @@ __all__ = [
     "PARTIAL_DATE",
     "RENDER_ENV",
     "URL_FAST_PATH",
-    "URL_PATTERN",
     "InputError",
     "JupyterChartCompat",
     "Problem",
@@ -56,4 +55,5 @@ __all__ = [
     "repo_root",
     "safe_url",
     "shared_dir",
+    "split_records",
 ]

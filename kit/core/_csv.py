@@ -7,16 +7,22 @@ line means the same thing everywhere: the 1-based physical line on which its
 record starts (header = line 1). Blank lines are skipped but counted, a quoted
 field's line breaks are counted, a UTF-8 BOM is stripped, and LF, CRLF and
 CR-only line endings each count as one line break.
+
+Records are counted against the file itself (`split_records`), not against what
+a parser happened to see: an unclosed quote, a field over the csv module's limit
+(131,072 characters) or a short row costs that record alone, and reading goes
+on at the next line. Every reader of delimited text (this one and the incident
+reader in `kit.incidents`) takes its record boundaries from here.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from kit.core._problems import Problem
 
@@ -68,23 +74,24 @@ def read_rows(
     text, problem = _text(p, name, verbatim)
     if problem is not None:
         return empty, [problem], 0
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
+    records = split_records(text)
+    if not records or records[0].line != 1:
         return empty, [Problem(name, 0, "(file)", "file is empty (no header row)")], 0
-    except csv.Error as exc:
-        return empty, [Problem(name, 1, "(header)", f"unreadable header: {exc}")], 0
+    if records[0].fields is None:
+        return empty, [Problem(name, 1, "(header)", f"unreadable header: {records[0].problem}")], 0
+    header = [h.strip() for h in records[0].fields]
     if extra:
         columns += [h for h in dict.fromkeys(header) if h not in columns]
     problems = _header_problems(header, required, columns, name)
     bad_header = bool(problems)
-    records, lines, row_problems, rows_in = _records(reader, len(header), name, keep=not bad_header, strip=not verbatim)
+    rows, lines, row_problems, rows_in = _records(
+        records[1:], len(header), name, keep=not bad_header, strip=not verbatim
+    )
     problems += row_problems
     if bad_header and rows_in:
         problems.append(Problem(name, 1, "(file)", f"all {rows_in} data row(s) rejected because the header is invalid"))
         return empty, problems, rows_in
-    frame = pd.DataFrame(records, columns=header, dtype="string") if records else empty.drop(columns=[LINE, FILE])
+    frame = pd.DataFrame(rows, columns=header, dtype="string") if rows else empty.drop(columns=[LINE, FILE])
     for col in columns:
         if col not in frame.columns:
             frame[col] = pd.Series([""] * len(frame), dtype="string")
@@ -127,46 +134,140 @@ def _header_problems(header: list[str], required: Sequence[str], columns: list[s
     return problems
 
 
-class _Reader(Protocol):
-    """What `_records` needs of a `csv.reader`: rows, and the count of physical lines read."""
-
-    line_num: int
-
-    def __next__(self) -> list[str]: ...
-
-
 def _records(
-    reader: _Reader, width: int, name: str, *, keep: bool, strip: bool
+    records: Sequence[Record], width: int, name: str, *, keep: bool, strip: bool
 ) -> tuple[list[list[str]], list[int], list[Problem], int]:
-    """Data records with the line each starts on, ragged-row problems, and the count of non-blank rows."""
-    records: list[list[str]] = []
+    """Data records with the line each starts on, problems of unreadable or ragged ones, and the count of records."""
+    rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
     rows_in = 0
-    line_no = reader.line_num
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            rows_in += 1
-            problems.append(Problem(name, line_no + 1, "(row)", f"unreadable CSV row: {exc}"))
-            break
-        # csv yields each blank line as its own empty row, so the line after the
-        # previous row's last line is where this record starts.
-        start = line_no + 1
-        line_no = reader.line_num
-        if not row or all(not c.strip() for c in row):
-            continue  # blank lines carry no record
+    for rec in records:
+        if rec.fields is not None and all(not c.strip() for c in rec.fields):
+            continue  # a line of empty cells carries no record
         rows_in += 1
         if not keep:
             continue
-        if len(row) != width:
+        if rec.fields is None:
+            problems.append(Problem(name, rec.line, "(row)", rec.problem))
+            continue
+        if len(rec.fields) != width:
             problems.append(
-                Problem(name, start, "(row)", f"expected {width} fields, found {len(row)} (an unquoted comma?)")
+                Problem(name, rec.line, "(row)",
+                        f"expected {width} fields, found {len(rec.fields)} (an unquoted comma?)")
             )
             continue
-        records.append([c.strip() for c in row] if strip else row)
-        lines.append(start)
-    return records, lines, problems, rows_in
+        rows.append([c.strip() for c in rec.fields] if strip else rec.fields)
+        lines.append(rec.line)
+    return rows, lines, problems, rows_in
+
+
+# -- record boundaries, counted against the file -----------------------------------------
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+UNCLOSED_QUOTE = "a quote opened on this line is never closed; the row is rejected and reading resumes at the next line"
+OVERSIZED_FIELD = f"a field is longer than {csv.field_size_limit():,} characters; the row is rejected"
+
+
+@dataclass(frozen=True)
+class Record:
+    """One record as the file has it: the line it starts on, its fields (None when unreadable) and why not."""
+
+    line: int
+    fields: list[str] | None
+    problem: str
+    text: str
+
+
+class _Lines:
+    """Physical lines for `csv.reader`, with a position the caller can move back to resynchronise."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines, self.pos = lines, 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= len(self.lines):
+            raise StopIteration
+        self.pos += 1
+        return self.lines[self.pos - 1]
+
+
+def physical_lines(text: str) -> list[str]:
+    """The file's lines with their endings (LF, CRLF or CR; nothing else breaks a line)."""
+    return _PHYSICAL_LINE.findall(text)
+
+
+def well_quoted(text: str, delimiter: str = ",", *, strict: bool = True) -> bool:
+    """Whether every quote that opens a field in `text` closes again.
+
+    `strict` also asks that a closing quote stand right before a delimiter or a line
+    end and that no quote sit inside an unquoted field. The csv module (not strict)
+    accepts `"ab"c`, `ab"c` and a quote left open at the end of the text; a record
+    spanning lines that needs any of them is a damaged one that ran on into the
+    lines after it. Within one line they are harmless.
+    """
+    in_quotes, at_start, i, n = False, True, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if in_quotes:
+            if ch == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 2
+                    continue
+                if strict and i + 1 < n and text[i + 1] != delimiter and text[i + 1] not in "\r\n":
+                    return False
+                in_quotes, at_start = False, False
+        elif ch == '"' and at_start:
+            in_quotes = True
+        elif ch == '"' and strict:  # a quote inside an unquoted field
+            return False
+        else:
+            at_start = ch == delimiter or ch in "\r\n"
+        i += 1
+    return not in_quotes
+
+
+def split_records(text: str, delimiter: str = ",") -> list[Record]:
+    """Every non-blank record of `text`, each starting at a line start, in order.
+
+    A record spans lines only through a quoted field that closes again, right
+    before a delimiter or a line end (`well_quoted`); otherwise the quote is
+    unclosed and the
+    record is its first line alone, rejected, and the next line starts a record.
+    A field over the csv module's size limit makes its record unreadable the same
+    way. So one damaged record never swallows the ones after it, and the count of
+    records is the file's, whatever the damage.
+    """
+    lines = physical_lines(text)
+    src = _Lines(lines)
+    reader = csv.reader(src, delimiter=delimiter)
+    out: list[Record] = []
+    while src.pos < len(lines):
+        start = src.pos
+        if not lines[start].strip():
+            src.pos += 1  # a blank line carries no record
+            continue
+        try:
+            row = next(reader)
+        except StopIteration:  # pragma: no cover - the loop stops first
+            break
+        except csv.Error as exc:
+            if not well_quoted(lines[start], delimiter, strict=False):  # the parser ran past this line: why
+                why = UNCLOSED_QUOTE
+            elif "field larger than field limit" in str(exc):
+                why = OVERSIZED_FIELD
+            else:  # pragma: no cover - the csv module's other errors need strict mode
+                why = f"unreadable CSV row: {exc}"
+            out.append(Record(start + 1, None, why, lines[start]))
+            src.pos = start + 1
+            continue
+        raw = "".join(lines[start : src.pos])
+        if '"' in raw and not well_quoted(raw, delimiter, strict=src.pos - start > 1):
+            out.append(Record(start + 1, None, UNCLOSED_QUOTE, lines[start]))
+            src.pos = start + 1
+            continue
+        out.append(Record(start + 1, row, "", raw))
+    return out

@@ -74,3 +74,4 @@ def date_text(ts: object, precision: object, missing: str = "unknown") -> str:
     if str(precision) == "month":
         return t.strftime("%b %Y")
     return f"{t.day} {t.strftime('%b %Y')}"  # the day unpadded, as people write it (portable `%-d`)
+

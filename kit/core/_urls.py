@@ -3,7 +3,7 @@
 Ledger rows and incident files come from outside, and reports are opened by
 readers who must be able to trust that clicking runs nothing: a URL is a
 link only if it is http or https (any case), names a host, and holds no
-whitespace, control character, quote, backtick, angle bracket or backslash
+whitespace, control character, bidirectional control, quote, backtick, angle bracket or backslash
 (the characters that break out of attributes or that browsers and Python
 split differently). Contracts (ledger, incidents) and every display path
 (tables, charts, widgets) decide with this module and nowhere else.
@@ -14,8 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Characters never allowed anywhere in a URL the kit links to (as a regex class body).
-URL_UNSAFE_CHARACTERS = r"\x00-\x20\x7f\"'<>`\\"
+#: Bidirectional controls: they make a link read differently from where it goes (`moc.live` shown as `evil.com`).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+#: Characters never allowed anywhere in a URL the kit links to (as a regex class body; the bidi
+#: controls are written as themselves, which Python `re` and RE2 both read).
+URL_UNSAFE_CHARACTERS = r"\x00-\x20\x7f\"'<>`\\" + BIDI_CONTROLS
 _C = rf"[^{URL_UNSAFE_CHARACTERS}]"  # any allowed character
 _AUTH = rf"[^/?#{URL_UNSAFE_CHARACTERS}]"  # allowed inside the authority
 _HOST = rf"[^/?#@:\[\]{URL_UNSAFE_CHARACTERS}]"  # allowed in a host name (no IPv6 literals)
@@ -40,12 +43,18 @@ class UrlFastPath:
     prefixes: tuple[str, ...]
     unjudged: str
     not_host_start: tuple[str, ...]
+    pattern: str
+    """The full rule (`URL_PATTERN`) for the values the fast path cannot judge."""
+    unjudged_bytes: bytes = b""
+    """UTF-8 lead bytes of the non-ASCII unsafe characters (bidi controls): values with them take the full rule."""
 
 
 URL_FAST_PATH = UrlFastPath(
     prefixes=("https://", "http://"),  # lower case; upper-case schemes take the full rule
     unjudged="".join(map(chr, range(0x21))) + "\x7f\"'<>`\\@[]",  # the unsafe characters, userinfo, IPv6 brackets
     not_host_start=("/", "?", "#", ":"),
+    pattern=URL_PATTERN,
+    unjudged_bytes=bytes(sorted({c.encode("utf-8")[0] for c in BIDI_CONTROLS})),
 )
 
 

@@ -26,6 +26,7 @@ prints the same accounting on the command line.
 
 from __future__ import annotations
 
+from kit.incidents._plausible import COUNTRY_BOUNDS, DEFAULT_PLAUSIBILITY, Plausibility
 from kit.incidents._read import parse_numbers
 from kit.incidents._schema import (
     DATE_PRECISIONS,
@@ -52,7 +53,10 @@ from kit.incidents.loaders import (
 )
 
 __all__ = [
+    "COUNTRY_BOUNDS",
+    "DEFAULT_PLAUSIBILITY",
     "FORMATS",
+    "Plausibility",
     "DATE_PRECISIONS",
     "EXTRA_COLUMNS",
     "INCIDENT_COLUMNS",

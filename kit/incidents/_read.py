@@ -22,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from kit.core import display_name
+from kit.core import display_name, split_records
+from kit.incidents._plausible import DEFAULT_PLAUSIBILITY, Plausibility, outside_country, outside_window
 from kit.incidents._schema import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -221,7 +222,11 @@ def _decode(raw: bytes, encoding: str, name: str, *, trust_utf8: bool = False) -
 
 
 def _split_line(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    """One line's cells; a line the csv module cannot read (a field over its size limit) is one cell."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return [line]
 
 
 def _data_line_numbers(data: bytes, first_data_line: int, records: int | None = None) -> np.ndarray:
@@ -281,9 +286,19 @@ def read_table(
     header, skip = _header(data, delimiter, required, rename, name)
     wanted = header if optional is None else [h for h in header if h in required or h in optional]
     parsed = _parse_csv(raw, data, bad_lines, encoding, name, header, wanted, skip, delimiter)
+    unreadable = _unreadable_records(parsed, skip, delimiter)
+    if unreadable:  # parse again without them: each costs its own line, not the rows after it
+        data = _blank_lines(parsed.data, [line for line, *_ in unreadable])
+        parsed = _parse_csv(raw, data, parsed.bad_lines, encoding, name, header, wanted, skip, delimiter)
     frame = parsed.frame
-    candidates, bad, multiline = _record_lines(parsed.data, skip, len(frame), parsed.invalid, delimiter)
+    candidates, bad, multiline = _record_lines(
+        parsed.data, skip, len(frame), parsed.invalid, delimiter, counted=parsed.lines
+    )
+    bad = sorted(bad + unreadable)
     blank = _blank_rows(frame, wanted)
+    if blank.any():  # only the columns read were blank: the rest of the line may still hold a record
+        idx = np.flatnonzero(blank)
+        blank[idx] = _blank_lines_at(parsed.data, np.asarray(candidates, dtype=np.int64)[idx], delimiter)
     if blank.any():  # rows of empty cells carry nothing; like blank lines they are not records
         frame = take_rows(frame, ~blank)
         candidates = candidates[~blank]
@@ -298,6 +313,42 @@ def read_table(
         text=parsed.data,
         multiline=multiline,
     )
+
+
+def _unreadable_records(parsed: _Parsed, skip: int, delimiter: str) -> list[tuple[int, str, str, str]]:
+    """Records the file's own line structure says pyarrow misread (an unclosed quote ran on), as rejections.
+
+    Only a file with quotes whose parse does not line up with its lines (records
+    spanning lines, or rows of the wrong width) pays for counting its records
+    with `kit.core.split_records`; a quote that never closes then costs its line.
+    """
+    data = parsed.data
+    if b'"' not in data:
+        return []
+    records = skip + len(parsed.frame) + len(parsed.invalid)
+    if not parsed.invalid:
+        parsed.lines = _data_line_numbers(data, 1, records)  # kept: `_record_lines` needs the same numbers
+        if len(parsed.lines) == records:
+            return []
+    text = data.decode("utf-8", errors="replace")
+    return [
+        (r.line, "(row)", r.problem, r.text.rstrip("\r\n"))
+        for r in split_records(text, delimiter)
+        if r.fields is None and r.line > skip
+    ]
+
+
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")  # lines as kit.core.split_records numbers them
+
+
+def _blank_lines(data: bytes, lines: Sequence[int]) -> bytes:
+    """`data` with the given 1-based lines (as `split_records` numbers them) emptied, their line breaks kept."""
+    parts = _PHYSICAL_LINE.findall(data.decode("utf-8", errors="replace"))
+    for line in lines:
+        if 1 <= line <= len(parts):
+            part = parts[line - 1]
+            parts[line - 1] = part[len(part.rstrip("\r\n")) :]
+    return "".join(parts).encode("utf-8")
 
 
 def _read_bytes(p: Path, name: str) -> bytes:
@@ -373,6 +424,7 @@ class _Parsed:
     invalid: list[tuple[int | None, int, int, str]]  # (record number, expected fields, actual fields, text)
     data: bytes
     bad_lines: set[int]
+    lines: np.ndarray | None = None  # the non-empty line numbers, once someone has counted them
 
 
 def _parse_csv(
@@ -458,7 +510,12 @@ def _arrow_read(
 
 
 def _record_lines(
-    data: bytes, skip: int, rows: int, invalid: list[tuple[int | None, int, int, str]], delimiter: str
+    data: bytes,
+    skip: int,
+    rows: int,
+    invalid: list[tuple[int | None, int, int, str]],
+    delimiter: str,
+    counted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[tuple[int, str, str, str]], bool]:
     """The physical line of each parsed row, the unparsable rows as (line, field, message, raw), and multiline.
 
@@ -467,7 +524,7 @@ def _record_lines(
     """
     numbers = np.array([int(number or 0) for number, *_ in invalid], dtype=np.int64)
     expected = skip + rows + len(invalid)
-    rec_lines = _data_line_numbers(data, 1, expected)
+    rec_lines = _data_line_numbers(data, 1, expected) if counted is None else counted
     multiline = len(rec_lines) != expected
     if multiline:  # records span lines: ask the csv module where each starts
         rec_lines = np.asarray(_record_lines_slow(data.decode("utf-8", errors="replace"), delimiter, 0), dtype=np.int64)
@@ -487,6 +544,17 @@ def _record_lines(
         for number, exp, act, text in ((int(n or 0), e, a, t) for n, e, a, t in invalid)
     ]
     return rec_lines[keep], bad, multiline
+
+
+def _blank_lines_at(data: bytes, lines: np.ndarray, delimiter: str) -> np.ndarray:
+    """Which of `lines` hold nothing but delimiters, quotes and whitespace (no cell of the record has a value)."""
+    out = np.ones(len(lines), dtype=bool)
+    starts = line_starts(data, lines)
+    junk = (delimiter + '" \t\r').encode()
+    for k, a in enumerate(starts.tolist()):
+        b = data.find(b"\n", a)
+        out[k] = not data[a : b if b >= 0 else len(data)].strip(junk)
+    return out
 
 
 def _blank_rows(frame: pd.DataFrame, wanted: list[str]) -> np.ndarray:
@@ -510,6 +578,26 @@ class Checks:
         self.bad = np.zeros(n, dtype=bool)
         self.field = np.empty(n, dtype=object)
         self.message = np.empty(n, dtype=object)
+        self.flags: dict[int, list[tuple[str, str]]] = {}  # row -> (field, message): kept, with a quality flag
+
+    def flag(self, mask: pd.Series | np.ndarray, field: str, message: str, *values: pd.Series) -> None:
+        """Keep the rows in `mask` but record a quality flag naming the field and the problem.
+
+        For problems that come from the source itself (its own low/best/high
+        disagree, an impossible coordinate): the row is a real event the user
+        cannot fix, so the loader sets the bad value aside and the row stays.
+        """
+        m = np.asarray(mask, dtype=bool)
+        if not m.any():
+            return
+        idx = np.flatnonzero(m)
+        if values:
+            cols = [v.iloc[idx].tolist() for v in values]
+            messages = [message.format(*row) for row in zip(*cols, strict=True)]
+        else:
+            messages = [message] * len(idx)
+        for i, msg in zip(idx.tolist(), messages, strict=True):
+            self.flags.setdefault(i, []).append((field, msg))
 
     def reject(self, mask: pd.Series | np.ndarray, field: str, message: str, *values: pd.Series) -> None:
         """Mark rows in `mask` (not already rejected) with field and message.
@@ -541,21 +629,39 @@ class Checks:
         count: bool = False,
         lo: float | None = None,
         hi: float | None = None,
+        keep: bool = False,
     ) -> pd.Series:
-        """Parse numbers (blank -> NA); bad, negative or fractional (counts) or out-of-range values are rejected."""
-        values, bad, raw = _parse_numbers(s, decimal=decimal, thousands=thousands)
-        self.reject(bad, field, "'{0}' is not a number", s)
-        given = ~np.isnan(raw)
-        if count:
-            self.reject(given & (raw < 0), field, "'{0}' is negative; a count cannot be below 0", s)
-            self.reject(given & (np.floor(np.where(given, raw, 0.0)) != raw), field, "'{0}' is not a whole number", s)
-        if lo is not None and hi is not None:
-            out = given & ((raw < lo) | (raw > hi))
-            self.reject(out, field, "'{0}' is out of range (" + f"{lo:g} to {hi:g})", s)
-        return values
+        """Parse numbers (blank -> NA); bad, negative or fractional (counts) or out-of-range values are rejected.
 
-    def dates(self, s: pd.Series, field: str, formats: Sequence[str], expect: str) -> pd.Series:
-        """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected."""
+        With `keep` the row stays instead: the value is set aside (NA) and the
+        row flagged, for fields whose problem does not make the record unreadable.
+        """
+        values, bad, raw = _parse_numbers(s, decimal=decimal, thousands=thousands)
+        given = ~np.isnan(raw)
+        problems = [(bad, "'{0}' is not a number")]
+        if count:
+            problems.append((given & (raw < 0), "'{0}' is negative; a count cannot be below 0"))
+            problems.append((given & (np.floor(np.where(given, raw, 0.0)) != raw), "'{0}' is not a whole number"))
+        if lo is not None and hi is not None:
+            problems.append((given & ((raw < lo) | (raw > hi)), "'{0}' is out of range (" + f"{lo:g} to {hi:g})"))
+        if not keep:
+            for mask, message in problems:
+                self.reject(mask, field, message, s)
+            return values
+        aside = np.zeros(len(s), dtype=bool)
+        for mask, message in problems:
+            self.flag(mask & ~aside, field, message + "; value set aside", s)
+            aside |= mask
+        return values.where(~pd.Series(aside, index=values.index)) if aside.any() else values
+
+    def dates(
+        self, s: pd.Series, field: str, formats: Sequence[str], expect: str, *, keep: bool = False
+    ) -> pd.Series:
+        """Parse dates trying each strptime format in turn (blank -> NaT); unparseable values are rejected.
+
+        With `keep` the row stays, flagged, its date set aside (NaT): for sources whose
+        rows may lack a date (the loader then says the date is unknown).
+        """
         def parse(u: pd.Series) -> pd.Series:
             out = pd.Series(pd.NaT, index=u.index, dtype="datetime64[us]")
             todo = u != ""
@@ -563,6 +669,8 @@ class Checks:
                 if not todo.any():
                     break
                 parsed = pd.to_datetime(u.where(todo), format=fmt, errors="coerce").astype("datetime64[us]")
+                if "%y" in fmt:  # strptime puts 00-68 in 20xx
+                    parsed = in_the_past(parsed)
                 hit = todo & parsed.notna()
                 out = out.where(~hit, parsed)
                 todo = todo & ~hit
@@ -570,18 +678,54 @@ class Checks:
 
         out = per_unique(s, parse)
         not_date = (s != "").to_numpy() & out.isna().to_numpy()
-        self.reject(not_date, field, "'{0}' is not a date (expected " + _brace(expect) + ")", s)
+        message = "'{0}' is not a date (expected " + _brace(expect) + ")"
+        if keep:
+            self.flag(not_date, field, message + "; date set aside", s)
+        else:
+            self.reject(not_date, field, message, s)
         return out
 
-    def ordered(self, low: pd.Series, high: pd.Series, field: str, what: str = "low", other: str = "high") -> None:
-        """Reject rows where low > high (both given)."""
-        bad = (low > high).fillna(False)
-        self.reject(bad, field, _brace(what) + " {0:g} is greater than " + _brace(other) + " {1:g}", low, high)
+    def widened(
+        self, values: Sequence[pd.Series], names: Sequence[str], fields: Sequence[str]
+    ) -> list[pd.Series]:
+        """low <= [best <=] high as the source states them; where they disagree, keep the row, flagged.
+
+        The range is widened to cover every stated value (low = the smallest,
+        high = the largest; best, when given, stays and now lies inside), so no
+        death the source records drops out of a total, and the flag names the
+        disagreement in the source's own terms (e.g. `best 28 is greater than high 27`).
+        """
+        out = list(values)
+        given = [~v.isna().to_numpy(dtype=bool) for v in values]
+        raw = [v.to_numpy(dtype="float64", na_value=np.nan) for v in values]
+        flagged = np.zeros(len(values[0]), dtype=bool)
+        for i in range(len(values)):
+            for j in range(i + 1, len(values)):
+                bad = given[i] & given[j] & (np.nan_to_num(raw[i]) > np.nan_to_num(raw[j])) & ~flagged
+                if bad.any():
+                    self.flag(
+                        bad, fields[i],
+                        _brace(names[i]) + " {0:g} is greater than " + _brace(names[j])
+                        + " {1:g} (as the source states them); range widened to cover both",
+                        values[i], values[j],
+                    )
+                    flagged |= bad
+        if flagged.any():
+            lo_raw = np.fmin.reduce(np.vstack(raw), axis=0)
+            hi_raw = np.fmax.reduce(np.vstack(raw), axis=0)
+            first, last = out[0], out[-1]
+            # only a bound the source gave moves: a blank stays blank (never a figure it did not state)
+            out[0] = first.where(~(flagged & given[0]), pd.Series(lo_raw, index=first.index).astype(first.dtype))
+            out[-1] = last.where(~(flagged & given[-1]), pd.Series(hi_raw, index=last.index).astype(last.dtype))
+        return out
 
     def vocabulary(
-        self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None
+        self, s: pd.Series, field: str, mapping: Mapping[str, str], *, blank: str | None = None, keep: bool = False
     ) -> pd.Series:
-        """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given)."""
+        """Map coded values to our vocabulary; an unknown code is rejected (blank -> `blank` if given).
+
+        With `keep` an unknown code keeps the row, flagged, read as "unknown".
+        """
         codes, uniques = pd.factorize(s.astype(str))  # a handful of codes repeated on every row
         keyed = pd.Series(uniques, dtype=str).str.strip().str.lower()
         lookup = {str(k).strip().lower(): v for k, v in mapping.items()}
@@ -589,13 +733,27 @@ class Checks:
         empty = (keyed == "").to_numpy(dtype=bool)
         unknown = mapped.isna().to_numpy(dtype=bool) & ~(empty & (blank is not None))
         allowed = ", ".join(sorted({str(k) for k in mapping}))
-        self.reject(unknown[codes], field, "unknown code '{0}' (expected one of: " + _brace(allowed) + ")", s)
+        message = "unknown code '{0}' (expected one of: " + _brace(allowed) + ")"
+        if keep:
+            self.flag(unknown[codes], field, message + "; read as unknown", s)
+        else:
+            self.reject(unknown[codes], field, message, s)
         if blank is not None:
             mapped = mapped.where(~empty, blank)
         names = [str(v) for v in mapped.fillna("unknown").tolist()]
         out = labels(codes, names)
         out.index = s.index
         return out
+
+
+def in_the_past(dates: pd.Series) -> pd.Series:
+    """Dates read from two-digit years, resolved to the past: a record describes what happened.
+
+    A year read as 20yy that lies after today is 19yy (`7-Oct-99` is 1999, not 2099;
+    in 2026, `27` is 1927). strptime's `%y` and `20` + yy both go through here.
+    """
+    future = (dates > pd.Timestamp.today()).fillna(False)
+    return dates.where(~future, dates - pd.DateOffset(years=100)) if future.any() else dates
 
 
 def _brace(text: str) -> str:
@@ -711,13 +869,18 @@ def finish(
     unmapped: list[Problem] | None = None,
     extras: Sequence[str] = (),
     id_field: str = "source_id",
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
-    """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract."""
+    """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract.
+
+    Rows kept with a quality flag carry it in `quality_flags` (`field: message`, `; `-separated).
+    """
     n = len(table)
     frame = pd.DataFrame({c: columns[c] for c in (*INCIDENT_COLUMNS, *extras) if c in columns}, index=range(n))
     frame["source_file"] = table.file
     frame["source_line"] = table.lines
     frame = frame[[*INCIDENT_COLUMNS, *(c for c in extras if c in frame.columns)]]
+    plausible(frame, checks, plausibility or DEFAULT_PLAUSIBILITY)
 
     # encoding-damaged lines
     if table.bad_lines:
@@ -779,6 +942,7 @@ def finish(
     for c in ("source_file", "field", "message", "raw"):
         rejected[c] = rejected[c].astype(str)
 
+    frame["quality_flags"] = _flag_texts(checks, n)
     loaded = take_rows(frame, ~checks.bad) if len(bad_idx) else frame
     if not len(loaded):
         base = empty_incidents()
@@ -786,8 +950,89 @@ def finish(
             if c in frame.columns:
                 base[c] = frame[c].iloc[:0].reset_index(drop=True)
         loaded = base
+        loaded["quality_flags"] = pd.Series(dtype=str)
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
     validate_incidents(loaded, inplace=True)
-    return LoadedIncidents(frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped)
+    return LoadedIncidents(
+        frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=_kept_flags(checks, table)
+    )
+
+
+def _kept_flags(checks: Checks, table: Table) -> list[Problem]:
+    """The quality flags of the rows that were loaded (a rejected row's flags went with it)."""
+    return [
+        Problem(table.file, int(table.lines[i]), fld, msg)
+        for i, found in sorted(checks.flags.items())
+        if not checks.bad[i]
+        for fld, msg in found
+    ]
+
+
+def _flag_texts(checks: Checks, n: int) -> pd.Series:
+    """The `quality_flags` column: "" for clean rows, else `field: message; ...` (one code per flagged row)."""
+    codes = np.zeros(n, dtype=np.int64)
+    names = [""]
+    for i, found in sorted(checks.flags.items()):
+        codes[i] = len(names)
+        names.append("; ".join(f"{fld}: {msg}" for fld, msg in found))
+    return labels(codes, names)
+
+
+_PARTS = ("children", "women", "men")
+_COUNTS = (
+    "civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high",
+    "deaths_low", "deaths_best", "deaths_high", "named_victims",
+    *(f"{who}_killed_{end}" for who in _PARTS for end in ("low", "high")),
+)
+
+
+def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility) -> None:
+    """Flag (and set aside where unusable) dates outside the window, coordinates outside the country, huge counts."""
+    window = outside_window(frame["date_start"], frame["date_end"], p)
+    checks.flag(
+        window, "date_start",
+        "{0:%Y-%m-%d} to {1:%Y-%m-%d} lies outside the plausible window "
+        + f"{p.earliest:%Y-%m-%d} to {p.last_day():%Y-%m-%d}; kept as stated",
+        frame["date_start"], frame["date_end"],
+    )
+    outside, swapped = outside_country(frame["lat"], frame["lon"], frame["country"])
+    if outside.any():
+        checks.flag(outside & swapped, "lat", "{0:g}, {1:g} is outside {2} but inside it once swapped "
+                    "(lat/lon swapped?); coordinates set aside", frame["lat"], frame["lon"], frame["country"])
+        checks.flag(outside & ~swapped, "lat", "{0:g}, {1:g} is outside the bounding box of {2} "
+                    "(near a border, or the country is wrong?); kept as stated", frame["lat"], frame["lon"],
+                    frame["country"])
+        frame.loc[swapped, ["lat", "lon"]] = np.nan
+    for col in _COUNTS:
+        if col not in frame.columns:
+            continue
+        v = frame[col].to_numpy(dtype="float64", na_value=np.nan)
+        huge = ~np.isnan(v) & (v > p.count_ceiling)
+        if huge.any():
+            checks.flag(huge, col, "{0:g} is above the plausible ceiling of "
+                        + f"{p.count_ceiling:,.0f} for one record; value set aside", frame[col])
+            frame[col] = frame[col].where(~pd.Series(huge, index=frame.index))
+    _victim_parts(frame, checks)
+
+
+def _victim_parts(frame: pd.DataFrame, checks: Checks) -> None:
+    """Children, women and men killed: each low <= high, and together never more than the civilians killed.
+
+    The parts are the source's own breakdown of its total; where they add up to
+    more than the total's upper bound the row is flagged (kept as stated: which
+    figure is wrong is the source's to say).
+    """
+    parts = [who for who in _PARTS if f"{who}_killed_low" in frame.columns and f"{who}_killed_high" in frame.columns]
+    if not parts:
+        return
+    for who in parts:
+        names = [f"{who}_killed_low", f"{who}_killed_high"]
+        frame[names[0]], frame[names[1]] = checks.widened([frame[n] for n in names], names, names)
+    lows = pd.concat([frame[f"{who}_killed_low"] for who in parts], axis=1).astype("float64")
+    total = frame["civilians_killed_high"].astype("float64").fillna(frame["civilians_killed_best"].astype("float64"))
+    parts_sum = lows.sum(axis=1, min_count=1)
+    over = (parts_sum > total).fillna(False).to_numpy(dtype=bool)
+    checks.flag(over, "civilians_killed_high", "children, women and men killed add up to at least {0:g}, more than "
+                "the {1:g} civilians killed the source states; kept as stated", parts_sum, total)

@@ -18,7 +18,7 @@ import pyarrow as arrow
 import pyarrow.compute as pc
 from pandera.typing import Series
 
-from kit.core import URL_FAST_PATH, URL_PATTERN, InputError, Problem
+from kit.core import URL_FAST_PATH, InputError, Problem
 
 INCIDENT_COLUMNS: tuple[str, ...] = (
     "source",
@@ -56,6 +56,16 @@ EXTRA_COLUMNS: dict[str, str] = {
     "deaths_high": "all deaths, high estimate (UCDP `high`); not only civilians",
     "event_clarity": "UCDP event_clarity: 1 = a clear event, 2 = an aggregate report",
     "notes": "free text the source attaches to the row (ACLED notes, Dutch MoD comment)",
+    "children_killed_low": "children killed, low (Airwars children_killed_min); a part of civilians_killed",
+    "children_killed_high": "children killed, high (Airwars children_killed_max)",
+    "women_killed_low": "women killed, low (Airwars women_killed_min)",
+    "women_killed_high": "women killed, high (Airwars women_killed_max)",
+    "men_killed_low": "men killed, low (Airwars men_killed_min)",
+    "men_killed_high": "men killed, high (Airwars men_killed_max)",
+    "named_victims": "how many victims the source names (Airwars named_victims); the names stay with the source",
+    "cause_of_death": "the source's words for how the victims died (Airwars cause_of_death), e.g. explosive munitions",
+    "quality_flags": "problems in the source's own values, `field: message; ...` (the row is kept, the value set "
+    "aside or its range widened); empty when the row is clean. Every loader adds it",
 }
 """Optional columns some loaders add after INCIDENT_COLUMNS; the contract allows but does not require them."""
 
@@ -123,6 +133,7 @@ def _per_unique_ok(s: pd.Series, pred: Callable[[pd.Series], pd.Series]) -> pd.S
 # Bytes the fast path below cannot judge (kit.core's URL rule says which).
 _URL_UNJUDGED_BYTES = np.zeros(256, dtype=bool)
 _URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged.encode("ascii"))] = True
+_URL_UNJUDGED_BYTES[list(URL_FAST_PATH.unjudged_bytes)] = True
 _NO_HOST_START = arrow.array(["", *URL_FAST_PATH.not_host_start], type=arrow.large_string())
 
 
@@ -157,7 +168,7 @@ def http_or_empty(s: pd.Series) -> np.ndarray:
         ok = pc.or_(blank, pc.and_(starts, has_host)).to_numpy(zero_copy_only=False).astype(bool)
         if ok.all():
             return ok
-    rule = pc.match_substring_regex(arr, URL_PATTERN)
+    rule = pc.match_substring_regex(arr, URL_FAST_PATH.pattern)
     return pc.or_(blank, rule).to_numpy(zero_copy_only=False).astype(bool)
 
 
@@ -319,6 +330,8 @@ class LoadedIncidents:
     rejected: pd.DataFrame
     rows_in: int
     unmapped: list[Problem] = field(default_factory=list)
+    flags: list[Problem] = field(default_factory=list)
+    """Quality flags on loaded rows (a row may carry several): kept, with the bad value set aside or widened."""
 
     def __post_init__(self) -> None:
         if self.rows_in != len(self.frame) + len(self.rejected):  # pragma: no cover - loader bug
@@ -334,13 +347,20 @@ class LoadedIncidents:
     def rows_rejected(self) -> int:
         return len(self.rejected)
 
+    @property
+    def rows_flagged(self) -> int:
+        """Loaded rows that carry at least one quality flag."""
+        if "quality_flags" not in self.frame.columns:
+            return 0
+        return int((self.frame["quality_flags"].astype(str) != "").sum())
+
     def summary(self) -> str:
         """One line for notebooks and logs: where the rows went."""
         files = sorted(set(self.frame["source_file"]) | set(self.rejected["source_file"]))
         where = files[0] if len(files) == 1 else f"{len(files)} file(s)"
         return (
-            f"{where}: {self.rows_in} row(s) in, {self.rows_loaded} loaded, {self.rows_rejected} rejected, "
-            f"{len(self.unmapped)} kept with an unmapped place"
+            f"{where}: {self.rows_in} row(s) in, {self.rows_loaded} loaded ({self.rows_flagged} flagged), "
+            f"{self.rows_rejected} rejected, {len(self.unmapped)} kept with an unmapped place"
         )
 
     @property

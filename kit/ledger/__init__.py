@@ -7,6 +7,7 @@ in `kit.core.vocab`.
 """
 
 from kit.ledger._claims import LoadResult, claim_range, ledger_files, load_claims, validate_claims_frame
+from kit.ledger._cycles import cites_cycles
 from kit.ledger._gazetteer import (
     PLACE_COLUMNS,
     PLACE_KINDS,
@@ -38,6 +39,7 @@ __all__ = [
     "PlaceRelation",
     "ReportsResult",
     "add_places",
+    "cites_cycles",
     "claim_range",
     "geometry_centroid",
     "ledger_files",

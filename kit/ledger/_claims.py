@@ -9,6 +9,7 @@ loading never drops a row silently: each rejected row is reported as
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -91,7 +92,10 @@ def _parse(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
             value = row[col]
             if not value:
                 continue
-            if value.startswith("-") and _NUMBER.match(value[1:]):
+            if _NUMBER.match(value.removeprefix("-")) and not math.isfinite(float(value)):
+                message = f"{value[:20]!r}... ({len(value)} characters) is too large a number"
+                problems.append(Problem(*where, col, message))
+            elif value.startswith("-") and _NUMBER.match(value[1:]):
                 numbers[col][i] = -float(value[1:])  # the contract reports the sign
             elif _NUMBER.match(value):
                 numbers[col][i] = float(value)

@@ -23,6 +23,9 @@ from kit.present._format import is_missing
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: Bidirectional controls (ALM, LRM, RLM, embeddings, overrides, isolates): they reorder what a reader sees
+#: (a right-to-left override makes `fdp.exe` read `exe.pdf`), so report text drops them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: The one `rel` of every outside link: no access to the report (noopener), no referrer, no endorsement.
 LINK_REL = "noopener noreferrer nofollow"
 
@@ -40,7 +43,7 @@ def _plain(value: object) -> str:
         return str(int(value))
     if isinstance(value, tuple | list):
         return "; ".join(_plain(v) for v in value)
-    return str(value)
+    return _BIDI.sub("", str(value))
 
 
 def escape_text(value: object) -> Markup:

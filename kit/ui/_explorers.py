@@ -741,12 +741,15 @@ class IncidentExplorer(_Explorer):
 
         c = self.cols
         dims = ", ".join(f"{_sql_label(f)} AS \"{f}\"" for f in self.filter_cols)
+        tips = "".join(f', SUM("{v}")::DOUBLE AS "{v}"' for v in _VICTIM_SUMS if v in incidents.columns)
+        if "quality_flags" in incidents.columns:
+            tips += ", SUM(CASE WHEN COALESCE(\"quality_flags\", '') <> '' THEN 1 ELSE 0 END)::BIGINT AS flagged"
         sql = f"""
             SELECT date_trunc('month', CAST("{c['date']}" AS TIMESTAMP)) AS month,
                    {_sql_label(c['group'])} AS "group"{', ' + dims if dims else ''},
                    SUM(COALESCE("{c['low']}", 0))::DOUBLE AS low,
                    SUM(COALESCE("{c['high']}", "{c['low']}", 0))::DOUBLE AS high,
-                   COUNT(*)::BIGINT AS incidents
+                   COUNT(*)::BIGINT AS incidents{tips}
             FROM incidents
             WHERE "{c['date']}" IS NOT NULL
             GROUP BY ALL
@@ -782,7 +785,10 @@ class IncidentExplorer(_Explorer):
             "low": pd.to_numeric(raw[c["low"]], errors="coerce").fillna(0),
             "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(0),
             **{f: _labels(raw[f]) for f in self.filter_cols},
+            **{v: pd.to_numeric(raw[v], errors="coerce") for v in _VICTIM_SUMS if v in raw.columns},
         })
+        if "quality_flags" in raw.columns:
+            frame["flagged"] = (raw["quality_flags"].astype("string").fillna("") != "").astype("int64")
         frame["incidents"] = 1
         return _aggregate(frame, "month", "group", self.selection() if selection is None else selection)
 
@@ -870,7 +876,8 @@ def _aggregate(frame: pd.DataFrame, month: str, group: str, selection: dict[str,
     keep &= (frame[month] >= pd.Timestamp(lo)) & (frame[month] <= pd.Timestamp(hi))
     for col, values in selection["filters"].items():
         keep &= frame[col].isin(values)
-    out = (frame.loc[keep, [month, group, "low", "high", "incidents"]]
+    values = ["low", "high", "incidents", *(v for v in (*_VICTIM_SUMS, "flagged") if v in frame.columns)]
+    out = (frame.loc[keep, [month, group, *values]]
            .groupby([month, group], observed=True, sort=True).sum().reset_index())
     out[group] = out[group].astype(str)
     if len(out) > MAX_CHART_ROWS:
@@ -881,13 +888,31 @@ def _aggregate(frame: pd.DataFrame, month: str, group: str, selection: dict[str,
 _MONTHLY_DATA = "kit_monthly"
 
 
+_VICTIM_SUMS = ("children_killed_low", "children_killed_high", "women_killed_low", "women_killed_high",
+                "men_killed_low", "men_killed_high", "named_victims")
+"""Victim columns (kit.incidents.EXTRA_COLUMNS) summed per month for the tooltip, where the incidents have them."""
+
+
+def _victims_tip(row: dict[Any, Any]) -> str:
+    """"children 2–4; women 1; 6 named" from a month's sums (blank when the source gave none)."""
+    parts = []
+    for who in ("children", "women", "men"):
+        lo, hi = row.get(f"{who}_killed_low", 0) or 0, row.get(f"{who}_killed_high", 0) or 0
+        if lo or hi:
+            parts.append(f"{who} {format_range(lo, max(lo, hi))}")  # a blank max is at least the min
+    if row.get("named_victims"):
+        parts.append(f"{row['named_victims']:,.0f} named")
+    return "; ".join(parts)
+
+
 def _monthly_records(monthly: pd.DataFrame) -> list[dict[str, Any]]:
     """Pre-aggregated rows as the JSON records the chart's named dataset holds."""
+    rows = monthly.to_dict("records")
     return [
-        {"month": pd.Timestamp(m).strftime("%Y-%m-%d"), "group": str(g), "low": float(lo), "high": float(hi),
-         "incidents": int(n), "range_text": format_range(lo, hi)}
-        for m, g, lo, hi, n in zip(monthly["month"], monthly["group"], monthly["low"], monthly["high"],
-                                   monthly["incidents"], strict=True)
+        {"month": pd.Timestamp(r["month"]).strftime("%Y-%m-%d"), "group": str(r["group"]), "low": float(r["low"]),
+         "high": float(r["high"]), "incidents": int(r["incidents"]), "range_text": format_range(r["low"], r["high"]),
+         "victims": _victims_tip(r), "flagged": int(r.get("flagged", 0))}
+        for r in rows
     ]
 
 
@@ -903,7 +928,9 @@ def _monthly_range_chart(records: list[dict[str, Any]], group_title: str, title:
     line = base.mark_line(interpolate="step-after").encode(
         y="high:Q", opacity=alt.when(pick).then(alt.value(1.0)).otherwise(alt.value(0.1)),
         tooltip=[alt.Tooltip("month:T", format="%Y-%m"), alt.Tooltip("group:N", title=group_title),
-                 alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=",")],
+                 alt.Tooltip("range_text:N", title="killed (min–max)"), alt.Tooltip("incidents:Q", format=","),
+                 alt.Tooltip("victims:N", title="of whom (summed)"),
+                 alt.Tooltip("flagged:Q", title="incidents with a quality flag (included)")],
     )
     chart = layer_chart(band, line).properties(width=560, height=240, datasets={_MONTHLY_DATA: records})
     return chart.properties(title=short_text(title, 200)) if title else chart

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from kit.incidents._places import GazetteerLike, resolve_governorates
+from kit.incidents._plausible import Plausibility
 from kit.incidents._read import Checks, finish, read_table
 from kit.incidents._schema import LoadedIncidents
 from kit.incidents.loaders._common import (
@@ -40,7 +41,11 @@ _ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%m-%Y
 
 
 def load_acled(
-    path: str | Path, gazetteer: GazetteerLike | None = None, *, coalition_pattern: str = COALITION_PATTERN
+    path: str | Path,
+    gazetteer: GazetteerLike | None = None,
+    *,
+    coalition_pattern: str = COALITION_PATTERN,
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
     """Load an ACLED CSV export (an HDX HXL tag row under the header is skipped).
 
@@ -74,7 +79,7 @@ def load_acled(
     assoc = col_or_blank(t, "assoc_actor_1")
     out["perpetrators"] = (actors + ";" + join_actors(assoc, ";")).str.strip(";")
     out["coalition_alleged"] = is_coalition(out["perpetrators"], coalition_pattern)
-    deaths = c.number(t.col("fatalities"), "fatalities", count=True)
+    deaths = c.number(t.col("fatalities"), "fatalities", count=True, keep=True)
     targeting = col_or_blank(t, "civilian_targeting").str.lower().str.contains("civilian", regex=False)
     civilians = targeting | col_or_blank(t, "actor2").str.lower().str.startswith("civilians")
     out["civilians_killed_best"] = deaths.where(civilians.to_numpy(), pd.NA)
@@ -89,4 +94,5 @@ def load_acled(
     out["governorate"], gwarn = resolve_governorates(
         res, [t.col("admin1")], out["country"], file=t.file, lines=t.lines, field_names=["admin1"]
     )
-    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("deaths_best", "notes"), id_field="event_id_cnty")
+    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("deaths_best", "notes"), id_field="event_id_cnty",
+                  plausibility=plausibility)

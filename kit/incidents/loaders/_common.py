@@ -59,12 +59,40 @@ def country_ids(
 
 
 def coordinates(
-    checks: Checks, table: Table, lat_col: str, lon_col: str, decimal: str = "."
+    checks: Checks, table: Table, lat_col: str, lon_col: str, decimal: str = ".", thousands: str | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    lat = checks.number(table.col(lat_col), lat_col, decimal=decimal, lo=-90, hi=90)
-    lon = checks.number(table.col(lon_col), lon_col, decimal=decimal, lo=-180, hi=180)
-    checks.reject((lat.isna() != lon.isna()).to_numpy(), lat_col, f"{lat_col} and {lon_col} must be given together")
+    """Latitude and longitude; an impossible or half-given pair is set aside (both NA) and the row flagged."""
+    return coordinate_pair(checks, table.col(lat_col), table.col(lon_col), lat_col, lon_col, decimal, thousands)
+
+
+def coordinate_pair(
+    checks: Checks, lat_s: pd.Series, lon_s: pd.Series, lat_col: str, lon_col: str,
+    decimal: str = ".", thousands: str | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """`coordinates` for values already taken from the file (the mapping loader renames columns)."""
+    lat = checks.number(lat_s, lat_col, decimal=decimal, thousands=thousands, lo=-90, hi=90, keep=True)
+    lon = checks.number(lon_s, lon_col, decimal=decimal, thousands=thousands, lo=-180, hi=180, keep=True)
+    half = (lat.isna() != lon.isna()).to_numpy()  # one side missing or already set aside: the pair goes
+    one_given = ((lat_s == "") != (lon_s == "")).to_numpy(dtype=bool)
+    checks.flag(half & one_given, lat_col, f"{lat_col} and {lon_col} must be given together; coordinates set aside")
+    lat = lat.where(~pd.Series(half, index=lat.index))
+    lon = lon.where(~pd.Series(half, index=lon.index))
     return lat.astype("float64"), lon.astype("float64")
+
+
+def window(
+    checks: Checks, start: pd.Series, end: pd.Series, end_field: str, end_raw: pd.Series, start_raw: pd.Series,
+    start_name: str = "date_start", end_name: str = "date_end",
+) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """start..end as stated; an end before its start keeps the row, flagged, with the window widened to cover both."""
+    end = window_end(start, end)
+    back = (end < start).fillna(False).to_numpy(dtype=bool)
+    checks.flag(back, end_field, f"{end_name} {{0}} is before {start_name} {{1}} (as the source states them); "
+                "window widened to cover both", end_raw, start_raw)
+    if back.any():
+        m = pd.Series(back, index=start.index)
+        start, end = start.where(~m, end), end.where(~m, start)
+    return start, end, back
 
 
 def is_coalition(actors: pd.Series, pattern: str) -> pd.Series:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kit.core import Problem, display_name
 from kit.incidents._places import GazetteerLike, PlaceResolver, resolve_governorates
+from kit.incidents._plausible import Plausibility
 from kit.incidents._read import (
     Checks,
     Table,
@@ -30,25 +31,27 @@ from kit.incidents._schema import (
 from kit.incidents.loaders._common import (
     COALITION_PATTERN,
     const_str,
+    coordinate_pair,
     country_ids,
     is_coalition,
     join_actors,
     na_float,
     na_int,
     place_resolver,
-    window_end,
+    window,
 )
 
 _MAPPABLE = (
     *(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")),
-    *EXTRA_COLUMNS,
+    *(c for c in EXTRA_COLUMNS if c != "quality_flags"),  # flags are the kit's findings, never a file column
 )
 _MAPPING_KEYS = {
     "source", "delimiter", "decimal", "thousands", "encoding", "date_format", "columns", "values",
     "defaults", "coalition_pattern", "actor_separator", "description",
 }
 _NUMERIC = {"civilians_killed_low", "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_high",
-            "deaths_low", "deaths_best", "deaths_high", "strike_count"}
+            "deaths_low", "deaths_best", "deaths_high", "strike_count", "named_victims",
+            *(f"{who}_killed_{end}" for who in ("children", "women", "men") for end in ("low", "high"))}
 
 
 def _mapping_error(file: str, field: str, message: str) -> IncidentFileError:
@@ -130,28 +133,86 @@ def check_mapping(doc: object, name: str = "(mapping)") -> dict[str, Any]:
         raise _mapping_error(
             name, "date_format", "date_format must be a strptime format or a list of them, e.g. '%d/%m/%Y'"
         )
-    for key in ("delimiter", "decimal"):
-        v = doc.get(key, "," if key == "delimiter" else ".")
-        if not isinstance(v, str) or len(v.encode().decode("unicode_escape")) != 1:
-            raise _mapping_error(name, key, f"{key} must be one character, got {v!r}")
+    _check_date_formats(fmts, name)
+    delimiter, decimal = (_one_char(doc, key, default, name) for key, default in (("delimiter", ","), ("decimal", ".")))
     return {
         "source": source,
-        "delimiter": str(doc.get("delimiter", ",")).encode().decode("unicode_escape"),
-        "decimal": str(doc.get("decimal", ".")),
-        "thousands": doc.get("thousands") or None,
-        "encoding": str(doc.get("encoding", "utf-8")),
+        "delimiter": delimiter,
+        "decimal": decimal,
+        "thousands": _thousands(doc, name, delimiter, decimal),
+        "encoding": _text_option(doc, "encoding", "utf-8", name),
         "date_format": fmts,
         "columns": {str(k): str(v) for k, v in columns.items()},
         "values": {k: {str(a).strip().lower(): b for a, b in v.items()} for k, v in values.items()},
         "defaults": defaults,
-        "coalition_pattern": str(doc.get("coalition_pattern", COALITION_PATTERN)),
-        "actor_separator": str(doc.get("actor_separator", ";")),
+        "coalition_pattern": _pattern(doc, name),
+        "actor_separator": _text_option(doc, "actor_separator", ";", name),
         "file": name,
     }
 
 
+def _text_option(doc: Mapping[str, Any], key: str, default: str, name: str) -> str:
+    """A non-empty string option (encoding, actor_separator)."""
+    v = doc.get(key, default)
+    if not isinstance(v, str) or not v:
+        raise _mapping_error(name, key, f"{key} must be a non-empty text value, got {v!r}")
+    return v
+
+
+def _one_char(doc: Mapping[str, Any], key: str, default: str, name: str) -> str:
+    """delimiter or decimal: one character (escapes such as "\\t" allowed), never a quote or a line break."""
+    v = doc.get(key, default)
+    try:
+        ch = v.encode("utf-8").decode("unicode_escape") if isinstance(v, str) and "\\" in v else v
+    except UnicodeDecodeError:
+        ch = None
+    if not isinstance(ch, str) or len(ch) != 1 or ch in "\"\r\n":
+        raise _mapping_error(name, key, f"{key} must be one character other than a quote or a line break, got {v!r}")
+    return ch
+
+
+def _thousands(doc: Mapping[str, Any], name: str, delimiter: str, decimal: str) -> str | None:
+    """The thousands separator to strip: one character, not the decimal mark (blank: none)."""
+    v = doc.get("thousands")
+    if v is None or v == "":
+        return None
+    if not isinstance(v, str) or len(v) != 1 or v == decimal:
+        raise _mapping_error(
+            name, "thousands", f"thousands must be one character in quotes, not the decimal mark {decimal!r}; got {v!r}"
+        )
+    return v
+
+
+def _pattern(doc: Mapping[str, Any], name: str) -> str:
+    """coalition_pattern: a regular expression (checked here, not when the first row is read)."""
+    v = doc.get("coalition_pattern", COALITION_PATTERN)
+    if not isinstance(v, str) or not v:
+        raise _mapping_error(name, "coalition_pattern", f"coalition_pattern must be a regular expression, got {v!r}")
+    try:
+        re.compile(v)
+    except re.error as exc:
+        raise _mapping_error(name, "coalition_pattern", f"not a valid regular expression: {exc}") from None
+    return v
+
+
+def _check_date_formats(fmts: list[str], name: str) -> None:
+    """Each strptime format must parse a date it formats (an unknown %-directive fails here, once)."""
+    from datetime import datetime
+
+    sample = datetime(2017, 6, 14, 9, 30, 5)
+    for f in fmts:
+        try:
+            datetime.strptime(sample.strftime(f), f)
+        except (ValueError, TypeError) as exc:
+            raise _mapping_error(name, "date_format", f"{f!r} is not a usable strptime format: {exc}") from None
+
+
 def load_mapped(
-    path: str | Path, mapping: str | Path | Mapping[str, Any], gazetteer: GazetteerLike | None = None
+    path: str | Path,
+    mapping: str | Path | Mapping[str, Any],
+    gazetteer: GazetteerLike | None = None,
+    *,
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
     """Load any delimited file through a column-mapping YAML (see `read_mapping` for the format).
 
@@ -165,6 +226,7 @@ def load_mapped(
     n = len(t)
     c = Checks(n)
     res = place_resolver(gazetteer)
+    _check_default_places(m, res)
     f = _Fields(t, m)
     # The checks run in this order: a row's first problem is the one reported.
     out: dict[str, Any] = {"source": const_str(n, m["source"])}
@@ -181,12 +243,40 @@ def load_mapped(
     extras = _counts(f, c, out)
     for fld in ("grade", "belligerent_verdict"):
         out[fld] = f.get(fld)
-    for fld in ("source_code", "strike_status", "event_clarity", "notes"):
+    for fld in ("source_code", "strike_status", "event_clarity", "notes", "cause_of_death"):
         if f.given(fld):
             out[fld] = f.get(fld)
             extras.append(fld)
     warn = _places(f, res, out)
-    return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"))
+    return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"),
+                  plausibility=plausibility)
+
+
+def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
+    """A default country or governorate must be one the gazetteer knows: it would stamp every row."""
+    defaults = m["defaults"]
+    country = str(defaults.get("country", "")).strip()
+    if country and country.lower() not in ("iq", "sy") and res.country(country) is None:
+        raise _mapping_error(m["file"], "defaults.country", f"'{country}' is not a country in the gazetteer (iq, sy)")
+    gov = str(defaults.get("governorate", "")).strip()
+    if not gov:
+        return
+    cid = country.lower() if country.lower() in ("iq", "sy") else (res.country(country) if country else None)
+    if re.match(r"^(iq|sy)-[a-z0-9-]+$", gov):
+        known = res.gazetteer.get(gov).get("kind") == "governorate" if _known_id(res, gov) else False
+        why = f"'{gov}' is not a governorate id in the gazetteer"
+    else:
+        found, why = res.governorate(gov, cid)
+        known = bool(found)
+    if not known:
+        raise _mapping_error(m["file"], "defaults.governorate", why)
+
+
+def _known_id(res: PlaceResolver, place_id: str) -> bool:
+    try:
+        return bool(res.gazetteer.get(place_id))
+    except (KeyError, LookupError):
+        return False
 
 
 class _Fields:
@@ -232,8 +322,8 @@ def _dates(f: _Fields, c: Checks, out: dict[str, Any]) -> None:
     start = c.dates(f.get("date_start"), f.label("date_start"), fmts, expect)
     c.reject(start.isna().to_numpy(), f.label("date_start"), "date is blank")
     end = c.dates(f.get("date_end"), f.label("date_end"), fmts, expect) if f.mapped("date_end") else start
-    end = window_end(start, end)
-    c.reject((end < start).fillna(False).to_numpy(), f.label("date_end"), "end date is before start date")
+    start, end, _ = window(c, start, end, f.label("date_end"), f.get("date_end"), f.get("date_start"),
+                           start_name="start date", end_name="end date")
     out["date_start"], out["date_end"] = start, end
     dp = f.get("date_precision", "").str.lower()
     dp = dp.where(dp != "", pd.Series(np.where((end > start).fillna(False), "range", "day"), dtype=str))
@@ -250,10 +340,9 @@ def _location(f: _Fields, c: Checks, out: dict[str, Any]) -> None:
              "'{0}' is not a location precision (" + ", ".join(LOCATION_PRECISIONS) + "); map it under values:", lp)
     out["location_precision"] = lp.where(lp.isin(LOCATION_PRECISIONS), "unknown")
     if f.mapped("lat") or f.mapped("lon"):
-        lat = c.number(f.get("lat"), f.label("lat"), decimal=f.decimal, thousands=f.thousands, lo=-90, hi=90)
-        lon = c.number(f.get("lon"), f.label("lon"), decimal=f.decimal, thousands=f.thousands, lo=-180, hi=180)
-        c.reject((lat.isna() != lon.isna()).to_numpy(), f.label("lat"), "latitude and longitude must be given together")
-        out["lat"], out["lon"] = lat.astype("float64"), lon.astype("float64")
+        out["lat"], out["lon"] = coordinate_pair(
+            c, f.get("lat"), f.get("lon"), f.label("lat"), f.label("lon"), f.decimal, f.thousands
+        )
     else:
         out["lat"] = out["lon"] = pd.Series(np.full(f.n, np.nan))
 
@@ -274,17 +363,20 @@ def _counts(f: _Fields, c: Checks, out: dict[str, Any]) -> list[str]:
     extras: list[str] = []
     for fld in sorted(_NUMERIC):
         if f.given(fld):
-            vals = c.number(f.get(fld), f.label(fld), decimal=f.decimal, thousands=f.thousands, count=True)
+            vals = c.number(f.get(fld), f.label(fld), decimal=f.decimal, thousands=f.thousands, count=True, keep=True)
             out[fld] = vals.astype("Int64") if fld == "strike_count" else vals
             if fld not in INCIDENT_COLUMNS:
                 extras.append(fld)
         elif fld in INCIDENT_COLUMNS:
             out[fld] = na_int(f.n) if fld == "strike_count" else na_float(f.n)
-    lo, best, hi = out["civilians_killed_low"], out["civilians_killed_best"], out["civilians_killed_high"]
-    c.ordered(lo, best, f.label("civilians_killed_low"), "low", "best")
-    c.ordered(best, hi, f.label("civilians_killed_best"), "best", "high")
-    c.ordered(lo, hi, f.label("civilians_killed_low"), "low", "high")
-    c.ordered(out["injured_low"], out["injured_high"], f.label("injured_low"), "injured low", "injured high")
+    killed = ["civilians_killed_low", "civilians_killed_best", "civilians_killed_high"]
+    labels = [f.label(k) for k in killed]
+    for k, v in zip(killed, c.widened([out[k] for k in killed], ["low", "best", "high"], labels), strict=True):
+        out[k] = v
+    out["injured_low"], out["injured_high"] = c.widened(
+        [out["injured_low"], out["injured_high"]], ["injured low", "injured high"],
+        [f.label("injured_low"), f.label("injured_high")],
+    )
     return extras
 
 

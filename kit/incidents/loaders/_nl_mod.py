@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from kit.incidents._places import GazetteerLike, resolve_governorates
-from kit.incidents._read import Checks, finish, read_table
+from kit.incidents._plausible import Plausibility
+from kit.incidents._read import Checks, finish, in_the_past, read_table
 from kit.incidents._schema import LoadedIncidents
 from kit.incidents.loaders._common import (
     blank_str,
@@ -33,7 +34,8 @@ _NL_DATE = re.compile(r"^\s*(\d{1,2})[-/ .]([A-Za-z]{3,4})\.?[-/ .](\d{2}|\d{4})
 def parse_dutch_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """`D-Mon-YY` dates with Dutch or English month abbreviations in any case -> (Timestamps, bad mask).
 
-    Two-digit years are 20YY (the log covers 2014-2018). Blank -> NaT (not bad);
+    Two-digit years are resolved to the past (`in_the_past`: 14 -> 2014, 99 -> 1999;
+    the log covers 2014-2018). Blank -> NaT (not bad);
     impossible dates such as 31-feb-15 are bad.
     """
     t = s.astype(str)
@@ -43,6 +45,9 @@ def parse_dutch_dates(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     ok = parts[0].notna() & month.notna()
     iso = year + "-" + month.astype("Int64").astype(str).str.zfill(2) + "-" + parts[0].str.zfill(2)
     dates = pd.to_datetime(iso.where(ok), format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
+    short = (parts[2].str.len() == 2).fillna(False).to_numpy(dtype=bool)
+    if short.any():
+        dates = dates.where(~short, in_the_past(dates))
     blank = (t.str.strip() == "").to_numpy()
     bad = ~blank & dates.isna().to_numpy()
     return dates, bad
@@ -67,7 +72,9 @@ def _mgrs_precision(mgrs: pd.Series) -> pd.Series:
     return digits.map(table).fillna("unknown").astype(str)
 
 
-def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> LoadedIncidents:
+def load_nl_mod(
+    path: str | Path, gazetteer: GazetteerLike | None = None, *, plausibility: Plausibility | None = None
+) -> LoadedIncidents:
     """Load the Dutch MoD OIR strike log (semicolons, decimal commas, Dutch/English month names).
 
     One row per munition/employment, collapsed into nothing (a matcher can
@@ -110,4 +117,5 @@ def load_nl_mod(path: str | Path, gazetteer: GazetteerLike | None = None) -> Loa
     out["governorate"], gwarn = resolve_governorates(
         res, [t.col("Province")], out["country"], file=t.file, lines=t.lines, field_names=["Province"]
     )
-    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("notes",), id_field="Employment date")
+    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("notes",), id_field="Employment date",
+                  plausibility=plausibility)

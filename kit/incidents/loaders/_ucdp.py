@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.incidents._places import GazetteerLike, resolve_governorates
+from kit.incidents._plausible import Plausibility
 from kit.incidents._read import Checks, finish, read_table
 from kit.incidents._schema import LoadedIncidents
 from kit.incidents.loaders._common import (
@@ -19,7 +20,7 @@ from kit.incidents.loaders._common import (
     na_float,
     na_int,
     place_resolver,
-    window_end,
+    window,
 )
 
 UCDP_WHERE_PREC: dict[str, str] = {
@@ -42,7 +43,11 @@ _UCDP_DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "
 
 
 def load_ucdp(
-    path: str | Path, gazetteer: GazetteerLike | None = None, *, coalition_pattern: str = COALITION_PATTERN
+    path: str | Path,
+    gazetteer: GazetteerLike | None = None,
+    *,
+    coalition_pattern: str = COALITION_PATTERN,
+    plausibility: Plausibility | None = None,
 ) -> LoadedIncidents:
     """Load a UCDP GED CSV (codebook columns; an HDX HXL tag row under the header is skipped).
 
@@ -61,14 +66,7 @@ def load_ucdp(
     start = c.dates(t.col("date_start"), "date_start", _UCDP_DATE_FORMATS, "YYYY-MM-DD")
     end = c.dates(t.col("date_end"), "date_end", _UCDP_DATE_FORMATS, "YYYY-MM-DD")
     c.reject(start.isna().to_numpy(), "date_start", "date_start is blank")
-    end = window_end(start, end)
-    c.reject(
-        (end < start).fillna(False).to_numpy(),
-        "date_end",
-        "date_end {0} is before date_start {1}",
-        t.col("date_end"),
-        t.col("date_start"),
-    )
+    start, end, _ = window(c, start, end, "date_end", t.col("date_end"), t.col("date_start"))
     out["date_start"], out["date_end"] = start, end
     out["date_precision"] = c.vocabulary(t.col("date_prec"), "date_prec", UCDP_DATE_PREC)
     out["location_precision"] = c.vocabulary(t.col("where_prec"), "where_prec", UCDP_WHERE_PREC)
@@ -82,13 +80,11 @@ def load_ucdp(
     both = (side_a + ";" + side_b).str.strip(";")
     out["perpetrators"] = side_a.where(one_sided, both)
     out["coalition_alleged"] = is_coalition(out["perpetrators"], coalition_pattern)
-    civ = c.number(t.col("deaths_civilians"), "deaths_civilians", count=True)
-    low = c.number(t.col("low"), "low", count=True)
-    best = c.number(t.col("best"), "best", count=True)
-    high = c.number(t.col("high"), "high", count=True)
-    c.ordered(low, best, "low", "low", "best")
-    c.ordered(best, high, "best", "best", "high")
-    c.ordered(low, high, "low", "low", "high")
+    civ = c.number(t.col("deaths_civilians"), "deaths_civilians", count=True, keep=True)
+    low = c.number(t.col("low"), "low", count=True, keep=True)
+    best = c.number(t.col("best"), "best", count=True, keep=True)
+    high = c.number(t.col("high"), "high", count=True, keep=True)
+    low, best, high = c.widened([low, best, high], ["low", "best", "high"], ["low", "best", "high"])
     out["civilians_killed_low"], out["civilians_killed_best"] = na_float(n), civ
     out["civilians_killed_high"] = na_float(n)
     out["injured_low"], out["injured_high"] = na_float(n), na_float(n)
@@ -104,4 +100,5 @@ def load_ucdp(
         res, [col_or_blank(t, "adm_1")], out["country"], file=t.file, lines=t.lines, field_names=["adm_1"]
     )
     extras = ("deaths_low", "deaths_best", "deaths_high", "event_clarity")
-    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=extras, id_field="id")
+    return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=extras, id_field="id",
+                  plausibility=plausibility)

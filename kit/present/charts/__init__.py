@@ -30,11 +30,13 @@ from kit.present.charts._estimate import (
 )
 from kit.present.charts._incidents import (
     boundary_features,
+    flagged_rows,
     incident_map,
     match_status_chart,
     match_status_frame,
     monthly_incidents_chart,
     monthly_incidents_frame,
+    victims_text,
 )
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "documented_vs_estimate_chart",
     "for_readers",
     "estimate_chart_frame",
+    "flagged_rows",
     "gap_chart",
     "incident_map",
     "layer_chart",
@@ -64,4 +67,5 @@ __all__ = [
     "range_chart_rows",
     "strata_chart",
     "strata_chart_frame",
+    "victims_text",
 ]

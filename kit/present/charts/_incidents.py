@@ -44,13 +44,35 @@ def _months(values: pd.Series) -> pd.Series:
 # -- monthly incidents and deaths per source ------------------------------------------
 
 
-def monthly_incidents_frame(incidents: pd.DataFrame, *, by: str = "source") -> pd.DataFrame:
+FlaggedRows = Literal["include", "exclude"]
+
+
+def flagged_rows(incidents: pd.DataFrame, flagged: FlaggedRows) -> tuple[pd.DataFrame, str]:
+    """The rows to count (`flagged="exclude"` drops rows with a quality flag) and a note saying which were counted.
+
+    Rows a loader kept with a quality flag (the source's own range disagreed, a
+    value was set aside) are real events; a total says whether it counts them.
+    """
+    if flagged not in ("include", "exclude"):
+        raise ValueError(f"flagged must be 'include' or 'exclude', got {flagged!r}")
+    marks = incidents["quality_flags"].astype("string").fillna("") if "quality_flags" in incidents.columns else None
+    n = 0 if marks is None else int((marks != "").sum())
+    if flagged == "exclude" and marks is not None and n:
+        return incidents[(marks == "").to_numpy()], f"{n:,} record(s) with a quality flag excluded"
+    return incidents, f"{n:,} record(s) with a quality flag included" if n else "no record has a quality flag"
+
+
+def monthly_incidents_frame(
+    incidents: pd.DataFrame, *, by: str = "source", flagged: FlaggedRows = "include"
+) -> pd.DataFrame:
     """Per month and group: incidents, incidents with a death figure, summed low and high deaths.
 
     Month is the month of `date_start`; records without a date are counted in
     `undated` on every row of their group so they are never silently lost.
+    `flagged="exclude"` leaves out rows with a quality flag (`flagged_rows`).
     """
     _require(incidents, ["date_start", "civilians_killed_low", "civilians_killed_high", by], "monthly_incidents_frame")
+    incidents, _ = flagged_rows(incidents, flagged)
     f = pd.DataFrame(
         {
             "month": _months(incidents["date_start"]),
@@ -80,12 +102,15 @@ def monthly_incidents_chart(
     by: str = "source",
     title: str = "Incidents and civilian deaths per month",
     width: int = 640,
+    flagged: FlaggedRows = "include",
 ) -> alt.VConcatChart:
     """Two panels sharing the month axis: incidents (bars) and civilian deaths (low–high band).
 
-    A legend click (param `group_pick`) highlights one group in both panels.
+    A legend click (param `group_pick`) highlights one group in both panels. The
+    subtitle says whether records with a quality flag are counted (`flagged`).
     """
-    table = monthly_incidents_frame(incidents, by=by)
+    _, flag_note = flagged_rows(incidents, flagged)
+    table = monthly_incidents_frame(incidents, by=by, flagged=flagged)
     table["month_text"] = table["month"].dt.strftime("%Y-%m")
     table["deaths_text"] = [
         (f"{lo:,.0f}" if lo == hi else f"{lo:,.0f}–{hi:,.0f}") if w else "no figures"
@@ -119,7 +144,7 @@ def monthly_incidents_chart(
     lows = base.transform_filter("datum.with_figures > 0").mark_tick(thickness=2).encode(
         x=x, xOffset=alt.XOffset("group:N"), y="killed_low:Q", color=color, opacity=opacity, tooltip=tooltip,
     )
-    return alt.vconcat(counts, deaths + lows, title=title).resolve_scale(x="shared")
+    return alt.vconcat(counts, deaths + lows, title=alt.Title(title, subtitle=flag_note)).resolve_scale(x="shared")
 
 
 # -- matched vs unmatched -------------------------------------------------------------
@@ -293,6 +318,37 @@ def _normalise(feats: list[Any], where: str, label: str, digits: int) -> list[di
     return out
 
 
+def victims_text(incidents: pd.DataFrame) -> list[str]:
+    """Per row, who was killed as the source records it: "children 2–4; women 1; 3 named; cause: ..." ("" if nothing).
+
+    Uses the optional victim columns (`kit.incidents.EXTRA_COLUMNS`) where a loader
+    provides them; ranges stay ranges, a blank stays blank (never 0).
+    """
+    n = len(incidents)
+    parts: list[list[str]] = [[] for _ in range(n)]
+    for who in ("children", "women", "men"):
+        lo_col, hi_col = f"{who}_killed_low", f"{who}_killed_high"
+        if lo_col not in incidents.columns and hi_col not in incidents.columns:
+            continue
+        lows = pd.to_numeric(incidents.get(lo_col, pd.Series(np.nan, index=incidents.index)), errors="coerce")
+        highs = pd.to_numeric(incidents.get(hi_col, pd.Series(np.nan, index=incidents.index)), errors="coerce")
+        for i, (lo, hi) in enumerate(zip(lows.astype(float), highs.astype(float), strict=True)):
+            if math.isnan(lo) and math.isnan(hi):
+                continue
+            lo, hi = (hi if math.isnan(lo) else lo), (lo if math.isnan(hi) else hi)
+            parts[i].append(f"{who} {lo:g}" if lo == hi else f"{who} {lo:g}–{hi:g}")
+    if "named_victims" in incidents.columns:
+        named = pd.to_numeric(incidents["named_victims"], errors="coerce").astype(float)
+        for i, v in enumerate(named):
+            if not math.isnan(v) and v > 0:
+                parts[i].append(f"{v:g} named")
+    if "cause_of_death" in incidents.columns:
+        for i, cause in enumerate(incidents["cause_of_death"].astype("string").fillna("")):
+            if cause:
+                parts[i].append(f"cause: {short_text(cause, 80)}")
+    return ["; ".join(p) for p in parts]
+
+
 def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFrame:
     _require(incidents, ["lat", "lon", "source", "source_id", "date_start", color], "incident_map")
     f = incidents.copy()
@@ -317,6 +373,8 @@ def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFram
                 for lo, hi in zip(lows, highs, strict=True)
             ],
             "url": [safe_url(u) or "" for u in f.get("url", pd.Series("", index=f.index))],
+            "victims": victims_text(f),
+            "flags": [short_text(v, 160) for v in f.get("quality_flags", pd.Series("", index=f.index)).fillna("")],
             "n": 1,
         }
     )
@@ -325,7 +383,8 @@ def _points(incidents: pd.DataFrame, color: str, max_points: int) -> pd.DataFram
         pts = (
             pts.groupby(["lat", "lon", "group"], sort=True)
             .agg(n=("n", "sum"), source=("source", "first"), id=("id", "first"), date=("date", "min"),
-                 place=("place", "first"), grade=("grade", "first"), killed=("killed", "first"), url=("url", "first"))
+                 place=("place", "first"), grade=("grade", "first"), killed=("killed", "first"), url=("url", "first"),
+                 victims=("victims", "first"), flags=("flags", "first"))
             .reset_index()
         )
     return pts.sort_values(["group", "date", "id"]).reset_index(drop=True)
@@ -385,6 +444,7 @@ def incident_map(
             tooltip=[
                 alt.Tooltip("source:N"), alt.Tooltip("id:N", title="id"), alt.Tooltip("date:N"),
                 alt.Tooltip("place:N"), alt.Tooltip("grade:N"), alt.Tooltip("killed:N", title="civilians killed"),
+                alt.Tooltip("victims:N", title="who was killed"), alt.Tooltip("flags:N", title="quality flags"),
                 alt.Tooltip("group:N", title=color), alt.Tooltip("n:Q", title="incidents here"),
                 alt.Tooltip("url:N", title="URL"),
             ],
