@@ -141,7 +141,7 @@ def test_range_chart_data_keeps_ranges(claims: pd.DataFrame) -> None:
     assert (aw["best"], aw["mark_at"]) == (2500, 2500)
     cj = rows["cjtf-2017-04"]
     assert (cj["low"], cj["high"], cj["kind"], cj["mark_at"]) == (352, 352, "point", 352)
-    assert cj["qualifier_mark"] == "≥ →"
+    assert cj["qualifier_mark"] == "at least →"
     assert cj["relay_text"] == "ABC News > WRTA"
     assert rows["airwars-2017-01"]["relay_text"] == "(claimant's own publication)"
     # grouped by scope: Mosul and Syria-only claims get their own facet rows
@@ -156,7 +156,7 @@ def test_range_chart_flags_claims_not_comparable_to_anchor(claims: pd.DataFrame,
     assert "anchor" in rows["cjtf-2017-04"]["annotation"]
     ap = rows["ap-mosul-2017"]
     assert ap["comparability"] == "not_comparable"
-    assert "not comparable to anchor" in ap["annotation"]
+    assert "not comparable to the anchor" in ap["annotation"]
     assert ap["comparability_reason"]  # the reason travels to the tooltip
     assert rows["airwars-2017-04"]["comparability"] in ("comparable", "comparable_with_caveats")
     text = json.dumps(spec)

@@ -42,6 +42,7 @@ __all__ = [
     "VERDICT_COLORS",
     "VERDICT_HEADS",
     "VERDICT_LABELS",
+    "VERDICT_MARKS",
     "VERDICT_ORDER",
     "VICTIMS",
 ]
@@ -132,15 +133,21 @@ QUALIFIER_WORDS: dict[str, str] = {
     "up_to": "up to",
     "fewer_than": "fewer than",
 }
-# Drawn beside the mark: an open end says the source bounds the figure on one side only.
+# Drawn beside the mark, in words: an arrow shows the side on which the source leaves the figure open.
 QUALIFIER_MARKS: dict[str, str] = {
     "none": "",
-    "at_least": "≥ →",
-    "more_than": "> →",
-    "about": "≈",
-    "almost": "≲",
-    "up_to": "← ≤",
-    "fewer_than": "← <",
+    "at_least": "at least →",
+    "more_than": "more than →",
+    "about": "about",
+    "almost": "almost",
+    "up_to": "← up to",
+    "fewer_than": "← fewer than",
+}
+#: A claim's verdict against the anchor, as the label beside its mark.
+VERDICT_MARKS: dict[str, str] = {
+    "anchor": "anchor claim",
+    "not_comparable": "not comparable to the anchor",
+    "comparable_with_caveats": "comparable, with caveats",
 }
 #: Qualifiers that make a figure a floor: the true number may be higher.
 FLOOR_QUALIFIERS: frozenset[str] = frozenset({"at_least", "more_than"})

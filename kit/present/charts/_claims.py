@@ -29,6 +29,7 @@ from kit.core.vocab import (
     QUALIFIER_WORDS,
     VERDICT_COLORS,
     VERDICT_LABELS,
+    VERDICT_MARKS,
     VERDICT_ORDER,
 )
 from kit.present._format import (
@@ -259,13 +260,9 @@ def _comparability_columns(t: pd.DataFrame, anchor: str | None, verdicts: Mappin
         else (VERDICT_LABELS.get(v, v) + (f": {r}" if r else "")) if v else ""
         for v, r in zip(t["comparability"], t["comparability_reason"], strict=True)
     ]
-    t["flag"] = [
-        {"anchor": "◆ anchor", "not_comparable": "✕ not comparable to anchor",
-         "comparable_with_caveats": "△ caveats"}.get(v, "")
-        for v in t["comparability"]
-    ]
+    t["flag"] = [VERDICT_MARKS.get(v, "") for v in t["comparability"]]
     t["annotation"] = [
-        " ".join(x for x in (q, f) if x) for q, f in zip(t["qualifier_mark"], t["flag"], strict=True)
+        " · ".join(x for x in (q, f) if x) for q, f in zip(t["qualifier_mark"], t["flag"], strict=True)
     ]
 
 
@@ -326,7 +323,7 @@ def claims_range_chart(
     """Every claim as a point (low == high) or a low–high rule with its best as a tick.
 
     Rows are grouped by scope label (a bold heading row per scope), coloured by method; the
-    qualifier is drawn at the open end ("≥ →" for "at least"). With an `anchor`
+    qualifier is drawn at the open end ("at least →"). With an `anchor`
     claim, claims not comparable to it are drawn hollow and dashed and labelled.
     With `interactive`, the chart carries offline Vega-Lite controls: `claimant`
     and `method` dropdowns, an `until` publication-year slider, `legend_pick`
@@ -380,7 +377,9 @@ def range_chart_layout(
     """
     x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
     if x_title is None:
-        x_title = "figure as stated (log scale)" if x_scale.type in ("log", "symlog") else "figure as stated"
+        units = {u for u in t["unit"] if u} if "unit" in t.columns else set()
+        unit = "people" if units <= {"persons"} else "each claim's unit"
+        x_title = f"number as stated ({unit}" + (", log scale)" if x_scale.type in ("log", "symlog") else ")")
     controls = interactive if controls is None else controls
     layout: dict[str, Any] = {
         "x_scale": x_scale.to_dict(), "x_title": x_title, "value_text": "value_text" in t.columns,
@@ -631,7 +630,7 @@ def as_of_param(dates: pd.Series, at: pd.Timestamp | str | None, bind: bool) -> 
     return alt.param(
         name="at", value=value,
         bind=alt.binding_range(min=math.floor(at_year(lo) * 100) / 100, max=math.ceil(at_year(hi) * 100) / 100,
-                               step=0.01, name="As of (year) "),
+                               step=0.01, name="As of "),
     )
 
 

@@ -29,11 +29,11 @@ window.kitFit = function (el, spec, options) {
     return window.vegaEmbed(el, next, options).then(function (again) { return fit(again, next, tries - 1); });
   }
   function dates(result) {
-    /* A slider over fractional years ("As of (year)") shows a month and year, not "2020.9993". */
+    /* A slider over fractional years ("As of", "year") shows a month and year, not "2020.9993". */
     Array.prototype.forEach.call(el.querySelectorAll(".vega-bind input[type=range]"), function (input) {
       var name = input.parentNode.querySelector(".vega-bind-name");
       var shown = input.nextElementSibling;
-      if (!name || !shown || !/year/i.test(name.textContent) || parseFloat(input.step) >= 1) { return; }
+      if (!name || !shown || !/as of|year/i.test(name.textContent) || parseFloat(input.step) >= 1) { return; }
       function show() {
         var y = parseFloat(input.value);
         var when = new Date(Date.UTC(Math.floor(y), 0, 1) + (y - Math.floor(y)) * 365.25 * 864e5);
