@@ -7,6 +7,7 @@ Output is for a reviewer: a table by default (figure, claimant, missing fields),
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -59,7 +60,8 @@ def _table(file: Path, drafts: object) -> None:
     from kit.extract import DraftClaims
 
     assert isinstance(drafts, DraftClaims)
-    console = Console()
+    # piped output is never wrapped at 80 columns; a terminal keeps its own width
+    console = Console(width=None if sys.stdout.isatty() else 10_000)
     if not drafts:
         console.print(f"{file}: no casualty figures found")
         return
