@@ -930,3 +930,20 @@ def test_rows_dropped_column_by_column_match_pandas() -> None:
     got = take_rows(frame, keep)
     pd.testing.assert_frame_equal(got, frame.loc[keep].reset_index(drop=True))
     validate_incidents(got)
+
+
+def test_contract_takes_any_investigations_place_ids_not_only_iraq_and_syria() -> None:
+    """An investigation of another conflict writes its own gazetteer ids (issue 18): the contract checks their
+    form, the gazetteer their existence."""
+    frame = load_acled(FIX / "acled.csv").frame
+    other = frame.copy()
+    other["country"] = "ua"
+    other["governorate"] = "ua-kharkiv"
+    validate_incidents(other)  # no error
+    other.loc[0, "country"] = "ukraine"
+    other.loc[1, "governorate"] = "Kharkiv"
+    with pytest.raises(pandera.errors.SchemaErrors) as info:
+        validate_incidents(other)
+    cases = info.value.failure_cases
+    assert sorted(cases.loc[cases["check"] == "country_id", "index"].tolist()) == [0]
+    assert sorted(cases.loc[cases["check"] == "governorate_id", "index"].tolist()) == [1]

@@ -99,7 +99,7 @@ class PlaceResolver:
         return "", f"'{name}' is not a governorate in the gazetteer{where}; governorate left empty"
 
     def country(self, name: str) -> str | None:
-        """Country id (iq/sy) for a country name, None if it is not one the gazetteer knows."""
+        """Country id (e.g. iq) for a country name, None if it is not one the gazetteer knows."""
         pid = self.gazetteer.resolve(name.strip()) if name.strip() else None
         if pid and self.gazetteer.get(pid).get("kind") == "country":
             return pid

@@ -82,7 +82,11 @@ LOCATION_PRECISIONS: tuple[str, ...] = (
     "country",
     "unknown",
 )
-COUNTRY_IDS: tuple[str, ...] = ("iq", "sy", "")
+#: A country id as the gazetteer writes it (ISO-style, two or three lower-case letters), or empty; any
+#: investigation's country, not only the founding case's Iraq and Syria.
+COUNTRY_ID = r"^([a-z]{2,3})?$"
+#: A governorate (first-level region) id: its country's id, a hyphen, then the region's slug.
+GOVERNORATE_ID = r"^([a-z]{2,3}-[a-z0-9-]+)?$"
 
 _COUNT_COLUMNS = (
     "civilians_killed_low",
@@ -254,11 +258,11 @@ class IncidentSchema(pa.DataFrameModel):
 
     @pa.check("country", name="country_id")
     def _country(cls, s: pd.Series) -> pd.Series:
-        return _per_unique_ok(s, lambda u: u.isin(COUNTRY_IDS))
+        return _per_unique_ok(s, lambda u: u.str.match(COUNTRY_ID))
 
     @pa.check("governorate", name="governorate_id")
     def _governorate(cls, s: pd.Series) -> pd.Series:
-        return _per_unique_ok(s, lambda u: u.str.match(r"^((iq|sy)-[a-z0-9-]+)?$"))
+        return _per_unique_ok(s, lambda u: u.str.match(GOVERNORATE_ID))
 
     @pa.dataframe_check(name="source_id_unique_within_source")
     def _unique_ids(cls, df: pd.DataFrame) -> pd.Series:

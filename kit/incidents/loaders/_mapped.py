@@ -41,6 +41,9 @@ from kit.incidents.loaders._common import (
     window,
 )
 
+#: A governorate id as the gazetteer writes it: the country's id, a hyphen, the region's slug.
+_GOVERNORATE_ID = r"^[a-z]{2,3}-[a-z0-9-]+$"
+
 _MAPPABLE = (
     *(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")),
     *(c for c in EXTRA_COLUMNS if c != "quality_flags"),  # flags are the kit's findings, never a file column
@@ -256,13 +259,13 @@ def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
     """A default country or governorate must be one the gazetteer knows: it would stamp every row."""
     defaults = m["defaults"]
     country = str(defaults.get("country", "")).strip()
-    if country and country.lower() not in ("iq", "sy") and res.country(country) is None:
-        raise _mapping_error(m["file"], "defaults.country", f"'{country}' is not a country in the gazetteer (iq, sy)")
+    if country and not _is_country_id(res, country) and res.country(country) is None:
+        raise _mapping_error(m["file"], "defaults.country", f"'{country}' is not a country in the gazetteer")
     gov = str(defaults.get("governorate", "")).strip()
     if not gov:
         return
-    cid = country.lower() if country.lower() in ("iq", "sy") else (res.country(country) if country else None)
-    if re.match(r"^(iq|sy)-[a-z0-9-]+$", gov):
+    cid = country.lower() if _is_country_id(res, country) else (res.country(country) if country else None)
+    if re.match(_GOVERNORATE_ID, gov):
         known = res.gazetteer.get(gov).get("kind") == "governorate" if _known_id(res, gov) else False
         why = f"'{gov}' is not a governorate id in the gazetteer"
     else:
@@ -270,6 +273,12 @@ def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
         known = bool(found)
     if not known:
         raise _mapping_error(m["file"], "defaults.governorate", why)
+
+
+def _is_country_id(res: PlaceResolver, value: str) -> bool:
+    """`value` is the id of a country in the investigation's gazetteer (any conflict's, not a fixed list)."""
+    v = value.strip().lower()
+    return bool(v) and _known_id(res, v) and res.gazetteer.get(v).get("kind") == "country"
 
 
 def _known_id(res: PlaceResolver, place_id: str) -> bool:
@@ -383,14 +392,15 @@ def _counts(f: _Fields, c: Checks, out: dict[str, Any]) -> list[str]:
 def _places(f: _Fields, res: PlaceResolver, out: dict[str, Any]) -> list[Problem]:
     """country and governorate: ids kept as given, names resolved through the gazetteer (unmapped ones reported)."""
     country_raw = f.get("country")
-    known = country_raw.str.lower().isin(["iq", "sy"])
+    lowered = country_raw.str.lower()
+    known = lowered.isin({v for v in lowered.dropna().unique() if _is_country_id(res, str(v))})
     names, warn = country_ids(res, country_raw.where(~known, ""), f.table, f.label("country"))
     country = country_raw.str.lower().where(known, names)
     if not f.given("country"):
         warn = []
     out["country"] = country
     gov_raw = f.get("governorate")
-    is_id = gov_raw.str.match(r"^(iq|sy)-[a-z0-9-]+$")
+    is_id = gov_raw.str.match(_GOVERNORATE_ID)
     gov, gwarn = resolve_governorates(res, [gov_raw.where(~is_id, "")], country, file=f.table.file, lines=f.table.lines,
                                       field_names=[f.label("governorate")])
     out["governorate"] = gov_raw.where(is_id, gov)
