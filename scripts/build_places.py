@@ -20,6 +20,8 @@ import json
 import sys
 from pathlib import Path
 
+from kit.ledger import geometry_centroid
+
 __all__ = ["build_rows", "polygon_centroid", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
@@ -146,31 +148,12 @@ _SETTLEMENTS: list[tuple[str, str, str, str, list[str], float, float, str]] = [
 
 
 def polygon_centroid(geometry: dict) -> tuple[float, float]:
-    """Area-weighted centroid (lat, lon) of a GeoJSON Polygon/MultiPolygon.
-
-    Planar shoelace formula on lon/lat; holes subtract. Good to well under a
-    kilometre at governorate scale, which is all a map marker needs.
-    """
-    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-    a_sum = cx_sum = cy_sum = 0.0
-    for poly in polys:
-        for ring_no, ring in enumerate(poly):
-            a = cx = cy = 0.0
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-                cross = x0 * y1 - x1 * y0
-                a += cross
-                cx += (x0 + x1) * cross
-                cy += (y0 + y1) * cross
-            # exterior counts positive, holes negative, whatever the winding
-            sign = 1.0 if ring_no == 0 else -1.0
-            if (a < 0) != (sign < 0):
-                a, cx, cy = -a, -cx, -cy
-            a_sum += a / 2
-            cx_sum += cx / 6
-            cy_sum += cy / 6
-    if a_sum == 0:
+    """Area-weighted centroid (lat, lon) of a GeoJSON Polygon/MultiPolygon: the kit's one formula
+    (`kit.ledger.geometry_centroid`, also used by `kit places from-geojson`)."""
+    centroid = geometry_centroid(geometry)
+    if centroid is None:
         raise ValueError("degenerate polygon: zero area")
-    return cy_sum / a_sum, cx_sum / a_sum
+    return centroid
 
 
 def _variants(name: str, *groups: list[str]) -> str:
