@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hypothesis import settings
+from lab_session import CHROMIUM, CHROMIUM_ARGS  # one list of Chromium flags, for reports and the lab
 
 # Property tests check what holds, not how fast: on a loaded 2-core machine a
 # per-example deadline only produces flaky failures.
@@ -22,17 +23,6 @@ settings.load_profile("kit")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 _GUARDED_MARKERS = ("shared", "browser", "spark")
 SPARK_PYTHON = REPO / ".venv-spark" / "bin" / "python"
 _guarded_skips: list[str] = []
