@@ -139,7 +139,7 @@ def test_anchor_greys_incomparable_claims_with_reasons(explorer: ClaimExplorer) 
     assert comp["amnesty-2016"] == "not_comparable"
     assert comp["airwars-2017-04"] in ("comparable", "comparable_with_caveats")
     rows = {r["claim_id"]: r for r in _rows(explorer.chart)}
-    assert "not comparable to anchor" in rows["ap-mosul-2017"]["annotation"]
+    assert "not comparable to the anchor" in rows["ap-mosul-2017"]["annotation"]
     assert rows["ap-mosul-2017"]["comparability_reason"]
     assert "Mosul" in rows["ap-mosul-2017"]["comparability_text"]
     assert "vs anchor" in explorer.status.value
