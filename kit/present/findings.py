@@ -202,7 +202,7 @@ def anchor_finding(
     if ratio is None:
         tail = f"no ratio can be given: {_gist(row['reasons'])}"
     else:
-        tail = f"{ratio} {head}, {verdict} ({_gist(row['reasons'])})"
+        tail = f"{ratio} against {head}, {verdict} ({_gist(row['reasons'])})"
     return Finding(f"By {_day(when)}, {said}: {tail}.", section, _sources([row, base]), (row["claim_id"], anchor))
 
 
