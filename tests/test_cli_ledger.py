@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from kit.cli import app
@@ -39,6 +40,41 @@ def test_missing_path_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.csv")])
     assert result.exit_code == 2
     assert "nope.csv:0: (file): no such file or folder" in result.output
+
+
+def test_validate_reads_the_gazetteer_once(repo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """places.csv is read once: its checked rows become the gazetteer the claims are checked against."""
+    import kit.ledger
+
+    reads: list[str] = []
+    real = kit.ledger.read_places
+
+    def counted(path: str | Path) -> object:
+        reads.append(str(path))
+        return real(path)
+
+    def refused(path: object = None) -> object:
+        raise AssertionError(f"load_gazetteer({path!r}) would read the places file again")
+
+    monkeypatch.setattr(kit.ledger, "read_places", counted)
+    monkeypatch.setattr(kit.ledger, "load_gazetteer", refused)
+    places = repo_dir / "data" / "places.csv"
+    result = runner.invoke(app, ["validate", str(repo_dir / "data" / "claims"), str(places)])
+    assert result.exit_code == 0, result.output
+    assert reads == [str(places)]
+    assert "0 rejected" in result.output
+
+
+def test_a_gazetteer_problem_is_reported_once(repo_dir: Path, tmp_path: Path) -> None:
+    """A bad places file: its problem printed once (not again by a second read), claims left unchecked."""
+    bad = tmp_path / "places.csv"
+    lines = (repo_dir / "data" / "places.csv").read_text(encoding="utf-8").splitlines()
+    bad.write_text("\n".join([lines[0], lines[1], lines[1]]) + "\n", encoding="utf-8")  # a duplicate id
+    result = runner.invoke(app, ["validate", str(repo_dir / "data" / "claims"), str(bad)])
+    assert result.exit_code == 1
+    problem_lines = [ln for ln in result.output.splitlines() if ln.startswith(f"{bad}:")]
+    assert len(problem_lines) == len(set(problem_lines)) >= 1, result.output
+    assert "claims not checked: the gazetteer has problems" in result.output
 
 
 #: What a command may load when it runs, but `kit --help` (every command's help) must not: each costs

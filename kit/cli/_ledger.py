@@ -23,7 +23,7 @@ def _is_gazetteer(path: Path) -> bool:
 def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     """Problems in the given files or folders, and a summary line per kind."""
     # here, not at module top: kit.ledger loads pandas and pandera, which `kit --help` must not pay for
-    from kit.ledger import cites_cycles, ledger_files, load_claims, load_gazetteer, read_places
+    from kit.ledger import Gazetteer, cites_cycles, ledger_files, load_claims, load_gazetteer, read_places
 
     files: list[Path] = []
     problems: list[Problem] = []
@@ -35,17 +35,24 @@ def validate_paths(paths: list[Path]) -> tuple[list[Problem], list[str]]:
     places = [f for f in files if _is_gazetteer(f)]
     claims = [f for f in files if f not in places]
     summary: list[str] = []
-    for f in places:
+    gazetteer: Gazetteer | None = None
+    first_ok = True
+    for n, f in enumerate(places):  # each file read once: its rows make the claims' gazetteer too
         frame, found, rows_in = read_places(f)
         problems += found
         summary.append(f"{f}: {rows_in} place(s), {len(found)} problem(s)")
+        if n == 0:
+            first_ok = not found
+            gazetteer = Gazetteer.from_rows(frame, str(f)) if first_ok else None
     if claims:
-        gazetteer_path = places[0] if places else None
-        try:
-            gazetteer = load_gazetteer(gazetteer_path)
-        except InputError as exc:
-            problems += exc.problems
+        if not first_ok:
             return problems, summary + ["claims not checked: the gazetteer has problems"]
+        if gazetteer is None:  # no places file named: the investigation's own
+            try:
+                gazetteer = load_gazetteer()
+            except InputError as exc:
+                problems += exc.problems
+                return problems, summary + ["claims not checked: the gazetteer has problems"]
         result = load_claims(claims, gazetteer=gazetteer)
         problems += result.problems + cites_cycles(result.claims)
         summary.append(result.summary())

@@ -68,6 +68,14 @@ class Gazetteer:
                     index[key].append(place_id)
         object.__setattr__(self, "_index", {k: tuple(v) for k, v in index.items()})
 
+    @classmethod
+    def from_rows(cls, frame: pd.DataFrame, source: str) -> Gazetteer:
+        """A gazetteer from the rows `read_places` returned without problems (so a file is read once)."""
+        rows = frame.drop(columns=[c for c in (LINE, FILE) if c in frame.columns]).copy()
+        for col in ("lat", "lon"):
+            rows[col] = pd.to_numeric(rows[col].replace("", None), errors="coerce")
+        return cls(rows.reset_index(drop=True), source)
+
     # -- lookup -------------------------------------------------------------
     @cached_property
     def _rows(self) -> dict[str, dict[str, object]]:
@@ -265,10 +273,7 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     frame, problems, _ = read_places(p)
     if problems:
         raise InputError(problems)
-    frame = frame.drop(columns=[LINE, FILE]).copy()
-    for col in ("lat", "lon"):
-        frame[col] = pd.to_numeric(frame[col].replace("", None), errors="coerce")
-    return Gazetteer(frame.reset_index(drop=True), str(p))
+    return Gazetteer.from_rows(frame, str(p))
 
 
 # -- building and growing a gazetteer -------------------------------------------------------------
