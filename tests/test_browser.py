@@ -394,3 +394,49 @@ def test_scoped_founding_report_says_what_it_leaves_out(open_report: Any) -> Non
     assert left_out, "a section with nothing for this scope should say so in one line"
     for href in page.locator(".kit-findings a[href^='#']").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert page.locator(href).count() == 1, f"finding links to a missing section {href}"
+
+
+#: Every visible reader table with a claimant column: its scroll box, the claimant cells' widths and line
+#: counts, and where the figure column ends against the box (visible without scrolling sideways).
+_CLAIMANT_TABLES_JS = """() => {
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set(Array.from(r.getClientRects()).filter(b => b.width > 0).map(b => Math.round(b.top))).size; };
+  return Array.from(document.querySelectorAll('table.kit-table')).filter(t => t.offsetParent !== null).flatMap(t => {
+    const heads = Array.from(t.querySelectorAll('thead th')).map(h => h.textContent.trim());
+    const who = heads.indexOf('claimant'), fig = heads.indexOf('figure');
+    if (who < 0) return [];
+    const box = t.closest('.kit-table-wrap').getBoundingClientRect();
+    const cells = Array.from(t.querySelectorAll(`tbody tr > :nth-child(${who + 1})`));
+    const figHead = fig < 0 ? null : t.querySelectorAll('thead th')[fig].getBoundingClientRect();
+    return [{boxRight: box.right, boxLeft: box.left, figRight: figHead ? figHead.right : null,
+             widths: cells.map(c => c.getBoundingClientRect().width), lines: cells.map(lines),
+             names: cells.map(c => c.textContent.trim())}];
+  });
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_claimant_column_leaves_the_figure_in_view(width: int, browser: Any, rendered: Rendered) -> None:
+    """At 390 px a claimant name wraps to a narrow column so the figure beside it shows without scrolling;
+    at 1280 px names stay on one line. Names are written in full on every row (never "same as above")."""
+    name = FOUNDING[0]
+    if name in rendered.failures:
+        pytest.fail(f"report {name} did not render: {rendered.failures[name]}")
+    context, page, _ = _open_at(browser, rendered.results[name].path, width)
+    try:
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        tables = page.evaluate(_CLAIMANT_TABLES_JS)
+        assert len(tables) >= 2, "the founding report has its claims and anchor tables"
+        for t in tables:
+            assert t["boxRight"] <= width + 1 and t["boxLeft"] >= -1, t  # the scroll box fits the page
+            assert "same as above" not in t["names"] and all(t["names"]), t["names"]
+            if width == 390:
+                assert max(t["widths"]) <= 0.4 * width, f"claimant column {max(t['widths']):.0f} px wide"
+                assert t["figRight"] is not None and t["figRight"] <= t["boxRight"], t
+            else:
+                assert set(t["lines"]) == {1}, list(zip(t["names"], t["lines"], strict=True))
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.locator("table.kit-table").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{name}-claimants-{width}.png"))
+    finally:
+        context.close()

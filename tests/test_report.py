@@ -216,6 +216,61 @@ def test_html_table_link_text_from_other_column_and_missing_columns() -> None:
         kr.html_table(df, link_columns=["nope"])
 
 
+class _Cells(HTMLParser):
+    """The text of every body cell, row by row (what a reader sees in the table)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._in_body = False
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tbody":
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.rows.append([])
+        elif tag == "td" and self._in_body:
+            self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def test_html_table_names_claimants_in_full_on_every_row_no_ditto_marks() -> None:
+    """Consecutive rows by one claimant each name it in full; only a repeated long note reads "same as above"."""
+    sohr = "Syrian Observatory for Human Rights (SOHR)"  # longer than the ditto threshold
+    note = "counted from the monitor's own daily lists, civilians and combatants apart"
+    df = pd.DataFrame({
+        "claimant": [sohr, sohr, "Airwars", "UNAMI (UN Assistance Mission for Iraq)"],
+        "figure": ["66", "1,953", "at least 1,782", "12,282"],
+        "by": ["Islamic State and other armed groups"] * 4,
+        "note": [note, note, note, "the mission's own count"],
+    })
+    out = str(kr.html_table(df))
+    parser = _Cells()
+    parser.feed(out)
+    assert parser.rows == [
+        [sohr, "66", "Islamic State and other armed groups", note],
+        [sohr, "1,953", "Islamic State and other armed groups", "same as above"],
+        ["Airwars", "at least 1,782", "Islamic State and other armed groups", "same as above"],
+        ["UNAMI (UN Assistance Mission for Iraq)", "12,282", "Islamic State and other armed groups",
+         "the mission's own count"],
+    ]
+    # name cells carry the class the phone layout narrows; the figure cells never wrap
+    assert out.count('<td dir="auto" class="kit-name">') == 8
+    assert '<th dir="auto" class="kit-name">claimant</th>' in out
+    assert out.count('class="kit-num"') == 4
+    # another table may name its own name columns; the default ones are then dittoed like any long text
+    assert "same as above" in str(kr.html_table(df[["claimant"]], name_columns=()))
+
+
 @given(st.text(max_size=200))
 @settings(max_examples=200)
 def test_html_table_any_text_yields_only_table_tags(text: str) -> None:

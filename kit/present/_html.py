@@ -132,12 +132,17 @@ _TABLE_CSS = (
     ".kit-table th,.kit-table td{border:1px solid #ccc;padding:2px 6px;vertical-align:top;"
     "max-width:26em;text-align:start}"
     ".kit-table td.kit-num{white-space:nowrap;font-variant-numeric:tabular-nums}"
+    "@media (max-width:600px){.kit-table .kit-name{max-width:9.5em;overflow-wrap:break-word}}"
     ".kit-table th{background:#f3f3f3}.kit-table caption{text-align:start;font-weight:bold}</style>"
 )
 #: A cell this short with a digit in it is a number, a date or a range: it never wraps ("17,04 9").
 _NUMBER_CHARS = 26
 #: Repeated long text in a column is stated once; rows below say "same as above".
 _REPEAT_CHARS = 40
+#: Columns that name who said or did something: written in full on every row (a name is never
+#: "same as above") and wrapped to a narrow column on a phone, so the figure beside it stays in view.
+NAME_COLUMNS: tuple[str, ...] = ("claimant", "by")
+_NAME_CLASS = ' class="kit-name"'
 
 
 def html_table(
@@ -152,6 +157,7 @@ def html_table(
     row_titles: Sequence[object] | None = None,
     sortable: bool = False,
     fold_rows: int | None = 12,
+    name_columns: Sequence[str] = NAME_COLUMNS,
 ) -> _HTML:
     """An escaped HTML table of `df` for reports, in its own sideways-scrolling box.
 
@@ -164,7 +170,8 @@ def html_table(
     above". `row_titles` become each row's tooltip (where internal ids go,
     never into a column); `sortable` lets readers sort and filter the rows in
     the browser (the report's own script). A table longer than `fold_rows`
-    rows is folded in a ``<details>`` that names its size. Every cell has ``dir="auto"`` so
+    rows is folded in a ``<details>`` that names its size. `name_columns` hold names: written in full on every
+    row and wrapped narrow on a phone. Every cell has ``dir="auto"`` so
     Arabic or Hebrew text reads right to left without reordering its neighbours.
     """
     links: Mapping[str, str | None] = (
@@ -180,13 +187,15 @@ def html_table(
     out: list[str] = [_TABLE_CSS, f'<div class="kit-table-wrap"><table class="{klass}">']
     if caption:
         out.append(f"<caption>{escape_text(caption)}</caption>")
-    head = (["<th></th>"] if index else []) + [f'<th dir="auto">{escape_text(c)}</th>' for c in shown]
+    names = set(name_columns)
+    head = (["<th></th>"] if index else []) + [
+        f'<th dir="auto"{_NAME_CLASS if c in names else ""}>{escape_text(c)}</th>' for c in shown]
     out.append("<thead><tr>" + "".join(head) + "</tr></thead><tbody>")
     above: dict[str, str] = {}
     for n, (idx, row) in enumerate(df.iterrows()):
         cells = [f'<th dir="auto">{escape_text(idx)}</th>'] if index else []
         for col in shown:
-            cells.append(_cell(row, col, links, max_chars, fold_chars, above))
+            cells.append(_cell(row, col, links, max_chars, fold_chars, None if col in names else above))
         title = "" if row_titles is None else f' title="{escape_text(row_titles[n])}"'
         out.append(f"<tr{title}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
@@ -203,9 +212,12 @@ def _cell(
     links: Mapping[str, str | None],
     max_chars: int | None,
     fold_chars: int | None,
-    above: dict[str, str],
+    above: dict[str, str] | None,
 ) -> str:
-    """One ``<td>``: a link, a number that never wraps, folded long text, or "same as above"."""
+    """One ``<td>``: a link, a number that never wraps, folded long text, or "same as above".
+
+    `above` is None in a name column: the name is written in full and may wrap narrow.
+    """
     value = row[col]
     if col in links:
         text_col = links[col]
@@ -213,6 +225,8 @@ def _cell(
         return f'<td dir="auto">{safe_link(value, _cut(label, max_chars)[0])}</td>'
     text = "" if hasattr(value, "__html__") else _plain(value)
     number = bool(text) and len(text) <= _NUMBER_CHARS and any(ch.isdigit() for ch in text)
+    if above is None:
+        return f'<td dir="auto"{_NAME_CLASS}>{escape_text(_cut(value, max_chars)[0])}</td>'
     klass = ' class="kit-num"' if number else ""
     repeated = len(text) > _REPEAT_CHARS and above.get(col) == text
     above[col] = text
