@@ -93,7 +93,8 @@ def test_range_chart_marks_encodings_and_tooltips(claims: pd.DataFrame) -> None:
     assert rule["x"]["field"] == "low" and rule["x2"]["field"] == "high"
     assert rule["color"]["field"] == "method"
     assert rule["href"]["field"] == "url"
-    assert by_mark["point"]["encoding"]["href"]["field"] == "url"
+    claim_points = next(u for u in _units(spec) if u.get("name") == "claims_points")  # not the open-end arrowheads
+    assert claim_points["encoding"]["href"]["field"] == "url"
     assert by_mark["tick"]["encoding"]["x"]["field"] == "best"
     tips = {t["field"] for t in rule["tooltip"]}
     assert {"claimant", "relay_text", "published", "period_text", "url_text", "figure_text"} <= tips
@@ -162,7 +163,7 @@ def test_range_chart_flags_claims_not_comparable_to_anchor(claims: pd.DataFrame,
     text = json.dumps(spec)
     assert "datum.comparability === 'not_comparable'" in text
     # hollow marks for not comparable claims
-    point = next(u for u in _units(spec) if u["mark"]["type"] == "point")
+    point = next(u for u in _units(spec) if u.get("name") == "claims_points")
     cond = point["encoding"]["fill"]["condition"]
     assert (cond[0] if isinstance(cond, list) else cond)["value"] == "white"
     with pytest.raises(ValueError, match="comparability"):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import altair as alt
 import pandas as pd
@@ -63,6 +64,7 @@ _TOOLTIP_FIELDS: list[tuple[str, str]] = [
     ("source_status", "source"),
     ("method_label", "method"),
     ("grade", "claimant's grade"),
+    ("open_text", "open end"),
     ("comparability_text", "vs anchor"),
     ("url_text", "URL"),
     ("note", "note"),
@@ -143,6 +145,7 @@ def claims_chart_frame(
         raise ValueError(f"anchor claim {anchor!r} is not among the claims charted")
     t = _figure_columns(claims, value_columns)
     claims = claims.loc[t.index]
+    _open_end_columns(t, claims, value_columns)
     pub = _provenance_columns(t, claims, gazetteer)
     verdicts = _anchor_verdicts(claims, anchor, comparability, gazetteer) if anchor is not None else {}
     _comparability_columns(t, anchor, verdicts)
@@ -181,6 +184,38 @@ def _figure_columns(claims: pd.DataFrame, value_columns: tuple[str, str, str]) -
             format_range(lo, hi, b, digits=2) for lo, hi, b in zip(t["low"], t["high"], t["best"], strict=True)
         ]
     return t
+
+
+#: Where a charted interval is open, in words: beside the mark (with its arrow) and in the tooltip.
+_OPEN_MARKS = {"high": "may be higher →", "low": "← may be lower", "both": "← bounds neither way →"}
+_OPEN_TEXT = {
+    "high": "open at the top: the true {what} may be higher than drawn (▶ at the end)",
+    "low": "open at the bottom: the true {what} may be lower than drawn (◀ at the end)",
+    "both": "open at both ends: a {what} of stated minimums or maximums bounds neither way (◀ ▶ at the ends)",
+}
+
+
+def _open_end_columns(t: pd.DataFrame, claims: pd.DataFrame, value_columns: tuple[str, str, str]) -> None:
+    """Which end of each charted interval is open ("high", "low", "both" or ""), and that in words.
+
+    Figures: the qualifier's side ("at least" opens the top, "up to" the bottom). Computed values
+    (a ratio to the anchor, `value_columns` like ``ratio_low``) take their own open ends from the
+    matching ``*_open`` column (`kit.compare.open_label`), and the label beside the mark says so instead
+    of the figure's qualifier, which is not the ratio's.
+    """
+    open_col = value_columns[0].removesuffix("_low") + "_open"
+    computed = value_columns != ("low", "best", "high")
+    if computed and open_col in claims.columns:
+        raw = claims[open_col].map(lambda v: short_text(v, 20))
+        t["open_end"] = raw.map(lambda v: "both" if v in ("both", "minimums", "maximums") else v
+                                if v in ("high", "low") else "")
+        t["qualifier_mark"] = t["open_end"].map(lambda v: _OPEN_MARKS.get(v, ""))
+        t["value_text"] = [bounded_text(lo, hi, op) for lo, hi, op in zip(t["low"], t["high"], raw, strict=True)]
+        what = "ratio"
+    else:
+        t["open_end"] = t["qualifier_mark"].map(lambda m: "high" if "→" in m else "low" if "←" in m else "")
+        what = "number"
+    t["open_text"] = t["open_end"].map(lambda v: _OPEN_TEXT[v].format(what=what) if v else "")
 
 
 def _places_text(claims: pd.DataFrame, gazetteer: Any) -> pd.Series:
@@ -278,10 +313,89 @@ def _order_rows(t: pd.DataFrame, pub: pd.Series) -> pd.DataFrame:
     rank_key = pd.DataFrame({"a": ~t["scope_label"].isin(anchor_scope), "n": -sizes, "s": t["scope_label"]})
     ordered = list(dict.fromkeys(rank_key.sort_values(["a", "n", "s"])["s"]))
     t["scope_rank"] = t["scope_label"].map({s_: i for i, s_ in enumerate(ordered)})
-    base = [f"{c} · {p}" for c, p in zip(t["claimant"], t["published"], strict=True)]
-    counts = pd.Series(base).value_counts()
-    t["label"] = [b if counts[b] == 1 else f"{b} · {cid}" for b, cid in zip(base, t["claim_id"], strict=True)]
+    t["label"] = _row_labels(t)
     return t.drop(columns=["_pub"]).reset_index(drop=True)
+
+
+#: What tells two claims of one claimant and publication date apart, in the order a reader would ask:
+#: what is counted, where, over what period, the figure itself, through whom it came, how it was counted.
+_DISTINGUISHING = ("what", "places_text", "period_text", "figure_text", "relay_text", "method_label")
+
+
+def _phrase(row: Mapping[str, Any], field: str) -> str:
+    text = short_text(row.get(field), 60)
+    if field == "relay_text":
+        return "own publication" if text.startswith("(") else f"via {text}"
+    if field == "period_text":  # "2017-02 – 2017-02" reads "2017-02"; an open end "since 2014-08"
+        start, _, end = text.partition(" – ")
+        return start if start == end else f"since {start}" if end == "publication" else text
+    return text
+
+
+def _row_labels(t: pd.DataFrame) -> list[str]:
+    """Each claim's row label in words: claimant and publication date, plus, where two rows would read alike,
+    the first phrase that tells them all apart (what is counted, place, period, figure, relay, method), or
+    as few phrases as do.
+
+    Claim ids stay out of labels (they are in the tooltip and the data, for linking); rows that no phrase
+    separates are numbered ("1 of 2").
+    """
+    rows = cast(list[dict[str, Any]], t.to_dict("records"))  # string column labels
+    labels = [f"{short_text(r.get('claimant'), 60)} · {short_text(r.get('published'), 20)}" for r in rows]
+    _shorten(labels, rows)
+    groups: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(label, []).append(i)
+    for base, members in groups.items():
+        if len(members) < 2:
+            continue
+        # one phrase that separates every row keeps the label short (the axis cuts long ones); else several
+        alone = [f for f in _DISTINGUISHING if len({_phrase(rows[i], f) for i in members}) == len(members)]
+        chosen: list[str] = alone[:1]
+        for field in _DISTINGUISHING if not alone else ():
+            if len({_phrase(rows[i], field) for i in members}) > 1:
+                chosen.append(field)
+                if len({tuple(_phrase(rows[i], f) for f in chosen) for i in members}) == len(members):
+                    break
+        for i in members:
+            extra = [p for p in (_phrase(rows[i], f) for f in chosen) if p]
+            labels[i] = " · ".join([base, *extra])
+    return _numbered(labels)
+
+
+#: Labels longer than this are cut by the axis: a claimant named "Long Name (ABBR)" or "ABBR (Long name)"
+#: is then shown by its abbreviation there (the tooltip and the tables keep the full name).
+_LABEL_CHARS = 40
+_ABBREVIATED = re.compile(r"^(?P<a>.+?) \((?P<b>[^()]+)\)$")
+
+
+def _short_name(name: str) -> str:
+    """"SOHR" for "Syrian Observatory for Human Rights (SOHR)", "UNAMI" for "UNAMI (UN Assistance ...)"."""
+    m = _ABBREVIATED.match(name)
+    if not m:
+        return name
+    short = [p for p in (m["b"], m["a"]) if " " not in p and any(c.isupper() for c in p[1:])]
+    return short[0] if short else name
+
+
+def _shorten(labels: list[str], rows: list[dict[str, Any]]) -> None:
+    for i, (label, row) in enumerate(zip(labels, rows, strict=True)):
+        if len(label) > _LABEL_CHARS - 12:  # room for a distinguishing phrase
+            name = short_text(row.get("claimant"), 60)
+            labels[i] = _short_name(name) + label[len(name):]
+
+
+def _numbered(labels: list[str]) -> list[str]:
+    """Labels still alike get "1 of n", "2 of n" so every row of the one y axis is its own."""
+    counts = pd.Series(labels).value_counts()
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        if counts[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label} ({seen[label]} of {counts[label]})"
+        out.append(label)
+    return out
 
 
 def _select_param(name: str, label: str, values: Sequence[str], labels: Sequence[str] | None = None) -> alt.Parameter:
@@ -499,7 +613,28 @@ def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
                            limit=width + 260).encode(
         x=alt.value(-(min(280, width // 2))), text="heading:N",
     ).transform_filter("datum.kind == 'header'")
-    return [rule, marks, best_tick, notes, heads]
+    return [rule, *_open_end_marks(base, x_scale, method_scale, interactive), marks, best_tick, notes, heads]
+
+
+def _open_end_marks(base: alt.Chart, x_scale: alt.Scale, methods: alt.Scale, interactive: bool) -> list[alt.Chart]:
+    """An arrowhead (▶ / ◀) at each open end of a range, in the range's colour: the interval goes on.
+
+    A point's open end is the arrow in the words beside it ("at least →"), where an arrowhead would
+    sit on the words.
+    """
+    picked = ("!length(data('legend_pick_store')) || vlSelectionTest('legend_pick_store', datum)"
+              if interactive else "true")
+    opacity = alt.when(picked).then(alt.value(0.95)).otherwise(alt.value(0.08))
+    heads = []
+    for end, shape, offset in (("high", "triangle-right", 4), ("low", "triangle-left", -4)):
+        heads.append(base.mark_point(shape=shape, filled=True, size=110, xOffset=offset, strokeWidth=0).encode(
+            x=alt.X(f"{end}:Q", scale=x_scale),
+            fill=alt.Fill("method:N", scale=methods, legend=None),
+            opacity=opacity,
+            tooltip=[alt.Tooltip("claimant:N", title="claimant"), alt.Tooltip("open_text:N", title="open end")],
+        ).transform_filter(alt.FieldEqualPredicate(field="kind", equal="range")).transform_filter(
+            alt.FieldOneOfPredicate(field="open_end", oneOf=[end, "both"])))  # static: empty layers are dropped
+    return heads
 
 
 def _range_selections(rule: alt.Chart, marks: alt.Chart, legend_pick: alt.Parameter) -> tuple[alt.Chart, alt.Chart]:
