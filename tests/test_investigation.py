@@ -363,3 +363,32 @@ def test_walkthrough_reports_draw_every_chart_offline(walkthrough: Walkthrough, 
             context.close()
     # claims side by side: ranges, comparability matrix, as-of series, gap; explorer: claims and gap; estimate: one
     assert drawn["01_claims"] >= 4 and drawn["02_explore_claims"] >= 2 and drawn["04_estimate"] >= 1, drawn
+
+
+def _findings(text: str) -> tuple[int, str, list[str]]:
+    """Where the findings panel starts in a rendered report, its text, and the section anchors it links to."""
+    start = text.find('<section class="kit-findings"')
+    assert start >= 0, "no findings panel"
+    panel = text[start:text.index("</section>", start)]
+    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", panel)).strip()
+    return start, words, re.findall(r'href="#([a-z][a-z0-9-]*)"', panel)
+
+
+def test_walkthrough_reports_open_with_findings_of_their_own_data(walkthrough: Walkthrough) -> None:
+    """The scaffold's notebooks, executed by `kit render`, open with the findings panel the founding
+    notebooks have: computed from this investigation's ledger and marker, each linked to a section."""
+    reports = walkthrough.investigation / "reports"
+    for name in ("01_claims", "02_explore_claims"):
+        text = (reports / f"{name}.html").read_text(encoding="utf-8")
+        start, words, links = _findings(text)
+        assert start < text.find('id="sec-'), f"{name}: the panel comes before the first section"
+        assert "Scope: Xandria, cumulative figures since 2023-10" in words, words
+        # the anchor set in the marker, and a ratio as an interval against it
+        assert "Xandria Ministry of Health's at least 2,100" in words, words
+        assert "Open Casualty Monitor" in words and "×" in words, words
+        assert len(links) >= 3, words
+        for anchor in links:
+            assert text.count(f'id="{anchor}"') == 1, f"{name}: a finding links to a missing section #{anchor}"
+    # no incident files named in the walk-through: the panel says so in one line instead of numbers
+    _, words, links = _findings((reports / "03_incidents.html").read_text(encoding="utf-8"))
+    assert "no two incident files named in investigation.toml yet" in words and links == [], words
