@@ -23,7 +23,13 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from kit.core import display_name, split_records
-from kit.incidents._plausible import DEFAULT_PLAUSIBILITY, Plausibility, outside_country, outside_window
+from kit.incidents._plausible import (
+    DEFAULT_PLAUSIBILITY,
+    Plausibility,
+    country_bounds,
+    outside_country,
+    outside_window,
+)
 from kit.incidents._schema import (
     INCIDENT_COLUMNS,
     IncidentFileError,
@@ -870,8 +876,11 @@ def finish(
     extras: Sequence[str] = (),
     id_field: str = "source_id",
     plausibility: Plausibility | None = None,
+    gazetteer: object = None,
 ) -> LoadedIncidents:
     """Assemble the loaded frame and rejected rows (rows in = loaded + rejected) and validate the contract.
+
+    `gazetteer` (the loader's) gives countries beyond Iraq and Syria their coordinate box.
 
     Rows kept with a quality flag carry it in `quality_flags` (`field: message`, `; `-separated).
     """
@@ -880,7 +889,7 @@ def finish(
     frame["source_file"] = table.file
     frame["source_line"] = table.lines
     frame = frame[[*INCIDENT_COLUMNS, *(c for c in extras if c in frame.columns)]]
-    plausible(frame, checks, plausibility or DEFAULT_PLAUSIBILITY)
+    plausible(frame, checks, plausibility or DEFAULT_PLAUSIBILITY, gazetteer)
 
     # encoding-damaged lines
     if table.bad_lines:
@@ -988,7 +997,7 @@ _COUNTS = (
 )
 
 
-def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility) -> None:
+def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility, gazetteer: object = None) -> None:
     """Flag (and set aside where unusable) dates outside the window, coordinates outside the country, huge counts."""
     window = outside_window(frame["date_start"], frame["date_end"], p)
     checks.flag(
@@ -997,7 +1006,8 @@ def plausible(frame: pd.DataFrame, checks: Checks, p: Plausibility) -> None:
         + f"{p.earliest:%Y-%m-%d} to {p.last_day():%Y-%m-%d}; kept as stated",
         frame["date_start"], frame["date_end"],
     )
-    outside, swapped = outside_country(frame["lat"], frame["lon"], frame["country"])
+    bounds = p.bounds if p.bounds is not None else country_bounds(gazetteer)
+    outside, swapped = outside_country(frame["lat"], frame["lon"], frame["country"], bounds)
     if outside.any():
         checks.flag(outside & swapped, "lat", "{0:g}, {1:g} is outside {2} but inside it once swapped "
                     "(lat/lon swapped?); coordinates set aside", frame["lat"], frame["lon"], frame["country"])

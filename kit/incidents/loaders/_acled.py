@@ -95,4 +95,4 @@ def load_acled(
         res, [t.col("admin1")], out["country"], file=t.file, lines=t.lines, field_names=["admin1"]
     )
     return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("deaths_best", "notes"), id_field="event_id_cnty",
-                  plausibility=plausibility)
+                  plausibility=plausibility, gazetteer=res.gazetteer)

@@ -168,4 +168,5 @@ def load_airwars(
         t, out, c, unmapped=sorted(warn + gwarn), extras=("source_code", "strike_status", *_VICTIM_EXTRAS),
         id_field="airwars_id",
         plausibility=plausibility,
+        gazetteer=res.gazetteer,
     )

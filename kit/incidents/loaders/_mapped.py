@@ -252,7 +252,7 @@ def load_mapped(
             extras.append(fld)
     warn = _places(f, res, out)
     return finish(t, out, c, unmapped=sorted(warn), extras=tuple(extras), id_field=f.label("source_id"),
-                  plausibility=plausibility)
+                  plausibility=plausibility, gazetteer=res.gazetteer)
 
 
 def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:

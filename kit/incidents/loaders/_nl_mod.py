@@ -118,4 +118,4 @@ def load_nl_mod(
         res, [t.col("Province")], out["country"], file=t.file, lines=t.lines, field_names=["Province"]
     )
     return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=("notes",), id_field="Employment date",
-                  plausibility=plausibility)
+                  plausibility=plausibility, gazetteer=res.gazetteer)

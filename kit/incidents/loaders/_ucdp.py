@@ -101,4 +101,4 @@ def load_ucdp(
     )
     extras = ("deaths_low", "deaths_best", "deaths_high", "event_clarity")
     return finish(t, out, c, unmapped=sorted(warn + gwarn), extras=extras, id_field="id",
-                  plausibility=plausibility)
+                  plausibility=plausibility, gazetteer=res.gazetteer)
