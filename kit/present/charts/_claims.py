@@ -622,9 +622,11 @@ def _open_end_marks(base: alt.Chart, x_scale: alt.Scale, methods: alt.Scale, int
     A point's open end is the arrow in the words beside it ("at least →"), where an arrowhead would
     sit on the words.
     """
-    picked = ("!length(data('legend_pick_store')) || vlSelectionTest('legend_pick_store', datum)"
+    picked = ("(!length(data('legend_pick_store')) || vlSelectionTest('legend_pick_store', datum))"
               if interactive else "true")
-    opacity = alt.when(picked).then(alt.value(0.95)).otherwise(alt.value(0.08))
+    # as the range it ends: faint when not comparable to the anchor, fainter when another method is picked
+    opacity = (alt.when(f"{picked} && datum.comparability !== 'not_comparable'").then(alt.value(0.95))
+               .when(picked).then(alt.value(0.45)).otherwise(alt.value(0.08)))
     heads = []
     for end, shape, offset in (("high", "triangle-right", 4), ("low", "triangle-left", -4)):
         heads.append(base.mark_point(shape=shape, filled=True, size=110, xOffset=offset, strokeWidth=0).encode(
