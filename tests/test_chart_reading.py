@@ -74,14 +74,16 @@ def test_colliding_rows_get_a_distinguishing_phrase_not_an_id() -> None:
 
 
 def test_long_claimant_names_shorten_to_their_abbreviation_in_labels_only() -> None:
+    """Only a label the axis would cut (over 44 characters) names its claimant by the abbreviation."""
     sohr = "Syrian Observatory for Human Rights (SOHR)"
-    claims = _claims(claim_id=["s1", "s2", "n1"], claimant=[sohr, sohr, "Airwars"],
-                     published=["2015-03-23", "2015-03-23", "2015-03-23"], victims=["civilians", "all", "civilians"])
+    claims = _claims(claim_id=["s1", "s2", "n1", "i1"], claimant=[sohr, sohr, "Airwars", "Iraq Body Count (IBC)"],
+                     published=["2015-03-23"] * 4, victims=["civilians", "all", "civilians", "civilians"])
     rows = {r["claim_id"]: r for r in _claim_rows(claims_range_chart(claims).to_dict())}
     assert rows["s1"]["label"] == "SOHR · 2015-03-23 · civilians killed"
     assert rows["s2"]["label"] == "SOHR · 2015-03-23 · all killed"
     assert rows["s1"]["claimant"] == sohr  # the tooltip keeps the full name
     assert rows["n1"]["label"] == "Airwars · 2015-03-23"
+    assert rows["i1"]["label"] == "Iraq Body Count (IBC) · 2015-03-23"  # it fits: the full name stays
 
 
 def _arrowheads(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:

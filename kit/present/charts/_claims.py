@@ -342,7 +342,6 @@ def _row_labels(t: pd.DataFrame) -> list[str]:
     """
     rows = cast(list[dict[str, Any]], t.to_dict("records"))  # string column labels
     labels = [f"{short_text(r.get('claimant'), 60)} · {short_text(r.get('published'), 20)}" for r in rows]
-    _shorten(labels, rows)
     groups: dict[str, list[int]] = {}
     for i, label in enumerate(labels):
         groups.setdefault(label, []).append(i)
@@ -360,12 +359,13 @@ def _row_labels(t: pd.DataFrame) -> list[str]:
         for i in members:
             extra = [p for p in (_phrase(rows[i], f) for f in chosen) if p]
             labels[i] = " · ".join([base, *extra])
+    _shorten(labels, rows)
     return _numbered(labels)
 
 
-#: Labels longer than this are cut by the axis: a claimant named "Long Name (ABBR)" or "ABBR (Long name)"
-#: is then shown by its abbreviation there (the tooltip and the tables keep the full name).
-_LABEL_CHARS = 40
+#: Labels longer than this are cut by the axis (280 px of 11 px text): a claimant named "Long Name (ABBR)"
+#: or "ABBR (Long name)" is then shown by its abbreviation there (the tooltip and the tables keep the full name).
+_LABEL_CHARS = 44
 _ABBREVIATED = re.compile(r"^(?P<a>.+?) \((?P<b>[^()]+)\)$")
 
 
@@ -380,7 +380,7 @@ def _short_name(name: str) -> str:
 
 def _shorten(labels: list[str], rows: list[dict[str, Any]]) -> None:
     for i, (label, row) in enumerate(zip(labels, rows, strict=True)):
-        if len(label) > _LABEL_CHARS - 12:  # room for a distinguishing phrase
+        if len(label) > _LABEL_CHARS:
             name = short_text(row.get("claimant"), 60)
             labels[i] = _short_name(name) + label[len(name):]
 
