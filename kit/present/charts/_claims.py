@@ -366,7 +366,7 @@ def _row_labels(t: pd.DataFrame) -> list[str]:
 #: Labels longer than this are cut by the axis (280 px of 11 px text): a claimant named "Long Name (ABBR)"
 #: or "ABBR (Long name)" is then shown by its abbreviation there (the tooltip and the tables keep the full name).
 _LABEL_CHARS = 44
-_ABBREVIATED = re.compile(r"^(?P<a>.+?) \((?P<b>[^()]+)\)$")
+_ABBREVIATED = re.compile(r"^(?P<outer>.+?) \((?P<inner>[^()]+)\)$")
 
 
 def _short_name(name: str) -> str:
@@ -374,7 +374,7 @@ def _short_name(name: str) -> str:
     m = _ABBREVIATED.match(name)
     if not m:
         return name
-    short = [p for p in (m["b"], m["a"]) if " " not in p and any(c.isupper() for c in p[1:])]
+    short = [p for p in (m["inner"], m["outer"]) if " " not in p and any(c.isupper() for c in p[1:])]
     return short[0] if short else name
 
 
