@@ -424,6 +424,9 @@ def test_claimant_column_leaves_the_figure_in_view(width: int, browser: Any, ren
         pytest.fail(f"report {name} did not render: {rendered.failures[name]}")
     context, page, _ = _open_at(browser, rendered.results[name].path, width)
     try:
+        ARTIFACTS.mkdir(exist_ok=True)  # as a reader first sees it, long notes folded
+        page.locator("table.kit-table").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / f"{name}-claimants-{width}.png"))
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         tables = page.evaluate(_CLAIMANT_TABLES_JS)
         assert len(tables) >= 2, "the founding report has its claims and anchor tables"
@@ -435,8 +438,5 @@ def test_claimant_column_leaves_the_figure_in_view(width: int, browser: Any, ren
                 assert t["figRight"] is not None and t["figRight"] <= t["boxRight"], t
             else:
                 assert set(t["lines"]) == {1}, list(zip(t["names"], t["lines"], strict=True))
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.locator("table.kit-table").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(ARTIFACTS / f"{name}-claimants-{width}.png"))
     finally:
         context.close()
