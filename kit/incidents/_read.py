@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+from pandera.errors import SchemaErrors
 
 from kit.core import display_name, split_records
 from kit.incidents._plausible import (
@@ -36,6 +37,7 @@ from kit.incidents._schema import (
     LoadedIncidents,
     Problem,
     arrow_strings,
+    contract_error,
     distinct,
     empty_incidents,
     empty_rejected,
@@ -963,7 +965,10 @@ def finish(
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
-    validate_incidents(loaded, inplace=True)
+    try:
+        validate_incidents(loaded, inplace=True)
+    except SchemaErrors as exc:  # a value the loader could not bring into the contract: say which, where
+        raise contract_error(table.file, loaded, exc.failure_cases) from None
     return LoadedIncidents(
         frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=_kept_flags(checks, table)
     )

@@ -85,8 +85,9 @@ LOCATION_PRECISIONS: tuple[str, ...] = (
 #: A country id as the gazetteer writes it (ISO-style, two or three lower-case letters), or empty; any
 #: investigation's country, not only the founding case's Iraq and Syria.
 COUNTRY_ID = r"^([a-z]{2,3})?$"
-#: A governorate (first-level region) id: its country's id, a hyphen, then the region's slug.
-GOVERNORATE_ID = r"^([a-z]{2,3}-[a-z0-9-]+)?$"
+#: A governorate (first-level region) id as the investigation's gazetteer writes it, or empty: lower-case
+#: letters, digits and hyphens (the founding case writes `sy-raqqa`; a boundary file's codes give `xa01`).
+GOVERNORATE_ID = r"^([a-z0-9][a-z0-9_.-]*)?$"
 
 _COUNT_COLUMNS = (
     "civilians_killed_low",
@@ -316,6 +317,18 @@ class IncidentFileError(InputError):
 
     def __str__(self) -> str:
         return str(self.problem)
+
+
+def contract_error(file: str, frame: pd.DataFrame, cases: pd.DataFrame) -> IncidentFileError:
+    """A loaded frame that breaks IncidentSchema, as file:line: field: reason with the values, not a traceback."""
+    first = cases.iloc[0]
+    same = cases[(cases["column"] == first["column"]) & (cases["check"] == first["check"])]
+    values = ", ".join(sorted({repr(v) for v in same["failure_case"]})[:5])
+    index, line = first["index"], 0
+    if "source_line" in frame.columns and index in frame.index:
+        line = int(frame.at[index, "source_line"])
+    return IncidentFileError(file, line, str(first["column"]),
+                             f"{len(same)} value(s) break the incident contract ({first['check']}): {values}")
 
 
 REJECTED_COLUMNS: tuple[str, ...] = ("source_file", "line", "field", "message", "raw")

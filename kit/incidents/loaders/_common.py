@@ -51,7 +51,7 @@ def country_ids(
     for i in np.flatnonzero(np.isin(codes, missing)) if missing else []:
         name = str(uniques[codes[i]])
         if name.strip():
-            msg = f"'{name}' is not a country in the gazetteer (iq, sy); country left empty"
+            msg = f"'{name}' is not a country in the gazetteer; country left empty"
         else:
             msg = "country is blank; left empty (not inferred from coordinates)"
         warn.append(Problem(table.file, int(table.lines[i]), field, msg))

@@ -41,9 +41,6 @@ from kit.incidents.loaders._common import (
     window,
 )
 
-#: A governorate id as the gazetteer writes it: the country's id, a hyphen, the region's slug.
-_GOVERNORATE_ID = r"^[a-z]{2,3}-[a-z0-9-]+$"
-
 _MAPPABLE = (
     *(c for c in INCIDENT_COLUMNS if c not in ("source", "source_file", "source_line")),
     *(c for c in EXTRA_COLUMNS if c != "quality_flags"),  # flags are the kit's findings, never a file column
@@ -265,9 +262,8 @@ def _check_default_places(m: Mapping[str, Any], res: PlaceResolver) -> None:
     if not gov:
         return
     cid = country.lower() if _is_country_id(res, country) else (res.country(country) if country else None)
-    if re.match(_GOVERNORATE_ID, gov):
-        known = res.gazetteer.get(gov).get("kind") == "governorate" if _known_id(res, gov) else False
-        why = f"'{gov}' is not a governorate id in the gazetteer"
+    if _is_governorate_id(res, gov):
+        known, why = True, ""
     else:
         found, why = res.governorate(gov, cid)
         known = bool(found)
@@ -279,6 +275,11 @@ def _is_country_id(res: PlaceResolver, value: str) -> bool:
     """`value` is the id of a country in the investigation's gazetteer (any conflict's, not a fixed list)."""
     v = value.strip().lower()
     return bool(v) and _known_id(res, v) and res.gazetteer.get(v).get("kind") == "country"
+
+
+def _is_governorate_id(res: PlaceResolver, value: str) -> bool:
+    """`value` is the id of a governorate in the gazetteer, whatever form the investigation's ids take."""
+    return _known_id(res, value) and res.gazetteer.get(value).get("kind") == "governorate"
 
 
 def _known_id(res: PlaceResolver, place_id: str) -> bool:
@@ -395,12 +396,14 @@ def _places(f: _Fields, res: PlaceResolver, out: dict[str, Any]) -> list[Problem
     lowered = country_raw.str.lower()
     known = lowered.isin({v for v in lowered.dropna().unique() if _is_country_id(res, str(v))})
     names, warn = country_ids(res, country_raw.where(~known, ""), f.table, f.label("country"))
+    known_lines = set(f.table.lines[known.to_numpy()].tolist())  # given as ids: nothing to report
+    warn = [w for w in warn if w.line not in known_lines]
     country = country_raw.str.lower().where(known, names)
     if not f.given("country"):
         warn = []
     out["country"] = country
     gov_raw = f.get("governorate")
-    is_id = gov_raw.str.match(_GOVERNORATE_ID)
+    is_id = gov_raw.isin({v for v in gov_raw.dropna().unique() if _is_governorate_id(res, str(v))})
     gov, gwarn = resolve_governorates(res, [gov_raw.where(~is_id, "")], country, file=f.table.file, lines=f.table.lines,
                                       field_names=[f.label("governorate")])
     out["governorate"] = gov_raw.where(is_id, gov)
