@@ -326,7 +326,7 @@ def contract_error(file: str, frame: pd.DataFrame, cases: pd.DataFrame) -> Incid
     values = ", ".join(sorted({repr(v) for v in same["failure_case"]})[:5])
     index, line = first["index"], 0
     if "source_line" in frame.columns and index in frame.index:
-        line = int(frame.at[index, "source_line"])
+        line = int(pd.to_numeric(frame["source_line"]).loc[index])
     return IncidentFileError(file, line, str(first["column"]),
                              f"{len(same)} value(s) break the incident contract ({first['check']}): {values}")
 
