@@ -78,7 +78,7 @@ class ExtractInputError(ValueError):
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
-               "martyrs", "executed"],
+               "martyrs", "executed", "killings", "lynched"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
                 "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
@@ -773,6 +773,12 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     elif claimants:
         named = [a for a in claimants if not a.unnamed] or claimants
         chosen, conf = _nearest(named, q.span, "name_start", "name_end"), 0.6
+    if chosen is not None and chosen.kind != "according":
+        cited = [a for a in claimants if a.kind == "according" and 0 <= a.start - chosen.end <= 12
+                 and ctx.text[a.start:a.start + 8].lower().startswith(("citing", "quoting"))]
+        if cited:  # "the state news agency reported, citing the health ministry": the agency relays
+            outlets = [*outlets, chosen]
+            chosen = cited[0]
     if chosen is not None and chosen.kind == "self":
         speakers = [a for a in claimants if a.kind != "self" and not a.unnamed]
         if speakers and _QUOTE_MARK.search(ctx.text, sent.start, sent.end):
