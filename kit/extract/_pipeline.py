@@ -24,7 +24,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,7 @@ class ExtractInputError(ValueError):
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
-               "martyrs", "executed", "killings", "lynched"],
+               "martyrs", "executed", "killings", "lynched", "martyrdom"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
                 "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
@@ -738,6 +738,15 @@ _QUOTE_CLOSE = re.compile("[\"”»],?")
 _QUOTE_OPENS = re.compile("\\s*[\"“«]")
 
 
+def _publisher_as_outlet(attributions: list[Attribution], publisher: str) -> list[Attribution]:
+    """The publisher named in its own text ("News.Az reports, citing foreign media") relays; it is not the claimant."""
+    base = re.sub(r"\s*\(.*\)\s*$", "", publisher or "").strip().lower()
+    if not base:
+        return attributions
+    return [replace(a, source=Source(a.name, "media_investigation", "", True))
+            if a.source is None and a.name.lower() == base else a for a in attributions]
+
+
 def _is_claimant(a: Attribution) -> bool:
     """A phrase naming who produced a figure (not an outlet relaying it, not "told <outlet>")."""
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
@@ -1199,6 +1208,7 @@ def _context(text: str, published: str, base: dt.date, publisher: str, url: str,
     blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
     blocked += [(m.start(), m.end()) for m in KNOWN_NAMES.finditer(text)]
     blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    attributions = _publisher_as_outlet(attributions, publisher)
     publisher_name, publisher_source = canonical_source(publisher) if publisher else ("", None)
     if publisher_source is not None:
         publisher = publisher_name
@@ -1278,6 +1288,28 @@ def _is_headline(ctx: _Context, sent: _Sentence) -> bool:
             and not line.endswith((".", "?", "!", "\u201d", '"')))
 
 
+def _is_standfirst(ctx: _Context, si: int) -> bool:
+    """The one-sentence paragraph under a headline that names no source: it sums up the story, as a headline does."""
+    if si >= len(ctx.sentences):
+        return False
+    sent = ctx.sentences[si]
+    alone = all(o.paragraph != sent.paragraph for o in ctx.sentences[si + 1:si + 2])
+    return (sent.paragraph == ctx.sentences[0].paragraph + 1 and alone and sent.end - sent.start <= 200
+            and not ctx.attributions.between(sent.start, sent.end))
+
+
+def _standfirst_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """A standfirst's figure the body states again with a source takes that source, as a headline's does."""
+    if not _is_standfirst(ctx, 1):
+        return
+    start, end = ctx.sentences[1].start, ctx.sentences[1].end
+    body = [b for b in drafts if b.figure_span[0] >= end and b.confidence["claimant"] > 0.3]
+    for d in (d for d in drafts if start <= d.figure_span[0] < end and d.confidence["claimant"] <= 0.4):
+        same = [b for b in body if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
+        if same:
+            _copy_claimant(d, same[0], ctx, "standfirst figure: claimant as the body of the text gives it")
+
+
 def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     """A headline's figure is the story's figure: its claimant is the one the body gives it.
 
@@ -1290,6 +1322,7 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     if not ctx.sentences or not _is_headline(ctx, ctx.sentences[0]):
         return
     head_end = ctx.sentences[0].end
+    _standfirst_claimants(ctx, drafts)
     head = [d for d in drafts if d.figure_span[0] < head_end]
     body_all = [d for d in drafts if d.figure_span[0] >= head_end]
     body = [d for d in body_all if d.confidence["claimant"] > 0.3]
@@ -1300,14 +1333,18 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
         source = (same or body)[:1]
         if not source:
             continue
-        b = source[0]
-        for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
-            d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
-        d.spans["claimant"] = list(b.spans.get("claimant", []))
-        d.attribution_span = b.attribution_span
-        d.row["note"] = d.row["note"].rstrip(".") + "; headline figure: claimant as the body of the text gives it."
-        d.row["claim_id"] = _claim_id(d.row, ctx.published)
-        d.missing = _missing(d.row)
+        _copy_claimant(d, source[0], ctx, "headline figure: claimant as the body of the text gives it")
+
+
+def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> None:
+    """`d` takes the claimant (and its type, method, relays) of the body's draft `b`, at most at confidence 0.5."""
+    for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
+        d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
+    d.spans["claimant"] = list(b.spans.get("claimant", []))
+    d.attribution_span = b.attribution_span
+    d.row["note"] = d.row["note"].rstrip(".") + f"; {why}."
+    d.row["claim_id"] = _claim_id(d.row, ctx.published)
+    d.missing = _missing(d.row)
 
 
 def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,

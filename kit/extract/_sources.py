@@ -131,10 +131,11 @@ _MINISTRY = (r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+)?(?i:(?:(?:local|health|hospital|medical|security|"
+_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+){0,2}"
+           r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
-           r"army|village|district|state|official)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|"
+           r"army|village|district|state|official|anti-government|pro-government)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
@@ -183,9 +184,11 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
 
 KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
-_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which)\b[^;.]{1,200}?,|"
+_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|declining)\b[^;.]{1,200}?,|"
           r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
+#: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
+_PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,)?")
 #: "The Afghan government said", "Israeli authorities said"
 _GOVERNMENT = r"(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
@@ -228,7 +231,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+" + _AUX +
+        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?" + _PARTICIPLE_ASIDE + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote|confirmed|confirm|added|announced|claimed|stated|noted))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
@@ -257,7 +260,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
     ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
-                        + r"(?P<verb>said|says|told|added|noted|stressed)\b")),
+                        + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
+                          r"wrote)\b")),
+    # "Earlier in the day, the Houthis reported 31 deaths": one capitalised word after "the"
+    ("verb", re.compile(r"\b(?-i:[Tt]he)\s+(?P<org>(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
+                        + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
+    # "Yemen's Houthi group announced", "the Taliban movement said": one name and what kind of body it is
+    ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|militia|rebels|army|"
+                        r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
 _NOT_NAMES = re.compile(
     r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
@@ -448,9 +458,10 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
         offset = base + chunk_start
         if first is not None and not _LIST_ITEM.match(chunk):
             break  # "In its annual report released on Thursday, X and Y documented": not a list item
-        first = (offset + _name_start(chunk), offset + len(chunk.rstrip()))
-        if stop is None or not stop.group(0).strip().startswith(","):
-            break
+        cut = _name_start(chunk)
+        first = (offset + cut, offset + len(chunk.rstrip()))
+        if stop is None or not stop.group(0).strip().startswith(",") or cut:
+            break  # "according to X and Y": X is not the last item of a list
         head = head[:stop.start()]
     return first
 
