@@ -1298,6 +1298,23 @@ def _is_standfirst(ctx: _Context, si: int) -> bool:
             and not ctx.attributions.between(sent.start, sent.end))
 
 
+def _lead_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """A lead's figure no one is named for, stated again further on with a source, takes that source.
+
+    "Twenty-four civilians have been killed ..." then '"The toll is 24 dead," mayor X said': the lead
+    sums up what the body attributes. Only the first paragraphs, and only the same figure.
+    """
+    lead_paragraphs = {s.paragraph for s in ctx.sentences[:1]} | {ctx.sentences[0].paragraph + i for i in (1, 2)}
+    for i, d in enumerate(drafts):
+        sent = next((s for s in ctx.sentences if s.start <= d.figure_span[0] < s.end), None)
+        if sent is None or sent.paragraph not in lead_paragraphs or d.confidence["claimant"] > 0.3:
+            continue
+        same = [b for b in drafts[i + 1:] if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])
+                and b.confidence["claimant"] > 0.4]
+        if same:
+            _copy_claimant(d, same[0], ctx, "lead figure stated again further on: claimant as the text gives it there")
+
+
 def _standfirst_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     """A standfirst's figure the body states again with a source takes that source, as a headline's does."""
     if not _is_standfirst(ctx, 1):
@@ -1323,6 +1340,7 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
         return
     head_end = ctx.sentences[0].end
     _standfirst_claimants(ctx, drafts)
+    _lead_claimants(ctx, drafts)
     head = [d for d in drafts if d.figure_span[0] < head_end]
     body_all = [d for d in drafts if d.figure_span[0] >= head_end]
     body = [d for d in body_all if d.confidence["claimant"] > 0.3]

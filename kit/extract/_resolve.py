@@ -26,7 +26,8 @@ REFERENCE_REACH = 3000
 
 _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
-          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source")
+          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
+          r"directorate|authority|agency")
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
 _DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+(?:(?i:[\w'’-]+)\s+){0,3}?"
                 r"(?P<head>(?i:" + _HEADS + r"))\b)")
@@ -103,6 +104,11 @@ def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution])
     before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a)]
     after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)
              and not (indefinite and a.unnamed)]  # "according to a police officer": the officer named later
+    statement = head.lower() in ("statement", "report")
+    if indefinite and statement:
+        indefinite = False  # "an agency statement said": the body's statement, named before it
+        if not before:
+            return None
     if indefinite and after:
         return after[0]
     if indefinite and head.lower() in ("source", "officer", "official"):
@@ -158,7 +164,9 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 # "the army said" with no army named: the description as written, for the reviewer
                 head = m.group("head").lower()
                 if head not in ("report", "statement", "study", "survey"):
-                    resolved.append(Attribution(m.start(), m.end(), m.start("head"), m.end("head"), head, "verb", None,
+                    start = m.end("det") + 1  # "the civil defence agency said": kept as written, without "the"
+                    resolved.append(Attribution(m.start(), m.end(), start, m.end("head"),
+                                                re.sub(r"\s+", " ", text[start:m.end("head")]).lower(), "verb", None,
                                                 (m.groupdict().get("verb") or "").lower()))
                 continue
             if ante is None:

@@ -135,7 +135,7 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
-           r"army|village|district|state|official|anti-government|pro-government)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|"
+           r"army|village|district|state|official|anti-government|pro-government|gendarmerie)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
@@ -188,7 +188,8 @@ _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|r
           r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
 #: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
-_PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,)?")
+_PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,"
+                     r"|\s+who\s+(?:also\s+)?(?:requested|asked|declined|spoke)\b[^,;.\n]{0,60}?(?=\s+(?:told|said)))?")
 #: "The Afghan government said", "Israeli authorities said"
 _GOVERNMENT = r"(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
@@ -233,7 +234,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?P<org>" + _PEOPLE + r")"
         r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?" + _PARTICIPLE_ASIDE + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
-        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted))\b")),
+        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
     ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
@@ -243,9 +244,13 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"research|statement|toll)\b")),
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
     # '"24 policemen died ...," said the director of Hilla's main surgical hospital'
-    ("said_by", re.compile(r"\b(?i:said|says|according\s+to)\s+(?:(?i:the|a|an)\s+)?(?P<org>(?:[a-z-]+\s+)?"
-                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)(?:\s+(?:of|at|for)\s+"
-                           r"[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on)\b)")),
+    ("said_by", re.compile(r"\b(?i:said|says|according\s+to|confirmed|added|told)\s+(?:(?i:the|a|an)\s+)?"
+                           r"(?P<org>(?:[a-z-]+\s+){0,2}?"
+                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|officer|source)"
+                           r"(?:\s+(?:of|at|for)\s+[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on|requesting|in)\b)")),
+    # '"... 3 people who were killed in the attack," said resident Jean Kamfuti': a role before the name
+    ("said_by", re.compile(r"\b(?i:said|says)\s+(?:(?i:the|a)\s+)?(?-i:[a-z-]+\s+){1,2}?(?P<org>(?-i:[A-Z][\w'’-]+)"
+                           r"(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})(?=\s*[.,;]|\s*$)")),
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated|announced|added|stated|confirmed|"
                            r"wrote)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
@@ -278,7 +283,8 @@ _NOT_NAMES = re.compile(
 )
 
 
-_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+)?(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)\b")
+_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+){0,2}(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|"
+                         r"officer|source)\b")
 _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine|Yemen|Sudan|Afghanistan|"
                         r"Pakistan|Saudi Arabia|Egypt|Lebanon|Jordan|France|Britain|Germany|China")
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
@@ -288,6 +294,11 @@ _GENERIC_PEOPLE = re.compile(
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
     r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders)$)"
 )
+
+
+#: "foreign ministry spokesman", "Interior Ministry official": a person speaking for a body named by its kind
+_BODY_TITLE = re.compile(r"^((?:[\w'’-]+\s+){0,3}?(?i:ministry|agency|army|military|police|office|department|hospital|"
+                         r"council|commission|authority|directorate))\s+(?i:spokes(?:man|woman|person)|officials?)$")
 
 
 def canonical_source(raw: str) -> tuple[str, Source | None]:
@@ -309,7 +320,8 @@ _NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-
 
 _TITLE = r"(?i:director|head|chief|spokesman|spokeswoman|spokesperson|president|chairman|founder)"
 _TITLE_BEFORE = re.compile(r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the)){0,5})\s+" + _TITLE + r"\s+$")
-_TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:of|for|at)\s+(?:the\s+)?(?:"
+_TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:(?:of|for)\s+(?-i:[a-z][a-z ,&-]{1,40}?)\s+)?"
+                          r"(?:of|for|at)\s+(?:the\s+)?(?:"
                           + _MINISTRY + r"|(?:[a-z-]+\s+){0,2}"
                           r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*))")
 
@@ -498,7 +510,11 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
-            if generic:
+            if (titled or generic) and (body := _BODY_TITLE.match(raw)):
+                name = re.sub(r"\s+", " ", body.group(1))  # "a foreign ministry spokesman": the ministry
+                name, src = canonical_source(name)
+                generic = titled = False
+            elif generic:
                 name = re.sub(r"\s+", " ", raw).strip()
                 if _GENERIC_PEOPLE.fullmatch(name.split()[0]) or _PEOPLE_WORDS.fullmatch(name.split()[0]):
                     name = name[0].lower() + name[1:]  # "Local officials" opening a sentence; "Yemeni ..." kept
@@ -522,6 +538,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 if src is None and not _GENERIC_PEOPLE.search(name) and not _SOURCE_LIKE.search(name):
                     continue  # "an ethnic rebel group and local media said": the description is resolved later
                 if src is None and _GENERIC_PEOPLE.search(name):
+                    people = re.search(f"(?:{_PEOPLE})$", name)  # "they security officials": the people only
+                    name = people.group(0) if people else name
                     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
     return _longest_names(found)
