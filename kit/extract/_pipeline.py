@@ -1365,6 +1365,10 @@ def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> Non
     d.missing = _missing(d.row)
 
 
+#: "around 5:00pm", "at 10 a.m.": a time of day, not a count
+_CLOCK_TIME = re.compile(r"(?::\d{2}\b|\s*(?i:a\.m\.|p\.m\.|am\b|pm\b|hrs\b|GMT\b))")
+
+
 def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
                 date_index: _SpanIndex) -> tuple[list[Quantity], int]:
     """The casualty figures of sentence `si` among `quantities[qi:]`, and where the next sentence's start.
@@ -1389,8 +1393,9 @@ def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
         before = ctx.attributions.between(clause[0], q.start)
         attributed = any(a.kind in ("verb", "according") for a in before)
         counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
-        if in_date or not _is_casualty_figure(q, text, sent, ctx.cues, previous, attributed, counted):
-            continue
+        if in_date or _CLOCK_TIME.match(text, q.end) or not _is_casualty_figure(
+                q, text, sent, ctx.cues, previous, attributed, counted):
+            continue  # a date, a period, a time of day ("around 5:00pm"), or not a count of casualties
         if q.vague:  # "dozens", "thousands": a qualifier on the sentence's claims, never a figure of its own
             ctx.vague.setdefault(si, []).append(q)
             continue

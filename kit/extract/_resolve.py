@@ -66,6 +66,8 @@ def _is_person(a: Attribution) -> bool:
 
 def _compatible(head: str, a: Attribution) -> bool:
     head = head.lower()
+    if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
+        return True  # "AP reported citing activists ... according to the report": the outlet's report
     if a.is_outlet or a.kind in ("self", "told") or not a.name:
         return False
     if head in ("he", "she"):
@@ -141,6 +143,11 @@ def _spokespeople(text: str, named: list[Attribution]) -> list[Attribution]:
     return out
 
 
+#: unnamed people coordinated before an indefinite description ("activists and a medical group said")
+_AFTER_PEOPLE = re.compile(r"\b((?i:activists|residents|witnesses|officials|sources|locals|villagers|medics))"
+                           r"\s+and\s+$")
+
+
 def resolve_references(text: str, attributions: list[Attribution]) -> list[Attribution]:
     """`attributions` plus one attribution for every description or pronoun that refers to a named source.
 
@@ -159,6 +166,11 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             if any(a_s <= s < a_e or s <= a_s < e for a_s, a_e in taken):
                 continue  # already read as a name ("the Observatory", "the Coalition")
             det = m.groupdict().get("det") or ""
+            people = _AFTER_PEOPLE.search(text, max(0, s - 40), s) if det.lower() in ("a", "an") else None
+            if people is not None:  # "activists and a medical group said": the people named first speak
+                resolved.append(Attribution(m.start(), m.end(), people.start(1), people.end(1), people.group(1).lower(),
+                                            "verb", None, (m.groupdict().get("verb") or "").lower()))
+                continue
             ante = _antecedent(m.group("head"), s, det.lower() in ("a", "an"), named)
             if ante is None and pattern is _REFERENCE and det.lower() in ("the", "this", "that"):
                 # "the army said" with no army named: the description as written, for the reviewer

@@ -135,7 +135,8 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
-           r"army|village|district|state|official|anti-government|pro-government|gendarmerie)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|"
+           r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
+           r"(?:officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
@@ -232,9 +233,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?" + _PARTICIPLE_ASIDE + r"\s+" + _AUX +
+        r"(?:\s+(?:in|from|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}))?" + _PARTICIPLE_ASIDE
+        + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
-        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells))\b")),
+        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
     ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
@@ -267,6 +269,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
                           r"wrote)\b")),
+    # "A resident, Mustapha Ibrahim, told Premium Times": the name in apposition to a role
+    ("verb", re.compile(r"\b(?-i:[Aa]n?|[Tt]he)\s+(?:(?-i:[a-z][\w-]*)\s+){0,3}(?-i:[a-z][\w-]*),\s+"
+                        r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "Earlier in the day, the Houthis reported 31 deaths": one capitalised word after "the"
     ("verb", re.compile(r"\b(?-i:[Tt]he)\s+(?P<org>(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
@@ -292,7 +298,7 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
-    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders)$)"
+    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers)$)"
 )
 
 
@@ -405,6 +411,12 @@ _DAY_OR_MONTH = re.compile(r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Satu
                            r"April|May|June|July|August|September|October|November|December)\b")
 
 
+#: a person's name right before a title in apposition ("X Y, Commissioner of ..., who said")
+_NAME_BEFORE_TITLE = re.compile(r"(?:^|[.\n]\s*|[a-z]\s)((?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,4}),\s+$")
+_TITLE_NOUN = re.compile(r"(?:Commissioner|Minister|Governor|Director|Head|Chief|Spokesman|Spokesperson|President|"
+                         r"Chairman|Secretary|Mayor|Commander)\b")
+
+
 def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
     """The name before the verb is its subject: not a preposition's object, not before an inverted subject.
 
@@ -416,7 +428,8 @@ def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
     if _PREPOSITION_BEFORE.search(text, max(0, s - 30), s):
         return False
     between = text[s:verb_end]
-    if "," in between and _INVERTED_AFTER.match(text, verb_end) and not _DAY_OR_MONTH.match(text, verb_end):
+    if ("," in between and verb != "told" and _INVERTED_AFTER.match(text, verb_end)
+            and not _DAY_OR_MONTH.match(text, verb_end)):
         return False
     return not (verb == "saying" and re.search(r",\s*(?:the\s+)?$", text[max(0, s - 8):s]))
 
@@ -526,6 +539,14 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue  # "... Civilian Casualty Report": a title, not "X reports"
             if kind == "verb" and not _subject_of_verb(text, s, m.end("verb"), verb.lower()):
                 continue
+            named = _NAME_BEFORE_TITLE.search(text[max(0, s - 60):s]) if _TITLE_NOUN.match(text, s) else None
+            if kind == "verb" and named is not None:
+                offset = max(0, s - 60)  # "Muhammad Shehu Dalijan, Commissioner of Police in the State, who confirmed"
+                s, e = offset + named.start(1), offset + named.end(1)
+                name, src = text[s:e], None
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
             if kind in ("verb", "according", "said_by") and (first := _first_conjunct(text, s, e)) is not None:
                 s, e = first  # "the defense ministry and an Afghan official said": the first one named
                 acronym = _TRAILING_ACRONYM.search(text, s, e)
