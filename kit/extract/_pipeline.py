@@ -752,6 +752,13 @@ def _is_claimant(a: Attribution) -> bool:
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
 
 
+#: a sentence that steps back to another time: background the publisher gives, not the source's statement
+_BACKGROUND = re.compile(r"\s*[\"“]?(?:Back\s+in|Last\s+(?:year|month|week|January|February|March|April|May|June|July|"
+                         r"August|September|October|November|December)|In\s+(?:\d{4}|January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December)\b|Since\s+\d{4}|Earlier\s+this\s+(?:year|"
+                         r"month))")
+
+
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
     """The attribution for a figure and the outlets it came through (text order).
 
@@ -792,12 +799,19 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         speakers = [a for a in claimants if a.kind != "self" and not a.unnamed]
         if speakers and _QUOTE_MARK.search(ctx.text, sent.start, sent.end):
             chosen, conf = speakers[0], 0.7  # "«we have documented 439 ...», Observatory director X told AFP"
+        elif not speakers and _QUOTE_OPENS.match(ctx.text, sent.start):
+            spoke = [a for a in ctx.attributions.between(ctx.near_paragraph(sent)[0], sent.start)
+                     if _is_claimant(a) and a.kind != "self" and not a.unnamed]
+            if spoke:  # '"The operation is over," X told CNN. "We lost two ...": the quote goes on
+                chosen, conf = spoke[-1], 0.6
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
     para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
         chosen, conf = _attributed_by_next_sentence(ctx, si), 0.6  # '"So far, 23 dead ...," X wrote.'
+    if chosen is None and _BACKGROUND.match(ctx.text, sent.start):
+        return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
     if chosen is None:
         previous = [a for a in before_here if _is_claimant(a)]
         if previous:

@@ -123,7 +123,8 @@ _AUX = (
     r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
 )
 _CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
-_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
+_PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
+_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
 _MINISTRY = (r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
              r"(?i:ministry|minister)")
@@ -136,7 +137,7 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
            r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
-           r"(?:officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|residents|witnesses|medics|doctors|activists|"
+           r"(?:officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
@@ -233,7 +234,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}))?" + _PARTICIPLE_ASIDE
+        r"(?:\s+(?:in|from|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+        r"(?:\s+(?:province|district|region|state|city|county|governorate))?)?" + _PARTICIPLE_ASIDE
         + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
@@ -304,7 +306,9 @@ _GENERIC_PEOPLE = re.compile(
 
 #: "foreign ministry spokesman", "Interior Ministry official": a person speaking for a body named by its kind
 _BODY_TITLE = re.compile(r"^((?:[\w'’-]+\s+){0,3}?(?i:ministry|agency|army|military|police|office|department|hospital|"
-                         r"council|commission|authority|directorate))\s+(?i:spokes(?:man|woman|person)|officials?)$")
+                         r"council|commission|authority|directorate))\s+(?i:spokes(?:man|woman|person))$"
+                         r"|^((?:[\w'’-]+\s+){0,3}?(?i:ministry|agency|office|department|council|commission|"
+                         r"directorate))\s+(?i:officials?)$")
 
 
 def canonical_source(raw: str) -> tuple[str, Source | None]:
@@ -376,6 +380,7 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = text[s:e]
     if "\n" in raw:
         cut = raw.rfind("\n") + 1
+        cut += len(raw[cut:]) - len(raw[cut:].lstrip())  # an indented line: the name starts after the spaces
         s, raw = s + cut, raw[cut:]
     ends = list(re.finditer(r"(?<=[a-z0-9])\.\s", raw))  # "U.N. Assistance Mission" is not a sentence end
     if ends:
@@ -524,7 +529,8 @@ def find_attributions(text: str) -> list[Attribution]:
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
-                name = re.sub(r"\s+", " ", body.group(1))  # "a foreign ministry spokesman": the ministry
+                # "a foreign ministry spokesman": the ministry
+                name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
                 name, src = canonical_source(name)
                 generic = titled = False
             elif generic:
