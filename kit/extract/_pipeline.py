@@ -759,6 +759,10 @@ _BACKGROUND = re.compile(r"\s*[\"“]?(?:Back\s+in|Last\s+(?:year|month|week|Jan
                          r"month))")
 
 
+#: how far after its opening mark a quote's closing mark (and its speaker) is looked for
+QUOTE_SPEAKER_REACH = 1500
+
+
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
     """The attribution for a figure and the outlets it came through (text order).
 
@@ -809,7 +813,7 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
-        chosen, conf = _attributed_by_next_sentence(ctx, si), 0.6  # '"So far, 23 dead ...," X wrote.'
+        chosen, conf = _attributed_by_next_sentence(ctx, si) or _speaker_after_quote(ctx, sent), 0.6
     if chosen is None and _BACKGROUND.match(ctx.text, sent.start):
         return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
     if chosen is None:
@@ -832,6 +836,22 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:
+    """'"So far, 23 dead ...,\n\nand dozens wounded," said X': the speaker named where the quote closes.
+
+    A quote may run over sentences and paragraphs; its speaker is the source named
+    just after the closing mark (within QUOTE_SPEAKER_REACH characters of the opening).
+    """
+    opening = _QUOTE_OPENS.match(ctx.text, sent.start)
+    if opening is None:
+        return None
+    close = _QUOTE_CLOSE.search(ctx.text, opening.end(), opening.end() + QUOTE_SPEAKER_REACH)
+    if close is None:
+        return None
+    after = [a for a in ctx.attributions.between(close.end(), close.end() + 100) if _is_claimant(a)]
+    return after[0] if after else None
 
 
 def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:

@@ -126,8 +126,10 @@ _CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
 _PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
 _ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
-_MINISTRY = (r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
-             r"(?i:ministry|minister)")
+_MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
+             r"(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
+             r"(?:\s+in\s+(?-i:[A-Z][\w'’-]+))?|(?:(?-i:[A-Z][\w]*)['’]s\s+)(?i:state\s+)?(?i:emergency\s+services?|"
+             r"civil\s+defen[cs]e(?:\s+agency)?|rescue\s+service|health\s+authorities))")
 #: descriptors before a name that are not part of it: "the Britain-based ...", "the country's Ministry of Health"
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
@@ -188,7 +190,8 @@ KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
 _ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|declining)\b[^;.]{1,200}?,|"
           r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
-          r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
+          r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
+          r"|\s+in\s+the\s+(?-i:[A-Z][\w]*-run|[a-z]+-(?:run|held|controlled))\s+(?-i:[a-z]+))?")
 #: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
 _PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,"
                      r"|\s+who\s+(?:also\s+)?(?:requested|asked|declined|spoke)\b[^,;.\n]{0,60}?(?=\s+(?:told|said)))?")
@@ -212,7 +215,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "according to a government statement": the body whose statement it is
     ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
                              r"military|police|ministry|presidency))\s+(?i:statement|communiqu[eé]|release)\b")),
-    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
+    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
                              + r")\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
@@ -526,6 +529,8 @@ def find_attributions(text: str) -> list[Attribution]:
                                                                 or raw.lower() == raw
                                                 and not re.search(r"ministry|minister", raw, re.IGNORECASE)):
                 continue
+            if src is None and raw.endswith("-based"):
+                continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
