@@ -29,7 +29,8 @@ _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|
           r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
           r"directorate|authority|agency")
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
-_DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+(?:(?i:[\w'’-]+)\s+){0,3}?"
+_DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?|(?-i:[A-Z][a-z]+)['’]s)\s+"
+                r"(?:(?i:[\w'’-]+)\s+){0,3}?"
                 r"(?P<head>(?i:" + _HEADS + r"))\b)")
 #: "the network said", "a monitor group reported": the description speaks
 #: "an ethnic rebel group and local media said": the description is the first of coordinated speakers
@@ -172,7 +173,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))
                 continue
             ante = _antecedent(m.group("head"), s, det.lower() in ("a", "an"), named)
-            if ante is None and pattern is _REFERENCE and det.lower() in ("the", "this", "that"):
+            definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
+            if ante is None and pattern is _REFERENCE and definite:
                 # "the army said" with no army named: the description as written, for the reviewer
                 head = m.group("head").lower()
                 if head not in ("report", "statement", "study", "survey"):

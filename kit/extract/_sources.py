@@ -274,6 +274,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
                           r"wrote)\b")),
+    # "The head of the local Al Jomhouri hospital told Reuters": a title of a named body, as written
+    ("verb", re.compile(r"\b[Tt]he\s+(?P<org>(?:director|head|chief|spokesman|spokeswoman|spokesperson)\s+of\s+"
+                        r"(?:the\s+)?(?:(?-i:[a-z-]+)\s+)?(?-i:[A-Z][\w'’-]*)(?:\s+(?-i:[A-Z][\w'’-]*))*"
+                        r"(?:\s+(?i:hospital|ministry|council|agency|office|department))?)\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "A resident, Mustapha Ibrahim, told Premium Times": the name in apposition to a role
     ("verb", re.compile(r"\b(?-i:[Aa]n?|[Tt]he)\s+(?:(?-i:[a-z][\w-]*)\s+){0,3}(?-i:[a-z][\w-]*),\s+"
                         r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+" + _AUX
@@ -389,6 +394,8 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     if ends:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
+    if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
+        raw = re.sub(r"^(?:[\w.]+-(?:controlled|run|held|affiliated|backed|owned|aligned)\s+)+(?=[A-Z])", "", raw)
     raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
                  r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
