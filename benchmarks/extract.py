@@ -2,14 +2,15 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development and the held-out part separately:
+and prints, for the development part and the two held-out parts (heldout, heldout-b) separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
 - claimant right: labelled figures drafted with the right claimant (the label's name or a
   name the article itself uses for the same body), over all labelled figures;
 - precision: drafts that match a labelled figure, over all drafts.
 
-Targets on the held-out part (issue 17): recall ≥ 0.9, claimant right ≥ 0.8, precision ≥ 0.8.
+Targets on each held-out part (issue 17): recall ≥ 0.9, claimant right ≥ 0.8, precision ≥ 0.8; each is
+printed beside its first-run scores (FIRST_RUN).
 
 Speed: extracts a text built from the articles (joined into one paragraph) repeated to 125k, 250k, 500k and 1,000,000
 characters and prints seconds and characters per second; the ratio of the last two times

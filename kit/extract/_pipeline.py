@@ -1338,10 +1338,16 @@ def _lead_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     "Twenty-four civilians have been killed ..." then '"The toll is 24 dead," mayor X said': the lead
     sums up what the body attributes. Only the first paragraphs, and only the same figure.
     """
-    lead_paragraphs = {s.paragraph for s in ctx.sentences[:1]} | {ctx.sentences[0].paragraph + i for i in (1, 2)}
+    last = ctx.sentences[0].paragraph + 2
+    lead_end = 0
+    for sent in ctx.sentences:  # sentences are in text order: stop after the lead
+        if sent.paragraph > last:
+            break
+        lead_end = sent.end
     for i, d in enumerate(drafts):
-        sent = next((s for s in ctx.sentences if s.start <= d.figure_span[0] < s.end), None)
-        if sent is None or sent.paragraph not in lead_paragraphs or d.confidence["claimant"] > 0.3:
+        if d.figure_span[0] >= lead_end:
+            break  # drafts are in text order: only the lead's are looked at (linear time)
+        if d.confidence["claimant"] > 0.3:
             continue
         same = [b for b in drafts[i + 1:] if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])
                 and b.confidence["claimant"] > 0.4]
