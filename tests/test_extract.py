@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from kit.extract import match_drafts
 from kit.extract._numbers import VAGUE_QUANTITIES, find_quantities, parse_number
 from kit.extract._pipeline import (
     MAX_TEXT_CHARS,
@@ -133,28 +134,13 @@ def labelled() -> list[tuple[str, dict[str, object], DraftClaims]]:
     return _labelled()
 
 
-def _match(
-    expected: list[dict[str, object]], drafts: DraftClaims
-) -> list[tuple[dict[str, object], dict[str, str] | None]]:
-    """Pair expected and drafted claims by figure, in text order."""
-    free = list(range(len(drafts)))
-    pairs = []
-    for e in expected:
-        hit = next((i for i in free if float(drafts[i].row["low"]) == e["low"]
-                    and float(drafts[i].row["high"]) == e["high"]), None)
-        if hit is not None:
-            free.remove(hit)
-        pairs.append((e, drafts[hit].row if hit is not None else None))
-    return pairs
-
-
 def _figure_scores(labelled: list) -> tuple[int, int, int, int]:
     """(labelled, drafted, found, found with the right claimant) over some texts."""
     n_expected = sum(len(e["claims"]) for _n, e, _d in labelled)
     n_drafted = sum(len(d) for _n, _e, d in labelled)
     found = right = 0
     for _name, expected, drafts in labelled:
-        for e, row in _match(expected["claims"], drafts):
+        for e, row in match_drafts(expected["claims"], drafts):
             found += row is not None
             right += row is not None and row["claimant"] == e["claimant"]
     return n_expected, n_drafted, found, right
@@ -172,7 +158,7 @@ def test_precision_and_recall_per_field(labelled: list) -> None:
     found = correct_claimant = 0
     stats = {f: {"tp": 0, "filled": 0, "expected": 0} for f in FIELDS}
     for _name, expected, drafts in labelled:
-        for e, row in _match(expected["claims"], drafts):
+        for e, row in match_drafts(expected["claims"], drafts):
             found += row is not None
             correct_claimant += row is not None and row["claimant"] == e["claimant"]
             for f in FIELDS:

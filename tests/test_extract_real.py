@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from kit.extract import extract_claims
+from kit.extract import claimant_matches, extract_claims, match_drafts
 from kit.ledger import RELAY_SEPARATOR
 from kit.ui import ExtractReview
 
@@ -52,6 +52,25 @@ def test_the_real_article_set_is_large_varied_and_split(bench: ModuleType) -> No
         for claim in a["claims"]:  # every label is a figure the text states, with a claimant
             assert claim["claimant"] and claim["high"] >= claim["low"]
             assert str(claim["figure"]).split()[-1].lower() in a["text"].lower()
+
+
+#: the second held-out set (heldout-b), drawn with random.Random(2026).sample(11) from the 33 articles of batch 6 and
+#: frozen before any rule changed; its scores reached (found, right, drafts) over its 58 labelled figures
+HELDOUT_B_IDS = ["afp_kfarjouz_3", "afp_suzemka_2", "hrw_m23_29", "ians_njaba_47", "lbc_gaza_17487", "lbc_gaza_2670",
+                 "reuters_mbau_12", "thenews_sagaing_10", "we4gaza_moh_4137", "xinhua_fasher_2000",
+                 "xinhua_peshawar_44"]
+HELDOUT_B_FOUND, HELDOUT_B_RIGHT, HELDOUT_B_DRAFTS_MAX = 56, 32, 58
+
+
+def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType) -> None:
+    articles = bench.load_articles()
+    held = [a for a in articles if a["split"] == "heldout-b"]
+    assert sorted(a["id"] for a in held) == HELDOUT_B_IDS
+    assert {a["outlet"] for a in held}.isdisjoint({a["outlet"] for a in articles if a["split"] == "heldout"})
+    s = bench.score(held)
+    print("\n" + s.line("heldout-b"))  # counts only: its misses are never listed
+    assert s.labelled == 58
+    assert s.found >= HELDOUT_B_FOUND and s.right >= HELDOUT_B_RIGHT and s.drafted <= HELDOUT_B_DRAFTS_MAX
 
 
 def test_heldout_scores_do_not_regress(bench: ModuleType) -> None:
@@ -151,3 +170,75 @@ def test_review_lists_vague_quantities_with_their_claimant() -> None:
     widget = ExtractReview(drafts, known_ids=[])
     assert [d.row["low"] for d in drafts] == ["40"]
     assert "dozens" in widget.vague.value and "residents" in widget.vague.value
+
+
+def test_one_home_for_pairing_labels_and_drafts() -> None:
+    drafts = extract_claims("Airwars said 12 civilians were killed and 30 were wounded.", "2017")
+    labels = [{"low": 30, "high": 30, "claimant": "Airwars"}, {"low": 12, "high": 12, "claimant": "airwars group",
+                                                                "also": ["the Airwars"]}]
+    pairs = match_drafts(labels, drafts)
+    assert [row["low"] if row else None for _e, row in pairs] == ["30", "12"]
+    assert claimant_matches(labels[0], "The  Airwars") and claimant_matches(labels[1], "Airwars")
+    assert not claimant_matches(labels[0], "") and not claimant_matches(labels[0], "Amnesty")
+
+
+def test_coordinated_sources_are_read_as_the_first_named() -> None:
+    assert _claimants("Militants killed at least 43 soldiers, the defense ministry and an Afghan official said.") == [
+        ("43", "the defense ministry")]
+    assert _claimants("News outlets Myanmar Now, the Irrawaddy and BBC Burmese reported 10 deaths.") == [
+        ("10", "Myanmar Now")]
+    assert _claimants("A drone attack killed at least 43 people, activists and a medical group said.") == [
+        ("43", "activists")]
+
+
+def test_the_subject_of_a_verb_is_not_a_prepositions_object_nor_before_an_inverted_subject() -> None:
+    text = ('"Twenty-four persons were killed in this raid" in the Beni region of North Kivu, announced Roger Wangeve, '
+            "president of the local civic movement.")
+    assert _claimants(text, "2023-01") == [("24", "Roger Wangeve")]
+
+
+def test_spokespeople_speak_for_the_body_they_are_introduced_by() -> None:
+    text = ('Al-Shabab said the toll was higher. "We killed four policemen," its military operations spokesman '
+            "Abdiasis Abu Musab said.")
+    assert _claimants(text, "2017-06") == [("4", "Al-Shabab")]
+    assert _claimants("Mohammed Ali, a spokesman for the health ministry, said 40 people were killed.") == [
+        ("40", "health ministry")]
+    assert _claimants("At least 40 people were killed, according to a foreign ministry spokesman.") == [
+        ("40", "foreign ministry")]
+
+
+def test_an_indefinite_person_is_the_one_named_next_else_kept_as_written() -> None:
+    text = ("Fighters killed at least eight officers, according to a police officer. "
+            '"They killed eight of my colleagues," Major Abdikadir Hussein told Reuters.')
+    assert _claimants(text, "2015-06") == [("8", "Major Abdikadir Hussein"), ("8", "Major Abdikadir Hussein")]
+    assert _claimants("Four civilians were killed, a local source reported.", "2021-06") == [("4", "local source")]
+
+
+def test_citing_makes_the_reporter_a_relay() -> None:
+    (d,) = extract_claims("At least 12 people were killed, the state-run news agency reported, citing the health "
+                          "ministry.", "2020", publisher="Outlet")
+    assert d.row["claimant"] == "health ministry" and d.row["relay_chain"].endswith("Outlet")
+
+
+def test_a_quote_over_paragraphs_takes_the_speaker_where_it_closes() -> None:
+    text = ('"At least 12 people were killed in the strike on the market,\n\nand many more were wounded," said '
+            "Ahmed Khalil, the head of the local council.")
+    assert _claimants(text, "2020") == [("12", "Ahmed Khalil")]
+
+
+def test_background_sentences_are_the_publishers_own() -> None:
+    text = ("Police said three soldiers were killed on Saturday. "
+            "Last September, at least 18 soldiers were killed when militants stormed a base.")
+    assert _claimants(text, "2017-08", publisher="Press TV") == [("3", "police"), ("18", "Press TV")]
+
+
+def test_a_lead_figure_stated_again_with_a_source_takes_that_source() -> None:
+    text = ("Gunmen kill dozens in Cameroon\n\nTwenty-four civilians have been killed in an attack by gunmen.\n\n"
+            '"The toll is 24 dead," mayor Ekwalle Martin said on Tuesday.')
+    assert _claimants(text, "2022-03", publisher="TRT World") == [("24", "Ekwalle Martin"), ("24", "Ekwalle Martin")]
+
+
+def test_the_publisher_named_in_its_own_text_relays() -> None:
+    text = "The Houthi-run Ministry of Health said 53 people were killed, News.Az reports, citing foreign media."
+    (d,) = extract_claims(text, "2025-03", publisher="News.Az")
+    assert d.row["claimant"] == "Houthi-run Ministry of Health"

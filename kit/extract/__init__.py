@@ -15,6 +15,7 @@ from kit.extract._pipeline import (
     known_sources,
     parse_published,
 )
+from kit.extract._scoring import claimant_matches, match_drafts
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -22,8 +23,10 @@ __all__ = [
     "DraftClaim",
     "DraftClaims",
     "ExtractInputError",
+    "claimant_matches",
     "extract_claims",
     "extract_file",
     "known_sources",
+    "match_drafts",
     "parse_published",
 ]

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -78,7 +78,7 @@ class ExtractInputError(ValueError):
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
-               "martyrs", "executed"],
+               "martyrs", "executed", "killings", "lynched", "martyrdom"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
                 "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
@@ -738,9 +738,29 @@ _QUOTE_CLOSE = re.compile("[\"”»],?")
 _QUOTE_OPENS = re.compile("\\s*[\"“«]")
 
 
+def _publisher_as_outlet(attributions: list[Attribution], publisher: str) -> list[Attribution]:
+    """The publisher named in its own text ("News.Az reports, citing foreign media") relays; it is not the claimant."""
+    base = re.sub(r"\s*\(.*\)\s*$", "", publisher or "").strip().lower()
+    if not base:
+        return attributions
+    return [replace(a, source=Source(a.name, "media_investigation", "", True))
+            if a.source is None and a.name.lower() == base else a for a in attributions]
+
+
 def _is_claimant(a: Attribution) -> bool:
     """A phrase naming who produced a figure (not an outlet relaying it, not "told <outlet>")."""
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
+
+
+#: a sentence that steps back to another time: background the publisher gives, not the source's statement
+_BACKGROUND = re.compile(r"\s*[\"“]?(?:Back\s+in|Last\s+(?:year|month|week|January|February|March|April|May|June|July|"
+                         r"August|September|October|November|December)|In\s+(?:\d{4}|January|February|March|April|May|June|"
+                         r"July|August|September|October|November|December)\b|Since\s+\d{4}|Earlier\s+this\s+(?:year|"
+                         r"month))")
+
+
+#: how far after its opening mark a quote's closing mark (and its speaker) is looked for
+QUOTE_SPEAKER_REACH = 1500
 
 
 def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution | None, float, list[Attribution]]:
@@ -773,16 +793,29 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     elif claimants:
         named = [a for a in claimants if not a.unnamed] or claimants
         chosen, conf = _nearest(named, q.span, "name_start", "name_end"), 0.6
+    if chosen is not None and chosen.kind != "according":
+        cited = [a for a in claimants if a.kind == "according" and 0 <= a.start - chosen.end <= 12
+                 and ctx.text[a.start:a.start + 8].lower().startswith(("citing", "quoting"))]
+        if cited:  # "the state news agency reported, citing the health ministry": the agency relays
+            outlets = [*outlets, chosen]
+            chosen = cited[0]
     if chosen is not None and chosen.kind == "self":
         speakers = [a for a in claimants if a.kind != "self" and not a.unnamed]
         if speakers and _QUOTE_MARK.search(ctx.text, sent.start, sent.end):
             chosen, conf = speakers[0], 0.7  # "«we have documented 439 ...», Observatory director X told AFP"
+        elif not speakers and _QUOTE_OPENS.match(ctx.text, sent.start):
+            spoke = [a for a in ctx.attributions.between(ctx.near_paragraph(sent)[0], sent.start)
+                     if _is_claimant(a) and a.kind != "self" and not a.unnamed]
+            if spoke:  # '"The operation is over," X told CNN. "We lost two ...": the quote goes on
+                chosen, conf = spoke[-1], 0.6
     # outlets earlier in the paragraph relay the whole paragraph ("According to X, ...")
     para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
-        chosen, conf = _attributed_by_next_sentence(ctx, si), 0.6  # '"So far, 23 dead ...," X wrote.'
+        chosen, conf = _attributed_by_next_sentence(ctx, si) or _speaker_after_quote(ctx, sent), 0.6
+    if chosen is None and _BACKGROUND.match(ctx.text, sent.start):
+        return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
     if chosen is None:
         previous = [a for a in before_here if _is_claimant(a)]
         if previous:
@@ -803,6 +836,22 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:
+    """'"So far, 23 dead ...,\n\nand dozens wounded," said X': the speaker named where the quote closes.
+
+    A quote may run over sentences and paragraphs; its speaker is the source named
+    just after the closing mark (within QUOTE_SPEAKER_REACH characters of the opening).
+    """
+    opening = _QUOTE_OPENS.match(ctx.text, sent.start)
+    if opening is None:
+        return None
+    close = _QUOTE_CLOSE.search(ctx.text, opening.end(), opening.end() + QUOTE_SPEAKER_REACH)
+    if close is None:
+        return None
+    after = [a for a in ctx.attributions.between(close.end(), close.end() + 100) if _is_claimant(a)]
+    return after[0] if after else None
 
 
 def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
@@ -1193,6 +1242,7 @@ def _context(text: str, published: str, base: dt.date, publisher: str, url: str,
     blocked += [(m.start(), m.end()) for m in _ISIS_NAME.finditer(text)]
     blocked += [(m.start(), m.end()) for m in KNOWN_NAMES.finditer(text)]
     blocked += [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+    attributions = _publisher_as_outlet(attributions, publisher)
     publisher_name, publisher_source = canonical_source(publisher) if publisher else ("", None)
     if publisher_source is not None:
         publisher = publisher_name
@@ -1272,6 +1322,51 @@ def _is_headline(ctx: _Context, sent: _Sentence) -> bool:
             and not line.endswith((".", "?", "!", "\u201d", '"')))
 
 
+def _is_standfirst(ctx: _Context, si: int) -> bool:
+    """The one-sentence paragraph under a headline that names no source: it sums up the story, as a headline does."""
+    if si >= len(ctx.sentences):
+        return False
+    sent = ctx.sentences[si]
+    alone = all(o.paragraph != sent.paragraph for o in ctx.sentences[si + 1:si + 2])
+    return (sent.paragraph == ctx.sentences[0].paragraph + 1 and alone and sent.end - sent.start <= 200
+            and not ctx.attributions.between(sent.start, sent.end))
+
+
+def _lead_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """A lead's figure no one is named for, stated again further on with a source, takes that source.
+
+    "Twenty-four civilians have been killed ..." then '"The toll is 24 dead," mayor X said': the lead
+    sums up what the body attributes. Only the first paragraphs, and only the same figure.
+    """
+    last = ctx.sentences[0].paragraph + 2
+    lead_end = 0
+    for sent in ctx.sentences:  # sentences are in text order: stop after the lead
+        if sent.paragraph > last:
+            break
+        lead_end = sent.end
+    for i, d in enumerate(drafts):
+        if d.figure_span[0] >= lead_end:
+            break  # drafts are in text order: only the lead's are looked at (linear time)
+        if d.confidence["claimant"] > 0.3:
+            continue
+        same = [b for b in drafts[i + 1:] if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])
+                and b.confidence["claimant"] > 0.4]
+        if same:
+            _copy_claimant(d, same[0], ctx, "lead figure stated again further on: claimant as the text gives it there")
+
+
+def _standfirst_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """A standfirst's figure the body states again with a source takes that source, as a headline's does."""
+    if not _is_standfirst(ctx, 1):
+        return
+    start, end = ctx.sentences[1].start, ctx.sentences[1].end
+    body = [b for b in drafts if b.figure_span[0] >= end and b.confidence["claimant"] > 0.3]
+    for d in (d for d in drafts if start <= d.figure_span[0] < end and d.confidence["claimant"] <= 0.4):
+        same = [b for b in body if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
+        if same:
+            _copy_claimant(d, same[0], ctx, "standfirst figure: claimant as the body of the text gives it")
+
+
 def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     """A headline's figure is the story's figure: its claimant is the one the body gives it.
 
@@ -1284,6 +1379,8 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     if not ctx.sentences or not _is_headline(ctx, ctx.sentences[0]):
         return
     head_end = ctx.sentences[0].end
+    _standfirst_claimants(ctx, drafts)
+    _lead_claimants(ctx, drafts)
     head = [d for d in drafts if d.figure_span[0] < head_end]
     body_all = [d for d in drafts if d.figure_span[0] >= head_end]
     body = [d for d in body_all if d.confidence["claimant"] > 0.3]
@@ -1294,14 +1391,22 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
         source = (same or body)[:1]
         if not source:
             continue
-        b = source[0]
-        for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
-            d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
-        d.spans["claimant"] = list(b.spans.get("claimant", []))
-        d.attribution_span = b.attribution_span
-        d.row["note"] = d.row["note"].rstrip(".") + "; headline figure: claimant as the body of the text gives it."
-        d.row["claim_id"] = _claim_id(d.row, ctx.published)
-        d.missing = _missing(d.row)
+        _copy_claimant(d, source[0], ctx, "headline figure: claimant as the body of the text gives it")
+
+
+def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> None:
+    """`d` takes the claimant (and its type, method, relays) of the body's draft `b`, at most at confidence 0.5."""
+    for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
+        d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
+    d.spans["claimant"] = list(b.spans.get("claimant", []))
+    d.attribution_span = b.attribution_span
+    d.row["note"] = d.row["note"].rstrip(".") + f"; {why}."
+    d.row["claim_id"] = _claim_id(d.row, ctx.published)
+    d.missing = _missing(d.row)
+
+
+#: "around 5:00pm", "at 10 a.m.": a time of day, not a count
+_CLOCK_TIME = re.compile(r"(?::\d{2}\b|\s*(?i:a\.m\.|p\.m\.|am\b|pm\b|hrs\b|GMT\b))")
 
 
 def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
@@ -1328,8 +1433,9 @@ def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
         before = ctx.attributions.between(clause[0], q.start)
         attributed = any(a.kind in ("verb", "according") for a in before)
         counted = any(a.kind == "possessive" and _COUNT_NOUN.search(text, a.start, a.end) for a in before)
-        if in_date or not _is_casualty_figure(q, text, sent, ctx.cues, previous, attributed, counted):
-            continue
+        if in_date or _CLOCK_TIME.match(text, q.end) or not _is_casualty_figure(
+                q, text, sent, ctx.cues, previous, attributed, counted):
+            continue  # a date, a period, a time of day ("around 5:00pm"), or not a count of casualties
         if q.vague:  # "dozens", "thousands": a qualifier on the sentence's claims, never a figure of its own
             ctx.vague.setdefault(si, []).append(q)
             continue

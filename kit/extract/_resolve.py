@@ -26,12 +26,16 @@ REFERENCE_REACH = 3000
 
 _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
-          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official")
+          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
+          r"directorate|authority|agency")
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
-_DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?)\s+(?:(?i:[\w'’-]+)\s+){0,3}?"
+_DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?|(?-i:[A-Z][a-z]+)['’]s)\s+"
+                r"(?:(?i:[\w'’-]+)\s+){0,3}?"
                 r"(?P<head>(?i:" + _HEADS + r"))\b)")
 #: "the network said", "a monitor group reported": the description speaks
-_REFERENCE = re.compile(_DESCRIPTION + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+#: "an ethnic rebel group and local media said": the description is the first of coordinated speakers
+_AND_OTHERS = r"(?:\s+and\s+(?:other\s+)?(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*))?"
+_REFERENCE = re.compile(_DESCRIPTION + _AND_OTHERS + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: "according to the group", "said the UK-based watchdog group": the description is cited
 _CITED = re.compile(r"\b(?P<verb>(?i:according\s+to|said|says|reported|added|estimated|noted))\s+" + _DESCRIPTION)
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
@@ -45,7 +49,8 @@ _NOT_SPEAKER_BEFORE = re.compile(r"\b(?i:by|against|on|with|from|of|to|at)\s+(?:
 _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|committee|mission|office|organi[sz]ation|"
                         r"agency|council|watch|group|coalition|court|department|command|commission|army|military|"
                         r"government|authority|authorities|nations|international|count|institute|center|centre|"
-                        r"amnesty|airwars|red\s+crescent|red\s+cross)|(?-i:\b[A-Z]{2,}\b)")
+                        r"amnesty|airwars|red\s+crescent|red\s+cross|lawyers|doctors|front|forces|movement|society|"
+                        r"hospital|police|media|radio|party|rebels)|(?-i:\b[A-Z]{2,}\b)")
 
 
 _TITLED = re.compile(r"(?:[a-z-]+\s+)?(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|governor|"
@@ -62,13 +67,15 @@ def _is_person(a: Attribution) -> bool:
 
 def _compatible(head: str, a: Attribution) -> bool:
     head = head.lower()
+    if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
+        return True  # "AP reported citing activists ... according to the report": the outlet's report
     if a.is_outlet or a.kind in ("self", "told") or not a.name:
         return False
     if head in ("he", "she"):
         return _is_person(a)
     if head == "minister":
         return "minister" in a.name.lower()
-    if head in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "official"):
+    if head in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "official", "officer", "source"):
         return _is_person(a) or head in a.name.lower()
     if _is_person(a) or a.unnamed:
         return head == "they" and a.unnamed  # "officials said ... they counted"
@@ -98,14 +105,48 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
 
 def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution]) -> Attribution | None:
     before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a)]
-    after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)]
+    after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)
+             and not (indefinite and a.unnamed)]  # "according to a police officer": the officer named later
+    statement = head.lower() in ("statement", "report")
+    if indefinite and statement:
+        indefinite = False  # "an agency statement said": the body's statement, named before it
+        if not before:
+            return None
     if indefinite and after:
         return after[0]
+    if indefinite and head.lower() in ("source", "officer", "official"):
+        return None  # "a local source reported", nobody named after it: unnamed, as written
     if not before:  # "The report documented 45 attacks ... Amnesty International said": named just after
         return after[0] if after and head.lower() not in ("it", "they", "he", "she") else None
     pronoun = head.lower() in ("it", "they", "he", "she")
     same_head = [] if pronoun else [a for a in before if re.search(rf"\b{re.escape(head.lower())}\b", a.name.lower())]
     return (same_head or before)[-1]
+
+
+#: "its military operations spokesman Abdiasis Abu Musab said": the person speaks for the body "its" refers to
+_ITS_SPOKESMAN = re.compile(r"(?P<ref>\b(?P<det>[Ii]ts|[Tt]heir)\s+(?:[\w-]+\s+){0,3}?"
+                            r"(?P<head>spokes(?:man|woman|person)|director|head|chief|commander|official)\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){0,4}"
+                            r"(?-i:[A-Z][\w'’-]+))(?:\s*,[^,\n]{1,60},)?\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+
+
+def _spokespeople(text: str, named: list[Attribution]) -> list[Attribution]:
+    """A spokesperson introduced by "its"/"their" is the body named before it (a body, not a person or outlet)."""
+    out = []
+    for m in _ITS_SPOKESMAN.finditer(text):
+        s, e = m.span("ref")
+        # "its" is not a person: the last source named before (within reach) that is not this spokesperson
+        before = [a for a in named if s - REFERENCE_REACH <= a.name_start < s and not a.is_outlet and not a.unnamed
+                  and a.kind not in ("self", "told") and a.name and a.name not in m.group("ref")]
+        ante = before[-1] if before else None
+        if ante is not None:
+            out.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind="verb",
+                               verb=m.group("verb").lower(), via=(ante.name_start, ante.name_end)))
+    return out
+
+
+#: unnamed people coordinated before an indefinite description ("activists and a medical group said")
+_AFTER_PEOPLE = re.compile(r"\b((?i:activists|residents|witnesses|officials|sources|locals|villagers|medics))"
+                           r"\s+and\s+$")
 
 
 def resolve_references(text: str, attributions: list[Attribution]) -> list[Attribution]:
@@ -126,12 +167,20 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             if any(a_s <= s < a_e or s <= a_s < e for a_s, a_e in taken):
                 continue  # already read as a name ("the Observatory", "the Coalition")
             det = m.groupdict().get("det") or ""
+            people = _AFTER_PEOPLE.search(text, max(0, s - 40), s) if det.lower() in ("a", "an") else None
+            if people is not None:  # "activists and a medical group said": the people named first speak
+                resolved.append(Attribution(m.start(), m.end(), people.start(1), people.end(1), people.group(1).lower(),
+                                            "verb", None, (m.groupdict().get("verb") or "").lower()))
+                continue
             ante = _antecedent(m.group("head"), s, det.lower() in ("a", "an"), named)
-            if ante is None and pattern is _REFERENCE and det.lower() in ("the", "this", "that"):
+            definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
+            if ante is None and pattern is _REFERENCE and definite:
                 # "the army said" with no army named: the description as written, for the reviewer
                 head = m.group("head").lower()
                 if head not in ("report", "statement", "study", "survey"):
-                    resolved.append(Attribution(m.start(), m.end(), m.start("head"), m.end("head"), head, "verb", None,
+                    start = m.end("det") + 1  # "the civil defence agency said": kept as written, without "the"
+                    resolved.append(Attribution(m.start(), m.end(), start, m.end("head"),
+                                                re.sub(r"\s+", " ", text[start:m.end("head")]).lower(), "verb", None,
                                                 (m.groupdict().get("verb") or "").lower()))
                 continue
             if ante is None:
@@ -140,7 +189,10 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))
-    # "the governor said": the named governor replaces the unnamed one read at the same place
+    spokespeople = _spokespeople(text, named)
+    # "the governor said": the named governor replaces the unnamed one read at the same place; the body a
+    # spokesperson speaks for replaces the person
     out = [a for a in attributions if not (a.unnamed and any(
-        r.name_start < a.name_end and a.name_start < r.name_end for r in resolved))] + resolved
+        r.name_start < a.name_end and a.name_start < r.name_end for r in resolved)) and not any(
+        r.name_start < a.name_end and a.name_start < r.name_end for r in spokespeople)] + resolved + spokespeople
     return sorted(out, key=lambda a: a.name_start)

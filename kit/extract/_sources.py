@@ -55,7 +55,7 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "OHCHR", "UN human rights office", "UN Human Rights Office", "Office of the High Commissioner for Human Rights",
         "UN Human Rights Monitoring Mission in Ukraine", "UN Human Rights Monitoring Mission", "HRMMU",
         "Human Rights Monitoring Mission in Ukraine", "Monitoring Mission of the UN Human Rights Office",
-        "UN Office of the High Commissioner for Human Rights",
+        "UN Office of the High Commissioner for Human Rights", "UN rights office", "UN Human Rights office",
     )),
     Source("UNAMA (UN Assistance Mission in Afghanistan)", "un_body", "documented_enumeration", False, (
         "UNAMA", "UN Assistance Mission in Afghanistan", "U.N. Assistance Mission in Afghanistan",
@@ -116,26 +116,33 @@ _VERBS = (
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
     "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says|denounced|denounces|"
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
-    "warned|warns|stressed|stresses|saying|detailed|details"
+    "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
     r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
 )
 _CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
-_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:of|for|the|and|de|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
+_PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
+_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
-_MINISTRY = (r"(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
-             r"(?i:ministry|minister)")
+_MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
+             r"(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
+             r"(?:\s+in\s+(?-i:[A-Z][\w'’-]+))?|(?:(?-i:[A-Z][\w]*)['’]s\s+)(?i:state\s+)?(?i:emergency\s+services?|"
+             r"civil\s+defen[cs]e(?:\s+agency)?|rescue\s+service|health\s+authorities))")
 #: descriptors before a name that are not part of it: "the Britain-based ...", "the country's Ministry of Health"
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+)?(?i:(?:(?:local|health|hospital|medical|security|"
+_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+){0,2}"
+           r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
-           r"tribal|police|medical)\s+)*(?:officials?|residents|witnesses|medics|doctors|activists|sources|rescuers|"
-           r"rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
-           r"organi[sz]ations|committees|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
+           r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
+           r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
+           r"(?:officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
+           r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
+           r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
+           r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +169,18 @@ class Attribution:
         return self.source is None and bool(_GENERIC_PEOPLE.search(self.name))
 
 
+def _un_spellings(aliases: tuple[str, ...]) -> list[str]:
+    """"UN human rights office" is also written "U.N. human rights office" and "United Nations human rights office"."""
+    return [f"{un} {a[3:]}" for a in aliases if a.startswith("UN ") for un in ("U.N.", "United Nations")]
+
+
 def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
     index: dict[str, Source] = {}
     for src in KNOWN_SOURCES:
-        for alias in (src.name, *src.aliases):
+        for alias in (src.name, *src.aliases, *_un_spellings(src.aliases)):
             index.setdefault(alias.lower(), src)
     # case-sensitive for short acronyms and "the coalition" style aliases keep their case
-    names = {a for s in KNOWN_SOURCES for a in (s.name, *s.aliases)}
+    names = {a for s in KNOWN_SOURCES for a in (s.name, *s.aliases, *_un_spellings(s.aliases))}
     names |= {a[0].upper() + a[1:] for a in names if a[:1].islower()}  # "The coalition" opening a sentence
     pattern = "|".join(re.escape(a) for a in sorted(names, key=lambda a: (-len(a), a)))
     return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), index
@@ -176,9 +188,13 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
 
 KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
-_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which)\b[^;.]{1,200}?,|"
+_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|declining)\b[^;.]{1,200}?,|"
           r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
-          r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))?")
+          r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
+          r"|\s+in\s+the\s+(?-i:[A-Z][\w]*-run|[a-z]+-(?:run|held|controlled))\s+(?-i:[a-z]+))?")
+#: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
+_PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,"
+                     r"|\s+who\s+(?:also\s+)?(?:requested|asked|declined|spoke)\b[^,;.\n]{0,60}?(?=\s+(?:told|said)))?")
 #: "The Afghan government said", "Israeli authorities said"
 _GOVERNMENT = r"(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
@@ -190,12 +206,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|toll|count|statement|investigation|analysis|research|"
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
-        r"(?:(?i:the)\s+)?)?" + _ORG)),
+        r"(?:(?i:the)\s+)?)?" + _ORG1)),
     ("according", re.compile(
         r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?:(?i:an?\s+)?(?:updated\s+)?(?:toll|count|"
-        r"figures?|tally)\s+(?:from|by)\s+(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + r")\b")),
+        r"figures?|tally|data|estimates?)\s+(?:(?:compiled|published|released|provided|collected)\s+)?(?:from|by)\s+"
+        r"(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + r")\b")),
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
-    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
+    # "according to a government statement": the body whose statement it is
+    ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
+                             r"military|police|ministry|presidency))\s+(?i:statement|communiqu[eé]|release)\b")),
+    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
                              + r")\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
@@ -217,9 +237,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
         r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?))?\s+" + _AUX +
+        r"(?:\s+(?:in|from|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
+        r"(?:\s+(?:province|district|region|state|city|county|governorate))?)?" + _PARTICIPLE_ASIDE
+        + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
-        r"wrote))\b")),
+        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
     ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
@@ -229,22 +251,44 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"research|statement|toll)\b")),
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
     # '"24 policemen died ...," said the director of Hilla's main surgical hospital'
-    ("said_by", re.compile(r"\b(?i:said|says|according\s+to)\s+(?:(?i:the|a|an)\s+)?(?P<org>(?:[a-z-]+\s+)?"
-                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)(?:\s+(?:of|at|for)\s+"
-                           r"[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on)\b)")),
-    ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated)\s+(?:(?i:the)\s+)?" + _ORG +
+    ("said_by", re.compile(r"\b(?i:said|says|according\s+to|confirmed|added|told)\s+(?:(?i:the|a|an)\s+)?"
+                           r"(?P<org>(?:[a-z-]+\s+){0,2}?"
+                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|officer|source)"
+                           r"(?:\s+(?:of|at|for)\s+[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on|requesting|in)\b)")),
+    # '"... 3 people who were killed in the attack," said resident Jean Kamfuti': a role before the name
+    ("said_by", re.compile(r"\b(?i:said|says)\s+(?:(?i:the|a)\s+)?(?-i:[a-z-]+\s+){1,2}?(?P<org>(?-i:[A-Z][\w'’-]+)"
+                           r"(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})(?=\s*[.,;]|\s*$)")),
+    ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated|announced|added|stated|confirmed|"
+                           r"wrote)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
     ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
                         r"researchers|investigators|officials|spokesman|spokeswoman|spokesperson|team|monitor|"
                         r"watchdog|statement|report|experts|news\s+agency|agency|mission|TV\s+channel|channel|"
-                        r"television|newspaper|daily))?" + _ASIDE + _ASIDE + r",?\s+" + _AUX
+                        r"television|newspaper|daily))?" + _ASIDE + _ASIDE
+                        + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?,?\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
                         r"(?:\s+(?i:TV\s+channel|channel|television|newspaper|daily|agency))?"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
     ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
-                        + r"(?P<verb>said|says|told|added|noted|stressed)\b")),
+                        + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
+                          r"wrote)\b")),
+    # "The head of the local Al Jomhouri hospital told Reuters": a title of a named body, as written
+    ("verb", re.compile(r"\b[Tt]he\s+(?P<org>(?:director|head|chief|spokesman|spokeswoman|spokesperson)\s+of\s+"
+                        r"(?:the\s+)?(?:(?-i:[a-z-]+)\s+)?(?-i:[A-Z][\w'’-]*)(?:\s+(?-i:[A-Z][\w'’-]*))*"
+                        r"(?:\s+(?i:hospital|ministry|council|agency|office|department))?)\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    # "A resident, Mustapha Ibrahim, told Premium Times": the name in apposition to a role
+    ("verb", re.compile(r"\b(?-i:[Aa]n?|[Tt]he)\s+(?:(?-i:[a-z][\w-]*)\s+){0,3}(?-i:[a-z][\w-]*),\s+"
+                        r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    # "Earlier in the day, the Houthis reported 31 deaths": one capitalised word after "the"
+    ("verb", re.compile(r"\b(?-i:[Tt]he)\s+(?P<org>(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
+                        + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
+    # "Yemen's Houthi group announced", "the Taliban movement said": one name and what kind of body it is
+    ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|militia|rebels|army|"
+                        r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
 _NOT_NAMES = re.compile(
     r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
@@ -255,7 +299,8 @@ _NOT_NAMES = re.compile(
 )
 
 
-_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+)?(?:director|head|chief|spokesman|spokeswoman|spokesperson|official)\b")
+_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+){0,2}(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|"
+                         r"officer|source)\b")
 _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine|Yemen|Sudan|Afghanistan|"
                         r"Pakistan|Saudi Arabia|Egypt|Lebanon|Jordan|France|Britain|Germany|China")
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
@@ -263,8 +308,15 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
-    r"media)$)"
+    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers)$)"
 )
+
+
+#: "foreign ministry spokesman", "Interior Ministry official": a person speaking for a body named by its kind
+_BODY_TITLE = re.compile(r"^((?:[\w'’-]+\s+){0,3}?(?i:ministry|agency|army|military|police|office|department|hospital|"
+                         r"council|commission|authority|directorate))\s+(?i:spokes(?:man|woman|person))$"
+                         r"|^((?:[\w'’-]+\s+){0,3}?(?i:ministry|agency|office|department|council|commission|"
+                         r"directorate))\s+(?i:officials?)$")
 
 
 def canonical_source(raw: str) -> tuple[str, Source | None]:
@@ -286,12 +338,15 @@ _NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-
 
 _TITLE = r"(?i:director|head|chief|spokesman|spokeswoman|spokesperson|president|chairman|founder)"
 _TITLE_BEFORE = re.compile(r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the)){0,5})\s+" + _TITLE + r"\s+$")
-_TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:of|for|at)\s+(?:the\s+)?(?:independent\s+)?"
-                          r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*)")
+_TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:(?:of|for)\s+(?-i:[a-z][a-z ,&-]{1,40}?)\s+)?"
+                          r"(?:of|for|at)\s+(?:the\s+)?(?:"
+                          + _MINISTRY + r"|(?:[a-z-]+\s+){0,2}"
+                          r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*))")
 
 
 _BODY_WORDS = re.compile(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency|"
-                         r"Health|Mission|Office)\b")
+                         r"Health|Mission|Office|Army|Front|Forces|Hospital|Council|Movement|Society|Group|Command|"
+                         r"Police|Department|Lawyers|Authority|Service)\b")
 _IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?(?-i:[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?=[\s,.;])")
 
 
@@ -305,6 +360,8 @@ def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source 
     for m in (before, after):
         if m is None:
             continue
+        if m.group(1) is None:  # "X, a spokesman for the health ministry": the ministry as written
+            return re.sub(r"^.*?(?:of|for|at)\s+(?:the\s+)?", "", m.group(0)), None
         body = re.split(r"\.\s|\n", re.sub(r"^(?:The|the)\s+", "", m.group(1)))[0].strip().rstrip(".")
         body = re.sub(r"['’]s(?:\s+(?:Executive|Deputy|Regional|General|Chief|Acting))*$", "", body)
         body_name, src = canonical_source(body)
@@ -317,6 +374,7 @@ def _body_of_speaker(text: str, s: int, e: int, name: str) -> tuple[str, Source 
 
 
 _ACRONYM = re.compile(r"\s*\(([A-Z][\w-]{1,12})\)")
+_TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][\w-]{1,12}\)$")
 _OR_ALIAS = re.compile(r",\s+or\s+([A-Z][\w.-]{1,12}),")  # "the U.S. Central Command, or CENTCOM, admitted"
 
 
@@ -330,11 +388,14 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = text[s:e]
     if "\n" in raw:
         cut = raw.rfind("\n") + 1
+        cut += len(raw[cut:]) - len(raw[cut:].lstrip())  # an indented line: the name starts after the spaces
         s, raw = s + cut, raw[cut:]
     ends = list(re.finditer(r"(?<=[a-z0-9])\.\s", raw))  # "U.N. Assistance Mission" is not a sentence end
     if ends:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
+    if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
+        raw = re.sub(r"^(?:[\w.]+-(?:controlled|run|held|affiliated|backed|owned|aligned)\s+)+(?=[A-Z])", "", raw)
     raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
                  r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
@@ -352,6 +413,97 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
             if place and _BODY_WORDS.search(text[s:e] + " " + text[e:e + 12]):
                 e = place.end()  # "the Ministry of Health in Gaza", "the Monitoring Mission in Ukraine"
     return s, e
+
+
+#: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
+#: title comes before it ("a spokesman for the Health Ministry said")
+_PREPOSITION_BEFORE = re.compile(r"(?<!spokesman )(?<!spokeswoman )(?<!spokesperson )(?<!director )(?<!head )"
+                                 r"(?<!chief )(?<!member )(?<!official )\b(?:of|in|at|near|from|into|across|around|"
+                                 r"outside|inside|against|on)\s+(?:the\s+)?$")
+#: "..., announced Roger Wangeve, president of ...": the verb's subject comes after it (inverted)
+_INVERTED_AFTER = re.compile(r"\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){1,3}(?-i:[A-Z][\w'’-]+)")
+_DAY_OR_MONTH = re.compile(r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+                           r"April|May|June|July|August|September|October|November|December)\b")
+
+
+#: a person's name right before a title in apposition ("X Y, Commissioner of ..., who said")
+_NAME_BEFORE_TITLE = re.compile(r"(?:^|[.\n]\s*|[a-z]\s)((?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,4}),\s+$")
+_TITLE_NOUN = re.compile(r"(?:Commissioner|Minister|Governor|Director|Head|Chief|Spokesman|Spokesperson|President|"
+                         r"Chairman|Secretary|Mayor|Commander)\b")
+
+
+def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
+    """The name before the verb is its subject: not a preposition's object, not before an inverted subject.
+
+    "claims responsibility" is not a report of a figure; "the capital, Port-au-Prince, saying" is an
+    apposition, and the participle's subject is the sentence's.
+    """
+    if verb in ("claims", "claimed", "claim") and re.match(r"\s+(?:responsibility|credit)\b", text[verb_end:]):
+        return False
+    if _PREPOSITION_BEFORE.search(text, max(0, s - 30), s):
+        return False
+    between = text[s:verb_end]
+    if ("," in between and verb != "told" and _INVERTED_AFTER.match(text, verb_end)
+            and not _DAY_OR_MONTH.match(text, verb_end)):
+        return False
+    return not (verb == "saying" and re.search(r",\s*(?:the\s+)?$", text[max(0, s - 8):s]))
+
+
+#: a name-like phrase: a capitalised name, an acronym or a ministry
+_SOURCE_LIKE = re.compile(r"(?-i:\b[A-Z][\w'’-]+)|(?i:ministry|minister)")
+_CONJUNCT_STOP = re.compile(r"(?:^|[.;:!?\n\"“”]|,|\b(?:as|while|when|but|that|after|because|with|and|killing|"
+                            r"leaving|wounding|injuring)\b)\s*", re.IGNORECASE)
+
+
+_FUNCTION_WORDS = {"of", "for", "the", "and", "de", "al", "in"}
+#: an earlier item of a list of sources: a name, not a clause ("In its annual report ...")
+_LIST_ITEM = re.compile(r"\s*(?!(?:In|On|At|After|For|From|By|With|During|Since|When|While|As|But|And)\b)"
+                        r"(?:(?:the|a|an)\s+)?(?:(?-i:[a-z][\w-]*)\s+){0,2}(?-i:[A-Z])")
+
+
+def _name_start(chunk: str) -> int:
+    """Where a name starts in a chunk: after descriptive lower-case words ("News outlets Myanmar Now")."""
+    if re.match(r"(?i:the|a|an)\s", chunk):
+        return 0
+    cut = 0
+    for w in re.finditer(r"\b(?-i:[a-z][\w-]*)\s+(?=(?-i:[A-Z]))", chunk):
+        if w.group(0).strip() not in _FUNCTION_WORDS:
+            cut = w.end()
+    return cut
+
+
+def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """The first of coordinated sources ("X and Y said", "X, Y and Z reported"), when the name at s..e is not it."""
+    inner = re.search(r"\s+and\s+(?=(?:the\s+|an?\s+)?(?-i:[A-Z]))", text[s:e])
+    if inner and canonical_source(text[s:e])[1] is None and not re.search(r"(?i:ministry|minister)", text[s:e]):
+        first: tuple[int, int] | None = (s, s + inner.start())
+        tail = re.search(r",\s*(?:the\s+)?$", text[max(0, s - 8):s])
+        if tail is None:
+            return first
+        head = text[max(0, s - 160):s - len(tail.group(0))]
+    else:
+        before = text[max(0, s - 160):s]
+        m = re.search(r"\s+and\s+(?:(?:the|an?|other)\s+)*$", before)
+        if m is None:
+            return None
+        head, first = before[:m.start()], None
+    base = s - 160 if s >= 160 else 0
+    while True:
+        stops = list(_CONJUNCT_STOP.finditer(head))
+        stop = stops[-1] if stops else None
+        chunk_start = stop.end() if stop else 0
+        chunk = head[chunk_start:]
+        if not chunk.strip() or len(chunk) > 60 or re.search(r"\d", chunk):
+            break
+        offset = base + chunk_start
+        if first is not None and not _LIST_ITEM.match(chunk):
+            break  # "In its annual report released on Thursday, X and Y documented": not a list item
+        cut = _name_start(chunk)
+        first = (offset + cut, offset + len(chunk.rstrip()))
+        if stop is None or not stop.group(0).strip().startswith(",") or cut:
+            break  # "according to X and Y": X is not the last item of a list
+        head = head[:stop.start()]
+    return first
 
 
 def find_attributions(text: str) -> list[Attribution]:
@@ -373,15 +525,27 @@ def find_attributions(text: str) -> list[Attribution]:
             if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
                 name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
             generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
+            if generic and re.search(r"\b(?i:no|not|any|without)\s+(?:[a-z-]+\s+)?$", text[max(0, s - 30):s]):
+                continue  # "no independent source confirmed": nobody said it
             country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
             titled = kind == "said_by" and _TITLE_WORD.match(raw) is not None  # "the director of X"
-            if src is None and not generic and not country and not titled and (_NOT_NAMES.match(raw) or len(raw) < 2
+            stated = kind == "according" and raw.lower() in ("government", "army", "military", "police", "ministry",
+                                                              "presidency")  # "according to a government statement"
+            if src is None and not generic and not country and not titled and not stated and (
+                    _NOT_NAMES.match(raw) or len(raw) < 2
                                                                 or raw.lower() == raw
                                                 and not re.search(r"ministry|minister", raw, re.IGNORECASE)):
                 continue
+            if src is None and raw.endswith("-based"):
+                continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
-            if generic:
+            if (titled or generic) and (body := _BODY_TITLE.match(raw)):
+                # "a foreign ministry spokesman": the ministry
+                name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
+                name, src = canonical_source(name)
+                generic = titled = False
+            elif generic:
                 name = re.sub(r"\s+", " ", raw).strip()
                 if _GENERIC_PEOPLE.fullmatch(name.split()[0]) or _PEOPLE_WORDS.fullmatch(name.split()[0]):
                     name = name[0].lower() + name[1:]  # "Local officials" opening a sentence; "Yemeni ..." kept
@@ -391,6 +555,31 @@ def find_attributions(text: str) -> list[Attribution]:
             verb = m.groupdict().get("verb") or ""
             if verb[:1].isupper() and kind == "verb":
                 continue  # "... Civilian Casualty Report": a title, not "X reports"
+            if kind == "verb" and not _subject_of_verb(text, s, m.end("verb"), verb.lower()):
+                continue
+            named = _NAME_BEFORE_TITLE.search(text[max(0, s - 60):s]) if _TITLE_NOUN.match(text, s) else None
+            if kind == "verb" and named is not None:
+                offset = max(0, s - 60)  # "Muhammad Shehu Dalijan, Commissioner of Police in the State, who confirmed"
+                s, e = offset + named.start(1), offset + named.end(1)
+                name, src = text[s:e], None
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+            if kind in ("verb", "according", "said_by") and (first := _first_conjunct(text, s, e)) is not None:
+                s, e = first  # "the defense ministry and an Afghan official said": the first one named
+                acronym = _TRAILING_ACRONYM.search(text, s, e)
+                if acronym:
+                    e = acronym.start()
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+                name, src = canonical_source(text[s:e])
+                if src is None and not _GENERIC_PEOPLE.search(name) and not _SOURCE_LIKE.search(name):
+                    continue  # "an ethnic rebel group and local media said": the description is resolved later
+                if src is None and _GENERIC_PEOPLE.search(name):
+                    people = re.search(f"(?:{_PEOPLE})$", name)  # "they security officials": the people only
+                    name = people.group(0) if people else name
+                    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
     return _longest_names(found)
 

@@ -1,0 +1,41 @@
+"""Scoring drafts against hand labels: one home for the pairing rule the tests and the benchmark share.
+
+A labelled figure is found when a draft has the same low and high; labels and
+drafts are paired in text order, each draft used once. A claimant is right when
+the drafted name equals the label or one of the other names the article itself
+uses for it (case, a leading "the", curly quotes and extra spaces ignored).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from kit.extract._pipeline import DraftClaims
+
+
+def _norm(name: str) -> str:
+    """Names compared without case, a leading 'the', curly quotes or extra spaces."""
+    name = re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
+    return re.sub(r"^the ", "", name)
+
+
+def match_drafts(expected: Sequence[Mapping[str, Any]],
+                 drafts: DraftClaims) -> list[tuple[Mapping[str, Any], dict[str, str] | None]]:
+    """Pair labelled and drafted figures by low/high, in text order (each draft used once)."""
+    free = list(range(len(drafts)))
+    pairs: list[tuple[Mapping[str, Any], dict[str, str] | None]] = []
+    for e in expected:
+        hit = next((i for i in free if float(drafts[i].row["low"]) == float(e["low"])
+                    and float(drafts[i].row["high"]) == float(e["high"])), None)
+        if hit is not None:
+            free.remove(hit)
+        pairs.append((e, drafts[hit].row if hit is not None else None))
+    return pairs
+
+
+def claimant_matches(label: Mapping[str, Any], extracted: str, also: Iterable[str] = ()) -> bool:
+    """The drafted claimant is the labelled one, or another name the article uses for it."""
+    names = {_norm(str(label["claimant"]))} | {_norm(str(a)) for a in [*(label.get("also") or []), *also]}
+    return bool(extracted) and _norm(extracted) in names
