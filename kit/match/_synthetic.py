@@ -4,7 +4,8 @@ Matching quality cannot be measured on two real lists alone (no one knows every
 true link). Copying real records, moving each copy's date, position and death
 range only as far as the record's own precision allows, dropping some copies
 and duplicating others gives a second list whose every true link is known, with
-the real data's density (many strikes on one day in one city) intact.
+the real data's density (many strikes on one day in one city) intact. Place
+names change as they change between real sources (`REAL_NAME_RATES`).
 """
 
 from __future__ import annotations
