@@ -42,9 +42,9 @@ from kit.match import (  # noqa: E402
     link_scores,
     match_incidents,
     perturbed_copies,
+    place_keys,
     single_best_links,
 )
-from kit.match._splink import place_keys  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

@@ -483,9 +483,12 @@ def level_weights(model: FSModel) -> dict[str, np.ndarray]:
 
 def fs_gammas(
     a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, gap: np.ndarray, dist: np.ndarray,
-    allowed: np.ndarray,
+    allowed: np.ndarray, names: tuple[pd.Series, pd.Series] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Each pair's comparison levels, computed as the comparisons' SQL does (vectorised, no database)."""
+    """Each pair's comparison levels, computed as the comparisons' SQL does (vectorised, no database).
+
+    names: both lists' place keys when already computed (the `name` columns of `fs_tables`).
+    """
     dated = a.dated[ia] & b.dated[ib]
     same_day = (a.span[ia] == 1) & (b.span[ib] == 1) & (a.start[ia] == b.start[ib])
     wide = np.maximum(a.span[ia], b.span[ib])
@@ -505,13 +508,14 @@ def fs_gammas(
     same = (a.low[ia] == b.low[ib]) & (a.high[ia] == b.high[ib])
     overlap = (a.low[ia] <= b.high[ib]) & (b.low[ib] <= a.high[ia])
     deaths = np.select([~have, same, overlap], [-1, 2, 1], 0)
-    keys_a, keys_b = place_keys(a.frame), place_keys(b.frame)
+    keys_a, keys_b = names if names is not None else (place_keys(a.frame), place_keys(b.frame))
     ka, kb = keys_a.fillna("").to_numpy(dtype=object)[ia], keys_b.fillna("").to_numpy(dtype=object)[ib]
     known = (ka != "") & (kb != "")
     same_name = known & (ka == kb)
     name = np.select([~known, same_name], [-1, 1], 0)
     freq = name_frequencies(pd.DataFrame({"name": keys_a}), pd.DataFrame({"name": keys_b}))
-    tf = np.where(same_name, pd.Series(ka).map(freq).to_numpy(dtype=float, na_value=np.nan), np.nan)
+    tf = np.full(len(ia), np.nan)
+    tf[same_name] = pd.Series(ka[same_name]).map(freq).to_numpy(dtype=float, na_value=np.nan)
     return {"date": date, "place": place, "deaths": deaths, "name": name, "tf_name": tf}
 
 
@@ -694,7 +698,7 @@ def fs_score(
     predicts on Spark, blocking with its own rules (`fs_blocking_rules`).
     """
     ta, tb = fs_tables(a, b, km=km)
-    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed)
+    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed, names=(ta["name"], tb["name"]))
     if model is None:
         model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
         evidence = score_gammas(model, gammas)[[f"mw_{c}" for c in FS_COMPARISONS]].sum(axis=1).to_numpy()
