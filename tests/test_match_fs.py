@@ -23,8 +23,15 @@ from kit.match import (
     single_best_links,
 )
 from kit.match._engine import _assign
+from kit.match._splink import place_key
 
 KM_LAT = 180 / (math.pi * 6371.0088)
+
+
+#: Place names for the test towns (a few repeat, as "Raqqa" does in the real lists).
+TOWNS = ["Al Bab", "Hajin", "Raqqa", "Manbij", "Al Soussa", "Abu Kamal", "Tabqa", "Douma", "Ariha", "Saraqib",
+         "Khan Sheikhoun", "Al Mayadin", "Raqqa", "Hajin", "Al Bab", "Kobani", "Al Shaafa", "Hraytan", "Arbeen",
+         "Palmyra", "Idlib", "Raqqa", "Deir ez-Zor", "Al Kashma", "Baghouz"]
 
 
 def events(n: int, *, seed: int = 3) -> pd.DataFrame:
@@ -49,7 +56,7 @@ def events(n: int, *, seed: int = 3) -> pd.DataFrame:
             "date_precision": np.where(month, "month", "day"),
             "country": "sy",
             "governorate": [f"sy-g{t % 6}" for t in town],
-            "place_name": "",
+            "place_name": [TOWNS[t % len(TOWNS)] for t in town],
             "lat": np.where(no_xy, np.nan, lat),
             "lon": np.where(no_xy, np.nan, lon),
             "location_precision": np.where(no_xy, "governorate", lprec),
@@ -139,15 +146,59 @@ def test_model_arithmetic_equals_splinks_own_predict(fs_run) -> None:  # noqa: A
           "allowed": sc.allowed, "model": fs_run.model}
     _, ours, words = fs_score(sa, sb, sc.ia, sc.ib, **kw)
     _, splinks, _ = fs_score(sa, sb, sc.ia, sc.ib, through_splink=True, **kw)
-    assert len(words) == len(sc.ia) and len(set(words)) < 100  # a few shared texts, not one per pair
+    # one shared text per combination of levels (and name frequency), not one per pair
+    combos = ours[[c for c in ours.columns if c.startswith("gamma_")] + ["mw_name"]].drop_duplicates()
+    assert len(words) == len(sc.ia) and len(set(words)) <= len(combos) < len(words) / 2
     np.testing.assert_allclose(ours["match_weight"], splinks["match_weight"], atol=1e-9)
     np.testing.assert_allclose(ours["match_probability"], splinks["match_probability"], atol=1e-12)
     assert set(ours["gamma_place"]) >= {5, 2, 1} and set(ours["gamma_date"]) >= {4, 1}
+    assert set(ours["gamma_name"]) >= {1, 0}  # the term-frequency adjustment is in both
+    same = ours["gamma_name"] == 1
+    assert ours.loc[same, "mw_name"].nunique() > 1  # a rarer name weighs more
+
+
+def test_em_does_not_take_the_next_day_in_the_same_town_for_a_match(fs_run) -> None:  # noqa: ANN001
+    # The copies keep their day; one EM session over "same cell and week" learned m(one day apart) close to
+    # m(same day). Two sessions, each blocked on what the other learns, keep them apart.
+    table = explain_weights(fs_run).set_index(["comparison", "level"])
+    assert table.loc[("date", 4), "m_probability"] > 5 * table.loc[("date", 1), "m_probability"]
+    assert table.loc[("deaths", 0), "m_probability"] < table.loc[("deaths", 0), "u_probability"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Al-Bab", "Al Bab"), ("Hajin", "Hajeen"), ("Ar Raqqah", "Raqqa"), ("Abdin", "Vicinity of Abdin"),
+     ("Abdeen", "Abidin"), ("Hajin: House near Khalid bin Walid mosque", "HAJIN"),
+     ("Approximately 15 NM NW of ABU KAMAL", "Abou Kamal"), ("Eastside of the village of Shadadi", "Al Shadadi"),
+     ("near al-Khashmah, Syria", "Al Kashma")],
+)
+def test_place_key_folds_transliterations(one: str, other: str) -> None:
+    assert place_key(one) is not None and place_key(one) == place_key(other)
+
+
+def test_place_key_keeps_places_apart_and_blank_is_none() -> None:
+    keys = [place_key(n) for n in ("Hajin", "Al Soussa", "Abu Kamal", "Manbij", "Douma", "Ariha")]
+    assert len(set(keys)) == len(keys)
+    assert place_key("") is None and place_key(None) is None and place_key("91AL5") is None
+
+
+def test_copies_vary_place_names_at_the_given_rates() -> None:
+    src = events(3000)
+    plain = perturbed_copies(src, seed=2)[1]
+    a, b, truth = perturbed_copies(src, seed=2, names={"other": 0.6, "missing": 0.05})
+    # names draw from their own stream: dates, positions and deaths are the copies made without names
+    pd.testing.assert_frame_equal(b.drop(columns="place_name"), plain.drop(columns="place_name"))
+    origin = pd.Series(plain["place_name"].to_numpy()).map(place_key)
+    got = pd.Series(b["place_name"].to_numpy()).map(place_key)
+    missing = got.isna()
+    assert abs(missing.mean() - 0.05) < 0.02
+    assert abs((~missing & (got != origin)).mean() - 0.6) < 0.04
+    assert (b["place_name"] != plain["place_name"]).sum() > (got != origin).sum()  # the rest are respelt
 
 
 def test_learned_weights_are_explained_in_words(fs_run) -> None:  # noqa: ANN001
     table = explain_weights(fs_run)
-    assert set(table["comparison"]) == {"date", "place", "deaths"}
+    assert set(table["comparison"]) == {"date", "place", "deaths", "name"}
     same_day = table[(table["comparison"] == "date") & (table["level"] == 4)].iloc[0]
     far = table[(table["comparison"] == "place") & (table["level"] == 0)].iloc[0]
     assert same_day["m_probability"] > same_day["u_probability"] and same_day["match_weight"] > 5

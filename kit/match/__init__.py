@@ -15,7 +15,7 @@ from kit.match._engine import (
     sensitivity,
 )
 from kit.match._links import LINK_COLUMNS, explain_weights, link_probabilities, link_scores, single_best_links
-from kit.match._splink import FSModel
+from kit.match._splink import FSModel, place_key, place_keys
 from kit.match._synthetic import perturbed_copies
 
 __all__ = [
@@ -39,6 +39,8 @@ __all__ = [
     "load_decisions",
     "match_incidents",
     "perturbed_copies",
+    "place_key",
+    "place_keys",
     "sensitivity",
     "single_best_links",
 ]

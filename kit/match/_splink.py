@@ -4,8 +4,9 @@ The kit's precision-aware rules become Splink comparisons: dates agree on the
 same day, overlap inside a week, overlap only at month/year precision, or fall
 within the ±days window; places agree within half the allowed distance, within
 the allowed distance (`max(km, radius_a, radius_b)`, so a coarse location
-widens it) or only on the governorate; death-count ranges overlap or not.
-Splink estimates u (how often each level happens by chance) by random sampling
+widens it) or only on the governorate; death-count ranges overlap or not; place
+names agree once transliteration is folded (`place_key`), weighted by how rare
+the name is. Splink estimates u (how often each level happens by chance) by random sampling
 and m (how often it happens for true matches) by expectation–maximisation, so
 each pair's probability comes from the data, not from hand-set weights.
 
@@ -20,6 +21,10 @@ from __future__ import annotations
 
 import logging
 import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +38,8 @@ Side = Any
 
 _KM_PER_DEG = 6371.0088 * math.pi / 180
 
-#: Names of the three comparisons, as they appear in `gamma_*` / `bf_*` columns.
-FS_COMPARISONS = ("date", "place", "deaths")
+#: Names of the comparisons, as they appear in `gamma_*` / `mw_*` columns.
+FS_COMPARISONS = ("date", "place", "deaths", "name")
 
 _HAVERSINE = (
     "2 * 6371.0088 * asin(sqrt(power(sin(radians(lat_r - lat_l) / 2), 2) + "
@@ -66,6 +71,11 @@ LEVEL_WORDS: dict[str, dict[int, str]] = {
         0: "civilian death ranges do not overlap",
         -1: "a death figure is missing (neither helps nor hurts)",
     },
+    "name": {
+        1: "same place name (spelling variants folded; a rarer name weighs more)",
+        0: "place names differ",
+        -1: "a place name is missing (neither helps nor hurts)",
+    },
 }
 
 
@@ -79,7 +89,12 @@ _SAME_GOV = "same governorate"
 
 
 def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
-    """The three Splink comparisons as plain dicts (SQL both DuckDB and Spark run)."""
+    """The four Splink comparisons as plain dicts (SQL both DuckDB and Spark run).
+
+    `name` compares the place names folded by `place_key`, with Splink's
+    term-frequency adjustment: two records agreeing on "Raqqa" (hundreds of
+    incidents) is weak evidence, agreeing on a village named once is strong.
+    """
     d, k = int(days), float(km)
     allowed = f"greatest({k!r}, coalesce(radius_l, 0), coalesce(radius_r, 0))"
     overlap = "s_l <= e_r AND s_r <= e_l"
@@ -106,6 +121,12 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
         {"sql_condition": f"{no_xy} AND gov_l = gov_r", "label_for_charts": _SAME_GOV},
         {"sql_condition": "ELSE", "label_for_charts": "too far", **_IMPOSSIBLE},
     ]
+    name_levels = [
+        {"sql_condition": "name_l IS NULL OR name_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
+        {"sql_condition": "name_l = name_r", "label_for_charts": "same name", "tf_adjustment_column": "name",
+         "tf_adjustment_weight": 1.0},
+        {"sql_condition": "ELSE", "label_for_charts": "names differ"},
+    ]
     deaths_levels = [
         {"sql_condition": "low_l IS NULL OR low_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
         {"sql_condition": "low_l = low_r AND high_l = high_r", "label_for_charts": "ranges identical"},
@@ -114,7 +135,7 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
     ]
     return [
         {"output_column_name": name, "comparison_levels": levels, "comparison_description": name}
-        for name, levels in zip(FS_COMPARISONS, (date_levels, place_levels, deaths_levels), strict=True)
+        for name, levels in zip(FS_COMPARISONS, (date_levels, place_levels, deaths_levels, name_levels), strict=True)
     ]
 
 
@@ -179,6 +200,7 @@ def _table(side: Side, name: str, cell_lat: float, cell_lon: float) -> pd.DataFr
             "lon": lon,
             "radius": np.where(sp, side.radius, np.nan),
             "gov": gov,
+            "name": place_keys(side.frame),
             "low": side.low,
             "high": side.high,
             "cy": _ints(np.floor(np.nan_to_num(lat) / cell_lat), sp),
@@ -187,6 +209,72 @@ def _table(side: Side, name: str, cell_lat: float, cell_lon: float) -> pd.DataFr
             **grids,
         }
     )
+
+
+# --------------------------------------------------------------------------
+# Place names: one key per place however it is transliterated
+# --------------------------------------------------------------------------
+
+#: Words that say what kind of place or how near, not which place.
+_NOT_A_NAME = frozenset(
+    "village town city center centre near outskirts the district neighbourhood neighborhood area province "
+    "countryside syria iraq vicinity camp".split()
+)
+#: Arabic articles as they are transliterated ("Al Bab", "al-Bab", "Ar Raqqah", "Ash Shaddadi").
+_ARTICLES = frozenset("al el ar as ad ash at az an ath".split())
+#: Spellings of one Arabic sound, folded to one letter (gh/g, kh/k, q/k, sh/s, ou/u, ee/i, w/u ...).
+_FOLDS = (("gh", "g"), ("kh", "k"), ("q", "k"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ch", "s"),
+          ("ou", "u"), ("ee", "i"), ("oo", "u"), ("ph", "f"), ("w", "u"))
+#: "Approximately 15 NM NW of ABU KAMAL", "Eastside of the village of Shadadi": the named place follows "of".
+_RELATIVE = re.compile(r"(?:\d|\bnm\b|\bkm\b|\bnorth|\bsouth|\beast|\bwest)[^:]*?\bof\s+"
+                       r"(?:the\s+)?(?:village\s+(?:of\s+)?)?([a-z][a-z \-]*)")
+
+
+def place_key(name: object) -> str | None:
+    """A place name reduced to the consonant skeleton of its first named place (None when there is none).
+
+    Sources transliterate Arabic names every way: Airwars alone spells one
+    village "Abdin", "Abidin", "Abdeen" and "Vicinity of Abdin", and the Dutch
+    log writes "Approximately 15 NM NW of ABU KAMAL". The key keeps the first
+    place named (before ":", ",", "or", "and", "in"; after "N NM direction of" or "village of"),
+    drops articles and words like "village", folds letter pairs that spell one
+    sound, drops the vowels after the first letter and doubled letters:
+    "Al-Bab", "Al Bab" -> "b"; "Hajin", "Hajeen" -> "hjn"; "Ar Raqqah", "Raqqa" -> "rk".
+    """
+    if name is None or (isinstance(name, float) and math.isnan(name)):
+        return None
+    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    s = re.sub(r"['`\u2019]", "", s)
+    rel = _RELATIVE.findall(s)
+    if rel:
+        s = rel[-1]
+    s = re.sub(r"^(?:the\s+)?(?:village|town|city|vicinity|outskirts|countryside)\s+of\s+", "", s)
+    s = re.split(r"[:,;(/]| or | and | in ", s)[0]
+    words = [w for w in re.split(r"[\s\-]+", s) if w and w not in _NOT_A_NAME and not re.search(r"\d", w)]
+    s = "".join([w for w in words if w not in _ARTICLES] or words)
+    for spelled, letter in _FOLDS:
+        s = s.replace(spelled, letter)
+    s = re.sub(r"h$", "", s)
+    if not s:
+        return None
+    skeleton = ("a" if s[0] in "aeiouy" else s[0]) + re.sub(r"[aeiouy]", "", s[1:])
+    return re.sub(r"(.)\1+", r"\1", skeleton) or None
+
+
+def place_keys(frame: pd.DataFrame) -> pd.Series:
+    """`place_key` of every record's `place_name` (null when blank), computed once per distinct name."""
+    if "place_name" not in frame.columns:
+        return pd.Series(pd.NA, index=range(len(frame)), dtype="string")
+    names = frame["place_name"].astype("string").fillna("").str.strip().reset_index(drop=True)
+    codes, uniques = pd.factorize(names)
+    keys = np.array([place_key(u) if u else None for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[np.where(codes < 0, len(uniques), codes)], dtype="string")
+
+
+def name_frequencies(ta: pd.DataFrame, tb: pd.DataFrame) -> pd.Series:
+    """Share of records (both lists, names present) carrying each place key, as Splink's term-frequency table."""
+    both = pd.concat([ta["name"], tb["name"]], ignore_index=True).dropna()
+    return both.value_counts() / max(len(both), 1)
 
 
 def _ints(values: np.ndarray, keep: np.ndarray) -> pd.Series:
@@ -247,32 +335,31 @@ def train_model(
     seed: int = 1,
     max_pairs: float = 2e5,
 ) -> FSModel:
-    """Estimate u by random sampling and m by EM on pairs sharing a grid cell and a week.
+    """Estimate u by random sampling and m by EM in two sessions, each blocked on what the other learns.
 
-    The EM blocks only on columns no comparison reads (cell, week), so one
-    session estimates m for every comparison level.
+    Splink learns m only for comparisons whose columns a session's blocking
+    does not read. Session 1 takes pairs on the same dates in one grid cell and
+    learns place, deaths and name; session 2 takes pairs in one grid cell and
+    week with the same lowest death figure and learns date and place (Splink
+    averages the two estimates of place). One session over "same cell and week"
+    took "same town, next day" for a match (m of a one-day gap 0.43 against
+    0.56 for the same day, on copies that keep their day) and learned death
+    ranges that disagree as often among matches as among random pairs.
 
     The prior (probability two random records match) is set from the number of
     candidate pairs: the EM's share of matches among candidates times the
     candidates, over all |A|·|B| pairs.
     """
-    from splink import DuckDBAPI
-
     n_a, n_b = len(ta), len(tb)
     ta, tb = _training_sample(ta, seed), _training_sample(tb, seed + 1)
-    con = splink_connection()
     settings = fs_settings(days, km)
     _fix_governorate_level(settings, ta, tb)
-    linker = _linker(ta, tb, settings, DuckDBAPI(connection=con))
-    try:
+    with _session(ta, tb, settings) as linker:
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-        s1 = linker.training.estimate_parameters_using_expectation_maximisation(
-            "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk", max_pairs=max_pairs
-        )
+        _em(linker, _EM_SAME_DATES, max_pairs, ta, tb)
+        s2 = _em(linker, _EM_SAME_WEEK, max_pairs, ta, tb)
         trained = linker.misc.save_model_to_json(overwrite=True)
-        lam_block = _em_lambda(s1)
-    finally:
-        con.close()
+        lam_block = _em_lambda(s2)
     _fill_unestimated(trained)
     share = lam_block if lam_block is not None else 0.5
     pairs_total = max(n_a * n_b, 1)
@@ -280,6 +367,48 @@ def train_model(
         np.clip(share * max(n_candidates, 1) / pairs_total, 1e-12, 0.5)
     )
     return FSModel(settings=trained, days=int(days), km=float(km))
+
+
+@contextmanager
+def _session(ta: pd.DataFrame, tb: pd.DataFrame, settings: dict[str, Any]) -> Iterator[Any]:
+    """A Splink linker on its own capped DuckDB connection, closed afterwards."""
+    from splink import DuckDBAPI
+
+    con = splink_connection()
+    try:
+        yield _linker(ta, tb, settings, DuckDBAPI(connection=con))
+    finally:
+        con.close()
+
+
+#: EM blockings, each tried in turn until one finds pairs: the first session reads the date columns (date
+#: is not learned there), the second the death figures or, in lists without them (the Dutch log), the names.
+_EM_SAME_DATES = (
+    "l.s = r.s AND l.e = r.e AND l.cy = r.cy AND l.cx = r.cx",
+    "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk",
+)
+_EM_SAME_WEEK = (
+    "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk AND l.low = r.low",
+    "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk AND l.name = r.name",
+    "l.cy = r.cy AND l.cx = r.cx AND l.wk = r.wk",
+)
+#: Fewest pairs an EM session may run on (Splink asks for "at least a few hundred").
+_EM_MIN_PAIRS = 200
+
+
+def _em(linker: Any, rules: tuple[str, ...], max_pairs: float, ta: pd.DataFrame, tb: pd.DataFrame) -> Any:
+    """One EM session on the first blocking rule giving at least `_EM_MIN_PAIRS` pairs (else the last rule)."""
+    con = duckdb.connect()
+    try:
+        con.register("l_tab", ta)
+        con.register("r_tab", tb)
+        for rule in rules[:-1]:
+            row = con.execute(f"SELECT count(*) FROM l_tab l JOIN r_tab r ON {rule}").fetchone()
+            if row is not None and row[0] >= _EM_MIN_PAIRS:
+                return linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+    finally:
+        con.close()
+    return linker.training.estimate_parameters_using_expectation_maximisation(rules[-1], max_pairs=max_pairs)
 
 
 #: Records per list Splink trains on; m and u are shares, which a sample this size estimates well.
@@ -354,9 +483,12 @@ def level_weights(model: FSModel) -> dict[str, np.ndarray]:
 
 def fs_gammas(
     a: Side, b: Side, ia: np.ndarray, ib: np.ndarray, *, days: int, gap: np.ndarray, dist: np.ndarray,
-    allowed: np.ndarray,
+    allowed: np.ndarray, names: tuple[pd.Series, pd.Series] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Each pair's comparison levels, computed as the comparisons' SQL does (vectorised, no database)."""
+    """Each pair's comparison levels, computed as the comparisons' SQL does (vectorised, no database).
+
+    names: both lists' place keys when already computed (the `name` columns of `fs_tables`).
+    """
     dated = a.dated[ia] & b.dated[ib]
     same_day = (a.span[ia] == 1) & (b.span[ib] == 1) & (a.start[ia] == b.start[ib])
     wide = np.maximum(a.span[ia], b.span[ib])
@@ -376,18 +508,46 @@ def fs_gammas(
     same = (a.low[ia] == b.low[ib]) & (a.high[ia] == b.high[ib])
     overlap = (a.low[ia] <= b.high[ib]) & (b.low[ib] <= a.high[ia])
     deaths = np.select([~have, same, overlap], [-1, 2, 1], 0)
-    return {"date": date, "place": place, "deaths": deaths}
+    keys_a, keys_b = names if names is not None else (place_keys(a.frame), place_keys(b.frame))
+    ka, kb = keys_a.fillna("").to_numpy(dtype=object)[ia], keys_b.fillna("").to_numpy(dtype=object)[ib]
+    known = (ka != "") & (kb != "")
+    same_name = known & (ka == kb)
+    name = np.select([~known, same_name], [-1, 1], 0)
+    freq = name_frequencies(pd.DataFrame({"name": keys_a}), pd.DataFrame({"name": keys_b}))
+    tf = np.full(len(ia), np.nan)
+    tf[same_name] = pd.Series(ka[same_name]).map(freq).to_numpy(dtype=float, na_value=np.nan)
+    return {"date": date, "place": place, "deaths": deaths, "name": name, "tf_name": tf}
 
 
 def score_gammas(model: FSModel, gammas: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The Fellegi–Sunter sum: prior log-odds + each comparison's weight; probability = 2^w / (1 + 2^w)."""
+    """The Fellegi–Sunter sum: prior log-odds + each comparison's weight; probability = 2^w / (1 + 2^w).
+
+    An agreeing place name weighs log2(m / tf) instead of log2(m / u), tf the
+    share of records carrying that name (`gammas["tf_name"]`): Splink's
+    term-frequency adjustment, log2(u) - log2(tf) added to the level's weight.
+    """
     weights = level_weights(model)
     prior = math.log2(model.prior / (1 - model.prior))
     parts = {f"mw_{c}": weights[c][gammas[c] + 1] for c in FS_COMPARISONS}
+    tf = gammas.get("tf_name")
+    if tf is not None:
+        u_same = _name_agreement_u(model)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            adj = np.where(np.isnan(tf), 0.0, math.log2(u_same) - np.log2(np.where(np.isnan(tf), 1.0, tf)))
+        parts["mw_name"] = parts["mw_name"] + np.where(gammas["name"] == 1, adj, 0.0)
     total = prior + sum(parts.values())
     prob = 1 / (1 + np.exp2(-np.asarray(total, dtype=float)))
     return pd.DataFrame({"match_weight": total, "match_probability": prob, **parts,
                          **{f"gamma_{c}": gammas[c] for c in FS_COMPARISONS}})
+
+
+def _name_agreement_u(model: FSModel) -> float:
+    """u of the "same place name" level, the base the term-frequency adjustment replaces."""
+    for comp in model.settings["comparisons"]:
+        for level in comp["comparison_levels"]:
+            if level.get("tf_adjustment_column") == "name":
+                return max(_prob(level.get("u_probability")) or 1.0, 1e-300)
+    return 1.0
 
 
 def predict_pairs(
@@ -420,8 +580,8 @@ def predict_pairs(
 
 _SPARK_TYPES = {
     "uid": "long", "source_dataset": "string", "s": "long", "e": "long", "span": "long", "lat": "double",
-    "lon": "double", "radius": "double", "gov": "string", "low": "double", "high": "double", "cy": "long",
-    "cx": "long", "wk": "long", **{f"g{axis}{k}": "long" for k in range(4) for axis in "yx"},
+    "lon": "double", "radius": "double", "gov": "string", "name": "string", "low": "double", "high": "double",
+    "cy": "long", "cx": "long", "wk": "long", **{f"g{axis}{k}": "long" for k in range(4) for axis in "yx"},
 }
 
 
@@ -538,7 +698,7 @@ def fs_score(
     predicts on Spark, blocking with its own rules (`fs_blocking_rules`).
     """
     ta, tb = fs_tables(a, b, km=km)
-    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed)
+    gammas = fs_gammas(a, b, ia, ib, days=days, gap=gap, dist=dist, allowed=allowed, names=(ta["name"], tb["name"]))
     if model is None:
         model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
         evidence = score_gammas(model, gammas)[[f"mw_{c}" for c in FS_COMPARISONS]].sum(axis=1).to_numpy()
@@ -580,15 +740,18 @@ def pair_words(model: FSModel, gammas: dict[str, np.ndarray]) -> np.ndarray:
     n = len(gammas["date"])
     if not n:
         return np.empty(0, dtype=object)
-    codes = np.column_stack([gammas[c] for c in FS_COMPARISONS])
+    tf = gammas.get("tf_name", np.full(n, np.nan))
+    codes = np.column_stack([*(gammas[c] for c in FS_COMPARISONS), np.nan_to_num(tf, nan=-1.0)])
     combos, inverse = np.unique(codes, axis=0, return_inverse=True)
-    scored = score_gammas(model, {c: combos[:, k] for k, c in enumerate(FS_COMPARISONS)})
+    k_tf = len(FS_COMPARISONS)
+    scored = score_gammas(model, {**{c: combos[:, k].astype(int) for k, c in enumerate(FS_COMPARISONS)},
+                                  "tf_name": np.where(combos[:, k_tf] < 0, np.nan, combos[:, k_tf])})
     prior = math.log2(model.prior / (1 - model.prior))
     texts = []
     for row, combo in zip(scored.itertuples(index=False), combos, strict=True):
         parts = [
             f"{c} {getattr(row, f'mw_{c}'):+.1f} ({LEVEL_WORDS[c].get(int(g), '')})"
-            for c, g in zip(FS_COMPARISONS, combo, strict=True)
+            for c, g in zip(FS_COMPARISONS, combo[:k_tf], strict=True)
         ]
         texts.append(
             "Fellegi–Sunter weights: " + ", ".join(parts)
