@@ -965,13 +965,18 @@ def finish(
     rows_in = n + len(table.bad)
     bad_lines = set(rejected["line"].tolist())
     kept_unmapped = [p for p in (unmapped or []) if p.line not in bad_lines]
-    try:
-        validate_incidents(loaded, inplace=True)
-    except SchemaErrors as exc:  # a value the loader could not bring into the contract: say which, where
-        raise contract_error(table.file, loaded, exc.failure_cases) from None
+    _checked(loaded, table.file)
     return LoadedIncidents(
         frame=loaded, rejected=rejected, rows_in=rows_in, unmapped=kept_unmapped, flags=_kept_flags(checks, table)
     )
+
+
+def _checked(loaded: pd.DataFrame, file: str) -> None:
+    """IncidentSchema on the loaded rows; a value the loader could not bring into it is named, with its line."""
+    try:
+        validate_incidents(loaded, inplace=True)
+    except SchemaErrors as exc:
+        raise contract_error(file, loaded, exc.failure_cases) from None
 
 
 def _kept_flags(checks: Checks, table: Table) -> list[Problem]:
