@@ -231,7 +231,8 @@ def _one(
         return r.median, float(np.var(r.samples)), r.samples
     res = estimate(h, level=level, profile=False)
     if res.estimate is None or res.se is None:
-        raise ValueError("a drawn matching gives no estimate: " + "; ".join(w.code for w in res.warnings))
+        why = " ".join(f"{w.code}: {w.message}" for w in res.warnings[:2])
+        raise ValueError(f"a plausible matching leaves nothing to estimate from ({h.n:,} units): {why}")
     return res.estimate, res.se**2, np.zeros(0)
 
 
