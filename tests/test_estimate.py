@@ -642,6 +642,8 @@ def test_notebook_executes_from_notebooks_and_root(repo_dir: Path, cwd: str, tmp
     assert "The simulated population" in text and "Which to read" in text and "Matching uncertainty" in text
     assert "Closed population" in text and "ILLUSTRATIVE" in text
     assert "units (deaths, incidents)" not in text
+    if "linked by kit.match" in text:  # the real incident files are present (../shared)
+        assert "Matching uncertainty on the real lists" in text and "distinct incidents" in text
 
 
 @pytest.mark.slow

@@ -6,7 +6,9 @@ Prints the table of models and the chosen estimate with its caveats, or with
 
 from __future__ import annotations
 
+import json
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -144,11 +146,68 @@ def _lcmcr_options(
             "progress": None, "max_seconds": max_seconds}
 
 
+def _estimate_with_links(records_path: Path, links_path: Path, draws: int, level: float, seed: int,
+                         json_out: bool) -> None:
+    """`--links`: the positional file holds records; estimate over plausible matchings (docs/ESTIMATE.md)."""
+    import pandas as pd
+
+    from kit.estimate import estimate_with_matching
+
+    frames = {}
+    for path in (records_path, links_path):
+        if not path.exists():
+            typer.echo(f"{path}:0: (file): no such file", err=True)
+            raise typer.Exit(2)
+        try:
+            frames[path] = pd.read_csv(path, dtype=str, keep_default_na=False)
+        except (ValueError, UnicodeDecodeError) as exc:  # empty, unparsable or not text
+            typer.echo(f"{path}:0: (file): not a readable CSV ({exc})", err=True)
+            raise typer.Exit(1) from None
+    try:
+        result = estimate_with_matching(frames[records_path], frames[links_path], draws=draws, level=level,
+                                        seed=seed)
+    except InputError as exc:
+        for problem in exc.problems:
+            text = str(problem).replace("<records>", str(records_path)).replace("<pairs>", str(links_path))
+            typer.echo(text, err=True)
+        raise typer.Exit(1) from None
+    except ValueError as exc:  # e.g. a drawn matching with no overlap: nothing to estimate
+        typer.echo(f"{links_path}: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if json_out:
+        typer.echo(json.dumps({"matching": result.to_dict()}, indent=2, sort_keys=True))
+        return
+    _console().print(result.describe(), highlight=False)
+
+
+def _check_arguments(histories: Path, criterion: str, level: float, model: str, draws: int) -> None:
+    """Bad arguments: one clear line and exit code 2, before any work."""
+    problems = [
+        (not histories.exists(), f"{histories}:0: (file): no such file"),
+        (criterion not in ("aic", "bic"), f"--criterion must be aic or bic, got {criterion!r}"),
+        (not 0 < level < 1, f"--level must be between 0 and 1 (e.g. 0.95), got {level}"),
+        (model not in ("loglinear", "lcmcr", "all"), f"--model must be loglinear, lcmcr or all, got {model!r}"),
+        (draws < 2, f"--draws must be at least 2, got {draws}"),
+    ]
+    for bad, message in problems:
+        if bad:
+            typer.echo(message, err=True)
+            raise typer.Exit(2)
+
+
+def _console() -> Console:
+    """Rich console at the terminal's own width; piped output is never wrapped (as `kit extract`)."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 10_000)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("estimate")
     def estimate_command(
         histories: Annotated[
-            Path, typer.Argument(help="Capture-history CSV: one 0/1 column per list plus a count column.")
+            Path, typer.Argument(help="Capture-history CSV: one 0/1 column per list plus a count column "
+                                 "(with --links: the records CSV).")
         ],
         json_out: Annotated[
             bool, typer.Option("--json", help="Print the documented, stable JSON (docs/ESTIMATE.md).")
@@ -175,25 +234,22 @@ def register(app: typer.Typer) -> None:
         time_limit: Annotated[
             float, typer.Option("--time-limit", help="LCMCR: refuse up front a run predicted to take longer (s).")
         ] = 30.0,
+        links: Annotated[
+            Path | None,
+            typer.Option("--links", help="Candidate links with probabilities (left,right,probability or "
+                         "kit.match.link_probabilities); HISTORIES is then a records CSV (list plus record_id, "
+                         "or list, source, source_id). Estimates over plausible matchings."),
+        ] = None,
+        draws: Annotated[int, typer.Option("--draws", help="--links: plausible matchings drawn.")] = 50,
     ) -> None:
         """Estimate how many units no list recorded (multiple systems estimation), with every model shown."""
-        from rich.console import Console
-
         # here, not at module top: kit.estimate loads pandas and statsmodels; `kit --help` must not
         from kit.estimate import dumps, estimate_file
 
-        if not histories.exists():
-            typer.echo(f"{histories}:0: (file): no such file", err=True)
-            raise typer.Exit(2)
-        if criterion not in ("aic", "bic"):
-            typer.echo(f"--criterion must be aic or bic, got {criterion!r}", err=True)
-            raise typer.Exit(2)
-        if not 0 < level < 1:
-            typer.echo(f"--level must be between 0 and 1 (e.g. 0.95), got {level}", err=True)
-            raise typer.Exit(2)
-        if model not in ("loglinear", "lcmcr", "all"):
-            typer.echo(f"--model must be loglinear, lcmcr or all, got {model!r}", err=True)
-            raise typer.Exit(2)
+        _check_arguments(histories, criterion, level, model, draws)
+        if links is not None:
+            _estimate_with_links(histories, links, draws, level, seed, json_out)
+            return
         options = _lcmcr_options(samples, burnin, thin, seed, chains, time_limit)
         try:
             columns = tuple(c.strip() for value in strata or () for c in value.split(",") if c.strip())
@@ -209,7 +265,7 @@ def register(app: typer.Typer) -> None:
         if json_out:
             typer.echo(dumps(data))
             return
-        console = Console(width=160)
+        console = _console()
         if data["result"] is not None:
             _print_result(console, data["result"], str(histories))  # type: ignore[arg-type]
             _print_comparison(console, data["comparison"], level)  # type: ignore[arg-type]
