@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components
 
 from kit.core import Problem
 from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
+from kit.match._scale import LARGE_RUN_PAIRS, large_candidates
 from kit.match._splink import FSModel, fs_score
 
 # --------------------------------------------------------------------------
@@ -288,8 +289,16 @@ class _Side:
 
     def __post_init__(self) -> None:
         self.spatial = ~np.isnan(self.radius)
-        self.period = _periods(self.start, self.end, self.dprec, self.dated)
-        self.killed = _ranges_text(self.low, self.high)
+        self.period = _per_distinct(_periods, self.start, self.end, self.dprec, self.dated)
+        self.killed = _per_distinct(_ranges_text, self.low, self.high)
+
+
+def _per_distinct(fn: Callable[..., np.ndarray], *columns: np.ndarray) -> np.ndarray:
+    """`fn` written once per distinct row of `columns` (a few thousand dates or ranges over a million records)."""
+    frame = pd.DataFrame({str(k): c for k, c in enumerate(columns)})
+    ids = frame.groupby(list(frame.columns), sort=False, dropna=False).ngroup().to_numpy()
+    first = np.unique(ids, return_index=True)[1]
+    return fn(*(c[first] for c in columns))[ids]
 
 
 def _text(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -331,7 +340,7 @@ def _prepare(frame: pd.DataFrame, side: str) -> _Side:
     frame = frame.reset_index(drop=True)
     sid = _text(frame, "source_id")
     source = _text(frame, "source")
-    keys = pd.Series(list(zip(source, sid, strict=True)))
+    keys = pd.DataFrame({"source": source, "sid": sid})
     dup = keys.duplicated(keep=False).to_numpy()
     if dup.any():
         problems = []
@@ -362,7 +371,7 @@ def _prepare(frame: pd.DataFrame, side: str) -> _Side:
     lat = _float(frame, "lat")
     lon = _float(frame, "lon")
     lprec = _text(frame, "location_precision")
-    radius = np.array([LOCATION_RADIUS_KM.get(p, np.nan) for p in lprec], dtype=float)
+    radius = pd.Series(lprec, dtype=object).map(LOCATION_RADIUS_KM).to_numpy(dtype=float, na_value=np.nan)
     has_xy = ~np.isnan(lat) & ~np.isnan(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     unknown = np.isin(lprec, ["unknown", ""])
     radius = np.where(unknown & has_xy, UNKNOWN_PRECISION_RADIUS_KM, radius)
@@ -645,29 +654,30 @@ def _ranges_text(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     return _obj(np.where(~have, "", np.where(low == high, lo, lo + "–" + hi)))
 
 
-def _record_table(side: _Side) -> pa.Table:
-    """Per-record columns the candidate table shows, as Arrow for DuckDB."""
-    text = lambda v: pa.array(np.asarray(v, dtype=object), type=pa.string(), from_pandas=True)  # noqa: E731
+def _record_table(side: _Side, rows: np.ndarray) -> pa.Table:
+    """Per-record columns the candidate table shows, for the records in `rows` (those in a pair), as Arrow."""
+    text = lambda v: pa.array(np.asarray(v, dtype=object)[rows], type=pa.string(), from_pandas=True)  # noqa: E731
+    frame = side.frame[[c for c in ("place_name", "grade", "url") if c in side.frame.columns]].iloc[rows]
     return pa.table(
         {
-            "i": pa.array(np.arange(len(side.sid), dtype=np.int64)),
+            "i": pa.array(rows.astype(np.int64)),
             "source": text(side.source),
             "sid": text(side.sid),
             "period": text(side.period),
             "dprec": text(side.dprec),
-            "span": pa.array(side.span),
-            "s": pa.array(side.start),
-            "e": pa.array(side.end),
-            "dated": pa.array(side.dated),
+            "span": pa.array(side.span[rows]),
+            "s": pa.array(side.start[rows]),
+            "e": pa.array(side.end[rows]),
+            "dated": pa.array(side.dated[rows]),
             "lprec": text(side.lprec),
-            "radius": pa.array(np.nan_to_num(side.radius)),
-            "sp": pa.array(side.spatial),
+            "radius": pa.array(np.nan_to_num(side.radius[rows])),
+            "sp": pa.array(side.spatial[rows]),
             "gov": text(side.gov),
             "country": text(side.country),
             "killed": text(side.killed),
-            "place": text(_text(side.frame, "place_name")),
-            "grade": text(_text(side.frame, "grade")),
-            "url": text(_text(side.frame, "url")),
+            "place": pa.array(_text(frame, "place_name"), type=pa.string(), from_pandas=True),
+            "grade": pa.array(_text(frame, "grade"), type=pa.string(), from_pandas=True),
+            "url": pa.array(_text(frame, "url"), type=pa.string(), from_pandas=True),
         }
     )
 
@@ -704,8 +714,8 @@ def _candidate_frame(
     try:
         con.execute("SET threads TO 2")
         con.register("p", pairs)
-        con.register("ra", _record_table(a))
-        con.register("rb", _record_table(b))
+        con.register("ra", _record_table(a, np.unique(sc.ia)))
+        con.register("rb", _record_table(b, np.unique(sc.ib)))
         con.register("d", dec)
         con.register("st_names", names)
         table = con.sql(_reasons_query(days=days, km=km)).to_arrow_table()
@@ -908,18 +918,28 @@ def _assign(
     if not len(rest):
         return chosen
     order = rest[np.argsort(comp[rest], kind="stable")]
+    # each edge's row and column inside its block (records in id order), computed once for all blocks
+    row, n_rows = _local_index(comp[order], ia[order], na)
+    col, n_cols = _local_index(comp[order], ib[order], nb)
     bounds = np.flatnonzero(np.diff(comp[order])) + 1
-    for block in np.split(order, bounds):
-        ua, ra = np.unique(ia[block], return_inverse=True)
-        ub, rb = np.unique(ib[block], return_inverse=True)
-        cost = np.zeros((len(ua), len(ub)))
-        cost[ra, rb] = -score[block]  # no edge costs 0: a link is made only when it adds to the total
+    for block, r, c in zip(np.split(order, bounds), np.split(row, bounds), np.split(col, bounds), strict=True):
+        cost = np.zeros((n_rows[comp[block[0]]], n_cols[comp[block[0]]]))
+        cost[r, c] = -score[block]  # no edge costs 0: a link is made only when it adds to the total
         rows, cols = linear_sum_assignment(cost)
-        picked = {(int(r), int(c)) for r, c in zip(rows, cols, strict=True) if cost[r, c] < 0}
-        for e, r, c in zip(block, ra, rb, strict=True):
-            if (int(r), int(c)) in picked:
-                chosen[e] = True
+        partner = np.full(cost.shape[0], -1)
+        partner[rows] = cols
+        chosen[block] = (partner[r] == c) & (cost[r, c] < 0)
     return chosen
+
+
+def _local_index(comp: np.ndarray, ids: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rank of each edge's record among the distinct records of its block, and the count per block."""
+    key = comp * (n + 1) + ids
+    uniq, inverse = np.unique(key, return_inverse=True)
+    block_of = uniq // (n + 1)
+    first = np.searchsorted(block_of, block_of)
+    counts = np.bincount(block_of, minlength=int(comp.max()) + 1 if len(comp) else 0)
+    return (np.arange(len(uniq)) - first)[inverse.reshape(-1)], counts
 
 
 # --------------------------------------------------------------------------
@@ -942,6 +962,8 @@ def match_incidents(
     model: FSModel | None = None,
     mode: Mode = "one-to-one",
     spark: object | None = None,
+    large: bool | None = None,
+    keep: float | None = None,
 ) -> MatchResult:
     """Link incidents of list `a` to list `b`, one to one, with reasons.
 
@@ -963,18 +985,30 @@ def match_incidents(
         A record; one alleged incident may take several strikes).
     spark: a SparkSession: the "fs" model (trained on DuckDB unless given) then
         scores on Splink's Spark backend, blocking with Splink's own rules.
+    large: the large-run path for the "fs" scorer (docs/MATCHING.md §8): candidate
+        pairs stay in DuckDB and only those with probability ≥ `keep` (default
+        `min_score`) are scored, assigned and listed with reasons; the links are
+        the same. None: taken when |A|·|B| ≥ `LARGE_RUN_PAIRS` (about 140,000 × 140,000).
     """
     _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
-    say("blocking candidate pairs (DuckDB)")
-    blocked = _block(sa, sb, days=days, km=km, fallback=fallback)
-    say(f"scoring {len(blocked):,} blocked pairs")
-    sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
+    found = None
+    if _is_large(large, scorer=scorer, spark=spark, pairs=len(sa.sid) * len(sb.sid)):
+        keep = min_score if keep is None else min(keep, min_score)
+        say(f"candidate pairs in DuckDB (large run: pairs with probability ≥ {keep:g} are listed)")
+        found = large_candidates(sa, sb, days=days, km=km, fallback=fallback, model=model, keep=keep)
+        model, n_pass = found.model, found.n_candidates
+        sc = _score(sa, sb, found.ia, found.ib, days=days, km=km, fallback=fallback)
+    else:
+        say("blocking candidate pairs (DuckDB)")
+        blocked = _block(sa, sb, days=days, km=km, fallback=fallback)
+        say(f"scoring {len(blocked):,} blocked pairs")
+        sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
+        n_pass = int(sc.passes.sum())
     dec = load_decisions(decisions)
     applied_rows, unapplied_rows, dec_pairs = _locate_decisions(dec, sa, sb)
-    n_pass = int(sc.passes.sum())
     sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
     if scorer == "fs" and len(sc.ia):
         say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
@@ -997,21 +1031,29 @@ def match_incidents(
     say("writing reasons")
     cand = _candidate_frame(sa, sb, sc, status, edges.decided(), days=days, km=km)
     params: dict[str, object] = {
-        "days": days,
-        "km": km,
-        "require_range_overlap": require_range_overlap,
-        "min_score": min_score,
-        "fallback": fallback,
-        "scorer": scorer,
-        "mode": mode,
-        "weights": dict(SCORE_WEIGHTS),
+        "days": days, "km": km, "require_range_overlap": require_range_overlap, "min_score": min_score,
+        "fallback": fallback, "scorer": scorer, "mode": mode, "weights": dict(SCORE_WEIGHTS),
         "location_radius_km": dict(LOCATION_RADIUS_KM),
     }
+    if found is not None:
+        params["large_run"] = {"candidates": n_pass, "listed_from_probability": keep}
+        notes.append(f"large run: {n_pass:,} candidate pairs passed the blocking rules; the {len(cand):,} "
+                     f"with probability ≥ {keep:g} are listed")
     result = _result(sa, sb, sc, status, cand, params, decisions=dec.iloc[applied_rows].reset_index(drop=True),
-                     unapplied=dec.iloc[unapplied_rows].reset_index(drop=True), notes=notes)
+                     unapplied=dec.iloc[unapplied_rows].reset_index(drop=True), notes=notes,
+                     unlisted=None if found is None else (found.dropped_a, found.dropped_b))
     result.model = model if scorer == "fs" else None
     say("done")
     return result
+
+
+def _is_large(large: bool | None, *, scorer: str, spark: object | None, pairs: int) -> bool:
+    """The large-run path: asked for, or automatic for the "fs" scorer on big lists (never with Spark)."""
+    if large and (scorer != "fs" or spark is not None):
+        raise ValueError("the large-run path needs scorer='fs' and no Spark session")
+    if large is None:
+        return scorer == "fs" and spark is None and pairs >= LARGE_RUN_PAIRS
+    return large
 
 
 def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one") -> None:
@@ -1030,6 +1072,8 @@ def _locate_decisions(
     dec: pd.DataFrame, sa: _Side, sb: _Side
 ) -> tuple[list[int], list[int], dict[tuple[int, int], int]]:
     """Decision rows whose two records are in these lists (applied) or not (unapplied), and row by record pair."""
+    if dec.empty:
+        return [], [], {}
     ka = {(s, i): n for n, (s, i) in enumerate(zip(sa.source, sa.sid, strict=True))}
     kb = {(s, i): n for n, (s, i) in enumerate(zip(sb.source, sb.sid, strict=True))}
     applied_rows: list[int] = []
@@ -1180,16 +1224,26 @@ def _result(
     decisions: pd.DataFrame,
     unapplied: pd.DataFrame,
     notes: list[str],
+    unlisted: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> MatchResult:
-    """Pairs (matched or accepted), the records left unlinked on each side with why, and the candidates."""
+    """Pairs (matched or accepted), the records left unlinked on each side with why, and the candidates.
+
+    unlisted: per record of A and B, whether it has candidate pairs a large run
+    counted but did not list (all below min_score, so they count as such).
+    """
     pairs = cand[cand["status"].isin(["matched", "accepted"])].reset_index(drop=True)
     done = np.isin(status, ["matched", "accepted"])
     linked_a = np.bincount(sc.ia[done], minlength=len(sa.sid)) > 0
     linked_b = np.bincount(sc.ib[done], minlength=len(sb.sid)) > 0
+    idx_a, idx_b, st_a, st_b = sc.ia, sc.ib, status, status
+    if unlisted is not None:
+        low_a, low_b = np.flatnonzero(unlisted[0]), np.flatnonzero(unlisted[1])
+        idx_a, st_a = np.concatenate([idx_a, low_a]), np.concatenate([status, np.full(len(low_a), "below_threshold")])
+        idx_b, st_b = np.concatenate([idx_b, low_b]), np.concatenate([status, np.full(len(low_b), "below_threshold")])
     return MatchResult(
         pairs=pairs,
-        only_a=_unmatched(sa, sc.ia, status, linked_a),
-        only_b=_unmatched(sb, sc.ib, status, linked_b),
+        only_a=_unmatched(sa, idx_a, st_a, linked_a),
+        only_b=_unmatched(sb, idx_b, st_b, linked_b),
         candidates=cand,
         params=params,
         a=sa.frame,
@@ -1213,18 +1267,25 @@ _UNMATCHED_WHY = (  # first status present decides the reason, in this order
 def _unmatched(side: _Side, idx: np.ndarray, status: np.ndarray, linked: np.ndarray) -> pd.DataFrame:
     """Records without a link, each with the reason a reader can check."""
     n = len(side.sid)
-    why = np.where(
-        side.spatial,
-        "no candidate within the date window and distance",
-        "no candidate (no usable coordinates; none in the same area and date window)",
-    ).astype(object)
-    for st, text in reversed(_UNMATCHED_WHY):
-        has = np.bincount(idx[status == st], minlength=n) > 0
-        why[has] = text
-    why[~side.dated] = "no date"
-    out = side.frame.copy()
-    out["unmatched_reason"] = why
-    return out[~linked].reset_index(drop=True)
+    texts = np.array(
+        [
+            "no candidate within the date window and distance",
+            "no candidate (no usable coordinates; none in the same area and date window)",
+            *(text for _, text in reversed(_UNMATCHED_WHY)),
+            "no date",
+        ],
+        dtype=object,
+    )
+    why = np.where(side.spatial, 0, 1)  # codes into `texts`: one string object per reason, not per record
+    st_codes, st_names = pd.factorize(np.asarray(status, dtype=object))
+    for k, (st, _) in enumerate(reversed(_UNMATCHED_WHY)):
+        hit = np.flatnonzero(np.asarray(st_names, dtype=object) == st)
+        has = np.bincount(idx[np.isin(st_codes, hit)], minlength=n) > 0
+        why[has] = k + 2
+    why[~side.dated] = len(texts) - 1
+    out = side.frame[~linked].reset_index(drop=True)
+    out["unmatched_reason"] = texts[why[~linked]]
+    return out
 
 
 def sensitivity(

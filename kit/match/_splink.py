@@ -279,7 +279,7 @@ def name_frequencies(ta: pd.DataFrame, tb: pd.DataFrame) -> pd.Series:
 
 def _ints(values: np.ndarray, keep: np.ndarray) -> pd.Series:
     """Integers, null where `keep` is false (Splink reads null as 'no information')."""
-    return pd.Series(pd.array(np.asarray(values).astype(np.int64), dtype="Int64")).where(keep)
+    return pd.Series(pd.arrays.IntegerArray(np.asarray(values).astype(np.int64), ~np.asarray(keep, dtype=bool)))
 
 
 # --------------------------------------------------------------------------
@@ -714,17 +714,22 @@ def fs_score(
     return model, pred, pair_words(model, gammas)
 
 
-def prior_from_candidates(evidence: np.ndarray, pairs_total: int, *, start: float, steps: int = 50) -> float:
+def prior_from_candidates(
+    evidence: np.ndarray, pairs_total: int, *, start: float, steps: int = 50, counts: np.ndarray | None = None
+) -> float:
     """The prior as EM's own update would set it on the candidate pairs, m and u held fixed.
 
     Every true pair is a candidate (it lies inside both windows), and a pair
     outside them has m ≈ 0, so the expected number of matches is the sum of the
     candidates' probabilities: iterate prior = Σ p(prior) / (|A|·|B|).
+    `counts`: how many pairs share each evidence value (the large-run path
+    passes one value per level combination instead of one per pair).
     """
     lam = float(np.clip(start, 1e-12, 0.5))
+    times = np.ones(len(evidence)) if counts is None else np.asarray(counts, dtype=float)
     for _ in range(steps):
         logit = math.log2(lam / (1 - lam))
-        expected = float(np.sum(1 / (1 + np.exp2(-(evidence + logit)))))
+        expected = float(np.sum(times / (1 + np.exp2(-(evidence + logit)))))
         new = float(np.clip(expected / max(pairs_total, 1), 1e-12, 0.5))
         if abs(new - lam) <= 1e-6 * lam:
             return new

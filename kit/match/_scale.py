@@ -1,0 +1,328 @@
+"""The large-run path: candidate pairs of two lists of a million incidents each, without a row per pair in memory.
+
+At 1M × 1M the kit's blocking rules allow tens of millions of candidate pairs
+(most of them records without coordinates sharing a governorate and a day);
+the in-memory path scores each in numpy and writes it a row with reasons.
+Here the pairs never leave DuckDB:
+
+1. One pass joins the two lists exactly as the blocking rules say (dates
+   within the window after widening each record to its precision; points
+   within max(km, radius_a, radius_b), or the same governorate when a record
+   has no coordinates), evaluates the model's own comparison SQL (the
+   conditions in the Splink settings) on every pair and counts the pairs by
+   level combination (6 × 7 × 4 at most).
+2. The prior is set from those counts exactly as the in-memory path sets it
+   from every pair (EM's update with m and u held), which fixes the
+   probability of each level combination.
+3. A second pass returns only the pairs whose probability reaches `keep`,
+   running only the joins that can produce such a combination.
+
+The engine then scores, assigns and explains the kept pairs only. DuckDB
+runs with a memory limit and a spill folder, so its share of the peak is capped.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kit.match._splink import (
+    DUCKDB_MEMORY_LIMIT,
+    FS_COMPARISONS,
+    FSModel,
+    fs_comparisons,
+    fs_tables,
+    level_weights,
+    prior_from_candidates,
+    train_model,
+)
+
+#: |A|·|B| from which `match_incidents` takes this path on its own (about 140,000 × 140,000):
+#: below it the in-memory path keeps every candidate pair, above it only the pairs worth reading.
+LARGE_RUN_PAIRS = 2 * 10**10
+
+#: Pairs below this probability are counted, not listed (the assignment never links them either,
+#: as long as `min_score` is at least this).
+KEEP_PROBABILITY = 0.05
+
+_KM_PER_DEG = 6371.0088 * math.pi / 180
+
+#: Date-span classes: a join per pair of classes keeps the date buckets as wide as the records in it.
+_SPAN_CLASSES = ((1, 1), (2, 31), (32, None))
+
+
+@dataclass
+class LargeCandidates:
+    """What the large pass hands the engine: the kept pairs, how many there were in all, and the model."""
+
+    ia: np.ndarray
+    ib: np.ndarray
+    n_candidates: int
+    #: per record: it has a candidate pair that was not kept (probability below `keep`)
+    dropped_a: np.ndarray
+    dropped_b: np.ndarray
+    model: FSModel
+    #: pairs per level combination (gamma_date, gamma_place, gamma_deaths) -> count
+    levels: pd.DataFrame
+
+
+def large_connection(temp_directory: str) -> duckdb.DuckDBPyConnection:
+    """DuckDB for the large pass: capped memory, a spill folder, no ordering it does not need."""
+    con = duckdb.connect()
+    con.execute(f"SET threads TO {max(1, min(os.cpu_count() or 2, 8))}")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{temp_directory}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def large_candidates(
+    a: Any, b: Any, *, days: int, km: float, fallback: str, model: FSModel | None, keep: float = KEEP_PROBABILITY
+) -> LargeCandidates:
+    """The candidate pairs with probability ≥ `keep`, the count of all, and the model (trained here unless given)."""
+    gov_a, gov_b = _codes(a.gov, b.gov)
+    cty_a, cty_b = _codes(a.country, b.country)
+    ra, rb = _records(a, gov_a, cty_a), _records(b, gov_b, cty_b)
+    joins = _joins(a, b, days=int(days), km=float(km), fallback=fallback)
+    with tempfile.TemporaryDirectory(prefix="kit-match-") as tmp:
+        con = large_connection(tmp)
+        try:
+            con.register("ra", ra)
+            con.register("rb", rb)
+            levels_sql = _levels_sql(fs_comparisons(days, km))
+            counts = _pass_one(con, joins, levels_sql)
+            n_pass = int(counts["pairs"].sum())
+            if model is None:
+                model = _train(a, b, days=days, km=km, n_candidates=n_pass, counts=counts)
+            ia, ib, dropped_a, dropped_b = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid))
+        finally:
+            con.close()
+    return LargeCandidates(
+        ia=ia, ib=ib, n_candidates=n_pass, dropped_a=dropped_a, dropped_b=dropped_b, model=model, levels=counts
+    )
+
+
+_GAMMAS = tuple(f"gamma_{c}" for c in FS_COMPARISONS)
+
+
+def _codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shared integer codes for the area names of both lists, -1 for blank (equality on ints is cheap)."""
+    codes, uniques = pd.factorize(pd.Series(np.concatenate([a, b]), dtype=object))
+    blank = np.flatnonzero(np.asarray(uniques, dtype=object) == "")
+    codes = np.where(np.isin(codes, blank), -1, codes).astype(np.int64)
+    return codes[: len(a)], codes[len(a) :]
+
+
+def _span_class(span: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(span), dtype=np.int8)
+    for k, (low, _high) in enumerate(_SPAN_CLASSES):
+        out[span >= low] = k
+    return out
+
+
+def _records(side: Any, gov: np.ndarray, cty: np.ndarray) -> pa.Table:
+    """The columns the joins and the comparisons read, named as in `fs_tables`; null where a value is missing."""
+    sp, dated = side.spatial, side.dated
+    return pa.table(
+        {
+            "i": pa.array(np.arange(len(side.sid), dtype=np.int64)),
+            "s": pa.array(side.start.astype(np.int64), mask=~dated),
+            "e": pa.array(side.end.astype(np.int64), mask=~dated),
+            "span": pa.array(side.span.astype(np.int64)),
+            "cls": pa.array(_span_class(side.span)),
+            "lat": pa.array(side.lat, mask=~sp),
+            "lon": pa.array(side.lon, mask=~sp),
+            "radius": pa.array(side.radius, mask=~sp),
+            "gov": pa.array(gov, mask=gov < 0),
+            "cty": pa.array(cty, mask=cty < 0),
+            "low": pa.array(side.low, mask=np.isnan(side.low)),
+            "high": pa.array(side.high, mask=np.isnan(side.high)),
+            "sp": pa.array(sp),
+            "dated": pa.array(dated),
+        }
+    )
+
+
+_HAVERSINE = (
+    "2 * 6371.0088 * asin(sqrt(power(sin(radians(r.lat - l.lat) / 2), 2) + "
+    "cos(radians(l.lat)) * cos(radians(r.lat)) * power(sin(radians(r.lon - l.lon) / 2), 2)))"
+)
+
+#: Each pair's columns under the names the comparisons' SQL reads (`s_l`, `s_r`, ...).
+_PAIR_COLUMNS = ", ".join(
+    ["l.i AS ia", "r.i AS ib"]
+    + [f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in ("s", "e", "span", "lat", "lon", "radius", "gov", "low", "high")]
+)
+
+
+def _max_span(side: Any, k: int) -> int:
+    sel = side.dated & (_span_class(side.span) == k)
+    return int(side.span[sel].max()) if sel.any() else 0
+
+
+def _joins(a: Any, b: Any, *, days: int, km: float, fallback: str) -> list[str]:
+    """One SQL join per kind (distance, governorate, country) and pair of date-span classes.
+
+    Each B record has one key: its cell (or area) and the date bucket of its
+    start; each A record is repeated for every cell its reach touches and
+    every bucket a B start inside its window can fall in, so every candidate
+    pair meets exactly once and the exact rules filter what the keys let through.
+    """
+    sa, sb = np.flatnonzero(a.spatial & a.dated), np.flatnonzero(b.spatial & b.dated)
+    reach_b = max(float(np.nanmax(b.radius[sb])) if len(sb) else 0.0, km)
+    reach = max(float(np.nanmax(a.radius[sa])) if len(sa) else 0.0, reach_b)
+    cell = max(reach / _KM_PER_DEG, 0.05)
+    out = []
+    for ka in range(len(_SPAN_CLASSES)):
+        for kb in range(len(_SPAN_CLASSES)):
+            span_a, span_b = _max_span(a, ka), _max_span(b, kb)
+            if not span_a or not span_b:
+                continue
+            width = max(span_a, span_b, 1)
+            bucket = _Buckets(days=days, width=width, span_b=span_b)
+            if len(sa) and len(sb):
+                out.append(_distance_join(ka, kb, bucket, cell=cell, reach_b=reach_b, km=km))
+            if fallback != "none":
+                out.append(_area_join(ka, kb, bucket, "gov"))
+            if fallback == "country":
+                out.append(_area_join(ka, kb, bucket, "cty"))
+    return out
+
+
+@dataclass(frozen=True)
+class _Buckets:
+    """Date buckets of `width` days: B by its start, A over every bucket a B start in its window can fall in."""
+
+    days: int
+    width: int
+    span_b: int
+
+    def a(self) -> str:
+        lo = f"floor((s - {self.days + self.span_b - 1}) / {self.width})::BIGINT"
+        return f"unnest(range({lo}, floor((e + {self.days}) / {self.width})::BIGINT + 1))"
+
+    def b(self) -> str:
+        return f"floor(s / {self.width})::BIGINT"
+
+    def window(self) -> str:
+        return f"r.s <= l.e + {self.days} AND l.s <= r.e + {self.days}"
+
+
+def _distance_join(ka: int, kb: int, bucket: _Buckets, *, cell: float, reach_b: float, km: float) -> str:
+    """Both records with coordinates: same grid cell (A over every cell its reach touches), exact distance."""
+    c = repr(cell)
+    dlat = f"greatest(radius, {reach_b!r}) / {_KM_PER_DEG!r}"
+    dlon = f"greatest(radius, {reach_b!r}) / ({_KM_PER_DEG!r} * greatest(cos(radians(abs(lat) + {dlat})), 0.01))"
+    left = f"""(SELECT *, {bucket.a()} AS w FROM (
+          SELECT *, unnest(range(floor((lon - {dlon}) / {c})::BIGINT, floor((lon + {dlon}) / {c})::BIGINT + 1)) AS cx
+          FROM (SELECT *, unnest(range(floor((lat - {dlat}) / {c})::BIGINT,
+                                       floor((lat + {dlat}) / {c})::BIGINT + 1)) AS cy
+                FROM ra WHERE sp AND dated AND cls = {ka})))"""
+    right = f"""(SELECT *, floor(lat / {c})::BIGINT AS cy, floor(lon / {c})::BIGINT AS cx, {bucket.b()} AS w
+          FROM rb WHERE sp AND dated AND cls = {kb})"""
+    return f"""SELECT {_PAIR_COLUMNS} FROM {left} l JOIN {right} r ON l.cy = r.cy AND l.cx = r.cx AND l.w = r.w
+        WHERE {bucket.window()} AND {_HAVERSINE} <= greatest({km!r}, l.radius, r.radius)"""
+
+
+def _area_join(ka: int, kb: int, bucket: _Buckets, area: str) -> str:
+    """At least one record without coordinates: same governorate (or, for `cty`, same country without one)."""
+    extra = " AND (l.gov IS NULL OR r.gov IS NULL)" if area == "cty" else ""
+    parts = []
+    for a_sp, b_sp in (("NOT sp", "TRUE"), ("sp", "NOT sp")):
+        left = f"(SELECT *, {bucket.a()} AS w FROM ra WHERE dated AND {area} IS NOT NULL AND cls = {ka} AND {a_sp})"
+        right = f"(SELECT *, {bucket.b()} AS w FROM rb WHERE dated AND {area} IS NOT NULL AND cls = {kb} AND {b_sp})"
+        parts.append(
+            f"SELECT {_PAIR_COLUMNS} FROM {left} l JOIN {right} r ON l.{area} = r.{area} AND l.w = r.w "
+            f"WHERE {bucket.window()}{extra}"
+        )
+    return "\n        UNION ALL\n        ".join(parts)
+
+
+def _levels_sql(comparisons: list[dict[str, Any]]) -> str:
+    """The comparisons' own SQL as CASE expressions, levels numbered as Splink numbers them (null level -1)."""
+    out = []
+    for comp in comparisons:
+        levels = comp["comparison_levels"]
+        gamma = sum(1 for lv in levels if not lv.get("is_null_level")) - 1
+        cases = []
+        for lv in levels:
+            cond = lv["sql_condition"]
+            if lv.get("is_null_level"):
+                cases.append(f"WHEN {cond} THEN -1")
+                continue
+            cases.append(f"ELSE {gamma}" if cond.strip().upper() == "ELSE" else f"WHEN {cond} THEN {gamma}")
+            gamma -= 1
+        out.append(f"CASE {' '.join(cases)} END AS gamma_{comp['output_column_name']}")
+    return ", ".join(out)
+
+
+def _pass_one(con: duckdb.DuckDBPyConnection, joins: list[str], levels_sql: str) -> pd.DataFrame:
+    """Every candidate pair once, as (ia, ib, level combination) in a DuckDB table; pairs per combination."""
+    union = "\n UNION ALL \n".join(f"SELECT ia, ib, {levels_sql} FROM ({sql})" for sql in joins)
+    if not joins:
+        union = f"SELECT NULL::BIGINT AS ia, NULL::BIGINT AS ib, {', '.join(f'0 AS {g}' for g in _GAMMAS)} LIMIT 0"
+    con.execute(
+        f"CREATE TEMP TABLE kit_pairs AS SELECT ia::INTEGER AS ia, ib::INTEGER AS ib, "
+        f"({_CODE_SQL})::SMALLINT AS code FROM ({union})"
+    )
+    codes = con.execute("SELECT code, count(*) AS pairs FROM kit_pairs GROUP BY code ORDER BY code").df()
+    code = codes["code"].to_numpy().astype(np.int64)
+    levels = {g: code // 10 ** (2 - k) % 10 - 1 for k, g in enumerate(_GAMMAS)}
+    return pd.DataFrame({**levels, "pairs": codes["pairs"].to_numpy().astype(np.int64)})
+
+
+def _train(a: Any, b: Any, *, days: int, km: float, n_candidates: int, counts: pd.DataFrame) -> FSModel:
+    """Splink's EM on a sample (as the in-memory path trains), then the prior from every pair's levels."""
+    ta, tb = fs_tables(a, b, km=km)
+    model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
+    model.settings["probability_two_random_records_match"] = prior_from_candidates(
+        _evidence(model, counts), len(ta) * len(tb), start=model.prior, counts=counts["pairs"].to_numpy()
+    )
+    return model
+
+
+def _evidence(model: FSModel, counts: pd.DataFrame) -> np.ndarray:
+    """Each row's summed weight of its comparison levels (what the prior is added to)."""
+    weights = level_weights(model)
+    return sum(weights[c][counts[f"gamma_{c}"].to_numpy() + 1] for c in FS_COMPARISONS)
+
+
+def _code(gammas: list[np.ndarray]) -> np.ndarray:
+    """One integer per level combination (each level is -1..8); `_CODE_SQL` is the same in SQL."""
+    return gammas[0] * 100 + gammas[1] * 10 + gammas[2] + 111
+
+
+_CODE_SQL = "gamma_{} * 100 + gamma_{} * 10 + gamma_{} + 111".format(*FS_COMPARISONS)
+
+
+def _kept_codes(model: FSModel, counts: pd.DataFrame, keep: float) -> set[int]:
+    """Level combinations whose probability, rounded as the candidates show it, reaches `keep`."""
+    prior = math.log2(model.prior / (1 - model.prior))
+    prob = 1 / (1 + np.exp2(-(prior + _evidence(model, counts))))
+    codes = _code([counts[g].to_numpy() for g in _GAMMAS])
+    return {int(c) for c in codes[np.round(prob, 4) >= keep]}
+
+
+def _kept_pairs(
+    con: duckdb.DuckDBPyConnection, kept: set[int], na: int, nb: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of kept level combinations, sorted as the in-memory path sorts them, and which records had others."""
+    where = f"code IN ({', '.join(map(str, sorted(kept)))})" if kept else "FALSE"
+    got = con.execute(f"SELECT ia, ib FROM kit_pairs WHERE {where}").fetchnumpy()
+    ia, ib = np.asarray(got["ia"], dtype=np.int64), np.asarray(got["ib"], dtype=np.int64)
+    order = np.lexsort((ib, ia))
+    dropped = []
+    for col, n in (("ia", na), ("ib", nb)):
+        ids = con.execute(f"SELECT DISTINCT {col} FROM kit_pairs WHERE NOT ({where})").fetchnumpy()[col]
+        flag = np.zeros(n, dtype=bool)
+        flag[np.asarray(ids, dtype=np.int64)] = True
+        dropped.append(flag)
+    return ia[order], ib[order], dropped[0], dropped[1]
