@@ -1,10 +1,8 @@
-"""Fellegi–Sunter matching through Splink: learned weights, assignment modes, known truth, decisions, Spark, CLI."""
+"""Fellegi–Sunter matching through Splink: learned weights, assignment modes, known truth, decisions, CLI."""
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -277,21 +275,7 @@ def test_decisions_logged_under_the_rules_score_are_reapplied_by_fs(fs_run, tmp_
         assert len(r.unapplied_decisions) == 1
 
 
-# -- Spark: the same model, the same links -----------------------------------------------
-
-
-def test_spark_backend_gives_the_same_links_as_duckdb(spark_python: Path) -> None:
-    """Small sample here (Spark's start-up alone takes ~30 s on 2 shared cores); 10k x 10k in benchmarks/match.py.
-
-    Runs in .venv-spark (see tests/spark_links.py for why Spark has a venv of its own)."""
-    script = Path(__file__).with_name("spark_links.py")
-    done = subprocess.run([str(spark_python), str(script)], capture_output=True, text=True, timeout=900, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout)
-    duck, on_spark = out["duckdb"], out["spark"]
-    assert len(duck["pairs"]) >= 3
-    assert duck["pairs"] == on_spark["pairs"]
-    np.testing.assert_allclose(duck["probability"], on_spark["probability"])
+# -- Spark: the same model, the same links: tests/test_match_scale.py (10,000 x 10,000 on local[2]) -----
 
 
 # -- hand labels ---------------------------------------------------------------------------

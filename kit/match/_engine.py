@@ -36,7 +36,7 @@ from scipy.sparse.csgraph import connected_components
 
 from kit.core import Problem
 from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
-from kit.match._scale import LARGE_RUN_PAIRS, large_candidates
+from kit.match._scale import LARGE_RUN_PAIRS, LargeCandidates, large_candidates
 from kit.match._splink import FSModel, fs_score
 
 # --------------------------------------------------------------------------
@@ -994,11 +994,15 @@ def match_incidents(
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
+    dec = load_decisions(decisions)
+    applied_rows, unapplied_rows, dec_pairs = _locate_decisions(dec, sa, sb)
     found = None
     if _is_large(large, scorer=scorer, spark=spark, pairs=len(sa.sid) * len(sb.sid)):
         keep = min_score if keep is None else min(keep, min_score)
         say(f"candidate pairs in DuckDB (large run: pairs with probability ≥ {keep:g} are listed)")
-        found = large_candidates(sa, sb, days=days, km=km, fallback=fallback, model=model, keep=keep)
+        linked = [p for p, r in dec_pairs.items() if dec["decision"].iloc[r] == "accept"]
+        found = large_candidates(sa, sb, days=days, km=km, fallback=fallback, model=model, keep=keep,
+                                 locked_a=np.array([i for i, _ in linked]), locked_b=np.array([j for _, j in linked]))
         model, n_pass = found.model, found.n_candidates
         sc = _score(sa, sb, found.ia, found.ib, days=days, km=km, fallback=fallback)
     else:
@@ -1007,8 +1011,6 @@ def match_incidents(
         say(f"scoring {len(blocked):,} blocked pairs")
         sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=days, km=km, fallback=fallback)
         n_pass = int(sc.passes.sum())
-    dec = load_decisions(decisions)
-    applied_rows, unapplied_rows, dec_pairs = _locate_decisions(dec, sa, sb)
     sc = _with_decided_pairs(sc.take(sc.passes), dec_pairs, sa, sb, days=days, km=km, fallback=fallback)
     if scorer == "fs" and len(sc.ia):
         say(f"Fellegi–Sunter probabilities for {len(sc.ia):,} pairs (Splink, DuckDB)")
@@ -1041,10 +1043,20 @@ def match_incidents(
                      f"with probability ≥ {keep:g} are listed")
     result = _result(sa, sb, sc, status, cand, params, decisions=dec.iloc[applied_rows].reset_index(drop=True),
                      unapplied=dec.iloc[unapplied_rows].reset_index(drop=True), notes=notes,
-                     unlisted=None if found is None else (found.dropped_a, found.dropped_b))
+                     unlisted=None if found is None else _unlisted(found, require_range_overlap))
     result.model = model if scorer == "fs" else None
     say("done")
     return result
+
+
+def _unlisted(found: LargeCandidates, require_range_overlap: bool) -> tuple[np.ndarray, ...]:
+    """The statuses a large run's unlisted pairs would have had, one per record (they decide its unmatched reason)."""
+    disjoint = "ranges_disjoint" if require_range_overlap else "below_threshold"
+    out: list[np.ndarray] = []
+    for low, dis in ((found.low_a, found.disjoint_a), (found.low_b, found.disjoint_b)):
+        idx = np.concatenate([np.flatnonzero(low), np.flatnonzero(dis)])
+        out += [idx, np.array(["below_threshold"] * int(low.sum()) + [disjoint] * int(dis.sum()), dtype=object)]
+    return tuple(out)
 
 
 def _is_large(large: bool | None, *, scorer: str, spark: object | None, pairs: int) -> bool:
@@ -1224,12 +1236,12 @@ def _result(
     decisions: pd.DataFrame,
     unapplied: pd.DataFrame,
     notes: list[str],
-    unlisted: tuple[np.ndarray, np.ndarray] | None = None,
+    unlisted: tuple[np.ndarray, ...] | None = None,
 ) -> MatchResult:
     """Pairs (matched or accepted), the records left unlinked on each side with why, and the candidates.
 
-    unlisted: per record of A and B, whether it has candidate pairs a large run
-    counted but did not list (all below min_score, so they count as such).
+    unlisted: (A records, their statuses, B records, their statuses) of the
+    candidate pairs a large run counted but did not list.
     """
     pairs = cand[cand["status"].isin(["matched", "accepted"])].reset_index(drop=True)
     done = np.isin(status, ["matched", "accepted"])
@@ -1237,9 +1249,8 @@ def _result(
     linked_b = np.bincount(sc.ib[done], minlength=len(sb.sid)) > 0
     idx_a, idx_b, st_a, st_b = sc.ia, sc.ib, status, status
     if unlisted is not None:
-        low_a, low_b = np.flatnonzero(unlisted[0]), np.flatnonzero(unlisted[1])
-        idx_a, st_a = np.concatenate([idx_a, low_a]), np.concatenate([status, np.full(len(low_a), "below_threshold")])
-        idx_b, st_b = np.concatenate([idx_b, low_b]), np.concatenate([status, np.full(len(low_b), "below_threshold")])
+        idx_a, st_a = np.concatenate([idx_a, unlisted[0]]), np.concatenate([status, unlisted[1]])
+        idx_b, st_b = np.concatenate([idx_b, unlisted[2]]), np.concatenate([status, unlisted[3]])
     return MatchResult(
         pairs=pairs,
         only_a=_unmatched(sa, idx_a, st_a, linked_a),

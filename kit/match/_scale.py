@@ -66,9 +66,12 @@ class LargeCandidates:
     ia: np.ndarray
     ib: np.ndarray
     n_candidates: int
-    #: per record: it has a candidate pair that was not kept (probability below `keep`)
-    dropped_a: np.ndarray
-    dropped_b: np.ndarray
+    #: per record: it has an unlisted candidate pair (probability below `keep`) whose death ranges
+    #: overlap or are missing (`low_*`), or do not overlap (`disjoint_*`)
+    low_a: np.ndarray
+    low_b: np.ndarray
+    disjoint_a: np.ndarray
+    disjoint_b: np.ndarray
     model: FSModel
     #: pairs per level combination (gamma_date, gamma_place, gamma_deaths) -> count
     levels: pd.DataFrame
@@ -85,9 +88,14 @@ def large_connection(temp_directory: str) -> duckdb.DuckDBPyConnection:
 
 
 def large_candidates(
-    a: Any, b: Any, *, days: int, km: float, fallback: str, model: FSModel | None, keep: float = KEEP_PROBABILITY
+    a: Any, b: Any, *, days: int, km: float, fallback: str, model: FSModel | None, keep: float = KEEP_PROBABILITY,
+    locked_a: np.ndarray | None = None, locked_b: np.ndarray | None = None,
 ) -> LargeCandidates:
-    """The candidate pairs with probability ≥ `keep`, the count of all, and the model (trained here unless given)."""
+    """The candidate pairs with probability ≥ `keep`, the count of all, and the model (trained here unless given).
+
+    Pairs touching a record in `locked_a` / `locked_b` (records a reviewer
+    linked) are kept whatever their probability, so their status says so.
+    """
     gov_a, gov_b = _codes(a.gov, b.gov)
     cty_a, cty_b = _codes(a.country, b.country)
     ra, rb = _records(a, gov_a, cty_a), _records(b, gov_b, cty_b)
@@ -97,17 +105,17 @@ def large_candidates(
         try:
             con.register("ra", ra)
             con.register("rb", rb)
+            for name, ids in (("locked_a", locked_a), ("locked_b", locked_b)):
+                con.register(name, pa.table({"i": pa.array(np.asarray([] if ids is None else ids, dtype=np.int64))}))
             levels_sql = _levels_sql(fs_comparisons(days, km))
             counts = _pass_one(con, joins, levels_sql)
             n_pass = int(counts["pairs"].sum())
             if model is None:
                 model = _train(a, b, days=days, km=km, n_candidates=n_pass, counts=counts)
-            ia, ib, dropped_a, dropped_b = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid))
+            ia, ib, flags = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid))
         finally:
             con.close()
-    return LargeCandidates(
-        ia=ia, ib=ib, n_candidates=n_pass, dropped_a=dropped_a, dropped_b=dropped_b, model=model, levels=counts
-    )
+    return LargeCandidates(ia=ia, ib=ib, n_candidates=n_pass, model=model, levels=counts, **flags)
 
 
 _GAMMAS = tuple(f"gamma_{c}" for c in FS_COMPARISONS)
@@ -313,16 +321,27 @@ def _kept_codes(model: FSModel, counts: pd.DataFrame, keep: float) -> set[int]:
 
 def _kept_pairs(
     con: duckdb.DuckDBPyConnection, kept: set[int], na: int, nb: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs of kept level combinations, sorted as the in-memory path sorts them, and which records had others."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """The kept pairs, sorted as the in-memory path sorts them, and which records have unlisted ones.
+
+    Kept: a level combination whose probability reaches `keep`, or a record a
+    reviewer linked. Unlisted pairs are flagged per record by whether their
+    death ranges are disjoint (gamma_deaths 0), which decides their status.
+    """
     where = f"code IN ({', '.join(map(str, sorted(kept)))})" if kept else "FALSE"
+    where += " OR ia IN (SELECT i FROM locked_a) OR ib IN (SELECT i FROM locked_b)"
     got = con.execute(f"SELECT ia, ib FROM kit_pairs WHERE {where}").fetchnumpy()
     ia, ib = np.asarray(got["ia"], dtype=np.int64), np.asarray(got["ib"], dtype=np.int64)
     order = np.lexsort((ib, ia))
-    dropped = []
-    for col, n in (("ia", na), ("ib", nb)):
-        ids = con.execute(f"SELECT DISTINCT {col} FROM kit_pairs WHERE NOT ({where})").fetchnumpy()[col]
-        flag = np.zeros(n, dtype=bool)
-        flag[np.asarray(ids, dtype=np.int64)] = True
-        dropped.append(flag)
-    return ia[order], ib[order], dropped[0], dropped[1]
+    flags = {}
+    for col, side, n in (("ia", "a", na), ("ib", "b", nb)):
+        rows = con.execute(
+            f"""SELECT {col} AS i, bool_or(code % 10 <> 1) AS low, bool_or(code % 10 = 1) AS disjoint
+            FROM kit_pairs WHERE NOT ({where}) GROUP BY {col}"""
+        ).fetchnumpy()
+        i = np.asarray(rows["i"], dtype=np.int64)
+        for name in ("low", "disjoint"):
+            flag = np.zeros(n, dtype=bool)
+            flag[i[np.asarray(rows[name], dtype=bool)]] = True
+            flags[f"{name}_{side}"] = flag
+    return ia[order], ib[order], flags
