@@ -156,3 +156,16 @@ def test_spark_backend_gives_the_same_links_as_duckdb(spark_python: Path) -> Non
     assert duck["candidates"] == on_spark["candidates"]
     assert duck["pairs"] == on_spark["pairs"]
     np.testing.assert_allclose(duck["probability"], on_spark["probability"], rtol=1e-9, atol=1e-12)
+
+
+def test_cli_large_needs_the_fs_scorer(tmp_path: Path) -> None:
+    from test_match_fs import _write_sources
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+
+    aw, nl = _write_sources(tmp_path)
+    res = CliRunner().invoke(app, ["match", str(aw), str(nl), "--out", str(tmp_path / "o"), "--large"])
+    assert res.exit_code == 2 and "--large: needs --scorer fs" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(app, ["match", str(aw), str(nl), "--out", str(tmp_path / "o"), "--in-memory"])
+    assert res.exit_code == 0, res.output

@@ -95,6 +95,14 @@ def register(app: typer.Typer) -> None:
         collapse_b: Annotated[
             bool, typer.Option(help="Collapse list B's per-munition rows into strikes (Dutch MoD log).")
         ] = False,
+        large: Annotated[
+            bool | None,
+            typer.Option(
+                "--large/--in-memory",
+                help="With --scorer fs: keep candidate pairs in DuckDB and list only those with probability ≥ "
+                "min-score (default: automatic for lists of about 140,000 x 140,000 and more).",
+            ),
+        ] = None,
     ) -> None:
         """Match list A against list B; print counts; write the CSVs to --out."""
         from rich.console import Console
@@ -106,6 +114,9 @@ def register(app: typer.Typer) -> None:
 
         formats = _check_inputs(file_a, file_b, format_a, format_b, out, days, km, scorer, mode)
         km = DEFAULT_KM if km is None else km
+        if large and scorer != "fs":
+            typer.echo("--large: needs --scorer fs (large runs list pairs by match probability)", err=True)
+            raise typer.Exit(2)
         if fallback not in ("governorate", "country", "none"):
             typer.echo(f"fallback: {fallback!r} is not one of governorate, country, none")
             raise typer.Exit(2)
@@ -133,7 +144,7 @@ def register(app: typer.Typer) -> None:
                 result = match_incidents(
                     a, b, days=days, km=km, min_score=min_score, require_range_overlap=require_range_overlap,
                     fallback=fallback, decisions=decisions, scorer=scorer, mode=mode,  # type: ignore[arg-type]
-                    progress=lambda msg: progress.update(task, description=msg),
+                    progress=lambda msg: progress.update(task, description=msg), large=large,
                 )
             except MatchInputError as exc:
                 typer.echo(str(exc))

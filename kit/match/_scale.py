@@ -112,7 +112,8 @@ def large_candidates(
             n_pass = int(counts["pairs"].sum())
             if model is None:
                 model = _train(a, b, days=days, km=km, n_candidates=n_pass, counts=counts)
-            ia, ib, flags = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid))
+            locked = locked_a is not None and len(locked_a) > 0 or locked_b is not None and len(locked_b) > 0
+            ia, ib, flags = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid), locked=locked)
         finally:
             con.close()
     return LargeCandidates(ia=ia, ib=ib, n_candidates=n_pass, model=model, levels=counts, **flags)
@@ -320,28 +321,28 @@ def _kept_codes(model: FSModel, counts: pd.DataFrame, keep: float) -> set[int]:
 
 
 def _kept_pairs(
-    con: duckdb.DuckDBPyConnection, kept: set[int], na: int, nb: int
+    con: duckdb.DuckDBPyConnection, kept: set[int], na: int, nb: int, *, locked: bool
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The kept pairs, sorted as the in-memory path sorts them, and which records have unlisted ones.
 
-    Kept: a level combination whose probability reaches `keep`, or a record a
-    reviewer linked. Unlisted pairs are flagged per record by whether their
-    death ranges are disjoint (gamma_deaths 0), which decides their status.
+    Kept: a level combination whose probability reaches `keep`, or (`locked`)
+    a record a reviewer linked. Unlisted pairs are flagged per record by
+    whether their death ranges are disjoint (gamma_deaths 0), which decides
+    their status; the flags are set from Arrow batches of the unlisted pairs.
     """
     where = f"code IN ({', '.join(map(str, sorted(kept)))})" if kept else "FALSE"
-    where += " OR ia IN (SELECT i FROM locked_a) OR ib IN (SELECT i FROM locked_b)"
+    if locked:
+        where += " OR ia IN (SELECT i FROM locked_a) OR ib IN (SELECT i FROM locked_b)"
     got = con.execute(f"SELECT ia, ib FROM kit_pairs WHERE {where}").fetchnumpy()
     ia, ib = np.asarray(got["ia"], dtype=np.int64), np.asarray(got["ib"], dtype=np.int64)
     order = np.lexsort((ib, ia))
-    flags = {}
-    for col, side, n in (("ia", "a", na), ("ib", "b", nb)):
-        rows = con.execute(
-            f"""SELECT {col} AS i, bool_or(code % 10 <> 1) AS low, bool_or(code % 10 = 1) AS disjoint
-            FROM kit_pairs WHERE NOT ({where}) GROUP BY {col}"""
-        ).fetchnumpy()
-        i = np.asarray(rows["i"], dtype=np.int64)
-        for name in ("low", "disjoint"):
-            flag = np.zeros(n, dtype=bool)
-            flag[i[np.asarray(rows[name], dtype=bool)]] = True
-            flags[f"{name}_{side}"] = flag
+    sizes = {"a": na, "b": nb}
+    flags = {f"{name}_{side}": np.zeros(sizes[side], dtype=bool) for name in ("low", "disjoint") for side in "ab"}
+    reader = con.sql(f"SELECT ia, ib, code % 10 = 1 AS disjoint FROM kit_pairs WHERE NOT ({where})")
+    for batch in reader.fetch_arrow_reader(1 << 20):
+        dis = batch.column("disjoint").to_numpy(zero_copy_only=False)
+        for side in ("a", "b"):
+            rows = batch.column(f"i{side}").to_numpy()
+            flags[f"disjoint_{side}"][rows[dis]] = True
+            flags[f"low_{side}"][rows[~dis]] = True
     return ia[order], ib[order], flags
