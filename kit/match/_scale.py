@@ -339,7 +339,7 @@ def _kept_pairs(
     sizes = {"a": na, "b": nb}
     flags = {f"{name}_{side}": np.zeros(sizes[side], dtype=bool) for name in ("low", "disjoint") for side in "ab"}
     reader = con.sql(f"SELECT ia, ib, code % 10 = 1 AS disjoint FROM kit_pairs WHERE NOT ({where})")
-    for batch in reader.fetch_arrow_reader(1 << 20):
+    for batch in reader.to_arrow_reader(1 << 20):
         dis = batch.column("disjoint").to_numpy(zero_copy_only=False)
         for side in ("a", "b"):
             rows = batch.column(f"i{side}").to_numpy()
