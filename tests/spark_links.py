@@ -9,16 +9,17 @@ importable, which costs every kit import ~0.4 s and prints a FutureWarning in ev
 from __future__ import annotations
 
 import json
+import runpy
 import sys
 import time
 from pathlib import Path
 
 from pyspark.sql import SparkSession
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from match import synthetic  # noqa: E402  (benchmarks/match.py: incidents over the real period and places)
+from kit.match import match_incidents
 
-from kit.match import match_incidents  # noqa: E402
+#: benchmarks/match.py's generator (incidents over the real period and places), read from its one home
+synthetic = runpy.run_path(str(Path(__file__).resolve().parents[1] / "benchmarks" / "match.py"))["synthetic"]
 
 
 def main(n: int) -> None:
