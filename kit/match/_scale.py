@@ -40,8 +40,10 @@ from kit.match._splink import (
     FSModel,
     fs_comparisons,
     fs_tables,
-    level_weights,
+    name_frequencies,
+    place_keys,
     prior_from_candidates,
+    score_gammas,
     train_model,
 )
 
@@ -98,7 +100,9 @@ def large_candidates(
     """
     gov_a, gov_b = _codes(a.gov, b.gov)
     cty_a, cty_b = _codes(a.country, b.country)
-    ra, rb = _records(a, gov_a, cty_a), _records(b, gov_b, cty_b)
+    keys_a, keys_b = place_keys(a.frame), place_keys(b.frame)
+    names = _Names(keys_a, keys_b)
+    ra, rb = _records(a, gov_a, cty_a, names.codes_a), _records(b, gov_b, cty_b, names.codes_b)
     joins = _joins(a, b, days=int(days), km=float(km), fallback=fallback)
     with tempfile.TemporaryDirectory(prefix="kit-match-") as tmp:
         con = large_connection(tmp)
@@ -111,15 +115,33 @@ def large_candidates(
             counts = _pass_one(con, joins, levels_sql)
             n_pass = int(counts["pairs"].sum())
             if model is None:
-                model = _train(a, b, days=days, km=km, n_candidates=n_pass, counts=counts)
+                model = _train(a, b, days=days, km=km, n_candidates=n_pass, counts=counts, names=names)
+            con.register("kept_levels", _kept_levels(model, counts, keep, names))
             locked = locked_a is not None and len(locked_a) > 0 or locked_b is not None and len(locked_b) > 0
-            ia, ib, flags = _kept_pairs(con, _kept_codes(model, counts, keep), len(a.sid), len(b.sid), locked=locked)
+            ia, ib, flags = _kept_pairs(con, len(a.sid), len(b.sid), locked=locked)
         finally:
             con.close()
     return LargeCandidates(ia=ia, ib=ib, n_candidates=n_pass, model=model, levels=counts, **flags)
 
 
 _GAMMAS = tuple(f"gamma_{c}" for c in FS_COMPARISONS)
+
+
+class _Names:
+    """Place keys of both lists as shared integer codes (-1 without a name), and each key's frequency."""
+
+    def __init__(self, keys_a: pd.Series, keys_b: pd.Series) -> None:
+        both = pd.concat([keys_a, keys_b], ignore_index=True)
+        codes, uniques = pd.factorize(both)
+        self.codes_a, self.codes_b = codes[: len(keys_a)].astype(np.int64), codes[len(keys_a) :].astype(np.int64)
+        freq = name_frequencies(pd.DataFrame({"name": keys_a}), pd.DataFrame({"name": keys_b}))
+        self.freq = pd.Series(np.asarray(uniques, dtype=object)).map(freq).to_numpy(dtype=float, na_value=np.nan)
+
+    def tf(self, code: np.ndarray) -> np.ndarray:
+        """The term frequency of each name code (NaN for -1: names differ or are missing)."""
+        out = np.full(len(code), np.nan)
+        out[code >= 0] = self.freq[code[code >= 0]]
+        return out
 
 
 def _codes(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +159,7 @@ def _span_class(span: np.ndarray) -> np.ndarray:
     return out
 
 
-def _records(side: Any, gov: np.ndarray, cty: np.ndarray) -> pa.Table:
+def _records(side: Any, gov: np.ndarray, cty: np.ndarray, name: np.ndarray) -> pa.Table:
     """The columns the joins and the comparisons read, named as in `fs_tables`; null where a value is missing."""
     sp, dated = side.spatial, side.dated
     return pa.table(
@@ -152,6 +174,7 @@ def _records(side: Any, gov: np.ndarray, cty: np.ndarray) -> pa.Table:
             "radius": pa.array(side.radius, mask=~sp),
             "gov": pa.array(gov, mask=gov < 0),
             "cty": pa.array(cty, mask=cty < 0),
+            "name": pa.array(name, mask=name < 0),
             "low": pa.array(side.low, mask=np.isnan(side.low)),
             "high": pa.array(side.high, mask=np.isnan(side.high)),
             "sp": pa.array(sp),
@@ -168,7 +191,10 @@ _HAVERSINE = (
 #: Each pair's columns under the names the comparisons' SQL reads (`s_l`, `s_r`, ...).
 _PAIR_COLUMNS = ", ".join(
     ["l.i AS ia", "r.i AS ib"]
-    + [f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in ("s", "e", "span", "lat", "lon", "radius", "gov", "low", "high")]
+    + [
+        f"l.{c} AS {c}_l, r.{c} AS {c}_r"
+        for c in ("s", "e", "span", "lat", "lon", "radius", "gov", "low", "high", "name")
+    ]
 )
 
 
@@ -273,72 +299,82 @@ def _levels_sql(comparisons: list[dict[str, Any]]) -> str:
     return ", ".join(out)
 
 
+_N = len(FS_COMPARISONS)
+#: One integer per level combination (each level -1..8 is one decimal digit), in SQL.
+_CODE_SQL = " + ".join(f"(gamma_{c} + 1) * {10 ** (_N - 1 - k)}" for k, c in enumerate(FS_COMPARISONS))
+#: The death-range digit of the code is 1 (gamma 0) when the ranges are disjoint.
+_DISJOINT_SQL = f"code // {10 ** (_N - 1 - FS_COMPARISONS.index('deaths'))} % 10 = 1"
+
+
 def _pass_one(con: duckdb.DuckDBPyConnection, joins: list[str], levels_sql: str) -> pd.DataFrame:
-    """Every candidate pair once, as (ia, ib, level combination) in a DuckDB table; pairs per combination."""
-    union = "\n UNION ALL \n".join(f"SELECT ia, ib, {levels_sql} FROM ({sql})" for sql in joins)
+    """Every candidate pair once, as (ia, ib, level combination, shared name) in DuckDB; pairs per group.
+
+    The shared place name is kept (its code, -1 when names differ or are
+    missing) because an agreeing name weighs by its frequency.
+    """
+    union = "\n UNION ALL \n".join(f"SELECT ia, ib, name_l, name_r, {levels_sql} FROM ({sql})" for sql in joins)
     if not joins:
-        union = f"SELECT NULL::BIGINT AS ia, NULL::BIGINT AS ib, {', '.join(f'0 AS {g}' for g in _GAMMAS)} LIMIT 0"
+        zeros = ", ".join(f"0 AS {g}" for g in _GAMMAS)
+        union = f"SELECT NULL::BIGINT AS ia, NULL::BIGINT AS ib, -1 AS name_l, -1 AS name_r, {zeros} LIMIT 0"
     con.execute(
         f"CREATE TEMP TABLE kit_pairs AS SELECT ia::INTEGER AS ia, ib::INTEGER AS ib, "
-        f"({_CODE_SQL})::SMALLINT AS code FROM ({union})"
+        f"({_CODE_SQL})::SMALLINT AS code, coalesce(CASE WHEN name_l = name_r THEN name_l END, -1)::INTEGER AS nm "
+        f"FROM ({union})"
     )
-    codes = con.execute("SELECT code, count(*) AS pairs FROM kit_pairs GROUP BY code ORDER BY code").df()
-    code = codes["code"].to_numpy().astype(np.int64)
-    levels = {g: code // 10 ** (2 - k) % 10 - 1 for k, g in enumerate(_GAMMAS)}
-    return pd.DataFrame({**levels, "pairs": codes["pairs"].to_numpy().astype(np.int64)})
+    got = con.execute("SELECT code, nm, count(*) AS pairs FROM kit_pairs GROUP BY code, nm ORDER BY code, nm").df()
+    code = got["code"].to_numpy().astype(np.int64)
+    levels = {g: code // 10 ** (_N - 1 - k) % 10 - 1 for k, g in enumerate(_GAMMAS)}
+    return pd.DataFrame({**levels, "code": code, "nm": got["nm"].to_numpy().astype(np.int64),
+                         "pairs": got["pairs"].to_numpy().astype(np.int64)})
 
 
-def _train(a: Any, b: Any, *, days: int, km: float, n_candidates: int, counts: pd.DataFrame) -> FSModel:
+def _train(
+    a: Any, b: Any, *, days: int, km: float, n_candidates: int, counts: pd.DataFrame, names: _Names
+) -> FSModel:
     """Splink's EM on a sample (as the in-memory path trains), then the prior from every pair's levels."""
     ta, tb = fs_tables(a, b, km=km)
     model = train_model(ta, tb, days=days, km=km, n_candidates=n_candidates)
+    scored = _scored(model, counts, names)
+    evidence = scored[[f"mw_{c}" for c in FS_COMPARISONS]].sum(axis=1).to_numpy()
     model.settings["probability_two_random_records_match"] = prior_from_candidates(
-        _evidence(model, counts), len(ta) * len(tb), start=model.prior, counts=counts["pairs"].to_numpy()
+        evidence, len(ta) * len(tb), start=model.prior, counts=counts["pairs"].to_numpy()
     )
     return model
 
 
-def _evidence(model: FSModel, counts: pd.DataFrame) -> np.ndarray:
-    """Each row's summed weight of its comparison levels (what the prior is added to)."""
-    weights = level_weights(model)
-    return sum(weights[c][counts[f"gamma_{c}"].to_numpy() + 1] for c in FS_COMPARISONS)
+def _scored(model: FSModel, counts: pd.DataFrame, names: _Names) -> pd.DataFrame:
+    """The model's arithmetic (`score_gammas`, term-frequency adjustment included) once per group of pairs."""
+    gammas = {c: counts[f"gamma_{c}"].to_numpy() for c in FS_COMPARISONS}
+    return score_gammas(model, {**gammas, "tf_name": names.tf(counts["nm"].to_numpy())})
 
 
-def _code(gammas: list[np.ndarray]) -> np.ndarray:
-    """One integer per level combination (each level is -1..8); `_CODE_SQL` is the same in SQL."""
-    return gammas[0] * 100 + gammas[1] * 10 + gammas[2] + 111
-
-
-_CODE_SQL = "gamma_{} * 100 + gamma_{} * 10 + gamma_{} + 111".format(*FS_COMPARISONS)
-
-
-def _kept_codes(model: FSModel, counts: pd.DataFrame, keep: float) -> set[int]:
-    """Level combinations whose probability, rounded as the candidates show it, reaches `keep`."""
-    prior = math.log2(model.prior / (1 - model.prior))
-    prob = 1 / (1 + np.exp2(-(prior + _evidence(model, counts))))
-    codes = _code([counts[g].to_numpy() for g in _GAMMAS])
-    return {int(c) for c in codes[np.round(prob, 4) >= keep]}
+def _kept_levels(model: FSModel, counts: pd.DataFrame, keep: float, names: _Names) -> pa.Table:
+    """Groups (level combination, shared name) whose probability, rounded as `score` shows it, reaches `keep`."""
+    prob = _scored(model, counts, names)["match_probability"].to_numpy()
+    kept = counts[np.round(prob, 4) >= keep]
+    return pa.table({"code": pa.array(kept["code"].to_numpy(), type=pa.int16()),
+                     "nm": pa.array(kept["nm"].to_numpy(), type=pa.int32())})
 
 
 def _kept_pairs(
-    con: duckdb.DuckDBPyConnection, kept: set[int], na: int, nb: int, *, locked: bool
+    con: duckdb.DuckDBPyConnection, na: int, nb: int, *, locked: bool
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """The kept pairs, sorted as the in-memory path sorts them, and which records have unlisted ones.
 
-    Kept: a level combination whose probability reaches `keep`, or (`locked`)
-    a record a reviewer linked. Unlisted pairs are flagged per record by
-    whether their death ranges are disjoint (gamma_deaths 0), which decides
-    their status; the flags are set from Arrow batches of the unlisted pairs.
+    Kept: a group in `kept_levels`, or (`locked`) a record a reviewer linked.
+    Unlisted pairs are flagged per record by whether their death ranges are
+    disjoint, which decides their status; the flags are set from Arrow batches.
     """
-    where = f"code IN ({', '.join(map(str, sorted(kept)))})" if kept else "FALSE"
+    where = "k.code IS NOT NULL"
     if locked:
-        where += " OR ia IN (SELECT i FROM locked_a) OR ib IN (SELECT i FROM locked_b)"
-    got = con.execute(f"SELECT ia, ib FROM kit_pairs WHERE {where}").fetchnumpy()
+        where += " OR p.ia IN (SELECT i FROM locked_a) OR p.ib IN (SELECT i FROM locked_b)"
+    pairs = "kit_pairs p LEFT JOIN kept_levels k ON p.code = k.code AND p.nm = k.nm"
+    got = con.execute(f"SELECT p.ia, p.ib FROM {pairs} WHERE {where}").fetchnumpy()
     ia, ib = np.asarray(got["ia"], dtype=np.int64), np.asarray(got["ib"], dtype=np.int64)
     order = np.lexsort((ib, ia))
     sizes = {"a": na, "b": nb}
     flags = {f"{name}_{side}": np.zeros(sizes[side], dtype=bool) for name in ("low", "disjoint") for side in "ab"}
-    reader = con.sql(f"SELECT ia, ib, code % 10 = 1 AS disjoint FROM kit_pairs WHERE NOT ({where})")
+    reader = con.sql(f"SELECT p.ia, p.ib, p.{_DISJOINT_SQL} AS disjoint FROM {pairs} WHERE NOT ({where})")
     for batch in reader.to_arrow_reader(1 << 20):
         dis = batch.column("disjoint").to_numpy(zero_copy_only=False)
         for side in ("a", "b"):
