@@ -85,12 +85,13 @@ def offline_jupyterchart(cache_dir: Path | None) -> None:
     cache = cache_dir / f"jupyterchart-altair{alt.__version__}-vlc{vlc_version}.js" if cache_dir else None
     try:
         if cache is not None and cache.is_file() and hasattr(chart, "_esm"):
-            chart._esm = cache.read_text(encoding="utf-8")
+            chart._esm = only_current_view_updates(cache.read_text(encoding="utf-8"))
             chart._is_offline = True
             return
     except OSError:
         pass
     chart.enable_offline()
+    chart._esm = only_current_view_updates(chart._esm)
     if cache is None:
         return
     try:
@@ -98,6 +99,33 @@ def offline_jupyterchart(cache_dir: Path | None) -> None:
         cache.write_text(chart._esm, encoding="utf-8")
     except OSError:  # read-only home: rebuild next time
         pass
+
+
+_STALE_GUARD = "if(finalize!==api.finalize)return;"
+_UPDATE_HANDLERS = ('model.on("change:_py_to_js_updates",async updates=>{',
+                    'model.on("change:_params",async new_params=>{')
+
+
+def only_current_view_updates(esm: str) -> str:
+    """altair's widget script with its data and param handlers answering for the drawn view only.
+
+    Why: each new ``spec`` makes the script embed a new Vega view and add one
+    more ``change:_py_to_js_updates`` (and ``change:_params``) handler without
+    removing the old view's. Finalized views keep their dataflow, so every data
+    update re-ran every view ever embedded: after a dozen layout changes one
+    ClaimExplorer update took 300-650 ms of the browser's time instead of ~60
+    ms. The guard makes a handler whose view is no longer the current one
+    (``finalize`` holds the current view's) return at once. Private: the text
+    of altair's bundled ``jupyter/js/index.js`` (altair 5.4-6.x); when it no
+    longer matches, the script is left as it is (updates stay right, only
+    slower). Public replacement: a fix upstream that removes the handlers in
+    ``reembed`` (``model.off``) before embedding again.
+    """
+    if _STALE_GUARD in esm:
+        return esm
+    for handler in _UPDATE_HANDLERS:
+        esm = esm.replace(handler, handler + _STALE_GUARD)
+    return esm
 
 
 def observe_chart_selections(chart: Any, callback: Callable[[dict[str, Any]], None]) -> None:
