@@ -10,6 +10,10 @@ Each function imports its library itself, so `kit.core` stays import-light.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -168,6 +172,52 @@ def drawn_chart_data(chart: Any, name: str) -> list[dict[str, Any]]:
         if update.get("namespace") == "data" and update.get("name") == name:
             return list(update["value"])
     return list((chart.spec or {}).get("datasets", {}).get(name, []))
+
+
+_IRI_SYNTAX = "rfc3987_syntax"
+
+
+class _LazyIriSyntax(types.ModuleType):
+    """Stands in for `rfc3987_syntax` until it is used, then hands over to the real module."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # import machinery and introspection: never load for those
+            raise AttributeError(name)
+        return getattr(_real_iri_syntax(), name)
+
+    @staticmethod
+    def is_valid_syntax(term: str, value: str) -> Any:
+        return _real_iri_syntax().is_valid_syntax(term, value)
+
+
+def _real_iri_syntax() -> types.ModuleType:
+    if isinstance(sys.modules.get(_IRI_SYNTAX), _LazyIriSyntax):
+        del sys.modules[_IRI_SYNTAX]
+    return importlib.import_module(_IRI_SYNTAX)
+
+
+def defer_iri_syntax() -> None:
+    """Let `rfc3987_syntax` compile its grammar when an IRI is first checked, not when jsonschema is imported.
+
+    Why: jsonschema imports ``rfc3987_syntax.is_valid_syntax`` (when installed)
+    to offer the "iri" format check, and that import compiles a Lark Earley
+    grammar: 2-4 s of every kernel's import cell, because altair and nbformat
+    import jsonschema. The kit never checks IRIs; anything that does still
+    gets the real function, loaded on its first call. Internals relied on: the
+    module name and its ``is_valid_syntax(term, value)`` (what jsonschema 4.2x
+    imports); nothing is done when jsonschema is already imported or the
+    package is absent. Public replacement: none (a grammar cached or built on
+    first use upstream).
+    """
+    if "jsonschema" in sys.modules or _IRI_SYNTAX in sys.modules:
+        return
+    try:
+        if importlib.util.find_spec(_IRI_SYNTAX) is None:
+            return
+    except (ImportError, ValueError):
+        return
+    module = _LazyIriSyntax(_IRI_SYNTAX, "rfc3987_syntax, loaded on first use (kit.core._compat.defer_iri_syntax)")
+    sys.modules[_IRI_SYNTAX] = module
 
 
 class JupyterChartCompat:

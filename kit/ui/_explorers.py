@@ -395,17 +395,20 @@ class ClaimExplorer(_Explorer):
         return self._views[key]
 
     def _template(self, t: pd.DataFrame) -> str | None:
-        """Key of the live spec laid out for chart frame `t` (built and validated by altair once per layout).
+        """Key of the live spec laid out for chart frame `t`, built once per layout.
 
         Views with equal layouts (absolute figures against any anchor) share
-        one key, so changing the anchor sends rows, not a spec.
+        one key, so changing the anchor sends rows, not a spec. altair
+        validates a spec when it is made into a dict; the chart widget does so
+        itself when it is created from a template, so before that the template
+        skips it (a second validation cost up to a second of the first chart).
         """
         if t.empty:
             return None
         key = json.dumps(range_chart_layout(t, **self._options), sort_keys=True, default=str)
         if key not in self._templates:
             chart = range_chart_from_frame(t, data_name=_LIVE_DATA, **self._options)
-            self._templates[key] = (chart.to_dict(), chart)
+            self._templates[key] = (chart.to_dict(validate=self._jchart is not None), chart)
         return key
 
     @property
@@ -772,11 +775,13 @@ class IncidentExplorer(_Explorer):
         """The same totals straight from the incident rows: the benchmark's baseline."""
         c = self.cols
         raw = self.incidents
+        low = pd.to_numeric(raw[c["low"]], errors="coerce")
         frame = pd.DataFrame({
             "month": pd.to_datetime(raw[c["date"]], errors="coerce").dt.to_period("M").dt.to_timestamp(),
             "group": _labels(raw[c["group"]]),
-            "low": pd.to_numeric(raw[c["low"]], errors="coerce").fillna(0),
-            "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(0),
+            "low": low.fillna(0),
+            # a blank high counts as its low, as in the cube (COALESCE(high, low, 0)) and the monthly chart
+            "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(low).fillna(0),
             **{f: _labels(raw[f]) for f in self.filter_cols},
             **{v: pd.to_numeric(raw[v], errors="coerce") for v in _VICTIM_SUMS if v in raw.columns},
         })
