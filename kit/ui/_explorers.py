@@ -121,8 +121,9 @@ class ClaimExplorer(_Explorer):
     Attributes for code and tests: `frame` (the filtered claims with
     `comparability`, `comparability_reason` and, in ratio mode, `ratio_low/high`),
     `chart_frame` (the display table the chart is drawn from), `spec` (the
-    Vega-Lite dict the live widget receives: one validated template per
-    layout, only its rows swapped), `chart` (the same view as an altair chart),
+    Vega-Lite dict the live widget receives: one template per anchor and
+    metric, laid out for the whole ledger, only its rows swapped), `chart`
+    (the filtered rows as an altair chart laid out for them),
     `jchart` (the `alt.JupyterChart`, created on first use), `card` (the
     provenance card), `status`, and the control widgets (`claimants`, `country`,
     `governorate`, `city`, `wider`, `period`, `outcome`, `victims`, `methods`,
