@@ -51,7 +51,9 @@ class Lab:
     (windowing off), so charts below the fold draw too.
     """
 
-    def __init__(self, work: Path, notebooks: Path = REPO / "notebooks", kit_root: Path = REPO) -> None:
+    def __init__(self, work: Path, notebooks: Path = REPO / "notebooks", kit_root: Path = REPO,
+                 app: str = "lab") -> None:
+        self.app = app  # "lab" (JupyterLab) or "notebook" (Notebook 7: same server, its own pages)
         self.work = work
         self.kit_root = kit_root
         self.root = work / "root"
@@ -69,6 +71,8 @@ class Lab:
         return f"http://127.0.0.1:{self.port}"
 
     def url(self, notebook: str) -> str:
+        if self.app == "notebook":
+            return f"{self.base}/notebooks/notebooks/{notebook}?token={self.token}"
         return f"{self.base}/lab/tree/notebooks/{notebook}?token={self.token}&reset"
 
     def env(self) -> dict[str, str]:
@@ -82,11 +86,12 @@ class Lab:
         tracker = dirs["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "notebook-extension"
         tracker.mkdir(parents=True, exist_ok=True)
         (tracker / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}), "utf-8")
-        # no "news" question and no update check: nothing asks to reach the internet
-        apputils = dirs["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
-        apputils.mkdir(parents=True, exist_ok=True)
-        (apputils / "notification.jupyterlab-settings").write_text(
-            json.dumps({"fetchNews": "false", "checkForUpdates": False}), "utf-8")
+        # no "news" question and no update check: nothing asks to reach the internet (Notebook 7 has neither)
+        if self.app == "lab":
+            apputils = dirs["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
+            apputils.mkdir(parents=True, exist_ok=True)
+            (apputils / "notification.jupyterlab-settings").write_text(
+                json.dumps({"fetchNews": "false", "checkForUpdates": False}), "utf-8")
         env.update({k: str(v) for k, v in dirs.items()})
         # the kernel imports kit from `kit_root` (this tree, or a baseline tree in benchmarks/lab.py)
         env.update({"KIT_ROOT": str(self.kit_root),
@@ -94,10 +99,11 @@ class Lab:
         return env
 
     def start(self, timeout: float = 90) -> Lab:
-        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ip", "127.0.0.1",
-               "--port", str(self.port), f"--IdentityProvider.token={self.token}",
-               f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0",
-               "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        cmd = [sys.executable, "-m", "jupyterlab" if self.app == "lab" else "notebook", "--no-browser",
+               "--allow-root", "--ip", "127.0.0.1", "--port", str(self.port), f"--IdentityProvider.token={self.token}",
+               f"--ServerApp.root_dir={self.root}", "--ServerApp.port_retries=0"]
+        if self.app == "lab":
+            cmd += ["--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                                          cwd=self.root, start_new_session=True)
@@ -177,21 +183,38 @@ def launch(pw: Any) -> Any:
     return pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+KERNEL_CONNECTED_JS = """() => {
+    const s = (document.querySelector('.jp-Notebook-ExecutionIndicator') || {getAttribute: () => null})
+        .getAttribute('data-status');
+    if (s && s !== 'idle') window.__kitKernelSeen = true;
+    return !!window.__kitKernelSeen && s === 'idle';
+}"""
+"""Notebook 7's execution indicator reads "idle" before its kernel starts too: ready is idle after a busy state."""
+
+
 def open_notebook(page: Any, lab: Lab, notebook: str, timeout: float = 120_000) -> None:
     page.goto(lab.url(notebook))
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=timeout)
+    if lab.app == "notebook":  # Run All before the kernel is connected does nothing there
+        page.wait_for_function(KERNEL_CONNECTED_JS, timeout=timeout, polling=100)
     wait_idle(page, timeout)
 
 
 def wait_idle(page: Any, timeout: float = 300_000) -> None:
-    """Until the kernel is idle and no cell is queued or running (``[*]``)."""
+    """Until the kernel is idle and no cell is queued or running (``[*]``).
+
+    JupyterLab says so in its status bar; Notebook 7, which has none, in the
+    notebook toolbar's execution indicator.
+    """
     page.wait_for_function(
         """() => {
             const status = document.querySelector('#jp-main-statusbar');
-            const text = status ? status.textContent : '';
+            const indicator = document.querySelector('.jp-Notebook-ExecutionIndicator');
+            const idle = status ? /\\|\\s*Idle/.test(status.textContent)
+                : !!indicator && indicator.getAttribute('data-status') === 'idle';
             const busy = [...document.querySelectorAll('.jp-Notebook .jp-InputPrompt')]
                 .some(p => p.textContent.includes('*'));
-            return /\\|\\s*Idle/.test(text) && !busy;
+            return idle && !busy;
         }""",
         timeout=timeout, polling=250,
     )
@@ -222,11 +245,27 @@ def charts(page: Any) -> list[dict[str, Any]]:
     return list(page.evaluate(CHARTS_JS))
 
 
-def save(page: Any) -> None:
-    """Ctrl+S in the notebook, then wait until the tab is no longer dirty."""
-    page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
-    page.keyboard.press("Control+s")
-    page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+def save(page: Any, path: Path | None = None) -> None:
+    """Save the notebook (Ctrl+S, or File > Save Notebook given `path`); wait until the tab is clean and `path` written.
+
+    Notebook 7 has no tab to mark dirty, so there the file's own change is what
+    tells the save is done; a save the shell dropped (seen once on a loaded
+    machine) is asked for again, up to three times.
+    """
+    if path is None:
+        page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+        page.keyboard.press("Control+s")
+        page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+        return
+    before = path.stat().st_mtime_ns
+    for _ in range(3):  # File > Save Notebook: what has focus after Run All (a widget's control) cannot swallow it
+        page.locator(".lm-MenuBar-itemLabel:text-is('File')").click()
+        page.locator(".lm-Menu-itemLabel:text-is('Save Notebook')").click()
+        if wait_for(lambda: path.stat().st_mtime_ns != before, timeout=20):
+            page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+            return
+        page.keyboard.press("Escape")
+    raise TimeoutError(f"{path} was not saved")
 
 
 def timed_change(page: Any, chart_index: int, action_js: str, quiet_ms: int = 300,

@@ -138,6 +138,10 @@ def test_jupyterchart_offline_bundle_is_built_and_cached(online_jupyterchart: ty
     assert "esm.sh" not in online_jupyterchart._esm, _changed(
         "altair", "JupyterChart.enable_offline (still uses a CDN)"
     )
+    # each handler of data/param updates answers for the drawn view only (`only_current_view_updates`)
+    assert online_jupyterchart._esm.count("if(finalize!==api.finalize)return;") == 2, _changed(
+        "altair", "the bundled JupyterChart script's update handlers (the stale-view guard no longer applies)"
+    )
 
 
 def test_jupyterchart_selection_trait_carries_vega_point_state() -> None:

@@ -9,6 +9,7 @@ command line starts on it); every other layer may import from here.
 from kit.core import vocab
 from kit.core._compat import (
     JupyterChartCompat,
+    defer_iri_syntax,
     infer_notebook_parameters,
     register_cell_progress_engine,
 )
@@ -57,3 +58,5 @@ __all__ = [
     "shared_dir",
     "split_records",
 ]
+
+defer_iri_syntax()  # before altair or nbformat import jsonschema (kit.core._compat says why)

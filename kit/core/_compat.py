@@ -10,6 +10,10 @@ Each function imports its library itself, so `kit.core` stays import-light.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import sys
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -85,12 +89,13 @@ def offline_jupyterchart(cache_dir: Path | None) -> None:
     cache = cache_dir / f"jupyterchart-altair{alt.__version__}-vlc{vlc_version}.js" if cache_dir else None
     try:
         if cache is not None and cache.is_file() and hasattr(chart, "_esm"):
-            chart._esm = cache.read_text(encoding="utf-8")
+            chart._esm = only_current_view_updates(cache.read_text(encoding="utf-8"))
             chart._is_offline = True
             return
     except OSError:
         pass
     chart.enable_offline()
+    chart._esm = only_current_view_updates(chart._esm)
     if cache is None:
         return
     try:
@@ -98,6 +103,33 @@ def offline_jupyterchart(cache_dir: Path | None) -> None:
         cache.write_text(chart._esm, encoding="utf-8")
     except OSError:  # read-only home: rebuild next time
         pass
+
+
+_STALE_GUARD = "if(finalize!==api.finalize)return;"
+_UPDATE_HANDLERS = ('model.on("change:_py_to_js_updates",async updates=>{',
+                    'model.on("change:_params",async new_params=>{')
+
+
+def only_current_view_updates(esm: str) -> str:
+    """altair's widget script with its data and param handlers answering for the drawn view only.
+
+    Why: each new ``spec`` makes the script embed a new Vega view and add one
+    more ``change:_py_to_js_updates`` (and ``change:_params``) handler without
+    removing the old view's. Finalized views keep their dataflow, so every data
+    update re-ran every view ever embedded: after a dozen layout changes one
+    ClaimExplorer update took 300-650 ms of the browser's time instead of ~60
+    ms. The guard makes a handler whose view is no longer the current one
+    (``finalize`` holds the current view's) return at once. Private: the text
+    of altair's bundled ``jupyter/js/index.js`` (altair 5.4-6.x); when it no
+    longer matches, the script is left as it is (updates stay right, only
+    slower). Public replacement: a fix upstream that removes the handlers in
+    ``reembed`` (``model.off``) before embedding again.
+    """
+    if _STALE_GUARD in esm:
+        return esm
+    for handler in _UPDATE_HANDLERS:
+        esm = esm.replace(handler, handler + _STALE_GUARD)
+    return esm
 
 
 def observe_chart_selections(chart: Any, callback: Callable[[dict[str, Any]], None]) -> None:
@@ -140,6 +172,52 @@ def drawn_chart_data(chart: Any, name: str) -> list[dict[str, Any]]:
         if update.get("namespace") == "data" and update.get("name") == name:
             return list(update["value"])
     return list((chart.spec or {}).get("datasets", {}).get(name, []))
+
+
+_IRI_SYNTAX = "rfc3987_syntax"
+
+
+class _LazyIriSyntax(types.ModuleType):
+    """Stands in for `rfc3987_syntax` until it is used, then hands over to the real module."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # import machinery and introspection: never load for those
+            raise AttributeError(name)
+        return getattr(_real_iri_syntax(), name)
+
+    @staticmethod
+    def is_valid_syntax(term: str, value: str) -> Any:
+        return _real_iri_syntax().is_valid_syntax(term, value)
+
+
+def _real_iri_syntax() -> types.ModuleType:
+    if isinstance(sys.modules.get(_IRI_SYNTAX), _LazyIriSyntax):
+        del sys.modules[_IRI_SYNTAX]
+    return importlib.import_module(_IRI_SYNTAX)
+
+
+def defer_iri_syntax() -> None:
+    """Let `rfc3987_syntax` compile its grammar when an IRI is first checked, not when jsonschema is imported.
+
+    Why: jsonschema imports ``rfc3987_syntax.is_valid_syntax`` (when installed)
+    to offer the "iri" format check, and that import compiles a Lark Earley
+    grammar: 2-4 s of every kernel's import cell, because altair and nbformat
+    import jsonschema. The kit never checks IRIs; anything that does still
+    gets the real function, loaded on its first call. Internals relied on: the
+    module name and its ``is_valid_syntax(term, value)`` (what jsonschema 4.2x
+    imports); nothing is done when jsonschema is already imported or the
+    package is absent. Public replacement: none (a grammar cached or built on
+    first use upstream).
+    """
+    if "jsonschema" in sys.modules or _IRI_SYNTAX in sys.modules:
+        return
+    try:
+        if importlib.util.find_spec(_IRI_SYNTAX) is None:
+            return
+    except (ImportError, ValueError):
+        return
+    module = _LazyIriSyntax(_IRI_SYNTAX, "rfc3987_syntax, loaded on first use (kit.core._compat.defer_iri_syntax)")
+    sys.modules[_IRI_SYNTAX] = module
 
 
 class JupyterChartCompat:

@@ -30,9 +30,6 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from kit.core import Problem
 from kit.match._decisions import DECISION_COLUMNS, MatchInputError, load_decisions
@@ -892,6 +889,11 @@ def _assign(
         first[1:] = ib[order][1:] != ib[order][:-1]
         chosen[order[first]] = True
         return chosen & (score > 0)
+    # scipy's sparse graphs and optimizer cost ~1 s to import: a run that links pays it, not `import kit.ui`
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     graph = coo_matrix((np.ones(len(ia)), (ia, na + ib)), shape=(na + nb, na + nb))
     _, label = connected_components(graph, directed=False)
     comp = label[ia].astype(np.int64)

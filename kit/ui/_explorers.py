@@ -121,8 +121,9 @@ class ClaimExplorer(_Explorer):
     Attributes for code and tests: `frame` (the filtered claims with
     `comparability`, `comparability_reason` and, in ratio mode, `ratio_low/high`),
     `chart_frame` (the display table the chart is drawn from), `spec` (the
-    Vega-Lite dict the live widget receives: one validated template per
-    layout, only its rows swapped), `chart` (the same view as an altair chart),
+    Vega-Lite dict the live widget receives: one template per anchor and
+    metric, laid out for the whole ledger, only its rows swapped), `chart`
+    (the filtered rows as an altair chart laid out for them),
     `jchart` (the `alt.JupyterChart`, created on first use), `card` (the
     provenance card), `status`, and the control widgets (`claimants`, `country`,
     `governorate`, `city`, `wider`, `period`, `outcome`, `victims`, `methods`,
@@ -143,10 +144,11 @@ class ClaimExplorer(_Explorer):
         self.gazetteer = gazetteer
         self.title = title
         self._verdicts: dict[tuple[str, str], tuple[str, str]] = {}
+        self._records: dict[str, dict[str, Any]] | None = None
         self._jchart: alt.JupyterChart | None = None
-        self._templates: dict[str, dict[str, Any]] = {}
+        self._templates: dict[str, tuple[dict[str, Any], alt.LayerChart]] = {}
         self._key: str | None = None
-        self._views: dict[tuple[str, bool], tuple[pd.DataFrame, list[dict[str, Any]]]] = {}
+        self._views: dict[tuple[str, bool], tuple[pd.DataFrame, list[dict[str, Any]], str | None]] = {}
         self._shown_key: str | None = None
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
@@ -268,8 +270,10 @@ class ClaimExplorer(_Explorer):
     def _verdict(self, anchor_id: str, claim_id: str) -> tuple[str, str]:
         key = (anchor_id, claim_id)
         if key not in self._verdicts:
-            rows = self.claims.set_index("claim_id", drop=False)
-            result = compare_scopes(_claim_row(rows, anchor_id), _claim_row(rows, claim_id), self.gazetteer)
+            if self._records is None:  # plain dicts: a Series row per comparison cost most of an anchor change
+                rows = self.claims.to_dict("records")
+                self._records = {str(r["claim_id"]): {str(k): v for k, v in r.items()} for r in rows}
+            result = compare_scopes(self._records[anchor_id], self._records[claim_id], self.gazetteer)
             self._verdicts[key] = (str(result.verdict), "; ".join(map(str, result.reasons)))
         return self._verdicts[key]
 
@@ -334,30 +338,15 @@ class ClaimExplorer(_Explorer):
         self._chart_kwargs = kwargs
         chart_input = frame.drop(columns=["comparability", "comparability_reason"])
         frame_kwargs = {k: v for k, v in kwargs.items() if k not in ("x_title", "log_scale")}
-        if frame.empty:
-            self.chart_frame, picked = frame, []
-        else:  # the display rows of the whole ledger, built once per anchor and metric, then picked
-            full_frame, full_rows = self._full_view(frame_kwargs)
-            ids = set(frame["claim_id"])
-            self.chart_frame = full_frame[full_frame["claim_id"].isin(ids)].reset_index(drop=True)
-            picked = _pick_rows(full_rows, ids)
-        # the live spec: built (and validated by altair) once per layout, then only its rows change
         self._options = dict(controls=False, links=False, title=self.title,
                              **{k: v for k, v in kwargs.items() if k in ("x_title", "log_scale")})
-        if frame.empty:  # keep the layout on show (or any built one) and show no rows
-            records: list[dict[str, Any]] = []
-            key = self._shown_key if self._shown_key in self._templates else next(iter(self._templates), None)
-        else:
-            records = picked
-            layout = range_chart_layout(self.chart_frame, **self._options)
-            key = json.dumps(layout, sort_keys=True, default=str)
-            if self._shown_key is not None and _fits(json.loads(self._shown_key), json.loads(key)):
-                key = self._shown_key  # the chart on show can draw these rows: send only them
-            elif key not in self._templates:
-                self._templates[key] = range_chart_from_frame(self.chart_frame, data_name=_LIVE_DATA,
-                                                              **self._options).to_dict()
-        template = None if key is None else self._templates[key]
-        self.spec = None if template is None else {**template, "datasets": {_LIVE_DATA: records}}
+        # the display rows of the whole ledger, built once per anchor and metric, then picked
+        full_frame, full_rows, key = self._full_view(frame_kwargs)
+        ids = set(frame["claim_id"])
+        self.chart_frame = full_frame[full_frame["claim_id"].isin(ids)].reset_index(drop=True)
+        records = _pick_rows(full_rows, ids) if ids else []
+        # the live spec: one per anchor and metric, laid out for the whole ledger; a filter changes its rows only
+        self.spec = None if key is None else {**self._templates[key][0], "datasets": {_LIVE_DATA: records}}
         self._key = key
         self._chart_input = chart_input
         n = len(frame)
@@ -383,12 +372,16 @@ class ClaimExplorer(_Explorer):
             JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
             self._shown_key = self._key
 
-    def _full_view(self, frame_kwargs: dict[str, Any]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-        """The chart frame and chart rows of every claim for the current anchor and metric, cached.
+    def _full_view(self, frame_kwargs: dict[str, Any]) -> tuple[pd.DataFrame, list[dict[str, Any]], str | None]:
+        """The chart frame, chart rows and layout key of every claim for the current anchor and metric, cached.
 
         Why: building the display table is the slow part of an update (hundreds
         of ms); a filter then only picks rows. Scope order and labels stay those
-        of the whole ledger, so groups keep their place while filtering.
+        of the whole ledger, so groups keep their place while filtering. The
+        layout (axis scale and title, colour domain) is the whole ledger's too:
+        Vega fits the axis domain and the chart height (a step per row) to the
+        rows it gets, so a filter never sends a new spec, which the browser
+        would compile and embed again (150-300 ms); only rows travel.
         """
         ratio = self.metric.value == "ratio" and bool(self.anchor.value)
         key = (self.anchor.value, ratio)
@@ -399,8 +392,25 @@ class ClaimExplorer(_Explorer):
                 kwargs["comparability"] = dict(zip(full["claim_id"], zip(full["comparability"],
                                                    full["comparability_reason"], strict=True), strict=True))
             t = claims_chart_frame(full.drop(columns=["comparability", "comparability_reason"]), **kwargs)
-            self._views[key] = (t, range_chart_rows(t) if len(t) else [])
+            self._views[key] = (t, range_chart_rows(t) if len(t) else [], self._template(t))
         return self._views[key]
+
+    def _template(self, t: pd.DataFrame) -> str | None:
+        """Key of the live spec laid out for chart frame `t`, built once per layout.
+
+        Views with equal layouts (absolute figures against any anchor) share
+        one key, so changing the anchor sends rows, not a spec. altair
+        validates a spec when it is made into a dict; the chart widget does so
+        itself when it is created from a template, so before that the template
+        skips it (a second validation cost up to a second of the first chart).
+        """
+        if t.empty:
+            return None
+        key = json.dumps(range_chart_layout(t, **self._options), sort_keys=True, default=str)
+        if key not in self._templates:
+            chart = range_chart_from_frame(t, data_name=_LIVE_DATA, **self._options)
+            self._templates[key] = (chart.to_dict(validate=self._jchart is not None), chart)
+        return key
 
     @property
     def chart(self) -> alt.LayerChart | alt.Chart:
@@ -415,14 +425,12 @@ class ClaimExplorer(_Explorer):
     def jchart(self) -> alt.JupyterChart:
         """The live chart widget; created on first use so reports never carry widget state."""
         if self._jchart is None:
-            if self.chart_frame.empty:  # start from a full view so the selections exist, then show no rows
-                base = claims_chart_frame(self.claims.head(1), gazetteer=self.gazetteer)
-                self._jchart = live_chart(chart=range_chart_from_frame(base, data_name=_LIVE_DATA, **self._options))
-                self._jchart.spec = {**self._jchart.spec, "datasets": {_LIVE_DATA: []}}
-                self._shown_key = None
-            else:
+            if self._key is None or self.spec is None:  # an empty ledger: the "no claims" chart
                 self._jchart = live_chart(chart=self.chart)
-                self._shown_key = self._key
+            else:  # the view's chart (its selections), showing the filtered rows
+                self._jchart = live_chart(chart=self._templates[self._key][1])
+                JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, [], spec=self.spec)
+            self._shown_key = self._key
             JupyterChartCompat.observe_selections(self._jchart, self._on_selection)
         return self._jchart
 
@@ -526,17 +534,6 @@ def _pick_rows(rows: list[dict[str, Any]], ids: set[str]) -> list[dict[str, Any]
     scopes = {r.get("scope_label") for r in rows if r.get("kind") != "header" and r.get("claim_id") in ids}
     return [r for r in rows
             if (r.get("claim_id") in ids if r.get("kind") != "header" else r.get("scope_label") in scopes)]
-
-
-def _fits(shown: dict[str, Any], layout: dict[str, Any]) -> bool:
-    """Whether rows laid out as `layout` draw correctly in the chart built for `shown`.
-
-    Why: a filter that drops a method would otherwise change the colour
-    domain, hence the spec, and make the browser embed the chart again; the
-    wider domain keeps each method's colour and only lists one more in the legend.
-    """
-    rest = [k for k in {*shown, *layout} if k != "methods"]
-    return all(shown.get(k) == layout.get(k) for k in rest) and set(layout["methods"]) <= set(shown["methods"])
 
 
 # =========================================================================== GapExplorer
@@ -779,11 +776,13 @@ class IncidentExplorer(_Explorer):
         """The same totals straight from the incident rows: the benchmark's baseline."""
         c = self.cols
         raw = self.incidents
+        low = pd.to_numeric(raw[c["low"]], errors="coerce")
         frame = pd.DataFrame({
             "month": pd.to_datetime(raw[c["date"]], errors="coerce").dt.to_period("M").dt.to_timestamp(),
             "group": _labels(raw[c["group"]]),
-            "low": pd.to_numeric(raw[c["low"]], errors="coerce").fillna(0),
-            "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(0),
+            "low": low.fillna(0),
+            # a blank high counts as its low, as in the cube (COALESCE(high, low, 0)) and the monthly chart
+            "high": pd.to_numeric(raw[c["high"]], errors="coerce").fillna(low).fillna(0),
             **{f: _labels(raw[f]) for f in self.filter_cols},
             **{v: pd.to_numeric(raw[v], errors="coerce") for v in _VICTIM_SUMS if v in raw.columns},
         })
