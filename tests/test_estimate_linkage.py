@@ -123,3 +123,23 @@ def test_links_file_errors_are_reported_by_line(tmp_path: Path) -> None:
     assert "unknown record id 'zz'" in run.output and "probability in [0, 1]" in run.output
     with pytest.raises(InputError, match="source_a"):
         estimate_with_matching(pd.read_csv(tmp_path / "records.csv"), pd.DataFrame({"probability": [0.5]}))
+
+
+def test_kit_match_writes_what_kit_estimate_reads(shared_dir: Path, tmp_path: Path) -> None:
+    """Command line alone: `kit match --scorer fs` hands links.csv and records.csv to `kit estimate --links`."""
+    aw = shared_dir / "data" / "airwars_syria" / "airwars_syria_incidents.csv"
+    nl = shared_dir / "data" / "nl_mod_oir" / "nl_mod_oir_airstrikes_20230330.csv"
+    out = tmp_path / "out"
+    run = CliRunner().invoke(app, ["match", str(aw), str(nl), "--scorer", "fs", "--country", "sy",
+                                   "--coalition-only", "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    links = pd.read_csv(out / "links.csv")
+    records = pd.read_csv(out / "records.csv", dtype=str)
+    assert {"source_a", "id_a", "source_b", "id_b", "probability", "linked"} <= set(links.columns)
+    assert links["probability"].between(0, 1).all() and links["linked"].any()
+    assert set(records["list"]) == {"airwars", "nl-mod"}  # every compared record, on its own list
+    est = CliRunner().invoke(app, ["estimate", str(out / "records.csv"), "--links", str(out / "links.csv"),
+                                   "--draws", "10", "--json"])
+    assert est.exit_code == 0, est.output
+    matching = json.loads(est.output)["matching"]
+    assert matching["draws"] == 10 and matching["widening"] >= 1

@@ -3,6 +3,9 @@
 Writes matched.csv, only_a.csv, only_b.csv and candidates.csv (every candidate
 pair with score, status and reasons) so a reader can check every link, and
 re-applies a reviewer decisions file so a rerun never loses a human decision.
+With the fs scorer it also writes links.csv (each pair's match probability) and
+records.csv (each record and its list): `kit estimate records.csv --links
+links.csv` then carries the matching's uncertainty into an estimate.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def register(app: typer.Typer) -> None:
     def match(
         file_a: Annotated[Path, typer.Argument(help="First incident file (list A).")],
         file_b: Annotated[Path, typer.Argument(help="Second incident file (list B).")],
-        out: Annotated[Path, typer.Option("--out", help="Folder for the four CSVs.")],
+        out: Annotated[Path, typer.Option("--out", help="Folder for the CSVs (four; six with --scorer fs).")],
         format_a: Annotated[str | None, typer.Option("--format-a", help=_FORMAT_HELP)] = None,
         format_b: Annotated[str | None, typer.Option("--format-b", help=_FORMAT_HELP)] = None,
         days: Annotated[int, typer.Option(help="Days allowed beyond each record's date precision.")] = 1,
@@ -151,7 +154,23 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(1) from None
             progress.update(task, description=f"writing CSVs to {out}")
             paths = result.to_csv(out)
+            if scorer == "fs":
+                paths.update(_write_estimate_inputs(result, a, b, out))
         _print_summary(result, la, lb, file_a, file_b, paths)
+
+
+def _write_estimate_inputs(result: Any, a: Any, b: Any, out: Path) -> dict[str, Path]:
+    """links.csv and records.csv: the hand-off `kit estimate RECORDS --links LINKS` reads (docs/ESTIMATE.md)."""
+    import pandas as pd
+
+    from kit.match import link_probabilities
+
+    records = pd.concat([f[["source", "source_id"]] for f in (a, b)], ignore_index=True)
+    records["list"] = records["source"]
+    paths = {"links": out / "links.csv", "records": out / "records.csv"}
+    link_probabilities(result).to_csv(paths["links"], index=False)
+    records.to_csv(paths["records"], index=False)
+    return paths
 
 
 def _check_inputs(
