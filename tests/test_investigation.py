@@ -197,9 +197,8 @@ def test_places_from_geojson_command_grows_an_empty_gazetteer(tmp_path: Path) ->
     assert missing.exit_code == 1 and "regions.geojson:1: nope: feature 1 has no 'nope' property" in missing.output
 
 
-def test_incident_list_loads_with_region_ids_from_a_boundary_file(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Ids from a boundary file's codes (`xa01`, not `sy-raqqa`) are ids like any other: rows load, no warning."""
+def _validate_list_a(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`kit incidents validate` of the made-up list A in an investigation made from the boundary file."""
     folder = tmp_path / "inv"
     new = ["new", str(folder), "--title", "T", "--places", str(FIX / "regions.geojson"), "--id-field", "code",
            "--name-field", "name", "--parent-field", "country_code", "--parent-name-field", "country_name",
@@ -208,8 +207,14 @@ def test_incident_list_loads_with_region_ids_from_a_boundary_file(tmp_path: Path
     monkeypatch.setenv("KIT_INVESTIGATION", str(folder))  # undone after the test (the option sets it too)
     for name in ("list_a.csv", "list_a.yaml"):
         shutil.copy(FIX / name, folder / "data" / name)
-    checked = runner.invoke(app, ["--investigation", str(folder), "incidents", "validate",
-                                  str(folder / "data" / "list_a.csv"), "-f", str(folder / "data" / "list_a.yaml")])
+    return runner.invoke(app, ["--investigation", str(folder), "incidents", "validate",
+                               str(folder / "data" / "list_a.csv"), "-f", str(folder / "data" / "list_a.yaml")])
+
+
+def test_incident_list_loads_with_region_ids_from_a_boundary_file(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ids from a boundary file's codes (`xa01`, not `sy-raqqa`) are ids like any other: rows load, no warning."""
+    checked = _validate_list_a(tmp_path, monkeypatch)
     assert checked.exit_code == 0, checked.output
     assert "5 row(s) in, 5 loaded, 0 flagged, 0 rejected" in checked.output
     assert "warning" not in checked.output, checked.output
@@ -419,15 +424,7 @@ def test_a_loaded_value_outside_the_contract_is_a_clear_error(tmp_path: Path,
     import kit.incidents._schema as schema
 
     monkeypatch.setattr(schema, "GOVERNORATE_ID", r"^([a-z]{2,3}-[a-z0-9-]+)?$")  # the old, narrower id rule
-    folder = tmp_path / "inv"
-    new = ["new", str(folder), "--title", "T", "--places", str(FIX / "regions.geojson"), "--id-field", "code",
-           "--name-field", "name", "--parent-field", "country_code", "--source-url", "https://example.org/x"]
-    assert runner.invoke(app, new).exit_code == 0
-    monkeypatch.setenv("KIT_INVESTIGATION", str(folder))  # undone after the test (the option sets it too)
-    for name in ("list_a.csv", "list_a.yaml"):
-        shutil.copy(FIX / name, folder / "data" / name)
-    checked = runner.invoke(app, ["--investigation", str(folder), "incidents", "validate",
-                                  str(folder / "data" / "list_a.csv"), "-f", str(folder / "data" / "list_a.yaml")])
+    checked = _validate_list_a(tmp_path, monkeypatch)
     assert checked.exit_code in (1, 2) and isinstance(checked.exception, SystemExit), checked.exception
     assert "list_a.csv:2: governorate: 5 value(s) break the incident contract (governorate_id): 'xa01'" \
         in checked.output, checked.output
