@@ -153,9 +153,7 @@ def register(app: typer.Typer) -> None:
                 typer.echo(str(exc))
                 raise typer.Exit(1) from None
             progress.update(task, description=f"writing CSVs to {out}")
-            paths = result.to_csv(out)
-            if scorer == "fs":
-                paths.update(_write_estimate_inputs(result, a, b, out))
+            paths = {**result.to_csv(out), **(_write_estimate_inputs(result, a, b, out) if scorer == "fs" else {})}
         _print_summary(result, la, lb, file_a, file_b, paths)
 
 
