@@ -262,17 +262,21 @@ def test_fuzzed_incident_files_raise_only_the_kits_error(tmp_path: Path, fmt: st
 # --- plausibility and safety ----------------------------------------------------------------
 
 
-def _claims_file(tmp_path: Path, **edits: str) -> Path:
-    lines = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8").splitlines()
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[:2]) + "\n")))
-    rows[0].update(edits)
+def _write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    """Rows back to a CSV file with their own header (LF line ends, as the fixtures)."""
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     w.writeheader()
     w.writerows(rows)
-    p = tmp_path / "c.csv"
-    p.write_text(out.getvalue(), encoding="utf-8")
-    return p
+    path.write_text(out.getvalue(), encoding="utf-8")
+    return path
+
+
+def _claims_file(tmp_path: Path, **edits: str) -> Path:
+    lines = (Path(__file__).parent / "fixtures" / "claims_small.csv").read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[:2]) + "\n")))
+    rows[0].update(edits)
+    return _write_rows(tmp_path / "c.csv", rows)
 
 
 def test_a_400_digit_figure_is_rejected_not_infinite(tmp_path: Path) -> None:
@@ -427,13 +431,7 @@ def test_piped_help_is_never_wrapped_and_flags_show_no_bool() -> None:
 def _airwars_with_victims(tmp_path: Path, **cells: str) -> Path:
     rows = list(csv.DictReader(io.StringIO((FIX / "airwars_small.csv").read_text(encoding="utf-8"))))
     rows[0].update(cells)
-    out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    w.writeheader()
-    w.writerows(rows)
-    p = tmp_path / "aw.csv"
-    p.write_text(out.getvalue(), encoding="utf-8")
-    return p
+    return _write_rows(tmp_path / "aw.csv", rows)
 
 
 def test_airwars_victims_by_age_and_sex_named_and_cause_are_kept(tmp_path: Path) -> None:
