@@ -149,8 +149,7 @@ def _lcmcr_options(
 def _estimate_with_links(records_path: Path, links_path: Path, draws: int, level: float, seed: int,
                          json_out: bool) -> None:
     """`--links`: the positional file holds records; estimate over plausible matchings (docs/ESTIMATE.md)."""
-    import pandas as pd
-
+    from kit.core import FILE, LINE, read_rows
     from kit.estimate import estimate_with_matching
 
     frames = {}
@@ -158,11 +157,12 @@ def _estimate_with_links(records_path: Path, links_path: Path, draws: int, level
         if not path.exists():
             typer.echo(f"{path}:0: (file): no such file", err=True)
             raise typer.Exit(2)
-        try:
-            frames[path] = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (ValueError, UnicodeDecodeError) as exc:  # empty, unparsable or not text
-            typer.echo(f"{path}:0: (file): not a readable CSV ({exc})", err=True)
-            raise typer.Exit(1) from None
+        frame, problems, _ = read_rows(path, extra=True, name=str(path))
+        if problems:  # an unreadable or ragged row: named by line, and nothing estimated without it
+            for problem in problems:
+                typer.echo(str(problem), err=True)
+            raise typer.Exit(1)
+        frames[path] = frame.drop(columns=[LINE, FILE]).astype(str)
     try:
         result = estimate_with_matching(frames[records_path], frames[links_path], draws=draws, level=level,
                                         seed=seed)
