@@ -31,6 +31,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from kit.core import PARTIAL_DATE, Problem
+from kit.extract._attributor import (
+    AFTER_REACH,
+    WEIGHTS_FILE,
+    Candidate,
+    Where,
+    candidates_for,
+    load_weights,
+    rank,
+    text_stats,
+    with_pick,
+)
 from kit.extract._dates import PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
 from kit.extract._resolve import resolve_references
@@ -52,6 +63,9 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import Matcher
 
+
+#: the attributor's trained weights; without the file the rules' attribution stands alone
+ATTRIBUTOR_WEIGHTS = WEIGHTS_FILE
 
 #: Largest text accepted, in characters (spaCy's own default `max_length`).
 #: Longer inputs raise ExtractInputError: split them (e.g. one file per article).
@@ -193,6 +207,8 @@ class DraftClaim:
     missing: list[str] = field(default_factory=list)
     #: the sentence that supplied the claimant (often not the figure's own: "the network", a follow-on sentence)
     attribution_span: tuple[int, int] = (0, 0)
+    #: the sources the figure may belong to, with the attributor's features (rules' pick first); docs/EXTRACT.md
+    candidates: list[Candidate] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def claim_id(self) -> str:
@@ -1291,6 +1307,7 @@ def _draft_sentences(ctx: _Context) -> list[DraftClaim]:
         drafts.extend(_draft(ctx, si, q) for q in figures)
         _note_vague(ctx, si, drafts)
     _headline_claimants(ctx, drafts)
+    _attribute(ctx, drafts)
     return drafts
 
 
@@ -1401,6 +1418,64 @@ def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> Non
     d.spans["claimant"] = list(b.spans.get("claimant", []))
     d.attribution_span = b.attribution_span
     d.row["note"] = d.row["note"].rstrip(".") + f"; {why}."
+    d.row["claim_id"] = _claim_id(d.row, ctx.published)
+    d.missing = _missing(d.row)
+
+
+def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
+    """Each draft's candidate sources, ranked by the trained attributor; its pick replaces the rules' if they differ.
+
+    The rules' pick keeps its confidence when the attributor agrees; otherwise
+    the claimant is the attributor's, with its probability as the confidence and
+    the sentence that named it as the reason shown to the reviewer.
+    """
+    if not drafts:
+        return
+    weights = load_weights() if ATTRIBUTOR_WEIGHTS.is_file() else None
+    starts = ctx.sentence_starts or [x.start for x in ctx.sentences]
+    ctx.sentence_starts = starts
+    named = [a for a in ctx.attributions.items if a.kind not in ("self", "told")]
+    head_end = ctx.sentences[0].end if _is_headline(ctx, ctx.sentences[0]) else 0
+    stats = text_stats(named, head_end, starts)
+    publisher = ctx.publisher_source.name if ctx.publisher_source is not None else ctx.publisher
+    for d in drafts:
+        sent = ctx.sentences[max(0, bisect_right(starts, d.figure_span[0]) - 1)]
+        where = Where(d.figure_span, _clause_of(sent, d.figure_span[0]), (sent.start, sent.end),
+                      ctx.paragraph_spans[sent.paragraph])
+        mentions = ctx.attributions.between(max(0, sent.start - CARRY_CHARS), sent.end + AFTER_REACH)
+        d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), d.row["claimant"],
+                                 d.confidence["claimant"])
+        if weights is None:
+            continue
+        probs = rank(d.candidates, weights)
+        best = max(range(len(probs)), key=lambda i: (probs[i], -i))
+        if d.candidates[best].name != d.row["claimant"]:
+            _take_candidate(d, d.candidates[best], probs[best], ctx, publisher)
+
+
+def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, publisher: str) -> None:
+    """The attributor's choice `c` becomes the draft's claimant (type, method, spans, relays, reason)."""
+    was = d.row["claimant"] or "no one"
+    d.row["claimant"], d.confidence["claimant"] = c.name, round(prob, 2)
+    src = c.source if c.mention is not None else ctx.publisher_source if c.name == publisher else None
+    d.row["claimant_type"] = src.claimant_type if src is not None else ""
+    d.confidence["claimant_type"] = round(min(prob, 0.8), 2) if d.row["claimant_type"] else 0.0
+    d.row["method"] = src.method if src is not None else ""
+    d.confidence["method"] = 0.5 if d.row["method"] else 0.0
+    m = c.mention
+    d.spans["claimant"] = [] if m is None else [(m.name_start, m.name_end)] + ([m.via] if m.via else [])
+    d.attribution_span = _sentence_around(ctx, m.start) if m is not None else (0, 0)
+    chain = [x for x in d.row["relay_chain"].split(RELAY_SEPARATOR) if x and x != c.name]
+    if ctx.publisher and ctx.publisher not in chain and ctx.publisher != c.name:
+        chain.append(ctx.publisher)
+    d.row["relay_chain"] = RELAY_SEPARATOR.join(chain)
+    d.confidence["relay_chain"] = min(d.confidence["relay_chain"] or 0.6, 0.6) if chain else 0.0
+    status = "relayed" if chain else "primary" if c.name == ctx.publisher else ""
+    d.row["source_status"], d.confidence["source_status"] = status, 0.6 if status else 0.0
+    why = "the publisher's own statement (no source named)" if m is None else "named in another sentence" \
+        if d.attribution_span != d.sentence_span else "named in the figure's own sentence"
+    d.row["note"] = (d.row["note"].rstrip(".") + f"; claimant chosen by the trained attributor "
+                     f"(probability {prob:.2f}; {why}) over the rules' {was}.")
     d.row["claim_id"] = _claim_id(d.row, ctx.published)
     d.missing = _missing(d.row)
 

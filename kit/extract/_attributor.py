@@ -1,0 +1,195 @@
+"""Which source a figure belongs to: a trained ranking over every source the text names, layered on the rules.
+
+The rules (`_pipeline._choose_claimant`) pick one source by a fixed priority
+(clause, sentence, quote, paragraph, ...). Real copy attributes in more ways
+than a priority list covers, so each figure also gets its **candidates**: every
+source named around it (the paragraphs before it up to CARRY_CHARS, its own
+sentence and a little after), the publisher, and the rules' pick. Each
+candidate is described by a few numbers (FEATURES: is it the rules' pick and
+how sure the rules were, where it is named relative to the figure, how it is
+named, what kind of source it is, how often the text names it) and scored with
+a conditional logit: score = weights · features, probability = softmax over the
+figure's candidates. The weights are learnt from the development articles only
+(`scripts/train_attributor.py`, `kit/extract/attributor_weights.json`); docs/EXTRACT.md,
+"Attributor", has the features, the training data and the scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kit.extract._resolve import _is_person
+from kit.extract._sources import Attribution, Source
+
+#: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
+WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
+
+#: how far after the figure's sentence a source still counts as a candidate ("... 38 people. It is reported by X.")
+AFTER_REACH = 300
+
+#: every feature, in the order of the weight file; all are 0/1 or scaled to about 0..1
+FEATURES: tuple[str, ...] = (
+    "rules_pick",        # the rules chose this source
+    "rules_conf",        # ... with this confidence (0 for other candidates)
+    "rules_carried",     # ... by a carrying rule (confidence <= 0.5: paragraph, next sentence, earlier paragraph)
+    "publisher",         # the publishing outlet's own statement (no source named)
+    "same_clause",       # named in the figure's clause
+    "same_sentence",     # named in the figure's sentence, another clause
+    "same_paragraph",    # named in the figure's paragraph, another sentence
+    "before",            # named before the figure
+    "distance",          # log characters between name and figure, / log 3000
+    "sentences_away",    # sentences between them, capped at 6, / 6
+    "nearest_before",    # the nearest candidate named before the figure
+    "nearest_after",     # the nearest candidate named after the figure
+    "kind_verb",         # subject of a reporting verb ("X said")
+    "kind_according",    # "according to X", "citing X"
+    "kind_possessive",   # "X's count"
+    "kind_passive",      # "said X", "reported by X", "data published by X"
+    "kind_headline",     # "...: X" in a headline
+    "unnamed",           # unnamed people as written ("local officials")
+    "reference",         # "the network", "it": resolved to a source named earlier
+    "registry",          # a source the registry knows
+    "belligerent",       # the registry calls it a belligerent
+    "person",            # a named person
+    "outlet",            # a news outlet (may be a relay)
+    "mentions",          # log(1 + times the text names it) / log 10
+    "first_named",       # the first source the text names
+    "in_headline",       # named in the headline
+)
+
+_KINDS = {"verb": "kind_verb", "according": "kind_according", "possessive": "kind_possessive",
+          "said_by": "kind_passive", "data_by": "kind_passive", "finding": "kind_passive", "headline": "kind_headline"}
+
+
+@dataclass
+class Candidate:
+    """A source a figure may belong to, the mention nearest the figure, and its features."""
+
+    name: str
+    mention: Attribution | None  # None: the publisher, or a rules' pick named nowhere near
+    features: dict[str, float] = field(default_factory=dict)
+    source: Source | None = None
+    only_pick: bool = False  # the rules' pick, named nowhere near the figure (a headline's copied claimant)
+
+    def vector(self) -> list[float]:
+        return [self.features.get(f, 0.0) for f in FEATURES]
+
+
+@dataclass(frozen=True)
+class Where:
+    """The figure's place in the text's structure (character spans)."""
+
+    figure: tuple[int, int]
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    paragraph: tuple[int, int]
+
+
+@dataclass
+class TextStats:
+    """Per text, once: how often each source is named, which comes first, where the headline ends."""
+
+    counts: dict[str, int]
+    first: str
+    headline_end: int
+    headline_names: set[str]
+    sentence_starts: list[int]
+
+
+def text_stats(attributions: Sequence[Attribution], headline_end: int, sentence_starts: list[int]) -> TextStats:
+    """Counts and order of the sources named in the whole text (claimants only, in text order)."""
+    counts: dict[str, int] = {}
+    for a in attributions:
+        counts[a.name] = counts.get(a.name, 0) + 1
+    first = next((a.name for a in attributions if not a.unnamed), "")
+    heads = {a.name for a in attributions if a.name_start < headline_end}
+    return TextStats(counts, first, headline_end, heads, sentence_starts)
+
+
+def _distance(m: Attribution, fig: tuple[int, int]) -> int:
+    return fig[0] - m.name_end if m.name_end <= fig[0] else max(0, m.name_start - fig[1])
+
+
+def _mention_features(m: Attribution, w: Where, stats: TextStats) -> dict[str, float]:
+    starts = stats.sentence_starts
+    gap = abs(bisect_right(starts, w.figure[0]) - bisect_right(starts, m.name_start))
+    f = {
+        "same_clause": float(w.clause[0] <= m.name_start < w.clause[1]),
+        "before": float(m.name_end <= w.figure[0]),
+        "distance": math.log1p(_distance(m, w.figure)) / math.log(3000),
+        "sentences_away": min(gap, 6) / 6,
+        "unnamed": float(m.unnamed),
+        "reference": float(m.via is not None),
+        "registry": float(m.source is not None and not m.is_outlet),
+        "belligerent": float(m.source is not None and m.source.claimant_type == "belligerent"),
+        "person": float(_is_person(m)),
+        "outlet": float(m.is_outlet),
+        "mentions": math.log1p(stats.counts.get(m.name, 1)) / math.log(10),
+        "first_named": float(m.name == stats.first),
+        "in_headline": float(m.name in stats.headline_names),
+    }
+    f["same_sentence"] = float(not f["same_clause"] and w.sentence[0] <= m.name_start < w.sentence[1])
+    f["same_paragraph"] = float(not f["same_clause"] and not f["same_sentence"]
+                                and w.paragraph[0] <= m.name_start < w.paragraph[1])
+    if m.kind in _KINDS:
+        f[_KINDS[m.kind]] = 1.0
+    return f
+
+
+def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, publisher: str) -> list[Candidate]:
+    """Every source named around the figure (its mention nearest the figure) and the publisher, unranked."""
+    by_name: dict[str, Attribution] = {}
+    for m in mentions:
+        if m.kind in ("self", "told") or not m.name:
+            continue
+        kept = by_name.get(m.name)
+        if kept is None or _distance(m, w.figure) < _distance(kept, w.figure):
+            by_name[m.name] = m
+    cands = [Candidate(name, m, _mention_features(m, w, stats), m.source) for name, m in by_name.items()]
+    if publisher and publisher not in by_name:
+        cands.append(Candidate(publisher, None, {"publisher": 1.0, "distance": 1.0, "sentences_away": 1.0}))
+    before = [c for c in cands if c.mention is not None and c.features["before"]]
+    after = [c for c in cands if c.mention is not None and not c.features["before"]]
+    if before:
+        min(before, key=lambda c: _distance(c.mention, w.figure)).features["nearest_before"] = 1.0  # type: ignore[arg-type]
+    if after:
+        min(after, key=lambda c: _distance(c.mention, w.figure)).features["nearest_after"] = 1.0  # type: ignore[arg-type]
+    return cands
+
+
+def with_pick(cands: Sequence[Candidate], pick: str, conf: float) -> list[Candidate]:
+    """The candidates marked with a rules' pick (added when named nowhere near), the pick first so a tie keeps it.
+
+    Returns copies: the same candidates can be marked with another pick (the
+    training marks them with the pick the rules made on their first run).
+    """
+    out = [Candidate(c.name, c.mention, {k: v for k, v in c.features.items() if not k.startswith("rules_")},
+                     c.source, c.only_pick) for c in cands if not c.only_pick]
+    if pick and not any(c.name == pick for c in out):
+        out.append(Candidate(pick, None, {"distance": 1.0, "sentences_away": 1.0}, only_pick=True))
+    for c in out:
+        if c.name == pick:
+            c.features.update(rules_pick=1.0, rules_conf=conf, rules_carried=float(conf <= 0.5))
+    return sorted(out, key=lambda c: c.name != pick)
+
+
+@lru_cache(maxsize=1)
+def load_weights(path: str = str(WEIGHTS_FILE)) -> tuple[float, ...]:
+    """The trained weights, in FEATURES order (a feature the file lacks weighs 0)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return tuple(float(data["weights"].get(f, 0.0)) for f in FEATURES)
+
+
+def rank(cands: Sequence[Candidate], weights: Sequence[float]) -> list[float]:
+    """Each candidate's probability (softmax of weights · features over the figure's candidates)."""
+    scores = [sum(w * x for w, x in zip(weights, c.vector(), strict=True)) for c in cands]
+    top = max(scores, default=0.0)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps) or 1.0
+    return [e / total for e in exps]

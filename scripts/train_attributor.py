@@ -1,0 +1,119 @@
+"""Train the claim extractor's attributor on the development articles and write its weights.
+
+    PYTHONPATH=. .venv/bin/python scripts/train_attributor.py            # cross-validate, train, write the file
+    PYTHONPATH=. .venv/bin/python scripts/train_attributor.py --check    # retrain; exit 1 if the file differs
+    PYTHONPATH=. .venv/bin/python scripts/train_attributor.py --first-runs-from-git   # rebuild first_runs.csv
+
+Training data: the `dev` split of tests/fixtures/articles only (the held-out splits are
+never read). Each labelled figure the extractor drafts is a ranking problem over its
+candidate sources; the rules' pick in it is the one the rules made on their **first run**
+on that article (first_runs.csv, rebuilt from the git history: for each commit that added
+a batch of articles, the extractor of the commit before it), because today's rules were
+written on these articles and are right far more often here than on a new text.
+The L2 penalty is chosen by leave-one-batch-out cross-validation (printed);
+kit.extract._training.L2 holds the choice. docs/EXTRACT.md, "Attributor".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kit.extract import (  # noqa: E402
+    ATTRIBUTOR_WEIGHTS,
+    L2,
+    L2_GRID,
+    attributor_figures,
+    cross_validate,
+    fit_attributor,
+    load_first_runs,
+    load_labelled_articles,
+    write_weights,
+)
+
+ARTICLES = ROOT / "tests" / "fixtures" / "articles"
+FIRST_RUNS = ARTICLES / "first_runs.csv"
+#: the commits that added batches of development articles (each one's parent met them first), in order
+BATCH_COMMITS = ("e82e715", "920e0ff", "7bd854c", "0bcb65e", "27bddcd", "b92866f", "c09c9e5", "bf3e04c",
+                 "3da4467", "c02c6e9")
+_OLD_RUN = """
+import csv, json, sys
+from pathlib import Path
+from kit.extract import extract_claims
+folder, ids, out = Path(sys.argv[1]), set(sys.argv[2].split(',')), []
+with open(folder / 'manifest.csv', encoding='utf-8', newline='') as fh:
+    for r in csv.DictReader(fh):
+        if r['id'] in ids and r['split'] == 'dev':
+            text = (folder / 'dev' / (r['id'] + '.txt')).read_text(encoding='utf-8')
+            for d in extract_claims(text, r['published'], publisher=r['outlet']):
+                out.append([r['id'], d.figure_span[0],
+                            d.row['claimant'], d.confidence['claimant']])
+json.dump(out, sys.stdout)
+"""
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True).stdout
+
+
+def first_runs_from_git() -> None:
+    """first_runs.csv: each batch's dev articles extracted by the code of the commit before the batch was added."""
+    rows = []
+    for commit in BATCH_COMMITS:
+        before = {line.split(",")[0] for line in _git("show", f"{commit}^:tests/fixtures/articles/manifest.csv")
+                  .splitlines()} if commit != BATCH_COMMITS[0] else set()
+        ids = [r["id"] for r in csv.DictReader(_git("show", f"{commit}:tests/fixtures/articles/manifest.csv")
+                                                .splitlines()) if r["split"] == "dev" and r["id"] not in before]
+        with tempfile.TemporaryDirectory() as tmp:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", f"{commit}^", "kit", "data"], check=True,
+                                     capture_output=True).stdout
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+            env = {**os.environ, "PYTHONPATH": tmp, "KIT_ROOT": tmp}
+            out = subprocess.run([sys.executable, "-c", _OLD_RUN, str(ARTICLES), ",".join(ids)], cwd=tmp, env=env,
+                                 check=True, capture_output=True, text=True).stdout
+        rows += [(*r, commit) for r in json.loads(out)]
+        print(f"{commit}: {len(ids)} articles, {len(json.loads(out))} drafts")
+    rows.sort(key=lambda r: (r[0], r[1]))
+    with open(FIRST_RUNS, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(["id", "figure_start", "claimant", "confidence", "batch_commit"])
+        writer.writerows(rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="retrain and compare with the stored weights")
+    parser.add_argument("--first-runs-from-git", action="store_true", help="rebuild first_runs.csv, then train")
+    args = parser.parse_args()
+    if args.first_runs_from_git:
+        first_runs_from_git()
+    figs = attributor_figures(load_labelled_articles(ARTICLES, ["dev"]), load_first_runs(FIRST_RUNS))
+    if not args.check:
+        for l2 in L2_GRID:
+            cv = cross_validate(figs, l2)
+            n, rules, model = (sum(v[i] for v in cv.values()) for i in range(3))
+            print(f"L2 {l2:>5}: leave-one-batch-out, of {n} drafted figures: first-run rules right {rules}, "
+                  f"attributor right {model}" + ("  (chosen)" if l2 == L2 else ""))
+    weights = fit_attributor(figs, L2)
+    trained_on = f"tests/fixtures/articles dev split: {len({f.article for f in figs})} articles, {len(figs)} figures"
+    if args.check:
+        stored = json.loads(ATTRIBUTOR_WEIGHTS.read_text(encoding="utf-8"))["weights"]
+        same = stored == weights
+        print("weights reproduced" if same else f"weights differ: stored {stored}, retrained {weights}")
+        return 0 if same else 1
+    write_weights(weights, ATTRIBUTOR_WEIGHTS, trained_on, L2)
+    print(f"wrote {ATTRIBUTOR_WEIGHTS.relative_to(ROOT)}: {trained_on}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
