@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,6 +39,7 @@ FEATURES: tuple[str, ...] = (
     "rules_pick",        # the rules chose this source
     "rules_conf",        # ... with this confidence (0 for other candidates)
     "rules_carried",     # ... by a carrying rule (confidence <= 0.5: paragraph, next sentence, earlier paragraph)
+    "rules_same_figure", # the rules gave this source to the same figure stated elsewhere (headline, lead, body)
     "publisher",         # the publishing outlet's own statement (no source named)
     "same_clause",       # named in the figure's clause
     "same_sentence",     # named in the figure's sentence, another clause
@@ -52,6 +54,9 @@ FEATURES: tuple[str, ...] = (
     "kind_possessive",   # "X's count"
     "kind_passive",      # "said X", "reported by X", "data published by X"
     "kind_headline",     # "...: X" in a headline
+    "cited",             # "..., citing X" / "quoting X": the source an outlet cites
+    "citer",             # "X reported, citing Y": the outlet that cites (a relay)
+    "background",        # the publisher, for a sentence that steps back in time ("Last September, ...")
     "unnamed",           # unnamed people as written ("local officials")
     "reference",         # "the network", "it": resolved to a source named earlier
     "registry",          # a source the registry knows
@@ -75,7 +80,7 @@ class Candidate:
     mention: Attribution | None  # None: the publisher, or a rules' pick named nowhere near
     features: dict[str, float] = field(default_factory=dict)
     source: Source | None = None
-    only_pick: bool = False  # the rules' pick, named nowhere near the figure (a headline's copied claimant)
+    only_pick: bool = False  # named nowhere near the figure: the rules' pick or the source of the same figure elsewhere
 
     def vector(self) -> list[float]:
         return [self.features.get(f, 0.0) for f in FEATURES]
@@ -89,6 +94,7 @@ class Where:
     clause: tuple[int, int]
     sentence: tuple[int, int]
     paragraph: tuple[int, int]
+    background: bool = False  # the figure's sentence steps back to another time
 
 
 @dataclass
@@ -100,16 +106,22 @@ class TextStats:
     headline_end: int
     headline_names: set[str]
     sentence_starts: list[int]
+    text: str = ""
 
 
-def text_stats(attributions: Sequence[Attribution], headline_end: int, sentence_starts: list[int]) -> TextStats:
+_CITING = re.compile(r"(?i:citing|quoting)\b")
+_CITES_NEXT = re.compile(r"[ \t]*,?[ \t]*(?i:citing|quoting)\b")
+
+
+def text_stats(attributions: Sequence[Attribution], headline_end: int, sentence_starts: list[int],
+               text: str = "") -> TextStats:
     """Counts and order of the sources named in the whole text (claimants only, in text order)."""
     counts: dict[str, int] = {}
     for a in attributions:
         counts[a.name] = counts.get(a.name, 0) + 1
     first = next((a.name for a in attributions if not a.unnamed), "")
     heads = {a.name for a in attributions if a.name_start < headline_end}
-    return TextStats(counts, first, headline_end, heads, sentence_starts)
+    return TextStats(counts, first, headline_end, heads, sentence_starts, text)
 
 
 def _distance(m: Attribution, fig: tuple[int, int]) -> int:
@@ -133,6 +145,8 @@ def _mention_features(m: Attribution, w: Where, stats: TextStats) -> dict[str, f
         "mentions": math.log1p(stats.counts.get(m.name, 1)) / math.log(10),
         "first_named": float(m.name == stats.first),
         "in_headline": float(m.name in stats.headline_names),
+        "cited": float(m.kind == "according" and _CITING.match(stats.text, m.start) is not None),
+        "citer": float(_CITES_NEXT.match(stats.text, m.end) is not None),
     }
     f["same_sentence"] = float(not f["same_clause"] and w.sentence[0] <= m.name_start < w.sentence[1])
     f["same_paragraph"] = float(not f["same_clause"] and not f["same_sentence"]
@@ -153,7 +167,8 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
             by_name[m.name] = m
     cands = [Candidate(name, m, _mention_features(m, w, stats), m.source) for name, m in by_name.items()]
     if publisher and publisher not in by_name:
-        cands.append(Candidate(publisher, None, {"publisher": 1.0, "distance": 1.0, "sentences_away": 1.0}))
+        cands.append(Candidate(publisher, None, {"publisher": 1.0, "distance": 1.0, "sentences_away": 1.0,
+                                                 "background": float(w.background)}))
     before = [c for c in cands if c.mention is not None and c.features["before"]]
     after = [c for c in cands if c.mention is not None and not c.features["before"]]
     if before:
@@ -163,20 +178,44 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
     return cands
 
 
-def with_pick(cands: Sequence[Candidate], pick: str, conf: float) -> list[Candidate]:
-    """The candidates marked with a rules' pick (added when named nowhere near), the pick first so a tie keeps it.
+def with_pick(cands: Sequence[Candidate], pick: str, conf: float, same_figure: Iterable[str] = ()) -> list[Candidate]:
+    """The candidates marked with a rules' pick, the pick first so a tie keeps it.
 
-    Returns copies: the same candidates can be marked with another pick (the
-    training marks them with the pick the rules made on their first run).
+    `same_figure`: the sources the rules gave the same figure stated elsewhere in
+    the text (a headline's figure is the body's). A pick or such a source named
+    nowhere near is added. Returns copies: the same candidates can be marked with
+    another pick (the training marks them with the picks the rules made on their first run).
     """
     out = [Candidate(c.name, c.mention, {k: v for k, v in c.features.items() if not k.startswith("rules_")},
                      c.source, c.only_pick) for c in cands if not c.only_pick]
-    if pick and not any(c.name == pick for c in out):
-        out.append(Candidate(pick, None, {"distance": 1.0, "sentences_away": 1.0}, only_pick=True))
+    for name in [pick, *same_figure]:
+        if name and not any(c.name == name for c in out):
+            out.append(Candidate(name, None, {"distance": 1.0, "sentences_away": 1.0}, only_pick=True))
+    others = set(same_figure)
+    for c in out:
+        if c.name in others:
+            c.features["rules_same_figure"] = 1.0
     for c in out:
         if c.name == pick:
             c.features.update(rules_pick=1.0, rules_conf=conf, rules_carried=float(conf <= 0.5))
     return sorted(out, key=lambda c: c.name != pick)
+
+
+def same_figure_sources(keys: Sequence[tuple[str, str]], picks: Sequence[str], most: int = 5) -> list[list[str]]:
+    """For each figure, the sources the rules gave *other* statements of the same figure (same low and high).
+
+    Linear in the number of figures (an index per figure value; at most `most` names each).
+    """
+    by_key: dict[tuple[str, str], dict[str, int]] = {}
+    for key, name in zip(keys, picks, strict=True):
+        if name:
+            counts = by_key.setdefault(key, {})
+            counts[name] = counts.get(name, 0) + 1
+    out = []
+    for key, own in zip(keys, picks, strict=True):
+        counts = by_key.get(key, {})
+        out.append([n for n, k in counts.items() if k - (n == own) > 0][:most])
+    return out
 
 
 @lru_cache(maxsize=1)

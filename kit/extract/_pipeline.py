@@ -39,6 +39,7 @@ from kit.extract._attributor import (
     candidates_for,
     load_weights,
     rank,
+    same_figure_sources,
     text_stats,
     with_pick,
 )
@@ -209,6 +210,8 @@ class DraftClaim:
     attribution_span: tuple[int, int] = (0, 0)
     #: the sources the figure may belong to, with the attributor's features (rules' pick first); docs/EXTRACT.md
     candidates: list[Candidate] = field(default_factory=list, repr=False, compare=False)
+    #: the claimant follows a convention (a headline's or lead's figure is the body's; background is the publisher's)
+    decided: bool = False
 
     @property
     def claim_id(self) -> str:
@@ -736,6 +739,8 @@ class _Context:
     vague_mentions: list[VagueMention] = field(default_factory=list)
     sentence_starts: list[int] = field(default_factory=list)
     perpetrators: _SpanIndex | None = None
+    #: figures (start offsets) whose claimant a labelling convention decides (headline, lead, background)
+    decided: set[int] = field(default_factory=set)
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
@@ -831,6 +836,7 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
         chosen, conf = _attributed_by_next_sentence(ctx, si) or _speaker_after_quote(ctx, sent), 0.6
     if chosen is None and _BACKGROUND.match(ctx.text, sent.start):
+        ctx.decided.add(q.start)  # a convention decides it: the attributor leaves it alone
         return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
     if chosen is None:
         previous = [a for a in before_here if _is_claimant(a)]
@@ -1413,6 +1419,7 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
 
 def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> None:
     """`d` takes the claimant (and its type, method, relays) of the body's draft `b`, at most at confidence 0.5."""
+    ctx.decided.add(d.figure_span[0])
     for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
         d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
     d.spans["claimant"] = list(b.spans.get("claimant", []))
@@ -1431,24 +1438,26 @@ def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
     """
     if not drafts:
         return
-    weights = load_weights() if ATTRIBUTOR_WEIGHTS.is_file() else None
+    weights = load_weights(str(ATTRIBUTOR_WEIGHTS)) if ATTRIBUTOR_WEIGHTS.is_file() else None
     starts = ctx.sentence_starts or [x.start for x in ctx.sentences]
     ctx.sentence_starts = starts
     named = [a for a in ctx.attributions.items if a.kind not in ("self", "told")]
     head_end = ctx.sentences[0].end if _is_headline(ctx, ctx.sentences[0]) else 0
-    stats = text_stats(named, head_end, starts)
+    stats = text_stats(named, head_end, starts, ctx.text)
     publisher = ctx.publisher_source.name if ctx.publisher_source is not None else ctx.publisher
-    for d in drafts:
+    picks = [(d.row["claimant"], d.confidence["claimant"]) for d in drafts]
+    same = same_figure_sources([(d.row["low"], d.row["high"]) for d in drafts], [p[0] for p in picks])
+    for i, d in enumerate(drafts):
         sent = ctx.sentences[max(0, bisect_right(starts, d.figure_span[0]) - 1)]
         where = Where(d.figure_span, _clause_of(sent, d.figure_span[0]), (sent.start, sent.end),
-                      ctx.paragraph_spans[sent.paragraph])
+                      ctx.paragraph_spans[sent.paragraph], _BACKGROUND.match(ctx.text, sent.start) is not None)
         mentions = ctx.attributions.between(max(0, sent.start - CARRY_CHARS), sent.end + AFTER_REACH)
-        d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), d.row["claimant"],
-                                 d.confidence["claimant"])
-        if weights is None:
+        d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), *picks[i], same[i])
+        d.decided = d.figure_span[0] in ctx.decided
+        if weights is None or not d.candidates or d.decided:
             continue
         probs = rank(d.candidates, weights)
-        best = max(range(len(probs)), key=lambda i: (probs[i], -i))
+        best = max(range(len(probs)), key=lambda k: (probs[k], -k))
         if d.candidates[best].name != d.row["claimant"]:
             _take_candidate(d, d.candidates[best], probs[best], ctx, publisher)
 

@@ -21,12 +21,12 @@ import numpy as np
 import yaml
 from scipy.optimize import minimize
 
-from kit.extract._attributor import FEATURES, with_pick
+from kit.extract._attributor import FEATURES, same_figure_sources, with_pick
 from kit.extract._pipeline import extract_claims
 from kit.extract._scoring import claimant_matches, match_drafts
 
 #: L2 penalty on the weights (chosen by leave-one-batch-out cross-validation on the development articles)
-L2 = 10.0
+L2 = 0.3
 #: the penalties the cross-validation compares
 L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
 
@@ -40,6 +40,7 @@ class Figure:
     x: np.ndarray  # candidates × FEATURES
     right: np.ndarray  # bool per candidate
     rules: int  # index of the rules' pick (-1: none)
+    decided: bool = False  # a convention decides the claimant (headline, lead, background): not ranked
 
 
 def article_batches(labels_text: str) -> dict[str, str]:
@@ -86,18 +87,21 @@ def attributor_figures(articles: Sequence[dict[str, Any]], first_runs: FirstRuns
     out = []
     for art in articles:
         drafts = extract_claims(art["text"], art["published"], publisher=art["outlet"])
-        by_row = {id(d.row): d for d in drafts}
+        by_row = {id(d.row): i for i, d in enumerate(drafts)}
+        if first_runs is not None:
+            picks = [first_runs.get((art["id"], d.figure_span[0]), ("", 0.0)) for d in drafts]
+            same = same_figure_sources([(d.row["low"], d.row["high"]) for d in drafts], [p[0] for p in picks])
         for label, row in match_drafts(art["claims"], drafts):
-            if row is None or not by_row[id(row)].candidates:
+            if row is None or not drafts[by_row[id(row)]].candidates:
                 continue
-            d = by_row[id(row)]
-            cands = d.candidates
+            i = by_row[id(row)]
+            cands = drafts[i].candidates
             if first_runs is not None:
-                cands = with_pick(cands, *first_runs.get((art["id"], d.figure_span[0]), ("", 0.0)))
+                cands = with_pick(cands, *picks[i], same[i])
             x = np.array([c.vector() for c in cands], dtype=float)
             right = np.array([claimant_matches(label, c.name) for c in cands], dtype=bool)
             rules = next((i for i, c in enumerate(cands) if c.features.get("rules_pick")), -1)
-            out.append(Figure(art["id"], art["batch"], x, right, rules))
+            out.append(Figure(art["id"], art["batch"], x, right, rules, drafts[i].decided))
     return out
 
 
@@ -122,7 +126,7 @@ def fit_attributor(figs: Sequence[Figure], l2: float = L2, features: Sequence[st
     Deterministic (L-BFGS from zero, fixed tolerance) and rounded to 4 decimals,
     so retraining on the same articles gives the same file.
     """
-    usable = [f for f in figs if f.right.any() and len(f.right) > 1]
+    usable = [f for f in figs if f.right.any() and len(f.right) > 1 and not f.decided]
     mask = np.array([name in features for name in FEATURES], dtype=float)
     res = minimize(_loss, np.zeros(len(FEATURES)), args=(usable, l2, mask), jac=True, method="L-BFGS-B",
                    options={"maxiter": 500, "gtol": 1e-8})
@@ -130,12 +134,18 @@ def fit_attributor(figs: Sequence[Figure], l2: float = L2, features: Sequence[st
 
 
 def pick_right(figs: Sequence[Figure], weights: dict[str, float] | None) -> int:
-    """How many figures get a right claimant: by the weights, or (None) by the rules' pick."""
+    """How many figures get a right claimant: by the weights, or (None) by the rules' pick alone.
+
+    The rules' pick stands for a figure a convention decides (as in the extractor).
+    """
     if weights is None:
         return sum(int(f.rules >= 0 and f.right[f.rules]) for f in figs)
     w = np.array([weights.get(name, 0.0) for name in FEATURES])
     right = 0
     for f in figs:
+        if f.decided:
+            right += int(f.rules >= 0 and f.right[f.rules])
+            continue
         s = f.x @ w
         right += int(f.right[int(np.flatnonzero(s == s.max())[0])])
     return right
