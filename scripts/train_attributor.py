@@ -3,6 +3,7 @@
     PYTHONPATH=. .venv/bin/python scripts/train_attributor.py            # cross-validate, train, write the file
     PYTHONPATH=. .venv/bin/python scripts/train_attributor.py --check    # retrain; exit 1 if the file differs
     PYTHONPATH=. .venv/bin/python scripts/train_attributor.py --first-runs-from-git   # rebuild first_runs.csv
+    PYTHONPATH=. .venv/bin/python scripts/train_attributor.py --coverage   # is a right source among the candidates?
 
 Training data: the `dev` split of tests/fixtures/articles only (the held-out splits are
 never read). Each labelled figure the extractor drafts is a ranking problem over its
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -33,10 +35,13 @@ from kit.extract import (  # noqa: E402
     L2,
     L2_GRID,
     attributor_figures,
+    claimant_matches,
     cross_validate,
+    extract_claims,
     fit_attributor,
     load_first_runs,
     load_labelled_articles,
+    match_drafts,
     write_weights,
 )
 
@@ -48,6 +53,7 @@ BATCH_COMMITS = ("e82e715", "920e0ff", "7bd854c", "0bcb65e", "27bddcd", "b92866f
 _OLD_RUN = """
 import csv, json, sys
 from pathlib import Path
+from typing import Any
 from kit.extract import extract_claims
 folder, ids, out = Path(sys.argv[1]), set(sys.argv[2].split(',')), []
 with open(folder / 'manifest.csv', encoding='utf-8', newline='') as fh:
@@ -61,13 +67,33 @@ json.dump(out, sys.stdout)
 """
 
 
+_OLD_SOURCES = """
+import csv, json, sys
+from pathlib import Path
+from typing import Any
+from kit.extract._sources import find_attributions
+try:
+    from kit.extract._resolve import resolve_references
+except ImportError:  # the first commits had no references
+    def resolve_references(text, found):
+        return found
+folder, ids, out = Path(sys.argv[1]), set(sys.argv[2].split(',')), {}
+with open(folder / 'manifest.csv', encoding='utf-8', newline='') as fh:
+    for r in csv.DictReader(fh):
+        if r['id'] in ids and r['split'] == 'dev':
+            text = (folder / 'dev' / (r['id'] + '.txt')).read_text(encoding='utf-8')
+            out[r['id']] = [[a.name_start, a.name, a.kind] for a in resolve_references(text, find_attributions(text))]
+json.dump(out, sys.stdout)
+"""
+
+
 def _git(*args: str) -> str:
     return subprocess.run(["git", "-C", str(ROOT), *args], check=True, capture_output=True, text=True).stdout
 
 
-def first_runs_from_git() -> None:
-    """first_runs.csv: each batch's dev articles extracted by the code of the commit before the batch was added."""
-    rows = []
+def _batch_runs(code: str) -> dict[str, Any]:
+    """For each batch commit: `code` run on the dev articles it added, with the kit of the commit before it."""
+    results = {}
     for commit in BATCH_COMMITS:
         before = {line.split(",")[0] for line in _git("show", f"{commit}^:tests/fixtures/articles/manifest.csv")
                   .splitlines()} if commit != BATCH_COMMITS[0] else set()
@@ -78,10 +104,18 @@ def first_runs_from_git() -> None:
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
             env = {**os.environ, "PYTHONPATH": tmp, "KIT_ROOT": tmp}
-            out = subprocess.run([sys.executable, "-c", _OLD_RUN, str(ARTICLES), ",".join(ids)], cwd=tmp, env=env,
+            out = subprocess.run([sys.executable, "-c", code, str(ARTICLES), ",".join(ids)], cwd=tmp, env=env,
                                  check=True, capture_output=True, text=True).stdout
-        rows += [(*r, commit) for r in json.loads(out)]
-        print(f"{commit}: {len(ids)} articles, {len(json.loads(out))} drafts")
+        results[commit] = json.loads(out)
+        print(f"{commit}: {len(ids)} articles")
+    return results
+
+
+def first_runs_from_git() -> None:
+    """first_runs.csv: each batch's dev articles extracted by the code of the commit before the batch was added."""
+    rows = []
+    for commit, drafts in _batch_runs(_OLD_RUN).items():
+        rows += [(*r, commit) for r in drafts]
     rows.sort(key=lambda r: (r[0], r[1]))
     with open(FIRST_RUNS, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
@@ -89,11 +123,42 @@ def first_runs_from_git() -> None:
         writer.writerows(rows)
 
 
+def coverage() -> None:
+    """How often a right source is among the candidates: with today's attribution phrases, and with the phrases of
+    the code that first met each batch (sources named from 3,000 characters before the figure to 500 after, plus the
+    publisher and the pick). A ranker cannot be right more often than this."""
+    old: dict[str, list[list[Any]]] = {}
+    for found in _batch_runs(_OLD_SOURCES).values():
+        old.update(found)
+    runs = load_first_runs(FIRST_RUNS)
+    per: dict[str, list[int]] = {}
+    for art in load_labelled_articles(ARTICLES, ["dev"]):
+        drafts = extract_claims(art["text"], art["published"], publisher=art["outlet"])
+        by_row = {id(d.row): d for d in drafts}
+        for label, row in match_drafts(art["claims"], drafts):
+            if row is None:
+                continue
+            d, counts = by_row[id(row)], per.setdefault(art["batch"], [0, 0, 0])
+            start = d.figure_span[0]
+            names = {n for p, n, k in old.get(art["id"], []) if start - 3000 <= p <= start + 500
+                     and k not in ("self", "told")} | {art["outlet"], runs.get((art["id"], start), ("", 0.0))[0]}
+            counts[0] += 1
+            counts[1] += any(claimant_matches(label, c.name) for c in d.candidates)
+            counts[2] += any(claimant_matches(label, n) for n in names if n)
+    for batch, (n, now, first) in [*per.items(), ("all", [sum(v[i] for v in per.values()) for i in range(3)])]:
+        print(f"batch {batch:<4} {n:>4} drafted figures: a right candidate today {now} ({now / n:.2f}), "
+              f"with the first run's attribution phrases {first} ({first / n:.2f})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="retrain and compare with the stored weights")
     parser.add_argument("--first-runs-from-git", action="store_true", help="rebuild first_runs.csv, then train")
+    parser.add_argument("--coverage", action="store_true", help="only print how often a right source is a candidate")
     args = parser.parse_args()
+    if args.coverage:
+        coverage()
+        return 0
     if args.first_runs_from_git:
         first_runs_from_git()
     figs = attributor_figures(load_labelled_articles(ARTICLES, ["dev"]), load_first_runs(FIRST_RUNS))
