@@ -35,18 +35,17 @@ from kit.extract import (  # noqa: E402
     L2,
     L2_GRID,
     attributor_figures,
-    claimant_matches,
     cross_validate,
-    extract_claims,
     fit_attributor,
+    load_first_run_sources,
     load_first_runs,
     load_labelled_articles,
-    match_drafts,
     write_weights,
 )
 
 ARTICLES = ROOT / "tests" / "fixtures" / "articles"
 FIRST_RUNS = ARTICLES / "first_runs.csv"
+FIRST_SOURCES = ARTICLES / "first_run_sources.json"
 #: the commits that added batches of development articles (each one's parent met them first), in order
 BATCH_COMMITS = ("e82e715", "920e0ff", "7bd854c", "0bcb65e", "27bddcd", "b92866f", "c09c9e5", "bf3e04c",
                  "3da4467", "c02c6e9")
@@ -82,7 +81,11 @@ with open(folder / 'manifest.csv', encoding='utf-8', newline='') as fh:
     for r in csv.DictReader(fh):
         if r['id'] in ids and r['split'] == 'dev':
             text = (folder / 'dev' / (r['id'] + '.txt')).read_text(encoding='utf-8')
-            out[r['id']] = [[a.name_start, a.name, a.kind] for a in resolve_references(text, find_attributions(text))]
+            out[r['id']] = [[a.start, a.end, a.name_start, a.name_end, a.name, a.kind,
+                             *((a.source.name, a.source.claimant_type, a.source.method, a.source.is_outlet)
+                               if a.source else ("", "", "", False)), a.verb,
+                             *(getattr(a, 'via', None) or (None, None))]
+                            for a in resolve_references(text, find_attributions(text))]
 json.dump(out, sys.stdout)
 """
 
@@ -112,7 +115,8 @@ def _batch_runs(code: str) -> dict[str, Any]:
 
 
 def first_runs_from_git() -> None:
-    """first_runs.csv: each batch's dev articles extracted by the code of the commit before the batch was added."""
+    """first_runs.csv and first_run_sources.json: each batch's dev articles read by the code of the commit before
+    the batch was added (its drafts' claimants, and every source its attribution phrases and references named)."""
     rows = []
     for commit, drafts in _batch_runs(_OLD_RUN).items():
         rows += [(*r, commit) for r in drafts]
@@ -121,33 +125,30 @@ def first_runs_from_git() -> None:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["id", "figure_start", "claimant", "confidence", "batch_commit"])
         writer.writerows(rows)
+    sources: dict[str, list[list[Any]]] = {}
+    for found in _batch_runs(_OLD_SOURCES).values():
+        sources.update(found)
+    FIRST_SOURCES.write_text(json.dumps(dict(sorted(sources.items())), separators=(",", ":")).replace("]],", "]],\n")
+                             + "\n", encoding="utf-8")
 
 
 def coverage() -> None:
-    """How often a right source is among the candidates: with today's attribution phrases, and with the phrases of
-    the code that first met each batch (sources named from 3,000 characters before the figure to 500 after, plus the
-    publisher and the pick). A ranker cannot be right more often than this."""
-    old: dict[str, list[list[Any]]] = {}
-    for found in _batch_runs(_OLD_SOURCES).values():
-        old.update(found)
-    runs = load_first_runs(FIRST_RUNS)
+    """How often a right source is among a figure's candidates: today's, and those the first-run code named.
+
+    A ranker over the candidates cannot be right more often than this.
+    """
+    dev, runs = load_labelled_articles(ARTICLES, ["dev"]), load_first_runs(FIRST_RUNS)
+    now = attributor_figures(dev, runs)
+    first = attributor_figures(dev, runs, load_first_run_sources(FIRST_SOURCES))
     per: dict[str, list[int]] = {}
-    for art in load_labelled_articles(ARTICLES, ["dev"]):
-        drafts = extract_claims(art["text"], art["published"], publisher=art["outlet"])
-        by_row = {id(d.row): d for d in drafts}
-        for label, row in match_drafts(art["claims"], drafts):
-            if row is None:
-                continue
-            d, counts = by_row[id(row)], per.setdefault(art["batch"], [0, 0, 0])
-            start = d.figure_span[0]
-            names = {n for p, n, k in old.get(art["id"], []) if start - 3000 <= p <= start + 500
-                     and k not in ("self", "told")} | {art["outlet"], runs.get((art["id"], start), ("", 0.0))[0]}
-            counts[0] += 1
-            counts[1] += any(claimant_matches(label, c.name) for c in d.candidates)
-            counts[2] += any(claimant_matches(label, n) for n in names if n)
-    for batch, (n, now, first) in [*per.items(), ("all", [sum(v[i] for v in per.values()) for i in range(3)])]:
-        print(f"batch {batch:<4} {n:>4} drafted figures: a right candidate today {now} ({now / n:.2f}), "
-              f"with the first run's attribution phrases {first} ({first / n:.2f})")
+    for a, b in zip(now, first, strict=True):
+        counts = per.setdefault(a.batch, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += bool(a.right.any())
+        counts[2] += bool(b.right.any())
+    for batch, (n, today, old) in [*per.items(), ("all", [sum(v[i] for v in per.values()) for i in range(3)])]:
+        print(f"batch {batch:<4} {n:>4} drafted figures: a right candidate today {today} ({today / n:.2f}), "
+              f"among the first-run code's sources {old} ({old / n:.2f})")
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ from kit.extract import (
     attributor_figures,
     extract_claims,
     fit_attributor,
+    load_first_run_sources,
     load_first_runs,
     load_labelled_articles,
     pick_right,
@@ -57,6 +58,10 @@ def test_every_first_run_pick_is_a_dev_figure_the_extractor_drafts() -> None:
     dev = {a["id"]: a for a in load_labelled_articles(ARTICLES, ["dev"])}
     assert {i for i, _s in runs} == set(dev)
     assert all(0 <= start < len(dev[i]["text"]) and dev[i]["text"][start].isalnum() for i, start in runs)
+    sources = load_first_run_sources(ARTICLES / "first_run_sources.json")
+    assert set(sources) <= set(dev) and len(sources) >= 120
+    for i, found in sources.items():  # each name is where it says it is (the texts have not changed since)
+        assert all(a.name_start < a.name_end <= len(dev[i]["text"]) for a in found)
 
 
 def test_a_source_in_the_figures_clause_outranks_one_named_earlier() -> None:

@@ -35,6 +35,7 @@ from kit.extract._attributor import (
     AFTER_REACH,
     WEIGHTS_FILE,
     Candidate,
+    TextStats,
     Where,
     candidates_for,
     load_weights,
@@ -212,6 +213,9 @@ class DraftClaim:
     candidates: list[Candidate] = field(default_factory=list, repr=False, compare=False)
     #: the claimant follows a convention (a headline's or lead's figure is the body's; background is the publisher's)
     decided: bool = False
+    #: where the figure sits and the text's source counts: what the candidates' features were computed from
+    where: Where | None = field(default=None, repr=False, compare=False)
+    stats: TextStats | None = field(default=None, repr=False, compare=False)
 
     @property
     def claim_id(self) -> str:
@@ -1453,6 +1457,7 @@ def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
                       ctx.paragraph_spans[sent.paragraph], _BACKGROUND.match(ctx.text, sent.start) is not None)
         mentions = ctx.attributions.between(max(0, sent.start - CARRY_CHARS), sent.end + AFTER_REACH)
         d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), *picks[i], same[i])
+        d.where, d.stats = where, stats
         d.decided = d.figure_span[0] in ctx.decided
         if weights is None or not d.candidates or d.decided:
             continue

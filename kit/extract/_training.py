@@ -21,9 +21,18 @@ import numpy as np
 import yaml
 from scipy.optimize import minimize
 
-from kit.extract._attributor import FEATURES, same_figure_sources, with_pick
-from kit.extract._pipeline import extract_claims
+from kit.extract._attributor import (
+    AFTER_REACH,
+    FEATURES,
+    Candidate,
+    candidates_for,
+    same_figure_sources,
+    text_stats,
+    with_pick,
+)
+from kit.extract._pipeline import CARRY_CHARS, DraftClaim, extract_claims
 from kit.extract._scoring import claimant_matches, match_drafts
+from kit.extract._sources import Attribution, Source
 
 #: L2 penalty on the weights (chosen by leave-one-batch-out cross-validation on the development articles)
 L2 = 0.3
@@ -77,12 +86,34 @@ def load_first_runs(path: Path) -> FirstRuns:
         return {(r["id"], int(r["figure_start"])): (r["claimant"], float(r["confidence"])) for r in csv.DictReader(fh)}
 
 
-def attributor_figures(articles: Sequence[dict[str, Any]], first_runs: FirstRuns | None = None) -> list[Figure]:
+def load_first_run_sources(path: Path) -> dict[str, list[Attribution]]:
+    """The sources the first-run code named in each dev article (first_run_sources.json), as attributions."""
+    out: dict[str, list[Attribution]] = {}
+    for art, rows in json.loads(path.read_text(encoding="utf-8")).items():
+        out[art] = [Attribution(r[0], r[1], r[2], r[3], r[4], r[5],
+                                Source(r[6], r[7], r[8], bool(r[9])) if r[6] else None, r[10],
+                                (r[11], r[12]) if r[11] is not None else None) for r in rows]
+    return out
+
+
+def _first_run_candidates(d: DraftClaim, found: list[Attribution], publisher: str) -> list[Candidate]:
+    """The draft's candidates as the first-run code would have named them (same window, same features)."""
+    w, stats = d.where, d.stats
+    assert w is not None and stats is not None
+    named = [a for a in found if a.kind not in ("self", "told")]
+    old = text_stats(named, stats.headline_end, stats.sentence_starts, stats.text)
+    window = [a for a in found if w.sentence[0] - CARRY_CHARS <= a.name_start < w.sentence[1] + AFTER_REACH]
+    return candidates_for(w, window, old, publisher)
+
+
+def attributor_figures(articles: Sequence[dict[str, Any]], first_runs: FirstRuns | None = None,
+                       first_sources: dict[str, list[Attribution]] | None = None) -> list[Figure]:
     """Every labelled figure the extractor drafted, as a ranking problem over the draft's candidates.
 
     With `first_runs`, each figure's candidates are marked with the pick the rules
     made when they first met the article (before any rule was written for it),
-    not the pick of today's rules, which were written on these articles.
+    not the pick of today's rules, which were written on these articles. With
+    `first_sources` too, the candidates themselves are the sources that code named.
     """
     out = []
     for art in articles:
@@ -96,6 +127,9 @@ def attributor_figures(articles: Sequence[dict[str, Any]], first_runs: FirstRuns
                 continue
             i = by_row[id(row)]
             cands = drafts[i].candidates
+            if first_sources is not None:
+                publisher = next((c.name for c in cands if c.features.get("publisher")), "")
+                cands = _first_run_candidates(drafts[i], first_sources.get(art["id"], []), publisher)
             if first_runs is not None:
                 cands = with_pick(cands, *picks[i], same[i])
             x = np.array([c.vector() for c in cands], dtype=float)
@@ -151,12 +185,17 @@ def pick_right(figs: Sequence[Figure], weights: dict[str, float] | None) -> int:
     return right
 
 
-def cross_validate(figs: Sequence[Figure], l2: float = L2,
-                   features: Sequence[str] = FEATURES) -> dict[str, tuple[int, int, int]]:
-    """Leave one batch out: batch → (figures drafted, right by the rules, right by weights trained without it)."""
+def cross_validate(figs: Sequence[Figure], l2: float = L2, features: Sequence[str] = FEATURES,
+                   scored: Sequence[Figure] | None = None) -> dict[str, tuple[int, int, int]]:
+    """Leave one batch out: batch → (figures drafted, right by the rules, right by weights trained without it).
+
+    `scored`: the same figures described another way (the first-run code's candidates) to score the left-out
+    batch on, while training stays on `figs`.
+    """
     out = {}
+    test = figs if scored is None else scored
     for batch in sorted({f.batch for f in figs}, key=lambda b: (len(b), b)):
-        held = [f for f in figs if f.batch == batch]
+        held = [f for f in test if f.batch == batch]
         weights = fit_attributor([f for f in figs if f.batch != batch], l2, features)
         out[batch] = (len(held), pick_right(held, None), pick_right(held, weights))
     return out
