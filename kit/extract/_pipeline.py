@@ -1471,7 +1471,8 @@ def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, pub
     """The attributor's choice `c` becomes the draft's claimant (type, method, spans, relays, reason)."""
     was = d.row["claimant"] or "no one"
     d.row["claimant"], d.confidence["claimant"] = c.name, round(prob, 2)
-    src = c.source if c.mention is not None else ctx.publisher_source if c.name == publisher else None
+    own = c.mention is None and c.name == publisher  # the publisher's own statement
+    src = c.source if c.mention is not None else ctx.publisher_source if own else canonical_source(c.name)[1]
     d.row["claimant_type"] = src.claimant_type if src is not None else ""
     d.confidence["claimant_type"] = round(min(prob, 0.8), 2) if d.row["claimant_type"] else 0.0
     d.row["method"] = src.method if src is not None else ""
@@ -1486,8 +1487,10 @@ def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, pub
     d.confidence["relay_chain"] = min(d.confidence["relay_chain"] or 0.6, 0.6) if chain else 0.0
     status = "relayed" if chain else "primary" if c.name == ctx.publisher else ""
     d.row["source_status"], d.confidence["source_status"] = status, 0.6 if status else 0.0
-    why = "the publisher's own statement (no source named)" if m is None else "named in another sentence" \
-        if d.attribution_span != d.sentence_span else "named in the figure's own sentence"
+    why = ("the publisher's own statement (no source named)" if own else
+           "the source the text gives the same figure elsewhere" if m is None else
+           "named in another sentence" if d.attribution_span != d.sentence_span else
+           "named in the figure's own sentence")
     d.row["note"] = (d.row["note"].rstrip(".") + f"; claimant chosen by the trained attributor "
                      f"(probability {prob:.2f}; {why}) over the rules' {was}.")
     d.row["claim_id"] = _claim_id(d.row, ctx.published)
