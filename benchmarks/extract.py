@@ -36,15 +36,17 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.extract import (  # noqa: E402
+    claimant_matches,
+    extract_claims,
+    match_drafts,
+)
+from kit.extract.training import (  # noqa: E402
     L2,
     attributor_figures,
-    claimant_matches,
     cross_validate,
-    extract_claims,
     load_first_run_sources,
     load_first_runs,
     load_labelled_articles,
-    match_drafts,
     pick_right,
 )
 

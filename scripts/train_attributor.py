@@ -12,7 +12,7 @@ on that article (first_runs.csv, rebuilt from the git history: for each commit t
 a batch of articles, the extractor of the commit before it), because today's rules were
 written on these articles and are right far more often here than on a new text.
 The L2 penalty is chosen by leave-one-batch-out cross-validation (printed);
-kit.extract._training.L2 holds the choice. docs/EXTRACT.md, "Attributor".
+kit.extract.training.L2 holds the choice. docs/EXTRACT.md, "Attributor".
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from kit.extract import (  # noqa: E402
     ATTRIBUTOR_WEIGHTS,
+)
+from kit.extract.training import (  # noqa: E402
     L2,
     L2_GRID,
     attributor_figures,

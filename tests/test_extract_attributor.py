@@ -17,16 +17,18 @@ from hypothesis import strategies as st
 import kit.extract._pipeline as pipeline
 from kit.extract import (
     ATTRIBUTOR_WEIGHTS,
+    extract_claims,
+)
+from kit.extract._attributor import FEATURES, Candidate, rank, same_figure_sources, with_pick
+from kit.extract.training import (
     L2,
     attributor_figures,
-    extract_claims,
     fit_attributor,
     load_first_run_sources,
     load_first_runs,
     load_labelled_articles,
     pick_right,
 )
-from kit.extract._attributor import FEATURES, Candidate, rank, same_figure_sources, with_pick
 from kit.ui import ExtractReview
 
 ARTICLES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "articles"

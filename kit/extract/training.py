@@ -34,6 +34,20 @@ from kit.extract._pipeline import CARRY_CHARS, DraftClaim, extract_claims
 from kit.extract._scoring import claimant_matches, match_drafts
 from kit.extract._sources import Attribution, Source
 
+__all__ = [
+    "L2",
+    "L2_GRID",
+    "attributor_figures",
+    "cross_validate",
+    "fit_attributor",
+    "load_first_run_sources",
+    "load_first_runs",
+    "load_labelled_articles",
+    "pick_right",
+    "write_weights",
+]
+
+
 #: L2 penalty on the weights (chosen by leave-one-batch-out cross-validation on the development articles)
 L2 = 0.3
 #: the penalties the cross-validation compares
