@@ -363,7 +363,7 @@ def train_model(
     _fix_governorate_level(settings, ta, tb)
     with _session(ta, tb, settings) as linker:
         linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=seed)
-        sessions = [_em(linker, rules, max_pairs, ta, tb) for rules in _EM_SESSIONS]
+        sessions = _em_sessions(linker, max_pairs, ta, tb)
         trained = linker.misc.save_model_to_json(overwrite=True)
         lam_block = _em_lambda(sessions[-1])
     _fill_unestimated(trained)
@@ -391,21 +391,18 @@ _SAME_DATES = "l.s = r.s AND l.e = r.e"
 _SAME_CELL = "l.cy = r.cy AND l.cx = r.cx"
 #: EM blockings per session, each tried in turn until one finds `_EM_MIN_PAIRS` pairs: session 1 reads
 #: dates and names (learns place, deaths), session 2 dates and deaths (learns place, name), session 3 names
-#: and deaths (learns date, place). Looser rules serve lists without names or deaths (the Dutch log has no
-#: death figures); the last rule of each is the rule of the session it replaced.
-_EM_SESSIONS = (
+#: and deaths (learns date, place). In lists without names or deaths (the Dutch log has no death figures)
+#: sessions 1 and 3 fall back to the rules they replaced, ending in a rule that always runs; session 2,
+#: ending in None, is then left out.
+_EM_SESSIONS: tuple[tuple[str | None, ...], ...] = (
     (
         f"{_SAME_DATES} AND l.name = r.name",
         f"{_SAME_DATES} AND {_SAME_CELL}",
         f"{_SAME_CELL} AND l.wk = r.wk",
     ),
-    (
-        f"{_SAME_DATES} AND {_SAME_CELL} AND l.low = r.low",
-        f"{_SAME_DATES} AND {_SAME_CELL}",
-    ),
+    (f"{_SAME_DATES} AND {_SAME_CELL} AND l.low = r.low", None),
     (
         f"l.name = r.name AND {_SAME_CELL} AND l.low = r.low",
-        f"l.name = r.name AND {_SAME_CELL}",
         f"{_SAME_CELL} AND l.wk = r.wk AND l.low = r.low",
         f"{_SAME_CELL} AND l.wk = r.wk AND l.name = r.name",
         f"{_SAME_CELL} AND l.wk = r.wk",
@@ -415,19 +412,36 @@ _EM_SESSIONS = (
 _EM_MIN_PAIRS = 200
 
 
-def _em(linker: Any, rules: tuple[str, ...], max_pairs: float, ta: pd.DataFrame, tb: pd.DataFrame) -> Any:
-    """One EM session on the first blocking rule giving at least `_EM_MIN_PAIRS` pairs (else the last rule)."""
+def _em_rule(rules: tuple[str | None, ...], ta: pd.DataFrame, tb: pd.DataFrame) -> str | None:
+    """The first blocking rule giving at least `_EM_MIN_PAIRS` pairs (else the last rule, None: no session)."""
     con = duckdb.connect()
     try:
         con.register("l_tab", ta)
         con.register("r_tab", tb)
         for rule in rules[:-1]:
             row = con.execute(f"SELECT count(*) FROM l_tab l JOIN r_tab r ON {rule}").fetchone()
-            if row is not None and row[0] >= _EM_MIN_PAIRS:
-                return linker.training.estimate_parameters_using_expectation_maximisation(rule, max_pairs=max_pairs)
+            if rule is not None and row is not None and row[0] >= _EM_MIN_PAIRS:
+                return rule
     finally:
         con.close()
-    return linker.training.estimate_parameters_using_expectation_maximisation(rules[-1], max_pairs=max_pairs)
+    return rules[-1]
+
+
+def _em_sessions(linker: Any, max_pairs: float, ta: pd.DataFrame, tb: pd.DataFrame) -> list[Any]:
+    """One EM session per entry of `_EM_SESSIONS`; a rule an earlier session ran is not run again.
+
+    In lists without names or deaths two sessions can fall back to one rule;
+    running it twice would count one estimate twice in Splink's average.
+    """
+    train = linker.training.estimate_parameters_using_expectation_maximisation
+    done: list[str] = []
+    sessions = []
+    for rules in _EM_SESSIONS:
+        rule = _em_rule(rules, ta, tb)
+        if rule is not None and rule not in done:
+            done.append(rule)
+            sessions.append(train(rule, max_pairs=max_pairs))
+    return sessions
 
 
 #: Records per list Splink trains on; m and u are shares, which a sample this size estimates well.
