@@ -11,6 +11,7 @@ import pytest
 
 from kit.match import (
     DEFAULT_KM,
+    DEFAULT_MIN_SCORE,
     LINK_COLUMNS,
     append_decisions,
     explain_weights,
@@ -129,7 +130,8 @@ def test_every_candidate_gets_a_probability_and_reasons_say_the_weights(fs_run) 
     assert p.notna().all() and ((p >= 0) & (p <= 1)).all()
     assert (cand["score"] == p.round(4)).all()
     assert cand["reasons"].str.contains("Fellegi–Sunter weights: date ").all()
-    assert (fs_run.pairs["match_probability"] >= 0.5).all()
+    assert fs_run.params["min_score"] == DEFAULT_MIN_SCORE["fs"] < DEFAULT_MIN_SCORE["rules"]  # the fs default
+    assert (fs_run.pairs["match_probability"] >= DEFAULT_MIN_SCORE["fs"]).all()
     assert fs_run.params["scorer"] == "fs"
 
 

@@ -59,6 +59,13 @@ LOCATION_RADIUS_KM: dict[str, float] = {
 DEFAULT_KM = 10.0
 DEFAULT_DAYS = 1
 
+#: Default `min_score` of each scorer. The rules score keeps its documented 0.5. The Fellegi–Sunter
+#: threshold was chosen by F1 on a random half of list A of the synthetic benchmark (benchmarks/match.py,
+#: docs/MATCHING.md §7) and checked on the other half: a pair the one-to-one assignment leaves as the only
+#: partner of both its records is a true copy more often than its probability, computed without that
+#: constraint, says.
+DEFAULT_MIN_SCORE: dict[str, float] = {"rules": 0.5, "fs": 0.3}
+
 #: Coordinates given with precision `unknown` (or blank) are treated like a
 #: city-level point: usable, but only within this radius.
 UNKNOWN_PRECISION_RADIUS_KM = 10.0
@@ -956,7 +963,7 @@ def match_incidents(
     days: int = DEFAULT_DAYS,
     km: float = DEFAULT_KM,
     require_range_overlap: bool = False,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     fallback: Fallback = "governorate",
     decisions: str | Path | pd.DataFrame | None = None,
     progress: Progress | None = None,
@@ -974,7 +981,8 @@ def match_incidents(
         precision widens it to `LOCATION_RADIUS_KM[precision]`.
     require_range_overlap: exclude pairs whose casualty ranges do not overlap
         (otherwise disjoint ranges only lower the score).
-    min_score: pairs below it stay candidates for review but are not matched.
+    min_score: pairs below it stay candidates for review but are not matched
+        (default `DEFAULT_MIN_SCORE[scorer]`: 0.5 for "rules", 0.3 for "fs").
     fallback: coarsest shared area for records without usable coordinates.
     decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
         rejected pairs excluded, so a rerun never loses a human decision.
@@ -993,6 +1001,7 @@ def match_incidents(
         the same. None: taken when |A|·|B| ≥ `LARGE_RUN_PAIRS` (about 140,000 × 140,000).
     """
     _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
+    min_score = DEFAULT_MIN_SCORE[scorer] if min_score is None else float(min_score)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")

@@ -57,8 +57,9 @@ LEVEL_WORDS: dict[str, dict[int, str]] = {
         -1: "a date is missing",
     },
     "place": {
-        5: "within a tenth of the allowed distance",
-        4: "within a quarter of the allowed distance",
+        6: "within a quarter of the stated location precision",
+        5: "within half the stated location precision",
+        4: "within the stated location precision",
         3: "within half the allowed distance",
         2: "within the allowed distance (km, widened by location precision)",
         1: "no usable coordinates on one side, same governorate",
@@ -98,6 +99,7 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
     """
     d, k = int(days), float(km)
     allowed = f"greatest({k!r}, coalesce(radius_l, 0), coalesce(radius_r, 0))"
+    stated = "greatest(coalesce(radius_l, 0), coalesce(radius_r, 0))"
     overlap = "s_l <= e_r AND s_r <= e_l"
     date_levels = [
         {"sql_condition": "s_l IS NULL OR s_r IS NULL", "is_null_level": True, "label_for_charts": "missing"},
@@ -115,8 +117,13 @@ def fs_comparisons(days: int, km: float) -> list[dict[str, Any]]:
             "label_for_charts": "no coordinates, no shared governorate",
         },
         *(
-            {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {share} * {allowed}", "label_for_charts": label}
-            for share, label in ((0.1, "within a tenth"), (0.25, "within a quarter"), (0.5, "within half"))
+            {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {share} * {limit}", "label_for_charts": label}
+            for share, limit, label in (
+                (0.25, stated, "within a quarter of the precision"),
+                (0.5, stated, "within half the precision"),
+                (1.0, stated, "within the precision"),
+                (0.5, allowed, "within half the allowed"),
+            )
         ),
         {"sql_condition": f"NOT {no_xy} AND {_HAVERSINE} <= {allowed}", "label_for_charts": "within allowed"},
         {"sql_condition": f"{no_xy} AND gov_l = gov_r", "label_for_charts": _SAME_GOV},
@@ -530,11 +537,12 @@ def fs_gammas(
     )
     both_xy = a.spatial[ia] & b.spatial[ib]
     same_gov = (a.gov[ia] == b.gov[ib]) & (a.gov[ia] != "")
+    stated = np.fmax(a.radius[ia], b.radius[ib])
     with np.errstate(invalid="ignore"):
-        ratio = dist / allowed
+        ratio, within = dist / allowed, dist / stated
     place = np.select(
-        [~both_xy & same_gov, ~both_xy, ratio <= 0.1, ratio <= 0.25, ratio <= 0.5, ratio <= 1.0],
-        [1, -1, 5, 4, 3, 2],
+        [~both_xy & same_gov, ~both_xy, within <= 0.25, within <= 0.5, within <= 1.0, ratio <= 0.5, ratio <= 1.0],
+        [1, -1, 6, 5, 4, 3, 2],
         0,
     )
     have = ~np.isnan(a.low[ia]) & ~np.isnan(b.low[ib])
