@@ -374,3 +374,79 @@ def test_review_widget_explains_the_learned_weights(fs_run, tmp_path: Path) -> N
     again = match_incidents(fs_run.a, fs_run.b, scorer="fs", model=fs_run.model, decisions=tmp_path / "d.csv")
     assert (again.candidates["status"] == "rejected").sum() == 1
     assert MatchReview(match_incidents(fs_run.a.head(20), fs_run.b.head(20)), tmp_path / "e.csv").weights.value == ""
+
+
+def _gammas(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Every candidate pair of two small lists with its comparison levels, as the fs scorer computes them."""
+    from kit.match._engine import _block, _prepare, _score
+    from kit.match._splink import fs_gammas
+
+    sa, sb = _prepare(a, "A"), _prepare(b, "B")
+    blocked = _block(sa, sb, days=1, km=DEFAULT_KM, fallback="governorate")
+    sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=1, km=DEFAULT_KM, fallback="governorate")
+    g = fs_gammas(sa, sb, sc.ia, sc.ib, days=1, gap=sc.gap, dist=sc.dist, allowed=sc.allowed)
+    return pd.DataFrame({"id_b": sb.sid[sc.ib], **{c: g[c] for c in ("date", "place", "deaths")}})
+
+
+def _one_place(n: int, *, north_km: list[float], precision: str, low: list[float], high: list[float],
+               source: str) -> pd.DataFrame:
+    """n records on one day, moved north of one point by the given distances, with the given death ranges."""
+    frame = events(n).assign(
+        source=source, source_id=[f"{source}{k}" for k in range(n)], date_start=pd.Timestamp("2017-06-01"),
+        date_end=pd.Timestamp("2017-06-01"), date_precision="day", location_precision=precision, place_name="",
+        lat=[35.0 + d / 111.195 for d in north_km], lon=39.0,
+    )
+    frame["civilians_killed_low"] = pd.array(low, dtype="Float64")
+    frame["civilians_killed_high"] = pd.array(high, dtype="Float64")
+    return frame
+
+
+def test_deaths_levels_tell_a_range_inside_another_from_a_partial_overlap() -> None:
+    a = _one_place(1, north_km=[0.0], precision="village", low=[2], high=[6], source="a")
+    b = _one_place(5, north_km=[0.0] * 5, precision="village", low=[2, 3, 5, 8, np.nan],
+                   high=[6, 4, 9, 9, np.nan], source="b")
+    got = _gammas(a, b).set_index("id_b")["deaths"]
+    # identical, 3–4 inside 2–6, 5–9 overlaps only partly, 8–9 disjoint, no figure
+    assert got.to_dict() == {"b0": 3, "b1": 2, "b2": 1, "b3": 0, "b4": -1}
+
+
+@pytest.mark.parametrize(
+    ("precision", "north_km", "levels"),
+    [
+        # exact (0.5 km): a quarter, half, all of 0.5 km; then half of and all of the 10 km allowed
+        ("exact", [0.1, 0.2, 0.45, 3.0, 8.0, 12.0], [6, 5, 4, 3, 2, 0]),
+        # city (10 km): the stated precision is the allowed distance, so its fractions decide
+        ("city", [2.0, 4.0, 8.0, 12.0], [6, 5, 4, 0]),
+    ],
+)
+def test_place_levels_follow_each_records_stated_precision(precision: str, north_km: list[float],
+                                                          levels: list[int]) -> None:
+    n = len(north_km)
+    a = _one_place(1, north_km=[0.0], precision=precision, low=[1], high=[1], source="a")
+    b = _one_place(n, north_km=north_km, precision=precision, low=[1] * n, high=[1] * n, source="b")
+    got = _gammas(a, b).set_index("id_b")["place"]  # 12 km shares a blocking cell but is too far (level 0)
+    assert got.to_dict() == {f"b{k}": lv for k, lv in enumerate(levels)}
+
+
+def test_em_sessions_fall_back_and_never_run_one_rule_twice() -> None:
+    from kit.match._engine import _prepare
+    from kit.match._splink import _EM_SESSIONS, _em_rule, _em_sessions, fs_tables
+
+    a, b, _ = perturbed_copies(events(3000), seed=1)
+    ta, tb = fs_tables(_prepare(a, "A"), _prepare(b, "B"), km=DEFAULT_KM)
+    rules = [_em_rule(r, ta, tb) for r in _EM_SESSIONS]
+    assert rules == [r[0] for r in _EM_SESSIONS]  # names and deaths on both sides: each session's own rule
+    # no death figures (the Dutch log): the deaths-blocked session is left out, the others fall back
+    tb_blank = tb.assign(low=np.nan, high=np.nan)
+    rules = [_em_rule(r, ta, tb_blank) for r in _EM_SESSIONS]
+    assert rules[1] is None and rules[0] == _EM_SESSIONS[0][0] and "l.low" not in str(rules[2])
+    # lists too small for any narrower rule: sessions 1 and 3 both end at "same cell and week", which runs once
+    calls: list[str] = []
+
+    class Training:
+        def estimate_parameters_using_expectation_maximisation(self, rule: str, max_pairs: float) -> str:
+            calls.append(rule)
+            return rule
+
+    linker = type("Linker", (), {"training": Training()})()
+    assert _em_sessions(linker, 1e5, ta.head(40), tb_blank.head(40)) == calls == [_EM_SESSIONS[0][-1]]

@@ -981,8 +981,7 @@ def match_incidents(
         precision widens it to `LOCATION_RADIUS_KM[precision]`.
     require_range_overlap: exclude pairs whose casualty ranges do not overlap
         (otherwise disjoint ranges only lower the score).
-    min_score: pairs below it stay candidates for review but are not matched
-        (default `DEFAULT_MIN_SCORE[scorer]`: 0.5 for "rules", 0.3 for "fs").
+    min_score: below it pairs stay candidates, not matched (default `DEFAULT_MIN_SCORE[scorer]`).
     fallback: coarsest shared area for records without usable coordinates.
     decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
         rejected pairs excluded, so a rerun never loses a human decision.
@@ -1000,8 +999,7 @@ def match_incidents(
         `min_score`) are scored, assigned and listed with reasons; the links are
         the same. None: taken when |A|·|B| ≥ `LARGE_RUN_PAIRS` (about 140,000 × 140,000).
     """
-    _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
-    min_score = DEFAULT_MIN_SCORE[scorer] if min_score is None else float(min_score)
+    min_score = _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode, min_score=min_score)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
@@ -1079,8 +1077,11 @@ def _is_large(large: bool | None, *, scorer: str, spark: object | None, pairs: i
     return large
 
 
-def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one") -> None:
-    """Refuse thresholds that cannot mean anything before any work is done."""
+def _check_options(
+    *, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one",
+    min_score: float | None = None,
+) -> float:
+    """Refuse thresholds that cannot mean anything before any work is done; the scorer's min_score."""
     if days < 0 or km < 0:
         raise ValueError("days and km must be non-negative")
     if fallback not in ("governorate", "country", "none"):
@@ -1089,6 +1090,7 @@ def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules"
         raise ValueError("scorer must be 'rules' or 'fs'")
     if mode not in ("one-to-one", "one-to-many"):
         raise ValueError("mode must be 'one-to-one' or 'one-to-many'")
+    return DEFAULT_MIN_SCORE[scorer] if min_score is None else float(min_score)
 
 
 def _locate_decisions(
