@@ -159,7 +159,7 @@ def test_model_arithmetic_equals_splinks_own_predict(fs_run) -> None:  # noqa: A
 
 def test_em_does_not_take_the_next_day_in_the_same_town_for_a_match(fs_run) -> None:  # noqa: ANN001
     # The copies keep their day; one EM session over "same cell and week" learned m(one day apart) close to
-    # m(same day). Two sessions, each blocked on what the other learns, keep them apart.
+    # m(same day). Sessions blocked on what the others learn keep them apart (three since names and deaths).
     table = explain_weights(fs_run).set_index(["comparison", "level"])
     assert table.loc[("date", 4), "m_probability"] > 5 * table.loc[("date", 1), "m_probability"]
     assert table.loc[("deaths", 0), "m_probability"] < table.loc[("deaths", 0), "u_probability"]

@@ -2,13 +2,15 @@
 
 The kit's precision-aware rules become Splink comparisons: dates agree on the
 same day, overlap inside a week, overlap only at month/year precision, or fall
-within the ±days window; places agree within half the allowed distance, within
-the allowed distance (`max(km, radius_a, radius_b)`, so a coarse location
-widens it) or only on the governorate; death-count ranges are identical, one
-inside the other, overlap or not; place names agree once transliteration is folded (`place_key`), weighted by how rare
-the name is. Splink estimates u (how often each level happens by chance) by random sampling
-and m (how often it happens for true matches) by expectation–maximisation, so
-each pair's probability comes from the data, not from hand-set weights.
+within the ±days window; places agree within a quarter, half or all of the
+records' stated precision (`max(radius_a, radius_b)`), within half or all of the
+allowed distance (`max(km, radius_a, radius_b)`, so a coarse location widens it)
+or only on the governorate; death-count ranges are identical, one inside the
+other, overlap or not; place names agree once transliteration is folded
+(`place_key`), weighted by how rare the name is. Splink estimates u (how often
+each level happens by chance) by random sampling and m (how often it happens
+for true matches) by expectation–maximisation, so each pair's probability comes
+from the data, not from hand-set weights.
 
 Candidate pairs come from the kit's exact DuckDB blocking and are handed to
 Splink as registered blocked pairs (`register_blocked_pairs_for_predict`), so
