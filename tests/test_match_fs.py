@@ -450,3 +450,22 @@ def test_em_sessions_fall_back_and_never_run_one_rule_twice() -> None:
 
     linker = type("Linker", (), {"training": Training()})()
     assert _em_sessions(linker, 1e5, ta.head(40), tb_blank.head(40)) == calls == [_EM_SESSIONS[0][-1]]
+
+
+def test_a_tie_in_total_weight_is_not_split_by_the_last_bits_of_a_sum(fs_run, monkeypatch) -> None:  # noqa: ANN001
+    # Spark sums the same weights in another order than numpy: the last bits differ, and in a 2 x 2 block whose
+    # two assignments tie in total weight (additive weights make that common) they used to pick different links.
+    import kit.match._engine as engine
+
+    real = engine.fs_score
+
+    def noisy(*args: object, **kw: object) -> tuple:
+        model, pred, words = real(*args, **kw)  # type: ignore[arg-type]
+        noise = np.random.default_rng(0).uniform(-1e-12, 1e-12, len(pred))
+        return model, pred.assign(match_weight=pred["match_weight"] + noise), words
+
+    a, b, _ = perturbed_copies(events(3000), seed=1)
+    base = match_incidents(a, b, scorer="fs", model=fs_run.model)
+    monkeypatch.setattr(engine, "fs_score", noisy)
+    again = match_incidents(a, b, scorer="fs", model=fs_run.model)
+    pd.testing.assert_frame_equal(base.pairs, again.pairs)

@@ -1028,9 +1028,9 @@ def match_incidents(
         )
         sc.prob = pred["match_probability"].fillna(0.0).to_numpy(dtype=float)
         sc.score = np.round(sc.prob, 4)
-        # log2 of each link's odds over the threshold's odds: > 0 for every eligible pair
+        # log2 odds over the threshold's (> 0 if eligible), rounded: no backend's summing order splits a tie
         floor = np.log2(max(min_score, 1e-9) / max(1 - min_score, 1e-9))
-        sc.weight = pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float) - floor + 1e-6
+        sc.weight = np.round(pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float), 9) - floor + 1e-6
         sc.fs_text = words
     edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
 
