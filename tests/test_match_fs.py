@@ -11,6 +11,7 @@ import pytest
 
 from kit.match import (
     DEFAULT_KM,
+    DEFAULT_MIN_SCORE,
     LINK_COLUMNS,
     append_decisions,
     explain_weights,
@@ -129,7 +130,8 @@ def test_every_candidate_gets_a_probability_and_reasons_say_the_weights(fs_run) 
     assert p.notna().all() and ((p >= 0) & (p <= 1)).all()
     assert (cand["score"] == p.round(4)).all()
     assert cand["reasons"].str.contains("Fellegi–Sunter weights: date ").all()
-    assert (fs_run.pairs["match_probability"] >= 0.5).all()
+    assert fs_run.params["min_score"] == DEFAULT_MIN_SCORE["fs"] < DEFAULT_MIN_SCORE["rules"]  # the fs default
+    assert (fs_run.pairs["match_probability"] >= DEFAULT_MIN_SCORE["fs"]).all()
     assert fs_run.params["scorer"] == "fs"
 
 
@@ -157,7 +159,7 @@ def test_model_arithmetic_equals_splinks_own_predict(fs_run) -> None:  # noqa: A
 
 def test_em_does_not_take_the_next_day_in_the_same_town_for_a_match(fs_run) -> None:  # noqa: ANN001
     # The copies keep their day; one EM session over "same cell and week" learned m(one day apart) close to
-    # m(same day). Two sessions, each blocked on what the other learns, keep them apart.
+    # m(same day). Sessions blocked on what the others learn keep them apart (three since names and deaths).
     table = explain_weights(fs_run).set_index(["comparison", "level"])
     assert table.loc[("date", 4), "m_probability"] > 5 * table.loc[("date", 1), "m_probability"]
     assert table.loc[("deaths", 0), "m_probability"] < table.loc[("deaths", 0), "u_probability"]
@@ -372,3 +374,98 @@ def test_review_widget_explains_the_learned_weights(fs_run, tmp_path: Path) -> N
     again = match_incidents(fs_run.a, fs_run.b, scorer="fs", model=fs_run.model, decisions=tmp_path / "d.csv")
     assert (again.candidates["status"] == "rejected").sum() == 1
     assert MatchReview(match_incidents(fs_run.a.head(20), fs_run.b.head(20)), tmp_path / "e.csv").weights.value == ""
+
+
+def _gammas(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Every candidate pair of two small lists with its comparison levels, as the fs scorer computes them."""
+    from kit.match._engine import _block, _prepare, _score
+    from kit.match._splink import fs_gammas
+
+    sa, sb = _prepare(a, "A"), _prepare(b, "B")
+    blocked = _block(sa, sb, days=1, km=DEFAULT_KM, fallback="governorate")
+    sc = _score(sa, sb, blocked[:, 0], blocked[:, 1], days=1, km=DEFAULT_KM, fallback="governorate")
+    g = fs_gammas(sa, sb, sc.ia, sc.ib, days=1, gap=sc.gap, dist=sc.dist, allowed=sc.allowed)
+    return pd.DataFrame({"id_b": sb.sid[sc.ib], **{c: g[c] for c in ("date", "place", "deaths")}})
+
+
+def _one_place(n: int, *, north_km: list[float], precision: str, low: list[float], high: list[float],
+               source: str) -> pd.DataFrame:
+    """n records on one day, moved north of one point by the given distances, with the given death ranges."""
+    frame = events(n).assign(
+        source=source, source_id=[f"{source}{k}" for k in range(n)], date_start=pd.Timestamp("2017-06-01"),
+        date_end=pd.Timestamp("2017-06-01"), date_precision="day", location_precision=precision, place_name="",
+        lat=[35.0 + d / 111.195 for d in north_km], lon=39.0,
+    )
+    frame["civilians_killed_low"] = pd.array(low, dtype="Float64")
+    frame["civilians_killed_high"] = pd.array(high, dtype="Float64")
+    return frame
+
+
+def test_deaths_levels_tell_a_range_inside_another_from_a_partial_overlap() -> None:
+    a = _one_place(1, north_km=[0.0], precision="village", low=[2], high=[6], source="a")
+    b = _one_place(5, north_km=[0.0] * 5, precision="village", low=[2, 3, 5, 8, np.nan],
+                   high=[6, 4, 9, 9, np.nan], source="b")
+    got = _gammas(a, b).set_index("id_b")["deaths"]
+    # identical, 3–4 inside 2–6, 5–9 overlaps only partly, 8–9 disjoint, no figure
+    assert got.to_dict() == {"b0": 3, "b1": 2, "b2": 1, "b3": 0, "b4": -1}
+
+
+@pytest.mark.parametrize(
+    ("precision", "north_km", "levels"),
+    [
+        # exact (0.5 km): a quarter, half, all of 0.5 km; then half of and all of the 10 km allowed
+        ("exact", [0.1, 0.2, 0.45, 3.0, 8.0, 12.0], [6, 5, 4, 3, 2, 0]),
+        # city (10 km): the stated precision is the allowed distance, so its fractions decide
+        ("city", [2.0, 4.0, 8.0, 12.0], [6, 5, 4, 0]),
+    ],
+)
+def test_place_levels_follow_each_records_stated_precision(precision: str, north_km: list[float],
+                                                          levels: list[int]) -> None:
+    n = len(north_km)
+    a = _one_place(1, north_km=[0.0], precision=precision, low=[1], high=[1], source="a")
+    b = _one_place(n, north_km=north_km, precision=precision, low=[1] * n, high=[1] * n, source="b")
+    got = _gammas(a, b).set_index("id_b")["place"]  # 12 km shares a blocking cell but is too far (level 0)
+    assert got.to_dict() == {f"b{k}": lv for k, lv in enumerate(levels)}
+
+
+def test_em_sessions_fall_back_and_never_run_one_rule_twice() -> None:
+    from kit.match._engine import _prepare
+    from kit.match._splink import _EM_SESSIONS, _em_rule, _em_sessions, fs_tables
+
+    a, b, _ = perturbed_copies(events(3000), seed=1)
+    ta, tb = fs_tables(_prepare(a, "A"), _prepare(b, "B"), km=DEFAULT_KM)
+    rules = [_em_rule(r, ta, tb) for r in _EM_SESSIONS]
+    assert rules == [r[0] for r in _EM_SESSIONS]  # names and deaths on both sides: each session's own rule
+    # no death figures (the Dutch log): the deaths-blocked session is left out, the others fall back
+    tb_blank = tb.assign(low=np.nan, high=np.nan)
+    rules = [_em_rule(r, ta, tb_blank) for r in _EM_SESSIONS]
+    assert rules[1] is None and rules[0] == _EM_SESSIONS[0][0] and "l.low" not in str(rules[2])
+    # lists too small for any narrower rule: sessions 1 and 3 both end at "same cell and week", which runs once
+    calls: list[str] = []
+
+    class Training:
+        def estimate_parameters_using_expectation_maximisation(self, rule: str, max_pairs: float) -> str:
+            calls.append(rule)
+            return rule
+
+    linker = type("Linker", (), {"training": Training()})()
+    assert _em_sessions(linker, 1e5, ta.head(40), tb_blank.head(40)) == calls == [_EM_SESSIONS[0][-1]]
+
+
+def test_a_tie_in_total_weight_is_not_split_by_the_last_bits_of_a_sum(fs_run, monkeypatch) -> None:  # noqa: ANN001
+    # Spark sums the same weights in another order than numpy: the last bits differ, and in a 2 x 2 block whose
+    # two assignments tie in total weight (additive weights make that common) they used to pick different links.
+    import kit.match._engine as engine
+
+    real = engine.fs_score
+
+    def noisy(*args: object, **kw: object) -> tuple:
+        model, pred, words = real(*args, **kw)  # type: ignore[arg-type]
+        noise = np.random.default_rng(0).uniform(-1e-12, 1e-12, len(pred))
+        return model, pred.assign(match_weight=pred["match_weight"] + noise), words
+
+    a, b, _ = perturbed_copies(events(3000), seed=1)
+    base = match_incidents(a, b, scorer="fs", model=fs_run.model)
+    monkeypatch.setattr(engine, "fs_score", noisy)
+    again = match_incidents(a, b, scorer="fs", model=fs_run.model)
+    pd.testing.assert_frame_equal(base.pairs, again.pairs)

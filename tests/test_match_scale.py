@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_match_fs import events
 
-from kit.match import DECISION_COLUMNS, MatchResult, _scale, match_incidents, perturbed_copies
+from kit.match import DECISION_COLUMNS, DEFAULT_MIN_SCORE, MatchResult, _scale, match_incidents, perturbed_copies
 
 KEEP = 0.05
 
@@ -66,7 +66,7 @@ def test_large_run_trains_and_links_as_the_in_memory_path(
     ("options", "keep"),
     [
         ({"fallback": "country", "mode": "one-to-many"}, KEEP),
-        ({"fallback": "none", "days": 3, "km": 5.0, "require_range_overlap": True}, 0.5),
+        ({"fallback": "none", "days": 3, "km": 5.0, "require_range_overlap": True}, DEFAULT_MIN_SCORE["fs"]),
     ],
 )
 def test_large_run_equals_the_in_memory_path_under_other_options(

@@ -59,6 +59,12 @@ LOCATION_RADIUS_KM: dict[str, float] = {
 DEFAULT_KM = 10.0
 DEFAULT_DAYS = 1
 
+#: Default `min_score` of each scorer. The rules score keeps its documented 0.5. The Fellegi–Sunter
+#: threshold was chosen by F1 on a random half of list A of the synthetic benchmark (benchmarks/match.py,
+#: docs/MATCHING.md §7) and checked on the other half. Pair probabilities are computed before the
+#: one-to-one assignment removes a pair's rivals: of the links it makes at 0.3–0.5, 62.5% were true copies.
+DEFAULT_MIN_SCORE: dict[str, float] = {"rules": 0.5, "fs": 0.3}
+
 #: Coordinates given with precision `unknown` (or blank) are treated like a
 #: city-level point: usable, but only within this radius.
 UNKNOWN_PRECISION_RADIUS_KM = 10.0
@@ -956,7 +962,7 @@ def match_incidents(
     days: int = DEFAULT_DAYS,
     km: float = DEFAULT_KM,
     require_range_overlap: bool = False,
-    min_score: float = 0.5,
+    min_score: float | None = None,
     fallback: Fallback = "governorate",
     decisions: str | Path | pd.DataFrame | None = None,
     progress: Progress | None = None,
@@ -974,7 +980,7 @@ def match_incidents(
         precision widens it to `LOCATION_RADIUS_KM[precision]`.
     require_range_overlap: exclude pairs whose casualty ranges do not overlap
         (otherwise disjoint ranges only lower the score).
-    min_score: pairs below it stay candidates for review but are not matched.
+    min_score: below it pairs stay candidates, not matched (default `DEFAULT_MIN_SCORE[scorer]`).
     fallback: coarsest shared area for records without usable coordinates.
     decisions: reviewer decisions (CSV path or frame); accepted pairs are forced,
         rejected pairs excluded, so a rerun never loses a human decision.
@@ -992,7 +998,7 @@ def match_incidents(
         `min_score`) are scored, assigned and listed with reasons; the links are
         the same. None: taken when |A|·|B| ≥ `LARGE_RUN_PAIRS` (about 140,000 × 140,000).
     """
-    _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode)
+    min_score = _check_options(days=days, km=km, fallback=fallback, scorer=scorer, mode=mode, min_score=min_score)
     say = progress or (lambda _msg: None)
     say("preparing records")
     sa, sb = _prepare(a, "A"), _prepare(b, "B")
@@ -1022,9 +1028,9 @@ def match_incidents(
         )
         sc.prob = pred["match_probability"].fillna(0.0).to_numpy(dtype=float)
         sc.score = np.round(sc.prob, 4)
-        # log2 of each link's odds over the threshold's odds: > 0 for every eligible pair
+        # log2 odds over the threshold's (> 0 if eligible), rounded: no backend's summing order splits a tie
         floor = np.log2(max(min_score, 1e-9) / max(1 - min_score, 1e-9))
-        sc.weight = pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float) - floor + 1e-6
+        sc.weight = np.round(pred["match_weight"].fillna(-np.inf).to_numpy(dtype=float), 9) - floor + 1e-6
         sc.fs_text = words
     edges = _EdgeDecisions.on(sc, dec, dec_pairs, len(sb.sid))
 
@@ -1070,8 +1076,11 @@ def _is_large(large: bool | None, *, scorer: str, spark: object | None, pairs: i
     return large
 
 
-def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one") -> None:
-    """Refuse thresholds that cannot mean anything before any work is done."""
+def _check_options(
+    *, days: int, km: float, fallback: str, scorer: str = "rules", mode: str = "one-to-one",
+    min_score: float | None = None,
+) -> float:
+    """Refuse thresholds that cannot mean anything before any work is done; the scorer's min_score."""
     if days < 0 or km < 0:
         raise ValueError("days and km must be non-negative")
     if fallback not in ("governorate", "country", "none"):
@@ -1080,6 +1089,7 @@ def _check_options(*, days: int, km: float, fallback: str, scorer: str = "rules"
         raise ValueError("scorer must be 'rules' or 'fs'")
     if mode not in ("one-to-one", "one-to-many"):
         raise ValueError("mode must be 'one-to-one' or 'one-to-many'")
+    return DEFAULT_MIN_SCORE[scorer] if min_score is None else float(min_score)
 
 
 def _locate_decisions(
