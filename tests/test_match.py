@@ -437,6 +437,34 @@ def test_cli_match_writes_four_csvs(shared_dir: Path, tmp_path: Path) -> None:
     assert "matched" in res.output
 
 
+@pytest.mark.parametrize(("args", "expected"), [([], None), (["--min-score", "0.7"], 0.7)])
+def test_cli_match_leaves_the_threshold_to_the_scorer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: float | None
+) -> None:
+    """No --min-score passes None, so match_incidents applies DEFAULT_MIN_SCORE (fs 0.3, rules 0.5)."""
+    from typer.testing import CliRunner
+
+    import kit.match
+    from kit.cli import app
+    from kit.core import Problem
+
+    seen: dict[str, object] = {}
+
+    def fake(*_a: object, **kw: object) -> None:
+        seen.update(kw)
+        raise kit.match.MatchInputError([Problem("test", 0, "min_score", "stopped by the test")])
+
+    monkeypatch.setattr(kit.match, "match_incidents", fake)
+    f = Path(__file__).parent / "fixtures" / "incidents" / "airwars_small.csv"
+    res = CliRunner().invoke(
+        app, ["match", str(f), str(f), "--format-a", "airwars", "--format-b", "airwars", "--scorer", "fs",
+              "--out", str(tmp_path), *args],
+    )
+    assert res.exit_code == 1 and "stopped by the test" in res.output
+    assert seen["min_score"] == expected and seen["scorer"] == "fs"
+    assert kit.match.DEFAULT_MIN_SCORE == {"rules": 0.5, "fs": 0.3}
+
+
 def test_cli_match_reports_bad_format(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

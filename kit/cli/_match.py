@@ -72,8 +72,12 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Base distance limit, widened by coarse location precision (default: DEFAULT_KM)."),
         ] = None,
         min_score: Annotated[
-            float, typer.Option(help="Pairs below this stay candidates for review (a probability with --scorer fs).")
-        ] = 0.5,
+            float | None,
+            typer.Option(
+                help="Pairs below this stay candidates for review (a probability with --scorer fs). "
+                "Default: the scorer's own (DEFAULT_MIN_SCORE: rules 0.5, fs 0.3)."
+            ),
+        ] = None,
         scorer: Annotated[
             str, typer.Option(help="rules (hand-set score) | fs (Fellegi–Sunter probability, weights learned by EM).")
         ] = "rules",
