@@ -3,11 +3,14 @@
 1. Speed: four lists, 4,400 records (Kosovo, LCMCR's `kosovo_aggregate`), 10,000 burn-in and 1,000
    samples thinned by 100, the R package's example settings; the time of one chain and of all
    chains, against a 30 s limit (the R package's C++ sampler takes about 20 s for one chain).
-2. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
+2. Many lists: simulated populations of 1,000 on 20 and 34 lists (sparse tables, only the histories
+   seen), one chain of 2,000 burn-in + 200 x 10 sweeps: seconds per 1,000 sweeps, the time the
+   default settings would take, and the `--time-limit` prediction beside it.
+3. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
    capture); the share of 95% intervals that cover the true N (target >= 90%) and the median
    relative error, LCMCR beside the log-linear AIC choice on the same data.
 
-    .venv/bin/python benchmarks/estimate.py [--replicates 50] [--chains 2] [--limit 30] [--skip-recovery]
+    .venv/bin/python benchmarks/estimate.py [--replicates 50] [--chains 2] [--limit 30] [--skip-recovery] [--skip-many]
 
 Exits non-zero on FAIL.
 """
@@ -24,6 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.estimate import lcmcr, loglinear, read_histories, simulate_histories  # noqa: E402
+from kit.estimate._lcmcr import LcmcrSettings, predicted_seconds  # noqa: E402
 
 KOSOVO = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimate" / "kosovo_2002_lcmcr.csv"
 
@@ -45,6 +49,26 @@ def speed(limit: float, chains: int) -> bool:
           f"R-hat {many.rhat:.3f}, ESS {many.ess:,.0f})")
     print(f"  limit {limit:g} s: {'PASS' if ok else 'FAIL'}")
     return ok
+
+
+def many_lists() -> None:
+    """Sweep cost on sparse tables of 20 and 34 lists (informative: no pass/fail)."""
+    for t in (20, 34):
+        rng = np.random.default_rng(t)
+        capture = [list(rng.uniform(0.05, 0.15, t)), list(rng.uniform(0.1, 0.25, t))]
+        sim = simulate_histories(1_000, t, seed=t, weights=[0.7, 0.3], capture=capture)
+        h = sim.histories
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = lcmcr(h, burnin=2_000, samples=200, thin=10, chains=1, seed=1)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        sweeps = 500 + 2_000 + 200 * 10
+        default = LcmcrSettings(chains=1)
+        full = cpu / sweeps * (500 + default.burnin + default.samples * default.thin)
+        print(f"many lists: {t} lists, N 1,000, {h.n:,} seen, {len(h.counts):,} distinct histories (sparse table); "
+              f"one chain of {sweeps:,} sweeps: {wall:.1f} s wall, {cpu:.1f} s CPU ({cpu / sweeps * 1000:.2f} s "
+              f"CPU per 1,000 sweeps; median {r.median:,.0f}, 95% {r.interval.low:,.0f}-{r.interval.high:,.0f}); "
+              f"default settings would take about {full:.0f} s CPU per chain (--time-limit predicts "
+              f"{predicted_seconds(h, default):.0f} s)")
 
 
 def recovery(replicates: int, chains: int) -> bool:
@@ -90,8 +114,11 @@ def main() -> int:
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--limit", type=float, default=30.0)
     parser.add_argument("--skip-recovery", action="store_true")
+    parser.add_argument("--skip-many", action="store_true")
     args = parser.parse_args()
     ok = speed(args.limit, args.chains)
+    if not args.skip_many:
+        many_lists()
     if not args.skip_recovery:
         ok = recovery(args.replicates, args.chains) and ok
     return 0 if ok else 1
