@@ -226,6 +226,7 @@ def _run_chain(
     kernel.initialise(cells, freq, log_lam, log_nu, state)
     args = (cells, freq, log_lam, log_nu, count_zk, count0, state, s.a_alpha, s.b_alpha)
     kernel.run(*args, _WARMUP, 0, False, empty_f, empty_f, empty_i)  # warm-up without alpha, as LCMCR
+    kernel.order_by_weight(log_lam, log_nu, count_zk, count0)  # then heaviest class first, as LCMCR
     done = 0
     while done < s.burnin:
         step = min(_CHUNK, s.burnin - done)
