@@ -4,12 +4,12 @@ One chain's state lives in plain arrays so that Python can run the sampler in
 chunks (for a progress bar) without the compiled code calling back. The
 functions release the GIL so chains run in parallel threads; numba's generator
 is per thread, and each chain seeds it when it starts, so a chain's draws do
-not depend on which thread ran it. The
-conditionals follow the R package LCMCR's C++ sampler
-(`CNPLCM_CR_Basic_Freq::Update`, version 0.4.14): class counts per pattern,
-lambda, stick-breaking weights, the unseen count n0, the classes of the unseen,
-then alpha; the start and the relabelling after warm-up are LCMCR's too. Beta and stick draws go through log-gamma variates, as there, so a
-weight near 0 or 1 never becomes log(0).
+not depend on which thread ran it. The conditionals follow the R package
+LCMCR's C++ sampler (`CNPLCM_CR_Basic_Freq::Update`, version 0.4.14): class
+counts per pattern, lambda, stick-breaking weights, the unseen count n0, the
+classes of the unseen, then alpha; the start and the relabelling after the
+warm-up are LCMCR's too. Beta and stick draws go through log-gamma variates,
+as there, so a weight near 0 or 1 never becomes log(0).
 """
 
 from __future__ import annotations
