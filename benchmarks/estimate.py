@@ -3,11 +3,18 @@
 1. Speed: four lists, 4,400 records (Kosovo, LCMCR's `kosovo_aggregate`), 10,000 burn-in and 1,000
    samples thinned by 100, the R package's example settings; the time of one chain and of all
    chains, against a 30 s limit (the R package's C++ sampler takes about 20 s for one chain).
-2. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
+2. Many lists: simulated populations of 1,000 on 20 and 34 lists (sparse tables, only the histories
+   seen), one chain of 2,000 burn-in + 200 x 10 sweeps: seconds per 1,000 sweeps, the time the
+   default settings would take.
+3. Verdata (opt-in, --verdata CHAINS,SAMPLES): HRDAG's published LCMCR stratum (men, 1999, replicate
+   R1; tests/fixtures/estimate/verdata_1999_men_r1.csv), K = 15, 10,000 burn-in, SAMPLES thinned by
+   500 per chain: the pooled median beside the published 2,068 (95% 1,396-3,062), chain by chain.
+4. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
    capture); the share of 95% intervals that cover the true N (target >= 90%) and the median
    relative error, LCMCR beside the log-linear AIC choice on the same data.
 
-    .venv/bin/python benchmarks/estimate.py [--replicates 50] [--chains 2] [--limit 30] [--skip-recovery]
+    .venv/bin/python benchmarks/estimate.py [--replicates 50] [--chains 2] [--limit 30] [--skip-recovery] [--skip-many]
+                                    [--verdata 4,1000] [--seed 0]
 
 Exits non-zero on FAIL.
 """
@@ -25,7 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.estimate import lcmcr, loglinear, read_histories, simulate_histories  # noqa: E402
 
-KOSOVO = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimate" / "kosovo_2002_lcmcr.csv"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimate"
+KOSOVO = FIXTURES / "kosovo_2002_lcmcr.csv"
+VERDATA = FIXTURES / "verdata_1999_men_r1.csv"
+VERDATA_MEDIAN = 2_068  # verdata's estimates/57/5743e343....json: median 2,068, mean 2,066, 95% 1,396-3,062
 
 
 def speed(limit: float, chains: int) -> bool:
@@ -44,6 +54,42 @@ def speed(limit: float, chains: int) -> bool:
           f"(median {many.median:,.0f}, 95% {many.interval.low:,.0f}-{many.interval.high:,.0f}, "
           f"R-hat {many.rhat:.3f}, ESS {many.ess:,.0f})")
     print(f"  limit {limit:g} s: {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
+def many_lists() -> None:
+    """Sweep cost on sparse tables of 20 and 34 lists (informative: no pass/fail)."""
+    for t in (20, 34):
+        rng = np.random.default_rng(t)
+        capture = [list(rng.uniform(0.05, 0.15, t)), list(rng.uniform(0.1, 0.25, t))]
+        sim = simulate_histories(1_000, t, seed=t, weights=[0.7, 0.3], capture=capture)
+        h = sim.histories
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = lcmcr(h, burnin=2_000, samples=200, thin=10, chains=1, seed=1)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        sweeps = 500 + 2_000 + 200 * 10
+        full = cpu / sweeps * (500 + 10_000 + 1_000 * 100)  # the default settings, one chain
+        print(f"many lists: {t} lists, N 1,000, {h.n:,} seen, {len(h.counts):,} distinct histories (sparse table); "
+              f"one chain of {sweeps:,} sweeps: {wall:.1f} s wall, {cpu:.1f} s CPU ({cpu / sweeps * 1000:.2f} s "
+              f"CPU per 1,000 sweeps; median {r.median:,.0f}, 95% {r.interval.low:,.0f}-{r.interval.high:,.0f}); "
+              f"default settings would take about {full:.0f} s CPU per chain")
+
+
+def verdata(chains: int, samples: int, seed: int) -> bool:
+    """The kit's pooled posterior on HRDAG's published stratum; PASS when its median is within 3% of 2,068."""
+    h = read_histories(VERDATA).histories()
+    t0 = time.perf_counter()
+    r = lcmcr(h, K=15, burnin=10_000, samples=samples, thin=500, chains=chains, seed=seed)
+    gap = r.median / VERDATA_MEDIAN - 1
+    ok = abs(gap) <= 0.03
+    below = float(np.mean(r.draws < 1_700))
+    print(f"verdata: {h.t} lists, {h.n:,} documented, {len(h.counts)} histories; {chains} chains x "
+          f"{10_000 + samples * 500:,} sweeps (K 15, seed {seed}) in {time.perf_counter() - t0:.0f} s")
+    print(f"  pooled median {r.median:,.0f} ({gap:+.1%} against the published 2,068), mean {r.mean:,.0f}, 95% "
+          f"{r.interval.low:,.0f}-{r.interval.high:,.0f}; draws below 1,700: {below:.0%} (published: 32%); "
+          f"R-hat {r.rhat:.3f}, ESS {r.ess:,.0f}")
+    print("  chain medians: " + ", ".join(f"{m:,.0f}" for m in r.chain_medians))
+    print(f"  within 3% of the published median: {'PASS' if ok else 'FAIL'}")
     return ok
 
 
@@ -90,8 +136,16 @@ def main() -> int:
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--limit", type=float, default=30.0)
     parser.add_argument("--skip-recovery", action="store_true")
+    parser.add_argument("--skip-many", action="store_true")
+    parser.add_argument("--verdata", help="CHAINS,SAMPLES: also run the published verdata stratum")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the verdata run")
     args = parser.parse_args()
     ok = speed(args.limit, args.chains)
+    if not args.skip_many:
+        many_lists()
+    if args.verdata:
+        n_chains, n_samples = (int(v) for v in args.verdata.split(","))
+        ok = verdata(n_chains, n_samples, args.seed) and ok
     if not args.skip_recovery:
         ok = recovery(args.replicates, args.chains) and ok
     return 0 if ok else 1

@@ -285,3 +285,18 @@ def test_loglinear_and_lcmcr_side_by_side_on_a_simulation() -> None:
     latent = lcmcr(sim.histories, seed=1, **FAST)
     assert latent.interval.low <= sim.N <= latent.interval.high
     assert loglinear(sim.histories, profile=False).chosen("aic") is not None
+
+
+def test_classes_are_relabelled_heaviest_first_as_lcmcr_does() -> None:
+    """After warm-up LCMCR relabels classes by decreasing weight (permute_latent_classes_by_nu);
+    every per-class array must move with its weight, or the state stops being one state."""
+    from kit.estimate import _lcmcr_kernel as kernel
+
+    log_nu = np.log(np.array([0.1, 0.6, 0.05, 0.25]))
+    log_lam = np.stack([np.log(np.full((2, 4), 0.5)), np.log(np.array([[0.1, 0.2, 0.3, 0.4]] * 2))], axis=2)
+    count_zk = np.array([[1, 2, 3, 4], [10, 20, 30, 40]], dtype=np.int64)
+    count0 = np.array([5, 6, 7, 8], dtype=np.int64)
+    kernel.order_by_weight(log_lam, log_nu, count_zk, count0)
+    assert np.allclose(np.exp(log_nu), [0.6, 0.25, 0.1, 0.05])
+    assert count_zk.tolist() == [[2, 4, 1, 3], [20, 40, 10, 30]] and count0.tolist() == [6, 8, 5, 7]
+    assert np.allclose(np.exp(log_lam[0, :, 1]), [0.2, 0.4, 0.1, 0.3])

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+_MAX_PAIRS_SHOWN = 66  # pairs of 12 lists; beyond that the pairwise tables are left to --json
+
+
 def _fmt(x: object, spec: str = ",.0f") -> str:
     if x is None:
         return "–"
@@ -70,7 +73,9 @@ def _print_result(console: Console, result: dict[str, Any], title: str) -> None:
             )
         console.print(table)
     two = result.get("two_list") or []
-    if two:
+    if len(two) > _MAX_PAIRS_SHOWN:
+        console.print(f"Two-list estimates: {len(two):,} pairs of lists, not shown (see --json).")
+    elif two:
         table = Table(title="Two-list estimates" + (" (each pair, other lists ignored)" if loglin else ""))
         for col in ("method", "lists", "n_a", "n_b", "both", "N̂", "se", "interval"):
             table.add_column(col, justify="left" if col in ("method", "lists") else "right")
@@ -129,8 +134,12 @@ def _print_comparison(console: Console, comparison: dict[str, Any] | None, level
         )
         for w in averaged.get("warnings") or []:
             console.print(f"[yellow]warning[/yellow] {w['code']}: {w['message']}")
-    for d in comparison.get("dependence") or []:
-        console.print(f"  dependence: {d['reading']}")
+    dependence = comparison.get("dependence") or []
+    if len(dependence) > _MAX_PAIRS_SHOWN:
+        console.print(f"  dependence: {len(dependence):,} pairs of lists, not shown (see --json).")
+    else:
+        for d in dependence:
+            console.print(f"  dependence: {d['reading']}")
     console.print(f"[bold]Which to read:[/bold] {comparison['verdict']}")
 
 

@@ -236,7 +236,10 @@ def bma(
     h = h.drop_empty_lists()
     p = h.t
     if not 3 <= p <= _MAX_LISTS:
-        raise ValueError(f"model averaging over decomposable graphs is implemented for 3 to 5 lists, got {p}")
+        raise ValueError(
+            f"model averaging over decomposable graphs is implemented for 3 to 5 lists, got {p}; "
+            "with more lists use lcmcr()"
+        )
     delta = 2.0**-p if delta is None else float(delta)
     if n_missing is None:
         step = max(1, -(-10 * h.n // _GRID_POINTS))

@@ -117,6 +117,13 @@ def verdict(result: EstimateResult, lcmcr_median: float | None = None, lcmcr_int
         )
     if lcmcr_median is not None and not lcmcr_settled:
         return "The LCMCR chains have not settled (see its warnings); rerun it longer before comparing methods."
+    if lcmcr_median is not None and "too_many_lists_for_loglinear" in codes:
+        return (
+            f"Read the LCMCR estimate ({lcmcr_median:,.0f}): with {result.histories.t} lists the log-linear search "
+            "is not run, so it is the only model-based figure here. It assumes a closed population, perfect "
+            "matching and lists that record independently within each latent class; on many sparse lists read it "
+            "only from several long chains that agree."
+        )
     if lcmcr_median is not None and lcmcr_interval is not None:
         agree = result.interval is not None and not (
             result.interval.high < lcmcr_interval.low or lcmcr_interval.high < result.interval.low

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -21,7 +21,8 @@ import pandas as pd
 from kit.core import FILE, LINE, InputError, Problem, read_rows
 
 _COUNT = "count"
-_MAX_LISTS = 12
+_MAX_LISTS = 12  # up to here every one of the 2^t - 1 cells is kept (zeros included)
+MAX_SPARSE_LISTS = 64  # beyond 12 lists only the histories seen are kept, with their counts
 _MAX_COUNT = 10**9  # more units than any casualty count; larger values overflow the models' arithmetic
 
 
@@ -32,9 +33,14 @@ def _patterns(t: int) -> tuple[tuple[int, ...], ...]:
 
 @dataclass(frozen=True)
 class CaptureHistories:
-    """Counts of units per observable capture history (all 2^t - 1 cells, zeros kept).
+    """Counts of units per observable capture history.
 
-    Immutable so a result can hold the exact table it was computed from.
+    Up to 12 lists every one of the 2^t - 1 cells is kept, zeros included (the
+    log-linear models and model averaging need the full table). With more lists
+    the table is *sparse*: `observed` holds the histories actually seen and
+    `counts` their counts, because 2^34 cells cannot be stored and LCMCR only
+    needs the histories seen. Immutable so a result can hold the exact table it
+    was computed from.
     """
 
     lists: tuple[str, ...]
@@ -42,20 +48,36 @@ class CaptureHistories:
     source: str = ""
     label: str = ""
     dropped_lists: tuple[str, ...] = field(default=())
+    observed: tuple[tuple[int, ...], ...] | None = None  # sparse tables: the histories seen, one per count
 
     def __post_init__(self) -> None:
         t = len(self.lists)
         if t < 2:
             raise ValueError(f"capture-recapture needs at least two lists, got {t}: {list(self.lists)}")
-        if t > _MAX_LISTS:
-            raise ValueError(f"at most {_MAX_LISTS} lists are supported, got {t}")
         if len(set(self.lists)) != t:
             raise ValueError(f"list names must be unique: {list(self.lists)}")
-        if len(self.counts) != 2**t - 1:
-            raise ValueError(f"expected {2**t - 1} cell counts for {t} lists, got {len(self.counts)}")
         if any(int(c) != c or c < 0 for c in self.counts):
             raise ValueError("cell counts must be whole numbers >= 0")
         object.__setattr__(self, "counts", tuple(int(c) for c in self.counts))
+        if self.observed is None:
+            if t > _MAX_LISTS:
+                raise ValueError(
+                    f"a full table of all 2^t - 1 cells is kept for at most {_MAX_LISTS} lists, got {t}: "
+                    "give the histories seen (CaptureHistories.from_mapping builds a sparse table)"
+                )
+            if len(self.counts) != 2**t - 1:
+                raise ValueError(f"expected {2**t - 1} cell counts for {t} lists, got {len(self.counts)}")
+            return
+        if t > MAX_SPARSE_LISTS:
+            raise ValueError(f"at most {MAX_SPARSE_LISTS} lists are supported, got {t}")
+        seen = tuple(tuple(int(v) for v in p) for p in self.observed)
+        if len(seen) != len(self.counts):
+            raise ValueError(f"{len(seen)} histories but {len(self.counts)} counts")
+        if any(len(p) != t or any(v not in (0, 1) for v in p) or not any(p) for p in seen):
+            raise ValueError(f"every history must be {t} values of 0/1, not all zero")
+        if len(set(seen)) != len(seen):
+            raise ValueError("each history may appear only once in a sparse table")
+        object.__setattr__(self, "observed", seen)
 
     # -- construction -------------------------------------------------------
     @classmethod
@@ -67,16 +89,26 @@ class CaptureHistories:
         source: str = "",
         label: str = "",
     ) -> CaptureHistories:
-        """Build from `{"110": 12, "101": 3, ...}` or `{(1, 1, 0): 12}`; missing cells are 0."""
+        """Build from `{"110": 12, "101": 3, ...}` or `{(1, 1, 0): 12}`; missing cells are 0.
+
+        More than 12 lists give a sparse table: the histories with a count above 0, in
+        the same order a full table would list them.
+        """
         t = len(lists)
-        table = {p: 0 for p in _patterns(t)}
+        sparse = t > _MAX_LISTS
+        if sparse and t > MAX_SPARSE_LISTS:
+            raise ValueError(f"at most {MAX_SPARSE_LISTS} lists are supported, got {t}")
+        table: dict[tuple[int, ...], int] = {} if sparse else {p: 0 for p in _patterns(t)}
         for key, value in cells.items():
             pattern = tuple(int(ch) for ch in key) if isinstance(key, str) else tuple(int(v) for v in key)
             if len(pattern) != t or any(v not in (0, 1) for v in pattern):
                 raise ValueError(f"history {key!r} does not fit {t} lists {list(lists)}")
             if not any(pattern):
                 raise ValueError("the all-zero history is what is estimated; it cannot be given")
-            table[pattern] += int(value)
+            table[pattern] = table.get(pattern, 0) + int(value)
+        if sparse:
+            seen = sorted((p for p, c in table.items() if c != 0), reverse=True)  # 111.., 110.., as a full table
+            return cls(tuple(lists), tuple(table[p] for p in seen), source=source, label=label, observed=tuple(seen))
         return cls(tuple(lists), tuple(table[p] for p in _patterns(t)), source=source, label=label)
 
     @classmethod
@@ -90,8 +122,14 @@ class CaptureHistories:
         return len(self.lists)
 
     @property
+    def sparse(self) -> bool:
+        """True when only the histories seen are kept (more than 12 lists)."""
+        return self.observed is not None
+
+    @property
     def patterns(self) -> tuple[tuple[int, ...], ...]:
-        return _patterns(self.t)
+        """The histories `counts` refers to: all 2^t - 1, or (sparse) those seen."""
+        return self.observed if self.observed is not None else _patterns(self.t)
 
     @property
     def n(self) -> int:
@@ -100,6 +138,8 @@ class CaptureHistories:
 
     def cell(self, history: str | tuple[int, ...]) -> int:
         pattern = tuple(int(ch) for ch in history) if isinstance(history, str) else tuple(history)
+        if self.observed is not None:  # a history not seen holds no unit
+            return dict(zip(self.observed, self.counts, strict=True)).get(pattern, 0)
         return self.counts[self.patterns.index(pattern)]
 
     def list_totals(self) -> dict[str, int]:
@@ -151,9 +191,7 @@ class CaptureHistories:
                 cells[sub] = cells.get(sub, 0) + c
         dropped = tuple(name for name in self.lists if totals[name] == 0)
         out = CaptureHistories.from_mapping([self.lists[i] for i in keep], cells, source=self.source, label=self.label)
-        return CaptureHistories(
-            out.lists, out.counts, source=self.source, label=self.label, dropped_lists=self.dropped_lists + dropped
-        )
+        return replace(out, dropped_lists=self.dropped_lists + dropped)
 
 
 @dataclass(frozen=True)
@@ -215,8 +253,10 @@ def _check_rows(
         problems.append(
             Problem(name, 1, "(header)", f"need at least two 0/1 list columns besides {count!r}, found {list(lists)}")
         )
-    if len(lists) > _MAX_LISTS:
-        problems.append(Problem(name, 1, "(header)", f"at most {_MAX_LISTS} list columns are supported"))
+    if len(lists) > MAX_SPARSE_LISTS:
+        problems.append(
+            Problem(name, 1, "(header)", f"at most {MAX_SPARSE_LISTS} list columns are supported, found {len(lists)}")
+        )
     if problems:
         raise InputError(problems)
     problems = list(found)

@@ -33,8 +33,11 @@ _RHAT_OK = 1.05  # Gelman et al. (BDA3) use 1.1; 1.05 is stricter and still quie
 _ESS_MIN = 200
 _CHUNK = 5_000
 _PROGRESS_FROM = 200_000  # total sweeps above which a progress bar is shown on a terminal
-# seconds per (sweep x observed pattern x class x (list + 1)), measured on the 2-core test machine under load
-_SECONDS_PER_UNIT = 2.5e-8
+# CPU seconds per sweep = K x (lists + 1) x (_PER_CLASS_LIST + _PER_UNIT x distinct histories), fitted on
+# Kosovo (4 lists, 15 histories: 17 us a sweep) and a 20-list table of 509 histories (0.37 ms), 2-core
+# machine under load; a 34-list table of 922 histories measured 0.84 ms against 1.0 ms predicted
+_PER_CLASS_LIST = 3e-7
+_PER_UNIT = 3e-9
 _WARMUP = 500
 
 
@@ -223,6 +226,7 @@ def _run_chain(
     kernel.initialise(cells, freq, log_lam, log_nu, state)
     args = (cells, freq, log_lam, log_nu, count_zk, count0, state, s.a_alpha, s.b_alpha)
     kernel.run(*args, _WARMUP, 0, False, empty_f, empty_f, empty_i)  # warm-up without alpha, as LCMCR
+    kernel.order_by_weight(log_lam, log_nu, count_zk, count0)  # then heaviest class first, as LCMCR
     done = 0
     while done < s.burnin:
         step = min(_CHUNK, s.burnin - done)
@@ -301,7 +305,7 @@ def predicted_seconds(h: CaptureHistories, settings: LcmcrSettings) -> float:
     """Rough run time: work grows with sweeps, observed histories, classes and lists."""
     patterns = sum(1 for c in h.counts if c > 0)
     sweeps = settings.chains * (_WARMUP + settings.burnin + settings.samples * settings.thin)
-    return sweeps * patterns * settings.K * (h.t + 1) * _SECONDS_PER_UNIT
+    return sweeps * settings.K * (h.t + 1) * (_PER_CLASS_LIST + _PER_UNIT * patterns)
 
 
 def lcmcr(

@@ -4,12 +4,12 @@ One chain's state lives in plain arrays so that Python can run the sampler in
 chunks (for a progress bar) without the compiled code calling back. The
 functions release the GIL so chains run in parallel threads; numba's generator
 is per thread, and each chain seeds it when it starts, so a chain's draws do
-not depend on which thread ran it. The
-conditionals follow the R package LCMCR's C++ sampler
-(`CNPLCM_CR_Basic_Freq::Update`, version 0.4.14): class counts per pattern,
-lambda, stick-breaking weights, the unseen count n0, the classes of the unseen,
-then alpha. Beta and stick draws go through log-gamma variates, as there, so a
-weight near 0 or 1 never becomes log(0).
+not depend on which thread ran it. The conditionals follow the R package
+LCMCR's C++ sampler (`CNPLCM_CR_Basic_Freq::Update`, version 0.4.14): class
+counts per pattern, lambda, stick-breaking weights, the unseen count n0, the
+classes of the unseen, then alpha; the start and the relabelling after the
+warm-up are LCMCR's too. Beta and stick draws go through log-gamma variates,
+as there, so a weight near 0 or 1 never becomes log(0).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def _log_gamma(shape: float) -> float:
     """log of a Gamma(shape, 1) draw, stable for shape < 1 (Gamma(a) = Gamma(a+1) U^(1/a))."""
     if shape >= 1.0:
         return math.log(np.random.gamma(shape, 1.0))
-    return math.log(np.random.gamma(shape + 1.0, 1.0)) + math.log(np.random.random()) / shape
+    return math.log(np.random.gamma(shape + 1.0, 1.0)) + math.log(1.0 - np.random.random()) / shape  # U in (0, 1]
 
 
 @njit(cache=True, nogil=True)
@@ -171,9 +171,22 @@ def _sweep(
 def initialise(
     cells: np.ndarray, freq: np.ndarray, log_lam: np.ndarray, log_nu: np.ndarray, state: np.ndarray
 ) -> None:
-    """Start as LCMCR does: lambda at each list's share of the documented, most weight on four classes."""
+    """Start as LCMCR does (`CNPLCM_CR_Basic_Freq::Initializes`): class weights from one stick-breaking
+    draw with V ~ Beta(1, 1), lambda at each list's share of the documented, alpha = 0.3 / K.
+
+    (LCMCR also fills `nuK` with 0.9/4 on four classes, but the sampler reads `log_nuK`,
+    which keeps the random draw, so that fill has no effect and is not copied.)
+    """
     m_cells, n_lists = cells.shape
     k_max = log_nu.shape[0]
+    log_rest = 0.0
+    for k in range(k_max - 1):
+        g1 = _log_gamma(1.0)
+        g2 = _log_gamma(1.0)
+        gs = _log_sum(g1, g2)
+        log_nu[k] = g1 - gs + log_rest
+        log_rest += g2 - gs
+    log_nu[k_max - 1] = log_rest
     n = 0
     for m in range(m_cells):
         n += freq[m]
@@ -186,15 +199,31 @@ def initialise(
         for k in range(k_max):
             log_lam[j, k, 1] = math.log(p)
             log_lam[j, k, 0] = math.log1p(-p)
-    start = min(4, k_max)
-    for k in range(k_max):
-        log_nu[k] = math.log(0.9 / start) if k < start else math.log(0.1 / (k_max - start))
-    if k_max == start:
-        for k in range(k_max):
-            log_nu[k] = -math.log(k_max)
     state[0] = 0.3 / k_max
     state[1] = 0.0
     state[2] = 0.0
+
+
+@njit(cache=True, nogil=True)
+def order_by_weight(log_lam: np.ndarray, log_nu: np.ndarray, count_zk: np.ndarray, count0_k: np.ndarray) -> None:
+    """Relabel the classes by decreasing weight, as LCMCR does once after its 500 warm-up sweeps
+    (`permute_latent_classes_by_nu`). The stick-breaking prior is not exchangeable: the same
+    classes in another order are another, less probable, state, and a chain that starts with a
+    heavy class late in the order can stay in that ordering for a long time."""
+    order = np.argsort(-log_nu, kind="mergesort")
+    lam = log_lam.copy()
+    nu = log_nu.copy()
+    zk = count_zk.copy()
+    c0 = count0_k.copy()
+    for new in range(order.shape[0]):
+        old = order[new]
+        log_nu[new] = nu[old]
+        count0_k[new] = c0[old]
+        for j in range(lam.shape[0]):
+            log_lam[j, new, 0] = lam[j, old, 0]
+            log_lam[j, new, 1] = lam[j, old, 1]
+        for m in range(zk.shape[0]):
+            count_zk[m, new] = zk[m, old]
 
 
 @njit(cache=True, nogil=True)

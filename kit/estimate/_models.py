@@ -721,6 +721,11 @@ def loglinear(
     """
     if h.t < 3:
         raise ValueError("log-linear models need at least three lists; use chapman() for two")
+    if h.sparse:
+        raise ValueError(
+            f"log-linear models need the full table of {2**h.t - 1:,} cells; with {h.t} lists only the histories "
+            "seen are kept. Use lcmcr() (it works on those), or merge lists that record alike."
+        )
     design = _Design(h)
     log_n = math.log(max(h.n, 1))
     if models is not None:
@@ -942,6 +947,14 @@ def chao_warning(lb: float | None, estimate: float | None) -> EstimateWarning | 
 
 def _too_many_lists(h: CaptureHistories) -> EstimateWarning:
     pairs = h.t * (h.t - 1) // 2
+    if h.sparse:
+        return EstimateWarning(
+            "too_many_lists_for_loglinear",
+            f"{h.t} lists make {2**h.t - 1:,} possible histories and {pairs} pairwise terms; only the "
+            f"{len(h.counts):,} histories seen are kept, and log-linear models need every cell, so they were not "
+            f"fitted (the kit fits them for up to {LOGLINEAR_MAX_LISTS} lists). The latent-class model (--model "
+            "lcmcr) works on the histories seen; or merge lists that record in the same way.",
+        )
     return EstimateWarning(
         "too_many_lists_for_loglinear",
         f"{h.t} lists make {2**h.t - 1:,} cells and {pairs} pairwise terms: the log-linear search would fit "
