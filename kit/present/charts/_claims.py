@@ -487,6 +487,7 @@ def range_chart_layout(
     title: str | None = None,
     narrow: bool = False,
     for_phones: bool = True,
+    methods: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Everything in the range chart's spec that is not its rows.
 
@@ -494,6 +495,8 @@ def range_chart_layout(
     dataset, so a live widget can build the spec once and swap the rows.
     `narrow` lays the chart out for a phone (`NARROW_BELOW`); `for_phones`
     carries that layout inside the wide one for the report page to pick.
+    `methods` fixes the colour domain (default: the methods `t` draws), so
+    views of parts of one ledger share a layout.
     """
     x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
     if x_title is None:
@@ -503,8 +506,8 @@ def range_chart_layout(
     controls = interactive if controls is None else controls
     layout: dict[str, Any] = {
         "x_scale": x_scale.to_dict(), "x_title": x_title, "value_text": "value_text" in t.columns,
-        "methods": list(method_color_scale(t["method"]).domain), "interactive": interactive,
-        "controls": controls, "links": links, "width": width, "title": title,
+        "methods": list(method_color_scale(t["method"] if methods is None else methods).domain),
+        "interactive": interactive, "controls": controls, "links": links, "width": width, "title": title,
         "narrow": narrow, "for_phones": for_phones and not narrow,
     }
     if controls:
