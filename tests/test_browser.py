@@ -348,7 +348,8 @@ _READER_JS = """() => {
 
 #: Every drawn chart as a reader sees it: its SVG box against the viewport (a chart that needs its scroll box
 #: counts as too wide), its visible text that crosses the viewport's edges or was cut short ("…"), and for
-#: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn.
+#: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn, and how many
+#: claims and words (labels, headings, notes) the phone layout wrote.
 _CHART_FIT_JS = """() => {
   const vw = document.documentElement.clientWidth;
   return Array.from(document.querySelectorAll('.kit-chart')).map(c => {
@@ -363,7 +364,10 @@ _CHART_FIT_JS = """() => {
     const ranges = svg.querySelector('g.claims_ranges_marks, g.claims_points_marks') !== null;
     const yAxis = Array.from(svg.querySelectorAll('g.role-axis'))
       .some(a => /Y-axis/.test(a.getAttribute('aria-label') || ''));
+    const written = Array.from(svg.querySelectorAll('g.mark-text.role-mark text')).filter(t => t.textContent.trim());
+    const claims = svg.querySelectorAll('g.claims_ranges_marks line, g.claims_points_marks path').length;
     return {chart: c.id.slice(0, 14), left: Math.round(box.left), right: Math.round(box.right), ranges, yAxis,
+            claims, written: written.length,
             across: across.map(t => t.textContent.slice(0, 40)),
             cut: texts.filter(t => t.textContent.trim().endsWith('…')).map(t => t.textContent.slice(0, 40))};
   });
@@ -380,6 +384,8 @@ def _assert_charts_fit(page: Any, width: int) -> None:
         assert c["cut"] == [], f"text cut short at {width} px: {c}"
         if c["ranges"]:  # wide: labels in the y axis column; phone: written above the marks, no y axis
             assert c["yAxis"] == (width >= NARROW_BELOW), c
+            if width < NARROW_BELOW:  # a label per claim at least (a claim may have a rule and a point)
+                assert c["written"] >= c["claims"] // 2 > 0, c
 
 
 def _open_at(browser: Any, path: Path, width: int) -> tuple[Any, Any, list[str]]:

@@ -26,6 +26,7 @@ from kit.present.charts import (
     claims_chart_frame,
     claims_range_chart,
     comparability_matrix_chart,
+    for_readers,
     gap_chart,
     range_chart_from_frame,
 )
@@ -485,6 +486,10 @@ def test_range_chart_carries_a_phone_layout_sharing_its_rows(claims: pd.DataFram
     # the same selections and bound controls as the wide layout
     assert set(_params(narrow)) == set(_params(wide))
     vlc.vegalite_to_vega(_narrow_spec(spec))  # compiles
+    # the report's reader rules keep every layer whose fields the phone layout's own transforms make
+    kept = for_readers(spec)["usermeta"]["kit"]["narrow"]["layer"]
+    texts = [u["encoding"]["text"].get("field") for u in kept if u["mark"]["type"] == "text"]
+    assert {"label_lines", "heading"} <= set(texts) and len(kept) >= len(narrow["layer"]) - 2
 
 
 def test_range_chart_phone_layout_breaks_long_labels_and_keeps_notes(claims: pd.DataFrame, gazetteer: Any) -> None:
