@@ -167,6 +167,11 @@ def _draws_nothing(layer: Any, inherited: Any, datasets: dict[str, Any], made_ab
     transforms = layer.get("transform", [])
     made = made_above + json.dumps(transforms)  # fields a transform computes ("as") may fill the column
     rows = [row for row in data if isinstance(row, dict) and all(_kept(row, t) for t in transforms)]
+    filtered_on = [t["filter"].get("field") for t in transforms
+                   if isinstance(t, dict) and isinstance(t.get("filter"), dict)]
+    if not rows and all(isinstance(t, dict) and "filter" in t for t in transforms) and not any(
+            f'"{f}"' in made_above for f in filtered_on):
+        return True  # its own static filters keep no row of the data
     for channel in (*_POSITION, "x2", "y2"):
         enc = layer["encoding"].get(channel)
         field = enc.get("field") if isinstance(enc, dict) else None
