@@ -349,7 +349,7 @@ _READER_JS = """() => {
 #: Every drawn chart as a reader sees it: its SVG box against the viewport (a chart that needs its scroll box
 #: counts as too wide), its visible text that crosses the viewport's edges or was cut short ("…"), and for
 #: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn, and how many
-#: claims and words (labels, headings, notes) the phone layout wrote.
+#: claims and words (labels, headings, notes) the phone layout wrote; axis labels that overlap each other.
 _CHART_FIT_JS = """() => {
   const vw = document.documentElement.clientWidth;
   return Array.from(document.querySelectorAll('.kit-chart')).map(c => {
@@ -365,9 +365,21 @@ _CHART_FIT_JS = """() => {
     const yAxis = Array.from(svg.querySelectorAll('g.role-axis'))
       .some(a => /Y-axis/.test(a.getAttribute('aria-label') || ''));
     const written = Array.from(svg.querySelectorAll('g.mark-text.role-mark text')).filter(t => t.textContent.trim());
+    const overlaps = [];  // an axis's shown labels running into each other
+    for (const axis of svg.querySelectorAll('g.role-axis')) {
+      const boxes = Array.from(axis.querySelectorAll('.role-axis-label text'))
+        .filter(t => t.getAttribute('opacity') !== '0' && t.textContent.trim()
+          && !/rotate\\((?!0\\)|-?90\\)|-?270\\))/.test(t.getAttribute('transform') || ''))  // slanted: boxes overlap
+        .map(t => [t.textContent, t.getBoundingClientRect()]);
+      boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (w > 1 && h > 1) overlaps.push(a.slice(0, 20) + ' / ' + b.slice(0, 20));
+      }));
+    }
     const claims = svg.querySelectorAll('g.claims_ranges_marks line, g.claims_points_marks path').length;
     return {chart: c.id.slice(0, 14), left: Math.round(box.left), right: Math.round(box.right), ranges, yAxis,
-            claims, written: written.length,
+            claims, written: written.length, overlaps,
             across: across.map(t => t.textContent.slice(0, 40)),
             cut: texts.filter(t => t.textContent.trim().endsWith('…')).map(t => t.textContent.slice(0, 40))};
   });
@@ -382,6 +394,7 @@ def _assert_charts_fit(page: Any, width: int) -> None:
         assert c["left"] >= -1 and c["right"] <= width + 1, f"chart wider than {width} px: {c}"
         assert c["across"] == [], f"text across the page edge at {width} px: {c}"
         assert c["cut"] == [], f"text cut short at {width} px: {c}"
+        assert c["overlaps"] == [], f"axis labels run into each other at {width} px: {c}"
         if c["ranges"]:  # wide: labels in the y axis column; phone: written above the marks, no y axis
             assert c["yAxis"] == (width >= NARROW_BELOW), c
             if width < NARROW_BELOW:  # a label per claim at least (a claim may have a rule and a point)
