@@ -230,7 +230,14 @@ def run_all(page: Any) -> float:
     return t0
 
 
-CHARTS_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')].map(e => {
+EMBEDS_JS = ("[...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')]"
+             ".filter(e => e.offsetParent !== null)")
+"""The charts a reader sees, in page order: an explorer's hidden chart widget (ClaimExplorer keeps figures and
+ratios each in one, showing one) is left out, so chart indexes are one per explorer."""
+VISIBLE_EMBED = ".jp-Notebook .jp-OutputArea-output .vega-embed:visible"
+"""The same charts as a Playwright selector."""
+
+CHARTS_JS = """() => """ + EMBEDS_JS + """.map(e => {
     const svg = e.querySelector('svg');
     const marks = svg ? svg.querySelectorAll('.mark-symbol path, .mark-rect path, .mark-rule line, .mark-line path,'
         + ' .mark-area path, .mark-shape path, .mark-text text, .mark-tick line, .mark-point path').length : 0;
@@ -280,8 +287,7 @@ def timed_change(page: Any, chart_index: int, action_js: str, quiet_ms: int = 30
     return page.evaluate(
         """async ([index, action, quiet, timeout]) => {
             // the chart's whole output area: a widget that rebuilds its chart view replaces the .vega-embed
-            const host = document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')[index]
-                .closest('.jp-OutputArea-output');
+            const host = """ + EMBEDS_JS + """[index].closest('.jp-OutputArea-output');
             const inChart = n => n && n.nodeType === 1 && (n.closest('.vega-embed') || n.querySelector('.vega-embed'));
             let last = null;
             const obs = new MutationObserver(records => {
@@ -305,7 +311,7 @@ def timed_change(page: Any, chart_index: int, action_js: str, quiet_ms: int = 30
 
 
 CONTROLS_JS = """window.__kit = {
-  host(i) { return document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')[i]
+  host(i) { return """ + EMBEDS_JS + """[i]
               .closest('.jp-OutputArea-output'); },
   labelled(i, cls, label) {
     const w = [...this.host(i).querySelectorAll(cls)]
@@ -336,7 +342,7 @@ CONTROLS_JS = """window.__kit = {
     const h = this.labelled(i, '.widget-slider', label).querySelector('.noUi-handle' + (handle ? '-' + handle : ''));
     h.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true, cancelable: true}));
   },
-  svg(i) { return document.querySelectorAll('.jp-Notebook .jp-OutputArea-output .vega-embed')[i]
+  svg(i) { return """ + EMBEDS_JS + """[i]
              .querySelector('svg').innerHTML; },
 };"""
 

@@ -21,6 +21,7 @@ import pytest
 from conftest import offline_page
 
 import kit.report as kr
+from kit.present.charts import NARROW_BELOW
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -345,6 +346,61 @@ _READER_JS = """() => {
 }"""
 
 
+#: Every drawn chart as a reader sees it: its SVG box against the viewport (a chart that needs its scroll box
+#: counts as too wide), its visible text that crosses the viewport's edges or was cut short ("…"), and for
+#: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn, and how many
+#: claims and words (labels, headings, notes) the phone layout wrote; axis labels that overlap each other.
+_CHART_FIT_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll('.kit-chart')).map(c => {
+    const svg = c.querySelector('svg');
+    const box = svg.getBoundingClientRect();
+    const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim()
+      && t.getAttribute('opacity') !== '0' && t.getBoundingClientRect().width > 0);
+    const across = texts.filter(t => {
+      const r = t.getBoundingClientRect();
+      return r.left < -0.5 || r.right > vw + 0.5;
+    });
+    const ranges = svg.querySelector('g.claims_ranges_marks, g.claims_points_marks') !== null;
+    const yAxis = Array.from(svg.querySelectorAll('g.role-axis'))
+      .some(a => /Y-axis/.test(a.getAttribute('aria-label') || ''));
+    const written = Array.from(svg.querySelectorAll('g.mark-text.role-mark text')).filter(t => t.textContent.trim());
+    const overlaps = [];  // an axis's shown labels running into each other
+    for (const axis of svg.querySelectorAll('g.role-axis')) {
+      const boxes = Array.from(axis.querySelectorAll('.role-axis-label text'))
+        .filter(t => t.getAttribute('opacity') !== '0' && t.textContent.trim()
+          && !/rotate\\((?!0\\)|-?90\\)|-?270\\))/.test(t.getAttribute('transform') || ''))  // slanted: boxes overlap
+        .map(t => [t.textContent, t.getBoundingClientRect()]);
+      boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+        const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+        const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+        if (w > 1 && h > 1) overlaps.push(a.slice(0, 20) + ' / ' + b.slice(0, 20));
+      }));
+    }
+    const claims = svg.querySelectorAll('g.claims_ranges_marks line, g.claims_points_marks path').length;
+    return {chart: c.id.slice(0, 14), left: Math.round(box.left), right: Math.round(box.right), ranges, yAxis,
+            claims, written: written.length, overlaps,
+            across: across.map(t => t.textContent.slice(0, 40)),
+            cut: texts.filter(t => t.textContent.trim().endsWith('…')).map(t => t.textContent.slice(0, 40))};
+  });
+}"""
+
+
+def _assert_charts_fit(page: Any, width: int) -> None:
+    """No chart wider than the page, no text across its edges or cut short; range charts in their layout."""
+    charts = page.evaluate(_CHART_FIT_JS)
+    assert charts
+    for c in charts:
+        assert c["left"] >= -1 and c["right"] <= width + 1, f"chart wider than {width} px: {c}"
+        assert c["across"] == [], f"text across the page edge at {width} px: {c}"
+        assert c["cut"] == [], f"text cut short at {width} px: {c}"
+        assert c["overlaps"] == [], f"axis labels run into each other at {width} px: {c}"
+        if c["ranges"]:  # wide: labels in the y axis column; phone: written above the marks, no y axis
+            assert c["yAxis"] == (width >= NARROW_BELOW), c
+            if width < NARROW_BELOW:  # a label per claim at least (a claim may have a rule and a point)
+                assert c["written"] >= c["claims"] // 2 > 0, c
+
+
 def _open_at(browser: Any, path: Path, width: int) -> tuple[Any, Any, list[str]]:
     """A page at `width` px with every non-file request aborted and every console warning or error kept."""
     context = browser.new_context(viewport={"width": width, "height": 900})
@@ -373,6 +429,7 @@ def test_reads_on_laptop_and_phone(name: str, width: int, browser: Any, rendered
         assert seen["small"] == [], f"text under 10 px: {seen['small'][:5]}"
         assert seen["noyear"] == [], f"time axes without a year: {seen['noyear']}"
         assert said == [], said
+        _assert_charts_fit(page, width)
         if name in FINDINGS:
             assert seen["findings"] is not None and seen["findings"] < 900, seen["findings"]
         if name in FOUNDING:

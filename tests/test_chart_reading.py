@@ -136,6 +136,9 @@ def test_figures_open_ends_follow_the_qualifier_and_empty_layers_are_dropped() -
     assert set(_arrowheads(for_readers(spec))) == {"triangle-right", "triangle-left"}
     closed = claims_range_chart(_claims(claim_id=["c"])).to_dict()
     assert _arrowheads(for_readers(closed)) == {}  # nothing open: no layer left to warn "Infinite extent"
+    # the phone layout too, though its rows are reshaped by its own transforms (the fields they make are kept)
+    assert set(_arrowheads(for_readers(spec)["usermeta"]["kit"]["narrow"])) == {"triangle-right", "triangle-left"}
+    assert _arrowheads(for_readers(closed)["usermeta"]["kit"]["narrow"]) == {}
     json.dumps(spec)  # the spec stays plain JSON
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,15 @@ from kit.ledger import load_claims
 from kit.present import format_range, safe_url, short_text
 from kit.present.charts import (
     MAX_CHART_ROWS,
+    NARROW_BELOW,
     as_of_chart,
     at_year,
     claims_chart_frame,
     claims_range_chart,
     comparability_matrix_chart,
+    for_readers,
     gap_chart,
+    range_chart_from_frame,
 )
 from kit.present.charts._base import inline_data
 from kit.scope import comparability_matrix
@@ -449,3 +453,73 @@ def test_gap_chart_greys_out_dates_whose_figures_are_not_comparable() -> None:
     rows = next(iter(spec["datasets"].values()))
     flagged = [r for r in rows if r.get("verdict") == "not_comparable"]
     assert flagged and all(r["verdict_text"].startswith("not comparable") for r in flagged)
+
+
+# --------------------------------------------------------------------------- the range chart on a phone
+def _narrow_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """The phone layout a wide range chart carries, with the wide spec's rows (as report.js draws it)."""
+    kit_meta = spec["usermeta"]["kit"]
+    return {**kit_meta["narrow"], "datasets": spec["datasets"]}
+
+
+def test_range_chart_carries_a_phone_layout_sharing_its_rows(claims: pd.DataFrame, gazetteer: Any) -> None:
+    spec = claims_range_chart(claims, anchor="cjtf-2017-04", gazetteer=gazetteer, title="t").to_dict()
+    meta = spec["usermeta"]["kit"]
+    assert meta["narrow_below"] == NARROW_BELOW == 600
+    narrow = meta["narrow"]
+    # the rows travel once: the phone layout names the wide spec's dataset and has none of its own
+    assert "datasets" not in narrow and narrow["data"] == spec["data"]
+    # the wide layout is unchanged: a label column on the y axis, 520 px of marks, 20 px rows
+    wide = {k: v for k, v in spec.items() if k != "usermeta"}
+    wide_y = {json.dumps(u["encoding"]["y"], sort_keys=True) for u in _units(wide) if "y" in u.get("encoding", {})}
+    assert len(wide_y) == 1 and json.loads(wide_y.pop())["axis"]["labelLimit"] == 440
+    assert (spec["width"], spec["height"]) == (520, {"step": 20})
+    # the phone layout: no y axis, taller rows, each label written above its marks, never two layouts deep
+    assert narrow["height"] == {"step": 30} and isinstance(narrow["width"], int) and "usermeta" not in narrow
+    units = _units(narrow)
+    assert all(u["encoding"]["y"]["axis"] is None for u in units)
+    labels = [u for u in units if u["encoding"].get("text", {}).get("field") == "label_lines"]
+    assert labels and all(u["encoding"]["x"] == {"value": 0} and u["mark"]["baseline"] == "top" for u in labels)
+    assert all(u["mark"]["limit"] == {"expr": "width"} for u in labels)
+    drawn = [u for u in units if u.get("name") in ("claims_ranges", "claims_points")]
+    assert len(drawn) == 2 and all(u["mark"]["yOffset"] > 0 for u in drawn)  # marks below the label line
+    # the same selections and bound controls as the wide layout
+    assert set(_params(narrow)) == set(_params(wide))
+    vlc.vegalite_to_vega(_narrow_spec(spec))  # compiles
+    # the report's reader rules keep every layer whose fields the phone layout's own transforms make
+    kept = for_readers(spec)["usermeta"]["kit"]["narrow"]["layer"]
+    texts = [u["encoding"]["text"].get("field") for u in kept if u["mark"]["type"] == "text"]
+    assert {"label_lines", "heading"} <= set(texts) and len(kept) >= len(narrow["layer"]) - 2
+
+
+def test_range_chart_phone_layout_breaks_long_labels_and_keeps_notes(claims: pd.DataFrame, gazetteer: Any) -> None:
+    """A long label takes two lines and two steps (label, then marks); notes go where they fit, and the
+    qualifier is never dropped: the last resort shows it alone."""
+    long = claims.copy()
+    long.loc[long.index[0], "claimant"] = "The New York Times Magazine (Khan and Gopal)"
+    spec = claims_range_chart(long, anchor="cjtf-2017-04", gazetteer=gazetteer).to_dict()
+    narrow = _narrow_spec(spec)
+    top = [t for t in narrow["transform"] if "calculate" in t]
+    assert {"last_slot", "label_lines", "slots", "slot_key", "slot_at"} <= {t["as"] for t in top}
+    assert {"flatten": ["slots"], "as": ["slot"]} in narrow["transform"]
+    notes = [u for u in _units(narrow) if u["mark"]["type"] == "text" and "condition" in u["encoding"]["text"]]
+    shown = [u["encoding"]["text"]["condition"]["field"] for u in notes]
+    assert sorted(shown) == ["phone_note", "phone_note", "qualifier_mark", "qualifier_mark"]
+    assert all("scale('x'" in u["encoding"]["text"]["condition"]["test"] for u in notes)
+    # drawn offline by vl-convert: the long label on two whole lines, nothing cut short, the qualifier shown
+    svg = vlc.vegalite_to_svg(narrow)
+    texts = [re.sub(r"<[^>]+>", "|", t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg)]
+    label = next(t for t in texts if "Khan and Gopal" in t)
+    assert label.strip("|").startswith("The New York Times Magazine (Khan and Gopal)|")  # a second line follows
+    assert not [t for t in texts if t.rstrip("|").endswith("…")]
+    assert any("at least →" in t for t in texts)
+    wide = [t for t in re.findall(r"<text[^>]*>(.*?)</text>", vlc.vegalite_to_svg(spec)) if "Khan" in t]
+    assert wide and not wide[0].endswith("…")  # the wide layout's label column holds it whole too
+
+
+def test_range_chart_narrow_on_its_own(claims: pd.DataFrame) -> None:
+    t = claims_chart_frame(claims)
+    phone = range_chart_from_frame(t, narrow=True).to_dict()
+    assert "usermeta" not in phone and phone["height"] == {"step": 30}
+    plain = range_chart_from_frame(t, for_phones=False).to_dict()
+    assert "usermeta" not in plain and plain["height"] == {"step": 20}

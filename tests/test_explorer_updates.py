@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import pytest
 from hypothesis import example, given, settings
@@ -64,11 +65,44 @@ def test_every_filter_and_anchor_sends_rows_only(explorer: ClaimExplorer) -> Non
         assert jchart.spec is spec, f"{widget.description} = {value!r} sent a new spec"
         assert _drawn(explorer) == set(explorer.frame["claim_id"]), widget.description
     assert x_scales == {json_scale(explorer.spec)}  # the axis kind stays the whole ledger's while filtering
-    # the ratio view has its own axis (log, ratio title): one new spec, and back again
-    explorer.metric.value = "ratio"
-    assert jchart.spec is not spec and "ratio to the anchor" in str(jchart.spec)
-    explorer.metric.value = "absolute"
-    assert {**jchart.spec, "datasets": {}} == {**spec, "datasets": {}}
+
+
+def _ratio_rows(ex: ClaimExplorer) -> dict[str, tuple[float, float]]:
+    """What the shown chart draws in the ratio view: claim id -> (low, high) of its ratio to the anchor."""
+    return {r["claim_id"]: (r["low"], r["high"]) for r in JupyterChartCompat.drawn_data(ex.jchart, "kit_claims")
+            if r.get("kind") != "header"}
+
+
+def test_ratio_toggle_sends_rows_only(explorer: ClaimExplorer) -> None:
+    """Figures and ratios have a chart widget each, both laid out when the explorer is first shown: the
+    toggle (and any anchor or filter in the ratio view) sends rows to the one shown, never a spec."""
+    anchors = [v for label, v in explorer.anchor.options if v and label.startswith("CJTF-OIR")]
+    explorer.anchor.value = anchors[0]
+    box = explorer.widget
+    figures = explorer.jchart
+    charts = [c for c in box.children if isinstance(c, alt.JupyterChart)]
+    assert len(charts) == 2 and figures in charts, [type(c).__name__ for c in box.children]
+    ratios = next(c for c in charts if c is not figures)
+    specs = {id(figures): figures.spec, id(ratios): ratios.spec}
+    assert "ratio to the anchor" in str(ratios.spec) and "ratio to the anchor" not in str(figures.spec)
+    assert ratios.layout.display == "none" and figures.layout.display != "none"
+    for step in range(3):
+        explorer.metric.value = "ratio"
+        assert explorer.jchart is ratios and ratios.layout.display != "none" and figures.layout.display == "none"
+        frame = explorer.frame.set_index("claim_id")
+        expected = {c: (round(float(r["ratio_low"]), 9), round(float(r["ratio_high"]), 9))
+                    for c, r in frame.iterrows() if pd.notna(r["ratio_low"])}
+        drawn = {c: (round(lo, 9), round(hi, 9)) for c, (lo, hi) in _ratio_rows(explorer).items()}
+        assert len(expected) > 1 and drawn == expected, f"toggle {step}: not the ratio rows"
+        assert "not_comparable" not in {r.get("comparability") for r in JupyterChartCompat.drawn_data(
+            ratios, "kit_claims")}
+        explorer.anchor.value = anchors[step + 1]  # a new anchor in the ratio view: rows again
+        assert explorer.jchart is ratios and set(_ratio_rows(explorer)) == set(explorer.frame["claim_id"])
+        explorer.metric.value = "absolute"
+        assert explorer.jchart is figures and figures.layout.display != "none" and ratios.layout.display == "none"
+        assert _drawn(explorer) == set(explorer.frame["claim_id"])
+        assert {id(figures): figures.spec, id(ratios): ratios.spec} == specs
+        assert figures.spec is specs[id(figures)] and ratios.spec is specs[id(ratios)], "a spec was sent"
 
 
 def json_scale(spec: dict[str, Any]) -> str:

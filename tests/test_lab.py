@@ -64,7 +64,7 @@ def _run(browser: Any, lab: L.Lab, notebook: str) -> tuple[Any, Ran]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = notebook if lab.app == "lab" else f"{notebook.removesuffix('.ipynb')}-notebook7.ipynb"
     page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
-    embeds = page.locator(".jp-Notebook .jp-OutputArea-output .vega-embed")
+    embeds = page.locator(L.VISIBLE_EMBED)
     for i in range(min(embeds.count(), 4)):  # the first charts as drawn, for a person to look at
         embeds.nth(i).locator("xpath=ancestor::div[contains(@class, 'jp-OutputArea-output')]").screenshot(
             path=str(ARTIFACTS / f"{shot.removesuffix('.ipynb')}-chart{i}.png"))
@@ -144,7 +144,7 @@ def test_every_explorer_control_changes_the_marks(explorers: Ran) -> None:
 
 def test_clicking_a_claim_shows_a_readable_provenance_card(explorers: Ran) -> None:
     page = explorers.page
-    host = page.locator(".jp-Notebook .jp-OutputArea-output .vega-embed").nth(L.CLAIMS)
+    host = page.locator(L.VISIBLE_EMBED).nth(L.CLAIMS)
     host.locator("svg .mark-symbol path").first.click(force=True)
     card = page.locator(".kit-provenance")
     card.wait_for(timeout=15_000)
@@ -165,7 +165,7 @@ def test_clicking_a_claim_shows_a_readable_provenance_card(explorers: Ran) -> No
 
 def test_clicking_a_point_in_the_gap_chart_opens_a_new_tab(explorers: Ran) -> None:
     page = explorers.page
-    host = page.locator(".jp-Notebook .jp-OutputArea-output .vega-embed").nth(L.GAP)
+    host = page.locator(L.VISIBLE_EMBED).nth(L.GAP)
     host.scroll_into_view_if_needed()
     lab_url = page.url
     with page.context.expect_page() as opened:

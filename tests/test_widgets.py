@@ -7,6 +7,9 @@ setting the widget's `_vl_selections` trait to what the JavaScript side sends.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -435,3 +438,15 @@ def test_notebook_02_executes_live_from_repo_root(repo_dir: Any, monkeypatch: py
     assert kinds.count("application/vnd.jupyter.widget-view+json") >= 2
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
+
+
+def test_import_kit_ui_loads_neither_extract_nor_spacy() -> None:
+    """Opening an explorer notebook does not pay for the extractor: `ExtractReview` loads it when used."""
+    code = ("import sys, kit.ui\n"
+            "print(sorted({m.split('.')[0] if m.split('.')[0] != 'kit' else '.'.join(m.split('.')[:2])"
+            " for m in sys.modules}))")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    loaded = set(json.loads(out.replace("'", '"')))
+    assert {"kit.ui", "kit.ledger", "ipywidgets"} <= loaded  # the probe sees what kit.ui loads
+    assert "kit.extract" not in loaded and "spacy" not in loaded and "thinc" not in loaded, sorted(loaded)

@@ -145,11 +145,11 @@ class ClaimExplorer(_Explorer):
         self.title = title
         self._verdicts: dict[tuple[str, str], tuple[str, str]] = {}
         self._records: dict[str, dict[str, Any]] | None = None
-        self._jchart: alt.JupyterChart | None = None
+        self._jchart: alt.JupyterChart | None = None  # the chart widget shown
+        self._widgets: dict[str, alt.JupyterChart] = {}  # a chart widget per layout drawn (figures, ratios)
         self._templates: dict[str, tuple[dict[str, Any], alt.LayerChart]] = {}
         self._key: str | None = None
         self._views: dict[tuple[str, bool], tuple[pd.DataFrame, list[dict[str, Any]], str | None]] = {}
-        self._shown_key: str | None = None
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
         self._start, self._end = _period_bounds(c)
@@ -277,20 +277,23 @@ class ClaimExplorer(_Explorer):
             self._verdicts[key] = (str(result.verdict), "; ".join(map(str, result.reasons)))
         return self._verdicts[key]
 
-    def _with_anchor(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    def _with_anchor(self, frame: pd.DataFrame, anchor: str | None = None,
+                     metric: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+        """Verdicts against the anchor (and ratios to it in the ratio view); the controls' choice by default."""
         notes: list[str] = []
-        anchor = self.anchor.value
+        anchor = self.anchor.value if anchor is None else anchor
+        metric = metric or self.metric.value
         frame = frame.copy()
         if not anchor:
             frame["comparability"] = ""
             frame["comparability_reason"] = ""
-            if self.metric.value == "ratio":
+            if metric == "ratio":
                 notes.append("pick an anchor claim to see ratios; showing figures")
             return frame, notes
         verdicts = [("anchor", "") if cid == anchor else self._verdict(anchor, cid) for cid in frame["claim_id"]]
         frame["comparability"] = [v for v, _ in verdicts]
         frame["comparability_reason"] = [r for _, r in verdicts]
-        if self.metric.value == "ratio":
+        if metric == "ratio":
             a_row = _claim_row(self.claims.set_index("claim_id", drop=False), anchor)
             dropped = frame["comparability"] == "not_comparable"
             if dropped.any():
@@ -337,11 +340,9 @@ class ClaimExplorer(_Explorer):
                           x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
         self._chart_kwargs = kwargs
         chart_input = frame.drop(columns=["comparability", "comparability_reason"])
-        frame_kwargs = {k: v for k, v in kwargs.items() if k not in ("x_title", "log_scale")}
-        self._options = dict(controls=False, links=False, title=self.title,
-                             **{k: v for k, v in kwargs.items() if k in ("x_title", "log_scale")})
+        self._options = self._view_options(ratio)
         # the display rows of the whole ledger, built once per anchor and metric, then picked
-        full_frame, full_rows, key = self._full_view(frame_kwargs)
+        full_frame, full_rows, key = self._full_view(self.anchor.value, ratio)
         ids = set(frame["claim_id"])
         self.chart_frame = full_frame[full_frame["claim_id"].isin(ids)].reset_index(drop=True)
         records = _pick_rows(full_rows, ids) if ids else []
@@ -359,21 +360,42 @@ class ClaimExplorer(_Explorer):
         self._push(records)
 
     def _push(self, records: list[dict[str, Any]]) -> None:
-        """Update the live chart: only its rows while the layout stays, the whole spec when it changes.
+        """Update the live chart: only its rows while a widget shows the layout, the whole spec when none does.
 
         Why: a new spec makes the browser compile and embed the chart again
         (the slow path); new rows only re-run Vega's dataflow in the drawn view.
+        Figures and ratios each keep a widget of their own (`_preload`), so the
+        ratio toggle shows the other one and sends it rows.
         """
-        if self._jchart is None or self.spec is None:
+        if self._jchart is None or self.spec is None or self._key is None:
             return
-        if self._key == self._shown_key:
-            JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, records)
+        widget = self._widgets.get(self._key)
+        if widget is None:  # a layout no widget draws: the shown one takes it
+            widget = self._jchart
+            JupyterChartCompat.push_data(widget, _LIVE_DATA, records, spec=self.spec)
+            self._widgets = {k: w for k, w in self._widgets.items() if w is not widget}
+            self._widgets[self._key] = widget
         else:
-            JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, records, spec=self.spec)
-            self._shown_key = self._key
+            JupyterChartCompat.push_data(widget, _LIVE_DATA, records)
+        self._show(widget)
 
-    def _full_view(self, frame_kwargs: dict[str, Any]) -> tuple[pd.DataFrame, list[dict[str, Any]], str | None]:
-        """The chart frame, chart rows and layout key of every claim for the current anchor and metric, cached.
+    def _show(self, widget: alt.JupyterChart) -> None:
+        """Show `widget` and hide the other chart widgets (all stay in the box: none is drawn again)."""
+        self._jchart = widget
+        for other in self._widgets.values():
+            other.layout.display = "" if other is widget else "none"
+
+    def _view_options(self, ratio: bool) -> dict[str, Any]:
+        """Layout options of the live view: one colour domain (the ledger's methods) for every anchor."""
+        methods = sorted(self.claims["method"].dropna().unique()) if "method" in self.claims else None
+        options: dict[str, Any] = dict(controls=False, links=False, title=self.title, methods=methods,
+                                       for_phones=False)
+        if ratio:
+            options.update(x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
+        return options
+
+    def _full_view(self, anchor: str, ratio: bool) -> tuple[pd.DataFrame, list[dict[str, Any]], str | None]:
+        """The chart frame, chart rows and layout key of every claim for one anchor and metric, cached.
 
         Why: building the display table is the slow part of an update (hundreds
         of ms); a filter then only picks rows. Scope order and labels stay those
@@ -383,19 +405,20 @@ class ClaimExplorer(_Explorer):
         rows it gets, so a filter never sends a new spec, which the browser
         would compile and embed again (150-300 ms); only rows travel.
         """
-        ratio = self.metric.value == "ratio" and bool(self.anchor.value)
-        key = (self.anchor.value, ratio)
+        key = (anchor, ratio)
         if key not in self._views:
-            full, _ = self._with_anchor(self.claims)
-            kwargs = dict(frame_kwargs)
-            if self.anchor.value:
+            full, _ = self._with_anchor(self.claims, anchor, "ratio" if ratio else "absolute")
+            kwargs: dict[str, Any] = dict(anchor=anchor or None, gazetteer=self.gazetteer)
+            if anchor:
                 kwargs["comparability"] = dict(zip(full["claim_id"], zip(full["comparability"],
                                                    full["comparability_reason"], strict=True), strict=True))
+            if ratio:
+                kwargs["value_columns"] = ("ratio_low", "ratio_best", "ratio_high")
             t = claims_chart_frame(full.drop(columns=["comparability", "comparability_reason"]), **kwargs)
-            self._views[key] = (t, range_chart_rows(t) if len(t) else [], self._template(t))
+            self._views[key] = (t, range_chart_rows(t) if len(t) else [], self._template(t, self._view_options(ratio)))
         return self._views[key]
 
-    def _template(self, t: pd.DataFrame) -> str | None:
+    def _template(self, t: pd.DataFrame, options: dict[str, Any]) -> str | None:
         """Key of the live spec laid out for chart frame `t`, built once per layout.
 
         Views with equal layouts (absolute figures against any anchor) share
@@ -406,9 +429,9 @@ class ClaimExplorer(_Explorer):
         """
         if t.empty:
             return None
-        key = json.dumps(range_chart_layout(t, **self._options), sort_keys=True, default=str)
+        key = json.dumps(range_chart_layout(t, **options), sort_keys=True, default=str)
         if key not in self._templates:
-            chart = range_chart_from_frame(t, data_name=_LIVE_DATA, **self._options)
+            chart = range_chart_from_frame(t, data_name=_LIVE_DATA, **options)
             self._templates[key] = (chart.to_dict(validate=self._jchart is not None), chart)
         return key
 
@@ -427,12 +450,35 @@ class ClaimExplorer(_Explorer):
         if self._jchart is None:
             if self._key is None or self.spec is None:  # an empty ledger: the "no claims" chart
                 self._jchart = live_chart(chart=self.chart)
+                JupyterChartCompat.observe_selections(self._jchart, self._on_selection)
             else:  # the view's chart (its selections), showing the filtered rows
-                self._jchart = live_chart(chart=self._templates[self._key][1])
-                JupyterChartCompat.push_data(self._jchart, _LIVE_DATA, [], spec=self.spec)
-            self._shown_key = self._key
-            JupyterChartCompat.observe_selections(self._jchart, self._on_selection)
+                self._jchart = self._widget(self._key, self.spec)
+                self._preload()
         return self._jchart
+
+    def _widget(self, key: str, spec: dict[str, Any]) -> alt.JupyterChart:
+        """A chart widget drawing the template `key` with the rows of `spec`."""
+        widget = live_chart(chart=self._templates[key][1])
+        JupyterChartCompat.push_data(widget, _LIVE_DATA, [], spec=spec)
+        JupyterChartCompat.observe_selections(widget, self._on_selection)
+        self._widgets[key] = widget
+        return widget
+
+    def _preload(self) -> None:
+        """Lay out the other metric's view in a hidden widget of its own, so the ratio toggle sends rows only.
+
+        Ratios need an anchor: without one, the first claim's ratio view gives
+        the layout (every anchor's is the same: log axis, the ledger's methods).
+        """
+        anchor = self.anchor.value or next((v for _, v in self.anchor.options if v), "")
+        ratio = not (self.metric.value == "ratio" and bool(self.anchor.value))
+        if not anchor:
+            return
+        _, _, key = self._full_view(anchor, ratio)
+        if key is not None and key not in self._widgets:
+            self._widget(key, {**self._templates[key][0], "datasets": {_LIVE_DATA: []}})
+        if self._jchart is not None:
+            self._show(self._jchart)
 
     @property
     def widget(self) -> W.VBox:
@@ -448,11 +494,12 @@ class ClaimExplorer(_Explorer):
         """
         if self._jchart is None or self._box.children:
             return
+        charts = list(self._widgets.values()) or [self._jchart]
         place = W.VBox([self.country, self.governorate, self.city, self.wider])
         filters = W.HBox([W.VBox([self.claimants, self.methods]), W.VBox([place, self.outcome, self.victims])])
         self.card.layout = W.Layout(min_width="320px", max_width="760px")
         self._box.children = [filters, self.period, W.HBox([self.anchor, self.metric]), self.status,
-                              self.card, self._jchart]
+                              self.card, *charts]
 
     def _on_selection(self, change: dict[str, Any]) -> None:
         """A click in the chart (pick on ranges, pick_point on points) fills the card."""

@@ -8,6 +8,7 @@ the pieces `kit.ui` composes live charts from). Labels and colours: `kit.core`.
 from kit.present.charts._base import for_readers, layer_chart
 from kit.present.charts._claims import (
     MAX_CHART_ROWS,
+    NARROW_BELOW,
     as_of_chart,
     as_of_param,
     at_year,
@@ -41,6 +42,7 @@ from kit.present.charts._incidents import (
 
 __all__ = [
     "MAX_CHART_ROWS",
+    "NARROW_BELOW",
     "as_of_chart",
     "as_of_param",
     "at_year",

@@ -105,15 +105,16 @@ def for_readers(spec: dict[str, Any]) -> dict[str, Any]:
     """
     out = copy.deepcopy(spec)
     datasets = out.get("datasets") or {}
-    _walk(out, datasets, None)
+    _walk(out, datasets, None, "")
     return out
 
 
-def _walk(node: Any, datasets: dict[str, Any], data: Any) -> None:
-    """Apply the reader rules to one view and its children (`data`: the values the view inherits)."""
+def _walk(node: Any, datasets: dict[str, Any], data: Any, made: str) -> None:
+    """Apply the reader rules to one view and its children (`data`: the values the view inherits; `made`: the
+    transforms of the views above it, whose computed fields the rows do not hold)."""
     if isinstance(node, list):
         for item in node:
-            _walk(item, datasets, data)
+            _walk(item, datasets, data, made)
         return
     if not isinstance(node, dict):
         return
@@ -126,13 +127,14 @@ def _walk(node: Any, datasets: dict[str, Any], data: Any) -> None:
     encoding = node.get("encoding")
     if isinstance(encoding, dict):
         _time_axes(encoding)
+    made += json.dumps(node.get("transform", []))
     layers = node.get("layer")
     if isinstance(layers, list):
-        node["layer"] = [layer for layer in layers if not _draws_nothing(layer, data, datasets)] or layers[:1]
+        node["layer"] = [layer for layer in layers if not _draws_nothing(layer, data, datasets, made)] or layers[:1]
         _merge_legends(node["layer"])
     for key, value in node.items():
         if key not in ("data", "datasets"):
-            _walk(value, datasets, data)
+            _walk(value, datasets, data, made)
 
 
 def _time_axes(encoding: dict[str, Any]) -> None:
@@ -152,8 +154,8 @@ def _time_axes(encoding: dict[str, Any]) -> None:
         enc["axis"] = axis
 
 
-def _draws_nothing(layer: Any, inherited: Any, datasets: dict[str, Any]) -> bool:
-    """A layer whose x or y field is missing in every row of its data draws no mark."""
+def _draws_nothing(layer: Any, inherited: Any, datasets: dict[str, Any], made_above: str = "") -> bool:
+    """A layer whose x or y field is missing in every row of its data (and made by no transform) draws no mark."""
     if not isinstance(layer, dict) or not isinstance(layer.get("encoding"), dict):
         return False
     data = inherited
@@ -163,8 +165,13 @@ def _draws_nothing(layer: Any, inherited: Any, datasets: dict[str, Any]) -> bool
     if not isinstance(data, list) or not data or layer.get("name") or layer.get("params"):
         return False  # a named layer or one with selections may be referenced elsewhere
     transforms = layer.get("transform", [])
-    made = json.dumps(transforms)  # fields a transform computes ("as") may fill the column
+    made = made_above + json.dumps(transforms)  # fields a transform computes ("as") may fill the column
     rows = [row for row in data if isinstance(row, dict) and all(_kept(row, t) for t in transforms)]
+    filtered_on = [t["filter"].get("field") for t in transforms
+                   if isinstance(t, dict) and isinstance(t.get("filter"), dict)]
+    if not rows and all(isinstance(t, dict) and "filter" in t for t in transforms) and not any(
+            f'"{f}"' in made_above for f in filtered_on):
+        return True  # its own static filters keep no row of the data
     for channel in (*_POSITION, "x2", "y2"):
         enc = layer["encoding"].get(channel)
         field = enc.get("field") if isinstance(enc, dict) else None

@@ -363,7 +363,9 @@ def _row_labels(t: pd.DataFrame) -> list[str]:
     return _numbered(labels)
 
 
-#: Labels longer than this are cut by the axis (280 px of 11 px text): a claimant named "Long Name (ABBR)"
+#: Widest row label the wide layout's axis draws whole (80 characters of 11 px text); longer ones are cut.
+_WIDE_LABEL_PX = 440
+#: Labels longer than this make a wide label column (280 px of 11 px text): a claimant named "Long Name (ABBR)"
 #: or "ABBR (Long name)" is then shown by its abbreviation there (the tooltip and the tables keep the full name).
 _LABEL_CHARS = 44
 _ABBREVIATED = re.compile(r"^(?P<outer>.+?) \((?P<inner>[^()]+)\)$")
@@ -483,11 +485,18 @@ def range_chart_layout(
     x_title: str | None = None,
     width: int = 520,
     title: str | None = None,
+    narrow: bool = False,
+    for_phones: bool = True,
+    methods: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Everything in the range chart's spec that is not its rows.
 
     Two frames with equal layouts give specs that differ only in their
     dataset, so a live widget can build the spec once and swap the rows.
+    `narrow` lays the chart out for a phone (`NARROW_BELOW`); `for_phones`
+    carries that layout inside the wide one for the report page to pick.
+    `methods` fixes the colour domain (default: the methods `t` draws), so
+    views of parts of one ledger share a layout.
     """
     x_scale = _x_scale(pd.concat([t["low"], t["high"]]), log_scale)
     if x_title is None:
@@ -497,8 +506,9 @@ def range_chart_layout(
     controls = interactive if controls is None else controls
     layout: dict[str, Any] = {
         "x_scale": x_scale.to_dict(), "x_title": x_title, "value_text": "value_text" in t.columns,
-        "methods": list(method_color_scale(t["method"]).domain), "interactive": interactive,
-        "controls": controls, "links": links, "width": width, "title": title,
+        "methods": list(method_color_scale(t["method"] if methods is None else methods).domain),
+        "interactive": interactive, "controls": controls, "links": links, "width": width, "title": title,
+        "narrow": narrow, "for_phones": for_phones and not narrow,
     }
     if controls:
         years = t["year"].dropna()
@@ -524,9 +534,50 @@ def range_chart_from_frame(
     if data_name is None:
         digest = hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()[:16]
         data_name = f"claims-{digest}"
+    chart = _range_chart(lay, data_name).properties(datasets={data_name: records})
+    if lay["for_phones"]:
+        phone = _range_chart({**lay, "narrow": True, "for_phones": False}, data_name)
+        chart = chart.properties(usermeta={"kit": {"narrow_below": NARROW_BELOW,
+                                                   "narrow": phone.to_dict(validate=False)}})
+    return chart
+
+
+NARROW_BELOW = 600
+"""Page widths (CSS px) under which a report draws the range chart's phone layout (`narrow=True`)."""
+_NARROW_STEP = 30  # a row on a phone: its label line above its mark line
+_NARROW_LIFT = 7  # the mark line sits this far below the middle of the row
+_NARROW_WIDTH = 340  # the marks' width on a 375-390 px phone; a report page sets it to its own width
+
+
+#: A row label longer than this breaks before its last " · " that fits, and its row takes two steps.
+_NARROW_LABEL_CHARS = 52
+
+
+def _narrow_slots(chart: alt.LayerChart) -> alt.LayerChart:
+    """Phone rows: a claim whose label needs two lines takes two steps (label, then marks), each row its
+    `label_lines`; the y axis orders `slot_key`s by `slot_at`, and marks are drawn on a claim's `last_slot`."""
+    n = _NARROW_LABEL_CHARS
+    cut = f"lastindexof(substring(datum.label, 0, {n}), ' · ')"
+    two = f"datum.kind != 'header' && length(datum.label) > {n} && {cut} > 0"
+    return chart.transform_calculate(
+        last_slot=f"{two} ? 1 : 0",
+        label_lines=f"{two} ? substring(datum.label, 0, {cut}) + '\\n' + substring(datum.label, {cut} + 3)"
+                    " : datum.label",
+        slots="datum.last_slot ? [0, 1] : [0]",
+    ).transform_flatten(["slots"], as_=["slot"]).transform_calculate(
+        slot_key="datum.label + ' #' + datum.slot", slot_at="datum.row + datum.slot / 2")
+
+
+def _range_chart(lay: dict[str, Any], data_name: str) -> alt.LayerChart:
+    """The range chart of one layout (wide: a label column; narrow: labels above the marks, page width)."""
     width, title = lay["width"], lay["title"]
-    chart = layer_chart(*_range_layers(lay), data=alt.NamedData(name=data_name)).properties(
-        width=width, height=alt.Step(20), datasets={data_name: records})
+    chart = layer_chart(*_range_layers(lay), data=alt.NamedData(name=data_name))
+    if lay["narrow"]:
+        # a number, not "container": Vega-Lite warns when a step height meets a fit autosize;
+        # the report page sets it to the page's width (report.js)
+        chart = _narrow_slots(chart.properties(width=_NARROW_WIDTH, height=alt.Step(_NARROW_STEP)))
+    else:
+        chart = chart.properties(width=width, height=alt.Step(20))
     if lay["controls"]:
         chart = _range_controls(chart, lay)
     if title:
@@ -559,17 +610,24 @@ def _range_emphasis(legend_pick: alt.Parameter | None) -> tuple[Any, ChannelStro
 
 
 def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
-    """Range rules, figure points, best ticks, notes and scope headings, sharing one y axis."""
+    """Range rules, figure points, best ticks, notes and scope headings, sharing one y axis.
+
+    Wide: the row labels are the y axis, left of the marks. Narrow (a phone): no y axis; each row's
+    label is written above its marks, which sit lower in the row, so the marks get the page width.
+    """
     x_scale = alt.Scale.from_dict(lay["x_scale"])
-    x_title, width = lay["x_title"], lay["width"]
+    x_title, width, narrow = lay["x_title"], lay["width"], lay["narrow"]
     interactive, links = lay["interactive"], lay["links"]
+    lift: dict[str, Any] = {"yOffset": _NARROW_LIFT} if narrow else {}
+    x_axis = alt.Axis(labelOverlap="greedy", labelSeparation=8, labelFlush=True) if narrow else alt.Undefined
     method_scale = alt.Scale(domain=lay["methods"], range=method_color_scale(lay["methods"]).range)
     color = alt.Color("method:N", scale=method_scale, title="method",
-                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=260, symbolType="stroke",
-                                        labelExpr="replace(datum.label, /_/g, ' ')"))
-    y = alt.Y("label:N", sort=alt.EncodingSortField("row", op="min"), title=None,
-              axis=alt.Axis(labelLimit=280, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
-                            domain=False, ticks=False))
+                      legend=alt.Legend(orient="bottom", columns=1 if narrow else 2, labelLimit=260,
+                                        symbolType="stroke", labelExpr="replace(datum.label, /_/g, ' ')"))
+    y = alt.Y("slot_key:N" if narrow else "label:N", title=None,
+              sort=alt.EncodingSortField("slot_at" if narrow else "row", op="min"), axis=None if narrow else alt.Axis(
+                  labelLimit=_WIDE_LABEL_PX, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
+                  domain=False, ticks=False))
     tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
     if lay["value_text"]:
         tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
@@ -577,8 +635,8 @@ def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
     legend_pick = alt.selection_point(name="legend_pick", fields=["method"], bind="legend") if interactive else None
     opacity, width_enc, size_enc = _range_emphasis(legend_pick)
     base = alt.Chart().encode(y=y)
-    rule = base.mark_rule(strokeCap="round", cursor="pointer" if links else "default").encode(
-        x=alt.X("low:Q", scale=x_scale, title=x_title),
+    rule = base.mark_rule(strokeCap="round", cursor="pointer" if links else "default", **lift).encode(
+        x=alt.X("low:Q", scale=x_scale, title=x_title, axis=x_axis),
         x2="high:Q",
         color=color,
         opacity=opacity,
@@ -588,8 +646,8 @@ def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
     ).transform_filter("datum.kind == 'range'").properties(name=_RULE_VIEW)
     # hollow circle = not comparable to the anchor; filled = comparable or no anchor
     marks = base.mark_point(shape="circle", size=80, strokeWidth=2, filled=False,
-                            cursor="pointer" if links else "default").encode(
-        x=alt.X("mark_at:Q", scale=x_scale, title=x_title),
+                            cursor="pointer" if links else "default", **lift).encode(
+        x=alt.X("mark_at:Q", scale=x_scale, title=x_title, axis=x_axis),
         stroke=alt.Stroke("method:N", scale=method_scale, legend=None),
         fill=alt.when(not_comp).then(alt.value("white")).otherwise(
             alt.Fill("method:N", scale=method_scale, legend=None)),
@@ -601,22 +659,94 @@ def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
     if links:
         rule = rule.encode(href="url:N")
         marks = marks.encode(href="url:N")
-    best_tick = base.mark_tick(color="black", thickness=2, size=14).encode(
+    best_tick = base.mark_tick(color="black", thickness=2, size=14, **lift).encode(
         x=alt.X("best:Q", scale=x_scale), tooltip=tooltip,
     ).transform_filter("datum.kind == 'range' && isValid(datum.best)")
+    if legend_pick is not None:
+        rule, marks = _range_selections(rule, marks, legend_pick)
+    ends = _open_end_marks(base, x_scale, method_scale, interactive, lift)
+    if narrow:  # a claim's marks and notes on its last step (below a two-line label)
+        drawn = [layer.transform_filter("datum.slot == datum.last_slot") for layer in (rule, *ends, marks, best_tick)]
+        return [*drawn, *_narrow_texts(base, x_scale)]
     notes = base.mark_text(align="left", dx=9, fontSize=11, color="#333").encode(
         x=alt.X("high:Q", scale=x_scale), text="annotation:N",
     ).transform_filter("datum.annotation != ''")
-    if legend_pick is not None:
-        rule, marks = _range_selections(rule, marks, legend_pick)
     heads = base.mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=11, color="#222",
                            limit=width + 260).encode(
         x=alt.value(-(min(280, width // 2))), text="heading:N",
     ).transform_filter("datum.kind == 'header'")
-    return [rule, *_open_end_marks(base, x_scale, method_scale, interactive), marks, best_tick, notes, heads]
+    return [rule, *ends, marks, best_tick, notes, heads]
 
 
-def _open_end_marks(base: alt.Chart, x_scale: alt.Scale, methods: alt.Scale, interactive: bool) -> list[alt.Chart]:
+#: A scope heading longer than this breaks before its last " · " that fits (two lines on a phone).
+_NARROW_HEADING_CHARS = 44
+_CHAR_PX = 5.8  # a generous width of one 11 px character, to judge whether a note fits beside its mark
+#: Beside a mark on a phone the verdict is said in its short words (the tooltip keeps the reasons).
+_NARROW_FLAGS = {"anchor": VERDICT_MARKS["anchor"],
+                 **{v: VERDICT_LABELS[v] for v in VERDICT_MARKS if v in VERDICT_LABELS}}
+_NARROW_NOTE = ("datum.qualifier_mark && datum.phone_flag ? datum.qualifier_mark + ' · ' + datum.phone_flag"
+                " : datum.qualifier_mark + datum.phone_flag")
+
+
+def _narrow_flag_expr() -> str:
+    """Vega expression: the short verdict flag of a row ("" when it has none)."""
+    flag = "''"
+    for verdict, words in _NARROW_FLAGS.items():
+        flag = f"datum.comparability === {json.dumps(verdict)} ? {json.dumps(words)} : ({flag})"
+    return flag
+
+
+def _narrow_texts(base: alt.Chart, x_scale: alt.Scale) -> list[alt.Chart]:
+    """The phone layout's words: row labels above their marks, scope headings, notes beside the marks."""
+    full = alt.ExprRef(expr="width")
+    top = 2 - _NARROW_STEP // 2
+    # a one-line label tops its row; a two-line one sits low in its first step, just above its marks
+    labels = [base.mark_text(align="left", baseline="top", yOffset=offset, fontSize=11, color="#222",
+                             lineBreak="\n", limit=full).encode(
+        x=alt.value(0), text="label_lines:N",
+    ).transform_filter(f"datum.kind != 'header' && datum.slot == 0 && datum.last_slot == {last}")
+        for last, offset in ((0, top), (1, 0))]
+    n = _NARROW_HEADING_CHARS
+    cut = f"lastindexof(substring(datum.heading, 0, {n}), ' · ')"
+    two = f"length(datum.heading) > {n} && {cut} > 0"
+    split = f"substring(datum.heading, 0, {cut}) + '\\n' + substring(datum.heading, {cut} + 3)"
+    # one line sits low in its row, next to the claims it heads; two lines fill the row
+    heads = [base.mark_text(align="left", baseline="top", yOffset=top, fontWeight="bold", fontSize=11,
+                            color="#222", lineBreak="\n", limit=full).encode(
+        x=alt.value(0), text="heading_lines:N",
+    ).transform_filter(f"datum.kind == 'header' && {two}").transform_calculate(heading_lines=split),
+        base.mark_text(align="left", baseline="bottom", yOffset=-top, fontWeight="bold", fontSize=11,
+                       color="#222", limit=full).encode(
+        x=alt.value(0), text="heading:N",
+    ).transform_filter(f"datum.kind == 'header' && !({two})")]
+    return [*labels, *heads, *_narrow_notes(base, x_scale)]
+
+
+def _narrow_notes(base: alt.Chart, x_scale: alt.Scale) -> list[alt.Chart]:
+    """The note (qualifier, verdict) beside a mark on a phone: right of it where it fits, else left of it,
+    else the qualifier alone on the roomier side (a qualifier travels with its figure)."""
+    right, left = "(width - scale('x', datum.high) - 12)", "(scale('x', datum.low) - 12)"
+    fits_r, fits_l = (f"{room} >= {_CHAR_PX} * length(datum.phone_note)" for room in (right, left))
+    places = (
+        (fits_r, "phone_note", "high"),
+        (f"!({fits_r}) && {fits_l}", "phone_note", "low"),
+        (f"!({fits_r}) && !({fits_l}) && {right} >= {left}", "qualifier_mark", "high"),
+        (f"!({fits_r}) && !({fits_l}) && {right} < {left}", "qualifier_mark", "low"),
+    )
+    return [
+        base.mark_text(align="left" if end == "high" else "right", dx=9 if end == "high" else -9,
+                       yOffset=_NARROW_LIFT, fontSize=11, color="#333").encode(
+            x=alt.X(f"{end}:Q", scale=x_scale),
+            text=alt.when(test).then(alt.Text(f"{field}:N")).otherwise(alt.value("")),
+        ).transform_filter("datum.slot == datum.last_slot").transform_calculate(
+            phone_flag=_narrow_flag_expr()).transform_calculate(phone_note=_NARROW_NOTE).transform_filter(
+            "datum.phone_note != ''")
+        for test, field, end in places
+    ]
+
+
+def _open_end_marks(base: alt.Chart, x_scale: alt.Scale, methods: alt.Scale, interactive: bool,
+                    lift: dict[str, Any]) -> list[alt.Chart]:
     """An arrowhead (▶ / ◀) at each open end of a range, in the range's colour: the interval goes on.
 
     A point's open end is the arrow in the words beside it ("at least →"), where an arrowhead would
@@ -629,7 +759,7 @@ def _open_end_marks(base: alt.Chart, x_scale: alt.Scale, methods: alt.Scale, int
                .when(picked).then(alt.value(0.45)).otherwise(alt.value(0.08)))
     heads = []
     for end, shape, offset in (("high", "triangle-right", 4), ("low", "triangle-left", -4)):
-        heads.append(base.mark_point(shape=shape, filled=True, size=110, xOffset=offset, strokeWidth=0).encode(
+        heads.append(base.mark_point(shape=shape, filled=True, size=110, xOffset=offset, strokeWidth=0, **lift).encode(
             x=alt.X(f"{end}:Q", scale=x_scale),
             fill=alt.Fill("method:N", scale=methods, legend=None),
             opacity=opacity,
@@ -821,7 +951,7 @@ def as_of_chart(
     )
     x = alt.X("date:T", title="date")
     base = alt.Chart(data).encode(x=x, color=alt.Color("claimant:N", title="claimant",
-                                                      legend=alt.Legend(orient="bottom")))
+                                                      legend=alt.Legend(orient="bottom", labelLimit=320)))
     tooltip = [
         alt.Tooltip("claimant:N"), alt.Tooltip("figure_text:N", title="figure"),
         alt.Tooltip("published:N"), alt.Tooltip("period_text:N", title="period"),

@@ -203,9 +203,15 @@ def match_status_chart(
     if by == "grade":
         present = table["group"].unique().tolist()
         order = [g for g in GRADE_ORDER if g in present] + sorted(g for g in present if g not in GRADE_ORDER)
-        x = alt.X("group:N", title="grade", sort=order, axis=alt.Axis(labelAngle=0))
+        # a narrow chart (a phone) tilts its grade names, which would run into each other level
+        tilt = f"width / {max(len(order), 1)} < 70"
+        x = alt.X("group:N", title="grade", sort=order, axis=alt.Axis(
+            labelAngle=alt.ExprRef(expr=f"{tilt} ? -40 : 0"),
+            labelAlign=alt.ExprRef(expr=f"{tilt} ? 'right' : 'center'"),
+            labelBaseline=alt.ExprRef(expr=f"{tilt} ? 'middle' : 'top'")))
     else:
-        x = alt.X("group:O", title="month", sort="ascending")
+        # on a phone every other month is named (the months would run into each other)
+        x = alt.X("group:O", title="month", sort="ascending", axis=alt.Axis(labelOverlap="greedy"))
     return (
         alt.Chart(inline_data(table))
         .mark_bar()
