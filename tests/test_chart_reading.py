@@ -147,3 +147,27 @@ def test_arrowheads_follow_the_legend_pick_only_when_there_is_one(interactive: b
     spec = claims_range_chart(_claims(claim_id=["a"], qualifier=["at_least"]), interactive=interactive).to_dict()
     test = _arrowheads(spec)["triangle-right"]["encoding"]["opacity"]["condition"][0]["test"]
     assert ("legend_pick_store" in test) is interactive
+
+
+def test_rows_carry_only_the_fields_the_spec_reads() -> None:
+    """Report weight: a column no encoding, tooltip or expression names is left out of the embedded rows."""
+    rows = [{"x": 1, "y": "a", "why": "read by an expression", "unused": "long text " * 50}]
+    spec = {"data": {"values": rows}, "mark": "point",
+            "transform": [{"calculate": "datum.why + '!'", "as": "w"}],
+            "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "nominal"}}}
+    out = for_readers(spec)
+    assert out["data"]["values"] == [{"x": 1, "y": "a", "why": "read by an expression"}]
+    assert spec["data"]["values"][0]["unused"]  # the input is not changed
+    named = {"datasets": {"d": rows}, "data": {"name": "d"}, "mark": "point",
+             "encoding": {"x": {"field": "x", "type": "quantitative"}, "tooltip": True}}
+    assert for_readers(named)["datasets"]["d"] == rows  # a tooltip of every field keeps every column
+
+
+def test_the_range_chart_keeps_what_its_tooltips_and_labels_read(gazetteer) -> None:  # noqa: ANN001
+    claims = load_claims(gazetteer=gazetteer).claims
+    full = claims_range_chart(claims, gazetteer=gazetteer, anchor=claims["claim_id"].iloc[0]).to_dict()
+    kept = for_readers(full)
+    (before,), (after,) = full["datasets"].values(), kept["datasets"].values()
+    assert len(after) == len(before) and set(after[0]) < set(before[0])
+    assert {"label", "claimant", "figure_text", "comparability_text", "url_text"} <= set(after[0])
+    assert len(json.dumps(kept)) < 0.8 * len(json.dumps(full))

@@ -56,6 +56,12 @@ def _bad_options(out: Path, days: int, km: float | None, scorer: str, mode: str)
     return None
 
 
+_MIN_SCORE_HELP = (
+    "Pairs below this stay candidates for review (a probability with --scorer fs). "
+    "Default: the scorer's own (DEFAULT_MIN_SCORE: rules 0.5, fs 0.3)."
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add the `match` command."""
 
@@ -71,13 +77,7 @@ def register(app: typer.Typer) -> None:
             float | None,
             typer.Option(help="Base distance limit, widened by coarse location precision (default: DEFAULT_KM)."),
         ] = None,
-        min_score: Annotated[
-            float | None,
-            typer.Option(
-                help="Pairs below this stay candidates for review (a probability with --scorer fs). "
-                "Default: the scorer's own (DEFAULT_MIN_SCORE: rules 0.5, fs 0.3)."
-            ),
-        ] = None,
+        min_score: Annotated[float | None, typer.Option(help=_MIN_SCORE_HELP)] = None,
         scorer: Annotated[
             str, typer.Option(help="rules (hand-set score) | fs (Fellegi–Sunter probability, weights learned by EM).")
         ] = "rules",

@@ -101,12 +101,57 @@ def for_readers(spec: dict[str, Any]) -> dict[str, Any]:
     dropped (they draw nothing and Vega warns "Infinite extent"); and a
     channel that shares its field with a legend-bearing channel in another
     layer does not disable that legend (Vega warns "Conflicting legend
-    property"). Returns a new dict; the input is not changed.
+    property"); and columns of the embedded rows that the spec never names
+    are left out (a report carries each chart's data; text no mark, tooltip
+    or expression reads is only weight). Returns a new dict; the input is
+    not changed.
     """
     out = copy.deepcopy(spec)
     datasets = out.get("datasets") or {}
     _walk(out, datasets, None, "")
+    _drop_unread_columns(out)
     return out
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _drop_unread_columns(spec: dict[str, Any]) -> None:
+    """Keep only the row fields some part of the spec names (field, tooltip, expression, usermeta).
+
+    A name counts when it appears as an identifier anywhere outside the rows
+    themselves, so the test errs on keeping. A spec whose tooltip shows every
+    field (`tooltip: true` or `content: "data"`) keeps every column.
+    """
+    tables: list[list[Any]] = []
+    names: set[str] = set()
+    everything = False
+
+    def collect(node: Any, key: str = "") -> None:
+        nonlocal everything
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "datasets" and isinstance(v, dict):
+                    tables.extend(t for t in v.values() if isinstance(t, list))
+                elif k == "values" and key == "data" and isinstance(v, list):
+                    tables.append(v)
+                else:
+                    names.update(_NAME.findall(k))
+                    everything |= (k == "tooltip" and v is True) or (k == "content" and v == "data")
+                    collect(v, k)
+        elif isinstance(node, list):
+            for item in node:
+                collect(item, key)
+        elif isinstance(node, str):
+            names.update(_NAME.findall(node))
+
+    collect(spec)
+    if everything:
+        return
+    for rows in tables:
+        for i, row in enumerate(rows):
+            if isinstance(row, dict) and any(k not in names for k in row):
+                rows[i] = {k: v for k, v in row.items() if k in names}
 
 
 def _walk(node: Any, datasets: dict[str, Any], data: Any, made: str) -> None:
