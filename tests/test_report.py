@@ -7,6 +7,8 @@ kernel run stays short.
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import html
 import json
@@ -26,6 +28,7 @@ import kit.report as kr
 from kit import __version__
 from kit.cli import app
 from kit.core import INPUTS_ENV, RENDER_ENV
+from kit.present._html import _BIDI
 from kit.report import _pipeline, _templates
 from kit.report._renderer import spec_json
 
@@ -164,7 +167,8 @@ def test_safe_link_never_builds_other_tags_or_schemes(url: str, text: str) -> No
 def test_escape_text_never_emits_markup(text: str) -> None:
     out = str(kr.escape_text(text))
     assert "<" not in out and ">" not in out and '"' not in out
-    assert html.unescape(out) == text
+    # every character kept as text, but bidirectional controls, which are stripped from report text on purpose
+    assert html.unescape(out) == _BIDI.sub("", text) and not _BIDI.search(out)
 
 
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True), st.text())
@@ -572,7 +576,11 @@ def test_render_writes_self_contained_report(tiny_renders: dict[str, object]) ->
     assert isinstance(result, kr.RenderResult)
     page = result.path.read_text(encoding="utf-8")
     assert result.path.name == "tiny_2.html" and result.charts == 2
-    assert page.count("window.vegaEmbed=") == 1  # bundle inlined once
+    assert page.count("window.kitVegaReady = (function") == 1  # bundle inlined once, packed
+    packed = re.search(r'\}\)\("([A-Za-z0-9+/=]+)"\);', page)
+    assert packed is not None
+    assert gzip.decompress(base64.b64decode(packed.group(1))).decode().count("window.vegaEmbed=") == 1
+    assert len(packed.group(1)) < 0.5 * len(gzip.decompress(base64.b64decode(packed.group(1))))
     assert page.count('class="kit-chart"') == 2
     scripts = [a for t, a in _tags(page) if t == "script"]
     assert all("src" not in a for a in scripts)

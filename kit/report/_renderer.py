@@ -76,15 +76,18 @@ def chart_html(spec: dict[str, Any], div_id: str) -> str:
         '    el.textContent = "This chart could not be drawn: " + msg;\n'
         f'    console.error("kit chart {div_id}: " + msg);\n'
         "  }\n"
-        '  if (typeof window.vegaEmbed !== "function") {\n'
-        '    fail(new Error("vegaEmbed is not loaded (render with `kit render` for offline reports)"));\n'
-        "    return;\n"
+        "  function draw() {\n"
+        '    if (typeof window.vegaEmbed !== "function") {\n'
+        '      throw new Error("vegaEmbed is not loaded (render with `kit render` for offline reports)");\n'
+        "    }\n"
+        "    window.__kitViews = window.__kitViews || [];\n"
+        f"    var options = {json.dumps(_EMBED_OPTIONS)};\n"
+        "    return (window.kitFit ? window.kitFit(el, spec, options) : window.vegaEmbed(el, spec, options))\n"
+        "      .then(function (result) {\n"
+        '        window.__kitViews.push(result.view); el.classList.add("kit-chart-ready");\n'
+        "      });\n"
         "  }\n"
-        "  window.__kitViews = window.__kitViews || [];\n"
-        f"  var options = {json.dumps(_EMBED_OPTIONS)};\n"
-        "  (window.kitFit ? window.kitFit(el, spec, options) : window.vegaEmbed(el, spec, options))\n"
-        "    .then(function (result) { window.__kitViews.push(result.view); el.classList.add(\"kit-chart-ready\"); })\n"
-        "    .catch(fail);\n"
+        "  Promise.resolve(window.kitVegaReady).then(draw).catch(fail);\n"
         "})();\n"
         "</script>"
     )
