@@ -9,6 +9,9 @@
 3. Verdata (opt-in, --verdata CHAINS,SAMPLES): HRDAG's published LCMCR stratum (men, 1999, replicate
    R1; tests/fixtures/estimate/verdata_1999_men_r1.csv), K = 15, 10,000 burn-in, SAMPLES thinned by
    500 per chain: the pooled median beside the published 2,068 (95% 1,396-3,062), chain by chain.
+   Then replicate R2 (verdata_1999_men_r2.csv, published median 1,591, 95% 1,417-2,214): the same
+   run, and the median of the chains in the published mode (chain median above 1,500; the low mode's
+   chains sit near 1,410), which is what tests/test_estimate_lcmcr.py checks.
 4. Recovery: `--replicates` latent-class populations (3-6 lists, N 1,000-20,000, heterogeneous
    capture); the share of 95% intervals that cover the true N (target >= 90%) and the median
    relative error, LCMCR beside the log-linear AIC choice on the same data.
@@ -36,6 +39,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimat
 KOSOVO = FIXTURES / "kosovo_2002_lcmcr.csv"
 VERDATA = FIXTURES / "verdata_1999_men_r1.csv"
 VERDATA_MEDIAN = 2_068  # verdata's estimates/57/5743e343....json: median 2,068, mean 2,066, 95% 1,396-3,062
+VERDATA_R2 = FIXTURES / "verdata_1999_men_r2.csv"
+VERDATA_R2_MEDIAN = 1_591  # verdata's estimates/a0/a069cdd0....json: median 1,591, mean 1,634, 95% 1,417-2,214
 
 
 def speed(limit: float, chains: int) -> bool:
@@ -93,6 +98,23 @@ def verdata(chains: int, samples: int, seed: int) -> bool:
     return ok
 
 
+def verdata_r2(chains: int, samples: int, seed: int) -> bool:
+    """Replicate R2's published stratum: PASS when the chains in the published mode are within 3% of 1,591."""
+    h = read_histories(VERDATA_R2).histories()
+    t0 = time.perf_counter()
+    r = lcmcr(h, K=15, burnin=10_000, samples=samples, thin=500, chains=chains, seed=seed)
+    medians = np.median(r.draws, axis=1)
+    main = r.draws[medians > 1_500]
+    gap = float(np.median(main)) / VERDATA_R2_MEDIAN - 1 if len(main) else float("nan")
+    ok = abs(gap) <= 0.03
+    print(f"verdata R2: {h.t} lists, {h.n:,} documented; {chains} chains x {10_000 + samples * 500:,} sweeps "
+          f"(K 15, seed {seed}) in {time.perf_counter() - t0:.0f} s; chain medians "
+          + ", ".join(f"{m:,.0f}" for m in medians))
+    print(f"  pooled median {r.median:,.0f} ({r.median / VERDATA_R2_MEDIAN - 1:+.1%}); {len(main)} chains in the "
+          f"published mode: median {gap:+.1%} against 1,591: {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
 def recovery(replicates: int, chains: int) -> bool:
     covered = 0
     ll_covered = 0
@@ -146,6 +168,7 @@ def main() -> int:
     if args.verdata:
         n_chains, n_samples = (int(v) for v in args.verdata.split(","))
         ok = verdata(n_chains, n_samples, args.seed) and ok
+        ok = verdata_r2(n_chains, n_samples, args.seed) and ok
     if not args.skip_recovery:
         ok = recovery(args.replicates, args.chains) and ok
     return 0 if ok else 1
