@@ -37,6 +37,19 @@ def test_claims_table_and_anchor_table_on_the_ledger() -> None:
     assert comp["ratio to anchor"].str.contains("×").all()
 
 
+def test_who_caused_the_harm_is_written_in_words() -> None:
+    """Readers see "the US-led coalition", not the ledger's slug, in tables and range-chart headings."""
+    from kit.present.charts import claims_range_chart
+
+    claims = kit.load_claims().claims
+    table = kit.claims_table(claims, kit.load_gazetteer())
+    assert set(table["by"]) == {"the US-led coalition", "all parties", "the coalition and Iraqi forces"}
+    spec = claims_range_chart(claims).to_dict()
+    headings = {r["scope_label"] for rows in spec["datasets"].values() for r in rows}
+    assert any(h.endswith("by the US-led coalition") for h in headings)
+    assert not any("us-led-coalition" in h for h in headings)
+
+
 def test_published_until_uses_the_last_day_of_the_precision() -> None:
     claims = kit.load_claims().claims
     may = kit.published_until(claims, "2017-05")

@@ -31,6 +31,7 @@ __all__ = [
     "METHOD_ORDER",
     "METHOD_WORDS",
     "OUTCOMES",
+    "PERPETRATOR_LABELS",
     "QUALIFIERS",
     "QUALIFIER_MARKS",
     "QUALIFIER_WORDS",
@@ -85,6 +86,16 @@ METHOD_LABELS: dict[str, str] = {
     "documented_enumeration": "documented enumeration",
     "field_investigation": "field investigation",
     "statistical_estimate": "statistical estimate",
+}
+#: Who caused the harm, in words for readers (the ledger stores a slug; an unlisted slug reads with spaces).
+PERPETRATOR_LABELS: dict[str, str] = {
+    "us-led-coalition": "the US-led coalition",
+    "coalition-and-iraqi-forces": "the coalition and Iraqi forces",
+    "iraqi-forces": "Iraqi forces",
+    "syrian-government": "the Syrian government",
+    "russia": "Russia",
+    "isis": "ISIS",
+    "all": "all parties",
 }
 #: What the figure is, in a scope reason ("different methods: X vs Y").
 METHOD_WORDS: dict[str, str] = {

@@ -17,7 +17,7 @@ from typing import SupportsFloat, SupportsIndex
 import pandas as pd
 
 from kit.core import Range, date_text
-from kit.core.vocab import CONSISTENCY_LABELS, QUALIFIER_WORDS
+from kit.core.vocab import CONSISTENCY_LABELS, PERPETRATOR_LABELS, QUALIFIER_WORDS
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -50,6 +50,12 @@ def short_text(value: object, limit: int = 280) -> str:
         value = " > ".join(str(v) for v in value)
     text = _CONTROL.sub("", str(value)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def perpetrator_text(value: object) -> str:
+    """The ledger's perpetrator slug in words ("us-led-coalition" → "the US-led coalition"); '' when missing."""
+    slug = short_text(value, 60)
+    return PERPETRATOR_LABELS.get(slug, slug.replace("-", " "))
 
 
 def format_figure(value: object, digits: int = 0) -> str:

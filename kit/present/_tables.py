@@ -19,7 +19,15 @@ import pandas as pd
 from kit.core import date_text
 from kit.core.vocab import METHOD_LABELS, VERDICT_LABELS
 from kit.ledger import Gazetteer
-from kit.present._format import bounded_text, consistency_text, figure_text, lag_text, period_text, stated_text
+from kit.present._format import (
+    bounded_text,
+    consistency_text,
+    figure_text,
+    lag_text,
+    period_text,
+    perpetrator_text,
+    stated_text,
+)
 from kit.scope import compare_scopes
 
 #: " (airwars-2017-08-05-via-cnn)": a ledger id in parentheses, as the scope reasons name each claim.
@@ -50,7 +58,7 @@ def claims_table(claims: pd.DataFrame, gazetteer: Gazetteer, *, ids: bool = Fals
             "claimant": row["claimant"],
             "figure": figure_text(row),
             "counts": f"{row['victims']} {row['outcome'].replace('_', ' ')} ({row['unit']})",
-            "by": row["perpetrator"],
+            "by": perpetrator_text(row["perpetrator"]),
             "place": gazetteer.label(row["places_list"]),
             "period": period_text(row),
             "method": METHOD_LABELS.get(row["method"], row["method"]),

@@ -37,6 +37,7 @@ from kit.present._format import (
     bounded_text,
     consistency_text,
     format_range,
+    perpetrator_text,
     short_text,
     stated_period_text,
     stated_text,
@@ -106,7 +107,7 @@ def _default_scope_label(row: pd.Series) -> str:
     victims = short_text(row.get("victims"), 30) or "?"
     outcome = short_text(row.get("outcome"), 30).replace("_", " ") or "?"
     places = row.get("places_text") or "?"
-    perp = short_text(row.get("perpetrator"), 40) or "?"
+    perp = perpetrator_text(row.get("perpetrator")) or "?"
     label = f"{victims} {outcome} · {places} · by {perp}"
     return label if unit in ("", "persons") else f"{label} ({unit})"
 
