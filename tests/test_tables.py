@@ -48,6 +48,10 @@ def test_who_caused_the_harm_is_written_in_words() -> None:
     headings = {r["scope_label"] for rows in spec["datasets"].values() for r in rows}
     assert any(h.endswith("by the US-led coalition") for h in headings)
     assert not any("us-led-coalition" in h for h in headings)
+    coalition = claims[claims["perpetrator"] == "us-led-coalition"].iloc[0]
+    everyone = claims[claims["perpetrator"] == "all"].iloc[0]
+    verdict = kit.compare_scopes(coalition, everyone, kit.load_gazetteer())
+    assert "different perpetrator: the US-led coalition vs all parties" in " ".join(verdict.reasons)
 
 
 def test_published_until_uses_the_last_day_of_the_precision() -> None:

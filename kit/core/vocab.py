@@ -32,6 +32,7 @@ __all__ = [
     "METHOD_WORDS",
     "OUTCOMES",
     "PERPETRATOR_LABELS",
+    "perpetrator_label",
     "QUALIFIERS",
     "QUALIFIER_MARKS",
     "QUALIFIER_WORDS",
@@ -97,6 +98,13 @@ PERPETRATOR_LABELS: dict[str, str] = {
     "isis": "ISIS",
     "all": "all parties",
 }
+
+
+def perpetrator_label(slug: str) -> str:
+    """A perpetrator slug in words: its label, else the slug with spaces ("local-militia" → "local militia")."""
+    return PERPETRATOR_LABELS.get(slug, slug.replace("-", " "))
+
+
 #: What the figure is, in a scope reason ("different methods: X vs Y").
 METHOD_WORDS: dict[str, str] = {
     "acknowledged_after_investigation": "deaths accepted after the claimant's own investigation",

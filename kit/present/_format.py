@@ -17,7 +17,7 @@ from typing import SupportsFloat, SupportsIndex
 import pandas as pd
 
 from kit.core import Range, date_text
-from kit.core.vocab import CONSISTENCY_LABELS, PERPETRATOR_LABELS, QUALIFIER_WORDS
+from kit.core.vocab import CONSISTENCY_LABELS, QUALIFIER_WORDS, perpetrator_label
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -54,8 +54,7 @@ def short_text(value: object, limit: int = 280) -> str:
 
 def perpetrator_text(value: object) -> str:
     """The ledger's perpetrator slug in words ("us-led-coalition" → "the US-led coalition"); '' when missing."""
-    slug = short_text(value, 60)
-    return PERPETRATOR_LABELS.get(slug, slug.replace("-", " "))
+    return perpetrator_label(short_text(value, 60))
 
 
 def format_figure(value: object, digits: int = 0) -> str:

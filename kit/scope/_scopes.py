@@ -20,7 +20,14 @@ import pandas as pd
 from pandas.api.typing import NaTType, NAType
 
 from kit.core import date_text
-from kit.core.vocab import COUNTED_CLASS, FLOOR_QUALIFIERS, METHOD_FAMILY, METHOD_WORDS, VERDICT_HEADS
+from kit.core.vocab import (
+    COUNTED_CLASS,
+    FLOOR_QUALIFIERS,
+    METHOD_FAMILY,
+    METHOD_WORDS,
+    VERDICT_HEADS,
+    perpetrator_label,
+)
 from kit.ledger import Gazetteer
 
 Verdict = Literal["comparable", "comparable_with_caveats", "not_comparable"]
@@ -227,6 +234,11 @@ def _compare_periods(
     return "overlapping", f"the periods overlap only in part ({la} vs {lb}; {outside:.0%} not shared)", outside
 
 
+def _shown(axis: str, value: object) -> str:
+    """A scope value as a reason names it: a perpetrator slug in words, others as stored."""
+    return perpetrator_label(str(value)) if axis == "perpetrator" else str(value)
+
+
 def compare_scopes(
     a: Mapping[str, object] | pd.Series,
     b: Mapping[str, object] | pd.Series,
@@ -253,7 +265,7 @@ def compare_scopes(
         va, vb = _get(a, axis), _get(b, axis)
         if va != vb:
             differences.append(axis)
-            blockers.append(f"different {words}: {va} vs {vb}")
+            blockers.append(f"different {words}: {_shown(axis, va)} vs {_shown(axis, vb)}")
 
     period_relation, period_text, outside = _compare_periods(a, b)
     if period_relation == "same":
