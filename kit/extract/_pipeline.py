@@ -745,6 +745,8 @@ class _Context:
     perpetrators: _SpanIndex | None = None
     #: figures (start offsets) whose claimant a labelling convention decides (headline, lead, background)
     decided: set[int] = field(default_factory=set)
+    #: (draft, body draft, reason) for every claimant a convention copied: copied again if the attributor re-ranks the body's
+    copies: list[tuple[DraftClaim, DraftClaim, str]] = field(default_factory=list)
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
@@ -782,6 +784,28 @@ _BACKGROUND = re.compile(r"\s*[\"“]?(?:Back\s+in|Last\s+(?:year|month|week|Jan
                          r"August|September|October|November|December)|In\s+(?:\d{4}|January|February|March|April|May|June|"
                          r"July|August|September|October|November|December)\b|Since\s+\d{4}|Earlier\s+this\s+(?:year|"
                          r"month))")
+
+#: a sentence that gives a conflict's toll so far or an earlier event as context ("the insurgency that has killed
+#: some 30,000", "Nearly 190,000 have been killed since an uprising ... erupted", "comes two days after ... were
+#: killed", "the deadliest ... since July, when 17 ... were killed"): with no source of its own, the publisher's own
+_BACKGROUND_TOLL = re.compile(r"""(?ix)
+    \b(?:war|conflict|insurgency|violence|uprising|fighting|unrest|crisis|rebellion|revolt|campaign|hostilities|clashes)\b
+      [^.;]{0,80}?\b(?:that|which)\s+(?:has|have|had)\s+(?:so\s+far\s+)?(?:killed|left|claimed|cost|seen)\b
+    | \b(?:have|has)\s+(?:been\s+)?(?:killed|died)\b[^.;]{0,80}?\bsince\s+(?:the|an?|its|their)\s+(?:start|beginning|
+      outbreak|uprising|war|conflict|insurgency|revolution|protests?|crisis|fighting)\b
+    | \bsince\s+(?:the|an?)\s+(?:war|conflict|insurgency|uprising|revolution|crisis|fighting)\b[^.;]{0,40}?
+      \b(?:began|erupted|broke\s+out|started)\b
+    | \b(?:in|over|during)\s+the\s+(?:past|last)\s+(?:year|decade|\w+\s+(?:years|decades))\b
+    | \bsince\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|last\s+\w+|
+      \d{4})\s*,\s+when\b
+    | \b(?:comes?|came)\s+(?:just\s+|only\s+)?(?:\w+\s+)?(?:days?|weeks?|months?)\s+after\b
+    | \bthe\s+(?:deadliest|worst|bloodiest)\b[^.;]{0,60}?\bsince\b
+""")
+
+
+def _is_background(ctx: _Context, sent: _Sentence) -> bool:
+    """The sentence steps back to another time or gives a toll so far: context the publisher adds."""
+    return bool(_BACKGROUND.match(ctx.text, sent.start) or _BACKGROUND_TOLL.search(ctx.text, sent.start, sent.end))
 
 
 #: how far after its opening mark a quote's closing mark (and its speaker) is looked for
@@ -839,7 +863,7 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
         chosen, conf = _attributed_by_next_sentence(ctx, si) or _speaker_after_quote(ctx, sent), 0.6
-    if chosen is None and _BACKGROUND.match(ctx.text, sent.start):
+    if chosen is None and _is_background(ctx, sent):
         ctx.decided.add(q.start)  # a convention decides it: the attributor leaves it alone
         return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
     if chosen is None:
@@ -1318,6 +1342,9 @@ def _draft_sentences(ctx: _Context) -> list[DraftClaim]:
         _note_vague(ctx, si, drafts)
     _headline_claimants(ctx, drafts)
     _attribute(ctx, drafts)
+    for d, b, why in ctx.copies:  # a headline's or lead's figure follows the body's final claimant
+        if d.row["claimant"] != b.row["claimant"]:
+            _copy_claimant(d, b, ctx, why)
     return drafts
 
 
@@ -1424,11 +1451,14 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
 def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> None:
     """`d` takes the claimant (and its type, method, relays) of the body's draft `b`, at most at confidence 0.5."""
     ctx.decided.add(d.figure_span[0])
+    if not any(c[0] is d for c in ctx.copies):
+        ctx.copies.append((d, b, why))
     for col in ("claimant", "claimant_type", "method", "relay_chain", "source_status"):
         d.row[col], d.confidence[col] = b.row[col], min(b.confidence[col], 0.5)
     d.spans["claimant"] = list(b.spans.get("claimant", []))
     d.attribution_span = b.attribution_span
-    d.row["note"] = d.row["note"].rstrip(".") + f"; {why}."
+    if why not in d.row["note"]:
+        d.row["note"] = d.row["note"].rstrip(".") + f"; {why}."
     d.row["claim_id"] = _claim_id(d.row, ctx.published)
     d.missing = _missing(d.row)
 
@@ -1454,7 +1484,7 @@ def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
     for i, d in enumerate(drafts):
         sent = ctx.sentences[max(0, bisect_right(starts, d.figure_span[0]) - 1)]
         where = Where(d.figure_span, _clause_of(sent, d.figure_span[0]), (sent.start, sent.end),
-                      ctx.paragraph_spans[sent.paragraph], _BACKGROUND.match(ctx.text, sent.start) is not None)
+                      ctx.paragraph_spans[sent.paragraph], _is_background(ctx, sent))
         mentions = ctx.attributions.between(max(0, sent.start - CARRY_CHARS), sent.end + AFTER_REACH)
         d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), *picks[i], same[i])
         d.where, d.stats = where, stats

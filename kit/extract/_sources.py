@@ -139,7 +139,8 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
            r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
-           r"(?:officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
+           r"(?:(?:official|government|police|hospital)\s+(?:figures|records|statistics|tallies)|"
+           r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
@@ -308,7 +309,8 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
-    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers)$)"
+    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers|figures|records|"
+    r"statistics|tallies)$)"
 )
 
 
