@@ -65,7 +65,7 @@ class Score:
     found: int = 0
     right: int = 0
     right_rules: int = 0  # right by the rules' pick alone (before the attributor re-ranks)
-    misses: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list, repr=False)  # not in a repr: held-out asserts show counts only
 
     @property
     def recall(self) -> float:

@@ -109,13 +109,18 @@ def test_the_publisher_is_chosen_with_no_sentence_as_its_reason(tmp_path: Path,
 
 
 def test_a_headline_figure_keeps_the_bodys_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A labelling convention decides a headline's figure: even weights that prefer the publisher leave it."""
+    """A labelling convention decides a headline's figure: not ranked itself, it follows the body's final claimant."""
     weights = tmp_path / "w.json"
     weights.write_text(json.dumps({"weights": {"publisher": 5.0}}), encoding="utf-8")
     monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
     drafts = extract_claims("Strikes kill 27 civilians\n\nAirwars said 27 civilians were killed in Raqqa.", "2017",
                             publisher="Outlet")
-    assert [(d.row["claimant"], d.decided) for d in drafts] == [("Airwars", True), ("Outlet", False)]
+    assert [(d.row["claimant"], d.decided) for d in drafts] == [("Outlet", True), ("Outlet", False)]
+    assert drafts[0].row["note"].count("claimant as the") == 1  # copied again, noted once
+    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", tmp_path / "missing.json")  # the rules alone: the body's source
+    drafts = extract_claims("Strikes kill 27 civilians\n\nAirwars said 27 civilians were killed in Raqqa.", "2017",
+                            publisher="Outlet")
+    assert [(d.row["claimant"], d.decided) for d in drafts] == [("Airwars", True), ("Airwars", False)]
 
 
 def test_same_figure_sources_are_the_other_statements_picks() -> None:

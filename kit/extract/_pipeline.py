@@ -745,7 +745,7 @@ class _Context:
     perpetrators: _SpanIndex | None = None
     #: figures (start offsets) whose claimant a labelling convention decides (headline, lead, background)
     decided: set[int] = field(default_factory=set)
-    #: (draft, body draft, reason) for every claimant a convention copied: copied again if the attributor re-ranks the body's
+    #: (draft, body draft, reason) per claimant a convention copied: copied again if the attributor re-ranks the body
     copies: list[tuple[DraftClaim, DraftClaim, str]] = field(default_factory=list)
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
