@@ -182,6 +182,11 @@ def test_one_home_for_pairing_labels_and_drafts() -> None:
     assert [row["low"] if row else None for _e, row in pairs] == ["30", "12"]
     assert claimant_matches(labels[0], "The  Airwars") and claimant_matches(labels[1], "Airwars")
     assert not claimant_matches(labels[0], "") and not claimant_matches(labels[0], "Amnesty")
+    # a registry source is drafted by its canonical name: a label written as the article writes it still matches
+    us = {"claimant": "U.S. military", "also": ["U.S. command"]}
+    assert claimant_matches(us, "US Department of Defense")
+    assert claimant_matches({"claimant": "SOHR"}, "Syrian Observatory")
+    assert not claimant_matches(us, "military") and not claimant_matches(us, "Iraqi Interior Ministry")
 
 
 def test_coordinated_sources_are_read_as_the_first_named() -> None:

@@ -3,7 +3,8 @@
 A labelled figure is found when a draft has the same low and high; labels and
 drafts are paired in text order, each draft used once. A claimant is right when
 the drafted name equals the label or one of the other names the article itself
-uses for it (case, a leading "the", curly quotes and extra spaces ignored).
+uses for it (case, a leading "the", curly quotes and extra spaces ignored; a name the source
+registry knows compared in its canonical form).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from kit.extract._pipeline import DraftClaims
+from kit.extract._sources import canonical_source
 
 
 def _norm(name: str) -> str:
@@ -35,7 +37,17 @@ def match_drafts(expected: Sequence[Mapping[str, Any]],
     return pairs
 
 
+def _canonical(name: str) -> str:
+    """A name the source registry knows ("U.S. military", "SOHR") compared as the registry writes it."""
+    return _norm(canonical_source(name)[0])
+
+
 def claimant_matches(label: Mapping[str, Any], extracted: str, also: Iterable[str] = ()) -> bool:
-    """The drafted claimant is the labelled one, or another name the article uses for it."""
-    names = {_norm(str(label["claimant"]))} | {_norm(str(a)) for a in [*(label.get("also") or []), *also]}
-    return bool(extracted) and _norm(extracted) in names
+    """The drafted claimant is the labelled one, or another name the article uses for it.
+
+    The extractor writes a registry source by its canonical name ("U.S. military" →
+    "US Department of Defense"), so each side is also compared in that form.
+    """
+    written = [str(label["claimant"]), *(str(a) for a in [*(label.get("also") or []), *also])]
+    names = {_norm(n) for n in written} | {_canonical(n) for n in written}
+    return bool(extracted) and (_norm(extracted) in names or _canonical(extracted) in names)
