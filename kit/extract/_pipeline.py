@@ -798,7 +798,11 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
     | \b(?:in|over|during)\s+the\s+(?:past|last)\s+(?:year|decade|\w+\s+(?:years|decades))\b
     | \bsince\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|last\s+\w+|
       \d{4})\s*,\s+when\b
-    | \b(?:comes?|came)\s+(?:just\s+|only\s+)?(?:\w+\s+)?(?:days?|weeks?|months?)\s+after\b
+    | \b(?:comes?|came)\s+(?:just\s+|only\s+)?(?:(?:\w+\s+)?(?:days?|weeks?|months?)\s+)?after\b
+    | \b(?:war|conflict|insurgency|violence|fighting|unrest|crisis|clashes|hostilities)\s+(?:has|have|had)\s+
+      (?:so\s+far\s+|now\s+|already\s+)?(?:killed|left|claimed|cost)\b
+    | \bsince\s+\d{4}\s*,\s+killing\b
+    | \b(?:a|one|two|three|several|\d+)\s+(?:years?|decades?)\s+ago\b
     | \bthe\s+(?:deadliest|worst|bloodiest)\b[^.;]{0,60}?\bsince\b
 """)
 
@@ -1439,13 +1443,22 @@ def _headline_claimants(ctx: _Context, drafts: list[DraftClaim]) -> None:
     body_all = [d for d in drafts if d.figure_span[0] >= head_end]
     body = [d for d in body_all if d.confidence["claimant"] > 0.3]
     for d in head:
-        if d.confidence["claimant"] > 0.4 and d.row["claimant"][:1].isupper():
+        if d.confidence["claimant"] > 0.4 and d.row["claimant"][:1].isupper() and not _generic(d.row["claimant"]):
             continue
         same = [b for b in body_all if (b.row["low"], b.row["high"]) == (d.row["low"], d.row["high"])]
         source = (same or body)[:1]
         if not source:
             continue
         _copy_claimant(d, source[0], ctx, "headline figure: claimant as the body of the text gives it")
+
+
+#: a headline's "Ministry says", "Iraqi Officials:", "Monitor": a kind of source, not a name
+_GENERIC_HEAD = re.compile(r"(?i)^(?:[A-Z][a-z]+\s+)?(?:ministry|monitor|military|army|government|authorities|police|"
+                           r"officials?|sources?|activists|medics|rescuers|residents|witnesses|media|group|rebels)$")
+
+
+def _generic(name: str) -> bool:
+    return bool(_GENERIC_HEAD.match(name.strip()))
 
 
 def _copy_claimant(d: DraftClaim, b: DraftClaim, ctx: _Context, why: str) -> None:

@@ -23,6 +23,8 @@ from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, Attribution, canonic
 
 #: How far (characters) a reference looks for the source it refers to.
 REFERENCE_REACH = 3000
+#: How far after "a police officer", "a medical source" the person it introduces may be named.
+PERSON_REACH = 400
 
 _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
@@ -40,7 +42,7 @@ _REFERENCE = re.compile(_DESCRIPTION + _AND_OTHERS + _ASIDE + r"\s+" + _AUX + rf
 _CITED = re.compile(r"\b(?P<verb>(?i:according\s+to|said|says|reported|added|estimated|noted))\s+" + _DESCRIPTION)
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
-_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air|forces|aircraft|jets|warplanes|bombings?|raids?|troops|"
+_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air\s*strikes?|air|forces|aircraft|jets|warplanes|bombings?|raids?|troops|"
                                 r"operations?|campaign|partners?|-backed|backed)\b")
 #: a name at the start of its sentence (after "The", a few lower-case words, "In August,"): the sentence's subject
 _SUBJECT_START = re.compile(r"(?:^|[.!?:\"”]\s+|\n\s*)(?:(?:In|On|But|And|Meanwhile|Earlier|Later)\b[^,.\n]{0,30},\s*)?"
@@ -95,6 +97,8 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
             continue
         if _NOT_SPEAKER_BEFORE.search(text, max(0, m.start() - 14), m.start()):
             continue
+        if re.search(r"(?i:saudi|arab|russian|emirati|turkish)(?:[- ]led)?\s+$", text[max(0, m.start() - 20):m.start()]):
+            continue  # "a Saudi-led coalition airstrike": another coalition
         if not _SUBJECT_START.search(text, max(0, m.start() - 60), m.start()):
             continue  # named as the object of a clause ("which the coalition mounted"), not as a speaker
         name, src = canonical_source(m.group(0))
@@ -112,6 +116,8 @@ def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution])
         indefinite = False  # "an agency statement said": the body's statement, named before it
         if not before:
             return None
+    if indefinite and head.lower() in ("source", "officer", "official"):
+        after = [a for a in after if a.name_start - pos <= PERSON_REACH]  # the person named next, not a body pages on
     if indefinite and after:
         return after[0]
     if indefinite and head.lower() in ("source", "officer", "official"):
@@ -168,6 +174,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 continue  # already read as a name ("the Observatory", "the Coalition")
             det = m.groupdict().get("det") or ""
             people = _AFTER_PEOPLE.search(text, max(0, s - 40), s) if det.lower() in ("a", "an") else None
+            if people is not None and m.group("head").lower() in ("official", "officer", "source"):
+                continue  # "security sources and a local official said": unnamed people both, kept as written
             if people is not None:  # "activists and a medical group said": the people named first speak
                 resolved.append(Attribution(m.start(), m.end(), people.start(1), people.end(1), people.group(1).lower(),
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))

@@ -48,6 +48,10 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "Syrian Observatory for Human Rights", "SOHR", "Syrian Observatory", "the Observatory", "Observatory",
     )),
     Source("Iraq Body Count (IBC)", "monitor", "documented_enumeration", False, ("Iraq Body Count", "IBC")),
+    Source("ACLED", "monitor", "documented_enumeration", False, (
+        "ACLED", "Armed Conflict Location & Event Data Project", "Armed Conflict Location and Event Data Project",
+        "Armed Conflict Location & Event Data", "Armed Conflict Location and Event Data",
+    )),
     Source("UNAMI (UN Assistance Mission for Iraq)", "un_body", "documented_enumeration", False, (
         "UNAMI", "UN Assistance Mission for Iraq", "United Nations Assistance Mission for Iraq",
     )),
@@ -134,7 +138,7 @@ _MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[c
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US)\s+){0,2}"
+_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
@@ -143,7 +147,7 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
-           r"locals|elders|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
+           r"locals|elders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +313,7 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
-    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers|figures|records|"
+    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers|members?|figures|records|"
     r"statistics|tallies)$)"
 )
 
@@ -474,6 +478,27 @@ def _name_start(chunk: str) -> int:
     return cut
 
 
+_PEOPLE_BEFORE_AND = re.compile(r"(?:" + _PEOPLE + r")\s+and\s+(?:an?\s+|the\s+)?$")
+_AND_PEOPLE_AFTER = re.compile(r"\s+and\s+(?:an?\s+|the\s+)?(?:" + _PEOPLE + r")\b(?=\s*[,.;]|\s+" + _AUX
+                               + r"(?i:said|say|says|told|reported|confirmed|added))")
+
+
+#: a coalition that is not the US-led one ("the Saudi-led coalition", "the Arab coalition")
+_OTHER_COALITION = re.compile(r"\b(?:Saudi|Arab|Russian|Emirati|Saudi-Emirati|Saudi-UAE|Turkish)(?:[- ]led)?\s+$")
+
+
+def _coordinated_people(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """Unnamed people joined by "and" ("security sources and a local official", "Iraqi police and hospital officials").
+
+    Both are kept, as written: neither is a named source the other could be read as.
+    """
+    before = _PEOPLE_BEFORE_AND.search(text, max(0, s - 80), s)
+    if before is not None and before.end() == s:
+        return before.start(), e
+    after = _AND_PEOPLE_AFTER.match(text, e)
+    return (s, after.end()) if after is not None else None
+
+
 def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The first of coordinated sources ("X and Y said", "X, Y and Z reported"), when the name at s..e is not it."""
     inner = re.search(r"\s+and\s+(?=(?:the\s+|an?\s+)?(?-i:[A-Z]))", text[s:e])
@@ -521,6 +546,10 @@ def find_attributions(text: str) -> list[Attribution]:
             s, e = _clean_name(text, s, e)
             raw = text[s:e]
             name, src = canonical_source(raw)
+            if src is not None and src.name == "CJTF-OIR" and (other := _OTHER_COALITION.search(text, max(0, s - 30), s)):
+                s = other.start()  # "the Saudi-led coalition said": another coalition, named as written
+                raw = text[s:e]
+                name, src = re.sub(r"\s+", " ", raw), None
             if src is None:
                 name, src = _body_of_speaker(text, s, e, name)
             acronym = _ACRONYM.match(text, e) or _OR_ALIAS.match(text, e)
@@ -567,7 +596,15 @@ def find_attributions(text: str) -> list[Attribution]:
                 if (s, e) in seen:
                     continue
                 seen.add((s, e))
-            if kind in ("verb", "according", "said_by") and (first := _first_conjunct(text, s, e)) is not None:
+            both = _coordinated_people(text, s, e) if generic and kind in ("verb", "according", "said_by") else None
+            if both is not None:  # "security sources and a local official said": unnamed people, kept as written
+                s, e = both
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+                name = re.sub(r"\s+", " ", text[s:e])
+                name = name[0].lower() + name[1:] if _PEOPLE_WORDS.fullmatch(name.split()[0]) else name
+            elif kind in ("verb", "according", "said_by") and (first := _first_conjunct(text, s, e)) is not None:
                 s, e = first  # "the defense ministry and an Afghan official said": the first one named
                 acronym = _TRAILING_ACRONYM.search(text, s, e)
                 if acronym:
