@@ -150,6 +150,38 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+
            r"locals|elders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
 
 
+#: where unnamed people are, part of how the text names them: "authorities in the embattled Sennar state", "an official
+#: from the local administration", "sources from Army", "security forces in Indian-administered Kashmir"
+_PEOPLE_WHERE = (r"(?:\s+(?:in|from|at|of)\s+(?:the\s+)?(?:(?-i:[a-z-]+)\s+){0,2}"
+                 r"(?:(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3}(?:\s+(?:province|district|region|state|city|"
+                 r"county|governorate))?|(?i:local\s+)?(?:administration|government|council|authorities|police|army|"
+                 r"hospital|ministry)))?")
+
+
+#: unnamed people (the last word in lower case: not a name such as "Resistance Committees of North Kordofan") and where
+_WHERE = re.compile(r"(?P<people>.*?\b(?-i:[a-z][\w-]*))\s+(?P<prep>in|from|at|of)\s+(?P<the>the\s+)?(?P<where>.+)$",
+                    re.DOTALL)
+
+
+def _people_where(m: re.Match[str]) -> tuple[str, bool]:
+    """Unnamed people and where they are: (the name to keep, still unnamed people?).
+
+    "an official from Mayo Hospital in Lahore", "a senior official at the Health Ministry": the body
+    they speak for; "authorities in the embattled Sennar state", "security forces in Kashmir",
+    "an official from the local administration", "sources from Army": as written; "a police source in
+    Cabo Delgado province": the people (where they are is not who they are).
+    """
+    people = re.sub(r"\s+", " ", m.group("people")).strip()
+    where = re.sub(r"\s+", " ", m.group("where")).strip()
+    body = re.sub(r"\s+in\s+(?-i:[A-Z]).*$", "", where)
+    if (m.group("prep") in ("from", "at", "of") and _BODY_WORDS.search(body) and body[:1].isupper()
+            and re.search(r"(?i:officials?|officers?|spokes(?:man|woman|person)|director|head|chief)$", people)):
+        return body, False
+    if m.group("prep") == "in" and not re.search(r"(?i:authorities|forces)$", people):
+        return people, True
+    return re.sub(r"\s+", " ", m.group(0)).strip(), True
+
+
 @dataclass(frozen=True, slots=True)
 class Attribution:
     """A phrase naming who produced or relayed a figure."""
@@ -171,7 +203,8 @@ class Attribution:
     @property
     def unnamed(self) -> bool:
         """Unnamed people as written ("officials", "Yemeni security officials"): not a named source."""
-        return self.source is None and bool(_GENERIC_PEOPLE.search(self.name))
+        where = _WHERE.match(self.name)
+        return self.source is None and bool(_GENERIC_PEOPLE.search(where.group("people") if where else self.name))
 
 
 def _un_spellings(aliases: tuple[str, ...]) -> list[str]:
@@ -215,7 +248,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to|citing|quoting)\s+(?:(?i:the|a|an)\s+)?(?:(?i:an?\s+)?(?:updated\s+)?(?:toll|count|"
         r"figures?|tally|data|estimates?)\s+(?:(?:compiled|published|released|provided|collected)\s+)?(?:from|by)\s+"
-        r"(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + r")\b")),
+        r"(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + _PEOPLE_WHERE + r")\b")),
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
     # "according to a government statement": the body whose statement it is
     ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
@@ -241,9 +274,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("self", re.compile(r"(?P<org>\b(?:[Ww]e|[Oo]ur\s+(?:researchers|team|investigators|staff|monitors|analysts)))\s+"
                         + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(
-        r"(?P<org>" + _PEOPLE + r")"
-        r"(?:\s+(?:in|from|at)\s+(?:the\s+)?(?-i:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})"
-        r"(?:\s+(?:province|district|region|state|city|county|governorate))?)?" + _PARTICIPLE_ASIDE
+        r"(?P<org>" + _PEOPLE + _PEOPLE_WHERE + r")" + _PARTICIPLE_ASIDE
         + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
@@ -555,7 +586,8 @@ def find_attributions(text: str) -> list[Attribution]:
             acronym = _ACRONYM.match(text, e) or _OR_ALIAS.match(text, e)
             if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
                 name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
-            generic = bool(_GENERIC_PEOPLE.search(raw)) and src is None
+            where = _WHERE.match(raw) if src is None else None
+            generic = bool(_GENERIC_PEOPLE.search(where.group("people") if where else raw)) and src is None
             if generic and re.search(r"\b(?i:no|not|any|without)\s+(?:[a-z-]+\s+)?$", text[max(0, s - 30):s]):
                 continue  # "no independent source confirmed": nobody said it
             country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
@@ -576,6 +608,9 @@ def find_attributions(text: str) -> list[Attribution]:
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
                 name, src = canonical_source(name)
                 generic = titled = False
+            elif generic and where is not None:
+                name, generic = _people_where(where)
+                src = canonical_source(name)[1]
             elif generic:
                 name = re.sub(r"\s+", " ", raw).strip()
                 if _GENERIC_PEOPLE.fullmatch(name.split()[0]) or _PEOPLE_WORDS.fullmatch(name.split()[0]):
