@@ -126,9 +126,10 @@ _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
     r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
 )
-_CAP = r"[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?"
+_CAP = r"(?:[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?|(?:al|el|ad|as|ash|an)-[A-Z][\w'’-]*)"
 _PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
-_ORG_GENERIC = rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*[A-Z][\w&-]*|[A-Z]{{2,}}[\w-]*)"
+_ORG_GENERIC = (rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*(?:[A-Z][\w&-]*|(?:al|el|ad|as|ash|an)-[A-Z][\w'’-]*)"
+                rf"|[A-Z]{{2,}}[\w-]*)")
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
 _MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
              r"(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
@@ -240,6 +241,10 @@ _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GE
 _ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
 _ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC}|{_ONE_WORD})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # "according to an organization called the Committee for Peace and Development": the body it names
+    ("according", re.compile(
+        r"\b(?i:according\s+to|citing)\s+(?:(?i:an?|the)\s+)?(?:(?i:[a-z-]+)\s+){0,2}(?i:organi[sz]ation|group|"
+        r"body|monitor|charity|network|coalition|committee)\s+(?i:called|named|known\s+as)\s+(?:(?i:the)\s+)?" + _ORG1)),
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|toll|count|statement|investigation|analysis|research|"
@@ -299,8 +304,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?=\s*[.,;]|\s*$)")),
     ("verb", re.compile(_ORG + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?(?:\s+(?:monitoring\s+group|war\s+monitor|group|"
                         r"researchers|investigators|officials|spokesman|spokeswoman|spokesperson|team|monitor|"
-                        r"watchdog|statement|report|experts|news\s+agency|agency|mission|TV\s+channel|channel|"
-                        r"television|newspaper|daily))?" + _ASIDE + _ASIDE
+                        r"watchdog|statement|report|experts|news\s+agency|agency|mission|TV\s+channel|television\s+channel|"
+                        r"channel|television|newspaper|daily))?" + _ASIDE + _ASIDE
                         + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?,?\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("verb", re.compile(rf"(?P<org>{KNOWN_NAMES.pattern})(?:\s+(?-i:[A-Z][\w'’.-]+|al-[A-Z][\w'’-]+)){{1,5}}"
@@ -322,6 +327,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "Earlier in the day, the Houthis reported 31 deaths": one capitalised word after "the"
     ("verb", re.compile(r"\b(?-i:[Tt]he)\s+(?P<org>(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
+    # "Mali's military stated", "Mali’s Armed Forces (FAMA) stated": a country's forces, as written
+    ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,})['’]s\s+(?i:military|army|armed\s+forces|defen[cs]e\s+forces|"
+                        r"police|security\s+forces))(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "Yemen's Houthi group announced", "the Taliban movement said": one name and what kind of body it is
     ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|militia|rebels|army|"
                         r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
@@ -533,7 +542,12 @@ def _coordinated_people(text: str, s: int, e: int) -> tuple[int, int] | None:
 def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The first of coordinated sources ("X and Y said", "X, Y and Z reported"), when the name at s..e is not it."""
     inner = re.search(r"\s+and\s+(?=(?:the\s+|an?\s+)?(?-i:[A-Z]))", text[s:e])
-    if inner and canonical_source(text[s:e])[1] is None and not re.search(r"(?i:ministry|minister)", text[s:e]):
+    if inner and re.search(r"\s(?:for|of)\s", text[s:s + inner.start()]) and re.fullmatch(
+            r"(?-i:[A-Z][\w'’-]+)", text[s + inner.end():e]) and canonical_source(text[s + inner.end():e])[1] is None:
+        inner = None  # "the Committee for Peace and Development": one name
+    two_bodies = inner is not None and _BODY_WORDS.search(text[s + inner.end():e]) is not None  # "... and X Command"
+    if inner and canonical_source(text[s:e])[1] is None and (
+            two_bodies or not re.search(r"(?i:ministry|minister)", text[s:e])):
         first: tuple[int, int] | None = (s, s + inner.start())
         tail = re.search(r",\s*(?:the\s+)?$", text[max(0, s - 8):s])
         if tail is None:
