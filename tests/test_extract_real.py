@@ -268,3 +268,39 @@ def test_the_publisher_named_in_its_own_text_relays() -> None:
     text = "The Houthi-run Ministry of Health said 53 people were killed, News.Az reports, citing foreign media."
     (d,) = extract_claims(text, "2025-03", publisher="News.Az")
     assert d.row["claimant"] == "Houthi-run Ministry of Health"
+
+
+def test_round_13_structure_from_a_fresh_batch() -> None:
+    """Patterns dev batch 12 met on its first run, each written as a general rule (docs/EXTRACT.md, round 13)."""
+    assert _claimants("Israeli forces kill two Palestinians, Ministry says\n\nIsraeli forces killed two Palestinians,"
+                      " the Palestinian health ministry said.", publisher="Outlet") == [
+        ("2", "Palestinian health ministry"), ("2", "Palestinian health ministry")]  # a generic headline source
+    assert _claimants("About 10 people died in an attack, security sources and a local official said.") == [
+        ("10", "security sources")]  # the first of coordinated unnamed people, with all its words
+    assert _claimants("Five civilians were killed in Khartoum, a Sudanese medical source told AFP. Around 5,000 have "
+                      "been killed, according to the Armed Conflict Location & Event Data project.") == [
+        ("5", "Sudanese medical source"), ("5000", "ACLED")]  # "a source" does not introduce a body named later
+    assert _claimants("A Yemeni health official says a Saudi-led coalition airstrike killed at least 26 people.") == [
+        ("26", "Yemeni health official")]  # not CJTF-OIR, and "says a ... coalition" is not an inverted attribution
+    assert _claimants("An airstrike left more than 20 dead, authorities in the embattled Sennar state said.") == [
+        ("20", "authorities in the embattled Sennar state")]
+    assert _claimants("At least 16 people were killed, an official from Mayo Hospital said on Sunday.") == [
+        ("16", "Mayo Hospital")]  # an official speaking for a named body is the body
+    assert _claimants("Mali’s Armed Forces (FAMA) stated seven soldiers were wounded.") == [
+        ("7", "Mali’s Armed Forces")]
+    assert _claimants("Marwan al-Hams, an official at the health authorities, told Xinhua that 21 were killed.") == [
+        ("21", "Marwan al-Hams")]
+    assert _claimants("Nearly 200 people were killed, according to an organization called the Committee for Peace "
+                      "and Development.") == [("200", "Committee for Peace and Development")]
+    assert _claimants("Saad Mann, a spokesman for the Interior Ministry and Baghdad Operations Command, told the "
+                      "Associated Press that only three were killed.") == [("3", "Interior Ministry")]
+    assert _claimants("Hezbollah's Al-Manar television channel also reported that two people were killed.") == [
+        ("2", "Al-Manar")]
+
+
+def test_background_tolls_without_a_source_are_the_publishers() -> None:
+    text = ("Rebels killed 12 soldiers on Monday, the army said. The insurgency that has killed some 30,000 people "
+            "shows no sign of ending. The war has killed more than 10,000 civilians. The attack comes two days after "
+            "two police officers were shot dead. Nineteen people were killed in a similar attack a year ago.")
+    assert _claimants(text, publisher="Outlet") == [("12", "army"), ("30000", "Outlet"), ("10000", "Outlet"),
+                                                    ("2", "Outlet"), ("19", "Outlet")]

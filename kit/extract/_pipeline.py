@@ -747,6 +747,7 @@ class _Context:
     decided: set[int] = field(default_factory=set)
     #: (draft, body draft, reason) per claimant a convention copied: copied again if the attributor re-ranks the body
     copies: list[tuple[DraftClaim, DraftClaim, str]] = field(default_factory=list)
+    paragraph_list: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans in order, for bisect
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
@@ -878,6 +879,8 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
             chosen, conf = _attributed_by_next_sentence(ctx, si), 0.45
             if chosen is None:
                 chosen, conf = _carried_from_earlier_paragraphs(ctx, si), 0.4
+                if chosen is not None and _introduces_list(ctx, chosen):
+                    ctx.decided.add(q.start)  # a list after "According to X, ...:": X's, by convention
             sole = ctx.sole_source
             if (chosen is None and not outlets and sole is not None and sole.name_start < q.start
                     and ctx.publisher_source is None):
@@ -926,6 +929,15 @@ def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
         return None
     first = [a for a in ctx.attributions.between(nxt.start, min(nxt.end, nxt.start + 60)) if _is_claimant(a)]
     return first[0] if first and not first[0].unnamed else None
+
+
+def _introduces_list(ctx: _Context, a: Attribution) -> bool:
+    """The attribution's paragraph ends with a colon: what follows is its list ("... Central Command statement:")."""
+    if len(ctx.paragraph_list) != len(ctx.paragraph_spans):
+        ctx.paragraph_list = sorted(ctx.paragraph_spans.values())
+    i = bisect_right(ctx.paragraph_list, (a.name_start, len(ctx.text) + 1)) - 1
+    start, end = ctx.paragraph_list[i] if i >= 0 else (0, 0)
+    return start <= a.name_start < end and ctx.text[start:end].rstrip().endswith(":")
 
 
 def _carried_from_earlier_paragraphs(ctx: _Context, si: int) -> Attribution | None:

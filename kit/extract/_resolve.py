@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, Attribution, canonical_source
+from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, OTHER_COALITION, Attribution, canonical_source
 
 #: How far (characters) a reference looks for the source it refers to.
 REFERENCE_REACH = 3000
@@ -39,10 +39,12 @@ _DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?|(?-i:[A
 _AND_OTHERS = r"(?:\s+and\s+(?:other\s+)?(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*))?"
 _REFERENCE = re.compile(_DESCRIPTION + _AND_OTHERS + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: "according to the group", "said the UK-based watchdog group": the description is cited
-_CITED = re.compile(r"\b(?P<verb>(?i:according\s+to|said|says|reported|added|estimated|noted))\s+" + _DESCRIPTION)
+_CITED = re.compile(r"\b(?P<verb>(?i:according\s+to)|(?<=[,\"”’]\s)(?i:said|says|reported|added|estimated|noted))\s+"
+                    + _DESCRIPTION)  # "X says a ... coalition airstrike killed": not inverted, no comma or quote before
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 #: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
-_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air\s*strikes?|air|forces|aircraft|jets|warplanes|bombings?|raids?|troops|"
+_NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air\s*strikes?|air|forces|aircraft|jets|warplanes|bombings?|"
+                                r"raids?|troops|"
                                 r"operations?|campaign|partners?|-backed|backed)\b")
 #: a name at the start of its sentence (after "The", a few lower-case words, "In August,"): the sentence's subject
 _SUBJECT_START = re.compile(r"(?:^|[.!?:\"”]\s+|\n\s*)(?:(?:In|On|But|And|Meanwhile|Earlier|Later)\b[^,.\n]{0,30},\s*)?"
@@ -97,7 +99,7 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
             continue
         if _NOT_SPEAKER_BEFORE.search(text, max(0, m.start() - 14), m.start()):
             continue
-        if re.search(r"(?i:saudi|arab|russian|emirati|turkish)(?:[- ]led)?\s+$", text[max(0, m.start() - 20):m.start()]):
+        if OTHER_COALITION.search(text, max(0, m.start() - 30), m.start()):
             continue  # "a Saudi-led coalition airstrike": another coalition
         if not _SUBJECT_START.search(text, max(0, m.start() - 60), m.start()):
             continue  # named as the object of a clause ("which the coalition mounted"), not as a speaker

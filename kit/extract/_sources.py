@@ -244,7 +244,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "according to an organization called the Committee for Peace and Development": the body it names
     ("according", re.compile(
         r"\b(?i:according\s+to|citing)\s+(?:(?i:an?|the)\s+)?(?:(?i:[a-z-]+)\s+){0,2}(?i:organi[sz]ation|group|"
-        r"body|monitor|charity|network|coalition|committee)\s+(?i:called|named|known\s+as)\s+(?:(?i:the)\s+)?" + _ORG1)),
+        r"body|monitor|charity|network|coalition|committee)\s+(?i:called|named|known\s+as)\s+(?:(?i:the)\s+)?"
+        + _ORG1)),
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|toll|count|statement|investigation|analysis|research|"
@@ -312,7 +313,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?:\s+(?i:TV\s+channel|channel|television|newspaper|daily|agency))?"
                         + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # a person named by one word after a quote or in a follow-on sentence: "..., Bachelet said."
-    ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}))\s+" + _AUX
+    ("verb", re.compile(r"(?<![\w.'’-] )(?<![-'’])(?P<org>(?-i:\b[A-Z][a-z]{2,}|\b(?:al|el)-[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
                           r"wrote)\b")),
     # "The head of the local Al Jomhouri hospital told Reuters": a title of a named body, as written
@@ -448,6 +449,10 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     s = e - len(raw)
     if canonical_source(raw)[1] is None:
         known = [m for m in KNOWN_NAMES.finditer(raw) if m.end() == len(raw)]
+        title = [m for m in KNOWN_NAMES.finditer(raw) if m.start() == 0 and re.search(
+            r"(?i:minister|president|governor|spokes(?:man|woman|person))$", m.group(0))]
+        if title and not known:  # "Iraqi Prime Minister Haider al-Abadi": the office he speaks for
+            return s, s + title[0].end()
         if known and known[0].start() > 0:
             s, raw = s + known[0].start(), raw[known[0].start():]
         else:
@@ -518,25 +523,18 @@ def _name_start(chunk: str) -> int:
     return cut
 
 
-_PEOPLE_BEFORE_AND = re.compile(r"(?:" + _PEOPLE + r")\s+and\s+(?:an?\s+|the\s+)?$")
-_AND_PEOPLE_AFTER = re.compile(r"\s+and\s+(?:an?\s+|the\s+)?(?:" + _PEOPLE + r")\b(?=\s*[,.;]|\s+" + _AUX
-                               + r"(?i:said|say|says|told|reported|confirmed|added))")
-
-
 #: a coalition that is not the US-led one ("the Saudi-led coalition", "the Arab coalition")
-_OTHER_COALITION = re.compile(r"\b(?:Saudi|Arab|Russian|Emirati|Saudi-Emirati|Saudi-UAE|Turkish)(?:[- ]led)?\s+$")
+OTHER_COALITION = re.compile(r"\b(?:Saudi|Arab|Russian|Emirati|Saudi-Emirati|Saudi-UAE|Turkish)(?:[- ]led)?\s+$")
+_PEOPLE_BEFORE_AND = re.compile(r"(?P<first>" + _PEOPLE + r")\s+and\s+(?:an?\s+|the\s+)?$")
 
 
 def _coordinated_people(text: str, s: int, e: int) -> tuple[int, int] | None:
-    """Unnamed people joined by "and" ("security sources and a local official", "Iraqi police and hospital officials").
+    """The first of unnamed people joined by "and" ("security sources and a local official" → "security sources").
 
-    Both are kept, as written: neither is a named source the other could be read as.
+    Coordinated sources are read as the first one named (docs/EXTRACT.md), with all its words.
     """
     before = _PEOPLE_BEFORE_AND.search(text, max(0, s - 80), s)
-    if before is not None and before.end() == s:
-        return before.start(), e
-    after = _AND_PEOPLE_AFTER.match(text, e)
-    return (s, after.end()) if after is not None else None
+    return before.span("first") if before is not None and before.end() == s else None
 
 
 def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
@@ -591,7 +589,9 @@ def find_attributions(text: str) -> list[Attribution]:
             s, e = _clean_name(text, s, e)
             raw = text[s:e]
             name, src = canonical_source(raw)
-            if src is not None and src.name == "CJTF-OIR" and (other := _OTHER_COALITION.search(text, max(0, s - 30), s)):
+            us_led = src is not None and src.name == "CJTF-OIR"
+            other = OTHER_COALITION.search(text, max(0, s - 30), s) if us_led else None
+            if other is not None:
                 s = other.start()  # "the Saudi-led coalition said": another coalition, named as written
                 raw = text[s:e]
                 name, src = re.sub(r"\s+", " ", raw), None
@@ -646,7 +646,7 @@ def find_attributions(text: str) -> list[Attribution]:
                     continue
                 seen.add((s, e))
             both = _coordinated_people(text, s, e) if generic and kind in ("verb", "according", "said_by") else None
-            if both is not None:  # "security sources and a local official said": unnamed people, kept as written
+            if both is not None:  # "security sources and a local official said": the first, with all its words
                 s, e = both
                 if (s, e) in seen:
                     continue
