@@ -785,3 +785,22 @@ def test_weights_and_vehicles_are_not_people(text: str) -> None:
 ])
 def test_displaced_people_are_not_figures(text: str) -> None:
     assert _lows(text) == ["2000"]
+
+
+@pytest.mark.parametrize("text", [
+    "Militants attacked two camps and killed 10 police officers, the commissioner said.",
+    "Two suicide car bombings killed 10 soldiers, officials said.",
+    "10 players were wounded when three mortar rounds exploded, an official said.",
+    "Militants killed 10 of my colleagues and took three of our cars, the major said.",
+    "10 personnel of the 121 Battalion were injured, the officer said.",
+    "We documented 10 killings and 680 kidnappings, the UN said.",
+    "10 rebels were killed and six others captured, the army said.",
+    "The conflict has killed 10 people and forced half a million to flee, the UN says.",
+])
+def test_places_events_ammunition_and_people_taken_or_fled_are_not_figures(text: str) -> None:
+    assert _lows(text) == ["10"]
+
+
+def test_half_a_million_is_500000() -> None:
+    assert parse_number("half a million") == 500_000
+    assert parse_number("half a dozen") == 6

@@ -126,6 +126,11 @@ _NOT_CASUALTY_UNITS = {
     "mile", "feet", "foot", "ft", "inches", "metre", "meter", "kilometre", "kilometer", "litres", "liters", "gallons",
     "barrels", "autos", "automobiles", "motorcycles", "motorbikes", "bikes", "bicycles", "lorries", "pickups", "buses",
     "boats", "ships", "vessels", "tanks", "helicopters", "drones",
+    # places, events, ammunition and units of an army ("attacked two camps", "two suicide car bombings",
+    # "three mortar rounds", "680 kidnappings", "the 121 Battalion", "between the two sides")
+    "camps", "bases", "checkpoints", "posts", "bombings", "blasts", "explosions", "ambushes", "rounds", "mortars",
+    "grenades", "bullets", "battalion", "battalions", "brigade", "brigades", "regiment", "regiments", "kidnappings",
+    "abductions", "sides",
 }
 
 
@@ -488,7 +493,8 @@ def _clause_of(sentence: _Sentence, pos: int) -> tuple[int, int]:
 # -- figures ----------------------------------------------------------------
 _AFTER_WORDS = re.compile(r"[\s\-–]*([%\w'’]+)(?:\s+([\w'’]+))?(?:\s+([\w'’]+))?")
 _ADJECTIVES = {"more", "other", "additional", "innocent", "unarmed", "local", "syrian", "iraqi", "further",
-               "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are"}
+               "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are",
+               "our", "their", "his", "her", "its"}
 
 
 def _words_after(text: str, end: int) -> list[str]:
@@ -536,7 +542,8 @@ _AGES = re.compile(r"\b(?:aged|ages|age\s+of|aged\s+between)\s+(?:\w+,?\s+(?:and
 _NOT_A_DEATH = re.compile(r"(?:\s+(?!(?:and|or|but|while)\b)[\w-]+){0,2}?\s+"
                           r"(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
                           r"are\s+still|were\s+still|reported|believed|feared|now)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
-                          r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted)\b")
+                          r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted|captured|taken\s+prisoner|"
+                          r"fled|to\s+flee)\b")
 #: a sentence that continues the previous one's count ("The rest were soldiers", "Of these, ...")
 _CONTINUES = re.compile(r"\s*(?i:the\s+rest|the\s+remainder|the\s+others|of\s+these|of\s+them|of\s+those|"
                         r"among\s+them|among\s+these|among\s+the\s+dead)\b")
