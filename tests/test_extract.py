@@ -722,3 +722,85 @@ def test_title_case_headline_is_not_an_attribution() -> None:
     assert [(d.row["low"], d.row["claimant"]) for d in drafts] == [("132", "CJTF-OIR"), ("484", "CJTF-OIR")]
     assert drafts[0].confidence["claimant"] < drafts[1].confidence["claimant"]
     assert {d.row["source_status"] for d in drafts} == {""}  # unknown without the URL or publisher
+
+
+# -- figures on real text (round 13): "one", ages after names, units of other things, displaced --------------
+def _lows(text: str) -> list[str]:
+    return [d.row["low"] for d in extract_claims(text, "2020-01-01")]
+
+
+@pytest.mark.parametrize("text", [
+    "Police said initial reports showed one person killed and 11 others wounded.",
+    "The hospital received one dead and 7 injured, the ministry said.",
+    "Police said one was killed in the blast.",
+    "Rocket attacks kill one, wound 17 in the north.",
+    "Police said one of those killed worked for a cleaning company.",
+    "Five people were wounded, including one seriously, medics said.",
+    "The governor said five people were killed, including one member of the military.",
+    "Two people were killed and one more person was injured, the governor said.",
+    "Five bodies were recovered with one other person injured, police said.",
+    "Police said 54 people were killed, 50 of them in custody, and one in the custody of the militia.",
+    "Police said one truck driver was killed.",
+])
+def test_one_is_a_figure_when_it_counts_people_killed_or_injured(text: str) -> None:
+    assert "1" in _lows(text)
+
+
+@pytest.mark.parametrize("text", [
+    "No one was killed in the blast, police said.",
+    "Police said one of the victims was a cleaner.",
+    "Police said the one who was killed was a cleaner.",
+    "It was one of the heaviest death tolls of the war, police said.",
+    "Police said five civilians from one family were killed.",
+    "Police said 54 people were killed, and one in five was a child.",
+    "Police said the men killed one another.",
+])
+def test_one_as_a_pronoun_or_in_a_phrase_is_not_a_figure(text: str) -> None:
+    assert "1" not in _lows(text)
+
+
+def test_ages_after_names_are_not_figures() -> None:
+    text = "The health ministry identified the two killed as Osaid Abu Ali, 22, and Abd al-Rahman Abu Daghash, 32."
+    assert _lows(text) == ["2"]
+    assert _lows("Police said a 22-year-old was killed and a man aged 40 was wounded.") == []
+    # a place, not a name, before a count set off by commas is still a figure
+    assert _lows("Strikes killed 30 people: 18 in Aleppo city and in Deir Ezzor, 12, the monitor said.") == [
+        "30", "18", "12"]
+
+
+@pytest.mark.parametrize("text", [
+    "A car loaded with 300 pounds of explosives blew up, killing 10 civilians, police said.",
+    "The bandits arrived on four motorcycles and 10 people were killed, police said.",
+    "The army said 10 soldiers were wounded and two army autos destroyed.",
+    "Police said 10 people were killed when two buses were hit by 50 kg of explosives.",
+])
+def test_weights_and_vehicles_are_not_people(text: str) -> None:
+    assert _lows(text) == ["10"]
+
+
+@pytest.mark.parametrize("text", [
+    "Attacks have killed more than 2,000 people and displaced almost two million, the UN said.",
+    "Attacks have killed more than 2,000 people, displacing almost two million, the UN said.",
+    "Fighting killed 2,000 people and displaced around a million people, the monitor said.",
+])
+def test_displaced_people_are_not_figures(text: str) -> None:
+    assert _lows(text) == ["2000"]
+
+
+@pytest.mark.parametrize("text", [
+    "Militants attacked two camps and killed 10 police officers, the commissioner said.",
+    "Two suicide car bombings killed 10 soldiers, officials said.",
+    "10 players were wounded when three mortar rounds exploded, an official said.",
+    "Militants killed 10 of my colleagues and took three of our cars, the major said.",
+    "10 personnel of the 121 Battalion were injured, the officer said.",
+    "We documented 10 killings and 680 kidnappings, the UN said.",
+    "10 rebels were killed and six others captured, the army said.",
+    "The conflict has killed 10 people and forced half a million to flee, the UN says.",
+])
+def test_places_events_ammunition_and_people_taken_or_fled_are_not_figures(text: str) -> None:
+    assert _lows(text) == ["10"]
+
+
+def test_half_a_million_is_500000() -> None:
+    assert parse_number("half a million") == 500_000
+    assert parse_number("half a dozen") == 6

@@ -57,7 +57,8 @@ _SCALE = r"(?:\s+(?P<scale@N@>million|thousand))?"
 def _num(n: int) -> str:
     body = _DIGITS.replace("@G@", _SEP_GROUPED.replace("@N@", str(n)))
     scale = _SCALE.replace("@N@", str(n))
-    dozen = rf"(?P<dozen{n}>(?:half\s+a|an?|{'|'.join(_UNITS[1:13])})\s+dozen\b(?!s))"
+    dozen = (rf"(?P<dozen{n}>(?:half\s+a|an?|{'|'.join(_UNITS[1:13])})\s+dozen\b(?!s)"
+             r"|half\s+an?\s+(?:hundred|thousand|million)\b(?!s))")
     return (
         rf"(?:{dozen}|(?P<digits{n}>(?<![\w.,/])(?<![A-Za-z]-){body}(?![\w]|[.,]\d)){scale}"
         rf"|(?P<words{n}>\b{_WORD_RUN}\b(?!-)))"
@@ -134,9 +135,10 @@ def _words_value(raw: str) -> float | None:
 
 
 def _dozen_value(raw: str) -> float:
-    head = raw.lower().split()[0]
-    if head == "half":
-        return 6.0
+    words = raw.lower().split()
+    head = words[0]
+    if head == "half":  # "half a dozen" = 6, "half a million" = 500,000
+        return {"dozen": 6.0, "hundred": 50.0, "thousand": 500.0, "million": 500_000.0}[words[-1]]
     if head in ("a", "an"):
         return 12.0
     return 12.0 * _UNITS.index(head)

@@ -120,6 +120,17 @@ _NOT_CASUALTY_UNITS = {
     "officials", "official", "sources", "experts", "investigators", "spokesmen", "hospitals", "facilities",
     "lines", "rows", "cars", "vans", "trucks", "convoys",
     "cities", "centers", "centres", "districts", "provinces", "governorates",
+    # weights, lengths and vehicles ("300 pounds of explosives", "four motorcycles", "two army autos destroyed");
+    # a singular vehicle noun is left out: it is a modifier ("one truck driver", "15 bus passengers")
+    "pounds", "pound", "lbs", "lb", "kg", "kgs", "kilograms", "kilogrammes", "kilos", "grams", "tonne", "ton",
+    "mile", "feet", "foot", "ft", "inches", "metre", "meter", "kilometre", "kilometer", "litres", "liters", "gallons",
+    "barrels", "autos", "automobiles", "motorcycles", "motorbikes", "bikes", "bicycles", "lorries", "pickups", "buses",
+    "boats", "ships", "vessels", "tanks", "helicopters", "drones",
+    # places, events, ammunition and units of an army ("attacked two camps", "two suicide car bombings",
+    # "three mortar rounds", "680 kidnappings", "the 121 Battalion", "between the two sides")
+    "camps", "bases", "checkpoints", "posts", "bombings", "blasts", "explosions", "ambushes", "rounds", "mortars",
+    "grenades", "bullets", "battalion", "battalions", "brigade", "brigades", "regiment", "regiments", "kidnappings",
+    "abductions", "sides",
 }
 
 
@@ -482,7 +493,8 @@ def _clause_of(sentence: _Sentence, pos: int) -> tuple[int, int]:
 # -- figures ----------------------------------------------------------------
 _AFTER_WORDS = re.compile(r"[\s\-–]*([%\w'’]+)(?:\s+([\w'’]+))?(?:\s+([\w'’]+))?")
 _ADJECTIVES = {"more", "other", "additional", "innocent", "unarmed", "local", "syrian", "iraqi", "further",
-               "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are"}
+               "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are",
+               "our", "their", "his", "her", "its"}
 
 
 def _words_after(text: str, end: int) -> list[str]:
@@ -521,15 +533,17 @@ def _head_noun(text: str, end: int) -> str:
 #: a sub-count in apposition ("nine people, among them four children, were killed") owns no cue
 _SUBCOUNT = re.compile(r"(?:including|among\s+them|among\s+whom|of\s+whom|of\s+them)\s+(?:at\s+least\s+|some\s+)?$",
                        re.IGNORECASE)
-_STATE_BEFORE = re.compile(r"\b(?:displaced|detained|abducted|arrested|evacuated|uprooted|kidnapped|rescued)\s+"
-                           r"(?:(?:a\s+further|another|some|more\s+than|at\s+least|over|nearly|about)\s+)?$",
-                           re.IGNORECASE)
+_STATE_BEFORE = re.compile(r"\b(?:displac|detain|abduct|arrest|evacuat|uproot|kidnapp?|rescu)(?:ed|ing|es|s)\s+"
+                           r"(?:(?:a\s+further|another|some|more\s+than|at\s+least|over|nearly|almost|about|around|"
+                           r"close\s+to|up\s+to|as\s+many\s+as|roughly|approximately|an\s+estimated|upwards\s+of|"
+                           r"in\s+excess\s+of)\s+)?$", re.IGNORECASE)
 _AGES = re.compile(r"\b(?:aged|ages|age\s+of|aged\s+between)\s+(?:\w+,?\s+(?:and\s+)?){0,3}$", re.IGNORECASE)
 #: a count of people in another state than dead or injured ("4,000 people still missing")
 _NOT_A_DEATH = re.compile(r"(?:\s+(?!(?:and|or|but|while)\b)[\w-]+){0,2}?\s+"
                           r"(?:(?:are|were|remain|remained|still|have\s+been|had\s+been|"
                           r"are\s+still|were\s+still|reported|believed|feared|now)\s+)*(?i:missing|displaced|detained|abducted|kidnapped|"
-                          r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted)\b")
+                          r"trapped|held\s+hostage|taken\s+hostage|arrested|homeless|unaccounted|captured|taken\s+prisoner|"
+                          r"fled|to\s+flee)\b")
 #: a sentence that continues the previous one's count ("The rest were soldiers", "Of these, ...")
 _CONTINUES = re.compile(r"\s*(?i:the\s+rest|the\s+remainder|the\s+others|of\s+these|of\s+them|of\s+those|"
                         r"among\s+them|among\s+these|among\s+the\s+dead)\b")
@@ -539,6 +553,77 @@ _CORRECTION = re.compile(
     r"should\s+have\s+said|was\s+corrected)\b", re.IGNORECASE)
 _CORRECT_FIGURE = re.compile(r"\b(?:correct|corrected|revised|updated|new|latest|final)\s+(?:figure|total|toll|number|"
                              r"count|tally)\b", re.IGNORECASE)
+
+
+_OUTCOME_ALT = "|".join(sorted({w for ws in _OUTCOME_WORDS.values() for w in ws}, key=len, reverse=True))
+#: "one" as a pronoun or in a phrase that is no count: "no one", "the one who", "one another", "one in five"
+_ONE_PRONOUN_BEFORE = re.compile(r"\b(?:no|the|any|every|each|which|not\s+a|at)\s+$", re.IGNORECASE)
+_ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|in\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\b)",
+                                re.IGNORECASE)
+#: "one dead", "one was killed", "one more person was injured", "one other injured", "one seriously"
+_ONE_OUTCOME_AFTER = re.compile(
+    r"\s+(?:(?:more|other|further|additional|was|were|is|has|had|been|also|later|reportedly|seriously|critically|"
+    r"badly|severely|gravely|slightly|lightly|fatally|person|man|civilian|soldier|officer|member)\s+){0,3}"
+    rf"(?:{_OUTCOME_ALT})\b"
+    # "one truck driver was killed", "one Palestinian has died" (not "one rocket killed five")
+    r"|\s+(?:(?!(?:of|the|in|on|at|who|that|which|and|or|but|to|for|with|by|from)\b)[A-Za-z][\w'’-]*\s+){1,2}"
+    r"(?:was|were|is|has|had|got)\s+(?:been\s+)?(?:[a-z]+ly\s+)?"
+    r"(?:killed|died|dead|injured|wounded|hurt|slain|martyred|murdered|executed|lynched|maimed|perished)\b",
+    re.IGNORECASE)
+#: "one of those killed", "one of the dead", "one of them died" (not "one of the victims", "one of the heaviest tolls")
+_ONE_OF_THE_OUTCOME = re.compile(
+    r"\s+of\s+(?:(?:those|the)\s+(?:killed|dead|injured|wounded|slain|hurt|martyrs|fatalities)\b|"
+    r"(?:them|whom)\s+(?:(?:was|were|is|has|had|been|later|also)\s+)*"
+    r"(?:killed|died|dead|injured|wounded|hurt|slain|seriously|critically|an?\s+(?:child|boy|girl|woman|soldier|"
+    r"officer|civilian|policeman|fighter|journalist|medic|paramedic)\b))", re.IGNORECASE)
+#: "killing one", "kill one, wound 17", "left one dead"
+_ONE_AFTER_VERB = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injure|injures|injured|"
+                             r"injuring|hurt|hurting|claimed|claiming)\s+$", re.IGNORECASE)
+_ONE_PREPOSITION_BEFORE = re.compile(r"\b(?:from|of|in|on|for|by|into|to|within|per)\s+$", re.IGNORECASE)
+#: an elliptical list item: "three others in the custody of X, and one in the custody of Y"
+_ONE_ELLIPSIS = re.compile(r"(?:,\s*|\s+)and\s+$", re.IGNORECASE)
+_ONE_ELLIPSIS_AFTER = re.compile(r"\s*(?:in|at|on|from|by|under|inside|near|during|while|[,;.])(?:\s|$)",
+                                 re.IGNORECASE)
+
+
+def _one_counts(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex) -> str:
+    """How a written "one" counts a person killed or injured: "" when it does not ("no one", "one of the victims").
+
+    "count": "one person killed", "one dead", "one was killed", "killing one", "one of those killed";
+    "listed": an item of a list in a sentence with an outcome before it ("including one seriously",
+    "three others in the custody of X, and one in the custody of Y").
+    """
+    before = text[max(0, q.start - 30):q.start]
+    if q.text.lower() != "one" or _ONE_PRONOUN_BEFORE.search(before) or _ONE_PRONOUN_AFTER.match(text, q.end):
+        return ""
+    if _ONE_AFTER_VERB.search(before):
+        return "count"
+    if _ONE_PREPOSITION_BEFORE.search(before):
+        return ""  # "five civilians from one family were killed"
+    if _ONE_OUTCOME_AFTER.match(text, q.end) or _ONE_OF_THE_OUTCOME.match(text, q.end):
+        return "count"
+    if not (_SUBCOUNT.search(before) or (_ONE_ELLIPSIS.search(before) and _ONE_ELLIPSIS_AFTER.match(text, q.end))):
+        return ""
+    outcome_before = any(c.kind == "OUTCOME" and c.start < q.start for c in cues.between(sentence.start, sentence.end))
+    return "listed" if outcome_before else ""
+
+
+#: an age set off by commas after a person's name: "Osaid Abu Ali, 22, and Abd al-Rahman Abu Daghash, 32."
+_NAME_BEFORE_AGE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|del|da|van|von)\b[\w'’-]*))*"
+                              r"\s+[A-Z][\w'’-]+,\s*$")
+_PLACE_PREPOSITIONS = {"in", "at", "of", "near", "from", "to", "across", "outside", "around", "inside", "into"}
+_AGE_AFTER = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s+and\b)")
+
+
+def _is_age_after_name(q: Quantity, text: str) -> bool:
+    """A number right after a person's name and set off by commas is an age ("Osaid Abu Ali, 22,")."""
+    if q.is_word or q.is_range or not 1 <= q.low <= 120 or not _AGE_AFTER.match(text, q.end):
+        return False
+    m = _NAME_BEFORE_AGE.search(text, max(0, q.start - 80), q.start)
+    if not m:
+        return False
+    word_before = re.search(r"([\w'’-]+)\W*$", text[max(0, m.start() - 20):m.start()])
+    return not (word_before and word_before.group(1).lower() in _PLACE_PREPOSITIONS)  # "in Deir Ezzor, 12"
 
 
 def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex,
@@ -558,8 +643,13 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False
     if q.plain_year_like and not (victims_after and after[0] in victims_after):
         return False
-    if q.is_word and q.low <= 1 and not victims_after:
-        return False  # "one of the", "a single"
+    one = _one_counts(q, text, sentence, cues) if q.is_word and q.low == 1 and not q.is_range else ""
+    if q.is_word and q.low <= 1 and not (victims_after or one):
+        return False  # "one of the", "a single", "no one"; but "one person killed", "killing one", "one dead"
+    if q.is_word and q.low == 1 and _ONE_PRONOUN_BEFORE.search(text, max(0, q.start - 30), q.start):
+        return False  # "no one was hurt", "the one civilian who"
+    if _is_age_after_name(q, text):
+        return False  # "identified as Osaid Abu Ali, 22, and ..."
     if re.search(r"[$£€#№]\s*$|\bNo\.\s*$|\bpage\s+$|\bResolution\s+$", text[max(0, q.start - 12):q.start]):
         return False
     if _STATE_BEFORE.search(text, max(0, q.start - 40), q.start):
@@ -571,7 +661,7 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
     clause = _clause_of(sentence, q.start)
     outcome_here = [c for c in cues.between(*clause) if c.kind == "OUTCOME"]
     outcome_sentence = [c for c in cues.between(sentence.start, sentence.end) if c.kind == "OUTCOME"]
-    if outcome_here:
+    if outcome_here or one == "listed":
         return True
     if outcome_sentence and victims_after:
         return True
