@@ -94,6 +94,24 @@ def test_the_third_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType)
     assert s.found >= HELDOUT_C_FOUND and s.right >= HELDOUT_C_RIGHT and s.drafted <= HELDOUT_C_DRAFTS_MAX
 
 
+#: the fourth held-out set (heldout-d), drawn with random.Random(2028).sample(13) from the 40 sorted ids of batch 13
+#: (collected and labelled by three people who never ran the extractor on them) and frozen before round 14's rules;
+#: its scores reached (found, right, drafts) over its 50 labelled figures: the first run (round 13's code)
+HELDOUT_D_IDS = ["afp_beledweyne_4", "afp_jalalabad_14", "ap_sheikhzweid_6", "dailysabah_semdinli_2",
+                 "defensepost_bali_12", "eurafrica_akpuuna_24", "ians_churachandpur_2", "metronews_sinai_12",
+                 "nnn_negga_7", "pti_cordoba_7", "rfa_namhkan_5", "wapo_baqubah_28", "xvinobi_albarka_19"]
+HELDOUT_D_FOUND, HELDOUT_D_RIGHT, HELDOUT_D_DRAFTS_MAX = 50, 34, 51
+
+
+def test_the_fourth_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType) -> None:
+    held = [a for a in bench.load_articles() if a["split"] == "heldout-d"]
+    assert sorted(a["id"] for a in held) == HELDOUT_D_IDS
+    s = bench.score(held)
+    print("\n" + s.line("heldout-d"))  # counts only: its misses are never listed
+    assert s.labelled == 50
+    assert s.found >= HELDOUT_D_FOUND and s.right >= HELDOUT_D_RIGHT and s.drafted <= HELDOUT_D_DRAFTS_MAX
+
+
 def test_heldout_scores_do_not_regress(bench: ModuleType) -> None:
     held = bench.score([a for a in bench.load_articles() if a["split"] == "heldout"])
     print("\n" + held.line("heldout"))  # counts only: the held-out misses are never listed
