@@ -226,9 +226,10 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
 
 
 KNOWN_NAMES, _KNOWN = _alias_index()
-# an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS"
-_ASIDE = (r"(?:\s*,\s*[^,;]{1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|declining)\b[^;.]{1,200}?,|"
-          r"\s*,\s*(?i:in|on|at|after|following|citing|which)\b[^,;]{1,160}?,?"
+# an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS" (never across
+# a line or a sentence end)
+_ASIDE = (r"(?:[ \t]*,[ \t]*(?:(?!\.\s)[^,;\n]){1,60},|[ \t]*,[ \t]*(?i:who|which|speaking|giving|asking|requesting|"
+          r"declining)\b[^;.\n]{1,200}?,|[ \t]*,[ \t]*(?i:in|on|at|after|following|citing|which)\b(?:(?!\.\s)[^,;\n]){1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
           r"|\s+in\s+the\s+(?-i:[A-Z][\w]*-run|[a-z]+-(?:run|held|controlled))\s+(?-i:[a-z]+))?")
 #: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
@@ -300,6 +301,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # '"... 3 people who were killed in the attack," said resident Jean Kamfuti': a role before the name
     ("said_by", re.compile(r"\b(?i:said|says)\s+(?:(?i:the|a)\s+)?(?-i:[a-z-]+\s+){1,2}?(?P<org>(?-i:[A-Z][\w'’-]+)"
                            r"(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})(?=\s*[.,;]|\s*$)")),
+    # "..., said local authorities who have launched a rescue effort": unnamed people, inverted
+    ("said_by", re.compile(r"(?<=[,\"”’]\s)(?i:said|says|reported|added|stated|confirmed)\s+(?:(?i:the)\s+)?"
+                           r"(?P<org>" + _PEOPLE + r")(?=\s*[.,;]|\s+(?:who|on|in|at|from)\b|\s*$)")),
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated|announced|added|stated|confirmed|"
                            r"wrote)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
@@ -578,6 +582,8 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
 
 def find_attributions(text: str) -> list[Attribution]:
     """Attribution phrases in `text`, left to right, one per name span."""
+    first_line_end = text.find("\n", len(text) - len(text.lstrip()))
+    first_line_end = len(text) if first_line_end < 0 else first_line_end
     found: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     for kind, pattern in _PATTERNS:
@@ -617,6 +623,11 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
             if kind == "headline" and src is None and raw.isupper():
                 continue  # a dateline ("ADEN: ..."), not a source
+            bullet = re.match(r"[ \t]*[-•*–]", m.group(0)) is not None
+            line_end = text.find("\n", s)
+            line = text[s:line_end if line_end >= 0 else len(text)].rstrip()
+            if kind == "headline" and src is None and not bullet and (s > first_line_end or line.endswith(".")):
+                continue  # "Abu Dhabi: A woman was killed ... .": a dateline before a sentence, not a headline's source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
