@@ -322,3 +322,24 @@ def test_background_tolls_without_a_source_are_the_publishers() -> None:
             "two police officers were shot dead. Nineteen people were killed in a similar attack a year ago.")
     assert _claimants(text, publisher="Outlet") == [("12", "army"), ("30000", "Outlet"), ("10000", "Outlet"),
                                                     ("2", "Outlet"), ("19", "Outlet")]
+
+
+def test_round_14_structure_from_a_fresh_batch() -> None:
+    """Patterns dev batch 13 met on its first run (docs/EXTRACT.md, round 14)."""
+    # an aside never runs over a paragraph break: the ministry is not the speaker of the next paragraph's verb
+    got = _claimants("A bomb killed three people including the head of the Ministry of Haj, in Nangarhar province."
+                     "\n\nAttahullah Khogyani, spokesman for the provincial governor, says 16 were wounded.",
+                     publisher="Outlet")
+    assert "Ministry of Haj" not in {c for _n, c in got} and got[1] == ("16", "Attahullah Khogyani")
+    assert _claimants("At least three people were killed on Wednesday, said local authorities who have launched a "
+                      "rescue effort.") == [("3", "local authorities")]
+    assert _claimants("Abu Dhabi: A shell wounded 11 civilians in Taiz.\n\nA local source said the shelling went on.",
+                      publisher="Outlet") == [("11", "local source")]  # a dateline, not a source
+    text = ("Police said 15 were killed on Friday. At least 22 people were killed in December last year when clans "
+            "fought. The attack follows an ambush on Sunday in which two soldiers were killed.")
+    assert _claimants(text, publisher="Outlet") == [("15", "police"), ("22", "Outlet"), ("2", "Outlet")]
+    assert [(d.row["claimant"], d.row["relay_chain"]) for d in extract_claims(
+        "At least 21 civilians were killed, the acting governor Tawfiq Muhammad Ali said, according to state-run news "
+        "agency SUNA.", "2024", publisher="CNN")] == [("Tawfiq Muhammad Ali", "SUNA > CNN")]  # an outlet: a relay
+    assert _claimants("Five children were killed, according to official Palestinian news agency WAFA.",
+                      publisher="Outlet") == [("5", "WAFA")]

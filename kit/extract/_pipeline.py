@@ -895,8 +895,8 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
     | \bsince\s+\d{4}\s*,\s+killing\b
     | \b(?:a|one|two|three|several|\d+)\s+(?:years?|decades?)\s+ago\b
     | \bin\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+last\s+year\b
-    | \b(?:follows?|followed)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:attack|ambush|strike|bombing|raid|assault|clash(?:es)?)
-      \b[^.;]{0,80}?\b(?:in|during)\s+which\b
+    | \b(?:follows?|followed)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:attack|ambush|strike|bombing|raid|assault|
+      clash(?:es)?)\b[^.;]{0,80}?\b(?:in|during)\s+which\b
     | \bthe\s+(?:deadliest|worst|bloodiest)\b[^.;]{0,60}?\bsince\b
 """)
 

@@ -227,9 +227,11 @@ def _alias_index() -> tuple[re.Pattern[str], dict[str, Source]]:
 
 KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS" (never across
-# a line or a sentence end)
-_ASIDE = (r"(?:[ \t]*,[ \t]*(?:(?!\.\s)[^,;\n]){1,60},|[ \t]*,[ \t]*(?i:who|which|speaking|giving|asking|requesting|"
-          r"declining)\b[^;.\n]{1,200}?,|[ \t]*,[ \t]*(?i:in|on|at|after|following|citing|which)\b(?:(?!\.\s)[^,;\n]){1,160}?,?"
+# a sentence end or a paragraph break)
+_IN_SENTENCE = r"(?![a-z0-9]\.\s|\n[ \t]*\n)"  # not at a sentence end or a paragraph break (a wrapped line is fine)
+_ASIDE = (r"(?:\s*,\s*(?:" + _IN_SENTENCE + r"[^,;]){1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|"
+          r"declining)\b(?:" + _IN_SENTENCE + r"[^;.]){1,200}?,|\s*,\s*(?i:in|on|at|after|following|citing|which)\b"
+          r"(?:" + _IN_SENTENCE + r"[^,;]){1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
           r"|\s+in\s+the\s+(?-i:[A-Z][\w]*-run|[a-z]+-(?:run|held|controlled))\s+(?-i:[a-z]+))?")
 #: "X, speaking on condition of anonymity because ..., said": a participle's aside between a speaker and the verb
@@ -241,7 +243,21 @@ _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GE
 #: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
 _ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
 _ORG1 = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC}|{_ONE_WORD})"
+#: "official Palestinian news agency WAFA", "the state-run news agency SANA": what kind of outlet, then its name
+_OUTLET_KIND = (r"(?:(?i:the|an?)\s+)?(?:(?i:official|state|state-run|state-owned|government-run|[\w-]+-run|"
+                r"[\w-]+-controlled|[\w-]+-affiliated)\s+)?(?:(?-i:[A-Z][a-z]+)\s+){0,2}(?i:news\s+agency|TV\s+channel|television|radio|"
+                r"broadcaster|newspaper|daily|news\s+site|news\s+outlet)\s+(?P<org>(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}))")
+_KIND_BEFORE_NAME = re.compile(r"\s+(?i:news\s+agency|TV\s+channel|television|radio|broadcaster|newspaper|daily|"
+                               r"news\s+site|news\s+outlet)\s+(?-i:[A-Z])")
+#: a source named as an outlet ("according to state-run news agency SUNA", "the news agency Wafa reported")
+_OUTLET_PATTERNS = (
+    re.compile(r"\b(?i:according\s+to|citing|quoting)\s+" + _OUTLET_KIND),
+    re.compile(r"(?:^|(?<=[\s(\"“]))" + _OUTLET_KIND + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?" + _ASIDE + r"\s+"
+               + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b"),
+)
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("according", _OUTLET_PATTERNS[0]),
+    ("verb", _OUTLET_PATTERNS[1]),
     # "according to an organization called the Committee for Peace and Development": the body it names
     ("according", re.compile(
         r"\b(?i:according\s+to|citing)\s+(?:(?i:an?|the)\s+)?(?:(?i:[a-z-]+)\s+){0,2}(?i:organi[sz]ation|group|"
@@ -593,8 +609,12 @@ def find_attributions(text: str) -> list[Attribution]:
                 found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
                 continue
             s, e = _clean_name(text, s, e)
+            if _KIND_BEFORE_NAME.match(text, e):
+                continue  # "official Palestinian| news agency WAFA": a description of the outlet named next
             raw = text[s:e]
             name, src = canonical_source(raw)
+            if src is None and pattern in _OUTLET_PATTERNS:
+                src = Source(name, "media_investigation", "", True)  # named as a news agency, a TV channel: an outlet
             us_led = src is not None and src.name == "CJTF-OIR"
             other = OTHER_COALITION.search(text, max(0, s - 30), s) if us_led else None
             if other is not None:
