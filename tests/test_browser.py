@@ -348,8 +348,9 @@ _READER_JS = """() => {
 
 #: Every drawn chart as a reader sees it: its SVG box against the viewport (a chart that needs its scroll box
 #: counts as too wide), its visible text that crosses the viewport's edges or was cut short ("…"), and for
-#: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn, and how many
-#: claims and words (labels, headings, notes) the phone layout wrote; axis labels that overlap each other.
+#: range charts whether the y axis (the wide layout's label column) or the phone layout was drawn, how many
+#: claims and words (labels, headings, notes) the phone layout wrote, and marks drawn on a row label; axis labels
+#: that overlap each other.
 _CHART_FIT_JS = """() => {
   const vw = document.documentElement.clientWidth;
   return Array.from(document.querySelectorAll('.kit-chart')).map(c => {
@@ -378,8 +379,30 @@ _CHART_FIT_JS = """() => {
       }));
     }
     const claims = svg.querySelectorAll('g.claims_ranges_marks line, g.claims_points_marks path').length;
+    const touching = [];  // a range chart's drawn mark (stroke included) on a row label: the y axis's or, on a
+    let labelled = 0;     // phone, the words written at the left edge (notes beside marks are not row labels)
+    if (ranges) {
+      const rowLabels = yAxis ? Array.from(svg.querySelectorAll('g.role-axis'))
+          .filter(a => /Y-axis/.test(a.getAttribute('aria-label') || ''))
+          .flatMap(a => Array.from(a.querySelectorAll('.role-axis-label text')))
+          .filter(t => t.getAttribute('opacity') !== '0' && t.textContent.trim())
+        : written.filter(t => /^translate\\(0,/.test(t.getAttribute('transform') || ''));
+      const marks = Array.from(svg.querySelectorAll('g.role-mark:not(.mark-text) [role="graphics-symbol"]'))
+        .filter(m => !m.closest('.role-legend')).map(m => {
+          const r = m.getBoundingClientRect(), s = parseFloat(m.getAttribute('stroke-width') || '0') / 2;
+          return [m.getAttribute('aria-label') || '', r.left - s, r.right + s, r.top - s, r.bottom + s];
+        });
+      labelled = rowLabels.length;
+      for (const t of rowLabels) {
+        const p = t.getBoundingClientRect();
+        for (const [what, l, r, top, bottom] of marks) {
+          if (Math.min(p.right, r) - Math.max(p.left, l) > 0 && Math.min(p.bottom, bottom) - Math.max(p.top, top) > 0)
+            touching.push(t.textContent.slice(0, 40) + ' / ' + what.slice(0, 40));
+        }
+      }
+    }
     return {chart: c.id.slice(0, 14), left: Math.round(box.left), right: Math.round(box.right), ranges, yAxis,
-            claims, written: written.length, overlaps,
+            claims, written: written.length, overlaps, touching, labelled,
             across: across.map(t => t.textContent.slice(0, 40)),
             cut: texts.filter(t => t.textContent.trim().endsWith('…')).map(t => t.textContent.slice(0, 40))};
   });
@@ -395,8 +418,10 @@ def _assert_charts_fit(page: Any, width: int) -> None:
         assert c["across"] == [], f"text across the page edge at {width} px: {c}"
         assert c["cut"] == [], f"text cut short at {width} px: {c}"
         assert c["overlaps"] == [], f"axis labels run into each other at {width} px: {c}"
+        assert c["touching"] == [], f"a mark on its row label at {width} px: {c['touching'][:5]}"
         if c["ranges"]:  # wide: labels in the y axis column; phone: written above the marks, no y axis
             assert c["yAxis"] == (width >= NARROW_BELOW), c
+            assert c["labelled"] > 0, c  # the row labels were found
             if width < NARROW_BELOW:  # a label per claim at least (a claim may have a rule and a point)
                 assert c["written"] >= c["claims"] // 2 > 0, c
 

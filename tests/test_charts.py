@@ -238,6 +238,45 @@ def test_claims_chart_frame_is_what_the_chart_inlines(claims: pd.DataFrame) -> N
     assert frame["label"].is_unique
 
 
+def _values(channel: Any) -> list[float]:
+    """The numbers an encoding channel can take: its value and its conditions' values."""
+    if not isinstance(channel, dict):
+        return []
+    conditions = channel.get("condition", [])
+    out = [channel["value"]] if isinstance(channel.get("value"), int | float) else []
+    for c in conditions if isinstance(conditions, list) else [conditions]:
+        out += _values(c)
+    return out
+
+
+def _left_reach(unit: dict[str, Any]) -> float:
+    """How far (px) a mark drawn at x reaches left of x: a symbol's half width, its stroke and offset; a rule's
+    round cap. Zero for text (the notes start right of their marks; headings sit on label-free rows)."""
+    mark, enc = unit["mark"], unit.get("encoding", {})
+    offset = -mark.get("xOffset", 0)
+    if mark["type"] == "point":
+        sizes = [*_values(enc.get("size")), mark.get("size", 30)]
+        strokes = [*_values(enc.get("strokeWidth")), mark.get("strokeWidth", 1)]
+        stroke = 0 if mark.get("strokeWidth") == 0 else max(strokes)
+        return offset + max(sizes) ** 0.5 / 2 + stroke / 2
+    if mark["type"] in ("rule", "tick"):
+        widths = [*_values(enc.get("strokeWidth")), mark.get("strokeWidth", 1), mark.get("thickness", 1)]
+        return offset + max(widths) / 2
+    return 0.0
+
+
+@pytest.mark.parametrize("interactive", [True, False])
+def test_range_chart_marks_keep_clear_of_row_labels(claims: pd.DataFrame, gazetteer: Any, interactive: bool) -> None:
+    """A mark at the x axis's minimum (a point, a range's low end, its open-end arrowhead, hovered or not) stays
+    clear of the end of its row label: the label column's padding exceeds the farthest any mark reaches left."""
+    spec = claims_range_chart(claims, anchor="cjtf-2017-04", gazetteer=gazetteer, interactive=interactive).to_dict()
+    wide = [u for u in _units({k: v for k, v in spec.items() if k != "usermeta"}) if "y" in u.get("encoding", {})]
+    reach = max(_left_reach(u) for u in wide)
+    assert reach > 8  # the hovered point and the arrowheads are counted
+    pads = {u["encoding"]["y"]["axis"].get("labelPadding", 2) for u in wide}  # Vega's default: 2 px
+    assert len(pads) == 1 and pads.pop() >= reach + 2, f"row labels end within {reach:.1f} px of the marks"
+
+
 def test_range_chart_on_the_project_ledger(gazetteer: Any) -> None:
     result = load_claims(gazetteer=gazetteer)
     assert not result.claims.empty, "the project ledger is empty"

@@ -369,6 +369,11 @@ _WIDE_LABEL_PX = 440
 #: Labels longer than this make a wide label column (280 px of 11 px text): a claimant named "Long Name (ABBR)"
 #: or "ABBR (Long name)" is then shown by its abbreviation there (the tooltip and the tables keep the full name).
 _LABEL_CHARS = 44
+#: Room between the wide layout's row labels and the marks (the y axis's labelPadding). A mark at the x axis's
+#: minimum reaches left of it: an open end's arrowhead by 4 px offset + 4.5 (a 110 px² triangle), a hovered point
+#: by 7.1 + 1 px of stroke (200 px²), a range's round cap by 5.5 (11 px wide); Vega's default 2 px let a point at
+#: the minimum sit on the end of its label.
+_LABEL_PAD_PX = 12
 _ABBREVIATED = re.compile(r"^(?P<outer>.+?) \((?P<inner>[^()]+)\)$")
 
 
@@ -628,7 +633,7 @@ def _range_layers(lay: dict[str, Any]) -> list[alt.Chart]:
     y = alt.Y("slot_key:N" if narrow else "label:N", title=None,
               sort=alt.EncodingSortField("slot_at" if narrow else "row", op="min"), axis=None if narrow else alt.Axis(
                   labelLimit=_WIDE_LABEL_PX, labelExpr="indexof(datum.label, '▸ ') == 0 ? '' : datum.label",
-                  domain=False, ticks=False))
+                  labelPadding=_LABEL_PAD_PX, domain=False, ticks=False))
     tooltip = [alt.Tooltip(f"{f}:N", title=name) for f, name in _TOOLTIP_FIELDS]
     if lay["value_text"]:
         tooltip.insert(3, alt.Tooltip("value_text:N", title=x_title))
