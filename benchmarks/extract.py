@@ -18,7 +18,8 @@ shows whether time grows linearly (about 2) or with the square (about 4). Target
 characters in at most 30 s of CPU time (wall time is printed too; on a shared machine it also counts
 the wait for a core).
 
-    .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose] [--split dev|heldout|heldout-b|heldout-c|heldout-d]
+    .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
+        [--split dev|heldout|heldout-b|heldout-c|heldout-d]
 
 Exits 1 when a target is missed.
 """
@@ -33,11 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.extract import (  # noqa: E402
     claimant_matches,
     extract_claims,
+    label_agreement,
     match_drafts,
 )
 from kit.extract.training import (  # noqa: E402
@@ -146,6 +150,7 @@ def quality(verbose: bool, splits: tuple[str, ...] = SPLITS) -> bool:
             print("\n".join("    " + m for m in s.misses))
         if split == "dev":
             cross_validation([a for a in articles if a["split"] == "dev"])
+            agreement([a for a in articles if a["split"] == "dev"])
             continue
         first = FIRST_RUN.get(split)
         if first is not None:
@@ -185,6 +190,26 @@ def cross_validation(dev: list[dict[str, Any]]) -> None:
     rows["all"] = [sum(r[i] for r in rows.values()) for i in range(5)]
     for batch, (n, *counts) in rows.items():
         print(f"    batch {batch:<4} {n:>4} figures: " + " | ".join(f"{c / n:.2f} ({c})" for c in counts))
+
+
+def agreement(dev: list[dict[str, Any]]) -> None:
+    """Two people labelling the same dev articles blind (labels_second.yaml), and the extractor against each of them."""
+    second = yaml.safe_load((ARTICLES / "labels_second.yaml").read_text(encoding="utf-8"))
+    first = {a["id"]: a["claims"] for a in dev if a["id"] in second}
+    agreed = label_agreement(first, second)
+    both = {a["id"]: a for a in dev if a["id"] in second}
+    right = [0, 0]
+    for text_id, art in both.items():
+        drafts = extract_claims(art["text"], art["published"], publisher=art["outlet"])
+        for k, labels in enumerate((first[text_id], second[text_id])):
+            right[k] += sum(row is not None and claimant_right(label, row["claimant"])
+                            for label, row in match_drafts(labels, drafts))
+    n, same = agreed["paired"], agreed["claimant_agreed"]
+    print(f"  two people, the same rules ({agreed['texts']} dev articles labelled twice, blind): figures "
+          f"{agreed['first']} and {agreed['second']}, {n} the same; claimant agreed {same / n:.2f} "
+          f"({same}/{n}) | the extractor (in-sample) right by the first labels "
+          f"{right[0] / agreed['first']:.2f} ({right[0]}/{agreed['first']}), by the second "
+          f"{right[1] / agreed['second']:.2f} ({right[1]}/{agreed['second']})")
 
 
 def speed() -> bool:

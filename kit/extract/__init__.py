@@ -17,7 +17,7 @@ from kit.extract._pipeline import (
     known_sources,
     parse_published,
 )
-from kit.extract._scoring import claimant_matches, match_drafts
+from kit.extract._scoring import claimant_matches, label_agreement, match_drafts
 
 __all__ = [
     "ATTRIBUTOR_WEIGHTS",
@@ -30,6 +30,7 @@ __all__ = [
     "extract_claims",
     "extract_file",
     "known_sources",
+    "label_agreement",
     "match_drafts",
     "parse_published",
     "training",

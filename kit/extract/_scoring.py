@@ -51,3 +51,39 @@ def claimant_matches(label: Mapping[str, Any], extracted: str, also: Iterable[st
     written = [str(label["claimant"]), *(str(a) for a in [*(label.get("also") or []), *also])]
     names = {_norm(n) for n in written} | {_canonical(n) for n in written}
     return bool(extracted) and (_norm(extracted) in names or _canonical(extracted) in names)
+
+
+def _pair_labels(first: Sequence[Mapping[str, Any]],
+                 second: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Two people's figures of one text paired by low/high in text order (each used once), as drafts are."""
+    free = list(range(len(second)))
+    pairs = []
+    for a in first:
+        hit = next((i for i in free if float(second[i]["low"]) == float(a["low"])
+                    and float(second[i]["high"]) == float(a["high"])), None)
+        if hit is not None:
+            free.remove(hit)
+            pairs.append((a, second[hit]))
+    return pairs
+
+
+def label_agreement(first: Mapping[str, Sequence[Mapping[str, Any]]],
+                    second: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, int]:
+    """How far two people labelling the same texts by the same rules agree: figures, then claimants.
+
+    Figures are paired as drafts are; a claimant is agreed when either person's claimant
+    is a name the other gives for it (label or `also`), compared as `claimant_matches` does.
+    Counts, over the texts both labelled: `first`, `second` (figures each labelled),
+    `paired`, `claimant_agreed`.
+    """
+    out = {"texts": 0, "first": 0, "second": 0, "paired": 0, "claimant_agreed": 0}
+    for text_id in sorted(set(first) & set(second)):
+        a, b = first[text_id], second[text_id]
+        pairs = _pair_labels(a, b)
+        out["texts"] += 1
+        out["first"] += len(a)
+        out["second"] += len(b)
+        out["paired"] += len(pairs)
+        out["claimant_agreed"] += sum(claimant_matches(x, str(y["claimant"])) or claimant_matches(y, str(x["claimant"]))
+                                      for x, y in pairs)
+    return out
