@@ -75,42 +75,31 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
     assert s.found >= HELDOUT_B_FOUND and s.right >= HELDOUT_B_RIGHT and s.drafted <= HELDOUT_B_DRAFTS_MAX
 
 
-#: the third held-out set (heldout-c), drawn with random.Random(2027).sample(14) from the 43 sorted ids of batch 12
-#: (collected and labelled by three people who never ran the extractor on them) and frozen before any rule changed;
-#: its scores reached (found, right, drafts) over its 74 labelled figures: after round 14 (first run 66, 39, 73)
-HELDOUT_C_IDS = ["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4", "ap_jaraldelprogreso_11",
-                 "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2", "infobalkans_pontsonde_70",
-                 "manilatimes_sindangan_2", "nnn_macomia_5", "reuters_oromiya_260", "sudantribune_tonj_7",
-                 "thaipbs_maikaen_2"]
-HELDOUT_C_FOUND, HELDOUT_C_RIGHT, HELDOUT_C_DRAFTS_MAX = 68, 40, 74
+#: the third and fourth held-out sets, drawn from batches 12 (random.Random(2027).sample(14) of its 43 sorted
+#: ids) and 13 (random.Random(2028).sample(13) of its 40), collected and labelled by people who never ran the
+#: extractor on them and frozen before the round written on their batch; (labelled, found, right, drafts) reached
+#: after round 14 (held-out c's first run: 66, 39, 73; held-out d's, with round 13's code: as after round 14)
+HELDOUT_CD = {
+    "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
+                   "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
+                   "infobalkans_pontsonde_70", "manilatimes_sindangan_2", "nnn_macomia_5", "reuters_oromiya_260",
+                   "sudantribune_tonj_7", "thaipbs_maikaen_2"], (74, 68, 40, 74)),
+    "heldout-d": (["afp_beledweyne_4", "afp_jalalabad_14", "ap_sheikhzweid_6", "dailysabah_semdinli_2",
+                   "defensepost_bali_12", "eurafrica_akpuuna_24", "ians_churachandpur_2", "metronews_sinai_12",
+                   "nnn_negga_7", "pti_cordoba_7", "rfa_namhkan_5", "wapo_baqubah_28", "xvinobi_albarka_19"],
+                  (50, 50, 34, 51)),
+}
 
 
-def test_the_third_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType) -> None:
-    held = [a for a in bench.load_articles() if a["split"] == "heldout-c"]
-    assert sorted(a["id"] for a in held) == HELDOUT_C_IDS
+@pytest.mark.parametrize("split", sorted(HELDOUT_CD))
+def test_the_fresh_heldout_sets_are_frozen_and_do_not_regress(bench: ModuleType, split: str) -> None:
+    ids, (labelled, found, right, drafts_max) = HELDOUT_CD[split]
+    held = [a for a in bench.load_articles() if a["split"] == split]
+    assert sorted(a["id"] for a in held) == ids
     s = bench.score(held)
-    print("\n" + s.line("heldout-c"))  # counts only: its misses are never listed
-    assert s.labelled == 74
-    assert s.found >= HELDOUT_C_FOUND and s.right >= HELDOUT_C_RIGHT and s.drafted <= HELDOUT_C_DRAFTS_MAX
-
-
-#: the fourth held-out set (heldout-d), drawn with random.Random(2028).sample(13) from the 40 sorted ids of batch 13
-#: (collected and labelled by three people who never ran the extractor on them) and frozen before round 14's rules;
-#: its scores reached (found, right, drafts) over its 50 labelled figures: the first run (round 13's code), the same
-#: after round 14
-HELDOUT_D_IDS = ["afp_beledweyne_4", "afp_jalalabad_14", "ap_sheikhzweid_6", "dailysabah_semdinli_2",
-                 "defensepost_bali_12", "eurafrica_akpuuna_24", "ians_churachandpur_2", "metronews_sinai_12",
-                 "nnn_negga_7", "pti_cordoba_7", "rfa_namhkan_5", "wapo_baqubah_28", "xvinobi_albarka_19"]
-HELDOUT_D_FOUND, HELDOUT_D_RIGHT, HELDOUT_D_DRAFTS_MAX = 50, 34, 51
-
-
-def test_the_fourth_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType) -> None:
-    held = [a for a in bench.load_articles() if a["split"] == "heldout-d"]
-    assert sorted(a["id"] for a in held) == HELDOUT_D_IDS
-    s = bench.score(held)
-    print("\n" + s.line("heldout-d"))  # counts only: its misses are never listed
-    assert s.labelled == 50
-    assert s.found >= HELDOUT_D_FOUND and s.right >= HELDOUT_D_RIGHT and s.drafted <= HELDOUT_D_DRAFTS_MAX
+    print("\n" + s.line(split))  # counts only: its misses are never listed
+    assert s.labelled == labelled
+    assert s.found >= found and s.right >= right and s.drafted <= drafts_max
 
 
 def test_heldout_scores_do_not_regress(bench: ModuleType) -> None:
