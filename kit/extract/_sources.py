@@ -596,6 +596,37 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
     return first
 
 
+def _source_named(text: str, s: int, e: int, as_outlet: bool) -> tuple[int, str, Source | None]:
+    """The name at s..e as the kit writes it, and its registry entry: (start, name, source).
+
+    A name introduced as a news agency or TV channel is an outlet; "the Saudi-led coalition" is not
+    CJTF-OIR; a person speaking for a body is the body; an acronym after a name may be the known one.
+    """
+    name, src = canonical_source(text[s:e])
+    if src is None and as_outlet:
+        src = Source(name, "media_investigation", "", True)  # named as a news agency, a TV channel: an outlet
+    other = OTHER_COALITION.search(text, max(0, s - 30), s) if src is not None and src.name == "CJTF-OIR" else None
+    if other is not None:
+        s = other.start()  # "the Saudi-led coalition said": another coalition, named as written
+        name, src = re.sub(r"\s+", " ", text[s:e]), None
+    if src is None:
+        name, src = _body_of_speaker(text, s, e, name)
+    acronym = _ACRONYM.match(text, e) or _OR_ALIAS.match(text, e)
+    if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
+        name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
+    return s, name, src
+
+
+def _dateline(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
+    """"ADEN: ..." in capitals, or "Abu Dhabi: A woman was killed ... ." (a body line, or a full sentence after it)."""
+    if text[s:e].isupper():
+        return True
+    if re.match(r"[ \t]*[-•*–]", m.group(0)):
+        return False  # a bullet ("• Amnesty: 12 killed") names its source
+    line_end = text.find("\n", s, s + 2000)
+    return s > first_line_end or text[s:line_end if line_end >= 0 else s + 2000].rstrip().endswith(".")
+
+
 def find_attributions(text: str) -> list[Attribution]:
     """Attribution phrases in `text`, left to right, one per name span."""
     first_line_end = text.find("\n", len(text) - len(text.lstrip()))
@@ -611,21 +642,8 @@ def find_attributions(text: str) -> list[Attribution]:
             s, e = _clean_name(text, s, e)
             if _KIND_BEFORE_NAME.match(text, e):
                 continue  # "official Palestinian| news agency WAFA": a description of the outlet named next
+            s, name, src = _source_named(text, s, e, pattern in _OUTLET_PATTERNS)
             raw = text[s:e]
-            name, src = canonical_source(raw)
-            if src is None and pattern in _OUTLET_PATTERNS:
-                src = Source(name, "media_investigation", "", True)  # named as a news agency, a TV channel: an outlet
-            us_led = src is not None and src.name == "CJTF-OIR"
-            other = OTHER_COALITION.search(text, max(0, s - 30), s) if us_led else None
-            if other is not None:
-                s = other.start()  # "the Saudi-led coalition said": another coalition, named as written
-                raw = text[s:e]
-                name, src = re.sub(r"\s+", " ", raw), None
-            if src is None:
-                name, src = _body_of_speaker(text, s, e, name)
-            acronym = _ACRONYM.match(text, e) or _OR_ALIAS.match(text, e)
-            if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
-                name, src = canonical_source(acronym.group(1))  # "... Operation Inherent Resolve (CJTF-OIR)"
             where = _WHERE.match(raw) if src is None else None
             generic = bool(_GENERIC_PEOPLE.search(where.group("people") if where else raw)) and src is None
             if generic and re.search(r"\b(?i:no|not|any|without)\s+(?:[a-z-]+\s+)?$", text[max(0, s - 30):s]):
@@ -641,13 +659,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             if src is None and raw.endswith("-based"):
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
-            if kind == "headline" and src is None and raw.isupper():
-                continue  # a dateline ("ADEN: ..."), not a source
-            bullet = re.match(r"[ \t]*[-•*–]", m.group(0)) is not None
-            line_end = text.find("\n", s)
-            line = text[s:line_end if line_end >= 0 else len(text)].rstrip()
-            if kind == "headline" and src is None and not bullet and (s > first_line_end or line.endswith(".")):
-                continue  # "Abu Dhabi: A woman was killed ... .": a dateline before a sentence, not a headline's source
+            if kind == "headline" and src is None and _dateline(text, m, s, e, first_line_end):
+                continue  # "ADEN: ...", "Abu Dhabi: A woman was killed ... .": a dateline, not a headline's source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
