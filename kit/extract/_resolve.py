@@ -177,7 +177,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             det = m.groupdict().get("det") or ""
             people = _AFTER_PEOPLE.search(text, max(0, s - 40), s) if det.lower() in ("a", "an") else None
             if people is not None and m.group("head").lower() in ("official", "officer", "source"):
-                continue  # "security sources and a local official said": unnamed people both, kept as written
+                continue  # "security sources and a local official said": read where found (the first, all its words)
             if people is not None:  # "activists and a medical group said": the people named first speak
                 resolved.append(Attribution(m.start(), m.end(), people.start(1), people.end(1), people.group(1).lower(),
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))

@@ -23,18 +23,24 @@ def _norm(name: str) -> str:
     return re.sub(r"^the ", "", name)
 
 
+def _pair_in_order(expected: Sequence[Mapping[str, Any]], keys: Sequence[tuple[float, float]]) -> list[int | None]:
+    """For each expected figure, the first unused candidate with the same (low, high), in text order."""
+    free = list(range(len(keys)))
+    hits: list[int | None] = []
+    for e in expected:
+        hit = next((i for i in free if keys[i] == (float(e["low"]), float(e["high"]))), None)
+        if hit is not None:
+            free.remove(hit)
+        hits.append(hit)
+    return hits
+
+
 def match_drafts(expected: Sequence[Mapping[str, Any]],
                  drafts: DraftClaims) -> list[tuple[Mapping[str, Any], dict[str, str] | None]]:
     """Pair labelled and drafted figures by low/high, in text order (each draft used once)."""
-    free = list(range(len(drafts)))
-    pairs: list[tuple[Mapping[str, Any], dict[str, str] | None]] = []
-    for e in expected:
-        hit = next((i for i in free if float(drafts[i].row["low"]) == float(e["low"])
-                    and float(drafts[i].row["high"]) == float(e["high"])), None)
-        if hit is not None:
-            free.remove(hit)
-        pairs.append((e, drafts[hit].row if hit is not None else None))
-    return pairs
+    keys = [(float(d.row["low"]), float(d.row["high"])) for d in drafts]
+    hits = _pair_in_order(expected, keys)
+    return [(e, drafts[i].row if i is not None else None) for e, i in zip(expected, hits, strict=True)]
 
 
 def _canonical(name: str) -> str:
@@ -55,16 +61,9 @@ def claimant_matches(label: Mapping[str, Any], extracted: str, also: Iterable[st
 
 def _pair_labels(first: Sequence[Mapping[str, Any]],
                  second: Sequence[Mapping[str, Any]]) -> list[tuple[Mapping[str, Any], Mapping[str, Any]]]:
-    """Two people's figures of one text paired by low/high in text order (each used once), as drafts are."""
-    free = list(range(len(second)))
-    pairs = []
-    for a in first:
-        hit = next((i for i in free if float(second[i]["low"]) == float(a["low"])
-                    and float(second[i]["high"]) == float(a["high"])), None)
-        if hit is not None:
-            free.remove(hit)
-            pairs.append((a, second[hit]))
-    return pairs
+    """Two people's figures of one text paired as drafts are (by low/high, in text order)."""
+    keys = [(float(b["low"]), float(b["high"])) for b in second]
+    return [(a, second[i]) for a, i in zip(first, _pair_in_order(first, keys), strict=True) if i is not None]
 
 
 def label_agreement(first: Mapping[str, Sequence[Mapping[str, Any]]],
