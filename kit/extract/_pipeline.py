@@ -838,6 +838,7 @@ class _Context:
     #: (draft, body draft, reason) per claimant a convention copied: copied again if the attributor re-ranks the body
     copies: list[tuple[DraftClaim, DraftClaim, str]] = field(default_factory=list)
     paragraph_list: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans in order, for bisect
+    background: dict[int, bool] = field(default_factory=dict)  # sentence start → a background sentence?
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
@@ -902,8 +903,11 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
 
 
 def _is_background(ctx: _Context, sent: _Sentence) -> bool:
-    """The sentence steps back to another time or gives a toll so far: context the publisher adds."""
-    return bool(_BACKGROUND.match(ctx.text, sent.start) or _BACKGROUND_TOLL.search(ctx.text, sent.start, sent.end))
+    """The sentence steps back to another time or gives a toll so far: context the publisher adds (read once)."""
+    if sent.start not in ctx.background:
+        ctx.background[sent.start] = bool(_BACKGROUND.match(ctx.text, sent.start)
+                                          or _BACKGROUND_TOLL.search(ctx.text, sent.start, sent.end))
+    return ctx.background[sent.start]
 
 
 #: how far after its opening mark a quote's closing mark (and its speaker) is looked for

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +205,14 @@ class Attribution:
     @property
     def unnamed(self) -> bool:
         """Unnamed people as written ("officials", "Yemeni security officials"): not a named source."""
-        where = _WHERE.match(self.name)
-        return self.source is None and bool(_GENERIC_PEOPLE.search(where.group("people") if where else self.name))
+        return self.source is None and _names_people(self.name)
+
+
+@lru_cache(maxsize=4096)
+def _names_people(name: str) -> bool:
+    """The name is unnamed people, where they are aside ("authorities in the Sennar state"); read once per name."""
+    where = _WHERE.match(name)
+    return bool(_GENERIC_PEOPLE.search(where.group("people") if where else name))
 
 
 def _un_spellings(aliases: tuple[str, ...]) -> list[str]:
@@ -645,7 +652,7 @@ def find_attributions(text: str) -> list[Attribution]:
             s, name, src = _source_named(text, s, e, pattern in _OUTLET_PATTERNS)
             raw = text[s:e]
             where = _WHERE.match(raw) if src is None else None
-            generic = bool(_GENERIC_PEOPLE.search(where.group("people") if where else raw)) and src is None
+            generic = src is None and _names_people(raw)
             if generic and re.search(r"\b(?i:no|not|any|without)\s+(?:[a-z-]+\s+)?$", text[max(0, s - 30):s]):
                 continue  # "no independent source confirmed": nobody said it
             country = kind == "verb" and _COUNTRIES.fullmatch(raw) is not None  # "Israel previously said"
