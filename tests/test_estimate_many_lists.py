@@ -170,3 +170,24 @@ def test_verdata_stratum_fixture_is_the_published_table() -> None:
     assert h.sparse and h.t == 20 and h.n == 982 and len(h.counts) == 103
     assert min(h.list_totals().values()) >= 1
     assert estimate(h).chao.f1 == h.frequencies()[1]
+
+
+def test_many_lists_claim_no_loglinear_model_and_weigh_chao_against_lcmcr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no log-linear fit, no assumption names one, and Chao's bound is checked against the LCMCR figure."""
+    from dataclasses import replace
+
+    import kit.estimate._compare as compare
+    from kit.estimate import compare_methods
+
+    h = _population(20).histories
+    result = estimate(h)
+    assert not any("log-linear model" in a for a in result.assumptions)
+    bound = result.chao.lower_bound
+    assert bound is not None
+    real = compare.lcmcr
+    monkeypatch.setattr(compare, "lcmcr", lambda *a, **k: replace(real(*a, **k), median=bound - 50))
+    below = compare_methods(h, lcmcr_options=_SHORT)
+    assert "chao_above_estimate" in {w.code for w in below.warnings} and "Chao's lower bound" in below.verdict
+    monkeypatch.setattr(compare, "lcmcr", lambda *a, **k: replace(real(*a, **k), median=bound + 50))
+    above = compare_methods(h, lcmcr_options=_SHORT)
+    assert "chao_above_estimate" not in {w.code for w in above.warnings} and "Chao's lower" not in above.verdict

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +20,7 @@ from kit.estimate._dga import BmaResult, bma
 from kit.estimate._diagnostics import PairDependence, pairwise_dependence, verdict
 from kit.estimate._histories import CaptureHistories, read_histories
 from kit.estimate._lcmcr import LcmcrResult, lcmcr
-from kit.estimate._models import EstimateResult, estimate, estimate_strata
+from kit.estimate._models import EstimateResult, chao_warning, estimate, estimate_strata
 
 JSON_SCHEMA = "casualty-kit.estimate/1"
 MODELS = ("loglinear", "lcmcr", "all")
@@ -100,6 +100,9 @@ def compare_methods(
     latent = None
     if run_lcmcr and usable and hh.t >= 3:
         latent = lcmcr(hh, level=level, **dict(lcmcr_options or {}))  # type: ignore[arg-type]
+        above = chao_warning(result.chao.lower_bound, latent.median) if result.estimate is None else None
+        if above is not None:  # no log-linear figure (too many lists): Chao's bound is checked against LCMCR's
+            latent = replace(latent, warnings=(*latent.warnings, above))
     averaged = None
     if (run_bma if run_bma is not None else 3 <= hh.t <= 5) and usable and 3 <= hh.t <= 5:
         averaged = bma(hh, level=level)

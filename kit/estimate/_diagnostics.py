@@ -118,11 +118,14 @@ def verdict(result: EstimateResult, lcmcr_median: float | None = None, lcmcr_int
     if lcmcr_median is not None and not lcmcr_settled:
         return "The LCMCR chains have not settled (see its warnings); rerun it longer before comparing methods."
     if lcmcr_median is not None and "too_many_lists_for_loglinear" in codes:
+        bound = result.chao.lower_bound
+        chao = (f" Chao's lower bound ({bound:,.0f}) is above it: see that warning, the lists' dependence decides "
+                "the answer." if bound is not None and bound > lcmcr_median else "")
         return (
             f"Read the LCMCR estimate ({lcmcr_median:,.0f}): with {result.histories.t} lists the log-linear search "
             "is not run, so it is the only model-based figure here. It assumes a closed population, perfect "
             "matching and lists that record independently within each latent class; on many sparse lists read it "
-            "only from several long chains that agree."
+            "only from several long chains that agree." + chao
         )
     if lcmcr_median is not None and lcmcr_interval is not None:
         agree = result.interval is not None and not (

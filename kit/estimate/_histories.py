@@ -95,9 +95,7 @@ class CaptureHistories:
         the same order a full table would list them.
         """
         t = len(lists)
-        sparse = t > _MAX_LISTS
-        if sparse and t > MAX_SPARSE_LISTS:
-            raise ValueError(f"at most {MAX_SPARSE_LISTS} lists are supported, got {t}")
+        sparse = t > _MAX_LISTS  # more than MAX_SPARSE_LISTS is refused by __post_init__
         table: dict[tuple[int, ...], int] = {} if sparse else {p: 0 for p in _patterns(t)}
         for key, value in cells.items():
             pattern = tuple(int(ch) for ch in key) if isinstance(key, str) else tuple(int(v) for v in key)

@@ -1008,7 +1008,8 @@ def estimate(
             if chosen is not None:
                 method, model = "loglinear", chosen.name
                 est, se, interval, interval_method = chosen.estimate, chosen.se, chosen.interval, chosen.interval_method
-        assumptions = ("closed_population", "perfect_matching", "dependence_modelled", "chao_lower_bound")
+        modelled = ("dependence_modelled",) if ll is not None else ()  # no log-linear model fitted: none claimed
+        assumptions = ("closed_population", "perfect_matching", *modelled, "chao_lower_bound")
     if any(w.code == "list_contains_others" for w in warns):
         # One list holds every unit: the overlap cannot show what it missed, whatever a formula returns.
         method = model = interval_method = None
