@@ -163,6 +163,19 @@ def test_rows_carry_only_the_fields_the_spec_reads() -> None:
     assert for_readers(named)["datasets"]["d"] == rows  # a tooltip of every field keeps every column
 
 
+def test_column_names_that_are_not_identifiers_are_kept_when_the_spec_reads_them() -> None:
+    """A user's chart over "Civilian deaths", "année", "claim-id" keeps those columns in the report's rows."""
+    import altair as alt
+    import pandas as pd
+
+    frame = pd.DataFrame({"Civilian deaths": [12, 30], "année": [2016, 2017], "claim-id": ["a", "b"],
+                          "unused note": ["x" * 40, "y" * 40]})
+    chart = alt.Chart(frame).mark_bar().encode(x="année:O", y="Civilian deaths:Q", tooltip=["claim-id"])
+    rows = next(iter(for_readers(chart.to_dict())["datasets"].values()))
+    assert rows == [{"Civilian deaths": 12, "année": 2016, "claim-id": "a"},
+                    {"Civilian deaths": 30, "année": 2017, "claim-id": "b"}]
+
+
 def test_the_range_chart_keeps_what_its_tooltips_and_labels_read(gazetteer) -> None:  # noqa: ANN001
     claims = load_claims(gazetteer=gazetteer).claims
     full = claims_range_chart(claims, gazetteer=gazetteer, anchor=claims["claim_id"].iloc[0]).to_dict()

@@ -52,6 +52,18 @@ def test_who_caused_the_harm_is_written_in_words() -> None:
     everyone = claims[claims["perpetrator"] == "all"].iloc[0]
     verdict = kit.compare_scopes(coalition, everyone, kit.load_gazetteer())
     assert "different perpetrator: the US-led coalition vs all parties" in " ".join(verdict.reasons)
+    unknown = coalition.copy()
+    unknown["perpetrator"] = ""
+    reasons = " ".join(kit.compare_scopes(coalition, unknown, kit.load_gazetteer()).reasons)
+    assert "different perpetrator: the US-led coalition vs (not given)" in reasons  # never "vs " and nothing
+
+
+def test_a_long_perpetrator_slug_is_worded_before_it_is_cut() -> None:
+    from kit.present._format import perpetrator_text
+
+    slug = "an-unlisted-perpetrator-" + "x" * 60
+    assert perpetrator_text(slug).startswith("an unlisted perpetrator ") and perpetrator_text(slug).endswith("…")
+    assert perpetrator_text("us-led-coalition") == "the US-led coalition" and perpetrator_text(None) == ""
 
 
 def test_published_until_uses_the_last_day_of_the_precision() -> None:

@@ -54,7 +54,7 @@ def short_text(value: object, limit: int = 280) -> str:
 
 def perpetrator_text(value: object) -> str:
     """The ledger's perpetrator slug in words ("us-led-coalition" → "the US-led coalition"); '' when missing."""
-    return perpetrator_label(short_text(value, 60))
+    return short_text(perpetrator_label(short_text(value, 10_000)), 60)  # looked up whole, then cut
 
 
 def format_figure(value: object, digits: int = 0) -> str:

@@ -235,7 +235,9 @@ def _compare_periods(
 
 
 def _shown(axis: str, value: object) -> str:
-    """A scope value as a reason names it: a perpetrator slug in words, others as stored."""
+    """A scope value as a reason names it: a perpetrator slug in words, others as stored; "(not given)" if empty."""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return "(not given)"
     return perpetrator_label(str(value)) if axis == "perpetrator" else str(value)
 
 

@@ -120,11 +120,14 @@ def _drop_unread_columns(spec: dict[str, Any]) -> None:
     """Keep only the row fields some part of the spec names (field, tooltip, expression, usermeta).
 
     A name counts when it appears as an identifier anywhere outside the rows
-    themselves, so the test errs on keeping. A spec whose tooltip shows every
-    field (`tooltip: true` or `content: "data"`) keeps every column.
+    themselves, so the test errs on keeping; a column name that is no
+    identifier ("Civilian deaths", "année", "claim-id") counts when the spec's
+    text holds it anywhere. A spec whose tooltip shows every field
+    (`tooltip: true` or `content: "data"`) keeps every column.
     """
     tables: list[list[Any]] = []
     names: set[str] = set()
+    texts: list[str] = []
     everything = False
 
     def collect(node: Any, key: str = "") -> None:
@@ -137,6 +140,7 @@ def _drop_unread_columns(spec: dict[str, Any]) -> None:
                     tables.append(v)
                 else:
                     names.update(_NAME.findall(k))
+                    texts.append(k)
                     everything |= (k == "tooltip" and v is True) or (k == "content" and v == "data")
                     collect(v, k)
         elif isinstance(node, list):
@@ -144,14 +148,22 @@ def _drop_unread_columns(spec: dict[str, Any]) -> None:
                 collect(item, key)
         elif isinstance(node, str):
             names.update(_NAME.findall(node))
+            texts.append(node)
 
     collect(spec)
     if everything:
         return
+    blob = "\n".join(texts)
+    read: dict[str, bool] = {}
     for rows in tables:
         for i, row in enumerate(rows):
-            if isinstance(row, dict) and any(k not in names for k in row):
-                rows[i] = {k: v for k, v in row.items() if k in names}
+            if not isinstance(row, dict):
+                continue
+            for k in row:
+                if k not in read:
+                    read[k] = k in names or (not _NAME.fullmatch(k) and k in blob)
+            if not all(read[k] for k in row):
+                rows[i] = {k: v for k, v in row.items() if read[k]}
 
 
 def _walk(node: Any, datasets: dict[str, Any], data: Any, made: str) -> None:
