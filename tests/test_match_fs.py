@@ -299,6 +299,13 @@ def test_default_radius_is_one_constant() -> None:
     assert inspect.signature(match_incidents).parameters["km"].default == DEFAULT_KM
 
 
+def test_the_cli_help_names_the_scorers_own_default_thresholds() -> None:
+    """The CLI imports kit.match lazily, so its --min-score help writes the defaults out: they must not drift."""
+    from kit.cli._match import _MIN_SCORE_HELP
+
+    assert all(f"{name} {value}" in _MIN_SCORE_HELP for name, value in DEFAULT_MIN_SCORE.items())
+
+
 # -- command line ----------------------------------------------------------------------------
 
 
