@@ -72,14 +72,14 @@ def pairwise_dependence(h: CaptureHistories) -> tuple[PairDependence, ...]:
     out = []
     if h.t < 3:
         return ()
-    cells = list(zip(h.patterns, h.counts, strict=True))
+    x, w = h.arrays()
+    on = x.sum(axis=1)
     for i, j in itertools.combinations(range(h.t), 2):
-        seen_elsewhere = [(p, c) for p, c in cells if any(v for k, v in enumerate(p) if k not in (i, j))]
-        both = sum(c for p, c in seen_elsewhere if p[i] and p[j])
-        first = sum(c for p, c in seen_elsewhere if p[i] and not p[j])
-        second = sum(c for p, c in seen_elsewhere if p[j] and not p[i])
-        neither = sum(c for p, c in seen_elsewhere if not p[i] and not p[j])
-        table = (both, first, second, neither)
+        xi, xj = x[:, i], x[:, j]
+        elsewhere = w * ((on - xi - xj) > 0)  # units some other list recorded
+        table = (int(elsewhere @ (xi * xj)), int(elsewhere @ (xi * (1 - xj))), int(elsewhere @ ((1 - xi) * xj)),
+                 int(elsewhere @ ((1 - xi) * (1 - xj))))
+        both, first, second, _neither = table
         if sum(1 for v in table if v > 0) < 3 or both + first == 0 or both + second == 0:
             out.append(PairDependence((h.lists[i], h.lists[j]), table, None, None))
             continue

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from kit.core import FILE, LINE, InputError, Problem, read_rows
@@ -128,6 +129,10 @@ class CaptureHistories:
     def patterns(self) -> tuple[tuple[int, ...], ...]:
         """The histories `counts` refers to: all 2^t - 1, or (sparse) those seen."""
         return self.observed if self.observed is not None else _patterns(self.t)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The histories as a 0/1 matrix (histories × lists) and their counts: pair sums in a few array products."""
+        return np.array(self.patterns, dtype=np.int64).reshape(-1, self.t), np.array(self.counts, dtype=np.int64)
 
     @property
     def n(self) -> int:

@@ -465,20 +465,17 @@ def chapman(
     )
 
 
-def _pair_counts(h: CaptureHistories, i: int, j: int) -> tuple[int, int, int]:
-    n_a = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[i])
-    n_b = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[j])
-    m = sum(c for p, c in zip(h.patterns, h.counts, strict=True) if p[i] and p[j])
-    return n_a, n_b, m
+def _pair_counts(h: CaptureHistories) -> np.ndarray:
+    """Units on both lists of every pair (the diagonal: units on each list), in one product over the histories."""
+    x, w = h.arrays()
+    return (x * w[:, None]).T @ x
 
 
 def pairwise_two_list(h: CaptureHistories, *, level: float = 0.95) -> tuple[TwoListEstimate, ...]:
     """Chapman for every pair of lists, ignoring the others: what a two-list analysis of each pair would say."""
-    out = []
-    for i, j in itertools.combinations(range(h.t), 2):
-        n_a, n_b, m = _pair_counts(h, i, j)
-        out.append(chapman(n_a, n_b, m, level=level, lists=(h.lists[i], h.lists[j])))
-    return tuple(out)
+    both = _pair_counts(h)
+    return tuple(chapman(int(both[i, i]), int(both[j, j]), int(both[i, j]), level=level, lists=(h.lists[i], h.lists[j]))
+                 for i, j in itertools.combinations(range(h.t), 2))
 
 
 # -- Chao ---------------------------------------------------------------------
@@ -989,7 +986,8 @@ def estimate(
     interval: Range | None = None
     zero = any(w.code in ("zero_overlap", "no_data") for w in warns)
     if h.t == 2:
-        n_a, n_b, m = _pair_counts(h, 0, 1)
+        both = _pair_counts(h)
+        n_a, n_b, m = int(both[0, 0]), int(both[1, 1]), int(both[0, 1])
         lists = (h.lists[0], h.lists[1])
         cp = chapman(n_a, n_b, m, level=level, lists=lists)
         two = (lincoln_petersen(n_a, n_b, m, level=level, lists=lists), cp)
