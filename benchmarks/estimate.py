@@ -4,8 +4,8 @@
    samples thinned by 100, the R package's example settings; the time of one chain and of all
    chains, against a 30 s limit (the R package's C++ sampler takes about 20 s for one chain).
 2. Many lists: simulated populations of 1,000 on 20 and 34 lists (sparse tables, only the histories
-   seen), one chain of 2,000 burn-in + 200 x 10 sweeps: seconds per 1,000 sweeps, the time the
-   default settings would take.
+   seen), one chain of 2,000 burn-in + 200 x 10 sweeps: its CPU seconds beside the kit's own prediction
+   (`predicted_seconds`, what --time-limit is checked against), and the prediction for the default settings.
 3. Verdata (opt-in, --verdata CHAINS,SAMPLES): HRDAG's published LCMCR stratum (men, 1999, replicate
    R1; tests/fixtures/estimate/verdata_1999_men_r1.csv), K = 15, 10,000 burn-in, SAMPLES thinned by
    500 per chain: the pooled median beside the published 2,068 (95% 1,396-3,062), chain by chain.
