@@ -149,6 +149,7 @@ class ClaimExplorer(_Explorer):
         self._widgets: dict[str, alt.JupyterChart] = {}  # a chart widget per layout drawn (figures, ratios)
         self._templates: dict[str, tuple[dict[str, Any], alt.LayerChart]] = {}
         self._key: str | None = None
+        self._methods = sorted(self.claims["method"].dropna().unique()) if "method" in self.claims else None
         self._views: dict[tuple[str, bool], tuple[pd.DataFrame, list[dict[str, Any]], str | None]] = {}
         self._last_pick: dict[str, tuple[str, ...]] = {}
         c = self.claims
@@ -330,15 +331,8 @@ class ClaimExplorer(_Explorer):
         frame, notes = self._with_anchor(self._filtered())
         self.frame = frame
         ratio = self.metric.value == "ratio" and bool(self.anchor.value)
-        kwargs: dict[str, Any] = dict(anchor=self.anchor.value or None, gazetteer=self.gazetteer)
-        if self.anchor.value:
-            kwargs["comparability"] = dict(zip(frame["claim_id"],
-                                               zip(frame["comparability"], frame["comparability_reason"], strict=True),
-                                               strict=True))
-        if ratio:
-            kwargs.update(value_columns=("ratio_low", "ratio_best", "ratio_high"),
-                          x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
-        self._chart_kwargs = kwargs
+        self._chart_kwargs = {**self._frame_kwargs(frame, self.anchor.value, ratio),
+                              **({"x_title": _RATIO_TITLE, "log_scale": True} if ratio else {})}
         chart_input = frame.drop(columns=["comparability", "comparability_reason"])
         self._options = self._view_options(ratio)
         # the display rows of the whole ledger, built once per anchor and metric, then picked
@@ -387,12 +381,21 @@ class ClaimExplorer(_Explorer):
 
     def _view_options(self, ratio: bool) -> dict[str, Any]:
         """Layout options of the live view: one colour domain (the ledger's methods) for every anchor."""
-        methods = sorted(self.claims["method"].dropna().unique()) if "method" in self.claims else None
-        options: dict[str, Any] = dict(controls=False, links=False, title=self.title, methods=methods,
+        options: dict[str, Any] = dict(controls=False, links=False, title=self.title, methods=self._methods,
                                        for_phones=False)
         if ratio:
-            options.update(x_title="ratio to the anchor claim (interval, ×)", log_scale=True)
+            options.update(x_title=_RATIO_TITLE, log_scale=True)
         return options
+
+    def _frame_kwargs(self, frame: pd.DataFrame, anchor: str, ratio: bool) -> dict[str, Any]:
+        """What the chart frame of `frame` is built with: the anchor, each claim's verdict, the ratio columns."""
+        kwargs: dict[str, Any] = dict(anchor=anchor or None, gazetteer=self.gazetteer)
+        if anchor:
+            kwargs["comparability"] = dict(zip(frame["claim_id"], zip(frame["comparability"],
+                                               frame["comparability_reason"], strict=True), strict=True))
+        if ratio:
+            kwargs["value_columns"] = ("ratio_low", "ratio_best", "ratio_high")
+        return kwargs
 
     def _full_view(self, anchor: str, ratio: bool) -> tuple[pd.DataFrame, list[dict[str, Any]], str | None]:
         """The chart frame, chart rows and layout key of every claim for one anchor and metric, cached.
@@ -408,13 +411,8 @@ class ClaimExplorer(_Explorer):
         key = (anchor, ratio)
         if key not in self._views:
             full, _ = self._with_anchor(self.claims, anchor, "ratio" if ratio else "absolute")
-            kwargs: dict[str, Any] = dict(anchor=anchor or None, gazetteer=self.gazetteer)
-            if anchor:
-                kwargs["comparability"] = dict(zip(full["claim_id"], zip(full["comparability"],
-                                                   full["comparability_reason"], strict=True), strict=True))
-            if ratio:
-                kwargs["value_columns"] = ("ratio_low", "ratio_best", "ratio_high")
-            t = claims_chart_frame(full.drop(columns=["comparability", "comparability_reason"]), **kwargs)
+            t = claims_chart_frame(full.drop(columns=["comparability", "comparability_reason"]),
+                                   **self._frame_kwargs(full, anchor, ratio))
             self._views[key] = (t, range_chart_rows(t) if len(t) else [], self._template(t, self._view_options(ratio)))
         return self._views[key]
 
@@ -574,6 +572,9 @@ class ClaimExplorer(_Explorer):
             return self.chart
         return claims_range_chart(self._chart_input, controls=True, links=True, title=self.title,
                                   **self._chart_kwargs)
+
+
+_RATIO_TITLE = "ratio to the anchor claim (interval, ×)"
 
 
 def _pick_rows(rows: list[dict[str, Any]], ids: set[str]) -> list[dict[str, Any]]:
