@@ -522,3 +522,19 @@ def test_claimant_column_leaves_the_figure_in_view(width: int, browser: Any, ren
                 assert set(t["lines"]) == {1}, list(zip(t["names"], t["lines"], strict=True))
     finally:
         context.close()
+
+
+def test_a_browser_without_decompressionstream_says_why_each_chart_is_missing(browser: Any, rendered: Rendered) -> None:
+    """The bundle is unpacked by DecompressionStream: a browser without it gets a sentence per chart, not a blank."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        context.add_init_script("delete window.DecompressionStream;")
+        page = context.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort())
+        page.goto(rendered.results["01_founding_article"].path.as_uri())
+        page.wait_for_function(_SETTLED_JS, timeout=30_000)
+        charts = page.locator(".kit-chart")
+        assert charts.count() >= 6 and page.locator(".kit-chart-error").count() == charts.count()
+        assert "Safari 16.4+" in charts.first.inner_text() and "DecompressionStream" in charts.first.inner_text()
+    finally:
+        context.close()
