@@ -5,7 +5,7 @@
    chains, against a 30 s limit (the R package's C++ sampler takes about 20 s for one chain).
 2. Many lists: simulated populations of 1,000 on 20 and 34 lists (sparse tables, only the histories
    seen), one chain of 2,000 burn-in + 200 x 10 sweeps: its CPU seconds beside the kit's own prediction
-   (`predicted_seconds`, what --time-limit is checked against), and the prediction for the default settings.
+   (`LcmcrResult.predicted_seconds`, what --time-limit is checked against).
 3. Verdata (opt-in, --verdata CHAINS,SAMPLES): HRDAG's published LCMCR stratum (men, 1999, replicate
    R1; tests/fixtures/estimate/verdata_1999_men_r1.csv), K = 15, 10,000 burn-in, SAMPLES thinned by
    500 per chain: the pooled median beside the published 2,068 (95% 1,396-3,062), chain by chain.
@@ -34,7 +34,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kit.estimate import lcmcr, loglinear, read_histories, simulate_histories  # noqa: E402
-from kit.estimate._lcmcr import LcmcrSettings, predicted_seconds  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "estimate"
 KOSOVO = FIXTURES / "kosovo_2002_lcmcr.csv"
@@ -74,13 +73,11 @@ def many_lists() -> None:
         t0, c0 = time.perf_counter(), time.process_time()
         r = lcmcr(h, burnin=2_000, samples=200, thin=10, chains=1, seed=1)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        run = LcmcrSettings(burnin=2_000, samples=200, thin=10, chains=1)
         sweeps = 2_000 + 200 * 10
-        default = predicted_seconds(h, LcmcrSettings(chains=1))  # what --time-limit is checked against
         print(f"many lists: {t} lists, N 1,000, {h.n:,} seen, {len(h.counts):,} distinct histories (sparse table); "
-              f"one chain of {sweeps:,} sweeps after warm-up: {wall:.1f} s wall, {cpu:.1f} s CPU (predicted "
-              f"{predicted_seconds(h, run):.1f} s; median {r.median:,.0f}, 95% {r.interval.low:,.0f}-"
-              f"{r.interval.high:,.0f}); default settings predicted at {default:.0f} s per chain")
+              f"one chain of {sweeps:,} sweeps after warm-up: {wall:.1f} s wall, {cpu:.1f} s CPU (the kit predicted "
+              f"{r.predicted_seconds:.1f} s, what --time-limit is checked on; median {r.median:,.0f}, 95% "
+              f"{r.interval.low:,.0f}-{r.interval.high:,.0f})")
 
 
 def verdata(path: Path, published: int, chains: int, samples: int, seed: int, split: float = 0.0) -> bool:

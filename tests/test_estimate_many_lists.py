@@ -188,6 +188,7 @@ def test_many_lists_claim_no_loglinear_model_and_weigh_chao_against_lcmcr(monkey
     monkeypatch.setattr(compare, "lcmcr", lambda *a, **k: replace(real(*a, **k), median=bound - 50))
     below = compare_methods(h, lcmcr_options=_SHORT)
     assert "chao_above_estimate" in {w.code for w in below.warnings} and "Chao's lower bound" in below.verdict
+    assert below.lcmcr is not None and below.lcmcr.predicted_seconds > 0  # what --time-limit was checked on
     monkeypatch.setattr(compare, "lcmcr", lambda *a, **k: replace(real(*a, **k), median=bound + 50))
     above = compare_methods(h, lcmcr_options=_SHORT)
     assert "chao_above_estimate" not in {w.code for w in above.warnings} and "Chao's lower" not in above.verdict

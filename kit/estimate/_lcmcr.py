@@ -86,6 +86,7 @@ class LcmcrResult:
     warnings: tuple[EstimateWarning, ...]
     settings: LcmcrSettings
     level: float
+    predicted_seconds: float = 0.0  # the run time the kit predicted before starting (what `max_seconds` is checked on)
 
     @property
     def samples(self) -> np.ndarray:
@@ -386,4 +387,5 @@ def lcmcr(
         warnings=tuple(_warnings(draws, kstar, h.n, r_hat, e, s, level)),
         settings=s,
         level=level,
+        predicted_seconds=expected,
     )
