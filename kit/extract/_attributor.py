@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
-from kit.extract._sources import Attribution, Source
+from kit.extract._sources import Attribution, Source, canonical_source
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
 WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
@@ -66,6 +67,10 @@ FEATURES: tuple[str, ...] = (
     "mentions",          # log(1 + times the text names it) / log 10
     "first_named",       # the first source the text names
     "in_headline",       # named in the headline
+    "parse_speaker",     # the parse makes it the speaker of the figure's nearest reporting verb (kit/extract/_parse.py)
+    "parse_outer",       # ... of a reporting verb further up ("X said that Y reported ...")
+    "parse_only",        # named only by the parse (no attribution phrase found it)
+    "parse_longer",      # ... as a longer name around a phrase's shorter one ("Interior Ministry official")
 )
 
 _KINDS = {"verb": "kind_verb", "according": "kind_according", "possessive": "kind_possessive",
@@ -95,6 +100,7 @@ class Where:
     sentence: tuple[int, int]
     paragraph: tuple[int, int]
     background: bool = False  # the figure's sentence steps back to another time
+    speakers: tuple[Speaker, ...] = ()  # who the parse says stated the figure (nearest reporting verb first)
 
 
 @dataclass
@@ -153,19 +159,56 @@ def _mention_features(m: Attribution, w: Where, stats: TextStats) -> dict[str, f
                                 and w.paragraph[0] <= m.name_start < w.paragraph[1])
     if m.kind in _KINDS:
         f[_KINDS[m.kind]] = 1.0
+    for sp in w.speakers:
+        if m.name_start < sp.end and sp.start < m.name_end:
+            f["parse_speaker" if sp.depth == 0 else "parse_outer"] = 1.0
+            break
     return f
+
+
+#: a speaker the parse found that no attribution phrase names: kept as a candidate when it looks like a source
+_DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
+_SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
+
+
+_PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
+
+
+def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]:
+    """The nearest speakers the parse found, as mentions of kind "parse", unless a known mention already names them.
+
+    A known mention overlapping the speaker under another name ("Palestinian Ministry" inside "the Palestinian
+    Ministry of Health") does not hide it: the ranker weighs both.
+    """
+    out = []
+    for sp in w.speakers:
+        m = _SPEAKER_NAME.match(sp.name)
+        raw = m.group("name").strip() if m else sp.name
+        if sp.depth > 0 or not raw or len(raw.split()) > 6 or not any(ch.isalpha() for ch in raw):
+            continue
+        if _DEFINITE.match(sp.text) and raw == raw.lower():  # "the ministry", "the group": a reference, not a name
+            continue
+        name, src = canonical_source(raw)
+        if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
+            continue
+        start = sp.end - len(sp.name) + (m.start("name") if m else 0)
+        longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
+        out.append(Attribution(sp.start, sp.end, start, start + len(raw), name, "parse_longer" if longer else "parse",
+                               src))
+    return out
 
 
 def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, publisher: str) -> list[Candidate]:
     """Every source named around the figure (its mention nearest the figure) and the publisher, unranked."""
     by_name: dict[str, Attribution] = {}
-    for m in mentions:
+    for m in [*mentions, *_parse_mentions(w, mentions)]:
         if m.kind in ("self", "told") or not m.name:
             continue
         kept = by_name.get(m.name)
         if kept is None or _distance(m, w.figure) < _distance(kept, w.figure):
             by_name[m.name] = m
-    cands = [Candidate(name, m, _mention_features(m, w, stats), m.source) for name, m in by_name.items()]
+    cands = [Candidate(name, m, _mention_features(m, w, stats) | _PARSE_KINDS.get(m.kind, {}), m.source)
+             for name, m in by_name.items()]
     if publisher and publisher not in by_name:
         cands.append(Candidate(publisher, None, {"publisher": 1.0, "distance": 1.0, "sentences_away": 1.0,
                                                  "background": float(w.background)}))

@@ -46,6 +46,7 @@ from kit.extract._attributor import (
 )
 from kit.extract._dates import PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
+from kit.extract._parse import speakers
 from kit.extract._resolve import resolve_references
 from kit.extract._sources import KNOWN_NAMES, KNOWN_SOURCES, Attribution, Source, canonical_source, find_attributions
 from kit.ledger import (
@@ -1602,11 +1603,15 @@ def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
     stats = text_stats(named, head_end, starts, ctx.text)
     publisher = ctx.publisher_source.name if ctx.publisher_source is not None else ctx.publisher
     picks = [(d.row["claimant"], d.confidence["claimant"]) for d in drafts]
+    sent_of = [max(0, bisect_right(starts, d.figure_span[0]) - 1) for d in drafts]
+    said = speakers(ctx.text, [(ctx.sentences[si].start, ctx.sentences[si].end, *d.figure_span)
+                               for si, d in zip(sent_of, drafts, strict=True)])
     same = same_figure_sources([(d.row["low"], d.row["high"]) for d in drafts], [p[0] for p in picks])
     for i, d in enumerate(drafts):
-        sent = ctx.sentences[max(0, bisect_right(starts, d.figure_span[0]) - 1)]
+        sent = ctx.sentences[sent_of[i]]
         where = Where(d.figure_span, _clause_of(sent, d.figure_span[0]), (sent.start, sent.end),
-                      ctx.paragraph_spans[sent.paragraph], _is_background(ctx, sent))
+                      ctx.paragraph_spans[sent.paragraph], _is_background(ctx, sent),
+                      tuple(said.get(d.figure_span[0], ())))
         mentions = ctx.attributions.between(max(0, sent.start - CARRY_CHARS), sent.end + AFTER_REACH)
         d.candidates = with_pick(candidates_for(where, mentions, stats, publisher), *picks[i], same[i])
         d.where, d.stats = where, stats
@@ -1641,6 +1646,7 @@ def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, pub
     d.row["source_status"], d.confidence["source_status"] = status, 0.6 if status else 0.0
     why = ("the publisher's own statement (no source named)" if own else
            "the source the text gives the same figure elsewhere" if m is None else
+           "the speaker the sentence's grammar gives the figure (dependency parse)" if m.kind.startswith("parse") else
            "named in another sentence" if d.attribution_span != d.sentence_span else
            "named in the figure's own sentence")
     d.row["note"] = (d.row["note"].rstrip(".") + f"; claimant chosen by the trained attributor "

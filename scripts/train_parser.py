@@ -1,0 +1,97 @@
+"""Train the claim extractor's dependency parser from a public treebank and write it to kit/extract/parser/.
+
+    # a copy of https://github.com/UniversalDependencies/UD_English-EWT (git clone or a bare mirror)
+    PYTHONPATH=. .venv/bin/python scripts/train_parser.py /path/to/UD_English-EWT
+    PYTHONPATH=. .venv/bin/python scripts/train_parser.py /path/to/UD_English-EWT --steps 6000
+
+No pretrained weights and no vectors: spaCy's own tagger + parser architecture
+(the "efficiency" recipe of `spacy init config`), trained from zero on the
+English Web Treebank's train split, its dev split for choosing the best
+checkpoint and its test split scored once and written into the model's README.
+The treebank's released train file is read from the per-document sources the
+repository keeps (`not-to-release/sources`, ordered by `not-to-release/file-lists`),
+so a mirror without large files works too. Nothing here runs at test time: the
+model folder is committed (about 8 MB) and `kit/extract/_parse.py` loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "kit" / "extract" / "parser"
+SPLITS = ("train", "dev", "test")
+LICENSE = ("The model is trained on the Universal Dependencies English Web Treebank, whose annotations are "
+           "licensed CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/); the model files are shared "
+           "under the same licence.")
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def write_splits(repo: Path, folder: Path) -> tuple[str, dict[str, int]]:
+    """The treebank's train/dev/test CoNLL-U files, rebuilt from its per-document sources; (commit, sentences)."""
+    commit = _git(repo, "rev-parse", "HEAD").strip()
+    counts = {}
+    for split in SPLITS:
+        files = _git(repo, "show", f"HEAD:not-to-release/file-lists/files.{split}").split()
+        text = "".join(_git(repo, "show", f"HEAD:not-to-release/sources/{f}").rstrip("\n") + "\n\n" for f in files)
+        (folder / f"{split}.conllu").write_text(text, encoding="utf-8")
+        counts[split] = sum(line.startswith("# sent_id") for line in text.splitlines())
+    return commit, counts
+
+
+def _spacy(*args: str) -> str:
+    return subprocess.run([sys.executable, "-m", "spacy", *args], check=True, capture_output=True, text=True).stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("treebank", type=Path, help="a git copy of UniversalDependencies/UD_English-EWT")
+    parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, help="keep the converted treebank and checkpoints here (default: temp)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        commit, counts = write_splits(args.treebank, work)
+        for split in SPLITS:
+            _spacy("convert", str(work / f"{split}.conllu"), str(work), "--converter", "conllu", "-n", "10")
+        _spacy("init", "config", str(work / "config.cfg"), "--lang", "en", "--pipeline", "tagger,parser",
+               "--optimize", "efficiency")
+        print(f"training on {counts['train']} sentences ({args.steps} steps); this takes about half an hour")
+        _spacy("train", str(work / "config.cfg"), "--paths.train", str(work / "train.spacy"), "--paths.dev",
+               str(work / "dev.spacy"), "--output", str(work / "out"), "--training.max_steps", str(args.steps),
+               "--training.eval_frequency", "500", "--system.seed", str(args.seed))
+        best = work / "out" / "model-best"
+        _spacy("evaluate", str(best), str(work / "test.spacy"), "--output", str(work / "test.json"))
+        scores = json.loads((work / "test.json").read_text(encoding="utf-8"))
+        if OUT.exists():
+            shutil.rmtree(OUT)
+        shutil.copytree(best, OUT)
+    config = (OUT / "config.cfg").read_text(encoding="utf-8")  # the temp paths of the training data: not kept
+    (OUT / "config.cfg").write_text(re.sub(r'(?m)^(train|dev) = ".*"$', r"\1 = null", config), encoding="utf-8")
+    test = {k: round(float(scores[k]), 4) for k in ("tag_acc", "dep_uas", "dep_las")}
+    (OUT / "README.md").write_text(
+        "# The claim extractor's dependency parser\n\n"
+        "Made by `scripts/train_parser.py` (spaCy tagger + parser, efficiency recipe, no vectors, no pretrained "
+        f"weights, {args.steps} steps, seed {args.seed}) from the Universal Dependencies English Web Treebank, "
+        f"commit `{commit}` of https://github.com/UniversalDependencies/UD_English-EWT: "
+        f"{counts['train']} training sentences, {counts['dev']} dev (best checkpoint), {counts['test']} test.\n\n"
+        f"Scored once on the test split: tag accuracy {test['tag_acc']:.3f}, unlabelled attachment "
+        f"{test['dep_uas']:.3f}, labelled attachment {test['dep_las']:.3f}.\n\n{LICENSE}\n", encoding="utf-8")
+    print(f"wrote {OUT.relative_to(ROOT)}: test {test}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

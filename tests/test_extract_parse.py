@@ -1,0 +1,70 @@
+"""The extractor's dependency parse (kit/extract/_parse.py): who a figure's sentence says stated it.
+
+The parser is the committed one (kit/extract/parser/, trained here by
+scripts/train_parser.py on the UD English Web Treebank). The sentences are
+written for the tests, in the shapes the issue names: the subject of a reporting
+verb, a reporting clause after the figure, "according to", a passive agent.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kit.extract._parse as parse
+from kit.extract import extract_claims
+from kit.extract._attributor import Where, candidates_for, text_stats
+
+PARSER = parse.PARSER_DIR
+
+
+def _speaker_texts(sentence: str, figure: str) -> list[str]:
+    start = sentence.index(figure)
+    found = parse.speakers(sentence, [(0, len(sentence), start, start + len(figure))])
+    return [s.text for s in found.get(start, [])]
+
+
+def test_the_parser_is_committed_with_its_licence_and_source() -> None:
+    readme = (PARSER / "README.md").read_text(encoding="utf-8")
+    assert parse.available()
+    assert "CC BY-SA 4.0" in readme and "UD_English-EWT" in readme and "labelled attachment" in readme
+    assert sum(f.stat().st_size for f in PARSER.rglob("*") if f.is_file()) < 12_000_000
+
+
+@pytest.mark.parametrize(("sentence", "figure", "speaker"), [
+    ("The U.S. military says at least 352 civilians were killed in Iraq and Syria.", "352", "The U.S. military"),
+    ("At least 12 people were killed in the strike, the ministry said on Monday.", "12", "the ministry"),
+    ("Some 40 civilians died in the shelling, according to the Syrian Observatory for Human Rights.", "40",
+     "the Syrian Observatory for Human Rights"),
+])
+def test_the_speaker_is_read_from_the_sentences_grammar(sentence: str, figure: str, speaker: str) -> None:
+    assert speaker in _speaker_texts(sentence, figure)
+
+
+def test_the_figure_is_never_its_own_speaker() -> None:
+    sentence = "At least four other civilians were reported killed on Tuesday."
+    assert not any("four" in s for s in _speaker_texts(sentence, "four"))
+
+
+def test_a_speaker_no_phrase_rule_finds_becomes_a_candidate_the_ranker_sees() -> None:
+    text = "Twelve villagers were killed in the raid, the Kolofata vigilance committee reported."
+    start = text.index("Twelve")
+    said = parse.speakers(text, [(0, len(text), start, start + 6)])[start]
+    where = Where((start, start + 6), (0, len(text)), (0, len(text)), (0, len(text)), speakers=tuple(said))
+    cands = candidates_for(where, [], text_stats([], 0, [0], text), "Example News")
+    parsed = [c for c in cands if c.features.get("parse_only")]
+    assert [c.name for c in parsed] == ["Kolofata vigilance committee"]
+    assert parsed[0].features["parse_speaker"] == 1.0 and parsed[0].features["same_clause"] == 1.0
+
+
+def test_without_the_parser_extraction_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(parse, "PARSER_DIR", tmp_path)
+    parse._parser.cache_clear()
+    try:
+        assert not parse.available()
+        assert parse.speakers("10 died, X said.", [(0, 16, 0, 2)]) == {}
+        drafts = extract_claims("At least 10 people were killed, the health ministry said.", "2024-01-02")
+        assert [d.row["claimant"] for d in drafts] == ["health ministry"]
+    finally:
+        parse._parser.cache_clear()
