@@ -11,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kit.extract._parse as parse
 from kit.extract import extract_claims
@@ -68,3 +70,35 @@ def test_without_the_parser_extraction_still_works(monkeypatch: pytest.MonkeyPat
         assert [d.row["claimant"] for d in drafts] == ["health ministry"]
     finally:
         parse._parser.cache_clear()
+
+
+def test_a_claimant_the_parse_supplies_says_so_and_quotes_its_sentence(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Weights that favour a name only the parse gives: the longer name wins, and the note says where it came from."""
+    import json
+
+    import kit.extract._pipeline as pipeline
+
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps({"weights": {"parse_longer": 5.0}}), encoding="utf-8")
+    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
+    text = "Four attacks in Baghdad wounded 21 Iraqis on Sunday, an Interior Ministry official told CNN."
+    (d,) = extract_claims(text, "2024-01-02", publisher="Example News")
+    assert d.row["claimant"] == "Interior Ministry official"
+    assert "dependency parse" in d.row["note"] and "over the rules' Interior Ministry" in d.row["note"]
+    assert text[slice(*d.spans["claimant"][0])] == "Interior Ministry official"
+    assert text[slice(*d.attribution_span)].strip() == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(words=st.lists(st.sampled_from(["10", "people", "were", "killed", ",", "the", "ministry", "said", "according",
+                                       "to", "Airwars", "it", "citing", "by", "reported", ".", "X's", "\n", "—"]),
+                      min_size=1, max_size=25), pick=st.integers(min_value=0, max_value=24))
+def test_any_sentence_gives_speakers_inside_the_text_and_never_the_figure(words: list[str], pick: int) -> None:
+    text = " ".join(words)
+    start = sum(len(w) + 1 for w in words[:pick % len(words)])
+    end = start + len(words[pick % len(words)])
+    found = parse.speakers(text, [(0, len(text), start, end)])
+    for sp in found.get(start, []):
+        assert 0 <= sp.start < sp.end <= len(text) and text[sp.start:sp.end] == sp.text
+        assert not (sp.start <= start < sp.end) and sp.name in sp.text

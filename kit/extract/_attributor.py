@@ -166,11 +166,11 @@ def _mention_features(m: Attribution, w: Where, stats: TextStats) -> dict[str, f
     return f
 
 
-#: a speaker the parse found that no attribution phrase names: kept as a candidate when it looks like a source
+#: "the ministry", "its spokesman": a definite description refers back; the reference rules (`_resolve`) read it
 _DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
+#: a speaker's phrase without its article and trailing punctuation: the candidate's name
 _SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
-
-
+#: the features a parse-only mention carries, by its kind
 _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
 
 

@@ -12,7 +12,7 @@ The parser is trained here, not downloaded: `scripts/train_parser.py` trains a
 spaCy tagger and parser (no vectors, no pretrained weights) on the Universal
 Dependencies English Web Treebank (CC BY-SA 4.0; the source commit and the
 test-set scores are in `kit/extract/parser/README.md`). Only sentences that hold
-a drafted figure are parsed, so extraction stays linear and fast.
+a drafted figure and a reporting word are parsed, each once; the tagger is not run.
 """
 
 from __future__ import annotations
