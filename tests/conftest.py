@@ -148,3 +148,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _guarded_skips:
             print(f"  {nodeid}")
         session.exitstatus = 1
+
+
+@pytest.fixture
+def attributor_weights(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """`set(weights)`: the extractor ranks with these weights (`None`: no weight file, the rules alone)."""
+    import json
+
+    import kit.extract._pipeline as pipeline
+
+    def set_weights(weights: dict[str, float] | None) -> None:
+        path = tmp_path / "attributor_weights.json"
+        if weights is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_text(json.dumps({"weights": weights}), encoding="utf-8")
+        monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", path)
+
+    return set_weights

@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kit.extract._pipeline as pipeline
 from kit.extract import (
     ATTRIBUTOR_WEIGHTS,
     extract_claims,
@@ -75,12 +75,9 @@ def test_a_source_in_the_figures_clause_outranks_one_named_earlier() -> None:
     assert names[0] == d.row["claimant"]  # the rules' pick comes first (a tie keeps it)
 
 
-def test_the_attributor_overrides_the_rules_with_a_truthful_reason(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_attributor_overrides_the_rules_with_a_truthful_reason(attributor_weights: Any) -> None:
     """Weights that favour the source named first: the draft says so, quotes that sentence and gives the probability."""
-    weights = tmp_path / "w.json"
-    weights.write_text(json.dumps({"weights": {"first_named": 5.0}}), encoding="utf-8")
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
+    attributor_weights({"first_named": 5.0})
     text = "Airwars tracked the strikes. Later, Amnesty said 12 civilians were killed."
     (d,) = extract_claims(text, "2017", publisher="Outlet")
     assert d.row["claimant"] == "Airwars" and "trained attributor" in d.row["note"] and "over the rules' Amnesty" \
@@ -92,32 +89,27 @@ def test_the_attributor_overrides_the_rules_with_a_truthful_reason(tmp_path: Pat
     assert '<b class="claimant">Airwars</b> tracked the strikes' in shown and "another sentence" in shown
 
 
-def test_without_a_weight_file_the_rules_stand_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", tmp_path / "missing.json")
+def test_without_a_weight_file_the_rules_stand_alone(attributor_weights: Any) -> None:
+    attributor_weights(None)
     (d,) = extract_claims("Airwars tracked the strikes. Later, Amnesty said 12 civilians were killed.", "2017")
     assert d.row["claimant"] == "Amnesty International" and "attributor" not in d.row["note"] and d.candidates
 
 
-def test_the_publisher_is_chosen_with_no_sentence_as_its_reason(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    weights = tmp_path / "w.json"
-    weights.write_text(json.dumps({"weights": {"publisher": 5.0}}), encoding="utf-8")
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
+def test_the_publisher_is_chosen_with_no_sentence_as_its_reason(attributor_weights: Any) -> None:
+    attributor_weights({"publisher": 5.0})
     (d,) = extract_claims("Amnesty said 12 civilians were killed.", "2017", publisher="Outlet")
     assert d.row["claimant"] == "Outlet" and d.attribution_span == (0, 0) and d.spans["claimant"] == []
     assert d.row["relay_chain"] == "" and d.row["source_status"] == "primary"
 
 
-def test_a_headline_figure_keeps_the_bodys_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_headline_figure_keeps_the_bodys_source(attributor_weights: Any) -> None:
     """A labelling convention decides a headline's figure: not ranked itself, it follows the body's final claimant."""
-    weights = tmp_path / "w.json"
-    weights.write_text(json.dumps({"weights": {"publisher": 5.0}}), encoding="utf-8")
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
+    attributor_weights({"publisher": 5.0})
     drafts = extract_claims("Strikes kill 27 civilians\n\nAirwars said 27 civilians were killed in Raqqa.", "2017",
                             publisher="Outlet")
     assert [(d.row["claimant"], d.decided) for d in drafts] == [("Outlet", True), ("Outlet", False)]
     assert drafts[0].row["note"].count("claimant as the") == 1  # copied again, noted once
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", tmp_path / "missing.json")  # the rules alone: the body's source
+    attributor_weights(None)  # the rules alone: the body's source
     drafts = extract_claims("Strikes kill 27 civilians\n\nAirwars said 27 civilians were killed in Raqqa.", "2017",
                             publisher="Outlet")
     assert [(d.row["claimant"], d.decided) for d in drafts] == [("Airwars", True), ("Airwars", False)]

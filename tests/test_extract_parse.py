@@ -9,6 +9,7 @@ verb, a reporting clause after the figure, "according to", a passive agent.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -72,16 +73,9 @@ def test_without_the_parser_extraction_still_works(monkeypatch: pytest.MonkeyPat
         parse._parser.cache_clear()
 
 
-def test_a_claimant_the_parse_supplies_says_so_and_quotes_its_sentence(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_claimant_the_parse_supplies_says_so_and_quotes_its_sentence(attributor_weights: Any) -> None:
     """Weights that favour a name only the parse gives: the longer name wins, and the note says where it came from."""
-    import json
-
-    import kit.extract._pipeline as pipeline
-
-    weights = tmp_path / "w.json"
-    weights.write_text(json.dumps({"weights": {"parse_longer": 5.0}}), encoding="utf-8")
-    monkeypatch.setattr(pipeline, "ATTRIBUTOR_WEIGHTS", weights)
+    attributor_weights({"parse_longer": 5.0})
     text = "Four attacks in Baghdad wounded 21 Iraqis on Sunday, an Interior Ministry official told CNN."
     (d,) = extract_claims(text, "2024-01-02", publisher="Example News")
     assert d.row["claimant"] == "Interior Ministry official"

@@ -35,7 +35,7 @@ PARSER_DIR = Path(__file__).with_name("parser")
 
 _REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|showed|shows|show)")
 _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
-#: a speaker's own words: a pronoun or a bare "it" names no one (the phrase rules resolve those)
+#: pronouns and relative words name no one: the reference rules (`_resolve`) read them
 _PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one"}
 #: words that open a clause or a prepositional phrase, not a name ("whereas local media", "to the ministry")
 _LEADING = {"according", "to", "whereas", "while", "however", "but", "and", "as", "since", "meanwhile", "also", ","}
@@ -52,7 +52,7 @@ class Speaker:
     text: str
     how: str  # "subject" (X said ...), "beside" (..., X said), "according" (according to X / citing X / by X)
     depth: int  # reporting verbs between the figure and this one (0: the nearest)
-    name: str = ""  # a person's name after a role ("resident Jean Kamfuti" → "Jean Kamfuti"), else the phrase
+    name: str  # a person's name after a role ("resident Jean Kamfuti" → "Jean Kamfuti"), else the phrase
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +76,7 @@ def _is_reporting(tok: Token) -> bool:
 
 
 def _phrase(tok: Token) -> tuple[int, int]:
-    """The noun phrase a subject or agent heads, cut before a comma, a relative clause or a parenthesis."""
+    """First and last token of the noun phrase `tok` heads, cut before a comma, a relative clause or a parenthesis."""
     left, right = tok.left_edge.i, tok.i
     for t in tok.rights:
         if t.dep_ in ("acl:relcl", "appos", "punct", "parataxis", "acl", "cc", "conj"):
@@ -86,7 +86,7 @@ def _phrase(tok: Token) -> tuple[int, int]:
     while left < tok.i and (doc[left].dep_ in ("punct", "cc", "mark", "case", "advmod", "fixed")
                             or doc[left].lower_ in _LEADING):
         left += 1
-    return doc[left].idx, doc[right].idx + len(doc[right].text)
+    return left, right
 
 
 def _person_after_role(tok: Token, left: int) -> int | None:
@@ -153,16 +153,16 @@ def figure_speakers(figure: Token) -> list[Speaker]:
                 found.extend((x, "according", depth) for x in _according(c))
         node = node.head if node.head is not node else None
     out, spans = [], set()
+    doc = figure.doc
     for tok, how, d in found:
-        start, end = _phrase(tok)
-        if start <= figure.idx < end:  # "At least four civilians were reported ...": the figure is no speaker
+        left, right = _phrase(tok)
+        if left <= figure.i <= right or (left, right) in spans:  # the figure is no speaker ("four were reported")
             continue
-        if (start, end) not in spans:
-            spans.add((start, end))
-            left = tok.doc.char_span(start, end, alignment_mode="expand")
-            person = _person_after_role(tok, left.start if left is not None else tok.i)
-            text = tok.doc.text[start:end]
-            out.append(Speaker(start, end, text, how, d, tok.doc.text[person:end] if person is not None else text))
+        spans.add((left, right))
+        start, end = doc[left].idx, doc[right].idx + len(doc[right])
+        person = _person_after_role(tok, left)
+        text = doc.text[start:end]
+        out.append(Speaker(start, end, text, how, d, doc.text[person:end] if person is not None else text))
     return out
 
 
