@@ -21,13 +21,13 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
-from kit.extract._sources import Attribution, Source, canonical_source
+from kit.extract._sources import KNOWN_NAMES, Attribution, Source, canonical_source
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
 WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
@@ -174,6 +174,59 @@ _SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an)\s+)?(?P<name>.+?)[\s,;:]*$", re.S
 _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
 
 
+#: where a body is based, before its name ("the Britain-based Observatory"), not "Saudi-led" (it says which body)
+_MODIFIER = re.compile(r"^(?:[\w.]+-(?i:based)\s+)+")
+#: a capitalised title before a person's name ("Governor Andriy Raikovych", "Major-General Edmundo Pangilinan")
+_TITLE = re.compile(r"^(?:(?:Regional|Deputy|Police|Prime|Army|Provincial|State|Chief|Lt\.?|Brig\.?|Maj\.?|Gen\.?|"
+                    r"Col\.?|Lieutenant|Brigadier|Major|General|Colonel|Captain|Governor|Mayor|President|Minister|"
+                    r"Commissioner|Commander|Director|Spokesman|Spokeswoman|Spokesperson|Senator|Dr\.?|"
+                    r"Major-General|Lieutenant-General|Brigadier-General)\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
+
+
+#: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
+_NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
+_NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
+#: "UNICEF's Executive Director Catherine Russell": a person speaking for a body is the body
+_FOR_BODY = re.compile(r"^(?P<body>(?-i:[A-Z])[^,;]{1,60}?)(?:['’]s?)?\s+(?:(?i:executive|deputy|chief|media)\s+)?"
+                       r"(?i:director|spokes(?:man|woman|person)|head)\b")
+
+
+def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
+    """The name a speaker's phrase gives, as (start, end) in `raw`, name, registry entry.
+
+    A phrase the registry knows is that source. Else a registry name inside the phrase is the source ("the
+    Syrian Observatory for Human Rights monitor", "Observatory director Rami Abdel Rahman": a person speaking
+    for a body is the body); else the phrase without a descriptive modifier or a title before a name.
+    """
+    name, src = canonical_source(raw)
+    if src is not None:
+        return 0, len(raw), name, src
+    inner = max(KNOWN_NAMES.finditer(raw), key=lambda m: m.end() - m.start(), default=None)
+    if inner is not None and not _NAME_GOES_ON.search(raw, 0, inner.start()) and not _NAME_GOES_ON_AFTER.match(
+            raw, inner.end()):  # "Iraqi Observatory for Human Rights" is another body
+        name, src = canonical_source(inner.group(0))
+        return inner.start(), inner.end(), name, src
+    body = _FOR_BODY.match(raw)
+    if body is not None:
+        return 0, body.end("body"), *canonical_source(body.group("body"))
+    start = 0
+    for pattern in (_MODIFIER, _TITLE):
+        m = pattern.match(raw, start)
+        start = m.end() if m else start
+    return start, len(raw), *canonical_source(raw[start:])
+
+
+def _name_form(m: Attribution) -> Attribution:
+    """A mention whose name holds a registry source in a longer form ("Britain-based Observatory") as that source.
+
+    Only registry sources: a phrase's other names stay as the rules wrote them (the rules' pick is matched by name).
+    """
+    if m.source is not None or m.unnamed:
+        return m
+    a, b, name, src = _speaker_name(m.name)
+    return m if src is None else replace(m, name=name, source=src)
+
+
 def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]:
     """The nearest speakers the parse found, as mentions of kind "parse", unless a known mention already names them.
 
@@ -184,16 +237,16 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
     for sp in w.speakers:
         m = _SPEAKER_NAME.match(sp.name)
         raw = m.group("name").strip() if m else sp.name
-        if sp.depth > 0 or not raw or len(raw.split()) > 6 or not any(ch.isalpha() for ch in raw):
+        if sp.depth > 0 or sp.pronoun or not raw or len(raw.split()) > 6 or not any(ch.isalpha() for ch in raw):
             continue
         if _DEFINITE.match(sp.text) and raw == raw.lower():  # "the ministry", "the group": a reference, not a name
             continue
-        name, src = canonical_source(raw)
+        a, b, name, src = _speaker_name(raw)
         if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
             continue
         start = sp.end - len(sp.name) + (m.start("name") if m else 0)
         longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
-        out.append(Attribution(sp.start, sp.end, start, start + len(raw), name, "parse_longer" if longer else "parse",
+        out.append(Attribution(sp.start, sp.end, start + a, start + b, name, "parse_longer" if longer else "parse",
                                src))
     return out
 
@@ -204,6 +257,7 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
     for m in [*mentions, *_parse_mentions(w, mentions)]:
         if m.kind in ("self", "told") or not m.name:
             continue
+        m = _name_form(m)
         kept = by_name.get(m.name)
         if kept is None or _distance(m, w.figure) < _distance(kept, w.figure):
             by_name[m.name] = m

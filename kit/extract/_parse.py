@@ -37,6 +37,10 @@ _REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|showed|shows|sh
 _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
 #: pronouns and relative words name no one: the reference rules (`_resolve`) read them
 _PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one"}
+#: a pronoun that refers back to a source named earlier: kept as a speaker, resolved by `_resolve`
+PERSONAL = frozenset({"it", "he", "she", "they"})
+#: a relative subject ("..., which said"): the speaker is the noun its clause describes
+_RELATIVE = {"who", "which", "that"}
 #: words that open a clause or a prepositional phrase, not a name ("whereas local media", "to the ministry")
 _LEADING = {"according", "to", "whereas", "while", "however", "but", "and", "as", "since", "meanwhile", "also", ","}
 #: dependency labels that attach a reporting clause beside the figure's clause ("..., X said")
@@ -51,8 +55,10 @@ class Speaker:
     end: int
     text: str
     how: str  # "subject" (X said ...), "beside" (..., X said), "according" (according to X / citing X / by X)
+    # a personal pronoun's speaker ("it said") is the pronoun itself: `pronoun` is then True
     depth: int  # reporting verbs between the figure and this one (0: the nearest)
     name: str  # a person's name after a role ("resident Jean Kamfuti" → "Jean Kamfuti"), else the phrase
+    pronoun: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -107,12 +113,23 @@ def _named(tok: Token) -> bool:
 
 
 def _speakers_of_verb(verb: Token) -> list[Token]:
-    """The subjects of a reporting verb, or the agent of a passive one ("was reported by X")."""
-    subs = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") and _named(c)]
+    """The subjects of a reporting verb, or the agent of a passive one ("was reported by X").
+
+    A relative subject is its antecedent ("the Observatory, which said ..." → the Observatory); a personal
+    pronoun is kept as written ("it said"): the reference rules (`_resolve`) say whom it refers to, and the
+    attributor marks that reference as the speaker.
+    """
+    subs = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
     if not subs and any(c.dep_ == "aux:pass" for c in verb.children):
         subs = [c for c in verb.children if c.dep_ == "obl:agent" or (c.dep_ == "obl" and any(
             g.lower_ == "by" and g.dep_ == "case" for g in c.children))]
-    return [s for s in subs if _named(s)]
+    out = []
+    for s in subs:
+        if s.lower_ in _RELATIVE and verb.dep_ == "acl:relcl" and _named(verb.head):
+            out.append(verb.head)
+        elif _named(s) or s.lower_ in PERSONAL:
+            out.append(s)
+    return out
 
 
 def _according(head: Token) -> list[Token]:
@@ -162,7 +179,8 @@ def figure_speakers(figure: Token) -> list[Speaker]:
         start, end = doc[left].idx, doc[right].idx + len(doc[right])
         person = _person_after_role(tok, left)
         text = doc.text[start:end]
-        out.append(Speaker(start, end, text, how, d, doc.text[person:end] if person is not None else text))
+        out.append(Speaker(start, end, text, how, d, doc.text[person:end] if person is not None else text,
+                           left == right and tok.lower_ in PERSONAL))
     return out
 
 
@@ -184,5 +202,6 @@ def speakers(text: str, figures: Sequence[tuple[int, int, int, int]]) -> dict[in
         span = doc.char_span(fs - a, fe - a, alignment_mode="expand") if doc is not None else None
         if span is None or not len(span):
             continue
-        out[fs] = [Speaker(x.start + a, x.end + a, x.text, x.how, x.depth, x.name) for x in figure_speakers(span[0])]
+        out[fs] = [Speaker(x.start + a, x.end + a, x.text, x.how, x.depth, x.name, x.pronoun)
+                   for x in figure_speakers(span[0])]
     return out
