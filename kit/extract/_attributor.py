@@ -181,8 +181,6 @@ _TITLE = re.compile(r"^(?:(?:Regional|Deputy|Police|Prime|Army|Provincial|State|
                     r"Col\.?|Lieutenant|Brigadier|Major|General|Colonel|Captain|Governor|Mayor|President|Minister|"
                     r"Commissioner|Commander|Director|Spokesman|Spokeswoman|Spokesperson|Senator|Dr\.?|"
                     r"Major-General|Lieutenant-General|Brigadier-General)\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
-
-
 #: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
 _NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
 _NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
@@ -194,9 +192,10 @@ _FOR_BODY = re.compile(r"^(?P<body>(?-i:[A-Z])[^,;]{1,60}?)(?:['’]s?)?\s+(?:(?
 def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
     """The name a speaker's phrase gives, as (start, end) in `raw`, name, registry entry.
 
-    A phrase the registry knows is that source. Else a registry name inside the phrase is the source ("the
-    Syrian Observatory for Human Rights monitor", "Observatory director Rami Abdel Rahman": a person speaking
-    for a body is the body); else the phrase without a descriptive modifier or a title before a name.
+    The labelling rules' form: a phrase the registry knows is that source. Else a registry name inside the
+    phrase is the source ("the Syrian Observatory for Human Rights monitor", "Observatory director Rami Abdel
+    Rahman"), and "X's director / spokesman / head Y" is X: a person speaking for a body is the body. Else the
+    phrase without where the body is based ("UK-based") or a title before a person's name ("Governor").
     """
     name, src = canonical_source(raw)
     if src is not None:
@@ -223,7 +222,7 @@ def _name_form(m: Attribution) -> Attribution:
     """
     if m.source is not None or m.unnamed:
         return m
-    a, b, name, src = _speaker_name(m.name)
+    _, _, name, src = _speaker_name(m.name)
     return m if src is None else replace(m, name=name, source=src)
 
 

@@ -55,10 +55,9 @@ class Speaker:
     end: int
     text: str
     how: str  # "subject" (X said ...), "beside" (..., X said), "according" (according to X / citing X / by X)
-    # a personal pronoun's speaker ("it said") is the pronoun itself: `pronoun` is then True
     depth: int  # reporting verbs between the figure and this one (0: the nearest)
     name: str  # a person's name after a role ("resident Jean Kamfuti" → "Jean Kamfuti"), else the phrase
-    pronoun: bool = False
+    pronoun: bool = False  # the speaker is a personal pronoun ("it said"): the reference rules say whom it means
 
 
 @lru_cache(maxsize=1)
