@@ -275,6 +275,27 @@ def save(page: Any, path: Path | None = None) -> None:
     raise TimeoutError(f"{path} was not saved")
 
 
+def read_saved(path: Path, timeout: float = 20) -> dict[str, Any]:
+    """The saved notebook at `path`, read whole.
+
+    Jupyter writes a notebook in place (its "atomic" writing keeps a backup copy, not a
+    temporary file), and an autosave can start right after a save: a read in between sees a
+    truncated file. Read until it parses.
+    """
+    found: list[dict[str, Any]] = []
+
+    def parsed() -> bool:
+        try:
+            found.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            return False
+        return True
+
+    if not wait_for(parsed, timeout=timeout):
+        raise TimeoutError(f"{path} never held a whole notebook")
+    return found[-1]
+
+
 def timed_change(page: Any, chart_index: int, action_js: str, quiet_ms: int = 300,
                  timeout_ms: int = 10_000) -> float | None:
     """Run `action_js` (a JS statement) and return ms until the chart's SVG stopped changing, None if it never did.

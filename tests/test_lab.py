@@ -8,7 +8,6 @@ loopback is blocked and counted. Screenshots land in tests/artifacts/lab/.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,7 +70,7 @@ def _run(browser: Any, lab: L.Lab, notebook: str) -> tuple[Any, Ran]:
     before = lab.files()
     L.save(page, lab.notebooks / notebook)
     new_files = lab.files() - before
-    saved = json.loads((lab.notebooks / notebook).read_text(encoding="utf-8"))
+    saved = L.read_saved(lab.notebooks / notebook)
     return context, Ran(page, traffic, charts, new_files, saved)
 
 
