@@ -168,6 +168,8 @@ def _mention_features(m: Attribution, w: Where, stats: TextStats) -> dict[str, f
 
 #: "the ministry", "its spokesman": a definite description refers back; the reference rules (`_resolve`) read it
 _DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
+#: the writer's own people ("our researchers", "my colleagues"): the publisher, not another source
+_FIRST_PERSON = re.compile(r"(?i:our|my)\s")
 #: a speaker's phrase without its article and trailing punctuation: the candidate's name
 _SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
 #: the features a parse-only mention carries, by its kind
@@ -240,11 +242,14 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
             continue
         if _DEFINITE.match(sp.text) and raw == raw.lower():  # "the ministry", "the group": a reference, not a name
             continue
+        if _FIRST_PERSON.match(sp.text):  # "Our researchers estimate": the publisher's own, read as such
+            continue
         a, b, name, src = _speaker_name(raw)
         if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
             continue
         start = sp.end - len(sp.name) + (m.start("name") if m else 0)
         longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
+        name = " ".join(name.split())  # a name the text breaks over two lines
         out.append(Attribution(sp.start, sp.end, start + a, start + b, name, "parse_longer" if longer else "parse",
                                src))
     return out
@@ -272,6 +277,56 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
     if after:
         min(after, key=lambda c: _distance(c.mention, w.figure)).features["nearest_after"] = 1.0  # type: ignore[arg-type]
     return cands
+
+
+#: words that put a person's role before the name the short mention holds ("spokesman Ashraf Al-Qudra")
+_ROLE_BEFORE = re.compile(r"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|Gen\.?|General|Major|Colonel|Col\.?|Captain|Lieutenant|"
+                          r"Brigadier|Governor|Mayor|Minister|Commissioner|Commander|Director|Chief|Dr\.?)\s*$")
+#: who controls or backs a body, before its name: a description, not part of the name
+_DESCRIPTOR = re.compile(r"-(?i:controlled|run|held|affiliated|backed|owned|aligned|led|based)\s+$")
+#: a person speaking for a body, around the body's name: the body is the source (the labelling rules)
+_SPEAKS_FOR = re.compile(r"(?i:\b(?:spokes(?:man|woman|person)|director|head|chief)\b|\bfor\s+(?:the\s+)?$)")
+
+
+def _fuller_name_ok(short: Candidate, full: str) -> bool:
+    """Whether the parse's longer name is the short mention's own name, completed, not a role or a place around it.
+
+    "Palestinian Ministry" → "Palestinian Ministry of Health", "official" → "Afghan official", "military" →
+    "Mali's military" are completed; "spokesman Ashraf Al-Qudra", "spokesperson for Israel's foreign ministry",
+    "Gen. Abdul-Karim al-Rubaie" put a role before a name, "security official in the Diyala province" adds where
+    unnamed people are, and a registry name is already whole: those keep the short name.
+    """
+    at = full.find(short.name)
+    if at < 0 or len(full) <= len(short.name) or short.source is not None or "," in full:
+        return False
+    left, right = full[:at], full[at + len(short.name):]
+    if _SPEAKS_FOR.search(left) or _SPEAKS_FOR.search(right):
+        return False
+    if re.match(r"\s+(?:in|at|of|from|on|near)\b", right) and (short.features.get("unnamed") or short.name.islower()):
+        return False
+    if short.name[:1].isupper() and (re.fullmatch(r"(?:\s+(?-i:[a-z][\w'’-]*))+", right) or _DESCRIPTOR.search(left)):
+        return False  # "SABA news agency", "Rebel-controlled SABA": a description around a name
+    return not (short.name[:1].isupper() and left.strip() and _ROLE_BEFORE.search(left))
+
+
+def fuller(cands: Sequence[Candidate]) -> list[int]:
+    """For each candidate, the one to name it by: a parse speaker whose longer name completes its mention, else itself.
+
+    The attribution phrases cut names short on text they were not written on ("Ministry official" inside "an
+    Interior Ministry official said"); the parse reads the whole noun phrase. The ranker weighs the two as
+    candidates; whichever it picks, the claimant is written in the completed form.
+    """
+    out = list(range(len(cands)))
+    for k, c in enumerate(cands):
+        m = c.mention
+        if m is None or m.kind in ("parse", "parse_longer"):
+            continue
+        longer = [j for j, o in enumerate(cands) if o.mention is not None and o.mention.kind == "parse_longer"
+                  and o.mention.name_start <= m.name_start and m.name_end <= o.mention.name_end
+                  and _fuller_name_ok(c, o.name)]
+        if longer:
+            out[k] = max(longer, key=lambda j: len(cands[j].name))
+    return out
 
 
 def with_pick(cands: Sequence[Candidate], pick: str, conf: float, same_figure: Iterable[str] = ()) -> list[Candidate]:

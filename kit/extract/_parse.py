@@ -18,6 +18,7 @@ a drafted figure and a reporting word are parsed, each once; the tagger is not r
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,16 +34,26 @@ if TYPE_CHECKING:
 #: the trained parser (spaCy pipeline folder, made by scripts/train_parser.py)
 PARSER_DIR = Path(__file__).with_name("parser")
 
-_REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|showed|shows|show)")
+_REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|quoted|showed|shows|show|reporting)")
 _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
 #: pronouns and relative words name no one: the reference rules (`_resolve`) read them
 _PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one"}
+#: days, months and times: a parse that hangs "on Friday" as a subject names no one
+_TIME = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+         "today", "yesterday", "tonight", "morning", "evening", "night", "week", "month", "year", "weekend"}
 #: a pronoun that refers back to a source named earlier: kept as a speaker, resolved by `_resolve`
 PERSONAL = frozenset({"it", "he", "she", "they"})
 #: a relative subject ("..., which said"): the speaker is the noun its clause describes
 _RELATIVE = {"who", "which", "that"}
 #: words that open a clause or a prepositional phrase, not a name ("whereas local media", "to the ministry")
 _LEADING = {"according", "to", "whereas", "while", "however", "but", "and", "as", "since", "meanwhile", "also", ","}
+#: how a statement was made, after its speaker's name: not part of the name
+_MEDIUM_AFTER = re.compile(r"\s+(?:in|on|via|through|during)\s+(?:(?:a|an|the|its|his|her|their)\s+)?(?:[\w-]+\s+){0,2}"
+                           r"(?:statement|tweet|post|video|message|interview|report|release|briefing|conference|"
+                           r"broadcast|text|address)s?$", re.IGNORECASE)
+#: reporting verbs whose subject may follow them ("said the ministry") and that take no person as an object
+_INVERTED = {"said", "says", "added", "adds"}
 #: dependency labels that attach a reporting clause beside the figure's clause ("..., X said")
 _BESIDE = {"parataxis", "advcl", "conj", "ccomp", "dep", "acl:relcl", "appos"}
 
@@ -107,8 +118,9 @@ def _person_after_role(tok: Token, left: int) -> int | None:
 
 
 def _named(tok: Token) -> bool:
-    """A word that can name a source: not a pronoun, not punctuation."""
-    return tok.lower_ not in _PRONOUN and (tok.is_alpha or tok.like_num or any(ch.isalpha() for ch in tok.text))
+    """A word that can name a source: not a pronoun, not punctuation, not a day or a month ("on Friday")."""
+    return tok.lower_ not in _PRONOUN and tok.lower_ not in _TIME and (
+        tok.is_alpha or tok.like_num or any(ch.isalpha() for ch in tok.text))
 
 
 def _speakers_of_verb(verb: Token) -> list[Token]:
@@ -118,8 +130,14 @@ def _speakers_of_verb(verb: Token) -> list[Token]:
     pronoun is kept as written ("it said"): the reference rules (`_resolve`) say whom it refers to, and the
     attributor marks that reference as the speaker.
     """
-    subs = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-    if not subs and any(c.dep_ == "aux:pass" for c in verb.children):
+    passive = any(c.dep_ == "aux:pass" for c in verb.children)
+    if passive and verb.lower_ == "quoted":  # "X was quoted as saying (by Y)": X speaks, Y relays
+        return [c for c in verb.children if c.dep_ in ("nsubj:pass", "nsubj") and _named(c)]
+    # an active reporting verb has no passive subject: the parse mislabelled its subject ("X, who ..., disclosed")
+    subs = [c for c in verb.children if c.dep_ in ("nsubj", "csubj") or (c.dep_ == "nsubj:pass" and not passive)]
+    if not subs and verb.lower_ in _INVERTED:  # "..., says UN": the parse made the inverted subject an object
+        subs = [c for c in verb.children if c.dep_ in ("obj", "iobj") and c.i > verb.i]
+    if not subs and passive:
         subs = [c for c in verb.children if c.dep_ == "obl:agent" or (c.dep_ == "obl" and any(
             g.lower_ == "by" and g.dep_ == "case" for g in c.children))]
     out = []
@@ -149,6 +167,23 @@ def _according_in_sentence(figure: Token) -> list[Token]:
             and _named(t.head) and not (t.head.left_edge.i <= figure.i <= t.head.right_edge.i)]
 
 
+#: what a figure is published in, not who published it: "a report in the daily X", "figures from the ministry"
+_DOCUMENTS = {"report", "reports", "statement", "issue", "edition", "figures", "data", "tally", "count", "study",
+              "survey", "article", "toll", "bulletin", "records", "statistics"}
+
+
+def _author_of(tok: Token) -> Token:
+    """The body behind a document named as the source ("a report in Wednesday's issue of the newssheet X" → X)."""
+    seen = 0
+    while tok.lower_ in _DOCUMENTS and seen < 4:
+        inner = [c for c in tok.children if c.dep_ == "nmod" and _named(c)
+                 and any(g.dep_ == "case" and g.lower_ in ("by", "from", "in", "of") for g in c.children)]
+        if not inner:
+            break
+        tok, seen = inner[0], seen + 1
+    return tok
+
+
 def figure_speakers(figure: Token) -> list[Speaker]:
     """Speakers of the figure at `figure` (a token of a parsed sentence), nearest reporting verb first."""
     found: list[tuple[Token, str, int]] = [(x, "according", 0) for x in _according_in_sentence(figure)]
@@ -168,19 +203,44 @@ def figure_speakers(figure: Token) -> list[Speaker]:
                 found.extend((s, "beside", depth) for s in _speakers_of_verb(c))
                 found.extend((x, "according", depth) for x in _according(c))
         node = node.head if node.head is not node else None
-    out, spans = [], set()
+    out: list[Speaker] = []
     doc = figure.doc
     for tok, how, d in found:
+        tok = _author_of(tok)
         left, right = _phrase(tok)
-        if left <= figure.i <= right or (left, right) in spans:  # the figure is no speaker ("four were reported")
+        if left <= figure.i <= right:  # the figure is no speaker ("four were reported")
             continue
-        spans.add((left, right))
-        start, end = doc[left].idx, doc[right].idx + len(doc[right])
+        start, end = _whole_words(doc.text, doc[left].idx, doc[right].idx + len(doc[right]))
+        if (medium := _MEDIUM_AFTER.search(doc.text, start, end)) is not None:
+            end = medium.start()  # "the Kashmir police in a tweet": the police
         person = _person_after_role(tok, left)
+        same = next((k for k, x in enumerate(out) if x.how == how and x.depth == d
+                     and not doc.text[min(end, x.end):max(start, x.start)].strip()), None)
+        if same is not None:  # one name the parse split in two ("agency in Hamas-" + "run Gaza"): joined
+            was = out[same]
+            start, end = min(start, was.start), max(end, was.end)
+            out[same] = Speaker(start, end, doc.text[start:end], was.how, was.depth, doc.text[start:end], was.pronoun)
+            continue
         text = doc.text[start:end]
-        out.append(Speaker(start, end, text, how, d, doc.text[person:end] if person is not None else text,
+        out.append(Speaker(start, end, text, how, d, doc.text[max(person, start):end] if person is not None else text,
                            left == right and tok.lower_ in PERSONAL))
     return out
+
+
+#: characters a name may end in; a token boundary inside a word ("Hamas-" | "run") is not a name's end
+_WORD_END = re.compile(r"[^\s,;:.!?()\[\]\"“”‘’']*")
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """`start`..`end` widened to whole words: the parse splits "Hamas-run" in three, a name never ends inside one."""
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] in "-–":
+        start -= 1
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+    if end < len(text) and (text[end - 1] in "-–" or text[end] in "-–"):
+        word = _WORD_END.match(text, end)
+        end = word.end() if word else end
+    return start, end
 
 
 def speakers(text: str, figures: Sequence[tuple[int, int, int, int]]) -> dict[int, list[Speaker]]:
@@ -194,13 +254,46 @@ def speakers(text: str, figures: Sequence[tuple[int, int, int, int]]) -> dict[in
         return {}
     # a sentence with no reporting word has no speaker to find: it is not parsed (the same answer, sooner)
     wanted = sorted({(a, b) for a, b, _, _ in figures if _REPORTING_IN_TEXT.search(text, a, b)})
-    docs = dict(zip(wanted, nlp.pipe((text[a:b] for a, b in wanted), batch_size=64), strict=True))
+    flat = {(a, b): _one_line(text[a:b]) for a, b in wanted}
+    docs = dict(zip(wanted, nlp.pipe((flat[k][0] for k in wanted), batch_size=64), strict=True))
     out: dict[int, list[Speaker]] = {}
     for a, b, fs, fe in figures:
         doc = docs.get((a, b))
-        span = doc.char_span(fs - a, fe - a, alignment_mode="expand") if doc is not None else None
+        if doc is None:
+            continue
+        where = flat[(a, b)][1]  # position in the flattened sentence → position in `text`, minus `a`
+        span = doc.char_span(bisect_left(where, fs - a), bisect_left(where, fe - a), alignment_mode="expand")
         if span is None or not len(span):
             continue
-        out[fs] = [Speaker(x.start + a, x.end + a, x.text, x.how, x.depth, x.name, x.pronoun)
-                   for x in figure_speakers(span[0])]
+        out[fs] = [_in_text(x, where, text, a) for x in figure_speakers(span[0])]
     return out
+
+
+def _in_text(x: Speaker, where: list[int], text: str, a: int) -> Speaker:
+    """A speaker found in the flattened sentence, with its offsets and words as they stand in `text`."""
+    start, end, named = where[x.start] + a, where[x.end - 1] + 1 + a, where[x.end - len(x.name)] + a
+    return Speaker(start, end, text[start:end], x.how, x.depth, text[named:end], x.pronoun)
+
+
+def _one_line(sentence: str) -> tuple[str, list[int]]:
+    """The sentence with each run of whitespace as one space, and where each of its characters came from.
+
+    Real copy is stored as published, hard line breaks included ("the missing\nsoldiers"); the parser was
+    trained on running text and reads a line break as a token of its own, which breaks the parse around it.
+    A sentence with no closing mark (a headline: "..., activists say") gets a full stop, as the treebank's have,
+    and so does a heading the sentence runs on from after a blank line.
+    """
+    chars: list[str] = []
+    where: list[int] = []
+    for m in re.finditer(r"(?<=\S)\s+(?=\S)|\S+", sentence):  # no space at either end: it would be a token
+        piece = m.group()
+        if piece.isspace():  # a blank line ends a heading the sentence runs on from: a full stop, as it reads
+            piece = ". " if "\n" in piece.replace("\n", "", 1) and chars and chars[-1][-1] not in ".!?:;,\"”" else " "
+            where.extend([m.start()] * len(piece))
+        else:
+            where.extend(range(m.start(), m.end()))
+        chars.append(piece)
+    if where and not re.search(r"[.!?\"'”’)]$", chars[-1]):  # a headline: the parser reads it as a sentence
+        chars.append(".")
+        where.append(where[-1])
+    return "".join(chars), where

@@ -38,6 +38,7 @@ from kit.extract._attributor import (
     TextStats,
     Where,
     candidates_for,
+    fuller,
     load_weights,
     rank,
     same_figure_sources,
@@ -95,7 +96,7 @@ class ExtractInputError(ValueError):
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
-               "martyrs", "executed", "killings", "lynched", "martyrdom"],
+               "martyrs", "executed", "killings", "lynched", "martyrdom", "gunned"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
                 "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],
@@ -131,7 +132,7 @@ _NOT_CASUALTY_UNITS = {
     # "three mortar rounds", "680 kidnappings", "the 121 Battalion", "between the two sides")
     "camps", "bases", "checkpoints", "posts", "bombings", "blasts", "explosions", "ambushes", "rounds", "mortars",
     "grenades", "bullets", "battalion", "battalions", "brigade", "brigades", "regiment", "regiments", "kidnappings",
-    "abductions", "sides",
+    "abductions", "sides", "encounters", "gunfights", "firefights", "shootouts", "operations", "skirmishes",
 }
 
 
@@ -873,7 +874,8 @@ def _is_claimant(a: Attribution) -> bool:
 
 
 #: a sentence that steps back to another time: background the publisher gives, not the source's statement
-_BACKGROUND = re.compile(r"\s*[\"“]?(?:Back\s+in|Last\s+(?:year|month|week|January|February|March|April|May|June|July|"
+_BACKGROUND = re.compile(r"\s*[\"“]?(?:In\s+other\s+(?:violence|news|developments|incidents)\b|Back\s+in|"
+                         r"Last\s+(?:year|month|week|January|February|March|April|May|June|July|"
                          r"August|September|October|November|December)|In\s+(?:\d{4}|January|February|March|April|May|June|"
                          r"July|August|September|October|November|December)\b|Since\s+\d{4}|Earlier\s+this\s+(?:year|"
                          r"month))")
@@ -898,7 +900,7 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
     | \b(?:a|one|two|three|several|\d+)\s+(?:years?|decades?)\s+ago\b
     | \bin\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+last\s+year\b
     | \b(?:follows?|followed)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:attack|ambush|strike|bombing|raid|assault|
-      clash(?:es)?)\b[^.;]{0,80}?\b(?:in|during)\s+which\b
+      clash(?:es)?)\b[^.;]{0,80}?\b(?:(?:in|during)\s+which|that\s+(?:left|killed|claimed))\b
     | \bthe\s+(?:deadliest|worst|bloodiest)\b[^.;]{0,60}?\bsince\b
 """)
 
@@ -907,8 +909,29 @@ def _is_background(ctx: _Context, sent: _Sentence) -> bool:
     """The sentence steps back to another time or gives a toll so far: context the publisher adds (read once)."""
     if sent.start not in ctx.background:
         ctx.background[sent.start] = bool(_BACKGROUND.match(ctx.text, sent.start)
-                                          or _BACKGROUND_TOLL.search(ctx.text, sent.start, sent.end))
+                                          or _BACKGROUND_TOLL.search(ctx.text, sent.start, sent.end)
+                                          or _dated_earlier(ctx, sent))
     return ctx.background[sent.start]
+
+
+#: a calendar date more than this many days before the text's own date is another event than the one reported
+EARLIER_EVENT_DAYS = 4
+
+
+def _dated_earlier(ctx: _Context, sent: _Sentence) -> bool:
+    """The sentence dates what it tells to a day or month well before the text's date ("On Oct. 5, six ...").
+
+    Only when the text's date is known to the day; weekdays ("on Monday") are the reported event's own days.
+    """
+    if len(ctx.published) != 10:
+        return False
+    for d in find_dates(ctx.text[sent.start:sent.end], ctx.base):
+        if d.precision == "year":
+            continue
+        _, last = parse_published(d.value)  # the last day the date can mean
+        if (ctx.base - last).days > EARLIER_EVENT_DAYS:
+            return True
+    return False
 
 
 #: how far after its opening mark a quote's closing mark (and its speaker) is looked for
@@ -1620,12 +1643,17 @@ def _attribute(ctx: _Context, drafts: list[DraftClaim]) -> None:
             continue
         probs = rank(d.candidates, weights)
         best = max(range(len(probs)), key=lambda k: (probs[k], -k))
-        if d.candidates[best].name != d.row["claimant"]:
-            _take_candidate(d, d.candidates[best], probs[best], ctx, publisher)
+        full = d.candidates[fuller(d.candidates)[best]]  # the chosen source, its name completed by the parse
+        if full.name != d.row["claimant"]:
+            _take_candidate(d, full, probs[best], ctx, publisher, completed=full is not d.candidates[best])
 
 
-def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, publisher: str) -> None:
-    """The attributor's choice `c` becomes the draft's claimant (type, method, spans, relays, reason)."""
+def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, publisher: str,
+                    completed: bool = False) -> None:
+    """The attributor's choice `c` becomes the draft's claimant (type, method, spans, relays, reason).
+
+    `completed`: `c` is the parse's full name for the mention the attributor chose ("Interior Ministry official").
+    """
     was = d.row["claimant"] or "no one"
     d.row["claimant"], d.confidence["claimant"] = c.name, round(prob, 2)
     own = c.mention is None and c.name == publisher  # the publisher's own statement
@@ -1644,7 +1672,8 @@ def _take_candidate(d: DraftClaim, c: Candidate, prob: float, ctx: _Context, pub
     d.confidence["relay_chain"] = min(d.confidence["relay_chain"] or 0.6, 0.6) if chain else 0.0
     status = "relayed" if chain else "primary" if c.name == ctx.publisher else ""
     d.row["source_status"], d.confidence["source_status"] = status, 0.6 if status else 0.0
-    why = ("the publisher's own statement (no source named)" if own else
+    why = ("its name in full, as the sentence's grammar gives it (dependency parse)" if completed else
+           "the publisher's own statement (no source named)" if own else
            "the source the text gives the same figure elsewhere" if m is None else
            "the speaker the sentence's grammar gives the figure (dependency parse)" if m.kind.startswith("parse") else
            "named in another sentence" if d.attribution_span != d.sentence_span else

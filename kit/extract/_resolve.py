@@ -73,6 +73,8 @@ def _compatible(head: str, a: Attribution) -> bool:
     head = head.lower()
     if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
         return True  # "AP reported citing activists ... according to the report": the outlet's report
+    if head == "news agency":  # "the news agency reported": an outlet named before, as the source it is here
+        return a.is_outlet and a.kind not in ("self", "told")
     if a.is_outlet or a.kind in ("self", "told") or not a.name:
         return False
     if head in ("he", "she"):
@@ -182,7 +184,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 resolved.append(Attribution(m.start(), m.end(), people.start(1), people.end(1), people.group(1).lower(),
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))
                 continue
-            ante = _antecedent(m.group("head"), s, det.lower() in ("a", "an"), named)
+            head = "news agency" if re.search(r"(?i:news\s+agency)$", text[s:e]) else m.group("head")
+            ante = _antecedent(head, s, det.lower() in ("a", "an"), named)
             definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
             if ante is None and pattern is _REFERENCE and definite:
                 # "the army said" with no army named: the description as written, for the reviewer

@@ -121,7 +121,8 @@ _VERBS = (
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
     "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says|denounced|denounces|"
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
-    "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of"
+    "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
+    "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
@@ -140,7 +141,8 @@ _MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[c
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US|anti-[a-z]+)\s+){0,2}"
+_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)"
+           r"(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
@@ -473,6 +475,8 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
                  r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
+    if canonical_source(raw)[1] is None and not any(m.start() == 0 for m in KNOWN_NAMES.finditer(raw)):
+        raw = _OFFICE_BEFORE_PERSON.sub("", raw)  # "Waat Adol County Commissioner Joseph Makuer Majuec": the person
     s = e - len(raw)
     if canonical_source(raw)[1] is None:
         known = [m for m in KNOWN_NAMES.finditer(raw) if m.end() == len(raw)]
@@ -491,6 +495,13 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
             if place and _BODY_WORDS.search(text[s:e] + " " + text[e:e + 12]):
                 e = place.end()  # "the Ministry of Health in Gaza", "the Monitoring Mission in Ukraine"
     return s, e
+
+
+#: an office held in person, with the words that say where, before the holder's full name: a person speaking for
+#: themselves is named by their name (the labelling rules); a spokesman or director speaks for a body and is left
+_OFFICE_BEFORE_PERSON = re.compile(
+    r"^(?:[\w'’.&-]+\s+){0,4}?(?i:governor|commissioner|minister|mayor|president|secretary|commander|chairman|senator|"
+    r"administrator|lawmaker|legislator|deputy)\s+(?=(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}$)")
 
 
 #: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
@@ -624,6 +635,15 @@ def _source_named(text: str, s: int, e: int, as_outlet: bool) -> tuple[int, str,
     return s, name, src
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Countries' English names (CLDR, through babel), lower case: "South Sudan: 15 killed ..." heads a section."""
+    from babel import Locale
+
+    names = Locale("en").territories
+    return frozenset(v.lower() for k, v in names.items() if k.isalpha() and k not in ("UN", "EU", "EZ", "QO", "ZZ"))
+
+
 def _dateline(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
     """"ADEN: ..." in capitals, or "Abu Dhabi: A woman was killed ... ." (a body line, or a full sentence after it)."""
     if text[s:e].isupper():
@@ -666,7 +686,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             if src is None and raw.endswith("-based"):
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
-            if kind == "headline" and src is None and _dateline(text, m, s, e, first_line_end):
+            if kind == "headline" and src is None and (_dateline(text, m, s, e, first_line_end)
+                                                        or raw.lower() in _country_names()):
                 continue  # "ADEN: ...", "Abu Dhabi: A woman was killed ... .": a dateline, not a headline's source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry

@@ -26,6 +26,7 @@ from kit.extract._attributor import (
     FEATURES,
     Candidate,
     candidates_for,
+    fuller,
     same_figure_sources,
     text_stats,
     with_pick,
@@ -64,6 +65,7 @@ class Figure:
     right: np.ndarray  # bool per candidate
     rules: int  # index of the rules' pick (-1: none)
     decided: bool = False  # a convention decides the claimant (headline, lead, background): not ranked
+    named_by: np.ndarray | None = None  # per candidate, the candidate whose name it is written with (`fuller`)
 
 
 def article_batches(labels_text: str) -> dict[str, str]:
@@ -149,7 +151,7 @@ def attributor_figures(articles: Sequence[dict[str, Any]], first_runs: FirstRuns
             x = np.array([c.vector() for c in cands], dtype=float)
             right = np.array([claimant_matches(label, c.name) for c in cands], dtype=bool)
             rules = next((i for i, c in enumerate(cands) if c.features.get("rules_pick")), -1)
-            out.append(Figure(art["id"], art["batch"], x, right, rules, drafts[i].decided))
+            out.append(Figure(art["id"], art["batch"], x, right, rules, drafts[i].decided, np.array(fuller(cands))))
     return out
 
 
@@ -195,7 +197,8 @@ def pick_right(figs: Sequence[Figure], weights: dict[str, float] | None) -> int:
             right += int(f.rules >= 0 and f.right[f.rules])
             continue
         s = f.x @ w
-        right += int(f.right[int(np.flatnonzero(s == s.max())[0])])
+        best = int(np.flatnonzero(s == s.max())[0])
+        right += int(f.right[best if f.named_by is None else int(f.named_by[best])])
     return right
 
 
