@@ -213,6 +213,8 @@ def figure_speakers(figure: Token) -> list[Speaker]:
         start, end = _whole_words(doc.text, doc[left].idx, doc[right].idx + len(doc[right]))
         if (medium := _MEDIUM_AFTER.search(doc.text, start, end)) is not None:
             end = medium.start()  # "the Kashmir police in a tweet": the police
+        if any((x.start, x.end) == (start, end) for x in out):  # found twice ("according to X" read two ways)
+            continue
         person = _person_after_role(tok, left)
         same = next((k for k, x in enumerate(out) if x.how == how and x.depth == d
                      and not doc.text[min(end, x.end):max(start, x.start)].strip()), None)
@@ -233,7 +235,7 @@ _WORD_END = re.compile(r"[^\s,;:.!?()\[\]\"“”‘’']*")
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """`start`..`end` widened to whole words: the parse splits "Hamas-run" in three, a name never ends inside one."""
-    while start > 0 and not text[start - 1].isspace() and text[start - 1] in "-–":
+    while start > 0 and text[start - 1] in "-–":
         start -= 1
         while start > 0 and text[start - 1].isalnum():
             start -= 1
