@@ -45,7 +45,7 @@ from kit.extract._attributor import (
     text_stats,
     with_pick,
 )
-from kit.extract._dates import PeriodMention, find_dates, find_periods
+from kit.extract._dates import DateMention, PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
 from kit.extract._parse import speakers
 from kit.extract._resolve import resolve_references
@@ -841,6 +841,17 @@ class _Context:
     copies: list[tuple[DraftClaim, DraftClaim, str]] = field(default_factory=list)
     paragraph_list: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans in order, for bisect
     background: dict[int, bool] = field(default_factory=dict)  # sentence start → a background sentence?
+    dates: _SpanIndex | None = None
+
+    def date_index(self) -> _SpanIndex:
+        """Every date in the text (`DateMention`s), indexed once per text (keeps extraction linear)."""
+        if self.dates is None:
+            self.dates = _SpanIndex(find_dates(self.text, self.base), lambda d: d.start)
+        return self.dates
+
+    def dates_in(self, start: int, end: int) -> list[DateMention]:
+        """The dates inside [start, end)."""
+        return [d for d in self.date_index().between(start, end) if d.end <= end]
 
     def perpetrators_in(self, start: int, end: int) -> list[tuple[str, int, int]]:
         """Perpetrator phrases inside [start, end), from the index built once per text (keeps extraction linear)."""
@@ -925,7 +936,7 @@ def _dated_earlier(ctx: _Context, sent: _Sentence) -> bool:
     """
     if len(ctx.published) != 10:
         return False
-    for d in find_dates(ctx.text[sent.start:sent.end], ctx.base):
+    for d in ctx.dates_in(sent.start, sent.end):
         if d.precision == "year":
             continue
         _, last = parse_published(d.value)  # the last day the date can mean
@@ -1459,7 +1470,7 @@ def _draft_sentences(ctx: _Context) -> list[DraftClaim]:
     doc_operation: Operation | None = None
     by_id = {o.operation_id: o for o in ops}
     quantities = find_quantities(text)
-    date_index = _SpanIndex([(d.start, d.end) for d in find_dates(text, base)], lambda d: d[0])
+    date_index = ctx.date_index()  # figures inside a date are not figures
     drafts: list[DraftClaim] = []
     qi = 0
     for si, sent in enumerate(ctx.sentences):
@@ -1706,7 +1717,7 @@ def _figures_in(ctx: _Context, si: int, quantities: list[Quantity], qi: int,
         qi += 1
         if q.start < sent.start:
             continue
-        in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d[1])) or any(
+        in_date = bool(date_index.overlapping(q.start, q.end, lambda d: d.end)) or any(
             p[0] < q.end and q.start < p[1] for p in period_spans)
         clause = _clause_of(sent, q.start)
         before = ctx.attributions.between(clause[0], q.start)
