@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
-from kit.extract._sources import KNOWN_NAMES, Attribution, Source, canonical_source
+from kit.extract._sources import KNOWN_NAMES, POSSESSED_BODY, Attribution, Source, canonical_source
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
 WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
@@ -193,6 +193,11 @@ _FOR_BODY = re.compile(r"^(?P<body>(?-i:[A-Z])[^,;]{1,60}?)(?:['’]s?)?\s+(?:(?
                        r"(?i:director|spokes(?:man|woman|person)|head)\b")
 
 
+#: "(a) spokesman for (the) X": X speaks through them
+_SPOKESPERSON_FOR = re.compile(r"^(?:(?i:the|an?)\s+)?(?:[\w-]+\s+)?(?i:spokes(?:man|woman|person))\s+(?i:for|of)\s+"
+                               r"(?:(?i:the)\s+)?(?P<body>\S.*)$")
+
+
 def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
     """The name a speaker's phrase gives, as (start, end) in `raw`, name, registry entry.
 
@@ -206,12 +211,16 @@ def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
         return 0, len(raw), name, src
     inner = max(KNOWN_NAMES.finditer(raw), key=lambda m: m.end() - m.start(), default=None)
     if inner is not None and not _NAME_GOES_ON.search(raw, 0, inner.start()) and not _NAME_GOES_ON_AFTER.match(
-            raw, inner.end()):  # "Iraqi Observatory for Human Rights" is another body
+            raw, inner.end()) and not POSSESSED_BODY.match(raw, inner.end()):
+        # "Iraqi Observatory for Human Rights" is another body, "the United Nations’ peacekeeping mission" a body of it
         name, src = canonical_source(inner.group(0))
         return inner.start(), inner.end(), name, src
     body = _FOR_BODY.match(raw)
     if body is not None:
         return 0, body.end("body"), *canonical_source(body.group("body"))
+    body = _SPOKESPERSON_FOR.match(raw)
+    if body is not None:  # "a spokesman for the rebel-controlled health ministry": the ministry
+        return body.start("body"), len(raw), *canonical_source(body.group("body"))
     start = 0
     for pattern in (_MODIFIER, _TITLE):
         m = pattern.match(raw, start)

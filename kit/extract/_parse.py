@@ -37,11 +37,14 @@ PARSER_DIR = Path(__file__).with_name("parser")
 _REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|quoted|showed|shows|show|reporting)")
 _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
 #: pronouns and relative words name no one: the reference rules (`_resolve`) read them
-_PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one"}
+_PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one",
+            "another", "others", "some", "many", "none", "both", "all"}
 #: days, months and times: a parse that hangs "on Friday" as a subject names no one
 _TIME = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
          "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
          "today", "yesterday", "tonight", "morning", "evening", "night", "week", "month", "year", "weekend"}
+#: words that make a phrase after a name say when ("at the time", "at that point"), not who
+_WHEN = {"time", "moment", "point", "stage", "outset", "weekend", "hour", "day", "days"}
 #: a pronoun that refers back to a source named earlier: kept as a speaker, resolved by `_resolve`
 PERSONAL = frozenset({"it", "he", "she", "they"})
 #: a relative subject ("..., which said"): the speaker is the noun its clause describes
@@ -97,6 +100,8 @@ def _phrase(tok: Token) -> tuple[int, int]:
     for t in tok.rights:
         if t.dep_ in ("acl:relcl", "appos", "punct", "parataxis", "acl", "cc", "conj"):
             break
+        if t.dep_ in ("nmod", "obl", "nmod:tmod", "obl:tmod") and (t.lower_ in _TIME or t.lower_ in _WHEN):
+            break  # "Haniyeh at the time said": when, not who
         right = t.right_edge.i
     doc = tok.doc
     while left < tok.i and (doc[left].dep_ in ("punct", "cc", "mark", "case", "advmod", "fixed")

@@ -429,10 +429,34 @@ _CLAUSE_BREAK = re.compile(
 _TITLE_LINE = re.compile(r"[ \t]*[^\n]{1,200}?(?<![.!?\"”:])[ \t]*\n\s*(?=\S)")
 
 
+#: the share of line breaks that must follow a sentence's end for a text to be read as one paragraph per line
+LINE_PARAGRAPHS = 0.6
+_LINE_BREAK = re.compile(r"[ \t]*\n\s*(?=\S)")
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Where paragraphs start: after blank lines; in a text with none, at each line that follows a sentence's end.
+
+    Copy taken from a web page often has one paragraph per line and no blank lines; read as one paragraph, every
+    figure would run on from any source the story names. A line break inside a sentence (a hard-wrapped text, "the
+    missing\nsoldiers") starts no paragraph, and a text whose breaks mostly fall inside sentences is wrapped, not laid
+    out by paragraph.
+    """
+    blank = [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    if blank:
+        return [0, *blank]
+    first = len(text) - len(text.lstrip())
+    breaks = [m for m in _LINE_BREAK.finditer(text) if m.start() > first]
+    ends = [m for m in breaks if text[m.start() - 1] in ".!?\"”’):" or not text[m.end()].islower()]
+    if not breaks or len(ends) < LINE_PARAGRAPHS * len(breaks):
+        return [0]
+    return [0, *(m.end() for m in breaks if not text[m.end()].islower())]
+
+
 def _structure(text: str) -> tuple[list[_Sentence], list[_Cue]]:
     nlp, matcher = _pipeline()
     doc = nlp(text)
-    paragraph_starts = [0] + [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
+    paragraph_starts = _paragraph_starts(text)
     title = _TITLE_LINE.match(text)
     if title:  # a first line without a full stop is a headline: its own paragraph even without a blank line
         paragraph_starts.append(title.end())
@@ -842,6 +866,21 @@ class _Context:
     paragraph_list: list[tuple[int, int]] = field(default_factory=list)  # paragraph spans in order, for bisect
     background: dict[int, bool] = field(default_factory=dict)  # sentence start → a background sentence?
     dates: _SpanIndex | None = None
+    quotes: _SpanIndex | None = None
+
+    def quote_at(self, pos: int) -> tuple[int, int, bool] | None:
+        """The quotation holding `pos`: (opening, end, closed), from an index built once per text."""
+        if self.quotes is None:
+            spans = [q for a, b in sorted(self.paragraph_spans.values()) for q in _quotations(self.text, a, b)]
+            self.quotes = _SpanIndex(spans, lambda q: q[0])
+        inside = [q for q in self.quotes.between(max(0, pos - QUOTE_SPEAKER_REACH), pos + 1) if q[0] < pos < q[1]]
+        return inside[-1] if inside else None
+
+    def sentence_at(self, pos: int) -> int:
+        """The index of the sentence that holds `pos`."""
+        if not self.sentence_starts:
+            self.sentence_starts = [x.start for x in self.sentences]
+        return max(0, bisect_right(self.sentence_starts, pos) - 1)
 
     def date_index(self) -> _SpanIndex:
         """Every date in the text (`DateMention`s), indexed once per text (keeps extraction linear)."""
@@ -866,8 +905,31 @@ class _Context:
 
 
 _QUOTE_MARK = re.compile("[\"“”«»]")
+_QUOTE_MARKS = re.compile("[\"“”«»]+")
 _QUOTE_CLOSE = re.compile("[\"”»],?")
 _QUOTE_OPENS = re.compile("\\s*[\"“«]")
+
+
+def _quotations(text: str, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """The quotations of one paragraph: (opening mark, after the closing mark, closed).
+
+    Curly and angle marks say which way they face; a straight mark opens after a
+    space or at the start and closes after a word or punctuation. A quote a
+    paragraph opens and never closes runs to the paragraph's end (news copy
+    leaves a quote that goes on in the next paragraph open).
+    """
+    out, opening = [], -1
+    for m in _QUOTE_MARKS.finditer(text, start, end):
+        k, mark = m.start(), m.group()[0]
+        opens = mark in "“«" or (mark == '"' and (k == start or text[k - 1] in " \t([—–-") and opening < 0)
+        if opens:
+            opening = k
+        elif opening >= 0:
+            out.append((opening, m.end(), True))
+            opening = -1
+    if opening >= 0:
+        out.append((opening, end, False))
+    return out
 
 
 def _publisher_as_outlet(attributions: list[Attribution], publisher: str) -> list[Attribution]:
@@ -998,8 +1060,13 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     para_start, _para_end = ctx.near_paragraph(sent)
     before_here = ctx.attributions.between(para_start, sent.start)
     earlier = [a for a in before_here if a.kind == "according" and a.is_outlet]
+    quote = ctx.quote_at(q.start) if chosen is None else None
+    if quote is not None:
+        chosen, conf = _quote_speaker(ctx, quote), 0.6
     if chosen is None and _QUOTE_OPENS.match(ctx.text, sent.start):
         chosen, conf = _attributed_by_next_sentence(ctx, si) or _speaker_after_quote(ctx, sent), 0.6
+    if chosen is None and quote is not None:
+        chosen, conf = _quote_goes_on(ctx, quote), 0.5
     if chosen is None and _is_background(ctx, sent):
         ctx.decided.add(q.start)  # a convention decides it: the attributor leaves it alone
         return None, 0.0, []  # "Last September, at least 18 ... were killed": background, the publisher's own
@@ -1025,6 +1092,43 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
         chosen, conf = relays[-1], 0.6
         relays = relays[:-1]
     return chosen, conf, relays
+
+
+def _quote_speaker(ctx: _Context, quote: tuple[int, int, bool]) -> Attribution | None:
+    """'"... They killed six people ... We counted six dead bodies," he said': who a quotation is given to.
+
+    The source named just after its closing mark in the same sentence (", a resident,
+    Tukur Gödel, told Daily Trust"), else the one named before its opening mark in the
+    sentence it opens in ("X said: "...").
+    """
+    opening, end, closed = quote
+    if closed:
+        sent = ctx.sentences[ctx.sentence_at(end - 1)]
+        after = [a for a in ctx.attributions.between(end, min(sent.end, end + 100)) if _is_claimant(a)]
+        if after:
+            return after[0]
+    sent = ctx.sentences[ctx.sentence_at(opening)]
+    before = [a for a in ctx.attributions.between(sent.start, opening) if _is_claimant(a) and a.name_end <= opening]
+    return before[-1] if before else None
+
+
+def _quote_goes_on(ctx: _Context, quote: tuple[int, int, bool]) -> Attribution | None:
+    """'Muhammad Yusuf, a resident, told Daily Trust that ...' then a paragraph that is his quote.
+
+    A quotation that opens its paragraph and is given to no one there goes on from
+    the source named in the paragraph before.
+    """
+    opening = quote[0]
+    para = ctx.paragraph_spans[ctx.sentences[ctx.sentence_at(opening)].paragraph]
+    if ctx.text[para[0]:opening].strip():
+        return None
+    window = ctx.attributions.between(max(0, para[0] - CARRY_CHARS), para[0])
+    prev = [p for p in ctx.paragraph_spans.values() if p[1] <= para[0]]
+    if not prev:
+        return None
+    last = max(prev)
+    claimants = [a for a in window if _is_claimant(a) and a.name_start >= last[0] and a.kind != "self"]
+    return claimants[-1] if claimants else None
 
 
 def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:

@@ -29,7 +29,13 @@ PERSON_REACH = 400
 _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
           r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
-          r"directorate|authority|agency")
+          r"directorate|authority|agency|leader|commander|commissioner|chief|director|doctor|resident|witness|"
+          r"administrator|lawmaker")
+#: people a description names by their role ("the youth leader said"): a person the text introduced in that role
+_ROLE_HEADS = ("leader", "commander", "commissioner", "chief", "director", "doctor", "resident", "witness",
+               "administrator", "lawmaker")
+#: how far after a person's name their role is looked for ("Shapi’i Sambo, a youth leader in Wase, said")
+ROLE_REACH = 80
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
 _DESCRIPTION = (r"(?P<ref>\b(?P<det>[Tt]he|[Tt]his|[Tt]hat|[Ii]ts|[Aa]n?|(?-i:[A-Z][a-z]+)['’]s)\s+"
                 r"(?:(?i:[\w'’-]+)\s+){0,3}?"
@@ -69,8 +75,12 @@ def _is_person(a: Attribution) -> bool:
             and not a.name.isupper())
 
 
-def _compatible(head: str, a: Attribution) -> bool:
+def _compatible(head: str, a: Attribution, text: str = "") -> bool:
     head = head.lower()
+    if head in _ROLE_HEADS:  # "the youth leader": the person introduced as one
+        return (not a.is_outlet and a.kind not in ("self", "told") and _is_person(a) and not a.unnamed
+                and re.search(rf"\b{head}\b", (a.name + " " + text[a.name_end:a.name_end + ROLE_REACH]).lower())
+                is not None)
     if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
         return True  # "AP reported citing activists ... according to the report": the outlet's report
     if head == "news agency":  # "the news agency reported": an outlet named before, as the source it is here
@@ -111,20 +121,21 @@ def _mentions(text: str, attributions: list[Attribution]) -> list[Attribution]:
     return out
 
 
-def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution]) -> Attribution | None:
-    before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a)]
-    after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a)
+def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution], text: str = "") -> Attribution | None:
+    before = [a for a in named if pos - REFERENCE_REACH <= a.name_start < pos and _compatible(head, a, text)]
+    after = [a for a in named if pos < a.name_start <= pos + REFERENCE_REACH and _compatible(head, a, text)
              and not (indefinite and a.unnamed)]  # "according to a police officer": the officer named later
     statement = head.lower() in ("statement", "report")
     if indefinite and statement:
         indefinite = False  # "an agency statement said": the body's statement, named before it
         if not before:
             return None
-    if indefinite and head.lower() in ("source", "officer", "official"):
+    people = ("source", "officer", "official", *_ROLE_HEADS)
+    if indefinite and head.lower() in people:
         after = [a for a in after if a.name_start - pos <= PERSON_REACH]  # the person named next, not a body pages on
     if indefinite and after:
         return after[0]
-    if indefinite and head.lower() in ("source", "officer", "official"):
+    if indefinite and head.lower() in people:
         return None  # "a local source reported", nobody named after it: unnamed, as written
     if not before:  # "The report documented 45 attacks ... Amnesty International said": named just after
         return after[0] if after and head.lower() not in ("it", "they", "he", "she") else None
@@ -185,7 +196,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))
                 continue
             head = "news agency" if re.search(r"(?i:news\s+agency)$", text[s:e]) else m.group("head")
-            ante = _antecedent(head, s, det.lower() in ("a", "an"), named)
+            ante = _antecedent(head, s, det.lower() in ("a", "an"), named, text)
             definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
             if ante is None and pattern is _REFERENCE and definite:
                 # "the army said" with no army named: the description as written, for the reviewer

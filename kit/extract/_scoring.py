@@ -3,7 +3,7 @@
 A labelled figure is found when a draft has the same low and high; labels and
 drafts are paired in text order, each draft used once. A claimant is right when
 the drafted name equals the label or one of the other names the article itself
-uses for it (case, a leading "the", curly quotes and extra spaces ignored; a name the source
+uses for it (case, a leading article ("the", "a", "an"), curly quotes and extra spaces ignored; a name the source
 registry knows compared in its canonical form).
 """
 
@@ -18,9 +18,12 @@ from kit.extract._sources import canonical_source
 
 
 def _norm(name: str) -> str:
-    """Names compared without case, a leading 'the', curly quotes or extra spaces."""
+    """Names compared without case, a leading article, curly quotes or extra spaces.
+
+    "a village vigilante group member" is the labeller's "village vigilante group member" as "the" always was.
+    """
     name = re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
-    return re.sub(r"^the ", "", name)
+    return re.sub(r"^(?:the|an?) ", "", name)
 
 
 def _pair_in_order(expected: Sequence[Mapping[str, Any]], keys: Sequence[tuple[float, float]]) -> list[int | None]:

@@ -66,6 +66,26 @@ KNOWN_SOURCES: tuple[Source, ...] = (
         "UNAMA", "UN Assistance Mission in Afghanistan", "U.N. Assistance Mission in Afghanistan",
         "United Nations Assistance Mission in Afghanistan",
     )),
+    Source("MONUSCO (UN mission in DR Congo)", "un_body", "", False, (
+        "MONUSCO", "United Nations Organization Stabilization Mission in the Democratic Republic of the Congo",
+    )),
+    Source("MINUSCA (UN mission in the Central African Republic)", "un_body", "", False, (
+        "MINUSCA", "United Nations Multidimensional Integrated Stabilization Mission in the Central African Republic",
+    )),
+    Source("MINUSMA (UN mission in Mali)", "un_body", "", False, (
+        "MINUSMA", "United Nations Multidimensional Integrated Stabilization Mission in Mali",
+    )),
+    Source("UNMISS (UN mission in South Sudan)", "un_body", "", False, (
+        "UNMISS", "United Nations Mission in South Sudan", "UN Mission in South Sudan",
+    )),
+    Source("UNIFIL (UN force in Lebanon)", "un_body", "", False, (
+        "UNIFIL", "United Nations Interim Force in Lebanon", "UN Interim Force in Lebanon",
+    )),
+    Source("OCHA", "un_body", "", False, (
+        "OCHA", "UN Office for the Coordination of Humanitarian Affairs", "UN humanitarian office",
+        "Office for the Coordination of Humanitarian Affairs", "UN humanitarian affairs office",
+        "United Nations Office for the Coordination of Humanitarian Affairs", "UN humanitarian agency",
+    )),
     Source("United Nations", "un_body", "", False, ("United Nations", "the UN", "UN", "U.N.", "the U.N.")),
     Source("World Health Organization", "un_body", "", False, ("World Health Organization", "WHO")),
     Source("Netherlands Ministry of Defence", "belligerent", "official_statement", False, (
@@ -366,7 +386,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
 _NOT_NAMES = re.compile(
-    r"^(?:The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
+    r"^(?:(?:This|Last|Next|Each|Every)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+    r"March|April|May|June|July|August|September|October|November|December|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
     r"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
@@ -614,6 +635,41 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
     return first
 
 
+#: "the United Nations’ peacekeeping mission", "the UN's humanitarian affairs office": a body of the one named
+POSSESSED_BODY = re.compile(r"(?:['’]s?)?[ \t]+(?:(?!news|press)(?-i:[a-z][a-z-]*)[ \t]+){0,3}?"
+                            r"(?-i:mission|office|agency|committee|commission|council|directorate|department|ministry|"
+                            r"command|administration)\b")
+#: "the city's mayor", "the coastal enclave’s health ministry": whose, when the name itself is a common noun
+_POSSESSOR_BEFORE = re.compile(r"(?<![\w'’])((?:(?!(?:the|an?|its|their|his|her)\s)(?-i:[a-z][a-z-]*)[ \t]+)?"
+                               r"(?-i:[a-z][a-z-]*)['’]s[ \t]+"
+                               r"|(?:[\w.]+-(?:controlled|run|held|backed|affiliated|led|aligned|owned)[ \t]+)+)$")
+
+
+def _with_possessive(text: str, s: int, e: int, name: str, src: Source | None) -> tuple[int, int, str, Source | None]:
+    """The name with the possessive that makes it a body of its own, as the labels and the article write it.
+
+    "the United Nations’ peacekeeping mission" is not the United Nations, and "the city's mayor" or "the
+    rebel-controlled health ministry" is more than "mayor" or "health ministry" (a common noun alone names
+    no one); a name the registry knows in full keeps its registry entry.
+    """
+    first = re.sub(r"^(?i:the|an?)\s+", "", text[s:e])[:1]
+    if (m := POSSESSED_BODY.match(text, e)) is not None and first.isupper():
+        e = m.end()
+    elif (text[s:s + 1].islower() and first.islower()
+          and (b := _POSSESSOR_BEFORE.search(text, max(0, s - 40), s)) is not None):
+        s = b.start(1)
+    else:
+        return s, e, name, src
+    whole = re.sub(r"^(?i:the)\s+", "", re.sub(r"\s+", " ", text[s:e]))
+    name, src = canonical_source(whole)
+    if src is None:  # "the UN's human rights office" is the registry's "UN human rights office"
+        src = canonical_source(re.sub(r"['’]s?(?=\s)", "", whole))[1]
+    acronym = _ACRONYM.match(text, e)  # "the U.N. mission (MINUSCA)"
+    if src is None and acronym and canonical_source(acronym.group(1))[1] is not None:
+        src = canonical_source(acronym.group(1))[1]
+    return s, e, (src.name if src else name), src
+
+
 def _source_named(text: str, s: int, e: int, as_outlet: bool) -> tuple[int, str, Source | None]:
     """The name at s..e as the kit writes it, and its registry entry: (start, name, source).
 
@@ -670,6 +726,8 @@ def find_attributions(text: str) -> list[Attribution]:
             if _KIND_BEFORE_NAME.match(text, e):
                 continue  # "official Palestinian| news agency WAFA": a description of the outlet named next
             s, name, src = _source_named(text, s, e, pattern in _OUTLET_PATTERNS)
+            if kind not in ("possessive", "finding", "headline", "told"):
+                s, e, name, src = _with_possessive(text, s, e, name, src)
             raw = text[s:e]
             where = _WHERE.match(raw) if src is None else None
             generic = src is None and _names_people(raw)
@@ -740,8 +798,42 @@ def find_attributions(text: str) -> list[Attribution]:
                     people = re.search(f"(?:{_PEOPLE})$", name)  # "they security officials": the people only
                     name = people.group(0) if people else name
                     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
+            if src is None and not generic:
+                name = _full_name(text, s, name)
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
     return _longest_names(found)
+
+
+#: titles and ranks before a person's name, and words that open a sentence: not part of the name
+_BEFORE_PERSON = re.compile(r"^(?:(?:Chief|General|Gen\.|Colonel|Col\.|Governor|Gov\.|President|Minister|Dr\.|Mr\.|"
+                            r"Ms\.|Mrs\.|Major|Maj\.|Captain|Capt\.|Lieutenant|Lt\.|Sheikh|Police|Commissioner|"
+                            r"Spokesman|Spokeswoman|Director|Mayor|Sergeant|Brigadier|Judge|Senator|Deputy|The|"
+                            r"However|But|And|Earlier|Later|Meanwhile|Also|In|On|At)\s+)+")
+
+
+#: how far back a person's full name is looked for (keeps extraction linear on long texts)
+FULL_NAME_REACH = 3000
+
+
+def _full_name(text: str, s: int, name: str) -> str:
+    """"Chief Askaryar said": the person by the full name the text gave before ("Muhammad Dawood Askaryar").
+
+    Copy names a person in full once and by surname after; the labels (and a reader) want the full name.
+    """
+    if not re.fullmatch(r"[A-Z][a-z'’-]+[a-z]", name) or name in _country_names_cased():
+        return name
+    full_names = re.compile(r"(?<![\w'’.-])((?:[A-Z][\w'’.-]*\s+){1,4})" + re.escape(name) + r"\b(?!\s+[A-Z])")
+    for m in full_names.finditer(text, max(0, s - FULL_NAME_REACH), s):
+        full = _BEFORE_PERSON.sub("", _OFFICE_BEFORE_PERSON.sub("", re.sub(r"\s+", " ", m.group(0))))
+        if " " in full and canonical_source(full)[1] is None and not _GENERIC_PEOPLE.search(full):
+            return full
+    return name
+
+
+@lru_cache(maxsize=1)
+def _country_names_cased() -> frozenset[str]:
+    """Countries' English names as written ("Mali"): never a person's surname here."""
+    return frozenset(n.title() for n in _country_names())
 
 
 def _longest_names(found: list[Attribution]) -> list[Attribution]:
