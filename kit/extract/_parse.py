@@ -122,9 +122,16 @@ def _person_after_role(tok: Token, left: int) -> int | None:
     return None
 
 
+#: what happened, not who tells it: "Abu Warda's death raised to 220 the number ...", "the attack left 12 dead"
+_EVENTS = {"death", "deaths", "attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "killing",
+           "killings", "explosion", "explosions", "blast", "blasts", "bombing", "bombings", "shelling", "raid", "raids",
+           "fighting", "violence", "clash", "clashes", "incident", "toll", "ambush", "assault", "fire", "crash",
+           "collapse"}
+
+
 def _named(tok: Token) -> bool:
-    """A word that can name a source: not a pronoun, not punctuation, not a day or a month ("on Friday")."""
-    return tok.lower_ not in _PRONOUN and tok.lower_ not in _TIME and (
+    """A word that can name a source: not a pronoun, not punctuation, not a day, a month ("on Friday") or an event."""
+    return tok.lower_ not in _PRONOUN and tok.lower_ not in _TIME and tok.lower_ not in _EVENTS and (
         tok.is_alpha or tok.like_num or any(ch.isalpha() for ch in tok.text))
 
 

@@ -48,6 +48,9 @@ _REFERENCE = re.compile(_DESCRIPTION + _AND_OTHERS + _ASIDE + r"\s+" + _AUX + rf
 _CITED = re.compile(r"\b(?P<verb>(?i:according\s+to)|(?<=[,\"”’]\s)(?i:said|says|reported|added|estimated|noted))\s+"
                     + _DESCRIPTION)  # "X says a ... coalition airstrike killed": not inverted, no comma or quote before
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+#: "the ministry's statement highlighted ...", "the group's latest tally": the description's document
+_POSSESSIVE_REF = re.compile(_DESCRIPTION + r"['’]s\s+(?:(?i:latest|new|updated|own|daily|initial|final)\s+)?"
+                             r"(?i:statement|report|figures|data|tally|count|toll|estimate|records|bulletin)\b")
 #: words that make a registry name the object of the sentence, not its speaker ("US-led coalition strikes")
 _NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air\s*strikes?|air|forces|aircraft|jets|warplanes|bombings?|"
                                 r"raids?|troops|"
@@ -73,6 +76,19 @@ def _is_person(a: Attribution) -> bool:
         return True
     return (a.source is None and not _ORG_WORDS.search(a.name) and not a.unnamed and len(a.name.split()) <= 4
             and not a.name.isupper())
+
+
+def _as_written(phrase: str) -> str:
+    """A description kept as the text writes it: common words in lower case ("Civil defence agency" opening a
+    sentence), names as they are ("Gaza government media office")."""
+    words = re.sub(r"\s+", " ", phrase).strip().split(" ")
+    return " ".join(w if w[:1].isupper() and not _COMMON.fullmatch(w.lower()) else w.lower() for w in words)
+
+
+#: words a description is made of that are not names
+_COMMON = re.compile(r"(?:" + _HEADS + r"|civil|defen[cs]e|local|state|health|military|provincial|federal|national|"
+                     r"regional|interior|foreign|security|medical|emergency|rescue|media|government|news|press|"
+                     r"information|public|war|rights|human|humanitarian|aid|relief|monitoring|the)")
 
 
 def _compatible(head: str, a: Attribution, text: str = "") -> bool:
@@ -181,7 +197,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                    key=lambda a: a.name_start)
     taken = {(a.name_start, a.name_end) for a in attributions if not a.unnamed}
     resolved: list[Attribution] = []
-    for pattern in (_REFERENCE, _CITED, _PRONOUN):
+    for pattern in (_REFERENCE, _CITED, _PRONOUN, _POSSESSIVE_REF):
         for m in pattern.finditer(text):
             according = m.group(0).lower().startswith("according")
             s, e = m.span("ref")
@@ -204,12 +220,12 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 if head not in ("report", "statement", "study", "survey"):
                     start = m.end("det") + 1  # "the civil defence agency said": kept as written, without "the"
                     resolved.append(Attribution(m.start(), m.end(), start, m.end("head"),
-                                                re.sub(r"\s+", " ", text[start:m.end("head")]).lower(), "verb", None,
+                                                _as_written(text[start:m.end("head")]), "verb", None,
                                                 (m.groupdict().get("verb") or "").lower()))
                 continue
             if ante is None:
                 continue
-            kind = "according" if according else "verb"
+            kind = "according" if according else "possessive" if pattern is _POSSESSIVE_REF else "verb"
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))

@@ -171,7 +171,8 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)"
            r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
-           r"locals|elders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media))")
+           r"locals|elders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media|"
+           r"professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs))")
 
 
 #: where unnamed people are, part of how the text names them: "authorities in the embattled Sennar state", "an official
@@ -284,9 +285,22 @@ _OUTLET_PATTERNS = (
     re.compile(r"(?:^|(?<=[\s(\"“]))" + _OUTLET_KIND + r"(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?" + _ASIDE + r"\s+"
                + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b"),
 )
+#: a body named by what it is, in lower case ("state health office", "provincial health directorate")
+_LOWER_BODY = (r"(?:(?-i:[a-z][\w'’-]*)\s+){1,3}(?-i:office|department|directorate|command|commission|council|"
+               r"committee|service|authority)\b")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", _OUTLET_PATTERNS[0]),
     ("verb", _OUTLET_PATTERNS[1]),
+    # "the director of the Amin ambulance service told Reuters": the body the person heads or speaks for
+    ("verb", re.compile(
+        r"\b(?i:the|an?)\s+(?:(?-i:[a-z-]+)\s+){0,2}(?i:director|head|chief|spokes(?:man|woman|person))\s+"
+        r"(?i:of|for|at)\s+(?:(?i:the)\s+)?(?P<org>(?:(?-i:[A-Z][\w'’-]*)\s+){1,4}(?:(?-i:[a-z]+)\s+)?"
+        r"(?i:service|hospital|agency|committee|office|department|ministry|commission|council|organi[sz]ation|"
+        r"union|network|society|directorate))" + _ASIDE + r"\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    # "according to a statement from the state health office": a body named by what it is, in lower case
+    ("according", re.compile(
+        r"\b(?i:according\s+to)\s+(?:(?i:an?|the)\s+)?(?:(?i:statement|report|figures|data|tally|count)\s+"
+        r"(?i:from|by|of)\s+)?(?i:the)\s+(?P<org>" + _LOWER_BODY + r")")),
     # "according to an organization called the Committee for Peace and Development": the body it names
     ("according", re.compile(
         r"\b(?i:according\s+to|citing)\s+(?:(?i:an?|the)\s+)?(?:(?i:[a-z-]+)\s+){0,2}(?i:organi[sz]ation|group|"
@@ -405,7 +419,7 @@ _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
     r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers|members?|figures|records|"
-    r"statistics|tallies)$)"
+    r"statistics|tallies|professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs)$)"
 )
 
 
@@ -639,6 +653,9 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
 POSSESSED_BODY = re.compile(r"(?:['’]s?)?[ \t]+(?:(?!news|press)(?-i:[a-z][a-z-]*)[ \t]+){0,3}?"
                             r"(?-i:mission|office|agency|committee|commission|council|directorate|department|ministry|"
                             r"command|administration)\b")
+#: capitalised words after a registry name that end in a body's word: a body of its own ("UN Integrated Office")
+_KNOWN_THEN_BODY = re.compile(r"(?:[ \t]+(?-i:[A-Z][\w'’-]*)){0,3}[ \t]+(?-i:Office|Mission|Council|Agency|Fund|"
+                              r"Programme|Program|Commission|Committee|Force|Department|Panel)\b")
 #: "the city's mayor", "the coastal enclave’s health ministry": whose, when the name itself is a common noun
 _POSSESSOR_BEFORE = re.compile(r"(?<![\w'’])((?:(?!(?:the|an?|its|their|his|her)\s)(?-i:[a-z][a-z-]*)[ \t]+)?"
                                r"(?-i:[a-z][a-z-]*)['’]s[ \t]+"
@@ -653,7 +670,11 @@ def _with_possessive(text: str, s: int, e: int, name: str, src: Source | None) -
     no one); a name the registry knows in full keeps its registry entry.
     """
     first = re.sub(r"^(?i:the|an?)\s+", "", text[s:e])[:1]
-    if (m := POSSESSED_BODY.match(text, e)) is not None and first.isupper():
+    if src is not None and (m := _KNOWN_THEN_BODY.match(text, e)) is not None:
+        e = m.end()  # "the UN Integrated Office in Haiti": another body than the UN
+        if (place := _IN_PLACE.match(text, e)) is not None:
+            e = place.end()
+    elif (m := POSSESSED_BODY.match(text, e)) is not None and first.isupper():
         e = m.end()
     elif (text[s:s + 1].islower() and first.islower()
           and (b := _POSSESSOR_BEFORE.search(text, max(0, s - 40), s)) is not None):
@@ -737,7 +758,8 @@ def find_attributions(text: str) -> list[Attribution]:
             titled = kind == "said_by" and _TITLE_WORD.match(raw) is not None  # "the director of X"
             stated = kind == "according" and raw.lower() in ("government", "army", "military", "police", "ministry",
                                                               "presidency")  # "according to a government statement"
-            if src is None and not generic and not country and not titled and not stated and (
+            lower_body = re.fullmatch(_LOWER_BODY, raw) is not None  # "state health office": a name as written
+            if src is None and not generic and not country and not titled and not stated and not lower_body and (
                     _NOT_NAMES.match(raw) or len(raw) < 2
                                                                 or raw.lower() == raw
                                                 and not re.search(r"ministry|minister", raw, re.IGNORECASE)):
