@@ -27,7 +27,7 @@ from pathlib import Path
 
 from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
-from kit.extract._sources import KNOWN_NAMES, POSSESSED_BODY, Attribution, Source, canonical_source
+from kit.extract._sources import KNOWN_NAMES, PERSON_TITLES, POSSESSED_BODY, Attribution, Source, canonical_source
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
 WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
@@ -178,13 +178,10 @@ _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0
 
 #: where a body is based, before its name ("the Britain-based Observatory"), not "Saudi-led" (it says which body)
 _MODIFIER = re.compile(r"^(?:[\w.]+-(?i:based)\s+)+")
-#: capitalised titles a person's name follows ("Governor", "Major-General"), and words that qualify them ("Deputy")
-_PERSON_TITLES = (r"Chief|Lt\.?|Brig\.?|Maj\.?|Gen\.?|Col\.?|Lieutenant|Brigadier|Major|General|Colonel|Captain|"
-                  r"Governor|Mayor|President|Minister|Commissioner|Commander|Director|Spokesman|Spokeswoman|"
-                  r"Spokesperson|Senator|Dr\.?|Major-General|Lieutenant-General|Brigadier-General")
+#: words that qualify a title ("Deputy Governor", "Police Chief")
 _TITLE_QUALIFIERS = r"Regional|Deputy|Police|Prime|Army|Provincial|State"
 #: a capitalised title before a person's name ("Governor Andriy Raikovych", "Major-General Edmundo Pangilinan")
-_TITLE = re.compile(rf"^(?:(?:{_TITLE_QUALIFIERS}|{_PERSON_TITLES})\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
+_TITLE = re.compile(rf"^(?:(?:{_TITLE_QUALIFIERS}|{PERSON_TITLES})\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
 #: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
 _NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
 _NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
@@ -291,7 +288,7 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
 
 
 #: words that put a person's role before the name the short mention holds ("spokesman Ashraf Al-Qudra")
-_ROLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|{_PERSON_TITLES})\s*$")
+_ROLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|{PERSON_TITLES})\s*$")
 #: who controls or backs a body, before its name: a description, not part of the name
 _DESCRIPTOR = re.compile(r"-(?i:controlled|run|held|affiliated|backed|owned|aligned|led|based)\s+$")
 #: a person speaking for a body, around the body's name: the body is the source (the labelling rules)

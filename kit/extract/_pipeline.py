@@ -876,6 +876,12 @@ class _Context:
         inside = [q for q in self.quotes.between(max(0, pos - QUOTE_SPEAKER_REACH), pos + 1) if q[0] < pos < q[1]]
         return inside[-1] if inside else None
 
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """The paragraph spans in text order (kept sorted once, for bisect)."""
+        if len(self.paragraph_list) != len(self.paragraph_spans):
+            self.paragraph_list = sorted(self.paragraph_spans.values())
+        return self.paragraph_list
+
     def sentence_at(self, pos: int) -> int:
         """The index of the sentence that holds `pos`."""
         if not self.sentence_starts:
@@ -1122,12 +1128,13 @@ def _quote_goes_on(ctx: _Context, quote: tuple[int, int, bool]) -> Attribution |
     para = ctx.paragraph_spans[ctx.sentences[ctx.sentence_at(opening)].paragraph]
     if ctx.text[para[0]:opening].strip():
         return None
-    window = ctx.attributions.between(max(0, para[0] - CARRY_CHARS), para[0])
-    prev = [p for p in ctx.paragraph_spans.values() if p[1] <= para[0]]
-    if not prev:
+    spans = ctx.paragraphs()
+    i = bisect_left(spans, para)
+    if i == 0:
         return None
-    last = max(prev)
-    claimants = [a for a in window if _is_claimant(a) and a.name_start >= last[0] and a.kind != "self"]
+    last = spans[i - 1]
+    claimants = [a for a in ctx.attributions.between(max(last[0], para[0] - CARRY_CHARS), para[0])
+                 if _is_claimant(a) and a.kind != "self"]
     return claimants[-1] if claimants else None
 
 
@@ -1169,10 +1176,9 @@ def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
 
 def _introduces_list(ctx: _Context, a: Attribution) -> bool:
     """The attribution's paragraph ends with a colon: what follows is its list ("... Central Command statement:")."""
-    if len(ctx.paragraph_list) != len(ctx.paragraph_spans):
-        ctx.paragraph_list = sorted(ctx.paragraph_spans.values())
-    i = bisect_right(ctx.paragraph_list, (a.name_start, len(ctx.text) + 1)) - 1
-    start, end = ctx.paragraph_list[i] if i >= 0 else (0, 0)
+    spans = ctx.paragraphs()
+    i = bisect_right(spans, (a.name_start, len(ctx.text) + 1)) - 1
+    start, end = spans[i] if i >= 0 else (0, 0)
     return start <= a.name_start < end and ctx.text[start:end].rstrip().endswith(":")
 
 
@@ -1271,10 +1277,8 @@ def _draft(ctx: _Context, si: int, q: Quantity) -> DraftClaim:
 
 def _sentence_around(ctx: _Context, pos: int) -> tuple[int, int]:
     """The span of the sentence that contains `pos` (the attribution's sentence, for the reviewer)."""
-    if not ctx.sentence_starts:
-        ctx.sentence_starts = [x.start for x in ctx.sentences]
-    i = max(0, bisect_right(ctx.sentence_starts, pos) - 1)
-    return ctx.sentences[i].start, ctx.sentences[i].end
+    sent = ctx.sentences[ctx.sentence_at(pos)]
+    return sent.start, sent.end
 
 
 def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:

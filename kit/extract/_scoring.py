@@ -20,7 +20,8 @@ from kit.extract._sources import canonical_source
 def _norm(name: str) -> str:
     """Names compared without case, a leading article, curly quotes or extra spaces.
 
-    "a village vigilante group member" is the labeller's "village vigilante group member" as "the" always was.
+    The label "a village vigilante group member" is the extractor's "village vigilante group member", as a leading
+    "the" always was.
     """
     name = re.sub(r"\s+", " ", name.replace("’", "'")).strip().lower()
     return re.sub(r"^(?:the|an?) ", "", name)

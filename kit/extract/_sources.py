@@ -826,11 +826,14 @@ def find_attributions(text: str) -> list[Attribution]:
     return _longest_names(found)
 
 
+#: capitalised titles a person's name follows ("Governor", "Major-General"): one list for the phrase rules and the
+#: ranker's names (`_attributor._TITLE`)
+PERSON_TITLES = (r"Chief|Lt\.?|Brig\.?|Maj\.?|Gen\.?|Col\.?|Lieutenant|Brigadier|Major|General|Colonel|Captain|"
+                  r"Governor|Mayor|President|Minister|Commissioner|Commander|Director|Spokesman|Spokeswoman|"
+                  r"Spokesperson|Senator|Dr\.?|Major-General|Lieutenant-General|Brigadier-General")
 #: titles and ranks before a person's name, and words that open a sentence: not part of the name
-_BEFORE_PERSON = re.compile(r"^(?:(?:Chief|General|Gen\.|Colonel|Col\.|Governor|Gov\.|President|Minister|Dr\.|Mr\.|"
-                            r"Ms\.|Mrs\.|Major|Maj\.|Captain|Capt\.|Lieutenant|Lt\.|Sheikh|Police|Commissioner|"
-                            r"Spokesman|Spokeswoman|Director|Mayor|Sergeant|Brigadier|Judge|Senator|Deputy|The|"
-                            r"However|But|And|Earlier|Later|Meanwhile|Also|In|On|At)\s+)+")
+_BEFORE_PERSON = re.compile(rf"^(?:(?:{PERSON_TITLES}|Gov\.|Mr\.|Ms\.|Mrs\.|Capt\.|Sheikh|Police|Sergeant|Judge|Deputy|"
+                            r"The|However|But|And|Earlier|Later|Meanwhile|Also|In|On|At)\s+)+")
 
 
 #: how far back a person's full name is looked for (keeps extraction linear on long texts)
