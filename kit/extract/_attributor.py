@@ -27,7 +27,15 @@ from pathlib import Path
 
 from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
-from kit.extract._sources import KNOWN_NAMES, PERSON_TITLES, POSSESSED_BODY, Attribution, Source, canonical_source
+from kit.extract._sources import (
+    CONTROLLED_BY,
+    KNOWN_NAMES,
+    PERSON_TITLES,
+    POSSESSED_BODY,
+    Attribution,
+    Source,
+    canonical_source,
+)
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
 WEIGHTS_FILE = Path(__file__).with_name("attributor_weights.json")
@@ -253,6 +261,9 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         if _FIRST_PERSON.match(sp.text):  # "Our researchers estimate": the publisher's own, read as such
             continue
         a, b, name, src = _speaker_name(raw)
+        whole = " ".join(raw.split()).lower()
+        if src is None and a > 0 and any(k.name.lower() == whole for k in known):
+            a, b, name = 0, len(raw), raw  # "Major Abdikadir Hussein": one person, named as the text's rules name him
         if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
             continue
         start = sp.end - len(sp.name) + (m.start("name") if m else 0)
@@ -290,7 +301,7 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
 #: words that put a person's role before the name the short mention holds ("spokesman Ashraf Al-Qudra")
 _ROLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|{PERSON_TITLES})\s*$")
 #: who controls or backs a body, before its name: a description, not part of the name
-_DESCRIPTOR = re.compile(r"-(?i:controlled|run|held|affiliated|backed|owned|aligned|led|based)\s+$")
+_DESCRIPTOR = re.compile(rf"-(?i:{CONTROLLED_BY}|led|based)\s+$")
 #: a person speaking for a body, around the body's name: the body is the source (the labelling rules)
 _SPEAKS_FOR = re.compile(r"(?i:\b(?:spokes(?:man|woman|person)|director|head|chief)\b|\bfor\s+(?:the\s+)?$)")
 

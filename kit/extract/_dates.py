@@ -18,8 +18,13 @@ import dateparser
 
 from kit.ledger import Operation, load_operations
 
+#: the days and months as written: one list for dates here, and for the words that never name a source
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+DAYS_AND_MONTHS = "|".join(DAYS + MONTHS)
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    "(?:" + "|".join(MONTHS) +
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 )
 _YEAR = r"(?:19|20)\d{2}(?!\d)"

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.extract._dates import DAYS, MONTHS
 from kit.extract._sources import _VERBS
 
 if TYPE_CHECKING:
@@ -40,9 +41,8 @@ _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
 _PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one",
             "another", "others", "some", "many", "none", "both", "all"}
 #: days, months and times: a parse that hangs "on Friday" as a subject names no one
-_TIME = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-         "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-         "today", "yesterday", "tonight", "morning", "evening", "night", "week", "month", "year", "weekend"}
+_TIME = {w.lower() for w in DAYS + MONTHS} | {"today", "yesterday", "tonight", "morning", "evening", "night", "week",
+                                             "month", "year", "weekend"}
 #: words that make a phrase after a name say when ("at the time", "at that point"), not who
 _WHEN = {"time", "moment", "point", "stage", "outset", "weekend", "hour", "day", "days"}
 #: a pronoun that refers back to a source named earlier: kept as a speaker, resolved by `_resolve`

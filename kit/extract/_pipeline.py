@@ -1100,6 +1100,15 @@ def _choose_claimant(ctx: _Context, si: int, q: Quantity) -> tuple[Attribution |
     return chosen, conf, relays
 
 
+#: how far after a quotation's closing mark its speaker is named (", a resident, Tukur Gödel, told Daily Trust")
+SPEAKER_AFTER_QUOTE = 100
+
+
+def _first_claimant(ctx: _Context, start: int, end: int) -> Attribution | None:
+    """The first source (not an outlet that relays) named in [start, end): a quotation's speaker after it closes."""
+    return next((a for a in ctx.attributions.between(start, end) if _is_claimant(a)), None)
+
+
 def _quote_speaker(ctx: _Context, quote: tuple[int, int, bool]) -> Attribution | None:
     """'"... They killed six people ... We counted six dead bodies," he said': who a quotation is given to.
 
@@ -1110,9 +1119,9 @@ def _quote_speaker(ctx: _Context, quote: tuple[int, int, bool]) -> Attribution |
     opening, end, closed = quote
     if closed:
         sent = ctx.sentences[ctx.sentence_at(end - 1)]
-        after = [a for a in ctx.attributions.between(end, min(sent.end, end + 100)) if _is_claimant(a)]
-        if after:
-            return after[0]
+        after = _first_claimant(ctx, end, min(sent.end, end + SPEAKER_AFTER_QUOTE))
+        if after is not None:
+            return after
     sent = ctx.sentences[ctx.sentence_at(opening)]
     before = [a for a in ctx.attributions.between(sent.start, opening) if _is_claimant(a) and a.name_end <= opening]
     return before[-1] if before else None
@@ -1150,8 +1159,7 @@ def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:
     close = _QUOTE_CLOSE.search(ctx.text, opening.end(), opening.end() + QUOTE_SPEAKER_REACH)
     if close is None:
         return None
-    after = [a for a in ctx.attributions.between(close.end(), close.end() + 100) if _is_claimant(a)]
-    return after[0] if after else None
+    return _first_claimant(ctx, close.end(), close.end() + SPEAKER_AFTER_QUOTE)
 
 
 def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
@@ -1166,8 +1174,7 @@ def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
     if _QUOTE_OPENS.match(ctx.text, ctx.sentences[si].start):  # inside a quote: the speaker after it
         close = _QUOTE_CLOSE.search(ctx.text, nxt.start, nxt.end)
         if close:
-            after = [a for a in ctx.attributions.between(close.end(), nxt.end) if _is_claimant(a)]
-            return after[0] if after else None
+            return _first_claimant(ctx, close.end(), nxt.end)
     if find_quantities(ctx.text[nxt.start:nxt.end]):
         return None
     first = [a for a in ctx.attributions.between(nxt.start, min(nxt.end, nxt.start + 60)) if _is_claimant(a)]

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kit.extract._dates import DAYS, DAYS_AND_MONTHS
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -399,11 +401,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|militia|rebels|army|"
                         r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
+#: who controls or backs a body, as a hyphenated word before its name ("Rebel-controlled", "Hamas-run")
+CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
 _NOT_NAMES = re.compile(
-    r"^(?:(?:This|Last|Next|Each|Every)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
-    r"March|April|May|June|July|August|September|October|November|December|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
-    r"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|"
+    rf"^(?:(?:This|Last|Next|Each|Every)\s+(?:{DAYS_AND_MONTHS}|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|"
+    r"She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
+    rf"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|{DAYS_AND_MONTHS}|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
     r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank)$"
 )
@@ -439,12 +442,10 @@ def canonical_source(raw: str) -> tuple[str, Source | None]:
 
 
 _LEADING_WORDS = re.compile(
-    r"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The|Monday|Tuesday|Wednesday|Thursday|"
-    r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+)+(?=[A-Z])")
+    rf"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The|{DAYS_AND_MONTHS})\s+)+(?=[A-Z])")
 #: the rest of a name the lazy pattern stopped short of: "Palestinian Ministry| of Health", "Doctors| Syndicate"
-_NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-i:(?!(?:Monday|Tuesday|Wednesday|"
-                        r"Thursday|Friday|Saturday|Sunday|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
+_NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-i:(?!(?:" + "|".join(DAYS)
+                        + r"|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
 
 
 _TITLE = r"(?i:director|head|chief|spokesman|spokeswoman|spokesperson|president|chairman|founder)"
@@ -506,7 +507,7 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
     if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
-        raw = re.sub(r"^(?:[\w.]+-(?:controlled|run|held|affiliated|backed|owned|aligned)\s+)+(?=[A-Z])", "", raw)
+        raw = re.sub(rf"^(?:[\w.]+-(?:{CONTROLLED_BY})\s+)+(?=[A-Z])", "", raw)
     raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
                  r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
@@ -546,8 +547,7 @@ _PREPOSITION_BEFORE = re.compile(r"(?<!spokesman )(?<!spokeswoman )(?<!spokesper
                                  r"outside|inside|against|on)\s+(?:the\s+)?$")
 #: "..., announced Roger Wangeve, president of ...": the verb's subject comes after it (inverted)
 _INVERTED_AFTER = re.compile(r"\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){1,3}(?-i:[A-Z][\w'’-]+)")
-_DAY_OR_MONTH = re.compile(r"\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
-                           r"April|May|June|July|August|September|October|November|December)\b")
+_DAY_OR_MONTH = re.compile(rf"\s+(?:{DAYS_AND_MONTHS})\b")
 
 
 #: a person's name right before a title in apposition ("X Y, Commissioner of ..., who said")
@@ -659,7 +659,7 @@ _KNOWN_THEN_BODY = re.compile(r"(?:[ \t]+(?-i:[A-Z][\w'’-]*)){0,3}[ \t]+(?-i:O
 #: "the city's mayor", "the coastal enclave’s health ministry": whose, when the name itself is a common noun
 _POSSESSOR_BEFORE = re.compile(r"(?<![\w'’])((?:(?!(?:the|an?|its|their|his|her)\s)(?-i:[a-z][a-z-]*)[ \t]+)?"
                                r"(?-i:[a-z][a-z-]*)['’]s[ \t]+"
-                               r"|(?:[\w.]+-(?:controlled|run|held|backed|affiliated|led|aligned|owned)[ \t]+)+)$")
+                               rf"|(?:[\w.]+-(?:{CONTROLLED_BY}|led)[ \t]+)+)$")
 
 
 def _with_possessive(text: str, s: int, e: int, name: str, src: Source | None) -> tuple[int, int, str, Source | None]:
