@@ -30,11 +30,15 @@ from kit.extract._resolve import _is_person
 from kit.extract._sources import (
     CONTROLLED_BY,
     KNOWN_NAMES,
+    PERSON_ROLES,
     PERSON_TITLES,
     POSSESSED_BODY,
+    SPEAKS_FOR,
+    SPOKESPEOPLE,
     Attribution,
     Source,
     canonical_source,
+    one_of,
 )
 
 #: the trained weights (a small reviewed data file; `scripts/train_attributor.py` rewrites it exactly)
@@ -179,7 +183,7 @@ _DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
 #: the writer's own people ("our researchers", "my colleagues"): the publisher, not another source
 _FIRST_PERSON = re.compile(r"(?i:our|my)\s")
 #: a speaker's phrase without its article and trailing punctuation: the candidate's name
-_SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
+_SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an|what)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
 #: the features a parse-only mention carries, by its kind
 _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
 
@@ -190,16 +194,19 @@ _MODIFIER = re.compile(r"^(?:[\w.]+-(?i:based)\s+)+")
 _TITLE_QUALIFIERS = r"Regional|Deputy|Police|Prime|Army|Provincial|State"
 #: a capitalised title before a person's name ("Governor Andriy Raikovych", "Major-General Edmundo Pangilinan")
 _TITLE = re.compile(rf"^(?:(?:{_TITLE_QUALIFIERS}|{PERSON_TITLES})\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
+#: a role before a person's full name ("businessman Usman Ga'al", "Resident Omar Nur"): the name is the source
+_ROLE = re.compile(rf"^(?:(?-i:[a-z][\w-]*)\s+){{0,2}}(?i:{one_of(PERSON_ROLES)})\s+"
+                   r"(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
 #: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
 _NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
 _NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
 #: "UNICEF's Executive Director Catherine Russell": a person speaking for a body is the body
 _FOR_BODY = re.compile(r"^(?P<body>(?-i:[A-Z])[^,;]{1,60}?)(?:['’]s?)?\s+(?:(?i:executive|deputy|chief|media)\s+)?"
-                       r"(?i:director|spokes(?:man|woman|person)|head)\b")
+                       rf"(?i:{one_of(('director', 'head', *SPOKESPEOPLE))})\b")
 
 
 #: "(a) spokesman for (the) X": X speaks through them
-_SPOKESPERSON_FOR = re.compile(r"^(?:(?i:the|an?)\s+)?(?:[\w-]+\s+)?(?i:spokes(?:man|woman|person))\s+(?i:for|of)\s+"
+_SPOKESPERSON_FOR = re.compile(rf"^(?:(?i:the|an?)\s+)?(?:[\w-]+\s+)?(?i:{one_of(SPOKESPEOPLE)})\s+(?i:for|of)\s+"
                                r"(?:(?i:the)\s+)?(?P<body>\S.*)$")
 
 
@@ -227,7 +234,7 @@ def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
     if body is not None:  # "a spokesman for the rebel-controlled health ministry": the ministry
         return body.start("body"), len(raw), *canonical_source(body.group("body"))
     start = 0
-    for pattern in (_MODIFIER, _TITLE):
+    for pattern in (_MODIFIER, _TITLE, _ROLE):
         m = pattern.match(raw, start)
         start = m.end() if m else start
     return start, len(raw), *canonical_source(raw[start:])
@@ -303,7 +310,7 @@ _ROLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|{PERSON_TITLES})\s
 #: who controls or backs a body, before its name: a description, not part of the name
 _DESCRIPTOR = re.compile(rf"-(?i:{CONTROLLED_BY}|led|based)\s+$")
 #: a person speaking for a body, around the body's name: the body is the source (the labelling rules)
-_SPEAKS_FOR = re.compile(r"(?i:\b(?:spokes(?:man|woman|person)|director|head|chief)\b|\bfor\s+(?:the\s+)?$)")
+_SPEAKS_FOR = re.compile(rf"(?i:\b(?:{one_of(SPEAKS_FOR)})\b|\bfor\s+(?:the\s+)?$)")
 
 
 def _fuller_name_ok(short: Candidate, full: str) -> bool:

@@ -121,7 +121,7 @@ _NOT_CASUALTY_UNITS = {
     "shells", "rockets", "missiles", "dollars", "million", "billion", "tonnes", "tons", "o'clock", "am", "pm",
     "officials", "official", "sources", "experts", "investigators", "spokesmen", "hospitals", "facilities",
     "lines", "rows", "cars", "vans", "trucks", "convoys",
-    "cities", "centers", "centres", "districts", "provinces", "governorates",
+    "cities", "centers", "centres", "districts", "provinces", "governorates", "graves", "tombs",
     # weights, lengths and vehicles ("300 pounds of explosives", "four motorcycles", "two army autos destroyed");
     # a singular vehicle noun is left out: it is a modifier ("one truck driver", "15 bus passengers")
     "pounds", "pound", "lbs", "lb", "kg", "kgs", "kilograms", "kilogrammes", "kilos", "grams", "tonne", "ton",

@@ -19,7 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from kit.extract._sources import _AUX, _VERBS, KNOWN_NAMES, OTHER_COALITION, Attribution, canonical_source
+from kit.extract._sources import (
+    _AUX,
+    _VERBS,
+    KNOWN_NAMES,
+    OTHER_COALITION,
+    SERVES,
+    SPEAKS_FOR,
+    SPOKESPEOPLE,
+    Attribution,
+    canonical_source,
+    one_of,
+)
 
 #: How far (characters) a reference looks for the source it refers to.
 REFERENCE_REACH = 3000
@@ -66,8 +77,7 @@ _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|commi
                         r"hospital|police|media|radio|party|rebels)|(?-i:\b[A-Z]{2,}\b)")
 
 
-_TITLED = re.compile(r"(?:[a-z-]+\s+)?(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|governor|"
-                     r"minister|mayor)\b")
+_TITLED = re.compile(rf"(?:[a-z-]+\s+)?(?:{one_of(SPEAKS_FOR, ('official', 'governor', 'minister', 'mayor'))})\b")
 
 
 def _is_person(a: Attribution) -> bool:
@@ -107,7 +117,7 @@ def _compatible(head: str, a: Attribution, text: str = "") -> bool:
         return _is_person(a)
     if head == "minister":
         return "minister" in a.name.lower()
-    if head in ("governor", "mayor", "spokesman", "spokeswoman", "spokesperson", "official", "officer", "source"):
+    if head in ("governor", "mayor", *SPOKESPEOPLE, *SERVES):
         return _is_person(a) or head in a.name.lower()
     if _is_person(a) or a.unnamed:
         return head == "they" and a.unnamed  # "officials said ... they counted"
@@ -162,7 +172,8 @@ def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution],
 
 #: "its military operations spokesman Abdiasis Abu Musab said": the person speaks for the body "its" refers to
 _ITS_SPOKESMAN = re.compile(r"(?P<ref>\b(?P<det>[Ii]ts|[Tt]heir)\s+(?:[\w-]+\s+){0,3}?"
-                            r"(?P<head>spokes(?:man|woman|person)|director|head|chief|commander|official)\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){0,4}"
+                            rf"(?P<head>{one_of(SPEAKS_FOR, ('commander', 'official'))})\s+"
+                            r"(?:(?-i:[A-Z][\w'’.-]+)\s+){0,4}"
                             r"(?-i:[A-Z][\w'’-]+))(?:\s*,[^,\n]{1,60},)?\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
 
 

@@ -148,8 +148,32 @@ _VERBS = (
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
-    r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,)\s+)*"
+    r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,|today|yesterday|tonight"
+    rf"|on\s+(?:{'|'.join(DAYS)}))\s+)*"
 )
+#: people who speak for a body, not for themselves ("a spokesman for the ministry", "the director of X"): the body
+#: is the source (the labelling rules). One list for the phrase rules here and the reference rules (`_resolve`)
+SPOKESPEOPLE = ("spokesman", "spokeswoman", "spokesperson")
+SPEAKS_FOR = ("director", "head", "chief", *SPOKESPEOPLE)
+#: unnamed people named by where they serve ("a security official", "a medical source")
+SERVES = ("official", "officer", "source")
+#: offices held in person: their holder speaks for themselves and is named by their name
+OFFICES = ("governor", "commissioner", "minister", "mayor", "president", "secretary", "commander", "chairman",
+           "senator", "administrator", "lawmaker", "legislator", "deputy")
+
+#: people who speak for themselves and are named by their role before their name ("resident Omar Nur", "businessman
+#: Usman Ga'al"): the name is the source
+PERSON_ROLES = ("resident", "witness", "eyewitness", "survivor", "villager", "farmer", "trader", "businessman",
+                "businesswoman", "shopkeeper", "elder", "activist", "journalist", "teacher", "nurse", "driver",
+                "relative", "neighbour", "neighbor")
+
+
+def one_of(*words: tuple[str, ...], capitalised: bool = False) -> str:
+    """The words of these lists as one regex alternation (for the patterns built from the lists above); `capitalised`:
+    as they open a sentence or a title ("Resident Omar Nur", "Commissioner")."""
+    return "|".join(w.capitalize() if capitalised else w for group in words for w in group)
+
+
 _CAP = r"(?:[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?|(?:al|el|ad|as|ash|an)-[A-Z][\w'’-]*)"
 _PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
 _ORG_GENERIC = (rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*(?:[A-Z][\w&-]*|(?:al|el|ad|as|ash|an)-[A-Z][\w'’-]*)"
@@ -303,6 +327,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(
         r"\b(?i:according\s+to)\s+(?:(?i:an?|the)\s+)?(?:(?i:statement|report|figures|data|tally|count)\s+"
         r"(?i:from|by|of)\s+)?(?i:the)\s+(?P<org>" + _LOWER_BODY + r")")),
+    # "According to the head of the republic, Ramzan Kadyrov, the blasts ...": the person named in apposition
+    ("according", re.compile(r"\b(?i:according\s+to)\s+(?:the|an?)\s+(?-i:[a-z][\w-]*\s+){0,3}(?-i:[a-z][\w-]*)"
+                             r"(?:\s+of\s+(?:the\s+)?(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*))?,\s+"
+                             r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),")),
     # "according to an organization called the Committee for Peace and Development": the body it names
     ("according", re.compile(
         r"\b(?i:according\s+to|citing)\s+(?:(?i:an?|the)\s+)?(?:(?i:[a-z-]+)\s+){0,2}(?i:organi[sz]ation|group|"
@@ -346,6 +374,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
+    # "The Sri Lankan military said": a body named by its country and its kind, in lower case, as written
+    ("verb", re.compile(r"(?<![\w,] )(?:[Tt]he\s+)?(?!(?:The|A|An|In|On|At|But|And|Its|Their|This|That)\s)"
+                        r"(?P<org>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?(?:['’]s)?\s+"
+                        r"(?i:military|army|navy|government|junta))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
     ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
@@ -357,8 +389,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # '"24 policemen died ...," said the director of Hilla's main surgical hospital'
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|confirmed|added|told)\s+(?:(?i:the|a|an)\s+)?"
                            r"(?P<org>(?:[a-z-]+\s+){0,2}?"
-                           r"(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|officer|source)"
-                           r"(?:\s+(?:of|at|for)\s+[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on|requesting|in)\b)")),
+                           rf"(?:{one_of(SPEAKS_FOR, SERVES)})"
+                           r"(?:\s+(?:of|at|for)\s+[^,.;\n]{3,60}?)?)(?=\s*[,.;]|\s+(?:speaking|who|on|requesting|in)\b)"
+                           r"(?!,\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3},)")),  # else the name after it
     # '"... 3 people who were killed in the attack," said resident Jean Kamfuti': a role before the name
     ("said_by", re.compile(r"\b(?i:said|says)\s+(?:(?i:the|a)\s+)?(?-i:[a-z-]+\s+){1,2}?(?P<org>(?-i:[A-Z][\w'’-]+)"
                            r"(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})(?=\s*[.,;]|\s*$)")),
@@ -382,7 +415,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + r"(?P<verb>said|says|told|added|noted|stressed|reported|announced|confirmed|stated|"
                           r"wrote)\b")),
     # "The head of the local Al Jomhouri hospital told Reuters": a title of a named body, as written
-    ("verb", re.compile(r"\b[Tt]he\s+(?P<org>(?:director|head|chief|spokesman|spokeswoman|spokesperson)\s+of\s+"
+    ("verb", re.compile(rf"\b[Tt]he\s+(?P<org>(?:{one_of(SPEAKS_FOR)})\s+of\s+"
                         r"(?:the\s+)?(?:(?-i:[a-z-]+)\s+)?(?-i:[A-Z][\w'’-]*)(?:\s+(?-i:[A-Z][\w'’-]*))*"
                         r"(?:\s+(?i:hospital|ministry|council|agency|office|department))?)\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
@@ -412,8 +445,7 @@ _NOT_NAMES = re.compile(
 )
 
 
-_TITLE_WORD = re.compile(r"(?:[a-z-]+\s+){0,2}(?:director|head|chief|spokesman|spokeswoman|spokesperson|official|"
-                         r"officer|source)\b")
+_TITLE_WORD = re.compile(rf"(?:[a-z-]+\s+){{0,2}}(?:{one_of(SPEAKS_FOR, SERVES)})\b")
 _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine|Yemen|Sudan|Afghanistan|"
                         r"Pakistan|Saudi Arabia|Egypt|Lebanon|Jordan|France|Britain|Germany|China")
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
@@ -448,7 +480,7 @@ _NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-
                         + r"|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
 
 
-_TITLE = r"(?i:director|head|chief|spokesman|spokeswoman|spokesperson|president|chairman|founder)"
+_TITLE = rf"(?i:{one_of(SPEAKS_FOR, ('president', 'chairman', 'founder'))})"
 _TITLE_BEFORE = re.compile(r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the)){0,5})\s+" + _TITLE + r"\s+$")
 _TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:(?:of|for)\s+(?-i:[a-z][a-z ,&-]{1,40}?)\s+)?"
                           r"(?:of|for|at)\s+(?:the\s+)?(?:"
@@ -511,6 +543,7 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
                  r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
+    raw = _ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
     if canonical_source(raw)[1] is None and not any(m.start() == 0 for m in KNOWN_NAMES.finditer(raw)):
         raw = _OFFICE_BEFORE_PERSON.sub("", raw)  # "Waat Adol County Commissioner Joseph Makuer Majuec": the person
     s = e - len(raw)
@@ -536,14 +569,18 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
 #: an office held in person, with the words that say where, before the holder's full name: a person speaking for
 #: themselves is named by their name (the labelling rules); a spokesman or director speaks for a body and is left
 _OFFICE_BEFORE_PERSON = re.compile(
-    r"^(?:[\w'’.&-]+\s+){0,4}?(?i:governor|commissioner|minister|mayor|president|secretary|commander|chairman|senator|"
-    r"administrator|lawmaker|legislator|deputy)\s+(?=(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}$)")
+    rf"^(?:[\w'’.&-]+\s+){{0,4}}?(?i:{one_of(OFFICES)})\s+(?=(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){{1,3}}$)")
+
+
+#: a role before a person's full name at the start of a sentence ("Resident Omar Nur told Reuters")
+_ROLE_BEFORE_PERSON = re.compile(rf"^(?:{one_of(PERSON_ROLES, capitalised=True)})\s+"
+                                 r"(?=[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$)")
 
 
 #: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
 #: title comes before it ("a spokesman for the Health Ministry said")
-_PREPOSITION_BEFORE = re.compile(r"(?<!spokesman )(?<!spokeswoman )(?<!spokesperson )(?<!director )(?<!head )"
-                                 r"(?<!chief )(?<!member )(?<!official )\b(?:of|in|at|near|from|into|across|around|"
+_PREPOSITION_BEFORE = re.compile("".join(rf"(?<!{w} )" for w in (*SPEAKS_FOR, "member", "official"))
+                                 + r"\b(?:of|in|at|near|from|into|across|around|"
                                  r"outside|inside|against|on)\s+(?:the\s+)?$")
 #: "..., announced Roger Wangeve, president of ...": the verb's subject comes after it (inverted)
 _INVERTED_AFTER = re.compile(r"\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){1,3}(?-i:[A-Z][\w'’-]+)")
@@ -552,8 +589,7 @@ _DAY_OR_MONTH = re.compile(rf"\s+(?:{DAYS_AND_MONTHS})\b")
 
 #: a person's name right before a title in apposition ("X Y, Commissioner of ..., who said")
 _NAME_BEFORE_TITLE = re.compile(r"(?:^|[.\n]\s*|[a-z]\s)((?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,4}),\s+$")
-_TITLE_NOUN = re.compile(r"(?:Commissioner|Minister|Governor|Director|Head|Chief|Spokesman|Spokesperson|President|"
-                         r"Chairman|Secretary|Mayor|Commander)\b")
+_TITLE_NOUN = re.compile(rf"(?:{one_of(SPEAKS_FOR, OFFICES, capitalised=True)})\b")
 
 
 def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
@@ -832,7 +868,8 @@ PERSON_TITLES = (r"Chief|Lt\.?|Brig\.?|Maj\.?|Gen\.?|Col\.?|Lieutenant|Brigadier
                   r"Governor|Mayor|President|Minister|Commissioner|Commander|Director|Spokesman|Spokeswoman|"
                   r"Spokesperson|Senator|Dr\.?|Major-General|Lieutenant-General|Brigadier-General")
 #: titles and ranks before a person's name, and words that open a sentence: not part of the name
-_BEFORE_PERSON = re.compile(rf"^(?:(?:{PERSON_TITLES}|Gov\.|Mr\.|Ms\.|Mrs\.|Capt\.|Sheikh|Police|Sergeant|Judge|Deputy|"
+_BEFORE_PERSON = re.compile(rf"^(?:(?:{PERSON_TITLES}|{one_of(PERSON_ROLES, capitalised=True)}|Gov\.|Mr\.|Ms\.|Mrs\.|"
+                            r"Capt\.|Sheikh|Police|Sergeant|Judge|Deputy|"
                             r"The|However|But|And|Earlier|Later|Meanwhile|Also|In|On|At)\s+)+")
 
 
