@@ -45,7 +45,7 @@ from kit.extract._attributor import (
     text_stats,
     with_pick,
 )
-from kit.extract._dates import DateMention, PeriodMention, find_dates, find_periods
+from kit.extract._dates import DAYS_AND_MONTHS, DateMention, PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
 from kit.extract._parse import speakers
 from kit.extract._resolve import resolve_references
@@ -638,6 +638,8 @@ def _one_counts(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex) -
 _NAME_BEFORE_AGE = re.compile(r"\b[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|(?:al|el|bin|ibn|de|del|da|van|von)\b[\w'’-]*))*"
                               r"\s+[A-Z][\w'’-]+,\s*$")
 _PLACE_PREPOSITIONS = {"in", "at", "of", "near", "from", "to", "across", "outside", "around", "inside", "into"}
+#: a day or a month right before a number: the number is the day of the month
+_DAY_OR_MONTH_BEFORE = re.compile(rf"\b(?:{DAYS_AND_MONTHS})\s+$")
 _AGE_AFTER = re.compile(r"\s*(?:[,;)]|\.(?!\d)|$|\s+and\b)")
 
 
@@ -680,6 +682,9 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False
     if _STATE_BEFORE.search(text, max(0, q.start - 40), q.start):
         return False  # "displaced a further 2 million"
+    if (not q.is_word and not q.is_range and q.low <= 31 and not victims_after
+            and _DAY_OR_MONTH_BEFORE.search(text, max(0, q.start - 12), q.start)):
+        return False  # "on Wednesday 19, Sudan Tribune has learned": a date ("on Monday 12 people were killed" is not)
     if _AGES.search(text, max(0, q.start - 40), q.start):
         return False  # "three children aged four, six, and 10": ages, not counts
     if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:

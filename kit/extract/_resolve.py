@@ -45,6 +45,8 @@ _HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|
 #: people a description names by their role ("the youth leader said"): a person the text introduced in that role
 _ROLE_HEADS = ("leader", "commander", "commissioner", "chief", "director", "doctor", "resident", "witness",
                "administrator", "lawmaker")
+#: how far before a person's name their role is looked for ("regional governor Serhiy Lysak said")
+ROLE_BEFORE_REACH = 30
 #: how far after a person's name their role is looked for ("Shapi’i Sambo, a youth leader in Wase, said")
 ROLE_REACH = 80
 _ASIDE = r"(?:\s*,\s*[^,;\n]{1,80},)?"
@@ -166,7 +168,10 @@ def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution],
     if not before:  # "The report documented 45 attacks ... Amnesty International said": named just after
         return after[0] if after and head.lower() not in ("it", "they", "he", "she") else None
     pronoun = head.lower() in ("it", "they", "he", "she")
-    same_head = [] if pronoun else [a for a in before if re.search(rf"\b{re.escape(head.lower())}\b", a.name.lower())]
+    word = re.compile(rf"\b{re.escape(head.lower())}\b")
+    # "the regional governor added": the person the text named with that role ("regional governor Serhiy Lysak")
+    same_head = [] if pronoun else [a for a in before if word.search(a.name.lower()) or (_is_person(a) and word.search(
+        text[max(0, a.name_start - ROLE_BEFORE_REACH):a.name_start].lower()))]
     return (same_head or before)[-1]
 
 
@@ -195,6 +200,22 @@ def _spokespeople(text: str, named: list[Attribution]) -> list[Attribution]:
 #: unnamed people coordinated before an indefinite description ("activists and a medical group said")
 _AFTER_PEOPLE = re.compile(r"\b((?i:activists|residents|witnesses|officials|sources|locals|villagers|medics))"
                            r"\s+and\s+$")
+
+
+def _named_in_full_before(attributions: list[Attribution], named: list[Attribution]) -> list[Attribution]:
+    """A body named in lower case ("the health ministry said") after the text named it in full ("the Lebanese health
+    ministry said"): the full name, as for "the ministry" (it replaces the lower-case name the phrase rules read)."""
+    out = []
+    for a in attributions:
+        if a.source is not None or a.unnamed or not a.name or a.name != a.name.lower() or a.kind in ("self", "told"):
+            continue
+        full = [b for b in named if a.name_start - REFERENCE_REACH <= b.name_start < a.name_start
+                and b.name[:1].isupper() and b.name.lower().endswith(" " + a.name)]
+        if full:
+            b = full[-1]
+            out.append(replace(b, start=a.start, end=a.end, name_start=a.name_start, name_end=a.name_end, kind=a.kind,
+                               verb=a.verb, via=(b.name_start, b.name_end)))
+    return out
 
 
 def resolve_references(text: str, attributions: list[Attribution]) -> list[Attribution]:
@@ -240,10 +261,13 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))
+    in_full = _named_in_full_before(attributions, named)
     spokespeople = _spokespeople(text, named)
     # "the governor said": the named governor replaces the unnamed one read at the same place; the body a
     # spokesperson speaks for replaces the person
+    replaced = {(r.name_start, r.name_end) for r in in_full}
     out = [a for a in attributions if not (a.unnamed and any(
         r.name_start < a.name_end and a.name_start < r.name_end for r in resolved)) and not any(
-        r.name_start < a.name_end and a.name_start < r.name_end for r in spokespeople)] + resolved + spokespeople
+        r.name_start < a.name_end and a.name_start < r.name_end for r in spokespeople)
+        and (a.name_start, a.name_end) not in replaced] + resolved + spokespeople + in_full
     return sorted(out, key=lambda a: a.name_start)

@@ -144,11 +144,12 @@ _VERBS = (
     "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says|denounced|denounces|"
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
     "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
-    "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting"
+    "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting|"
+    "learned|learnt|learns"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
-    r"|subsequently|further|again|recently|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,|today|yesterday|tonight"
+    r"|subsequently|further|again|recently|just|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,|today|yesterday|tonight"
     rf"|on\s+(?:{'|'.join(DAYS)}))\s+)*"
 )
 #: people who speak for a body, not for themselves ("a spokesman for the ministry", "the director of X"): the body
@@ -178,9 +179,11 @@ _CAP = r"(?:[A-Z][\w&.-]*(?:['’](?!s\b)\w+|['’](?=\s+[A-Z]))?|(?:al|el|ad|as
 _PARTICLES = r"of|for|the|and|de|del|da|di|bin|ibn|van|von"
 _ORG_GENERIC = (rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*(?:[A-Z][\w&-]*|(?:al|el|ad|as|ash|an)-[A-Z][\w'’-]*)"
                 rf"|[A-Z]{{2,}}[\w-]*)")
+#: a capitalised word that opens a sentence, not a name's first word ("The health ministry", "But army officials")
+_NOT_A_NAME_WORD = r"(?!(?:The|A|An|In|On|At|But|And|Its|Their|This|That)\s)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
-_MINISTRY = (r"(?:(?:(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?i:health|foreign|defen[cs]e|interior|information)\s+"
-             r"(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
+_MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?"
+             r"(?i:health|foreign|defen[cs]e|interior|information)\s+(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
              r"(?:\s+in\s+(?-i:[A-Z][\w'’-]+))?|(?:(?-i:[A-Z][\w]*)['’]s\s+)(?i:state\s+)?(?i:emergency\s+services?|"
              r"civil\s+defen[cs]e(?:\s+agency)?|rescue\s+service|health\s+authorities))")
 #: descriptors before a name that are not part of it: "the Britain-based ...", "the country's Ministry of Health"
@@ -193,7 +196,7 @@ _PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
            r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
-           r"(?:(?:official|government|police|hospital)\s+(?:figures|records|statistics|tallies)|"
+           r"(?:(?:official|government|police|hospital)\s+(?:figures|records|statistics|tallies)|media\s+reports|"
            r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
@@ -294,7 +297,7 @@ _ASIDE = (r"(?:\s*,\s*(?:" + _IN_SENTENCE + r"[^,;]){1,60},|\s*,\s*(?i:who|which
 _PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,"
                      r"|\s+who\s+(?:also\s+)?(?:requested|asked|declined|spoke)\b[^,;.\n]{0,60}?(?=\s+(?:told|said)))?")
 #: "The Afghan government said", "Israeli authorities said"
-_GOVERNMENT = r"(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
+_GOVERNMENT = rf"{_NOT_A_NAME_WORD}(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
 #: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
 _ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
@@ -314,6 +317,9 @@ _OUTLET_PATTERNS = (
 #: a body named by what it is, in lower case ("state health office", "provincial health directorate")
 _LOWER_BODY = (r"(?:(?-i:[a-z][\w'’-]*)\s+){1,3}(?-i:office|department|directorate|command|commission|council|"
                r"committee|service|authority)\b")
+#: "According to Twice East county commissioner, Dau Akoi Jurkuch, ...": the place is not the source, the person is
+_BEFORE_APPOSITION = re.compile(r"\s+(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*),\s+(?-i:[A-Z][\w'’-]+)\s+"
+                                r"(?-i:[A-Z][\w'’-]+)[^,.;]{0,30},")
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", _OUTLET_PATTERNS[0]),
     ("verb", _OUTLET_PATTERNS[1]),
@@ -328,7 +334,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\b(?i:according\s+to)\s+(?:(?i:an?|the)\s+)?(?:(?i:statement|report|figures|data|tally|count)\s+"
         r"(?i:from|by|of)\s+)?(?i:the)\s+(?P<org>" + _LOWER_BODY + r")")),
     # "According to the head of the republic, Ramzan Kadyrov, the blasts ...": the person named in apposition
-    ("according", re.compile(r"\b(?i:according\s+to)\s+(?:the|an?)\s+(?-i:[a-z][\w-]*\s+){0,3}(?-i:[a-z][\w-]*)"
+    ("according", re.compile(r"\b(?i:according\s+to)\s+(?:(?:the|an?)\s+|(?=(?-i:[A-Z][\w'’-]*\s+){1,3}[a-z]))"
+                             r"(?:(?-i:[A-Z][\w'’-]*)\s+){0,3}(?-i:[a-z][\w-]*\s+){0,3}(?-i:[a-z][\w-]*)"
                              r"(?:\s+of\s+(?:the\s+)?(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*))?,\s+"
                              r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),")),
     # "according to an organization called the Committee for Peace and Development": the body it names
@@ -375,7 +382,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
         r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
     # "The Sri Lankan military said": a body named by its country and its kind, in lower case, as written
-    ("verb", re.compile(r"(?<![\w,] )(?:[Tt]he\s+)?(?!(?:The|A|An|In|On|At|But|And|Its|Their|This|That)\s)"
+    ("verb", re.compile(r"(?<![\w,] )(?:[Tt]he\s+)?" + _NOT_A_NAME_WORD +
                         r"(?P<org>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?(?:['’]s)?\s+"
                         r"(?i:military|army|navy|government|junta))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
@@ -431,8 +438,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"police|security\s+forces))(?:\s*\((?-i:[A-Z][\w-]{1,12})\))?\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "Yemen's Houthi group announced", "the Taliban movement said": one name and what kind of body it is
-    ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|militia|rebels|army|"
-                        r"forces|police|government|authorities))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    ("verb", re.compile(_NOT_A_NAME_WORD + r"(?P<org>(?-i:\b[A-Z][a-z]{2,}(?:-[A-Za-z]+)?)\s+(?i:group|movement|"
+                        r"militia|rebels|army|forces|police|government|authorities))\s+" + _AUX
+                        + rf"(?P<verb>(?i:{_VERBS}))\b")),
 )
 #: who controls or backs a body, as a hyphenated word before its name ("Rebel-controlled", "Hamas-run")
 CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
@@ -665,6 +673,9 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
         m = re.search(r"\s+and\s+(?:(?:the|an?|other)\s+)*$", before)
         if m is None:
             return None
+        shared = re.search(r"(?<![\w-])(?-i:[a-z]+)$", before[:m.start()])
+        if shared and _PEOPLE_WORDS.fullmatch(shared.group(0)) and _GENERIC_PEOPLE.search(text[s:e]):
+            return max(0, s - 160) + shared.start(), e  # "security and local sources": one head, the whole phrase
         head, first = before[:m.start()], None
     base = s - 160 if s >= 160 else 0
     while True:
@@ -780,6 +791,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
                 continue
             s, e = _clean_name(text, s, e)
+            if kind == "according" and _BEFORE_APPOSITION.match(text, e):
+                continue  # the place or body before a person's role and name in apposition: the person is the source
             if _KIND_BEFORE_NAME.match(text, e):
                 continue  # "official Palestinian| news agency WAFA": a description of the outlet named next
             s, name, src = _source_named(text, s, e, pattern in _OUTLET_PATTERNS)
@@ -852,7 +865,7 @@ def find_attributions(text: str) -> list[Attribution]:
                 name, src = canonical_source(text[s:e])
                 if src is None and not _GENERIC_PEOPLE.search(name) and not _SOURCE_LIKE.search(name):
                     continue  # "an ethnic rebel group and local media said": the description is resolved later
-                if src is None and _GENERIC_PEOPLE.search(name):
+                if src is None and _GENERIC_PEOPLE.search(name) and " and " not in name:
                     people = re.search(f"(?:{_PEOPLE})$", name)  # "they security officials": the people only
                     name = people.group(0) if people else name
                     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.IGNORECASE)
@@ -884,8 +897,10 @@ def _full_name(text: str, s: int, name: str) -> str:
     """
     if not re.fullmatch(r"[A-Z][a-z'’-]+[a-z]", name) or name in _country_names_cased():
         return name
-    full_names = re.compile(r"(?<![\w'’.-])((?:[A-Z][\w'’.-]*\s+){1,4})" + re.escape(name) + r"\b(?!\s+[A-Z])")
+    full_names = re.compile(r"(?<![\w'’.-])((?:[A-Z][\w'’.-]*[ \t]+){1,4})" + re.escape(name) + r"\b(?!\s+[A-Z])")
     for m in full_names.finditer(text, max(0, s - FULL_NAME_REACH), s):
+        if re.search(rf"\b{re.escape(name)}\.", m.group(0)):
+            continue  # "..., said Dau. Dau claimed": two sentences, not a longer name
         full = _BEFORE_PERSON.sub("", _OFFICE_BEFORE_PERSON.sub("", re.sub(r"\s+", " ", m.group(0))))
         if " " in full and canonical_source(full)[1] is None and not _GENERIC_PEOPLE.search(full):
             return full
