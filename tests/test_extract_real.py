@@ -83,10 +83,11 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
     assert s.found >= HELDOUT_B_FOUND and s.right >= HELDOUT_B_RIGHT and s.drafted <= HELDOUT_B_DRAFTS_MAX
 
 
-#: the third to ninth held-out sets, drawn from batches 12 (random.Random(2027).sample(14) of its 43 sorted ids),
+#: the third to tenth held-out sets, drawn from batches 12 (random.Random(2027).sample(14) of its 43 sorted ids),
 #: 13 (random.Random(2028).sample(13) of its 40), 14 (random.Random(2030).sample(14) of its 42), 15
 #: (random.Random(2031).sample(14) of its 42), 16 (random.Random(2032).sample(15) of its 47), 17
-#: (random.Random(2033).sample(14) of its 42) and 18 (random.Random(2034).sample(13) of its 39), collected
+#: (random.Random(2033).sample(14) of its 42), 18 (random.Random(2034).sample(13) of its 39) and 19
+#: (random.Random(2035).sample(14) of its 42), collected
 #: and labelled by people who never ran the extractor on them and frozen before the round written on their batch;
 #: (labelled, found, right, drafts) reached after round 21 (measured once, 12:22 UTC, 3 December 2026: c 45, e 55, f 31,
 #: one fewer than before and its floor followed it down; h and i their first runs' 41 and 33); after rounds 19 and 20
@@ -95,7 +96,8 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: c 44 right, d 37, e 40; after round 16: c 44,
 #: d 36; after round 15: c 44, d 35; after round 14: c 40, d 34; first runs: c 66, 39, 73; d, with round 13's code,
 #: 50, 34, 51; e, with round 16's code, 72, 39, 75; f, with round 17's code, 54, 26, 60; g, with round 18's code,
-#: 58, 45, 58; h, with round 19's code, 64, 41, 67; i, with round 20's code, 49, 33, 51)
+#: 58, 45, 58; h, with round 19's code, 64, 41, 67; i, with round 20's code, 49, 33, 51; j, with round 21's code,
+#: 59, 46, 63)
 HELDOUT_CD = {
     "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
                    "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
@@ -127,6 +129,11 @@ HELDOUT_CD = {
                    "newtelegraph_burum_2", "pakistantoday_kurram_8", "siasat_tagkawayan_5", "sputnik_omdurman_34",
                    "whistlebuzz_cesar_7"],
                   (50, 49, 33, 51)),
+    "heldout-j": (["ahram_sheikhzuweid_5", "aljazeera_narathiwat_30", "aljazeera_nusayrat_8", "ani_quetta_10",
+                   "asiatimes_karabakh_2317", "himalayantimes_dagestan_4", "iuvm_kabul_7", "jpost_nagornokarabakh_673",
+                   "jpost_sadriyah_11", "longwarjournal_nazran_1", "maan_gaza_398", "newarab_benghazi_14",
+                   "reuters_chittagong_4", "wiredprnews_batken_4"],
+                  (63, 59, 46, 63)),
 }
 
 
