@@ -115,6 +115,7 @@ _NOT_CASUALTY_UNITS = {
     "strikes", "strike", "airstrikes", "air", "raids", "raid", "incidents", "incident", "attacks", "attack",
     "reports", "report", "allegations", "sites", "site", "witnesses", "interviews", "munitions", "bombs",
     "sorties", "targets", "engagements", "days", "day", "weeks", "week", "months", "month", "years", "year",
+    "decades", "decade", "centuries",
     "hours", "hour", "km", "kilometres", "kilometers", "miles", "metres", "meters", "percent", "per", "%",
     "times", "countries", "nations", "cases", "pages", "names", "buildings", "homes", "houses",
     "families", "villages", "towns", "locations", "events", "event", "aircraft", "jets", "planes", "vehicles",
@@ -975,6 +976,9 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
     | \bsince\s+(?:the|an?)\s+(?:war|conflict|insurgency|uprising|revolution|crisis|fighting)\b[^.;]{0,40}?
       \b(?:began|erupted|broke\s+out|started)\b
     | \b(?:in|over|during)\s+the\s+(?:past|last)\s+(?:year|decade|\w+\s+(?:years|decades))\b
+    | \b(?:have|has)\s+(?:been\s+)?(?:killed|died)\s+in\s+(?:[\w'’-]+\s+){0,2}(?:war|conflict|insurgency|uprising|
+      fighting)\b[^.;]{0,40}?\b(?:which|that)\s+(?:began|erupted|broke\s+out|started)\b
+    | \bin\s+(?:\w+\s+)?(?:years|decades)\s+of\s+(?:fighting|war|conflict|violence|insurgency)\b
     | \bsince\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|last\s+\w+|
       \d{4})\s*,\s+when\b
     | \b(?:comes?|came)\s+(?:just\s+|only\s+)?(?:(?:\w+\s+)?(?:days?|weeks?|months?)\s+)?after\b

@@ -37,7 +37,7 @@ REFERENCE_REACH = 3000
 #: How far after "a police officer", "a medical source" the person it introduces may be named.
 PERSON_REACH = 400
 
-_HEADS = (r"group|network|organi[sz]ation|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
+_HEADS = (r"group|network|organi[sz]ation|NGO|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
           r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
           r"directorate|authority|agency|leader|commander|commissioner|chief|director|doctor|resident|witness|"

@@ -288,7 +288,8 @@ KNOWN_NAMES, _KNOWN = _alias_index()
 # an aside between the name and its verb: ", a UK-based monitor," or ", in its monthly report ... ISIS" (never across
 # a sentence end or a paragraph break)
 _IN_SENTENCE = r"(?![a-z0-9]\.\s|\n[ \t]*\n)"  # not at a sentence end or a paragraph break (a wrapped line is fine)
-_ASIDE = (r"(?:\s*,\s*(?:" + _IN_SENTENCE + r"[^,;]){1,60},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|"
+_ASIDE = (r"(?:\s*,\s*(?:" + _IN_SENTENCE + r"[^,;]){1,60},|\s*,\s*(?-i:an?|the)\s+(?-i:[a-z])(?:" + _IN_SENTENCE
+          + r"[^,;]){1,150},|\s*,\s*(?i:who|which|speaking|giving|asking|requesting|"
           r"declining)\b(?:" + _IN_SENTENCE + r"[^;.]){1,200}?,|\s*,\s*(?i:in|on|at|after|following|citing|which)\b"
           r"(?:" + _IN_SENTENCE + r"[^,;]){1,160}?,?"
           r"|\s+(?i:fighting|battling|against|leading|in)\s+(?:the\s+)?(?-i:[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})"
@@ -356,8 +357,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "according to a government statement": the body whose statement it is
     ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
                              r"military|police|ministry|presidency))\s+(?i:statement|communiqu[eé]|release)\b")),
-    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r"|" + _ORG_GENERIC
-                             + r")\s+(?i:as\s+saying)\b")),
+    ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r"|" + _MINISTRY + r"|"
+                             + _ORG_GENERIC + r")\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
         r"estimated|collected|gathered|reported)\s+(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
@@ -447,7 +448,7 @@ CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
 _NOT_NAMES = re.compile(
     rf"^(?:(?:This|Last|Next|Each|Every)\s+(?:{DAYS_AND_MONTHS}|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|"
     r"She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
-    rf"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|{DAYS_AND_MONTHS}|"
+    rf"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|NGOs?|{DAYS_AND_MONTHS}|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
     r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank)$"
 )
