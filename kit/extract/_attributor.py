@@ -183,7 +183,7 @@ _DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
 #: the writer's own people ("our researchers", "my colleagues"): the publisher, not another source
 _FIRST_PERSON = re.compile(r"(?i:our|my)\s")
 #: a speaker's phrase without its article and trailing punctuation: the candidate's name
-_SPEAKER_NAME = re.compile(r"^(?:(?i:the|a|an|what)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
+_SPEAKER_NAME = re.compile(r"^[^\w\"“'‘@]*(?:(?i:the|a|an|what)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
 #: the features a parse-only mention carries, by its kind
 _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
 

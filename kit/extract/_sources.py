@@ -427,6 +427,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?:the\s+)?(?:(?-i:[a-z-]+)\s+)?(?-i:[A-Z][\w'’-]*)(?:\s+(?-i:[A-Z][\w'’-]*))*"
                         r"(?:\s+(?i:hospital|ministry|council|agency|office|department))?)\s+" + _AUX
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
+    # '"Seven farmers ... were killed," said another local, Umee.': the name in apposition after the role
+    ("said_by", re.compile(r"\b(?i:said|says|added)\s+(?-i:another|an?|the)\s+(?-i:[a-z][\w-]*\s+){0,2}"
+                           r"(?-i:[a-z][\w-]*),\s+(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3})(?=\s*[.,;]|\s*$)")),
     # "A resident, Mustapha Ibrahim, told Premium Times": the name in apposition to a role
     ("verb", re.compile(r"\b(?-i:[Aa]n?|[Tt]he)\s+(?:(?-i:[a-z][\w-]*)\s+){0,3}(?-i:[a-z][\w-]*),\s+"
                         r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+" + _AUX
@@ -549,9 +552,9 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
     if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
         raw = re.sub(rf"^(?:[\w.]+-(?:{CONTROLLED_BY})\s+)+(?=[A-Z])", "", raw)
-    raw = re.sub(r"^(?:(?:Executive|Deputy|Regional|Acting)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
-                 r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Dr\.|Mr\.|"
-                 r"Ms\.|Mrs\.)\s+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
+    raw = re.sub(r"^(?:(?:(?:Executive|Deputy|Regional|Acting|Press)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
+                 r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Secretary|"
+                 r"Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
     raw = _ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
     if canonical_source(raw)[1] is None and not any(m.start() == 0 for m in KNOWN_NAMES.finditer(raw)):
         raw = _OFFICE_BEFORE_PERSON.sub("", raw)  # "Waat Adol County Commissioner Joseph Makuer Majuec": the person
@@ -880,9 +883,10 @@ def find_attributions(text: str) -> list[Attribution]:
 #: ranker's names (`_attributor._TITLE`)
 PERSON_TITLES = (r"Chief|Lt\.?|Brig\.?|Maj\.?|Gen\.?|Col\.?|Lieutenant|Brigadier|Major|General|Colonel|Captain|"
                   r"Governor|Mayor|President|Minister|Commissioner|Commander|Director|Spokesman|Spokeswoman|"
-                  r"Spokesperson|Senator|Dr\.?|Major-General|Lieutenant-General|Brigadier-General")
+                  r"Spokesperson|Senator|Secretary|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Major-General|Lieutenant-General|"
+                  r"Brigadier-General")
 #: titles and ranks before a person's name, and words that open a sentence: not part of the name
-_BEFORE_PERSON = re.compile(rf"^(?:(?:{PERSON_TITLES}|{one_of(PERSON_ROLES, capitalised=True)}|Gov\.|Mr\.|Ms\.|Mrs\.|"
+_BEFORE_PERSON = re.compile(rf"^(?:(?:{PERSON_TITLES}|{one_of(PERSON_ROLES, capitalised=True)}|Gov\.|"
                             r"Capt\.|Sheikh|Police|Sergeant|Judge|Deputy|"
                             r"The|However|But|And|Earlier|Later|Meanwhile|Also|In|On|At)\s+)+")
 
