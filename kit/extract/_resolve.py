@@ -17,6 +17,7 @@ reviewer sees both.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from kit.extract._sources import (
@@ -39,8 +40,8 @@ PERSON_REACH = 400
 
 _HEADS = (r"group|network|organi[sz]ation|NGO|monitor|watchdog|observatory|ministry|minister|agency|mission|office|"
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
-          r"charity|governor|mayor|spokesman|spokeswoman|spokesperson|official|officer|source|service|department|"
-          r"directorate|authority|agency|leader|commander|commissioner|chief|director|doctor|resident|witness|"
+          rf"charity|governor|mayor|{one_of(SPOKESPEOPLE, SERVES)}|service|department|"
+          r"directorate|authority|leader|commander|commissioner|chief|director|doctor|resident|witness|"
           r"administrator|lawmaker")
 #: people a description names by their role ("the youth leader said"): a person the text introduced in that role
 _ROLE_HEADS = ("leader", "commander", "commissioner", "chief", "director", "doctor", "resident", "witness",
@@ -206,11 +207,12 @@ def _named_in_full_before(attributions: list[Attribution], named: list[Attributi
     """A body named in lower case ("the health ministry said") after the text named it in full ("the Lebanese health
     ministry said"): the full name, as for "the ministry" (it replaces the lower-case name the phrase rules read)."""
     out = []
+    starts = [b.name_start for b in named]  # `named` is in text order: look only within reach (linear in the text)
     for a in attributions:
         if a.source is not None or a.unnamed or not a.name or a.name != a.name.lower() or a.kind in ("self", "told"):
             continue
-        full = [b for b in named if a.name_start - REFERENCE_REACH <= b.name_start < a.name_start
-                and b.name[:1].isupper() and b.name.lower().endswith(" " + a.name)]
+        window = named[bisect_left(starts, a.name_start - REFERENCE_REACH):bisect_left(starts, a.name_start)]
+        full = [b for b in window if b.name[:1].isupper() and b.name.lower().endswith(" " + a.name)]
         if full:
             b = full[-1]
             out.append(replace(b, start=a.start, end=a.end, name_start=a.name_start, name_end=a.name_end, kind=a.kind,
