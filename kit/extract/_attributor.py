@@ -30,9 +30,9 @@ from kit.extract._resolve import _is_person
 from kit.extract._sources import (
     CONTROLLED_BY,
     KNOWN_NAMES,
-    PERSON_ROLES,
     PERSON_TITLES,
     POSSESSED_BODY,
+    ROLE_BEFORE_PERSON,
     SPEAKS_FOR,
     SPOKESPEOPLE,
     Attribution,
@@ -194,9 +194,6 @@ _MODIFIER = re.compile(r"^(?:[\w.]+-(?i:based)\s+)+")
 _TITLE_QUALIFIERS = r"Regional|Deputy|Police|Prime|Army|Provincial|State"
 #: a capitalised title before a person's name ("Governor Andriy Raikovych", "Major-General Edmundo Pangilinan")
 _TITLE = re.compile(rf"^(?:(?:{_TITLE_QUALIFIERS}|{PERSON_TITLES})\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
-#: a role before a person's full name ("businessman Usman Ga'al", "Resident Omar Nur"): the name is the source
-_ROLE = re.compile(rf"^(?:(?-i:[a-z][\w-]*)\s+){{0,2}}(?i:{one_of(PERSON_ROLES)})\s+"
-                   r"(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
 #: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
 _NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
 _NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
@@ -234,7 +231,7 @@ def _speaker_name(raw: str) -> tuple[int, int, str, Source | None]:
     if body is not None:  # "a spokesman for the rebel-controlled health ministry": the ministry
         return body.start("body"), len(raw), *canonical_source(body.group("body"))
     start = 0
-    for pattern in (_MODIFIER, _TITLE, _ROLE):
+    for pattern in (_MODIFIER, _TITLE, ROLE_BEFORE_PERSON):
         m = pattern.match(raw, start)
         start = m.end() if m else start
     return start, len(raw), *canonical_source(raw[start:])

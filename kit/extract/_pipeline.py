@@ -45,7 +45,7 @@ from kit.extract._attributor import (
     text_stats,
     with_pick,
 )
-from kit.extract._dates import DAYS_AND_MONTHS, DateMention, PeriodMention, find_dates, find_periods
+from kit.extract._dates import DAYS_AND_MONTHS, MONTHS, DateMention, PeriodMention, find_dates, find_periods
 from kit.extract._numbers import Quantity, find_quantities
 from kit.extract._parse import speakers
 from kit.extract._resolve import resolve_references
@@ -958,12 +958,11 @@ def _is_claimant(a: Attribution) -> bool:
     return (not a.is_outlet or a.kind == "finding") and a.kind != "told"
 
 
+_MONTHS = "|".join(MONTHS)
 #: a sentence that steps back to another time: background the publisher gives, not the source's statement
 _BACKGROUND = re.compile(r"\s*[\"“]?(?:In\s+other\s+(?:violence|news|developments|incidents)\b|Back\s+in|"
-                         r"Last\s+(?:year|month|week|January|February|March|April|May|June|July|"
-                         r"August|September|October|November|December)|In\s+(?:\d{4}|January|February|March|April|May|June|"
-                         r"July|August|September|October|November|December)\b|Since\s+\d{4}|Earlier\s+this\s+(?:year|"
-                         r"month))")
+                         rf"Last\s+(?:year|month|week|{_MONTHS})|In\s+(?:\d{{4}}|{_MONTHS})\b|Since\s+\d{{4}}|"
+                         r"Earlier\s+this\s+(?:year|month))")
 
 #: a sentence that gives a conflict's toll so far or an earlier event as context ("the insurgency that has killed
 #: some 30,000", "Nearly 190,000 have been killed since an uprising ... erupted", "comes two days after ... were
@@ -979,18 +978,17 @@ _BACKGROUND_TOLL = re.compile(r"""(?ix)
     | \b(?:have|has)\s+(?:been\s+)?(?:killed|died)\s+in\s+(?:[\w'’-]+\s+){0,2}(?:war|conflict|insurgency|uprising|
       fighting)\b[^.;]{0,40}?\b(?:which|that)\s+(?:began|erupted|broke\s+out|started)\b
     | \bin\s+(?:\w+\s+)?(?:years|decades)\s+of\s+(?:fighting|war|conflict|violence|insurgency)\b
-    | \bsince\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|last\s+\w+|
-      \d{4})\s*,\s+when\b
+    | \bsince\s+(?:MONTHS|last\s+\w+|\d{4})\s*,\s+when\b
     | \b(?:comes?|came)\s+(?:just\s+|only\s+)?(?:(?:\w+\s+)?(?:days?|weeks?|months?)\s+)?after\b
     | \b(?:war|conflict|insurgency|violence|fighting|unrest|crisis|clashes|hostilities)\s+(?:has|have|had)\s+
       (?:so\s+far\s+|now\s+|already\s+)?(?:killed|left|claimed|cost)\b
     | \bsince\s+\d{4}\s*,\s+killing\b
     | \b(?:a|one|two|three|several|\d+)\s+(?:years?|decades?)\s+ago\b
-    | \bin\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+last\s+year\b
+    | \bin\s+(?:MONTHS)\s+last\s+year\b
     | \b(?:follows?|followed)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}(?:attack|ambush|strike|bombing|raid|assault|
       clash(?:es)?)\b[^.;]{0,80}?\b(?:(?:in|during)\s+which|that\s+(?:left|killed|claimed))\b
     | \bthe\s+(?:deadliest|worst|bloodiest)\b[^.;]{0,60}?\bsince\b
-""")
+""".replace("MONTHS", _MONTHS))
 
 
 def _is_background(ctx: _Context, sent: _Sentence) -> bool:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kit.extract._dates import DAYS, DAYS_AND_MONTHS
+from kit.extract._dates import DAYS, DAYS_AND_MONTHS, MONTHS
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,8 +389,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # "UNICEF's Executive Director Catherine Russell, who said at least 35 children ..."
     ("verb", re.compile(_ORG + r",\s+(?i:who)\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")),
     ("possessive", re.compile(
-        _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|January|February|"
-        r"March|April|May|June|July|August|September|October|November|December|\d{4})\s+)*"
+        _ORG + r"(?:['’]s?)\s+(?:(?i:own|latest|new|monthly|annual|updated|revised|most\s+recent|"
+        + "|".join(MONTHS) + r"|\d{4})\s+)*"
         r"(?i:data|figures?|estimates?|tally|count|report|database|monitoring|investigation|assessment|records|"
         r"research|statement|toll)\b")),
     ("told", re.compile(r"\b(?i:told|speaking\s+to|in\s+an\s+interview\s+with)\s+(?:(?i:the)\s+)?" + _ORG)),
@@ -555,7 +555,7 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?:(?:(?:Executive|Deputy|Regional|Acting|Press)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Secretary|"
                  r"Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
-    raw = _ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
+    raw = ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
     if canonical_source(raw)[1] is None and not any(m.start() == 0 for m in KNOWN_NAMES.finditer(raw)):
         raw = _OFFICE_BEFORE_PERSON.sub("", raw)  # "Waat Adol County Commissioner Joseph Makuer Majuec": the person
     s = e - len(raw)
@@ -584,9 +584,10 @@ _OFFICE_BEFORE_PERSON = re.compile(
     rf"^(?:[\w'’.&-]+\s+){{0,4}}?(?i:{one_of(OFFICES)})\s+(?=(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){{1,3}}$)")
 
 
-#: a role before a person's full name at the start of a sentence ("Resident Omar Nur told Reuters")
-_ROLE_BEFORE_PERSON = re.compile(rf"^(?:{one_of(PERSON_ROLES, capitalised=True)})\s+"
-                                 r"(?=[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,3}$)")
+#: a role before a person's full name ("businessman Usman Ga'al", "Resident Omar Nur told Reuters"): the name is the
+#: source; one pattern for the phrase rules and the ranker's names (`_attributor`)
+ROLE_BEFORE_PERSON = re.compile(rf"^(?:(?-i:[a-z][\w-]*)\s+){{0,2}}(?i:{one_of(PERSON_ROLES)})\s+"
+                                r"(?=(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+$)")
 
 
 #: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
