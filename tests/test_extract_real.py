@@ -101,7 +101,7 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: d 36; after round 15: c 44, d 35; after round 14: c 40, d 34; first runs: c 66, 39, 73; d, with round 13's code,
 #: 50, 34, 51; e, with round 16's code, 72, 39, 75; f, with round 17's code, 54, 26, 60; g, with round 18's code,
 #: 58, 45, 58; h, with round 19's code, 64, 41, 67; i, with round 20's code, 49, 33, 51; j, with round 21's code,
-#: 59, 46, 63; k, with round 22's code, 56, 39, 59)
+#: 59, 46, 63; k, with round 22's code, 56, 39, 59; l, with round 23's code, 60, 52, 63)
 HELDOUT_CD = {
     "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
                    "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
@@ -143,6 +143,11 @@ HELDOUT_CD = {
                    "ouchfrandib_malari_63", "paktimes_chardara_14", "trend_nicaragua_63", "trentonline_gwoza_100",
                    "usmagazine_nice_3"],
                   (61, 56, 39, 59)),
+    "heldout-l": (["africanewf_lamu_2", "airwars_raqqa_433", "cna_maybrat_4", "guardian_mosul_30",
+                   "kfyr_coatepecharinas_13", "nationalpost_gidakiremu_150", "newsoftheamericas_flamarillo_13",
+                   "peninsula_fallujah_9", "reuters_kampala_2", "scmp_komamboga_1", "syriahr_deirezzor_400",
+                   "thesun_fasher_114", "twocircles_tintaypunco_19"],
+                  (63, 60, 52, 63)),
 }
 
 
