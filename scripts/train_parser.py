@@ -40,16 +40,38 @@ def _git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
 
 
-def write_splits(repo: Path, folder: Path) -> tuple[str, dict[str, int]]:
-    """The treebank's train/dev/test CoNLL-U files, rebuilt from its per-document sources; (commit, sentences)."""
-    commit = _git(repo, "rev-parse", "HEAD").strip()
+def _split_text(repo: Path, split: str) -> str:
+    """One split of a treebank as CoNLL-U, rebuilt from its per-document sources (a mirror may lack the big files)."""
+    files = _git(repo, "show", f"HEAD:not-to-release/file-lists/files.{split}").split()
+    stored = set(_git(repo, "ls-tree", "-r", "--name-only", "HEAD", "not-to-release/sources/").split())
+    # GUM's file lists name documents without their suffix
+    paths = [p if p in stored else p + ".conllu" for p in (f"not-to-release/sources/{f}" for f in files)]
+    # GUM's Reddit documents are listed but not distributed (their text must be fetched from Reddit): left out
+    return "".join(_git(repo, "show", f"HEAD:{p}").rstrip("\n") + "\n\n" for p in paths if p in stored)
+
+
+def write_splits(repos: list[Path], folder: Path) -> tuple[list[str], dict[str, int]]:
+    """The treebanks' train/dev/test CoNLL-U files, each split the treebanks' together, and each treebank's test
+    split on its own (test-<k>.conllu); (commits, sentences per split)."""
+    commits = [_git(repo, "rev-parse", "HEAD").strip() for repo in repos]
     counts = {}
     for split in SPLITS:
-        files = _git(repo, "show", f"HEAD:not-to-release/file-lists/files.{split}").split()
-        text = "".join(_git(repo, "show", f"HEAD:not-to-release/sources/{f}").rstrip("\n") + "\n\n" for f in files)
+        texts = [_split_text(repo, split) for repo in repos]
+        text = "".join(texts)
         (folder / f"{split}.conllu").write_text(text, encoding="utf-8")
         counts[split] = sum(line.startswith("# sent_id") for line in text.splitlines())
-    return commit, counts
+        if split == "test":
+            for k, one in enumerate(texts):
+                (folder / f"test-{k}.conllu").write_text(one, encoding="utf-8")
+    return commits, counts
+
+
+def _treebank_name(repo: Path) -> str:
+    """UD_English-EWT from a clone's folder or a mirror's (owner+UD_English-EWT/repo)."""
+    for part in reversed(repo.resolve().parts):
+        if "UD_" in part:
+            return part[part.index("UD_"):]
+    return repo.name
 
 
 def _spacy(*args: str) -> str:
@@ -58,7 +80,8 @@ def _spacy(*args: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("treebank", type=Path, help="a git copy of UniversalDependencies/UD_English-EWT")
+    parser.add_argument("treebanks", type=Path, nargs="+",
+                        help="git copies of UniversalDependencies treebanks (UD_English-EWT, UD_English-GUM)")
     parser.add_argument("--steps", type=int, default=6000, help="training steps (default 6000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, help="keep the converted treebank and checkpoints here (default: temp)")
@@ -74,9 +97,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        commit, counts = write_splits(args.treebank, work)
-        for split in SPLITS:
-            _spacy("convert", str(work / f"{split}.conllu"), str(work), "--converter", "conllu", "-n", "10")
+        commits, counts = write_splits(args.treebanks, work)
+        for name in [*SPLITS, *(f"test-{k}" for k in range(len(args.treebanks)))]:
+            _spacy("convert", str(work / f"{name}.conllu"), str(work), "--converter", "conllu", "-n", "10")
         _spacy("init", "config", str(work / "config.cfg"), "--lang", "en", "--pipeline", "tagger,parser",
                "--optimize", "efficiency")
         print(f"training on {counts['train']} sentences ({args.steps} steps); this takes about half an hour")
@@ -84,24 +107,29 @@ def main() -> int:
                str(work / "dev.spacy"), "--output", str(work / "out"), "--training.max_steps", str(args.steps),
                "--training.eval_frequency", "500", "--system.seed", str(args.seed), *size)
         best = work / "out" / "model-best"
-        _spacy("evaluate", str(best), str(work / "test.spacy"), "--output", str(work / "test.json"))
-        scores = json.loads((work / "test.json").read_text(encoding="utf-8"))
+        scores = []
+        for k in range(len(args.treebanks)):
+            _spacy("evaluate", str(best), str(work / f"test-{k}.spacy"), "--output", str(work / f"test-{k}.json"))
+            scores.append(json.loads((work / f"test-{k}.json").read_text(encoding="utf-8")))
         if out.exists():
             shutil.rmtree(out)
         shutil.copytree(best, out)
     config = (out / "config.cfg").read_text(encoding="utf-8")  # the temp paths of the training data: not kept
     (out / "config.cfg").write_text(re.sub(r'(?m)^(train|dev) = ".*"$', r"\1 = null", config), encoding="utf-8")
-    test = {k: round(float(scores[k]), 4) for k in ("tag_acc", "dep_uas", "dep_las")}
+    names = [_treebank_name(repo) for repo in args.treebanks]
+    sources = ", ".join(f"{name} (commit `{commit}` of https://github.com/UniversalDependencies/{name})"
+                        for name, commit in zip(names, commits, strict=True))
+    tests = [{k: round(float(s[k]), 4) for k in ("tag_acc", "dep_uas", "dep_las")} for s in scores]
+    scored = "; ".join(f"{name}: tag accuracy {s['tag_acc']:.3f}, unlabelled attachment {s['dep_uas']:.3f}, "
+                       f"labelled attachment {s['dep_las']:.3f}" for name, s in zip(names, tests, strict=True))
     (out / "README.md").write_text(
         "# The claim extractor's dependency parser\n\n"
         "Made by `scripts/train_parser.py` (spaCy tagger + parser, efficiency recipe, no vectors, no pretrained "
         f"weights, {args.steps} steps, seed {args.seed}; token vectors of width {args.width}, hash rows {args.rows}, "
-        f"parser hidden width {args.hidden}) from the Universal Dependencies English Web Treebank, "
-        f"commit `{commit}` of https://github.com/UniversalDependencies/UD_English-EWT: "
+        f"parser hidden width {args.hidden}) from the Universal Dependencies treebanks {sources}: "
         f"{counts['train']} training sentences, {counts['dev']} dev (best checkpoint), {counts['test']} test.\n\n"
-        f"Scored once on the test split: tag accuracy {test['tag_acc']:.3f}, unlabelled attachment "
-        f"{test['dep_uas']:.3f}, labelled attachment {test['dep_las']:.3f}.\n\n{LICENSE}\n", encoding="utf-8")
-    print(f"wrote {out}: test {test}")
+        f"Scored once on each test split: {scored}.\n\n{LICENSE}\n", encoding="utf-8")
+    print(f"wrote {out}: test {tests}")
     return 0
 
 

@@ -278,6 +278,14 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
     return out
 
 
+def _nearness(m: Attribution, w: Where) -> tuple[bool, int]:
+    """Which of a source's mentions describes it: one in the figure's sentence first, then the nearest.
+
+    "... a security source said. Meanwhile, four were killed, the source added": the second names the figure's source.
+    """
+    return not (w.sentence[0] <= m.name_start < w.sentence[1]), _distance(m, w.figure)
+
+
 def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, publisher: str) -> list[Candidate]:
     """Every source named around the figure (its mention nearest the figure) and the publisher, unranked."""
     by_name: dict[str, Attribution] = {}
@@ -286,7 +294,7 @@ def candidates_for(w: Where, mentions: Sequence[Attribution], stats: TextStats, 
             continue
         m = _name_form(m)
         kept = by_name.get(m.name)
-        if kept is None or _distance(m, w.figure) < _distance(kept, w.figure):
+        if kept is None or _nearness(m, w) < _nearness(kept, w):
             by_name[m.name] = m
     cands = [Candidate(name, m, _mention_features(m, w, stats) | _PARSE_KINDS.get(m.kind, {}), m.source)
              for name, m in by_name.items()]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kit.extract._dates import DAYS, MONTHS
-from kit.extract._sources import _VERBS
+from kit.extract._sources import _VERBS, not_a_report
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,7 +91,8 @@ def available() -> bool:
 
 def _is_reporting(tok: Token) -> bool:
     """A reporting word, by its form, that the parse does not read as part of a name or a modifier."""
-    return tok.dep_ not in ("compound", "amod", "flat", "det") and _REPORTING.fullmatch(tok.text) is not None
+    return (tok.dep_ not in ("compound", "amod", "flat", "det") and _REPORTING.fullmatch(tok.text) is not None
+            and not not_a_report(tok.text, tok.doc.text, tok.idx + len(tok.text)))
 
 
 def _phrase(tok: Token) -> tuple[int, int]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import replace
 
 from kit.extract._sources import (
@@ -203,16 +204,51 @@ _AFTER_PEOPLE = re.compile(r"\b((?i:activists|residents|witnesses|officials|sour
                            r"\s+and\s+$")
 
 
-def _named_in_full_before(attributions: list[Attribution], named: list[Attribution]) -> list[Attribution]:
+#: bodies a text names by country or owner first ("Mali's government", "Somali police", "The Colombian military"),
+#: then by kind alone ("the government said")
+_BODY_WORDS = ("government", "army", "military", "police", "navy", "junta", "authorities", "presidency")
+_NAMED_BODY = re.compile(r"(?<![\w'’-])(?P<name>(?!(?:The|A|An|In|On|At|But|And|Its|Their)\s)(?-i:[A-Z][\w'’-]*)"
+                         r"(?:\s+(?-i:[A-Z][\w'’-]*)){0,2}\s+(?P<word>(?i:" + "|".join(_BODY_WORDS) + r")))\b"
+                         r"(?!\s+(?i:stations?|headquarters|posts?|officers?|vehicles?|patrols?|chiefs?|commanders?|"
+                         r"officials?|forces|units?|camps?|bases?|academy|checkpoints?|spokes\w+|sources?)\b)")
+#: "the" right before a name
+_DEFINITE_BEFORE = re.compile(r"\b(?i:the)\s+$")
+
+
+def _body_named_before(text: str, word: str, pos: int) -> Callable[[Attribution], Attribution] | None:
+    """How to rename a body named by its kind alone ("the government") after the text named it in full ("Mali's
+    government has halved its estimate"), even where that name attributed nothing; None when it did not."""
+    if word.lower() not in _BODY_WORDS:
+        return None
+    found = [m for m in _NAMED_BODY.finditer(text, max(0, pos - REFERENCE_REACH), pos)
+             if m.group("word").lower() == word.lower()]
+    if not found:
+        return None
+    m = found[-1]
+    name, src = canonical_source(re.sub(r"\s+", " ", m.group("name")))
+    return lambda a: replace(a, name=name, source=src, via=(m.start("name"), m.end("name")))
+
+
+def _named_in_full_before(text: str, attributions: list[Attribution], named: list[Attribution]) -> list[Attribution]:
     """A body named in lower case ("the health ministry said") after the text named it in full ("the Lebanese health
-    ministry said"): the full name, as for "the ministry" (it replaces the lower-case name the phrase rules read)."""
+    ministry said"): the full name, as for "the ministry" (it replaces the lower-case name the phrase rules read).
+    So are unnamed people met again ("a provincial security source said ... the source added")."""
     out = []
     starts = [b.name_start for b in named]  # `named` is in text order: look only within reach (linear in the text)
     for a in attributions:
-        if a.source is not None or a.unnamed or not a.name or a.name != a.name.lower() or a.kind in ("self", "told"):
+        if a.source is not None or not a.name or a.name != a.name.lower() or a.kind in ("self", "told"):
+            continue
+        # "a provincial security source said ... the source added": unnamed people, named in full before
+        again = a.unnamed and " " not in a.name and _DEFINITE_BEFORE.search(text, max(0, a.name_start - 5),
+                                                                               a.name_start) is not None
+        if a.unnamed and not again:
             continue
         window = named[bisect_left(starts, a.name_start - REFERENCE_REACH):bisect_left(starts, a.name_start)]
-        full = [b for b in window if b.name[:1].isupper() and b.name.lower().endswith(" " + a.name)]
+        full = [b for b in window if b.name.lower().endswith(" " + a.name) and (
+            b.unnamed if again else b.name[:1].isupper())]
+        if not full and (body := _body_named_before(text, a.name, a.name_start)) is not None:
+            out.append(body(a))  # "Somali police ... police said"
+            continue
         if full:
             b = full[-1]
             out.append(replace(b, start=a.start, end=a.end, name_start=a.name_start, name_end=a.name_end, kind=a.kind,
@@ -253,9 +289,11 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 head = m.group("head").lower()
                 if head not in ("report", "statement", "study", "survey"):
                     start = m.end("det") + 1  # "the civil defence agency said": kept as written, without "the"
-                    resolved.append(Attribution(m.start(), m.end(), start, m.end("head"),
-                                                _as_written(text[start:m.end("head")]), "verb", None,
-                                                (m.groupdict().get("verb") or "").lower()))
+                    written = Attribution(m.start(), m.end(), start, m.end("head"),
+                                          _as_written(text[start:m.end("head")]), "verb", None,
+                                          (m.groupdict().get("verb") or "").lower())
+                    body = _body_named_before(text, written.name, s) if start == m.start("head") else None
+                    resolved.append(written if body is None else body(written))
                 continue
             if ante is None:
                 continue
@@ -263,7 +301,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))
-    in_full = _named_in_full_before(attributions, named)
+    in_full = _named_in_full_before(text, attributions, named)
     spokespeople = _spokespeople(text, named)
     # "the governor said": the named governor replaces the unnamed one read at the same place; the body a
     # spokesperson speaks for replaces the person

@@ -150,6 +150,7 @@ _VERBS = (
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
     r"|subsequently|further|again|recently|just|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,|today|yesterday|tonight"
+    r"|there|here"
     rf"|on\s+(?:{'|'.join(DAYS)}))\s+)*"
 )
 #: people who speak for a body, not for themselves ("a spokesman for the ministry", "the director of X"): the body
@@ -605,13 +606,38 @@ _NAME_BEFORE_TITLE = re.compile(r"(?:^|[.\n]\s*|[a-z]\s)((?-i:[A-Z][\w'’-]+)(?
 _TITLE_NOUN = re.compile(rf"(?:{one_of(SPEAKS_FOR, OFFICES, capitalised=True)})\b")
 
 
+#: what follows a reporting word's form when it reports nothing: "claimed responsibility", "claimed the lives of
+#: two policemen", "claimed 12 lives"; "Gunmen believed to be rebels", "a man said to have fired" (a participle)
+_CLAIM_NOT_A_REPORT = re.compile(r"\s+(?:(?:responsibility|credit)\b|(?:the\s+)?(?:[\w,.-]+\s+){0,3}?li(?:ves|fe)\b)",
+                                 re.IGNORECASE)
+_PARTICIPLE_NOT_A_REPORT = re.compile(r"\s+to\s+(?:be|have)\b", re.IGNORECASE)
+_PARTICIPLES = {"believed", "said", "reported", "estimated", "alleged", "claimed", "thought", "understood"}
+
+
+#: a headline's kicker ("News Story: 3 killed", "Breaking News: ..."): a label of the page, not a source
+_KICKER = re.compile(r"(?:(?:News|Story|Stories|Update|Updated|Breaking|Exclusive|Analysis|Opinion|Live|Latest|"
+                     r"Watch|Video|Photos?|Editorial|Feature|Factbox|Explainer|Timeline|Top|Headlines?|Brief|Briefs)"
+                     r"\s*)+")
+
+
+def not_a_report(verb: str, text: str, verb_end: int) -> bool:
+    """Whether a reporting word's form, ending at `verb_end`, reports nothing here (by what follows it).
+
+    One home for the phrase rules and the parse (`_parse`).
+    """
+    verb = verb.lower()
+    if verb in ("claims", "claimed", "claim") and _CLAIM_NOT_A_REPORT.match(text, verb_end):
+        return True
+    return verb in _PARTICIPLES and _PARTICIPLE_NOT_A_REPORT.match(text, verb_end) is not None
+
+
 def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
     """The name before the verb is its subject: not a preposition's object, not before an inverted subject.
 
     "claims responsibility" is not a report of a figure; "the capital, Port-au-Prince, saying" is an
     apposition, and the participle's subject is the sentence's.
     """
-    if verb in ("claims", "claimed", "claim") and re.match(r"\s+(?:responsibility|credit)\b", text[verb_end:]):
+    if not_a_report(verb, text, verb_end):
         return False
     if _PREPOSITION_BEFORE.search(text, max(0, s - 30), s):
         return False
@@ -820,9 +846,10 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             if src is None and raw.endswith("-based"):
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
-            if kind == "headline" and src is None and (_dateline(text, m, s, e, first_line_end)
-                                                        or raw.lower() in _country_names()):
-                continue  # "ADEN: ...", "Abu Dhabi: A woman was killed ... .": a dateline, not a headline's source
+            if kind == "headline" and src is None and (
+                    _dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names()
+                    or _KICKER.fullmatch(raw)):
+                continue  # "ADEN: ...", "Abu Dhabi: A woman was killed ...", "News Story: ...": not a source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
