@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+from kit.extract._dates import DAYS
 from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
 from kit.extract._sources import (
@@ -183,7 +184,10 @@ _DEFINITE = re.compile(r"(?i:the|this|that|these|its|their|his|her)\s")
 #: the writer's own people ("our researchers", "my colleagues"): the publisher, not another source
 _FIRST_PERSON = re.compile(r"(?i:our|my)\s")
 #: a speaker's phrase without its article and trailing punctuation: the candidate's name
-_SPEAKER_NAME = re.compile(r"^[^\w\"“'‘@]*(?:(?i:the|a|an|what)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
+_SPEAKER_NAME = re.compile(r"^[^\w\"“'‘@]*"
+                           # "On Wednesday, army and police officers ... said": when, then who
+                           rf"(?:(?i:on|last|early|late)\s+)?(?:(?i:{'|'.join(DAYS)}|today|yesterday)\b[^,]{{0,20}},\s*)?"
+                           r"(?:(?i:the|a|an|what)\s+)?(?P<name>.+?)[\s,;:]*$", re.S)
 #: the features a parse-only mention carries, by its kind
 _PARSE_KINDS = {"parse": {"parse_only": 1.0}, "parse_longer": {"parse_only": 1.0, "parse_longer": 1.0}}
 
@@ -318,6 +322,10 @@ _DESCRIPTOR = re.compile(rf"-(?i:{CONTROLLED_BY}|led|based)\s+$")
 _SPEAKS_FOR = re.compile(rf"(?i:\b(?:{one_of(SPEAKS_FOR)})\b|\bfor\s+(?:the\s+)?$)")
 
 
+#: a people's adjective ("Israeli", "Syrian", "Lebanese", "Turkish"): a name only with what follows it
+_DEMONYM = re.compile(r"(?-i:[A-Z][a-z]+(?:i|ian|an|ese|ish))")
+
+
 def _fuller_name_ok(short: Candidate, full: str) -> bool:
     """Whether the parse's longer name is the short mention's own name, completed, not a role or a place around it.
 
@@ -332,10 +340,13 @@ def _fuller_name_ok(short: Candidate, full: str) -> bool:
     left, right = full[:at], full[at + len(short.name):]
     if _SPEAKS_FOR.search(left) or _SPEAKS_FOR.search(right):
         return False
-    if re.match(r"\s+(?:in|at|of|from|on|near)\b", right) and (short.features.get("unnamed") or short.name.islower()):
-        return False
+    if re.match(r"\s+(?:in|at|of|from|on|near)\b", right) and (
+            short.features.get("unnamed") or short.features.get("person") or short.name.islower()):
+        return False  # "officials in Diyala", "Vyacheslav Gladkov of the Belgorod Region": who and where
     if short.name[:1].isupper() and (re.fullmatch(r"(?:\s+(?-i:[a-z][\w'’-]*))+", right) or _DESCRIPTOR.search(left)):
-        return False  # "SABA news agency", "Rebel-controlled SABA": a description around a name
+        # "SABA news agency", "Rebel-controlled SABA": a description around a name; but "Israeli" alone, a people's
+        # adjective, is no name: "Israeli emergency services"
+        return bool(_DEMONYM.fullmatch(short.name)) and not left.strip()
     return not (short.name[:1].isupper() and left.strip() and _ROLE_BEFORE.search(left))
 
 

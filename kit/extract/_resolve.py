@@ -17,13 +17,14 @@ reviewer sees both.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import replace
 
 from kit.extract._sources import (
     _AUX,
     _VERBS,
+    CLOSE_TO_BEFORE,
     KNOWN_NAMES,
     OTHER_COALITION,
     SERVES,
@@ -273,6 +274,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             s, e = m.span("ref")
             if any(a_s <= s < a_e or s <= a_s < e for a_s, a_e in taken):
                 continue  # already read as a name ("the Observatory", "the Coalition")
+            if CLOSE_TO_BEFORE.search(text, max(0, s - 25), s):
+                continue  # "a source close to the Defense Ministry says": the source speaks
             det = m.groupdict().get("det") or ""
             people = _AFTER_PEOPLE.search(text, max(0, s - 40), s) if det.lower() in ("a", "an") else None
             if people is not None and m.group("head").lower() in ("official", "officer", "source"):
@@ -294,6 +297,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                                           (m.groupdict().get("verb") or "").lower())
                     body = _body_named_before(text, written.name, s) if start == m.start("head") else None
                     resolved.append(written if body is None else body(written))
+                    # "The Gaza civil defense agency said ... the agency said": a body named so is named
+                    insort(named, resolved[-1], key=lambda a: a.name_start)
                 continue
             if ante is None:
                 continue

@@ -535,6 +535,11 @@ _TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][\w-]{1,12}\)$")
 _OR_ALIAS = re.compile(r",\s+or\s+([A-Z][\w.-]{1,12}),")  # "the U.S. Central Command, or CENTCOM, admitted"
 
 
+#: a titled person's name and where they serve ("Vyacheslav Gladkov of the Belgorod Region")
+_PERSON_OF_PLACE = re.compile(r"(?P<person>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})\s+of\s+(?:the\s+)?"
+                              r"(?-i:[A-Z])")
+
+
 def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     """The name's span without what the pattern swept in: a previous line, a sentence end, leading words.
 
@@ -553,9 +558,14 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
     if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
         raw = re.sub(rf"^(?:[\w.]+-(?:{CONTROLLED_BY})\s+)+(?=[A-Z])", "", raw)
+    titled, person = raw, None
     raw = re.sub(r"^(?:(?:(?:Executive|Deputy|Regional|Acting|Press)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Secretary|"
                  r"Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
+    if raw != titled and (person := _PERSON_OF_PLACE.match(raw)):
+        # "Governor Vyacheslav Gladkov of the Belgorod Region": the person, not where they govern
+        e -= len(raw) - person.end("person")
+        raw = raw[:person.end("person")]
     raw = ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
     if canonical_source(raw)[1] is None and not any(m.start() == 0 for m in KNOWN_NAMES.finditer(raw)):
         raw = _OFFICE_BEFORE_PERSON.sub("", raw)  # "Waat Adol County Commissioner Joseph Makuer Majuec": the person
@@ -571,7 +581,7 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
         else:
             stripped = _LEADING_WORDS.sub("", raw)
             s, raw = s + len(raw) - len(stripped), stripped
-            while (m := _NAME_TAIL.match(text, e)) is not None and e - s < 80:
+            while person is None and (m := _NAME_TAIL.match(text, e)) is not None and e - s < 80:
                 e = m.end()
             place = _IN_PLACE.match(text, e)
             if place and _BODY_WORDS.search(text[s:e] + " " + text[e:e + 12]):
@@ -593,9 +603,12 @@ ROLE_BEFORE_PERSON = re.compile(rf"^(?:(?-i:[a-z][\w-]*)\s+){{0,2}}(?i:{one_of(P
 
 #: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
 #: title comes before it ("a spokesman for the Health Ministry said")
+#: "a source close to the Defense Ministry says": the source speaks, not the ministry (read by `_resolve` too)
+CLOSE_TO_BEFORE = re.compile(r"\b(?:close|closer|loyal|linked|allied|affiliated|attached|tied)\s+(?:to|with)\s+"
+                             r"(?:the\s+)?$")
 _PREPOSITION_BEFORE = re.compile("".join(rf"(?<!{w} )" for w in (*SPEAKS_FOR, "member", "official"))
                                  + r"\b(?:of|in|at|near|from|into|across|around|"
-                                 r"outside|inside|against|on)\s+(?:the\s+)?$")
+                                 r"outside|inside|against|on)\s+(?:the\s+)?$|" + CLOSE_TO_BEFORE.pattern)
 #: "..., announced Roger Wangeve, president of ...": the verb's subject comes after it (inverted)
 _INVERTED_AFTER = re.compile(r"\s+(?:(?-i:[A-Z][\w'’.-]+)\s+){1,3}(?-i:[A-Z][\w'’-]+)")
 _DAY_OR_MONTH = re.compile(rf"\s+(?:{DAYS_AND_MONTHS})\b")
