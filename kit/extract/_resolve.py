@@ -44,7 +44,7 @@ _HEADS = (r"group|network|organi[sz]ation|NGO|monitor|watchdog|observatory|minis
           r"syndicate|union|committee|body|coalition|alliance|military|army|government|report|statement|study|survey|"
           rf"charity|governor|mayor|{one_of(SPOKESPEOPLE, SERVES)}|service|department|"
           r"directorate|authority|leader|commander|commissioner|chief|director|doctor|resident|witness|"
-          r"administrator|lawmaker")
+          r"administrator|lawmaker|wing")
 #: people a description names by their role ("the youth leader said"): a person the text introduced in that role
 _ROLE_HEADS = ("leader", "commander", "commissioner", "chief", "director", "doctor", "resident", "witness",
                "administrator", "lawmaker")
@@ -79,7 +79,7 @@ _ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|commi
                         r"agency|council|watch|group|coalition|court|department|command|commission|army|military|"
                         r"government|authority|authorities|nations|international|count|institute|center|centre|"
                         r"amnesty|airwars|red\s+crescent|red\s+cross|lawyers|doctors|front|forces|movement|society|"
-                        r"hospital|police|media|radio|party|rebels)|(?-i:\b[A-Z]{2,}\b)")
+                        r"hospital|police|media|radio|party|rebels|relations)|(?-i:\b[A-Z]{2,}\b)")
 
 
 _TITLED = re.compile(rf"(?:[a-z-]+\s+)?(?:{one_of(SPEAKS_FOR, ('official', 'governor', 'minister', 'mayor'))})\b")

@@ -535,6 +535,10 @@ _TRAILING_ACRONYM = re.compile(r"\s*\([A-Z][\w-]{1,12}\)$")
 _OR_ALIAS = re.compile(r",\s+or\s+([A-Z][\w.-]{1,12}),")  # "the U.S. Central Command, or CENTCOM, admitted"
 
 
+#: an office "of" somewhere before a person's full name ("Narathiwat Chief of Police Liab Promchan")
+_TITLE_OF_PLACE = re.compile(r"^(?:(?-i:[A-Z][\w'’-]+)(?:['’]s)?\s+){0,2}(?:Chief|Head|Commissioner|Director|Inspector|"
+                             r"Commander|Governor|Mayor)\s+of\s+(?:the\s+)?(?:(?-i:[A-Z][\w'’-]+)\s+){1,2}"
+                             r"(?=(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}$)")
 #: a titled person's name and where they serve ("Vyacheslav Gladkov of the Belgorod Region")
 _PERSON_OF_PLACE = re.compile(r"(?P<person>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})\s+of\s+(?:the\s+)?"
                               r"(?-i:[A-Z])")
@@ -559,6 +563,8 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
         raw = re.sub(rf"^(?:[\w.]+-(?:{CONTROLLED_BY})\s+)+(?=[A-Z])", "", raw)
     titled, person = raw, None
+    if canonical_source(raw)[1] is None and not KNOWN_NAMES.search(raw):
+        raw = _TITLE_OF_PLACE.sub("", raw)  # "Panare’s Chief of Police Liab Promchan": the person
     raw = re.sub(r"^(?:(?:(?:Executive|Deputy|Regional|Acting|Press)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Secretary|"
                  r"Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
