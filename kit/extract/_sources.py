@@ -607,11 +607,11 @@ ROLE_BEFORE_PERSON = re.compile(rf"^(?:(?-i:[a-z][\w-]*)\s+){{0,2}}(?i:{one_of(P
                                 r"(?=(?:[A-Z][\w'’.-]+\s+){1,3}[A-Z][\w'’-]+$)")
 
 
-#: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
-#: title comes before it ("a spokesman for the Health Ministry said")
 #: "a source close to the Defense Ministry says": the source speaks, not the ministry (read by `_resolve` too)
 CLOSE_TO_BEFORE = re.compile(r"\b(?:close|closer|loyal|linked|allied|affiliated|attached|tied)\s+(?:to|with)\s+"
                              r"(?:the\s+)?$")
+#: a verb's subject is not the object of a preposition ("the Beni region of North Kivu, announced X"), unless a
+#: title comes before it ("a spokesman for the Health Ministry said"), nor what a source is close to
 _PREPOSITION_BEFORE = re.compile("".join(rf"(?<!{w} )" for w in (*SPEAKS_FOR, "member", "official"))
                                  + r"\b(?:of|in|at|near|from|into|across|around|"
                                  r"outside|inside|against|on)\s+(?:the\s+)?$|" + CLOSE_TO_BEFORE.pattern)
@@ -653,7 +653,7 @@ def not_a_report(verb: str, text: str, verb_end: int) -> bool:
 def _subject_of_verb(text: str, s: int, verb_end: int, verb: str) -> bool:
     """The name before the verb is its subject: not a preposition's object, not before an inverted subject.
 
-    "claims responsibility" is not a report of a figure; "the capital, Port-au-Prince, saying" is an
+    "claims responsibility" is not a report of a figure (`not_a_report`); "the capital, Port-au-Prince, saying" is an
     apposition, and the participle's subject is the sentence's.
     """
     if not_a_report(verb, text, verb_end):
