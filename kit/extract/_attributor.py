@@ -252,6 +252,14 @@ def _name_form(m: Attribution) -> Attribution:
     return m if src is None else replace(m, name=name, source=src)
 
 
+#: a people's adjective ("Israeli", "Syrian", "Lebanese", "Turkish"): a name only with what follows it
+_DEMONYM = re.compile(r"(?-i:[A-Z][a-z]+(?:i|ian|an|ese|ish))")
+
+
+#: words that describe a name after them ("official Palestinian news agency"): lower case and peoples' adjectives
+_DESCRIBED = re.compile(rf"(?:(?:(?-i:[a-z][\w'’-]*)|{_DEMONYM.pattern})\s+)+")
+
+
 def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]:
     """The nearest speakers the parse found, as mentions of kind "parse", unless a known mention already names them.
 
@@ -264,8 +272,8 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         raw = m.group("name").strip() if m else sp.name
         if sp.depth > 0 or sp.pronoun or not raw or len(raw.split()) > 6 or not any(ch.isalpha() for ch in raw):
             continue
-        if _DEFINITE.match(sp.text) and raw == raw.lower():  # "the ministry", "the group": a reference, not a name
-            continue
+        if _DEFINITE.match(sp.text) and raw == raw.lower() and " of " not in raw:
+            continue  # "the ministry", "the group": a reference, not a name ("the ministries of health, ..." is one)
         if _FIRST_PERSON.match(sp.text):  # "Our researchers estimate": the publisher's own, read as such
             continue
         a, b, name, src = _speaker_name(raw)
@@ -275,6 +283,9 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
             continue
         start = sp.end - len(sp.name) + (m.start("name") if m else 0)
+        if any(k.source is not None and start < k.name_start and k.name_end == start + len(raw)
+               and _DESCRIBED.fullmatch(raw[:k.name_start - start]) for k in known):
+            continue  # "official Palestinian news agency WAFA": the registry's WAFA, described
         longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
         name = " ".join(name.split())  # a name the text breaks over two lines
         out.append(Attribution(sp.start, sp.end, start + a, start + b, name, "parse_longer" if longer else "parse",
@@ -320,10 +331,6 @@ _ROLE_BEFORE = re.compile(rf"(?:^|\s)(?:(?-i:[a-z][\w'’-]*)|{PERSON_TITLES})\s
 _DESCRIPTOR = re.compile(rf"-(?i:{CONTROLLED_BY}|led|based)\s+$")
 #: a person speaking for a body, around the body's name: the body is the source (the labelling rules)
 _SPEAKS_FOR = re.compile(rf"(?i:\b(?:{one_of(SPEAKS_FOR)})\b|\bfor\s+(?:the\s+)?$)")
-
-
-#: a people's adjective ("Israeli", "Syrian", "Lebanese", "Turkish"): a name only with what follows it
-_DEMONYM = re.compile(r"(?-i:[A-Z][a-z]+(?:i|ian|an|ese|ish))")
 
 
 def _fuller_name_ok(short: Candidate, full: str) -> bool:

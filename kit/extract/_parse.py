@@ -186,11 +186,15 @@ _DOCUMENTS = {"report", "reports", "statement", "issue", "edition", "figures", "
 
 
 def _author_of(tok: Token) -> Token:
-    """The body behind a document named as the source ("a report in Wednesday's issue of the newssheet X" → X)."""
+    """The body behind a document named as the source ("a report in Wednesday's issue of the newssheet X" → X,
+    "figures compiled by X" → X)."""
     seen = 0
     while tok.lower_ in _DOCUMENTS and seen < 4:
         inner = [c for c in tok.children if c.dep_ == "nmod" and _named(c)
                  and any(g.dep_ == "case" and g.lower_ in ("by", "from", "in", "of") for g in c.children)]
+        # "Figures compiled by the ministries of health, interior and defence showed": the agent of the participle
+        inner = inner or [c for a in tok.children if a.dep_ == "acl" for c in a.children if c.dep_.startswith("obl")
+                          and any(g.dep_ == "case" and g.lower_ == "by" for g in c.children)]
         if not inner:
             break
         tok, seen = inner[0], seen + 1
