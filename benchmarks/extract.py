@@ -2,7 +2,7 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development part and the fifteen held-out parts (heldout, heldout-b, ..., heldout-o) separately:
+and prints, for the development part and the sixteen held-out parts (heldout, heldout-b, ..., heldout-p) separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
 - claimant right: labelled figures drafted with the right claimant (the label's name or a
@@ -20,7 +20,7 @@ the wait for a core).
 
     .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
         [--split dev|heldout|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f|heldout-g|heldout-h|heldout-i|
-                 heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o]
+                 heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p]
 
 Exits 1 when a target is missed.
 """
@@ -140,10 +140,11 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-l": (63, 60, 52, 63),
                                                           "heldout-m": (75, 72, 46, 74),
                                                           "heldout-n": (57, 52, 25, 53),
-                                                          "heldout-o": (84, 82, 57, 82)}
+                                                          "heldout-o": (84, 82, 57, 82),
+                                                          "heldout-p": (44, 41, 34, 45)}
 SPLITS = ("dev", "heldout", "heldout-b", "heldout-c", "heldout-d", "heldout-e", "heldout-f", "heldout-g",
           "heldout-h", "heldout-i", "heldout-j",
-          "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o")
+          "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o", "heldout-p")
 
 
 def _targets_line(name: str, s: Score) -> tuple[str, bool]:
