@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Callable
 from dataclasses import replace
 
 from kit.extract._sources import (
@@ -207,27 +206,26 @@ _AFTER_PEOPLE = re.compile(r"\b((?i:activists|residents|witnesses|officials|sour
 
 #: bodies a text names by country or owner first ("Mali's government", "Somali police", "The Colombian military"),
 #: then by kind alone ("the government said")
-_BODY_WORDS = ("government", "army", "military", "police", "navy", "junta", "authorities", "presidency")
+_KIND_WORDS = ("government", "army", "military", "police", "navy", "junta", "authorities", "presidency")
 _NAMED_BODY = re.compile(r"(?<![\w'’-])(?P<name>(?!(?:The|A|An|In|On|At|But|And|Its|Their)\s)(?-i:[A-Z][\w'’-]*)"
-                         r"(?:\s+(?-i:[A-Z][\w'’-]*)){0,2}\s+(?P<word>(?i:" + "|".join(_BODY_WORDS) + r")))\b"
+                         r"(?:\s+(?-i:[A-Z][\w'’-]*)){0,2}\s+(?P<word>(?i:" + "|".join(_KIND_WORDS) + r")))\b"
                          r"(?!\s+(?i:stations?|headquarters|posts?|officers?|vehicles?|patrols?|chiefs?|commanders?|"
                          r"officials?|forces|units?|camps?|bases?|academy|checkpoints?|spokes\w+|sources?)\b)")
 #: "the" right before a name
 _DEFINITE_BEFORE = re.compile(r"\b(?i:the)\s+$")
 
 
-def _body_named_before(text: str, word: str, pos: int) -> Callable[[Attribution], Attribution] | None:
-    """How to rename a body named by its kind alone ("the government") after the text named it in full ("Mali's
+def _body_named_before(text: str, a: Attribution) -> Attribution | None:
+    """`a`, a body named by its kind alone ("the government"), renamed as the text named it in full before ("Mali's
     government has halved its estimate"), even where that name attributed nothing; None when it did not."""
-    if word.lower() not in _BODY_WORDS:
+    if a.name.lower() not in _KIND_WORDS:
         return None
-    found = [m for m in _NAMED_BODY.finditer(text, max(0, pos - REFERENCE_REACH), pos)
-             if m.group("word").lower() == word.lower()]
+    found = [m for m in _NAMED_BODY.finditer(text, max(0, a.name_start - REFERENCE_REACH), a.name_start)
+             if m.group("word").lower() == a.name.lower()]
     if not found:
         return None
-    m = found[-1]
-    name, src = canonical_source(re.sub(r"\s+", " ", m.group("name")))
-    return lambda a: replace(a, name=name, source=src, via=(m.start("name"), m.end("name")))
+    name, src = canonical_source(re.sub(r"\s+", " ", found[-1].group("name")))
+    return replace(a, name=name, source=src, via=found[-1].span("name"))
 
 
 def _named_in_full_before(text: str, attributions: list[Attribution], named: list[Attribution]) -> list[Attribution]:
@@ -247,8 +245,8 @@ def _named_in_full_before(text: str, attributions: list[Attribution], named: lis
         window = named[bisect_left(starts, a.name_start - REFERENCE_REACH):bisect_left(starts, a.name_start)]
         full = [b for b in window if b.name.lower().endswith(" " + a.name) and (
             b.unnamed if again else b.name[:1].isupper())]
-        if not full and (body := _body_named_before(text, a.name, a.name_start)) is not None:
-            out.append(body(a))  # "Somali police ... police said"
+        if not full and (body := _body_named_before(text, a)) is not None:
+            out.append(body)  # "Somali police ... police said"
             continue
         if full:
             b = full[-1]
@@ -295,8 +293,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                     written = Attribution(m.start(), m.end(), start, m.end("head"),
                                           _as_written(text[start:m.end("head")]), "verb", None,
                                           (m.groupdict().get("verb") or "").lower())
-                    body = _body_named_before(text, written.name, s) if start == m.start("head") else None
-                    resolved.append(written if body is None else body(written))
+                    body = _body_named_before(text, written) if start == m.start("head") else None
+                    resolved.append(written if body is None else body)
                     # "The Gaza civil defense agency said ... the agency said": a body named so is named
                     insort(named, resolved[-1], key=lambda a: a.name_start)
                 continue
