@@ -2,7 +2,8 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development part and the sixteen held-out parts (heldout, heldout-b, ..., heldout-p) separately:
+and prints, for the development part and the seventeen held-out parts (heldout, heldout-b, ..., heldout-q)
+separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
 - claimant right: labelled figures drafted with the right claimant (the label's name or a
@@ -20,7 +21,8 @@ the wait for a core).
 
     .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
         [--split dev|heldout|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f|heldout-g|heldout-h|heldout-i|
-                 heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p]
+                 heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p|
+                 heldout-q]
 
 Exits 1 when a target is missed.
 """
@@ -141,10 +143,11 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-m": (75, 72, 46, 74),
                                                           "heldout-n": (57, 52, 25, 53),
                                                           "heldout-o": (84, 82, 57, 82),
-                                                          "heldout-p": (44, 41, 34, 45)}
+                                                          "heldout-p": (44, 41, 34, 45),
+                                                          "heldout-q": (64, 62, 41, 63)}
 SPLITS = ("dev", "heldout", "heldout-b", "heldout-c", "heldout-d", "heldout-e", "heldout-f", "heldout-g",
           "heldout-h", "heldout-i", "heldout-j",
-          "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o", "heldout-p")
+          "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o", "heldout-p", "heldout-q")
 
 
 def _targets_line(name: str, s: Score) -> tuple[str, bool]:
