@@ -142,8 +142,13 @@ def _pipeline() -> tuple[Language, Matcher]:
     """A blank English pipeline (tokenizer + sentencizer) and the cue matcher; no model weights."""
     import spacy
     from spacy.matcher import Matcher
+    from spacy.util import compile_infix_regex
 
     nlp = spacy.blank("en")
+    # "injuring another 23.As per details": web copy that lost the space after a full stop ends a sentence there
+    # too (the default rules split such a stop only after a letter)
+    infixes = [*(nlp.Defaults.infixes or ()), r"(?<=[0-9])\.(?=[A-Z][a-z])"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
     nlp.add_pipe("sentencizer")
     nlp.max_length = MAX_TEXT_CHARS + 1
     matcher = Matcher(nlp.vocab)
@@ -1169,15 +1174,23 @@ def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:
     return _first_claimant(ctx, close.end(), close.end() + SPEAKER_AFTER_QUOTE)
 
 
+#: a paragraph that only names the sources of the lead above it (Ukrainska Pravda's "Source: ...")
+_SOURCE_LINE = re.compile(r"[ \t]*(?i:sources?):[ \t]")
+
+
 def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:
     """"... killing at least 38 people. It is reported by Human Rights Watch.": a sentence that only attributes.
 
     The next sentence of the paragraph, when it states no figure of its own and
     names a source in its first words, attributes the figures before it.
     """
-    if si + 1 >= len(ctx.sentences) or ctx.sentences[si + 1].paragraph != ctx.sentences[si].paragraph:
+    if si + 1 >= len(ctx.sentences):
         return None
     nxt = ctx.sentences[si + 1]
+    # "Two people were killed ...\n\nSource: Kharkiv Mayor Ihor Terekhov; ...": a source line under the lead
+    if nxt.paragraph != ctx.sentences[si].paragraph and not (
+            nxt.paragraph == ctx.sentences[si].paragraph + 1 and _SOURCE_LINE.match(ctx.text, nxt.start)):
+        return None
     if _QUOTE_OPENS.match(ctx.text, ctx.sentences[si].start):  # inside a quote: the speaker after it
         close = _QUOTE_CLOSE.search(ctx.text, nxt.start, nxt.end)
         if close:

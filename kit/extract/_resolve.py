@@ -108,9 +108,12 @@ _COMMON = re.compile(r"(?:" + _HEADS + r"|civil|defen[cs]e|local|state|health|mi
 def _compatible(head: str, a: Attribution, text: str = "") -> bool:
     head = head.lower()
     if head in _ROLE_HEADS:  # "the youth leader": the person introduced as one
+        # the role after the name ("Shapi’i Sambo, a youth leader") or just before it ("police commander Joseph
+        # Tondop")
+        role = " ".join((text[max(0, a.name_start - ROLE_BEFORE_REACH):a.name_start], a.name,
+                         text[a.name_end:a.name_end + ROLE_REACH]))
         return (not a.is_outlet and a.kind not in ("self", "told") and _is_person(a) and not a.unnamed
-                and re.search(rf"\b{head}\b", (a.name + " " + text[a.name_end:a.name_end + ROLE_REACH]).lower())
-                is not None)
+                and re.search(rf"\b{head}\b", role.lower()) is not None)
     if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
         return True  # "AP reported citing activists ... according to the report": the outlet's report
     if head == "news agency":  # "the news agency reported": an outlet named before, as the source it is here
@@ -211,6 +214,8 @@ _NAMED_BODY = re.compile(r"(?<![\w'’-])(?P<name>(?!(?:The|A|An|In|On|At|But|An
                          r"(?:\s+(?-i:[A-Z][\w'’-]*)){0,2}\s+(?P<word>(?i:" + "|".join(_KIND_WORDS) + r")))\b"
                          r"(?!\s+(?i:stations?|headquarters|posts?|officers?|vehicles?|patrols?|chiefs?|commanders?|"
                          r"officials?|forces|units?|camps?|bases?|academy|checkpoints?|spokes\w+|sources?)\b)")
+#: kind words that name the same body ("The Colombian military has said ... The army said")
+_SAME_KIND = {"army": "military"}
 #: "the" right before a name
 _DEFINITE_BEFORE = re.compile(r"\b(?i:the)\s+$")
 
@@ -220,8 +225,9 @@ def _body_named_before(text: str, a: Attribution) -> Attribution | None:
     government has halved its estimate"), even where that name attributed nothing; None when it did not."""
     if a.name.lower() not in _KIND_WORDS:
         return None
+    kind = _SAME_KIND.get(a.name.lower(), a.name.lower())
     found = [m for m in _NAMED_BODY.finditer(text, max(0, a.name_start - REFERENCE_REACH), a.name_start)
-             if m.group("word").lower() == a.name.lower()]
+             if _SAME_KIND.get(m.group("word").lower(), m.group("word").lower()) == kind]
     if not found:
         return None
     name, src = canonical_source(re.sub(r"\s+", " ", found[-1].group("name")))
@@ -285,7 +291,10 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             head = "news agency" if re.search(r"(?i:news\s+agency)$", text[s:e]) else m.group("head")
             ante = _antecedent(head, s, det.lower() in ("a", "an"), named, text)
             definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
-            if ante is None and pattern is _REFERENCE and definite:
+            # "a doctors' committee said" with nothing named near: kept as written too, for it says what kind of body
+            # speaks ("the committee" after it is that committee); a bare "a monitor said" says nothing
+            described = det.lower() in ("a", "an") and m.start("head") > m.end("det") + 1
+            if ante is None and pattern is _REFERENCE and (definite or described):
                 # "the army said" with no army named: the description as written, for the reviewer
                 head = m.group("head").lower()
                 if head not in ("report", "statement", "study", "survey"):

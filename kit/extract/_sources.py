@@ -145,7 +145,7 @@ _VERBS = (
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
     "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
     "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting|"
-    "learned|learnt|learns"
+    "learned|learnt|learns|informed\\s+(?:of|about)|informs\\s+(?:of|about)"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
@@ -183,7 +183,7 @@ _ORG_GENERIC = (rf"(?-i:{_CAP}(?:\s+(?:{_PARTICLES}|{_CAP}))*?\s*(?:[A-Z][\w&-]*
 #: a capitalised word that opens a sentence, not a name's first word ("The health ministry", "But army officials")
 _NOT_A_NAME_WORD = r"(?!(?:The|A|An|In|On|At|But|And|Its|Their|This|That)\s)"
 #: "Sudanese health ministry", "a foreign ministry (spokesman)": a ministry named by its portfolio, in lower case
-_MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?"
+_MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?:(?-i:regional|provincial|state|federal)\s+)?"
              r"(?i:health|foreign|defen[cs]e|interior|information)\s+(?i:ministry|minister)|(?i:ministry\s+of\s+(?:health|foreign\s+affairs|defen[cs]e|interior|information))"
              r"(?:\s+in\s+(?-i:[A-Z][\w'’-]+))?|(?:(?-i:[A-Z][\w]*)['’]s\s+)(?i:state\s+)?(?i:emergency\s+services?|"
              r"civil\s+defen[cs]e(?:\s+agency)?|rescue\s+service|health\s+authorities))")
@@ -191,8 +191,8 @@ _MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?"
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of)\s)"
-           r"(?-i:[A-Z][a-z]+(?:-[a-z]+)?|U\.S\.|US|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
+_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also)\s)"
+           r"(?-i:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|U\.S\.|US|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
@@ -355,11 +355,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"figures?|tally|data|estimates?)\s+(?:(?:compiled|published|released|provided|collected)\s+)?(?:from|by)\s+"
         r"(?:the\s+|an?\s+)?)?(?P<org>(?:[a-z-]+\s+){0,2}?" + _PEOPLE + _PEOPLE_WHERE + r")\b")),
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
+    # "Source: Kharkiv Mayor Ihor Terekhov; Oleh Syniehubov, ...": a line under the lead naming its sources, the
+    # first one first
+    ("according", re.compile(r"(?m)^[ \t]*(?i:sources?):[ \t]+(?:the[ \t]+)?(?P<org>(?-i:[A-Z][\w'’.-]*)"
+                             rf"(?:[ \t]+(?:{_PARTICLES}|(?-i:[A-Z][\w'’.-]*)))*?)[ \t]*(?=[;,\n]|$)")),
     # "according to a government statement": the body whose statement it is
     ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
                              r"military|police|ministry|presidency))\s+(?i:statement|communiqu[eé]|release)\b")),
     ("according", re.compile(r"\b(?i:quoted)\s+(?:(?i:the|a|an)\s+)?(?P<org>" + _PEOPLE + r"|" + _MINISTRY + r"|"
-                             + _ORG_GENERIC + r")\s+(?i:as\s+saying)\b")),
+                             + _ORG_GENERIC + r")\s*,?\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
         r"estimated|collected|gathered|reported)\s+(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
@@ -382,7 +386,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?P<org>" + _PEOPLE + _PEOPLE_WHERE + r")" + _PARTICIPLE_ASIDE
         + r"\s+" + _AUX +
         r"(?P<verb>(?i:said|say|says|saying|told|reported|report|reports|estimated|estimate|counted|described|saw|"
-        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts))\b")),
+        r"wrote|confirmed|confirm|added|announced|claimed|stated|noted|tell|tells|put|puts|informed\s+(?:of|about)))\b")),
     # "The Sri Lankan military said": a body named by its country and its kind, in lower case, as written
     ("verb", re.compile(r"(?<![\w,] )(?:[Tt]he\s+)?" + _NOT_A_NAME_WORD +
                         r"(?P<org>(?-i:[A-Z][a-z]+)(?:\s+(?-i:[A-Z][a-z]+))?(?:['’]s)?\s+"
@@ -437,6 +441,9 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                         + rf"(?P<verb>(?i:{_VERBS}))\b")),
     # "Earlier in the day, the Houthis reported 31 deaths": one capitalised word after "the"
     ("verb", re.compile(r"\b(?-i:[Tt]he)\s+(?P<org>(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
+                        + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
+    # "Yemen's Huthis claimed three people were killed": one capitalised word after a country's possessive, as written
+    ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,})['’]s\s+(?-i:[A-Z][a-z]{2,}))\s+" + _AUX
                         + r"(?P<verb>said|says|told|added|reported|announced|confirmed|stated|claimed)\b")),
     # "Mali's military stated", "Mali’s Armed Forces (FAMA) stated": a country's forces, as written
     ("verb", re.compile(r"(?P<org>(?-i:\b[A-Z][a-z]{2,})['’]s\s+(?i:military|army|armed\s+forces|defen[cs]e\s+forces|"
@@ -501,9 +508,12 @@ _TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:(?:of|for)\
                           r"((?-i:[A-Z][\w'’.-]*)(?:\s+(?-i:[A-Z][\w'’.-]*|of|for|the))*))")
 
 
-_BODY_WORDS = re.compile(r"\b(?:Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency|"
-                         r"Health|Mission|Office|Army|Front|Forces|Hospital|Council|Movement|Society|Group|Command|"
-                         r"Police|Department|Lawyers|Authority|Service)\b")
+_BODY_NOUNS = (r"Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency|Health|Mission|Office|"
+               r"Army|Front|Forces|Hospital|Council|Movement|Society|Group|Command|Police|Department|Lawyers|Authority|"
+               r"Service")
+_BODY_WORDS = re.compile(rf"\b(?:{_BODY_NOUNS})\b")
+#: the body a person heads, before their name ("the head of the Donetsk People's Republic Denis Pushilin")
+_BODY_BEFORE_PERSON = re.compile(rf"^.*\b(?:{_BODY_NOUNS}|Republic)\s+")
 _IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?(?-i:[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?=[\s,.;])")
 
 
@@ -828,6 +838,12 @@ def _dateline(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) 
     return s > first_line_end or text[s:line_end if line_end >= 0 else s + 2000].rstrip().endswith(".")
 
 
+def _lower_first(name: str) -> str:
+    """Unnamed people opening a sentence, in lower case: "Local officials", "RESCUE sources" (a shouted word)."""
+    first, _, rest = name.partition(" ")
+    return (first.lower() if first.isupper() else first[0].lower() + first[1:]) + (" " + rest if rest else "")
+
+
 def find_attributions(text: str) -> list[Attribution]:
     """Attribution phrases in `text`, left to right, one per name span."""
     first_line_end = text.find("\n", len(text) - len(text.lstrip()))
@@ -880,7 +896,7 @@ def find_attributions(text: str) -> list[Attribution]:
             elif generic:
                 name = re.sub(r"\s+", " ", raw).strip()
                 if _GENERIC_PEOPLE.fullmatch(name.split()[0]) or _PEOPLE_WORDS.fullmatch(name.split()[0]):
-                    name = name[0].lower() + name[1:]  # "Local officials" opening a sentence; "Yemeni ..." kept
+                    name = _lower_first(name)  # "Local officials" opening a sentence; "Yemeni ..." kept
             if (s, e) in seen:
                 continue
             seen.add((s, e))
@@ -904,7 +920,7 @@ def find_attributions(text: str) -> list[Attribution]:
                     continue
                 seen.add((s, e))
                 name = re.sub(r"\s+", " ", text[s:e])
-                name = name[0].lower() + name[1:] if _PEOPLE_WORDS.fullmatch(name.split()[0]) else name
+                name = _lower_first(name) if _PEOPLE_WORDS.fullmatch(name.split()[0]) else name
             elif kind in ("verb", "according", "said_by") and (first := _first_conjunct(text, s, e)) is not None:
                 s, e = first  # "the defense ministry and an Afghan official said": the first one named
                 acronym = _TRAILING_ACRONYM.search(text, s, e)
@@ -954,6 +970,8 @@ def _full_name(text: str, s: int, name: str) -> str:
         if re.search(rf"\b{re.escape(name)}\.", m.group(0)):
             continue  # "..., said Dau. Dau claimed": two sentences, not a longer name
         full = _BEFORE_PERSON.sub("", _OFFICE_BEFORE_PERSON.sub("", re.sub(r"\s+", " ", m.group(0))))
+        # "the head of the Donetsk People's Republic Denis Pushilin": the person, after the body they head
+        full = _BODY_BEFORE_PERSON.sub("", full)
         if " " in full and canonical_source(full)[1] is None and not _GENERIC_PEOPLE.search(full):
             return full
     return name
