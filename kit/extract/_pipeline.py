@@ -49,7 +49,15 @@ from kit.extract._dates import DAYS_AND_MONTHS, MONTHS, DateMention, PeriodMenti
 from kit.extract._numbers import Quantity, find_quantities
 from kit.extract._parse import speakers
 from kit.extract._resolve import resolve_references
-from kit.extract._sources import KNOWN_NAMES, KNOWN_SOURCES, Attribution, Source, canonical_source, find_attributions
+from kit.extract._sources import (
+    KNOWN_NAMES,
+    KNOWN_SOURCES,
+    SOURCE_LINE,
+    Attribution,
+    Source,
+    canonical_source,
+    find_attributions,
+)
 from kit.ledger import (
     CLAIM_COLUMNS,
     OPTIONAL_COLUMNS,
@@ -1175,7 +1183,7 @@ def _speaker_after_quote(ctx: _Context, sent: _Sentence) -> Attribution | None:
 
 
 #: a paragraph that only names the sources of the lead above it (Ukrainska Pravda's "Source: ...")
-_SOURCE_LINE = re.compile(r"[ \t]*(?i:sources?):[ \t]")
+_SOURCE_LINE = re.compile(SOURCE_LINE)
 
 
 def _attributed_by_next_sentence(ctx: _Context, si: int) -> Attribution | None:

@@ -322,6 +322,9 @@ _LOWER_BODY = (r"(?:(?-i:[a-z][\w'’-]*)\s+){1,3}(?-i:office|department|directo
 #: "According to Twice East county commissioner, Dau Akoi Jurkuch, ...": the place is not the source, the person is
 _BEFORE_APPOSITION = re.compile(r"\s+(?-i:[a-z][\w-]*\s+){0,2}(?-i:[a-z][\w-]*),\s+(?-i:[A-Z][\w'’-]+)\s+"
                                 r"(?-i:[A-Z][\w'’-]+)[^,.;]{0,30},")
+#: a line that names the sources of the lead above it (Ukrainska Pravda's "Source: ..."): read by the phrase rules
+#: here and by `_pipeline`, which lets it attribute the paragraph before it
+SOURCE_LINE = r"[ \t]*(?i:sources?):[ \t]"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", _OUTLET_PATTERNS[0]),
     ("verb", _OUTLET_PATTERNS[1]),
@@ -357,7 +360,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("according", re.compile(r"\b(?i:citing|quoting)\s+(?:(?i:the|a|an)\s+)?" + _ORG1)),
     # "Source: Kharkiv Mayor Ihor Terekhov; Oleh Syniehubov, ...": a line under the lead naming its sources, the
     # first one first
-    ("according", re.compile(r"(?m)^[ \t]*(?i:sources?):[ \t]+(?:the[ \t]+)?(?P<org>(?-i:[A-Z][\w'’.-]*)"
+    ("according", re.compile(r"(?m)^" + SOURCE_LINE + r"[ \t]*(?:the[ \t]+)?(?P<org>(?-i:[A-Z][\w'’.-]*)"
                              rf"(?:[ \t]+(?:{_PARTICLES}|(?-i:[A-Z][\w'’.-]*)))*?)[ \t]*(?=[;,\n]|$)")),
     # "according to a government statement": the body whose statement it is
     ("according", re.compile(r"\b(?i:according\s+to|citing|in)\s+(?:(?i:a|an|the)\s+)?(?P<org>(?i:government|army|"
