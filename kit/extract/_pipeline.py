@@ -104,7 +104,9 @@ class ExtractInputError(ValueError):
 _OUTCOME_WORDS = {
     "killed": ["killed", "kill", "kills", "killing", "died", "die", "dies", "dead", "deaths", "death", "toll",
                "fatalities", "fatality", "perished", "slain", "lives", "bodies", "massacred", "murdered", "martyred",
-               "martyrs", "executed", "killings", "lynched", "martyrdom", "gunned"],
+               "martyrs", "executed", "killings", "lynched", "martyrdom", "gunned", "homicides", "murders",
+               # "lost about 9,000 troops", "losing 4,200 of its own forces": an army's dead
+               "lost", "losing"],
     "injured": ["injured", "injuring", "injuries", "injury", "wounded", "wounding", "wounds", "hurt", "maimed",
                 "injures", "injure"],
     "killed_or_injured": ["casualties", "casualty", "victims", "harmed", "harm"],

@@ -105,15 +105,19 @@ _COMMON = re.compile(r"(?:" + _HEADS + r"|civil|defen[cs]e|local|state|health|mi
                      r"information|public|war|rights|human|humanitarian|aid|relief|monitoring|the)")
 
 
+def _introduced_as(role: str, a: Attribution, text: str) -> bool:
+    """`a` is a person the text gives that role, after the name ("Shapi’i Sambo, a youth leader") or just before it
+    ("police commander Joseph Tondop")."""
+    before = re.split(r"[.!?]\s|\n", text[max(0, a.name_start - ROLE_BEFORE_REACH):a.name_start])[-1]
+    around = " ".join((before, a.name, text[a.name_end:a.name_end + ROLE_REACH]))  # the role in the name's sentence
+    return (not a.is_outlet and a.kind not in ("self", "told") and _is_person(a) and not a.unnamed
+            and re.search(rf"\b{role}\b", around.lower()) is not None)
+
+
 def _compatible(head: str, a: Attribution, text: str = "") -> bool:
     head = head.lower()
     if head in _ROLE_HEADS:  # "the youth leader": the person introduced as one
-        # the role after the name ("Shapi’i Sambo, a youth leader") or just before it ("police commander Joseph
-        # Tondop")
-        role = " ".join((text[max(0, a.name_start - ROLE_BEFORE_REACH):a.name_start], a.name,
-                         text[a.name_end:a.name_end + ROLE_REACH]))
-        return (not a.is_outlet and a.kind not in ("self", "told") and _is_person(a) and not a.unnamed
-                and re.search(rf"\b{head}\b", role.lower()) is not None)
+        return _introduced_as(head, a, text)
     if a.is_outlet and head == "report" and a.kind not in ("self", "told"):
         return True  # "AP reported citing activists ... according to the report": the outlet's report
     if head == "news agency":  # "the news agency reported": an outlet named before, as the source it is here
@@ -122,8 +126,8 @@ def _compatible(head: str, a: Attribution, text: str = "") -> bool:
         return False
     if head in ("he", "she"):
         return _is_person(a)
-    if head == "minister":
-        return "minister" in a.name.lower()
+    if head == "minister":  # "the interim health minister said" ... "Naji Barakat, the health minister, said"
+        return "minister" in a.name.lower() or _introduced_as(head, a, text)
     if head in ("governor", "mayor", *SPOKESPEOPLE, *SERVES):
         return _is_person(a) or head in a.name.lower()
     if _is_person(a) or a.unnamed:
@@ -261,6 +265,28 @@ def _named_in_full_before(text: str, attributions: list[Attribution], named: lis
     return out
 
 
+def _office_holders(text: str, attributions: list[Attribution], named: list[Attribution]) -> list[Attribution]:
+    """"the interim health minister said" ... "Naji Barakat, the health minister in the new Libyan leadership": a
+    minister named by the office (a person, not the ministry) is the person the text gives that office ("health
+    minister", not "foreign minister"), the last one before within reach, else the first one after."""
+    out = []
+    starts = [b.name_start for b in named]
+    for a in attributions:
+        if a.source is not None or a.name != a.name.lower() or not a.name.endswith("minister") or a.kind in (
+                "self", "told"):
+            continue
+        window = named[bisect_left(starts, a.name_start - REFERENCE_REACH):bisect_left(starts,
+                                                                                       a.name_start + REFERENCE_REACH)]
+        holders = [b for b in window if b is not a and _introduced_as(re.escape(a.name), b, text)]  # that office
+        before = [b for b in holders if b.name_start < a.name_start]
+        after = [b for b in holders if b.name_start > a.name_end]
+        b = before[-1] if before else after[0] if after else None
+        if b is not None:
+            out.append(replace(b, start=a.start, end=a.end, name_start=a.name_start, name_end=a.name_end, kind=a.kind,
+                               verb=a.verb, via=(b.name_start, b.name_end)))
+    return out
+
+
 def resolve_references(text: str, attributions: list[Attribution]) -> list[Attribution]:
     """`attributions` plus one attribution for every description or pronoun that refers to a named source.
 
@@ -313,7 +339,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
             verb = (m.groupdict().get("verb") or "").lower()
             resolved.append(replace(ante, start=m.start(), end=m.end(), name_start=s, name_end=e, kind=kind,
                                     verb=verb, via=(ante.name_start, ante.name_end)))
-    in_full = _named_in_full_before(text, attributions, named)
+    in_full = _named_in_full_before(text, attributions, named) + _office_holders(text, attributions, named)
     spokespeople = _spokespeople(text, named)
     # "the governor said": the named governor replaces the unnamed one read at the same place; the body a
     # spokesperson speaks for replaces the person

@@ -191,8 +191,8 @@ _MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?:(?-i
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also)\s)"
-           r"(?-i:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|U\.S\.|US|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
+_PEOPLE = (r"(?<![\w'’-])(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also)\s)"
+           r"(?-i:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|U\.S\.|US|UN|U\.N\.|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
@@ -515,6 +515,18 @@ _BODY_NOUNS = (r"Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[s
                r"Army|Front|Forces|Hospital|Council|Movement|Society|Group|Command|Police|Department|Lawyers|Authority|"
                r"Service")
 _BODY_WORDS = re.compile(rf"\b(?:{_BODY_NOUNS})\b")
+#: words that make capitalised words before "of" a body or an office, not a person's name ("Iraqi Ministry of
+#: Health", "Islamic State of Iraq", "Prime Minister of Israel")
+_NOT_A_PERSON = re.compile(rf"\b(?:{_BODY_NOUNS}|State|States|Republic|Nations|Institute|Association|Federation|"
+                           r"Congress|Party|Center|Centre|Bureau|University|Court|Foundation|Fund|Programme|Program|"
+                           r"Coalition|Alliance|Watch|Cross|Crescent|Minister|Governor|Mayor|President|Secretary|"
+                           r"Director|Chief|Head|Commissioner|Commander|General|Council|Assembly|Board|Bank|Doctors|"
+                           r"Friends|Physicians|Reporters|Committees|Ministries|Armed|Defence|Defense|Interior|"
+                           r"Commission|Region|Province|Government|Administration|Directorate|Rights|Human|Body|Count|"
+                           r"Forum|Initiative|Project|Monitor|Unit|Brigade|Battalion|Corps|Division|Force|Guard|"
+                           r"Services|Authorities|Municipality|City|County|District|Kingdom|Islamic|National|United|"
+                           r"International|Red|Emergency|Civil|Medical|Relief|Aid|Women|Children|Ombudsman)\b"
+                           r"|\b[A-Z]{2,}\b|^(?:The|A|An)\b")
 #: the body a person heads, before their name ("the head of the Donetsk People's Republic Denis Pushilin")
 _BODY_BEFORE_PERSON = re.compile(rf"^.*\b(?:{_BODY_NOUNS}|Republic)\s+")
 _IN_PLACE = re.compile(r"[ \t]+in[ \t]+(?:the[ \t]+)?(?-i:[A-Z][\w'’-]+(?:[ \t]+[A-Z][\w'’-]+)?)(?=[\s,.;])")
@@ -581,8 +593,11 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     raw = re.sub(r"^(?:(?:(?:Executive|Deputy|Regional|Acting|Press)\s+)?(?:Governor|Gov\.|Mayor|President|Minister|"
                  r"Prime Minister|General|Gen\.|Colonel|Col\.|Spokesman|Spokeswoman|Director|Chief|Head|Secretary|"
                  r"Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+)+(?=[A-Z][a-z])", "", raw) if canonical_source(raw)[1] is None else raw
-    if raw != titled and (person := _PERSON_OF_PLACE.match(raw)):
-        # "Governor Vyacheslav Gladkov of the Belgorod Region": the person, not where they govern
+    if (person := _PERSON_OF_PLACE.match(raw)) and (raw != titled or (
+            not _NOT_A_PERSON.search(person.group("person")) and canonical_source(raw)[1] is None
+            and not KNOWN_NAMES.match(raw))):
+        # "Governor Vyacheslav Gladkov of the Belgorod Region", "Salambek Maigov of the Chechen Antiwar Congress":
+        # the person, not where they govern or the body they belong to
         e -= len(raw) - person.end("person")
         raw = raw[:person.end("person")]
     raw = ROLE_BEFORE_PERSON.sub("", raw)  # "Resident Omar Nur told Reuters": the person
