@@ -533,7 +533,8 @@ def _clause_of(sentence: _Sentence, pos: int) -> tuple[int, int]:
 
 
 # -- figures ----------------------------------------------------------------
-_AFTER_WORDS = re.compile(r"[\s\-–]*([%\w'’]+)(?:\s+([\w'’]+))?(?:\s+([\w'’]+))?")
+#: (a figure in brackets, "rose to (31) people", is read past its closing bracket)
+_AFTER_WORDS = re.compile(r"\)?[\s\-–]*([%\w'’]+)(?:\s+([\w'’]+))?(?:\s+([\w'’]+))?")
 _ADJECTIVES = {"more", "other", "additional", "innocent", "unarmed", "local", "syrian", "iraqi", "further",
                "civilian", "total", "people", "of", "the", "whom", "them", "were", "have", "had", "been", "are",
                "our", "their", "his", "her", "its"}
@@ -558,7 +559,7 @@ _PARTICIPLES = {"alleged", "reported", "suspected", "confirmed", "documented", "
 
 def _head_noun(text: str, end: int) -> str:
     """The last word of the noun phrase right after a figure ("47 civilian casualty reports" -> "reports")."""
-    head, pos = "", end
+    head, pos = "", end + text.startswith(")", end)  # "rose to (31) people"
     for _ in range(5):
         m = _NP_WORDS.match(text, pos)
         if not m:
@@ -703,8 +704,8 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False  # "on Wednesday 19, Sudan Tribune has learned": a date ("on Monday 12 people were killed" is not)
     if _AGES.search(text, max(0, q.start - 40), q.start):
         return False  # "three children aged four, six, and 10": ages, not counts
-    if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0:
-        return False  # list markers and references: "(1)", "[2]"
+    if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0 and not victims_after:
+        return False  # list markers and references: "(1)", "[2]"; but "rose to (31) people"
     clause = _clause_of(sentence, q.start)
     outcome_here = [c for c in cues.between(*clause) if c.kind == "OUTCOME"]
     outcome_sentence = [c for c in cues.between(sentence.start, sentence.end) if c.kind == "OUTCOME"]

@@ -90,6 +90,14 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     )),
     Source("United Nations", "un_body", "", False, ("United Nations", "the UN", "UN", "U.N.", "the U.N.")),
     Source("World Health Organization", "un_body", "", False, ("World Health Organization", "WHO")),
+    Source("UNICEF", "un_body", "", False, ("UNICEF", "United Nations Children's Fund", "UN Children's Fund")),
+    Source("UNRWA (UN agency for Palestine refugees)", "un_body", "", False, (
+        "UNRWA", "United Nations Relief and Works Agency", "UN Relief and Works Agency")),
+    Source("UNHCR", "un_body", "", False, (
+        "UNHCR", "United Nations High Commissioner for Refugees", "UN refugee agency")),
+    Source("ICRC", "ngo", "", False, ("International Committee of the Red Cross", "ICRC")),
+    Source("Médecins Sans Frontières (MSF)", "ngo", "", False, (
+        "Médecins Sans Frontières", "Medecins Sans Frontieres", "Doctors Without Borders", "MSF")),
     Source("Netherlands Ministry of Defence", "belligerent", "official_statement", False, (
         "Dutch Ministry of Defence", "Dutch defence ministry", "Netherlands Ministry of Defence", "Dutch MoD",
     )),
@@ -497,7 +505,8 @@ def canonical_source(raw: str) -> tuple[str, Source | None]:
 
 
 _LEADING_WORDS = re.compile(
-    rf"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The|{DAYS_AND_MONTHS})\s+)+(?=[A-Z])")
+    rf"^(?:(?:However|But|And|Earlier|Later|Meanwhile|Now|Also|Separately|In|The|While|Whereas|Moreover|Furthermore|"
+    rf"Additionally|Then|Yet|Still|Thus|the|{DAYS_AND_MONTHS})\s+)+(?=[A-Z])")
 #: the rest of a name the lazy pattern stopped short of: "Palestinian Ministry| of Health", "Doctors| Syndicate"
 _NAME_TAIL = re.compile(r"(?:[ \t]+(?:of|for|and)[ \t]+(?:the[ \t]+)?|[ \t]+)(?-i:(?!(?:" + "|".join(DAYS)
                         + r"|On|In|At|As|By)\b)[A-Z][\w'’-]*)")
@@ -661,6 +670,8 @@ _PARTICIPLE_NOT_A_REPORT = re.compile(r"\s+to\s+(?:be|have)\b", re.IGNORECASE)
 _PARTICIPLES = {"believed", "said", "reported", "estimated", "alleged", "claimed", "thought", "understood"}
 
 
+#: a place named by its kind ("Far North Region: 2 ... blow themselves up"): a headline's kicker, not a source
+_PLACE_KIND = re.compile(r"\s(?:Region|Province|State|District|County|Governorate|City|Territory)$")
 #: a headline's kicker ("News Story: 3 killed", "Breaking News: ..."): a label of the page, not a source
 _KICKER = re.compile(r"(?:(?:News|Story|Stories|Update|Updated|Breaking|Exclusive|Analysis|Opinion|Live|Latest|"
                      r"Watch|Video|Photos?|Editorial|Feature|Factbox|Explainer|Timeline|Top|Headlines?|Brief|Briefs)"
@@ -901,8 +912,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
             if kind == "headline" and src is None and (
                     _dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names()
-                    or _KICKER.fullmatch(raw)):
-                continue  # "ADEN: ...", "Abu Dhabi: A woman was killed ...", "News Story: ...": not a source
+                    or _KICKER.fullmatch(raw) or _PLACE_KIND.search(raw)):
+                continue  # "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region: ...": not a source
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
