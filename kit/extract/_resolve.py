@@ -25,6 +25,7 @@ from kit.extract._sources import (
     _VERBS,
     CLOSE_TO_BEFORE,
     KNOWN_NAMES,
+    ORG_NOUNS,
     OTHER_COALITION,
     SERVES,
     SPEAKS_FOR,
@@ -74,11 +75,7 @@ _NOT_SPEAKER_AFTER = re.compile(r"[\s-]*(?i:led|strikes?|air\s*strikes?|air|forc
 _SUBJECT_START = re.compile(r"(?:^|[.!?:\"”]\s+|\n\s*)(?:(?:In|On|But|And|Meanwhile|Earlier|Later)\b[^,.\n]{0,30},\s*)?"
                             r"(?:[Tt]he\s+)?(?:[a-z-]+\s+){0,3}$")
 _NOT_SPEAKER_BEFORE = re.compile(r"\b(?i:by|against|on|with|from|of|to|at)\s+(?:the\s+)?$")
-_ORG_WORDS = re.compile(r"(?i:ministry|network|observatory|union|syndicate|committee|mission|office|organi[sz]ation|"
-                        r"agency|council|watch|group|coalition|court|department|command|commission|army|military|"
-                        r"government|authority|authorities|nations|international|count|institute|center|centre|"
-                        r"amnesty|airwars|red\s+crescent|red\s+cross|lawyers|doctors|front|forces|movement|society|"
-                        r"hospital|police|media|radio|party|rebels|relations)|(?-i:\b[A-Z]{2,}\b)")
+_ORG_WORDS = re.compile(rf"(?i:{ORG_NOUNS})|(?-i:\b[A-Z]{{2,}}\b)")
 
 
 _TITLED = re.compile(rf"(?:[a-z-]+\s+)?(?:{one_of(SPEAKS_FOR, ('official', 'governor', 'minister', 'mayor'))})\b")
