@@ -2,7 +2,7 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development part and the nineteen held-out parts (heldout, heldout-b, ..., heldout-s)
+and prints, for the development part and the twenty held-out parts (heldout, heldout-b, ..., heldout-t)
 separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
@@ -22,7 +22,7 @@ the wait for a core).
     .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
         [--split dev|heldout|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f|heldout-g|heldout-h|heldout-i|
                  heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p|
-                 heldout-q|heldout-r|heldout-s]
+                 heldout-q|heldout-r|heldout-s|heldout-t]
 
 Exits 1 when a target is missed.
 """
@@ -146,11 +146,12 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-p": (44, 41, 34, 45),
                                                           "heldout-q": (64, 62, 41, 63),
                                                           "heldout-r": (65, 61, 46, 68),
-                                                          "heldout-s": (55, 54, 42, 56)}
+                                                          "heldout-s": (55, 54, 42, 56),
+                                                          "heldout-t": (60, 55, 40, 61)}
 SPLITS = ("dev", "heldout", "heldout-b", "heldout-c", "heldout-d", "heldout-e", "heldout-f", "heldout-g",
           "heldout-h", "heldout-i", "heldout-j",
           "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o", "heldout-p", "heldout-q",
-          "heldout-r", "heldout-s")
+          "heldout-r", "heldout-s", "heldout-t")
 
 
 def _targets_line(name: str, s: Score) -> tuple[str, bool]:
