@@ -258,6 +258,9 @@ _DEMONYM = re.compile(r"(?-i:[A-Z][a-z]+(?:i|ian|an|ese|ish))")
 
 #: words that describe a name after them ("official Palestinian news agency"): lower case and peoples' adjectives
 _DESCRIBED = re.compile(rf"(?:(?:(?-i:[a-z][\w'’-]*)|{_DEMONYM.pattern})\s+)+")
+#: an owner before a name and what kind of body it is after it ("Hezbollah's| Al-Manar |television channel")
+_OWNER = re.compile(r"(?-i:[A-Z][\w'’-]*)['’]s\s+")
+_KIND_AFTER = re.compile(r"(?:\s+(?-i:[a-z][\w'’-]*))*")
 
 
 def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]:
@@ -286,6 +289,9 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         if any(k.source is not None and start < k.name_start and k.name_end == start + len(raw)
                and _DESCRIBED.fullmatch(raw[:k.name_start - start]) for k in known):
             continue  # "official Palestinian news agency WAFA": the registry's WAFA, described
+        if any(start < k.name_start and k.name_end <= start + len(raw) and _OWNER.fullmatch(raw[:k.name_start - start])
+               and _KIND_AFTER.fullmatch(raw[k.name_end - start:]) for k in known):
+            continue  # "Hezbollah's Al-Manar television channel": the rules' Al-Manar, with its owner and its kind
         longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
         name = " ".join(name.split())  # a name the text breaks over two lines
         out.append(Attribution(sp.start, sp.end, start + a, start + b, name, "parse_longer" if longer else "parse",

@@ -469,7 +469,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
 _NOT_NAMES = re.compile(
     rf"^(?:(?:This|Last|Next|Each|Every)\s+(?:{DAYS_AND_MONTHS}|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|"
-    r"She|We|There|In|On|At|Since|But|And|However|Earlier|Later|Also|Such|Its|"
+    r"She|We|There|In|On|At|As|Since|But|And|However|Earlier|Later|Also|Such|Its|"
     rf"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|NGOs?|{DAYS_AND_MONTHS}|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
     r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank)$"
