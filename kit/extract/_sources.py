@@ -11,7 +11,7 @@ attribution verb; their type is then left for the reviewer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from kit.extract._dates import DAYS, DAYS_AND_MONTHS, MONTHS
@@ -974,7 +974,23 @@ def find_attributions(text: str) -> list[Attribution]:
             if src is None and not generic:
                 name = _full_name(text, s, name)
             found.append(Attribution(m.start(), m.end(), s, e, name, kind, src, verb.lower()))
-    return _longest_names(found)
+    return _longest_names(_which_times(text, found))
+
+
+#: "the Times" alone: the registry's New York Times only where the text names it so
+_BARE_TIMES = re.compile(r"(?i:the\s+)?Times")
+_NEW_YORK_TIMES = re.compile(r"New\s+York\s+Times")
+
+
+def _which_times(text: str, found: list[Attribution]) -> list[Attribution]:
+    """"UN sources told the Times" in a story about Sri Lanka citing The Times of London: a newspaper called The Times,
+    not The New York Times, unless the text names The New York Times."""
+    if _NEW_YORK_TIMES.search(text):
+        return found
+    times = Source("The Times", "media_investigation", "", True)
+    return [replace(a, name=times.name, source=times)
+            if a.source is not None and a.source.name == "The New York Times"
+            and _BARE_TIMES.fullmatch(text[a.name_start:a.name_end]) else a for a in found]
 
 
 #: capitalised titles a person's name follows ("Governor", "Major-General"): one list for the phrase rules and the
