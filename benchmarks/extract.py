@@ -148,10 +148,8 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-r": (65, 61, 46, 68),
                                                           "heldout-s": (55, 54, 42, 56),
                                                           "heldout-t": (60, 55, 40, 61)}
-SPLITS = ("dev", "heldout", "heldout-b", "heldout-c", "heldout-d", "heldout-e", "heldout-f", "heldout-g",
-          "heldout-h", "heldout-i", "heldout-j",
-          "heldout-k", "heldout-l", "heldout-m", "heldout-n", "heldout-o", "heldout-p", "heldout-q",
-          "heldout-r", "heldout-s", "heldout-t")
+#: the development part and every held-out set (each held-out set has its first run above)
+SPLITS = ("dev", *FIRST_RUN)
 
 
 def _targets_line(name: str, s: Score) -> tuple[str, bool]:

@@ -263,6 +263,17 @@ _OWNER = re.compile(r"(?-i:[A-Z][\w'’-]*)['’]s\s+")
 _KIND_AFTER = re.compile(r"(?:\s+(?-i:[a-z][\w'’-]*))*")
 
 
+def _only_describes(raw: str, start: int, k: Attribution) -> bool:
+    """The parse's phrase `raw` (at `start`) is the known mention `k` with words that only describe it: a registry
+    name after lower-case words and peoples' adjectives ("official Palestinian news agency WAFA"), or a name with its
+    owner before it and its kind after it ("Hezbollah's Al-Manar television channel")."""
+    if not start < k.name_start <= k.name_end <= start + len(raw):
+        return False
+    before, after = raw[:k.name_start - start], raw[k.name_end - start:]
+    return bool((k.source is not None and not after and _DESCRIBED.fullmatch(before))
+                or (_OWNER.fullmatch(before) and _KIND_AFTER.fullmatch(after)))
+
+
 def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]:
     """The nearest speakers the parse found, as mentions of kind "parse", unless a known mention already names them.
 
@@ -286,12 +297,8 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         if any(k.name_start < sp.end and sp.start < k.name_end and k.name.lower() == name.lower() for k in known):
             continue
         start = sp.end - len(sp.name) + (m.start("name") if m else 0)
-        if any(k.source is not None and start < k.name_start and k.name_end == start + len(raw)
-               and _DESCRIBED.fullmatch(raw[:k.name_start - start]) for k in known):
-            continue  # "official Palestinian news agency WAFA": the registry's WAFA, described
-        if any(start < k.name_start and k.name_end <= start + len(raw) and _OWNER.fullmatch(raw[:k.name_start - start])
-               and _KIND_AFTER.fullmatch(raw[k.name_end - start:]) for k in known):
-            continue  # "Hezbollah's Al-Manar television channel": the rules' Al-Manar, with its owner and its kind
+        if any(_only_describes(raw, start, k) for k in known):
+            continue  # "official Palestinian news agency WAFA", "Hezbollah's Al-Manar television channel"
         longer = any(start <= k.name_start and k.name_end <= start + len(raw) for k in known)
         name = " ".join(name.split())  # a name the text breaks over two lines
         out.append(Attribution(sp.start, sp.end, start + a, start + b, name, "parse_longer" if longer else "parse",
