@@ -98,8 +98,8 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: (random.Random(2037).sample(13) of its 39), 22 (random.Random(2038).sample(14) of its 42), 23
 #: (random.Random(2039).sample(14) of its 42), 24 (random.Random(2040).sample(14) of its 42), 25
 #: (random.Random(2041).sample(14) of its 42), 26 (random.Random(2042).sample(14) of its 43), 27
-#: (random.Random(2043).sample(14) of its 42), 28 (random.Random(2044).sample(14) of its 43) and 29
-#: (random.Random(2045).sample(14) of its 42), collected
+#: (random.Random(2043).sample(14) of its 42), 28 (random.Random(2044).sample(14) of its 43), 29
+#: (random.Random(2045).sample(14) of its 42) and 30 (random.Random(2046).sample(14) of its 42), collected
 #: and labelled by people who never ran the extractor on them and frozen before the round written on their batch;
 #: (labelled, found, right, drafts) reached after round 32, the weights retrained with batch 29 (19:25 UTC, 3 December
 #: 2026: e 59, q 43; c 47, h 44, j 46 and g 47, fewer, the retrained ranker's, their floors followed them down; the
@@ -134,7 +134,8 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: 59, 46, 63; k, with round 22's code, 56, 39, 59; l, with round 23's code, 60, 52, 63; m, with round 24's
 #: code, 72, 46, 74; n, with round 25's code, 52, 25, 53; o, with round 26's code, 82, 57, 82; p, with round
 #: 27's code, 41, 34, 45; q, with round 28's code, 62, 41, 63; r, with
-#: round 29's code, 61, 46, 68; s, with round 30's code, 54, 42, 56; t, with round 31's code, 55, 40, 61)
+#: round 29's code, 61, 46, 68; s, with round 30's code, 54, 42, 56; t, with round 31's code, 55, 40, 61; u, with
+#: round 33's code, 81, 65, 86)
 HELDOUT_CD = {
     "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
                    "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
@@ -221,6 +222,11 @@ HELDOUT_CD = {
                    "toi_istanbul_29", "vrt_paris_130", "windowstorussia_moscow_130", "wtkr_stpetersburg_11",
                    "zitamar_mocimboa_10"],
                   (60, 55, 40, 61)),
+    "heldout-u": (["afp_mitrovica_6", "canary_nablus_10", "dpa_bosnia_100000", "dunyanews_kalat_10",
+                   "epochtimes_iran_234", "informingnews_guayaquil_31", "kyivpost_gazimestan_50", "lbci_tripoli_27",
+                   "mindofthegeek_gaza_212", "newsbytes_pahalgam_1", "northeastindia24_pallel_2",
+                   "rediff_sitalpati_32", "republicworld_srebrenica_9", "spokesman_bardo_19"],
+                  (98, 81, 65, 86)),
 }
 
 
