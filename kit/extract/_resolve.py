@@ -111,6 +111,15 @@ def _introduced_as(role: str, a: Attribution, text: str) -> bool:
             and re.search(rf"\b{role}\b", around.lower()) is not None)
 
 
+#: an unnamed speaker who is one person ("a police source", "an official in the camp"), not people ("residents")
+_ONE_PERSON = re.compile(r"\b(?:source|official|officer|resident|witness|doctor|medic|spokes(?:man|woman|person)|"
+                         r"commander|villager|survivor|activist|worker|nurse|employee|member|leader)\b(?!\s*s\b)")
+
+
+#: an office named by whose it is ("the provincial governor's office")
+_HOLDERS_OFFICE = re.compile(r"['’]s\s+office$")
+
+
 def _compatible(head: str, a: Attribution, text: str = "") -> bool:
     head = head.lower()
     if head in _ROLE_HEADS:  # "the youth leader": the person introduced as one
@@ -121,12 +130,14 @@ def _compatible(head: str, a: Attribution, text: str = "") -> bool:
         return a.is_outlet and a.kind not in ("self", "told")
     if a.is_outlet or a.kind in ("self", "told") or not a.name:
         return False
-    if head in ("he", "she"):
-        return _is_person(a)
+    if head in ("he", "she"):  # "A police source told NINA ... He added that": one unnamed person is "he" too
+        return _is_person(a) or (a.unnamed and _ONE_PERSON.search(a.name) is not None)
     if head == "minister":  # "the interim health minister said" ... "Naji Barakat, the health minister, said"
         return "minister" in a.name.lower() or _introduced_as(head, a, text)
     if head in ("governor", "mayor", *SPOKESPEOPLE, *SERVES):
         return _is_person(a) or head in a.name.lower()
+    if a.unnamed and head == a.name.lower().split()[-1]:
+        return True  # "a provincial security source said ... the source added": the same unnamed speaker
     if _is_person(a) or a.unnamed:
         return head == "they" and a.unnamed  # "officials said ... they counted"
     name = a.name.lower()
@@ -173,6 +184,9 @@ def _antecedent(head: str, pos: int, indefinite: bool, named: list[Attribution],
         return None  # "a local source reported", nobody named after it: unnamed, as written
     if not before:  # "The report documented 45 attacks ... Amnesty International said": named just after
         return after[0] if after and head.lower() not in ("it", "they", "he", "she") else None
+    # "a provincial security source said ... the source told Xinhua ... the source added": the source as first
+    # described, not the bare "source" in between
+    before = [a for a in before if not (a.unnamed and a.name.lower() in SERVES)] or before
     pronoun = head.lower() in ("it", "they", "he", "she")
     word = re.compile(rf"\b{re.escape(head.lower())}\b")
     # "the regional governor added": the person the text named with that role ("regional governor Serhiy Lysak")
@@ -313,6 +327,8 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                 continue
             head = "news agency" if re.search(r"(?i:news\s+agency)$", text[s:e]) else m.group("head")
             ante = _antecedent(head, s, det.lower() in ("a", "an"), named, text)
+            if ante is not None and _HOLDERS_OFFICE.search(text, s, e) and "office" not in ante.name.lower():
+                ante = None  # "the provincial governor's office said": that office, as written, not a body before
             definite = det.lower() in ("the", "this", "that") or det.endswith(("'s", "’s"))  # "Yemen's ... agency"
             # "a doctors' committee said" with nothing named near: kept as written too, for it says what kind of body
             # speaks ("the committee" after it is that committee); a bare "a monitor said" says nothing

@@ -149,11 +149,11 @@ _VERBS = (
     "told|tallied|tallies|claimed|claims|believes|believed|calculated|calculates|listed|lists|logged|logs|"
     "identified|identifies|verified|verifies|accepted|accepts|tracked|tracks|registered|registers|"
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
-    "updated|updates|corrected|corrects|cited|cites|gave|gives|now\\s+puts|now\\s+says|denounced|denounces|"
+    "updated|updates|corrected|corrects|cited|cites|gave|gives|given|now\\s+puts|now\\s+says|denounced|denounces|"
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
     "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
     "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting|"
-    "learned|learnt|learns|informed\\s+(?:of|about)|informs\\s+(?:of|about)"
+    "learned|learnt|learns|informed\\s+(?:of|about|that)|informs\\s+(?:of|about|that)|boasted|boasts"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
@@ -199,17 +199,18 @@ _MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?:(?-i
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?<![\w'’-])(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also)\s)"
+_PEOPLE = (r"(?<![\w'’-])(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also|"
+           r"Therefore|Thus|Hence|Still|Yet|So|Now|Then|" + DAYS_AND_MONTHS + r")\s)"
            r"(?-i:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|U\.S\.|US|UN|U\.N\.|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
            r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
            r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
            r"(?:(?:official|government|police|hospital)\s+(?:figures|records|statistics|tallies)|media\s+reports|"
-           r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists|"
+           r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists?|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
-           r"locals|elders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media|"
+           r"locals|elders|leaders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media|"
            r"professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs))")
 
 
@@ -307,7 +308,8 @@ _ASIDE = (r"(?:\s*,\s*(?:" + _IN_SENTENCE + r"[^,;]){1,60},|\s*,\s*(?-i:an?|the)
 _PARTICIPLE_ASIDE = (r"(?:\s*,\s*(?i:speaking|giving|asking|requesting|declining|citing|who)\b[^;.\n]{1,200}?,"
                      r"|\s+who\s+(?:also\s+)?(?:requested|asked|declined|spoke)\b[^,;.\n]{0,60}?(?=\s+(?:told|said)))?")
 #: "The Afghan government said", "Israeli authorities said"
-_GOVERNMENT = rf"{_NOT_A_NAME_WORD}(?-i:[A-Z][a-z]+)\s+(?i:government|authorities)"
+_GOVERNMENT = (rf"{_NOT_A_NAME_WORD}(?:(?-i:Sri|South|North|New|Saudi|Central)\s+)?(?-i:[A-Z][a-z]+)\s+"
+               r"(?i:government|authorities)")
 _ORG = rf"{_PRE}(?P<org>{KNOWN_NAMES.pattern}|{_MINISTRY}|{_GOVERNMENT}|{_ORG_GENERIC})"
 #: after "by", "according to", "citing" one capitalised word is a name too ("published by the Lancet")
 _ONE_WORD = r"(?-i:[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?)"
@@ -357,7 +359,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"body|monitor|charity|network|coalition|committee)\s+(?i:called|named|known\s+as)\s+(?:(?i:the)\s+)?"
         + _ORG1)),
     ("according", re.compile(
-        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official)\s+)*?"
+        r"\b(?i:according\s+to)\s+(?:(?i:the|a|an|new|latest|recent|its|their|updated|official|provisional|"
+        r"preliminary|initial|final|revised|partial)\s+)*?"
         r"(?:(?i:data|figures|estimates?|reports?|tally|toll|count|statement|investigation|analysis|research|"
         r"monitoring|database|records?)\s+(?i:from|by|of|published\s+by|compiled\s+by|released\s+by)\s+"
         r"(?:(?i:the)\s+)?)?" + _ORG1)),
@@ -377,7 +380,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                              + _ORG_GENERIC + r")\s*,?\s+(?i:as\s+saying)\b")),
     ("according", re.compile(
         r"\b(?i:acknowledged|documented|recorded|confirmed|counted|verified|compiled|published|released|issued|"
-        r"estimated|collected|gathered|reported)\s+(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
+        r"estimated|collected|gathered|reported|(?<=as\s)(?:stated|announced|disclosed|revealed|said|indicated))\s+"
+        r"(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
         r"(?i:organi[sz]ation|group|monitor|watchdog)\s+)?" + _ORG1)),
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
@@ -421,7 +425,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"(?:\s+(?-i:[A-Z][\w'’-]+)){1,3})(?=\s*[.,;]|\s*$)")),
     # "..., said local authorities who have launched a rescue effort": unnamed people, inverted
     ("said_by", re.compile(r"(?<=[,\"”’]\s)(?i:said|says|reported|added|stated|confirmed)\s+(?:(?i:the)\s+)?"
-                           r"(?P<org>" + _PEOPLE + r")(?=\s*[.,;]|\s+(?:who|on|in|at|from)\b|\s*$)")),
+                           r"(?P<org>" + _PEOPLE + r")(?=\s*[.,;]|\s+(?:who|on|in|at|from|and)\b|\s*$)")),
     ("said_by", re.compile(r"\b(?i:said|says|according\s+to|reported|estimated|announced|added|stated|confirmed|"
                            r"wrote)\s+(?:(?i:the)\s+)?" + _ORG +
                            r"(?=\s*[.,;]|\s*$)")),
@@ -446,6 +450,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # '"Seven farmers ... were killed," said another local, Umee.': the name in apposition after the role
     ("said_by", re.compile(r"\b(?i:said|says|added)\s+(?-i:another|an?|the)\s+(?-i:[a-z][\w-]*\s+){0,2}"
                            r"(?-i:[a-z][\w-]*),\s+(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3})(?=\s*[.,;]|\s*$)")),
+    # '"... the death of 16 soldiers," Ibrahim Miko, the secretary general of the governorate of Tahoua announced':
+    # after a quote, a name and its role with no comma closing the role
+    ("verb", re.compile(r"(?<=[,\"”’]\s)(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+(?-i:the|an?)\s+"
+                        r"(?-i:[a-z][\w'’-]*)(?:\s+[^,.;:\n\"“”]{1,80}?)?\s+"
+                        r"(?P<verb>said|says|announced|told|added|stated|confirmed)\b")),
+    # "Kurdish rights watchdog Hengaw reported": what kind of body in lower case, then its name
+    ("verb", re.compile(r"\b(?-i:watchdog|monitor|group|organi[sz]ation|NGO|charity)\s+"
+                        r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3})\s+" + _AUX
+                        + r"(?P<verb>said|says|told|reported|reports|announced|confirmed|stated|documented|recorded|"
+                          r"counted|estimated)\b")),
     # "A resident, Mustapha Ibrahim, told Premium Times": the name in apposition to a role
     ("verb", re.compile(r"\b(?-i:[Aa]n?|[Tt]he)\s+(?:(?-i:[a-z][\w-]*)\s+){0,3}(?-i:[a-z][\w-]*),\s+"
                         r"(?P<org>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,3}),\s+" + _AUX
@@ -467,12 +481,17 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 #: who controls or backs a body, as a hyphenated word before its name ("Rebel-controlled", "Hamas-run")
 CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
+#: a count opening a phrase is no name ("Seven recently identified victims")
+COUNT_WORDS = (r"One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Dozens|Hundreds|Thousands|Several|"
+               r"Many|Some")
 _NOT_NAMES = re.compile(
     rf"^(?:(?:This|Last|Next|Each|Every)\s+(?:{DAYS_AND_MONTHS}|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|"
     r"She|We|There|In|On|At|As|Since|But|And|However|Earlier|Later|Also|Such|Its|"
     rf"Their|Our|We|You|I|A|An|Of|From|According|Moreover|Meanwhile|Now|Officials?|NGOs?|{DAYS_AND_MONTHS}|"
     r"Iraq|Syria|Mosul|Raqqa|Washington|ISIS|IS|Daesh|ISIL|Islamic State|Coalition|"
-    r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank)$"
+    r"U\.S\.|US|UK|Russia|Turkey|Iran|Israel|Palestine|Gaza|Gaza Strip|West Bank|"
+    # a count or a faith opening a phrase ("Seven recently identified victims", "according to Islamic tradition")
+    + COUNT_WORDS + r"|Islamic|Muslim|Christian|Jewish|Hindu|Buddhist|Catholic|Orthodox)$"
 )
 
 
@@ -482,9 +501,9 @@ _COUNTRIES = re.compile(r"Israel|Russia|Turkey|Iran|Iraq|Syria|Ukraine|Palestine
 _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military|government|provincial|city|rescue|"
                            r"defen[cs]e|human|rights|monitoring|western|kurdish)")
 _GENERIC_PEOPLE = re.compile(
-    r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists|sources|rescuers|rescue\s+workers|"
+    r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists?|sources|rescuers|rescue\s+workers|"
     r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
-    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|workers|members?|figures|records|"
+    r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|leaders|workers|members?|figures|records|"
     r"statistics|tallies|professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs)$)"
 )
 
