@@ -99,7 +99,8 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: (random.Random(2039).sample(14) of its 42), 24 (random.Random(2040).sample(14) of its 42), 25
 #: (random.Random(2041).sample(14) of its 42), 26 (random.Random(2042).sample(14) of its 43), 27
 #: (random.Random(2043).sample(14) of its 42), 28 (random.Random(2044).sample(14) of its 43), 29
-#: (random.Random(2045).sample(14) of its 42) and 30 (random.Random(2046).sample(14) of its 42), collected
+#: (random.Random(2045).sample(14) of its 42), 30 (random.Random(2046).sample(14) of its 42) and 31
+#: (random.Random(2047).sample(14) of its 42), collected
 #: and labelled by people who never ran the extractor on them and frozen before the round written on their batch;
 #: (labelled, found, right, drafts) reached after round 34, the weights retrained with batch 30 (measured once, 21:33
 #: UTC, 3 December 2026: c 51, s 44; p 31, three fewer (the rules alone two fewer, the ranker one), its floor followed
@@ -138,7 +139,7 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: code, 72, 46, 74; n, with round 25's code, 52, 25, 53; o, with round 26's code, 82, 57, 82; p, with round
 #: 27's code, 41, 34, 45; q, with round 28's code, 62, 41, 63; r, with
 #: round 29's code, 61, 46, 68; s, with round 30's code, 54, 42, 56; t, with round 31's code, 55, 40, 61; u, with
-#: round 33's code, 81, 65, 86)
+#: round 33's code, 81, 65, 86; v, with round 34's code, 56, 41, 63)
 HELDOUT_CD = {
     "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
                    "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
@@ -230,6 +231,11 @@ HELDOUT_CD = {
                    "mindofthegeek_gaza_212", "newsbytes_pahalgam_1", "northeastindia24_pallel_2",
                    "rediff_sitalpati_32", "republicworld_srebrenica_9", "spokesman_bardo_19"],
                   (98, 81, 65, 86)),
+    "heldout-v": (["aljazeera_pieri_287", "aljazeera_syria_400000", "bbc_londonbridge_6", "cgtn_christchurch_50",
+                   "cgtn_marawi_61", "dispatch_kashgar_11", "ictj_yemen_377000", "nafo_russia_818740",
+                   "newsweek_russia_4600", "pigeonexpress_myanmar_18", "reuters_geneina_1000", "splinter_orlando_49",
+                   "thehindu_rakhine_6700", "vjs_enga_53"],
+                  (64, 56, 41, 63)),
 }
 
 
