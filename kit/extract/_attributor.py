@@ -265,12 +265,18 @@ _DESCRIBED = re.compile(rf"(?:(?:(?-i:[a-z][\w'’-]*)|{_DEMONYM.pattern})\s+)+"
 #: an owner before a name and what kind of body it is after it ("Hezbollah's| Al-Manar |television channel")
 _OWNER = re.compile(r"(?-i:[A-Z][\w'’-]*)['’]s\s+")
 _KIND_AFTER = re.compile(r"(?:\s+(?-i:[a-z][\w'’-]*))*")
+#: people who speak for the body named after them ("an official from| Mayo Hospital", "researchers at the| ...")
+_SPEAKS_AT = re.compile(r"(?:(?-i:[a-z][\w'’-]*)\s+){0,2}(?:officials?|sources?|researchers|spokes(?:man|woman|person))"
+                        r"\s+(?:from|at|of)\s+(?:the\s+)?")
 
 
 def _only_describes(raw: str, start: int, k: Attribution) -> bool:
     """The parse's phrase `raw` (at `start`) is the known mention `k` with words that only describe it: a registry
     name after lower-case words and peoples' adjectives ("official Palestinian news agency WAFA"), or a name with its
-    owner before it and its kind after it ("Hezbollah's Al-Manar television channel")."""
+    owner before it and its kind after it ("Hezbollah's Al-Manar television channel"), or people who speak for it
+    ("an official from Mayo Hospital")."""
+    if k.name_start <= start and start + len(raw) <= k.name_end:  # the rules read this very phrase
+        return _SPEAKS_AT.match(raw) is not None and raw.lower().endswith(k.name.lower())
     if not start < k.name_start <= k.name_end <= start + len(raw):
         return False
     before, after = raw[:k.name_start - start], raw[k.name_end - start:]

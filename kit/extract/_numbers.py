@@ -50,8 +50,9 @@ _WORD_RUN = rf"(?:an?\s+(?=(?:hundred|thousand|million|dozen)\b))?{_WORD}(?:(?:\
 # digit groups: a consistent thousands separator (comma, dot, space, no-break
 # space, thin space, apostrophe) or plain digits; a decimal only before a scale word.
 _SEP_GROUPED = r"\d{1,3}(?P<sep@N@>[,.\u00a0\u202f\u2009 '’])\d{3}(?:(?P=sep@N@)\d{3})*"
-_DIGITS = r"(?:@G@|\d+(?:[.,]\d+)?(?=\s+(?:million|thousand)\b)|\d+)"
-_SCALE = r"(?:\s+(?P<scale@N@>million|thousand))?"
+_DIGITS = r"(?:@G@|\d+(?:[.,]\d+)?(?=\s+(?:million|thousand)\b|k\b)|\d+)"
+#: "1.2 million", "3 thousand", "518k" (thousands, as estimates are written in charts and posts)
+_SCALE = r"(?:(?:\s+|(?=k\b))(?P<scale@N@>million|thousand|k\b))?"
 
 
 def _num(n: int) -> str:
@@ -60,7 +61,7 @@ def _num(n: int) -> str:
     dozen = (rf"(?P<dozen{n}>(?:half\s+a|an?|{'|'.join(_UNITS[1:13])})\s+dozen\b(?!s)"
              r"|half\s+an?\s+(?:hundred|thousand|million)\b(?!s))")
     return (
-        rf"(?:{dozen}|(?P<digits{n}>(?<![\w.,/])(?<![A-Za-z]-){body}(?![\w]|[.,]\d)){scale}"
+        rf"(?:{dozen}|(?P<digits{n}>(?<![\w.,/])(?<![A-Za-z]-){body}(?!(?!k\b)[\w]|[.,]\d)){scale}"
         rf"|(?P<words{n}>\b{_WORD_RUN}\b(?!-)))"
     )
 

@@ -562,8 +562,8 @@ def _head_noun(text: str, end: int) -> str:
     head, pos = "", end + text.startswith(")", end)  # "rose to (31) people"
     for _ in range(5):
         m = _NP_WORDS.match(text, pos)
-        if not m:
-            break
+        if not m or ("\n" in text[pos:m.start(1)] and m.group(1)[:1].isupper()):
+            break  # "... kill six\nIsraeli strikes killed": a headline ends at its line; "30\n\nothers" goes on
         word = m.group(1).lower().rstrip(".")
         if word in _NP_STOP or (word.endswith("ed") and word not in _NOT_CASUALTY_UNITS | _PARTICIPLES):
             break
@@ -619,9 +619,10 @@ _ONE_OF_THE_OUTCOME = re.compile(
     r"(?:them|whom)\s+(?:(?:was|were|is|has|had|been|later|also)\s+)*"
     r"(?:killed|died|dead|injured|wounded|hurt|slain|seriously|critically|an?\s+(?:child|boy|girl|woman|soldier|"
     r"officer|civilian|policeman|fighter|journalist|medic|paramedic)\b))", re.IGNORECASE)
-#: "killing one", "kill one, wound 17", "left one dead"
+#: "killing one", "kill one, wound 17", "killed at least one person"
 _ONE_AFTER_VERB = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injure|injures|injured|"
-                             r"injuring|hurt|hurting|claimed|claiming)\s+$", re.IGNORECASE)
+                             r"injuring|hurt|hurting|claimed|claiming)\s+(?:(?:at\s+least|only|another|a\s+further|"
+                             r"no\s+fewer\s+than|not\s+less\s+than)\s+)?$", re.IGNORECASE)  # "killed at least one"
 _ONE_PREPOSITION_BEFORE = re.compile(r"\b(?:from|of|in|on|for|by|into|to|within|per)\s+$", re.IGNORECASE)
 #: an elliptical list item: "three others in the custody of X, and one in the custody of Y"
 _ONE_ELLIPSIS = re.compile(r"(?:,\s*|\s+)and\s+$", re.IGNORECASE)
@@ -1349,6 +1350,12 @@ def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
             conf[col] = min(conf[col], 0.3)
 
 
+#: what may stand between a verb and its figure ("kills at least 8")
+_JUST_BEFORE = re.compile(r"\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|"
+                          r"as\s+many\s+as|another|a\s+further|an\s+estimated|no\s+fewer\s+than|not\s+less\s+than)\s+)?",
+                          re.IGNORECASE)
+
+
 def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
     """outcome and victims: the nearest cue in the clause, else the sentence.
 
@@ -1372,7 +1379,11 @@ def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -
         # "1,090 were injured": a cue right after the figure (its own verb or noun) wins
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
-        cue = forward[0] if forward else _nearest(pool, q.span)
+        # "kills 8, injures 22": the verb just before the figure is its own, not the next clause's
+        backward = [c for c in pool if c.end <= q.start and _JUST_BEFORE.fullmatch(text, c.end, q.start)]
+        if forward and backward and "," in text[q.end:forward[0].start]:
+            forward = []
+        cue = forward[0] if forward else backward[-1] if backward else _nearest(pool, q.span)
         if cue is not None:
             directly_after = cue.start >= q.end and not text[q.end:cue.start].strip(" \t\n-–")
             f.row[col] = cue.value

@@ -146,7 +146,7 @@ _VERBS = (
     "estimated|estimates|estimate|reported|reports|report|acknowledged|acknowledges|acknowledge|admitted|admits|"
     "admit|conceded|concedes|concede|said|says|say|put|puts|documented|documents|document|recorded|records|record|"
     "counted|counts|count|found|finds|assessed|assesses|assess|announced|announces|confirmed|confirms|stated|states|"
-    "told|tallied|tallies|claimed|claims|believes|believed|calculated|calculates|listed|lists|logged|logs|"
+    "told|tallied|tallies|claimed|claims|believes|believed|believe|calculated|calculates|listed|lists|logged|logs|"
     "identified|identifies|verified|verifies|accepted|accepts|tracked|tracks|registered|registers|"
     "noted|notes|wrote|writes|added|adds|published|publishes|released|releases|raised|raises|revised|revises|"
     "updated|updates|corrected|corrects|cited|cites|gave|gives|given|now\\s+puts|now\\s+says|denounced|denounces|"
@@ -159,7 +159,7 @@ _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
     r"|subsequently|further|again|recently|just|has\s+now|had\s+also|,\s*in\s+\w+(?:\s+\w+)?,|today|yesterday|tonight"
     r"|there|here"
-    rf"|on\s+(?:{'|'.join(DAYS)}))\s+)*"
+    rf"|(?:on\s+)?(?:{'|'.join(DAYS)}))\s+)*"  # "administrator Bekele Dechassa Tuesday confirmed"
 )
 #: people who speak for a body, not for themselves ("a spokesman for the ministry", "the director of X"): the body
 #: is the source (the labelling rules). One list for the phrase rules here and the reference rules (`_resolve`)
@@ -199,16 +199,17 @@ _MINISTRY = (rf"(?:(?:{_NOT_A_NAME_WORD}(?-i:[A-Z][\w]*)(?:['’]s)?\s+)?(?:(?-i
 _PRE = (r"(?:(?-i:[A-Z][\w.]*)-based\s+)?"
         r"(?:(?i:country|enclave|territory|kingdom|strip|region|nation|government)['’]s\s+)?")
 #: unnamed people as sources, kept as written ("local officials", "Yemeni security officials", "monitoring groups")
-_PEOPLE = (r"(?<![\w'’-])(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|Separately|Also|"
-           r"Therefore|Thus|Hence|Still|Yet|So|Now|Then|" + DAYS_AND_MONTHS + r")\s)"
+_PEOPLE = (r"(?<![\w'’-])(?<![Oo]ur\s)(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|However|Earlier|Later|"
+           r"Separately|Also|Our|Therefore|Thus|Hence|Still|Yet|So|Now|Then|" + DAYS_AND_MONTHS + r")\s)"
            r"(?-i:[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?|U\.S\.|US|UN|U\.N\.|[A-Z]{1,3}&[A-Z]{1,3}|anti-[a-z]+)\s+){0,2}"
            r"(?i:(?:(?:local|health|hospital|medical|security|"
            r"military|government|provincial|city|rescue|defen[cs]e|human\s+rights|rights|monitoring|opposition|opposition\s+and\s+rights|"
-           r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|"
+           r"tribal|police|medical|senior|eye|other|civil|humanitarian|aid|nongovernmental|non-governmental|rebel|diplomatic|"
            r"army|village|district|state|official|anti-government|pro-government|gendarmerie|resistance)\s+)*"
            r"(?:(?:official|government|police|hospital)\s+(?:figures|records|statistics|tallies)|media\s+reports|"
            r"officials?|(?:health(?:care)?|medical|aid|hospital)\s+workers|security\s+forces|residents|witnesses|medics|doctors|activists?|"
            r"sources?|rescuers|rescue\s+workers|police|survivors|relatives|groups|monitors|experts|investigators|witness|"
+           r"researchers|"
            r"organi[sz]ations|committees|authorities|officers?|(?:police\s+)?chief|commanders?|agencies|villagers|"
            r"locals|elders|leaders|(?:militia\s+)?members?|(?:regional\s+|provincial\s+|local\s+)?governor|mayor|media|"
            r"professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs))")
@@ -217,7 +218,7 @@ _PEOPLE = (r"(?<![\w'’-])(?:(?!(?:The|A|An|In|On|At|But|And|Of|Meanwhile|Howev
 #: where unnamed people are, part of how the text names them: "authorities in the embattled Sennar state", "an official
 #: from the local administration", "sources from Army", "security forces in Indian-administered Kashmir"
 _PEOPLE_WHERE = (r"(?:\s+(?:in|from|at|of)\s+(?:the\s+)?(?:(?-i:[a-z-]+)\s+){0,2}"
-                 r"(?:(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){0,3}(?:\s+(?:province|district|region|state|city|"
+                 r"(?:(?-i:[A-Z][\w'’-]+)(?:\s+(?:(?:of|and|for)\s+)?(?-i:[A-Z][\w'’-]+)){0,5}(?:\s+(?:province|district|region|state|city|"
                  r"county|governorate))?|(?i:local\s+)?(?:administration|government|council|authorities|police|army|"
                  r"hospital|ministry)))?")
 
@@ -239,7 +240,8 @@ def _people_where(m: re.Match[str]) -> tuple[str, bool]:
     where = re.sub(r"\s+", " ", m.group("where")).strip()
     body = re.sub(r"\s+in\s+(?-i:[A-Z]).*$", "", where)
     if (m.group("prep") in ("from", "at", "of") and _BODY_WORDS.search(body) and body[:1].isupper()
-            and re.search(r"(?i:officials?|officers?|spokes(?:man|woman|person)|director|head|chief)$", people)):
+            and re.search(r"(?i:officials?|officers?|spokes(?:man|woman|person)|director|head|chief|researchers)$",
+                          people)):  # "researchers at the London School of Hygiene ...": the school
         return body, False
     if m.group("prep") == "in" and not re.search(r"(?i:authorities|forces)$", people):
         return people, True
@@ -502,7 +504,8 @@ _PEOPLE_WORDS = re.compile(r"(?i:local|health|hospital|medical|security|military
                            r"defen[cs]e|human|rights|monitoring|western|kurdish)")
 _GENERIC_PEOPLE = re.compile(
     r"(?i:\b(?:officials?|residents|witnesses|witness|medics|doctors|activists?|sources|rescuers|rescue\s+workers|"
-    r"police|survivors|relatives|groups|monitors|experts|investigators|organi[sz]ations|committees|governor|mayor|"
+    r"police|survivors|relatives|groups|monitors|experts|investigators|researchers|organi[sz]ations|committees|"
+    r"governor|mayor|"
     r"media|authorities|source|officers?|chief|commanders?|agencies|villagers|locals|elders|leaders|workers|members?|figures|records|"
     r"statistics|tallies|professionals?|nurses?|paramedics|eyewitness(?:es)?|couple|man|woman|neighbou?rs)$)"
 )
@@ -541,7 +544,7 @@ _TITLE_AFTER = re.compile(r",\s+(?:the\s+|a\s+)?" + _TITLE + r"\s+(?:(?:of|for)\
 
 _BODY_NOUNS = (r"Union|Syndicate|Network|Observatory|Ministry|Committee|Organi[sz]ation|Agency|Health|Mission|Office|"
                r"Army|Front|Forces|Hospital|Council|Movement|Society|Group|Command|Police|Department|Lawyers|Authority|"
-               r"Service")
+               r"Service|School|University|Institute|Center|Centre")
 _BODY_WORDS = re.compile(rf"\b(?:{_BODY_NOUNS})\b")
 #: words that make capitalised words before "of" a body or an office, not a person's name ("Iraqi Ministry of
 #: Health", "Islamic State of Iraq", "Prime Minister of Israel")
@@ -551,7 +554,7 @@ ORG_NOUNS = (r"ministry|network|observatory|union|syndicate|committee|mission|of
              r"watch|group|coalition|court|department|command|commission|army|military|government|authority|"
              r"authorities|nations|international|count|institute|center|centre|amnesty|airwars|red\s+crescent|"
              r"red\s+cross|lawyers|doctors|front|forces|movement|society|hospital|police|media|radio|party|rebels|"
-             r"relations")
+             r"relations|post|times|news|herald|tribune|journal|gazette|telegraph|chronicle")  # outlets too
 _NOT_A_PERSON = re.compile(rf"\b(?:{_BODY_NOUNS}|(?i:{ORG_NOUNS})|State|States|Republic|Association|Federation|"
                            r"Congress|Bureau|University|Foundation|Fund|Programme|Program|Alliance|Cross|Crescent|"
                            r"Minister|Governor|Mayor|President|Secretary|Director|Chief|Head|Commissioner|Commander|"
@@ -772,8 +775,9 @@ def _first_conjunct(text: str, s: int, e: int) -> tuple[int, int] | None:
     """The first of coordinated sources ("X and Y said", "X, Y and Z reported"), when the name at s..e is not it."""
     inner = re.search(r"\s+and\s+(?=(?:the\s+|an?\s+)?(?-i:[A-Z]))", text[s:e])
     if inner and re.search(r"\s(?:for|of)\s", text[s:s + inner.start()]) and re.fullmatch(
-            r"(?-i:[A-Z][\w'’-]+)", text[s + inner.end():e]) and canonical_source(text[s + inner.end():e])[1] is None:
-        inner = None  # "the Committee for Peace and Development": one name
+            r"(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?", text[s + inner.end():e]) and canonical_source(
+            text[s + inner.end():e])[1] is None:
+        inner = None  # "the Committee for Peace and Development", "School of Hygiene and Tropical Medicine": one name
     two_bodies = inner is not None and _BODY_WORDS.search(text[s + inner.end():e]) is not None  # "... and X Command"
     if inner and canonical_source(text[s:e])[1] is None and (
             two_bodies or not re.search(r"(?i:ministry|minister)", text[s:e])):
