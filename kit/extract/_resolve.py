@@ -113,7 +113,7 @@ def _introduced_as(role: str, a: Attribution, text: str) -> bool:
 
 #: an unnamed speaker who is one person ("a police source", "an official in the camp"), not people ("residents")
 _ONE_PERSON = re.compile(r"\b(?:source|official|officer|resident|witness|doctor|medic|spokes(?:man|woman|person)|"
-                         r"commander|villager|survivor|activist|worker|nurse|employee|member|leader)\b(?!\s*s\b)")
+                         r"commander|villager|survivor|activist|worker|nurse|employee|member|leader)\b")
 
 
 #: an office named by whose it is ("the provincial governor's office")
@@ -136,8 +136,6 @@ def _compatible(head: str, a: Attribution, text: str = "") -> bool:
         return "minister" in a.name.lower() or _introduced_as(head, a, text)
     if head in ("governor", "mayor", *SPOKESPEOPLE, *SERVES):
         return _is_person(a) or head in a.name.lower()
-    if a.unnamed and head == a.name.lower().split()[-1]:
-        return True  # "a provincial security source said ... the source added": the same unnamed speaker
     if _is_person(a) or a.unnamed:
         return head == "they" and a.unnamed  # "officials said ... they counted"
     name = a.name.lower()
