@@ -606,12 +606,14 @@ _ONE_PRONOUN_AFTER = re.compile(r"\s+(?:another|in\s+(?:\d+|two|three|four|five|
 #: "one dead", "one was killed", "one more person was injured", "one other injured", "one seriously"
 _ONE_OUTCOME_AFTER = re.compile(
     r"\s+(?:(?:more|other|further|additional|was|were|is|has|had|been|also|later|reportedly|seriously|critically|"
-    r"badly|severely|gravely|slightly|lightly|fatally|person|man|civilian|soldier|officer|member)\s+){0,3}"
+    r"badly|severely|gravely|slightly|lightly|fatally|person|man|civilian|soldier|officer|member|shot|stabbed|"
+    r"beaten|hacked|burned|burnt)\s+){0,3}"
     rf"(?:{_OUTCOME_ALT})\b"
     # "one truck driver was killed", "one Palestinian has died" (not "one rocket killed five")
     r"|\s+(?:(?!(?:of|the|in|on|at|who|that|which|and|or|but|to|for|with|by|from)\b)[A-Za-z][\w'’-]*\s+){1,2}"
-    r"(?:was|were|is|has|had|got)\s+(?:been\s+)?(?:[a-z]+ly\s+)?"
-    r"(?:killed|died|dead|injured|wounded|hurt|slain|martyred|murdered|executed|lynched|maimed|perished)\b",
+    r"(?:(?:was|were|is|has|had|got)\s+(?:been\s+)?(?:[a-z]+ly\s+)?"
+    r"(?:killed|died|dead|injured|wounded|hurt|slain|martyred|murdered|executed|lynched|maimed|perished)|"
+    r"died|perished|succumbed)\b",  # "One ranger died"
     re.IGNORECASE)
 #: "one of those killed", "one of the dead", "one of them died" (not "one of the victims", "one of the heaviest tolls")
 _ONE_OF_THE_OUTCOME = re.compile(
@@ -672,6 +674,10 @@ def _is_age_after_name(q: Quantity, text: str) -> bool:
     return not (word_before and word_before.group(1).lower() in _PLACE_PREPOSITIONS)  # "in Deir Ezzor, 12"
 
 
+#: a bracket that opens a list item or a reference: "[2]", "civilians.(1)", "\n(1) ", "killed: (1)"
+_MARKER_BEFORE = re.compile(r"(?:\[|(?:^|[\n:;.])\s*\(|[^\s(]\()$")
+
+
 def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex,
                         previous: _Sentence | None = None, attributed: bool = False,
                         counted: bool = False) -> bool:
@@ -705,8 +711,9 @@ def _is_casualty_figure(q: Quantity, text: str, sentence: _Sentence, cues: _Span
         return False  # "on Wednesday 19, Sudan Tribune has learned": a date ("on Monday 12 people were killed" is not)
     if _AGES.search(text, max(0, q.start - 40), q.start):
         return False  # "three children aged four, six, and 10": ages, not counts
-    if text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0 and not victims_after:
-        return False  # list markers and references: "(1)", "[2]"; but "rose to (31) people"
+    if (text[q.start - 1:q.start] in "([" and text[q.end:q.end + 1] in ")]" and q.start > 0 and not victims_after
+            and _MARKER_BEFORE.search(text, max(0, q.start - 12), q.start)):
+        return False  # list markers and references: "(1)", "[2]"; but "rose to (31) people", "reached (966) in X"
     clause = _clause_of(sentence, q.start)
     outcome_here = [c for c in cues.between(*clause) if c.kind == "OUTCOME"]
     outcome_sentence = [c for c in cues.between(sentence.start, sentence.end) if c.kind == "OUTCOME"]

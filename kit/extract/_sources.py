@@ -153,7 +153,8 @@ _VERBS = (
     "revealed|reveals|alleged|alleges|indicated|indicates|disclosed|discloses|declared|declares|suggested|suggests|"
     "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
     "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting|"
-    "learned|learnt|learns|informed\\s+(?:of|about|that)|informs\\s+(?:of|about|that)|boasted|boasts"
+    "learned|learnt|learns|informed\\s+(?:of|about|that)|informs\\s+(?:of|about|that)|boasted|boasts|"
+    "pointed\\s+(?:out|to)|points\\s+(?:out|to)"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
@@ -618,7 +619,8 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
         cut = raw.rfind("\n") + 1
         cut += len(raw[cut:]) - len(raw[cut:].lstrip())  # an indented line: the name starts after the spaces
         s, raw = s + cut, raw[cut:]
-    ends = list(re.finditer(r"(?<=[a-z0-9])\.\s", raw))  # "U.N. Assistance Mission" is not a sentence end
+    # "U.N. Assistance Mission" is not a sentence end; "according to NPA. A Syrian refugee" is
+    ends = list(re.finditer(r"(?:(?<=[a-z0-9])|(?<=[A-Z]{2}))\.\s", raw))
     if ends:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
