@@ -623,8 +623,8 @@ _ONE_OF_THE_OUTCOME = re.compile(
     r"officer|civilian|policeman|fighter|journalist|medic|paramedic)\b))", re.IGNORECASE)
 #: "killing one", "kill one, wound 17", "killed at least one person"
 _ONE_AFTER_VERB = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injure|injures|injured|"
-                             r"injuring|hurt|hurting|claimed|claiming)\s+(?:(?:at\s+least|only|another|a\s+further|"
-                             r"no\s+fewer\s+than|not\s+less\s+than)\s+)?$", re.IGNORECASE)  # "killed at least one"
+                             r"injuring|hurt|hurting|claimed|claiming)\s+(?:(?:another|a\s+further)\s+)?$",
+                             re.IGNORECASE)
 _ONE_PREPOSITION_BEFORE = re.compile(r"\b(?:from|of|in|on|for|by|into|to|within|per)\s+$", re.IGNORECASE)
 #: an elliptical list item: "three others in the custody of X, and one in the custody of Y"
 _ONE_ELLIPSIS = re.compile(r"(?:,\s*|\s+)and\s+$", re.IGNORECASE)
@@ -642,7 +642,8 @@ def _one_counts(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex) -
     before = text[max(0, q.start - 30):q.start]
     if q.text.lower() != "one" or _ONE_PRONOUN_BEFORE.search(before) or _ONE_PRONOUN_AFTER.match(text, q.end):
         return ""
-    if _ONE_AFTER_VERB.search(before):
+    head = q.start if q.qualifier_start is None else q.qualifier_start  # "killed at least one": the verb before both
+    if _ONE_AFTER_VERB.search(text, max(0, head - 30), head):
         return "count"
     if _ONE_PREPOSITION_BEFORE.search(before):
         return ""  # "five civilians from one family were killed"
@@ -1357,10 +1358,8 @@ def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
             conf[col] = min(conf[col], 0.3)
 
 
-#: what may stand between a verb and its figure ("kills at least 8")
-_JUST_BEFORE = re.compile(r"\s+(?:(?:at\s+least|more\s+than|over|nearly|almost|about|around|some|up\s+to|"
-                          r"as\s+many\s+as|another|a\s+further|an\s+estimated|no\s+fewer\s+than|not\s+less\s+than)\s+)?",
-                          re.IGNORECASE)
+#: what may stand between a verb and its figure or the figure's qualifier ("kills 8", "kills another 8")
+_JUST_BEFORE = re.compile(r"\s+(?:(?:another|a\s+further)\s+)?", re.IGNORECASE)
 
 
 def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
@@ -1387,7 +1386,8 @@ def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
         # "kills 8, injures 22": the verb just before the figure is its own, not the next clause's
-        backward = [c for c in pool if c.end <= q.start and _JUST_BEFORE.fullmatch(text, c.end, q.start)]
+        head = q.start if q.qualifier_start is None else q.qualifier_start  # "kills at least 8"
+        backward = [c for c in pool if c.end <= head and _JUST_BEFORE.fullmatch(text, c.end, head)]
         if forward and backward and "," in text[q.end:forward[0].start]:
             forward = []
         cue = forward[0] if forward else backward[-1] if backward else _nearest(pool, q.span)
