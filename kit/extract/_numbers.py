@@ -56,12 +56,14 @@ _SCALE = r"(?:(?:\s+|(?=k\b))(?P<scale@N@>million|thousand|k\b))?"
 
 
 def _num(n: int) -> str:
+    """Pattern of one number; digits follow a lower-case letter only as a grouped thousand, where a page lost the
+    space ("military102,622", "a bit over102,000"), never as a code ("MH17", "COVID19")."""
     body = _DIGITS.replace("@G@", _SEP_GROUPED.replace("@N@", str(n)))
     scale = _SCALE.replace("@N@", str(n))
     dozen = (rf"(?P<dozen{n}>(?:half\s+a|an?|{'|'.join(_UNITS[1:13])})\s+dozen\b(?!s)"
-             r"|half\s+an?\s+(?:hundred|thousand|million)\b(?!s))")
+             r"|half\s+an?\s+(?:hundred|thousand|million)\b(?!s)|(?:an?\s+)?half-(?:dozen|thousand|million)\b(?!s))")
     return (
-        rf"(?:{dozen}|(?P<digits{n}>(?<![\w.,/])(?<![A-Za-z]-){body}(?!(?!k\b)[\w]|[.,]\d)){scale}"
+        rf"(?:{dozen}|(?P<digits{n}>(?:(?<![\w.,/])|(?<=[a-z])(?=\d{{1,3}},\d{{3}}\b))(?<![A-Za-z]-){body}(?!(?!k\b)[\w]|[.,]\d)){scale}"
         rf"|(?P<words{n}>\b{_WORD_RUN}\b(?!-)))"
     )
 
@@ -83,8 +85,9 @@ _QUALIFIERS: list[tuple[str, str]] = [
     (r"about|around|approximately|roughly|some|an\s+estimated|estimated|circa|c\.|an\s+approximate", "about"),
     (r"only|just|a\s+mere", "none"),
 ]
+#: a qualifier just before a figure, with or without a space ("over102,000", as a page lost it)
 _QUALIFIER_TAIL = re.compile(
-    r"(?:^|(?<=[\s(\"“'‘]))(?P<q>" + "|".join(f"(?:{p})" for p, _ in _QUALIFIERS) + r")\s+(?:(?:the|a|of)\s+)?$",
+    r"(?:^|(?<=[\s(\"“'‘]))(?P<q>" + "|".join(f"(?:{p})" for p, _ in _QUALIFIERS) + r")(?:\s+(?:(?:the|a|of)\s+)?)?$",
     re.IGNORECASE,
 )
 _QUALIFIER_KIND = [(re.compile(rf"^(?:{p})$", re.IGNORECASE), kind) for p, kind in _QUALIFIERS]
@@ -136,7 +139,7 @@ def _words_value(raw: str) -> float | None:
 
 
 def _dozen_value(raw: str) -> float:
-    words = raw.lower().split()
+    words = re.sub(r"^an?\s+(?=half)", "", raw.lower()).replace("-", " ").split()  # "a half-million"
     head = words[0]
     if head == "half":  # "half a dozen" = 6, "half a million" = 500,000
         return {"dozen": 6.0, "hundred": 50.0, "thousand": 500.0, "million": 500_000.0}[words[-1]]

@@ -114,6 +114,14 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     Source("Islamic State", "belligerent", "official_statement", False, (
         "Islamic State", "the Islamic State", "ISIS", "ISIL", "Daesh", "Islamic State group",
     )),
+    # armed groups whose statements of others' losses and their own attacks news copy relays: belligerents
+    Source("al-Shabaab", "belligerent", "official_statement", False, (
+        "al-Shabaab", "al Shabaab", "Al-Shabaab", "Al Shabaab", "al-Shabab", "Al-Shabab", "al Shabab", "Al Shabab",
+        "Shabaab", "Shabab", "al-Shabaab group", "al Shabaab group", "Al-Shabaab group", "Al Shabaab group",
+    )),
+    Source("Houthis", "belligerent", "official_statement", False, (
+        "Houthis", "the Houthis", "Houthi rebels", "Houthi movement", "Houthi group", "Ansar Allah", "Ansarallah",
+    )),
     Source("HRDAG", "academic", "statistical_estimate", False, ("Human Rights Data Analysis Group", "HRDAG")),
     Source("The New York Times", "media_investigation", "field_investigation", True, (
         "The New York Times", "New York Times", "the Times", "NYT",
@@ -154,7 +162,7 @@ _VERBS = (
     "warned|warns|stressed|stresses|saying|detailed|details|spoke\\s+of|speaks\\s+of|explained|explains|affirmed|"
     "affirms|asserted|asserts|mentioned|mentions|specified|specifies|is\\s+reporting|are\\s+reporting|was\\s+reporting|"
     "learned|learnt|learns|informed\\s+(?:of|about|that)|informs\\s+(?:of|about|that)|boasted|boasts|"
-    "pointed\\s+(?:out|to)|points\\s+(?:out|to)"
+    "pointed\\s+(?:out|to)|points\\s+(?:out|to)|accused(?!\\s+(?:by|of)\\b)|accuses(?!\\s+of\\b)"
 )
 _AUX = (
     r"(?:(?:has|have|had|now|also|later|previously|earlier|since|only|itself|separately|originally|first|then"
@@ -607,6 +615,15 @@ _PERSON_OF_PLACE = re.compile(r"(?P<person>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z]
                               r"(?-i:[A-Z])")
 
 
+#: an office of a place, cut short before the lower-case word that says what kind of place ("Governor of the Belgorod")
+_OFFICE_OF = re.compile(rf"(?:(?i:the)\s+)?(?i:{one_of(OFFICES)}|head)\s+of\s+(?:the\s+)?"
+                        r"(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?")
+#: ... then that word and the holder's full name ("region Vyacheslav Gladkov")
+_HOLDER_AFTER_REGION = re.compile(r"\s+(?:region|oblast|province|district|state|city|county|governorate)"
+                                  r"(?:\s+(?:military\s+)?administration)?,?\s+"
+                                  r"(?P<person>(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+)){1,2})(?![\w'’-]|\s+(?-i:[A-Z]))")
+
+
 def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
     """The name's span without what the pattern swept in: a previous line, a sentence end, leading words.
 
@@ -620,9 +637,12 @@ def _clean_name(text: str, s: int, e: int) -> tuple[int, int]:
         cut += len(raw[cut:]) - len(raw[cut:].lstrip())  # an indented line: the name starts after the spaces
         s, raw = s + cut, raw[cut:]
     # "U.N. Assistance Mission" is not a sentence end; "according to NPA. A Syrian refugee" is
-    ends = list(re.finditer(r"(?:(?<=[a-z0-9])|(?<=[A-Z]{2}))\.\s", raw))
+    ends = list(re.finditer(r"(?:(?<=[a-z0-9ß-öø-ÿ])|(?<=[A-Z]{2}))\.\s", raw))  # "... Complexo da Maré. Authorities"
     if ends:
         s, raw = s + ends[-1].end(), raw[ends[-1].end():]
+    holder = _HOLDER_AFTER_REGION.match(text, e) if _OFFICE_OF.fullmatch(raw) else None
+    if holder is not None:  # "the Governor of the Belgorod| region Vyacheslav Gladkov": the person holding the office
+        return holder.span("person")
     raw = re.sub(r"^(?-i:[A-Z][\w.]*)-based\s+", "", raw) if canonical_source(raw)[1] is None else raw
     if canonical_source(raw)[1] is None:  # "Rebel-controlled SABA": the descriptor is not part of the name
         raw = re.sub(rf"^(?:[\w.]+-(?:{CONTROLLED_BY})\s+)+(?=[A-Z])", "", raw)
