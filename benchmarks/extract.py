@@ -2,7 +2,7 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development part and the twenty-five held-out parts (heldout, heldout-b, ..., heldout-y)
+and prints, for the development part and the twenty-six held-out parts (heldout, heldout-b, ..., heldout-z)
 separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
@@ -22,7 +22,8 @@ the wait for a core).
     .venv/bin/python benchmarks/extract.py [--quality-only | --speed-only] [--verbose]
         [--split dev|heldout|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f|heldout-g|heldout-h|heldout-i|
                  heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p|
-                 heldout-q|heldout-r|heldout-s|heldout-t|heldout-u|heldout-v|heldout-w|heldout-x|heldout-y]
+                 heldout-q|heldout-r|heldout-s|heldout-t|heldout-u|heldout-v|heldout-w|heldout-x|heldout-y|
+                 heldout-z]
 
 Exits 1 when a target is missed.
 """
@@ -152,7 +153,8 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-v": (64, 56, 41, 63),
                                                           "heldout-w": (71, 68, 35, 74),
                                                           "heldout-x": (69, 64, 38, 73),
-                                                          "heldout-y": (53, 51, 36, 56)}
+                                                          "heldout-y": (53, 51, 36, 56),
+                                                          "heldout-z": (80, 78, 54, 79)}
 #: the development part and every held-out set (each held-out set has its first run above)
 SPLITS = ("dev", *FIRST_RUN)
 
