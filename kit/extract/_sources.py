@@ -122,6 +122,9 @@ KNOWN_SOURCES: tuple[Source, ...] = (
     Source("Houthis", "belligerent", "official_statement", False, (
         "Houthis", "the Houthis", "Houthi rebels", "Houthi movement", "Houthi group", "Ansar Allah", "Ansarallah",
     )),
+    Source("Hezbollah", "belligerent", "official_statement", False, (
+        "Hezbollah", "Hizbollah", "Hizbullah", "Hezbollah movement", "Hezbollah group",
+    )),
     Source("HRDAG", "academic", "statistical_estimate", False, ("Human Rights Data Analysis Group", "HRDAG")),
     Source("The New York Times", "media_investigation", "field_investigation", True, (
         "The New York Times", "New York Times", "the Times", "NYT",
@@ -394,6 +397,14 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"estimated|collected|gathered|reported|(?<=as\s)(?:stated|announced|disclosed|revealed|said|indicated))\s+"
         r"(?i:by)\s+(?:(?i:the)\s+)?(?:(?i:[a-z]+\s+){0,3}"
         r"(?i:organi[sz]ation|group|monitor|watchdog)\s+)?" + _ORG1)),
+    # "have been reported killed in Gaza by the territory's health ministry": the passive agent of the count
+    ("according", re.compile(r"\b(?i:reported|confirmed|recorded|documented|counted)\s+(?i:killed|dead|injured|wounded)"
+                             r"(?:\s+(?i:in|across)\s+(?-i:[A-Z][\w'’-]+)(?:\s+(?-i:[A-Z][\w'’-]+))?)?\s+(?i:by)\s+"
+                             r"(?:(?i:the)\s+)?" + _ORG1)),
+    # "Based on the report of Joint Task Force Sulu, seven ... were killed"
+    ("according", re.compile(r"\b(?i:based\s+on)\s+(?:(?i:the|a)\s+)?(?:(?i:latest|initial|preliminary|official)\s+)?"
+                             r"(?i:reports?|data|figures|information|count|tally|records|statistics)\s+(?i:of|from|by)\s+"
+                             r"(?:(?i:the)\s+)?" + _ORG)),
     ("data_by", re.compile(
         r"\b(?i:data|figures|estimates?|reports?|tally|count|statement|investigation|analysis|research|database|"
         r"records|monitoring|assessment)\s+(?:(?i:published|compiled|released|collected|gathered|provided|issued|"
@@ -721,6 +732,15 @@ _PARTICIPLES = {"believed", "said", "reported", "estimated", "alleged", "claimed
 
 
 #: a place named by its kind ("Far North Region: 2 ... blow themselves up"): a headline's kicker, not a source
+#: who runs a body, then the body, after its controller's one-word name ("Hamas| -run health ministry")
+_RUN_BY_TAIL = re.compile(rf"-(?:{CONTROLLED_BY}|led)\s+(?:(?-i:[a-z][\w'’-]*)\s+){{0,2}}"
+                          r"(?:ministry|office|authority|authorities|media|government|agency|council|administration|"
+                          r"committee|forces|police|army)\b")
+#: "State of Palestine", "Republic of Korea": a state's formal name
+_STATE_OF = re.compile(r"(?:State|Republic|Kingdom|Sultanate|Emirate|Union)\s+of\s+(?-i:[A-Z])")
+#: a headline's own source at its end ("... raid on Jenin – Health Ministry", "..., say reports")
+_HEADLINE_SOURCE_AT_END = re.compile(r"(?:\s[–—-]\s+(?-i:[A-Z])[\w'’. -]{1,40}|,\s+(?i:says?|said)\s+[\w'’. -]{2,40})"
+                                     r"\s*$")
 _PLACE_KIND = re.compile(r"\s(?:Region|Province|State|District|County|Governorate|City|Territory)$")
 #: a headline's kicker ("News Story: 3 killed", "Breaking News: ..."): a label of the page, not a source
 _KICKER = re.compile(r"(?:(?:News|Story|Stories|Update|Updated|Breaking|Exclusive|Analysis|Opinion|Live|Latest|"
@@ -908,6 +928,12 @@ def _country_names() -> frozenset[str]:
     return frozenset(v.lower() for k, v in names.items() if k.isalpha() and k not in ("UN", "EU", "EZ", "QO", "ZZ"))
 
 
+def _source_at_line_end(text: str, pos: int) -> bool:
+    """The line from `pos` ends by naming its source ("... – Health Ministry", "..., say reports")."""
+    end = text.find("\n", pos)
+    return _HEADLINE_SOURCE_AT_END.search(text, pos, len(text) if end < 0 else end) is not None
+
+
 def _dateline(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
     """"ADEN: ..." in capitals, or "Abu Dhabi: A woman was killed ... ." (a body line, or a full sentence after it)."""
     if text[s:e].isupper():
@@ -937,6 +963,10 @@ def find_attributions(text: str) -> list[Attribution]:
                 found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
                 continue
             s, e = _clean_name(text, s, e)
+            if kind in ("according", "said_by", "data_by") and (run := _RUN_BY_TAIL.match(text, e)):
+                e = run.end()  # "according to the Strip's Hamas-run health ministry": the ministry, as written
+                whose = re.search(r"(?-i:[A-Za-z]+)['’]s\s+$", text[max(0, s - 30):s])  # "Strip's", as written
+                s -= len(whose.group(0)) if whose else 0
             if kind == "according" and _BEFORE_APPOSITION.match(text, e):
                 continue  # the place or body before a person's role and name in apposition: the person is the source
             if _KIND_BEFORE_NAME.match(text, e):
@@ -963,8 +993,12 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
             if kind == "headline" and src is None and (
                     _dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names()
-                    or _KICKER.fullmatch(raw) or _PLACE_KIND.search(raw)):
-                continue  # "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region: ...": not a source
+                    or _KICKER.fullmatch(raw) or _PLACE_KIND.search(raw) or _STATE_OF.match(raw)
+                    or _source_at_line_end(text, m.end())):
+                # "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region: ...", "State of Palestine: ...",
+                # and "Jammu and Kashmir: Eight civilians injured ..., say reports": a headline that names its source
+                # at its end has a place or a section before its colon, not a second source
+                continue
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
                 name = re.sub(r"\s+", " ", body.group(1) or body.group(2))
