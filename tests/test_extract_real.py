@@ -74,8 +74,8 @@ def test_the_real_article_set_is_large_varied_and_split(bench: ModuleType) -> No
 #: 44 right (rules alone 40); round 19 (09:19 UTC): 44 right (rules alone 40); round 20 (12:00 UTC): 44 right;
 #: round 21 (12:22 UTC): 44; round 22 (12:50 UTC): 44; round 23 (13:14 UTC): 44; rounds 24 and 25 (15:10 and
 #: 15:26 UTC): 44; rounds 26, 27 and 28 (15:49, 16:14 and 16:28 UTC): 44; round 37 (measured once, 00:07 UTC,
-#: 4 December 2026): 43, one fewer, the retrained ranker's (the rules alone unchanged at 40), the floor followed it down;
-#: round 38 (measured once, 00:44 UTC): 42, one fewer again, the ranker's (the rules alone 40), the floor followed it
+#: 4 December 2026): 43, one fewer, the retrained ranker's (the rules alone unchanged at 40), the floor followed it
+#: down; round 38 (measured once, 00:44 UTC): 42, one fewer again (the ranker's; the rules alone 40), the floor with it
 HELDOUT_B_IDS = ["afp_kfarjouz_3", "afp_suzemka_2", "hrw_m23_29", "ians_njaba_47", "lbc_gaza_17487", "lbc_gaza_2670",
                  "reuters_mbau_12", "thenews_sagaing_10", "we4gaza_moh_4137", "xinhua_fasher_2000",
                  "xinhua_peshawar_44"]

@@ -731,7 +731,6 @@ _PARTICIPLE_NOT_A_REPORT = re.compile(r"\s+to\s+(?:be|have)\b", re.IGNORECASE)
 _PARTICIPLES = {"believed", "said", "reported", "estimated", "alleged", "claimed", "thought", "understood"}
 
 
-#: a place named by its kind ("Far North Region: 2 ... blow themselves up"): a headline's kicker, not a source
 #: who runs a body, then the body, after its controller's one-word name ("Hamas| -run health ministry")
 _RUN_BY_TAIL = re.compile(rf"-(?:{CONTROLLED_BY}|led)\s+(?:(?-i:[a-z][\w'’-]*)\s+){{0,2}}"
                           r"(?:ministry|office|authority|authorities|media|government|agency|council|administration|"
@@ -741,6 +740,7 @@ _STATE_OF = re.compile(r"(?:State|Republic|Kingdom|Sultanate|Emirate|Union)\s+of
 #: a headline's own source at its end ("... raid on Jenin – Health Ministry", "..., say reports")
 _HEADLINE_SOURCE_AT_END = re.compile(r"(?:\s[–—-]\s+(?-i:[A-Z])[\w'’. -]{1,40}|,\s+(?i:says?|said)\s+[\w'’. -]{2,40})"
                                      r"\s*$")
+#: a place named by its kind ("Far North Region: 2 ... blow themselves up"): a headline's kicker, not a source
 _PLACE_KIND = re.compile(r"\s(?:Region|Province|State|District|County|Governorate|City|Territory)$")
 #: a headline's kicker ("News Story: 3 killed", "Breaking News: ..."): a label of the page, not a source
 _KICKER = re.compile(r"(?:(?:News|Story|Stories|Update|Updated|Breaking|Exclusive|Analysis|Opinion|Live|Latest|"
