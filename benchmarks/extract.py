@@ -2,7 +2,8 @@
 
 Quality: runs `extract_claims` on the hand-labelled real articles in
 tests/fixtures/articles/ (manifest.csv, labels.yaml; rules in docs/EXTRACT.md)
-and prints, for the development part and the twenty-six held-out parts (heldout, heldout-b, ..., heldout-z)
+and prints, for the development part and the twenty-seven held-out parts (heldout, heldout-b, ..., heldout-z,
+heldout-aa)
 separately:
 
 - figure recall: labelled figures the extractor drafted (matched by low/high, in text order);
@@ -23,7 +24,7 @@ the wait for a core).
         [--split dev|heldout|heldout-b|heldout-c|heldout-d|heldout-e|heldout-f|heldout-g|heldout-h|heldout-i|
                  heldout-j|heldout-k|heldout-l|heldout-m|heldout-n|heldout-o|heldout-p|
                  heldout-q|heldout-r|heldout-s|heldout-t|heldout-u|heldout-v|heldout-w|heldout-x|heldout-y|
-                 heldout-z]
+                 heldout-z|heldout-aa]
 
 Exits 1 when a target is missed.
 """
@@ -154,7 +155,8 @@ FIRST_RUN: dict[str, tuple[int, int, int, int] | None] = {"heldout": (49, 46, 13
                                                           "heldout-w": (71, 68, 35, 74),
                                                           "heldout-x": (69, 64, 38, 73),
                                                           "heldout-y": (53, 51, 36, 56),
-                                                          "heldout-z": (80, 78, 54, 79)}
+                                                          "heldout-z": (80, 78, 54, 79),
+                                                          "heldout-aa": (63, 61, 42, 64)}
 #: the development part and every held-out set (each held-out set has its first run above)
 SPLITS = ("dev", *FIRST_RUN)
 

@@ -54,7 +54,7 @@ BATCH_COMMITS = ("e82e715", "920e0ff", "7bd854c", "0bcb65e", "27bddcd", "b92866f
                  "e94b4ea", "2e84095", "6bf4f1d", "85d5c01", "cc79d09",
                  "bf3a40a", "adf06a7", "c4e2d2a", "b350fd9", "57e06f3",
                  "289a308", "37770e6", "c94c26b", "534a1d1", "253a016", "33c853d",
-                 "13c557e", "b71dbed", "c31bdb7")
+                 "13c557e", "b71dbed", "c31bdb7", "ce90222")
 _OLD_RUN = """
 import csv, json, sys
 from pathlib import Path

@@ -160,7 +160,8 @@ def test_the_second_heldout_set_is_frozen_and_does_not_regress(bench: ModuleType
 #: 27's code, 41, 34, 45; q, with round 28's code, 62, 41, 63; r, with
 #: round 29's code, 61, 46, 68; s, with round 30's code, 54, 42, 56; t, with round 31's code, 55, 40, 61; u, with
 #: round 33's code, 81, 65, 86; v, with round 34's code, 56, 41, 63; w, with round 35's code, 68, 35, 74; x, with
-#: round 36's code, 64, 38, 73; y, with the same code, 51, 36, 56; z, with round 37's code, 78, 54, 79)
+#: round 36's code, 64, 38, 73; y, with the same code, 51, 36, 56; z, with round 37's code, 78, 54, 79;
+#: aa, with round 38's code, 61, 42, 64)
 HELDOUT_CD = {
     "heldout-c": (["afp_deirezzor_19", "afp_silgadji_10", "afp_spinboldak_24", "ani_barkhan_4",
                    "ap_jaraldelprogreso_11", "deseret_nazran_22", "gitfic_mogadishu_4", "ht_narayanpur_2",
@@ -277,6 +278,11 @@ HELDOUT_CD = {
                    "newsflash_baghouz_38", "presstv_fallujah_11", "rifnote_deiralbalah_33", "thinkprogress_gaza_395",
                    "vocfm_hajin_14"],
                   (80, 78, 54, 79)),
+    "heldout-aa": (["afp_northsinai_15", "basnews_erbil_1", "cgtn_tripoli_739", "ghanatalks_baghdad_2",
+                    "jdc_buea_10", "kyentun_semuliki_12", "ladunliadi_tunis_1", "marveltv_ungwarwakili_15",
+                    "nnn_shuk_7", "presstv_ntombi_12", "pulse_chembe_24", "thenational_derna_6",
+                    "thereport_oehteinkwin_22", "vice_donetaw_11"],
+                   (63, 61, 42, 64)),
 }
 
 
