@@ -928,10 +928,25 @@ def _country_names() -> frozenset[str]:
     return frozenset(v.lower() for k, v in names.items() if k.isalpha() and k not in ("UN", "EU", "EZ", "QO", "ZZ"))
 
 
-def _source_at_line_end(text: str, pos: int) -> bool:
-    """The line from `pos` ends by naming its source ("... – Health Ministry", "..., say reports")."""
-    end = text.find("\n", pos)
-    return _HEADLINE_SOURCE_AT_END.search(text, pos, len(text) if end < 0 else end) is not None
+def _kicker_not_source(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
+    """A headline's "X: ..." names no source: "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region:
+    ...", "State of Palestine: ...", and "Jammu and Kashmir: Eight civilians injured ..., say reports" (a headline that
+    names its source at its end has a place or a section before its colon, not a second source)."""
+    raw = text[s:e]
+    end = text.find("\n", m.end())
+    at_end = _HEADLINE_SOURCE_AT_END.search(text, m.end(), len(text) if end < 0 else end)
+    return bool(_dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names() or _KICKER.fullmatch(raw)
+                or _PLACE_KIND.search(raw) or _STATE_OF.match(raw) or at_end)
+
+
+def _run_by_whom(text: str, s: int, e: int) -> tuple[int, int]:
+    """A one-word name that runs a body named after it is that body, with whose it is, as written: "according to the
+    Strip's Hamas-run health ministry" is "Strip's Hamas-run health ministry", not "Hamas"."""
+    run = _RUN_BY_TAIL.match(text, e)
+    if run is None:
+        return s, e
+    whose = re.search(r"(?-i:[A-Za-z]+)['’]s\s+$", text[max(0, s - 30):s])
+    return s - (len(whose.group(0)) if whose else 0), run.end()
 
 
 def _dateline(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
@@ -963,10 +978,8 @@ def find_attributions(text: str) -> list[Attribution]:
                 found.append(Attribution(m.start(), m.end(), s, e, "", kind, None, (m.group("verb") or "").lower()))
                 continue
             s, e = _clean_name(text, s, e)
-            if kind in ("according", "said_by", "data_by") and (run := _RUN_BY_TAIL.match(text, e)):
-                e = run.end()  # "according to the Strip's Hamas-run health ministry": the ministry, as written
-                whose = re.search(r"(?-i:[A-Za-z]+)['’]s\s+$", text[max(0, s - 30):s])  # "Strip's", as written
-                s -= len(whose.group(0)) if whose else 0
+            if kind in ("according", "said_by", "data_by"):
+                s, e = _run_by_whom(text, s, e)
             if kind == "according" and _BEFORE_APPOSITION.match(text, e):
                 continue  # the place or body before a person's role and name in apposition: the person is the source
             if _KIND_BEFORE_NAME.match(text, e):
@@ -991,13 +1004,7 @@ def find_attributions(text: str) -> list[Attribution]:
                 continue
             if src is None and raw.endswith("-based"):
                 continue  # "The Britain-based monitor said": a descriptor; the description is resolved later
-            if kind == "headline" and src is None and (
-                    _dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names()
-                    or _KICKER.fullmatch(raw) or _PLACE_KIND.search(raw) or _STATE_OF.match(raw)
-                    or _source_at_line_end(text, m.end())):
-                # "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region: ...", "State of Palestine: ...",
-                # and "Jammu and Kashmir: Eight civilians injured ..., say reports": a headline that names its source
-                # at its end has a place or a section before its colon, not a second source
+            if kind == "headline" and src is None and _kicker_not_source(text, m, s, e, first_line_end):
                 continue
             if (titled or generic) and (body := _BODY_TITLE.match(raw)):
                 # "a foreign ministry spokesman": the ministry
