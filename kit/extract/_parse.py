@@ -39,7 +39,7 @@ _REPORTING = re.compile(rf"(?i:{_VERBS}|according|citing|quoting|quoted|showed|s
 _REPORTING_IN_TEXT = re.compile(rf"\b(?:{_REPORTING.pattern})\b")
 #: pronouns and relative words name no one: the reference rules (`_resolve`) read them
 _PRONOUN = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "who", "which", "these", "those", "one",
-            "another", "others", "some", "many", "none", "both", "all"}
+            "another", "others", "some", "many", "none", "both", "all", "him", "her", "them", "us", "me"}
 #: days, months and times: a parse that hangs "on Friday" as a subject names no one
 _TIME = {w.lower() for w in DAYS + MONTHS} | {"today", "yesterday", "tonight", "morning", "evening", "night", "week",
                                              "month", "year", "weekend"}

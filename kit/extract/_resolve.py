@@ -64,6 +64,9 @@ _REFERENCE = re.compile(_DESCRIPTION + _AND_OTHERS + _ASIDE + r"\s+" + _AUX + rf
 _CITED = re.compile(r"\b(?P<verb>(?i:according\s+to)|(?<=[,\"”’]\s)(?i:said|says|reported|added|estimated|noted))\s+"
                     + _DESCRIPTION)  # "X says a ... coalition airstrike killed": not inverted, no comma or quote before
 _PRONOUN = re.compile(r"(?P<ref>\b(?P<head>[Ii]t|[Tt]hey|[Hh]e|[Ss]he))\s+" + _AUX + rf"(?P<verb>(?i:{_VERBS}))\b")
+#: "According to him, the three people ...": the person (or people) the pronoun refers to, as "he" would
+_CITED_PRONOUN = re.compile(r"\b(?P<verb>(?i:according\s+to))\s+(?P<ref>(?P<head>him|her|them))\b")
+_SUBJECT_FORM = {"him": "he", "her": "she", "them": "they"}
 #: "the ministry's statement highlighted ...", "the group's latest tally": the description's document
 _POSSESSIVE_REF = re.compile(_DESCRIPTION + r"['’]s\s+(?:(?i:latest|new|updated|own|daily|initial|final)\s+)?"
                              r"(?i:statement|report|figures|data|tally|count|toll|estimate|records|bulletin)\b")
@@ -307,7 +310,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                    key=lambda a: a.name_start)
     taken = {(a.name_start, a.name_end) for a in attributions if not a.unnamed}
     resolved: list[Attribution] = []
-    for pattern in (_REFERENCE, _CITED, _PRONOUN, _POSSESSIVE_REF):
+    for pattern in (_REFERENCE, _CITED, _PRONOUN, _CITED_PRONOUN, _POSSESSIVE_REF):
         for m in pattern.finditer(text):
             according = m.group(0).lower().startswith("according")
             s, e = m.span("ref")
@@ -324,6 +327,7 @@ def resolve_references(text: str, attributions: list[Attribution]) -> list[Attri
                                             "verb", None, (m.groupdict().get("verb") or "").lower()))
                 continue
             head = "news agency" if re.search(r"(?i:news\s+agency)$", text[s:e]) else m.group("head")
+            head = _SUBJECT_FORM.get(head, head)  # "according to him": whom "he" would mean
             ante = _antecedent(head, s, det.lower() in ("a", "an"), named, text)
             if ante is not None and _HOLDERS_OFFICE.search(text, s, e) and "office" not in ante.name.lower():
                 ante = None  # "the provincial governor's office said": that office, as written, not a body before

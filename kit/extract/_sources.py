@@ -928,15 +928,20 @@ def _country_names() -> frozenset[str]:
     return frozenset(v.lower() for k, v in names.items() if k.isalpha() and k not in ("UN", "EU", "EZ", "QO", "ZZ"))
 
 
+#: a count opening a headline ("Two Protesters Shot Dead In South Iraq: Medics"): the news, not its source
+_COUNT_OPENS = re.compile(rf"(?:{COUNT_WORDS}|\d)")
+
+
 def _kicker_not_source(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
     """A headline's "X: ..." names no source: "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region:
     ...", "State of Palestine: ...", and "Jammu and Kashmir: Eight civilians injured ..., say reports" (a headline that
-    names its source at its end has a place or a section before its colon, not a second source)."""
+    names its source at its end has a place or a section before its colon, not a second source), and "Two Protesters
+    Shot Dead In South Iraq: Medics" (the news before its source)."""
     raw = text[s:e]
     end = text.find("\n", m.end())
     at_end = _HEADLINE_SOURCE_AT_END.search(text, m.end(), len(text) if end < 0 else end)
     return bool(_dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names() or _KICKER.fullmatch(raw)
-                or _PLACE_KIND.search(raw) or _STATE_OF.match(raw) or at_end)
+                or _PLACE_KIND.search(raw) or _STATE_OF.match(raw) or at_end or _COUNT_OPENS.match(raw))
 
 
 def _run_by_whom(text: str, s: int, e: int) -> tuple[int, int]:
