@@ -929,7 +929,7 @@ def _country_names() -> frozenset[str]:
 
 
 #: a count opening a headline ("Two Protesters Shot Dead In South Iraq: Medics"): the news, not its source
-_COUNT_OPENS = re.compile(rf"(?:{COUNT_WORDS}|\d)")
+_COUNT_OPENS = re.compile(rf"(?:(?:{COUNT_WORDS})\b|\d)")  # "Ten", not "Tennessee"
 
 
 def _kicker_not_source(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
