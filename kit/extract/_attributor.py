@@ -30,7 +30,7 @@ from kit.extract._parse import Speaker
 from kit.extract._resolve import _is_person
 from kit.extract._sources import (
     CONTROLLED_BY,
-    COUNT_WORDS,
+    COUNT_OPENS,
     KNOWN_NAMES,
     PERSON_TITLES,
     POSSESSED_BODY,
@@ -201,7 +201,7 @@ _TITLE_QUALIFIERS = r"Regional|Deputy|Police|Prime|Army|Provincial|State"
 _TITLE = re.compile(rf"^(?:(?:{_TITLE_QUALIFIERS}|{PERSON_TITLES})\s+)+(?=(?:[A-Z][\w'’.-]+\s+)+[A-Z][\w'’-]+$)")
 #: "In August rebel leaders put the toll at 50,000": the month is when, not who
 _WHEN_FIRST = re.compile(rf"^(?:{DAYS_AND_MONTHS})\s+(?=[a-z])")
-_COUNT_FIRST = re.compile(rf"(?!Some|Several|Many)(?:{COUNT_WORDS})\b")  # "Some tribesmen ... said" speak
+_COUNT_FIRST = re.compile(rf"(?!Some|Several|Many){COUNT_OPENS.pattern}")  # "Some tribesmen ... said" speak
 #: a capitalised word just before or after a registry name inside a phrase: the name is part of another one
 _NAME_GOES_ON = re.compile(r"(?-i:\b[A-Z][\w'’.]*)(?<!['’]s)\s+$")
 _NAME_GOES_ON_AFTER = re.compile(r"\s+(?:(?:for|of|and)\s+)?(?-i:[A-Z][a-z])")
@@ -295,7 +295,7 @@ def _parse_mentions(w: Where, known: Sequence[Attribution]) -> list[Attribution]
         m = _SPEAKER_NAME.match(sp.name)
         raw = m.group("name").strip() if m else sp.name
         if (sp.depth > 0 or sp.pronoun or not raw or len(raw.split()) > 6 or not any(ch.isalpha() for ch in raw)
-                or raw[0].isdigit() or _COUNT_FIRST.match(raw)):  # "12,001 individuals", "Seven ... victims": counts
+                or _COUNT_FIRST.match(raw)):  # "12,001 individuals", "Seven ... victims": counts
             continue
         if _DEFINITE.match(sp.text) and raw == raw.lower() and " of " not in raw:
             continue  # "the ministry", "the group": a reference, not a name ("the ministries of health, ..." is one)

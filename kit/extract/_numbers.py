@@ -115,6 +115,11 @@ class Quantity:
     def span(self) -> tuple[int, int]:
         return (self.start, self.end)
 
+    @property
+    def phrase_start(self) -> int:
+        """Where the figure's phrase begins, its qualifier included ("killed |at least one"): what a verb precedes."""
+        return self.start if self.qualifier_start is None else self.qualifier_start
+
 
 def _digits_value(raw: str, scale: str | None) -> float | None:
     """Value of a digit string; a 3-digit group after one separator is a thousands group."""

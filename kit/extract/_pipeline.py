@@ -621,10 +621,11 @@ _ONE_OF_THE_OUTCOME = re.compile(
     r"(?:them|whom)\s+(?:(?:was|were|is|has|had|been|later|also)\s+)*"
     r"(?:killed|died|dead|injured|wounded|hurt|slain|seriously|critically|an?\s+(?:child|boy|girl|woman|soldier|"
     r"officer|civilian|policeman|fighter|journalist|medic|paramedic)\b))", re.IGNORECASE)
+#: what may stand between a verb and its figure ("kills another 8", "killed a further one")
+_ANOTHER = r"(?:(?:another|a\s+further)\s+)?"
 #: "killing one", "kill one, wound 17", "killed at least one person"
 _ONE_AFTER_VERB = re.compile(r"\b(?:kill|kills|killed|killing|wound|wounds|wounded|wounding|injure|injures|injured|"
-                             r"injuring|hurt|hurting|claimed|claiming)\s+(?:(?:another|a\s+further)\s+)?$",
-                             re.IGNORECASE)
+                             r"injuring|hurt|hurting|claimed|claiming)\s+" + _ANOTHER + "$", re.IGNORECASE)
 _ONE_PREPOSITION_BEFORE = re.compile(r"\b(?:from|of|in|on|for|by|into|to|within|per)\s+$", re.IGNORECASE)
 #: an elliptical list item: "three others in the custody of X, and one in the custody of Y"
 _ONE_ELLIPSIS = re.compile(r"(?:,\s*|\s+)and\s+$", re.IGNORECASE)
@@ -642,8 +643,7 @@ def _one_counts(q: Quantity, text: str, sentence: _Sentence, cues: _SpanIndex) -
     before = text[max(0, q.start - 30):q.start]
     if q.text.lower() != "one" or _ONE_PRONOUN_BEFORE.search(before) or _ONE_PRONOUN_AFTER.match(text, q.end):
         return ""
-    head = q.start if q.qualifier_start is None else q.qualifier_start  # "killed at least one": the verb before both
-    if _ONE_AFTER_VERB.search(text, max(0, head - 30), head):
+    if _ONE_AFTER_VERB.search(text, max(0, q.phrase_start - 30), q.phrase_start):  # "killed at least one"
         return "count"
     if _ONE_PREPOSITION_BEFORE.search(before):
         return ""  # "five civilians from one family were killed"
@@ -1359,7 +1359,7 @@ def _fill_figure(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
 
 
 #: what may stand between a verb and its figure or the figure's qualifier ("kills 8", "kills another 8")
-_JUST_BEFORE = re.compile(r"\s+(?:(?:another|a\s+further)\s+)?", re.IGNORECASE)
+_JUST_BEFORE = re.compile(r"\s+" + _ANOTHER, re.IGNORECASE)
 
 
 def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -> None:
@@ -1386,7 +1386,7 @@ def _fill_outcome_and_victims(f: _Fields, ctx: _Context, si: int, q: Quantity) -
         forward = [c for c in pool if c.start >= q.end and c.start - q.end <= 45
                    and not re.search(r"[\d;.]|\b(?:and|or|while|but)\b", text[q.end:c.start])]
         # "kills 8, injures 22": the verb just before the figure is its own, not the next clause's
-        head = q.start if q.qualifier_start is None else q.qualifier_start  # "kills at least 8"
+        head = q.phrase_start  # "kills at least 8"
         backward = [c for c in pool if c.end <= head and _JUST_BEFORE.fullmatch(text, c.end, head)]
         if forward and backward and "," in text[q.end:forward[0].start]:
             forward = []

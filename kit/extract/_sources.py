@@ -506,6 +506,9 @@ CONTROLLED_BY = "controlled|run|held|affiliated|backed|owned|aligned"
 #: a count opening a phrase is no name ("Seven recently identified victims")
 COUNT_WORDS = (r"One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve|Dozens|Hundreds|Thousands|Several|"
                r"Many|Some")
+#: a phrase that opens with a count, in words or digits ("Seven ... victims", "Two Protesters Shot Dead ...: Medics",
+#: "12,001 individuals"): the news or the victims, not who speaks ("Ten", not "Tennessee")
+COUNT_OPENS = re.compile(rf"(?:(?:{COUNT_WORDS})\b|\d)")
 _NOT_NAMES = re.compile(
     rf"^(?:(?:This|Last|Next|Each|Every)\s+(?:{DAYS_AND_MONTHS}|[Ww]eek|[Mm]onth|[Yy]ear)|The|This|That|It|They|He|"
     r"She|We|There|In|On|At|As|Since|But|And|However|Earlier|Later|Also|Such|Its|"
@@ -928,10 +931,6 @@ def _country_names() -> frozenset[str]:
     return frozenset(v.lower() for k, v in names.items() if k.isalpha() and k not in ("UN", "EU", "EZ", "QO", "ZZ"))
 
 
-#: a count opening a headline ("Two Protesters Shot Dead In South Iraq: Medics"): the news, not its source
-_COUNT_OPENS = re.compile(rf"(?:(?:{COUNT_WORDS})\b|\d)")  # "Ten", not "Tennessee"
-
-
 def _kicker_not_source(text: str, m: re.Match[str], s: int, e: int, first_line_end: int) -> bool:
     """A headline's "X: ..." names no source: "ADEN: ...", "Abu Dhabi: ...", "News Story: ...", "Far North Region:
     ...", "State of Palestine: ...", and "Jammu and Kashmir: Eight civilians injured ..., say reports" (a headline that
@@ -941,7 +940,7 @@ def _kicker_not_source(text: str, m: re.Match[str], s: int, e: int, first_line_e
     end = text.find("\n", m.end())
     at_end = _HEADLINE_SOURCE_AT_END.search(text, m.end(), len(text) if end < 0 else end)
     return bool(_dateline(text, m, s, e, first_line_end) or raw.lower() in _country_names() or _KICKER.fullmatch(raw)
-                or _PLACE_KIND.search(raw) or _STATE_OF.match(raw) or at_end or _COUNT_OPENS.match(raw))
+                or _PLACE_KIND.search(raw) or _STATE_OF.match(raw) or at_end or COUNT_OPENS.match(raw))
 
 
 def _run_by_whom(text: str, s: int, e: int) -> tuple[int, int]:
